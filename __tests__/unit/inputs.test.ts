@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError } from '../../src/errors.js'
+import { parseInputs } from '../../src/inputs.js'
+
+const reader =
+  (values: Record<string, string>) =>
+  (name: string): string =>
+    values[name] ?? ''
+
+const D = `sha256:${'0f'.repeat(32)}`
+
+describe('parseInputs', () => {
+  it('applies the defaults of DESIGN.md', () => {
+    const inputs = parseInputs(reader({ image: 'ghcr.io/acme/api:v1' }))
+    expect(inputs).toMatchObject({
+      images: ['ghcr.io/acme/api:v1'],
+      configFile: 'promotion.yaml',
+      writeMethod: 'api',
+      pin: 'digest',
+      branch: 'promote/{environment}/{name}',
+      dryRun: false,
+      draft: false,
+      verify: false,
+      verifyRender: 'auto',
+      allowDowngrade: 'warn',
+      verifyTimeoutSeconds: 600,
+      mode: undefined
+    })
+    expect(inputs.tagPolicy.mutableTags).toContain('production')
+  })
+
+  it('splits lists on newlines and commas and trims ASCII whitespace', () => {
+    const inputs = parseInputs(
+      reader({
+        image: ' ghcr.io/acme/api:v1\n\n  ghcr.io/acme/web:v1 ,ghcr.io/acme/jobs:v1\r\n',
+        labels: 'promotion, prod',
+        'insecure-registries': 'registry.internal:5000\nmirror.local',
+        'mutable-tags': 'pr-*, *-snapshot'
+      })
+    )
+    expect(inputs.images).toEqual([
+      'ghcr.io/acme/api:v1',
+      'ghcr.io/acme/web:v1',
+      'ghcr.io/acme/jobs:v1'
+    ])
+    expect(inputs.labels).toEqual(['promotion', 'prod'])
+    expect(inputs.insecureRegistries).toEqual(['registry.internal:5000', 'mirror.local'])
+    expect(inputs.tagPolicy.mutableTags).toEqual(['pr-*', '*-snapshot'])
+  })
+
+  it('keeps registry credentials together and the password untrimmed', () => {
+    const inputs = parseInputs(
+      reader({ image: 'a:v1', 'registry-username': 'bot', 'registry-password': ' s3cret ' })
+    )
+    expect(inputs.registryCredentials).toEqual({ username: 'bot', password: ' s3cret ' })
+  })
+
+  it.each([
+    [{ image: '' }, /Input image is required/],
+    [{ image: '  \n ' }, /Input image is required/],
+    [{ digest: 'sha256:abc' }, /Input digest: .*not a digest/],
+    [{ digest: 'abc' }, /Input digest/],
+    [{ digest: D.toUpperCase() }, /Input digest/],
+    [{ mode: 'merge' }, /Input mode must be one of pull-request, push; got "merge"/],
+    [{ 'write-method': 'ssh' }, /Input write-method must be one of api, git, none/],
+    [{ 'write-method': 'none' }, /config-path is required with write-method: none/],
+    [{ pin: 'sha' }, /Input pin must be one of digest, tag/],
+    [{ 'dry-run': 'yes' }, /Input dry-run must be true or false; got "yes"/],
+    [{ 'dry-run': '1' }, /Input dry-run must be true or false/],
+    [{ draft: 'on' }, /Input draft must be true or false/],
+    [{ verify: 'maybe' }, /Input verify must be true or false/],
+    [{ 'require-immutable-repository': 'y' }, /require-immutable-repository must be true or false/],
+    [{ 'auto-merge': 'fast-forward' }, /Input auto-merge must be one of merge, squash, rebase/],
+    [{ 'verify-render': 'always' }, /Input verify-render must be one of auto, true, false/],
+    [{ 'allow-downgrade': 'never' }, /Input allow-downgrade must be one of warn, true, false/],
+    [{ 'verify-timeout': '10m' }, /verify-timeout must be a whole number of seconds/],
+    [{ 'verify-timeout': '0' }, /verify-timeout must be a whole number of seconds above 0/],
+    [{ 'verify-timeout': '-5' }, /verify-timeout must be a whole number/],
+    [
+      { 'config-repository': 'https://github.com/acme/config' },
+      /config-repository must be owner\/name/
+    ],
+    [{ 'config-repository': 'acme' }, /config-repository must be owner\/name/],
+    [{ 'config-repository': 'acme/config/extra' }, /config-repository must be owner\/name/],
+    [{ environment: 'prod;rm -rf' }, /invalid environment name/],
+    [{ environment: '../prod' }, /invalid environment name/],
+    [{ 'from-environment': 'sta ging' }, /from-environment has an invalid environment name/],
+    [{ 'insecure-registries': 'http://registry.local' }, /insecure-registries has an invalid host/],
+    [{ 'insecure-registries': 'reg.local/path' }, /insecure-registries has an invalid host/],
+    [
+      { 'registry-username': 'bot' },
+      /registry-username and registry-password must be given together/
+    ],
+    [
+      { 'registry-password': 'x' },
+      /registry-username and registry-password must be given together/
+    ],
+    [{ 'allow-tags': '(v' }, /allow-tags is not a valid regular expression/],
+    [{ 'mutable-tags': 'a b' }, /mutable-tags has an invalid pattern/]
+  ])('%j → %s', (values, message) => {
+    const read = reader({ image: 'ghcr.io/acme/api:v1', ...values })
+    expect(() => parseInputs(read)).toThrow(InputError)
+    expect(() => parseInputs(read)).toThrow(message)
+  })
+})

@@ -1,0 +1,59 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { InputError } from '../errors.js'
+import type { PinMode } from '../engine/resolve.js'
+import {
+  checkMutableTagPattern,
+  compileAllowTags,
+  DEFAULT_MUTABLE_TAGS,
+  type TagPolicy
+} from '../policy/index.js'
+import { list } from '../inputs.js'
+
+/** Flags every command that resolves images shares. */
+export const COMMON_OPTIONS = {
+  'insecure-registry': { type: 'string', multiple: true },
+  'mutable-tags': { type: 'string' },
+  'allow-tags': { type: 'string' },
+  pin: { type: 'string' },
+  'registry-username': { type: 'string' },
+  'password-stdin': { type: 'boolean' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' }
+} as const satisfies NonNullable<ParseArgsConfig['options']>
+
+/** node:util parseArgs, with its errors turned into usage errors. */
+export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options']>>(
+  command: string,
+  args: string[],
+  options: O
+) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true })
+  } catch (error) {
+    throw new InputError(`${command}: ${(error as Error).message}`, {
+      hint: `Run promote-image ${command} --help for the flags it takes.`
+    })
+  }
+}
+
+export function tagPolicyFrom(values: {
+  'mutable-tags'?: string
+  'allow-tags'?: string
+}): TagPolicy {
+  const patterns = list(values['mutable-tags']).map(p =>
+    checkMutableTagPattern(p, '--mutable-tags')
+  )
+  return {
+    mutableTags: patterns.length > 0 ? patterns : DEFAULT_MUTABLE_TAGS,
+    allowTags:
+      values['allow-tags'] === undefined
+        ? undefined
+        : compileAllowTags(values['allow-tags'], '--allow-tags')
+  }
+}
+
+export function pinFrom(value: string | undefined): PinMode {
+  if (value === undefined || value === 'digest' || value === 'tag') return value ?? 'digest'
+  throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`)
+}

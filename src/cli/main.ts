@@ -1,0 +1,70 @@
+import { describeError, InputError, PromoteError } from '../errors.js'
+import type { Logger } from '../log/logger.js'
+import { resolveCommand, RESOLVE_USAGE, type CommandContext } from './resolve.js'
+
+const USAGE = `Usage: promote-image <command> [options]
+
+Commands:
+  resolve IMAGE...   resolve tags to digests and print pinned references
+
+Run promote-image <command> --help for a command's options.
+`
+
+const COMMANDS: Record<string, (args: string[], context: CommandContext) => Promise<number>> = {
+  resolve: resolveCommand
+}
+
+/** Exit codes: 0 done, 1 refused or failed, 2 usage error. */
+export async function main(
+  argv: string[],
+  overrides: Partial<CommandContext> = {}
+): Promise<number> {
+  const verbose =
+    argv.includes('--verbose') || argv.includes('-v') || !!process.env.PROMOTE_IMAGE_DEBUG
+  const context: CommandContext = {
+    logger: stderrLogger(verbose),
+    stdout: text => process.stdout.write(text),
+    readStdin,
+    env: process.env,
+    ...overrides
+  }
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    context.stdout(command === undefined ? USAGE : `${USAGE}\n${RESOLVE_USAGE}`)
+    return command === undefined ? 2 : 0
+  }
+  const handler = COMMANDS[command]
+  try {
+    if (!handler) {
+      throw new InputError(`Unknown command ${JSON.stringify(command)}.`, {
+        hint: `Commands: ${Object.keys(COMMANDS).join(', ')}. Run promote-image --help.`
+      })
+    }
+    return await handler(rest, context)
+  } catch (error) {
+    if (error instanceof PromoteError) {
+      process.stderr.write(`promote-image: ${error.describe()}\n`)
+      return error instanceof InputError ? 2 : 1
+    }
+    process.stderr.write(
+      `promote-image: unexpected error (please report it): ${describeError(error)}\n`
+    )
+    return 1
+  }
+}
+
+function stderrLogger(verbose: boolean): Logger {
+  return {
+    debug: message => {
+      if (verbose) process.stderr.write(`debug: ${message}\n`)
+    },
+    info: message => process.stderr.write(`${message}\n`),
+    warning: message => process.stderr.write(`warning: ${message}\n`)
+  }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk))
+  return Buffer.concat(chunks).toString('utf8')
+}

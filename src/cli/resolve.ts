@@ -1,0 +1,100 @@
+import { resolveImages } from '../engine/resolve.js'
+import { InputError } from '../errors.js'
+import type { Logger } from '../log/logger.js'
+import { createResolver, type ExplicitCredentials } from '../registry/index.js'
+import { imagesOutput } from '../report/summary.js'
+import { COMMON_OPTIONS, parseCommandArgs, pinFrom, tagPolicyFrom } from './args.js'
+
+export const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]
+
+Resolves each image's tag to its digest in the registry and prints one pinned
+reference per line (name:tag@sha256:…). Refuses mutable tags before any
+registry request; exits 1 when an image is refused or missing.
+
+Options:
+  --digest D                 the digest the build produced; every image must resolve to it
+  --json                     print a JSON array (image, tag, digest, ref, …) instead
+  --pin digest|tag           what to print: tag + digest (default) or the verified tag only
+  --mutable-tags P,P         tag patterns to refuse (default: ${['latest', 'main', 'master', '…'].join(', ')})
+  --allow-tags REGEX         every tag must match this regular expression
+  --insecure-registry HOST   reach HOST over plain HTTP (repeatable; loopback always is)
+  --registry-username U      with --password-stdin or PROMOTE_IMAGE_REGISTRY_PASSWORD
+  --password-stdin           read the registry password from standard input
+  -v, --verbose              log every registry request decision to stderr
+`
+
+export interface CommandContext {
+  readonly logger: Logger
+  readonly stdout: (text: string) => void
+  readonly readStdin: () => Promise<string>
+  readonly env: NodeJS.ProcessEnv
+}
+
+export async function resolveCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('resolve', args, {
+    ...COMMON_OPTIONS,
+    digest: { type: 'string' }
+  })
+  if (values.help) {
+    context.stdout(RESOLVE_USAGE)
+    return 0
+  }
+  if (positionals.length === 0) {
+    throw new InputError('resolve: no IMAGE given.', {
+      hint: 'Example: promote-image resolve ghcr.io/acme/api:v1.4.2'
+    })
+  }
+  const credentials = await credentialsFrom(values, context)
+  const resolver = createResolver({
+    logger: context.logger,
+    insecureRegistries: values['insecure-registry'] ?? [],
+    credentials,
+    env: context.env
+  })
+  const images = await resolveImages(
+    {
+      images: positionals,
+      buildDigest: values.digest,
+      policy: tagPolicyFrom(values),
+      pin: pinFrom(values.pin),
+      explicitCredentials: credentials !== undefined
+    },
+    resolver,
+    context.logger
+  )
+  if (values.json) {
+    const detailed = imagesOutput(images).map((out, i) => ({
+      ...out,
+      mediaType: images[i]!.mediaType,
+      kind: images[i]!.kind,
+      platforms: images[i]!.platforms ?? null
+    }))
+    context.stdout(`${JSON.stringify(detailed, null, 2)}\n`)
+  } else {
+    context.stdout(images.map(i => `${i.pinned}\n`).join(''))
+  }
+  return 0
+}
+
+/** Passwords never come from argv, where `ps` and shell history would show them. */
+async function credentialsFrom(
+  values: { 'registry-username'?: string; 'password-stdin'?: boolean },
+  context: CommandContext
+): Promise<ExplicitCredentials | undefined> {
+  const username = values['registry-username']
+  if (username === undefined) {
+    if (values['password-stdin']) {
+      throw new InputError('--password-stdin needs --registry-username.')
+    }
+    return undefined
+  }
+  const password = values['password-stdin']
+    ? (await context.readStdin()).replace(/\r?\n$/, '')
+    : context.env.PROMOTE_IMAGE_REGISTRY_PASSWORD
+  if (!password) {
+    throw new InputError('--registry-username needs a password.', {
+      hint: 'Pipe it with --password-stdin, or set PROMOTE_IMAGE_REGISTRY_PASSWORD.'
+    })
+  }
+  return { username, password }
+}

@@ -1,0 +1,2 @@
+export * from './mutable-tags.js'
+export * from './digest.js'

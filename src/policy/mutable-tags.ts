@@ -1,0 +1,97 @@
+import { PolicyError, InputError } from '../errors.js'
+import { formatReference, type ImageReference } from '../reference/index.js'
+
+/** Tags that name a moving target rather than a build (DESIGN.md). */
+export const DEFAULT_MUTABLE_TAGS: readonly string[] = [
+  'latest',
+  'main',
+  'master',
+  'develop',
+  'dev',
+  'stable',
+  'edge',
+  'nightly',
+  'head',
+  'canary',
+  'staging',
+  'prod',
+  'production'
+]
+
+export interface TagPolicy {
+  /** Glob patterns (`*` any run, `?` one character), matched case-insensitively. */
+  readonly mutableTags: readonly string[]
+  /** When set, every tag must match this regular expression in full. */
+  readonly allowTags?: RegExp
+}
+
+export const DEFAULT_TAG_POLICY: TagPolicy = { mutableTags: DEFAULT_MUTABLE_TAGS }
+
+const IMMUTABLE_EXAMPLES =
+  'Push and promote an immutable tag instead, e.g. the commit SHA (sha-3f9c2d1) or a release (v1.4.2); docker/metadata-action produces both.'
+
+/**
+ * Refuses references that would not change when a new build is pushed.
+ * Pure: decides from the text alone, so a refusal never reaches a registry.
+ */
+export function checkTagPolicy(ref: ImageReference, policy: TagPolicy): void {
+  const shown = formatReference(ref)
+  if (ref.tag === undefined) {
+    if (ref.digest !== undefined) return // name@sha256:… is immutable by construction
+    throw new PolicyError(
+      `Image ${shown} has no tag, which means "latest": a mutable tag. Argo CD would see no change when a new image is pushed under it.`,
+      { hint: IMMUTABLE_EXAMPLES, subject: shown }
+    )
+  }
+  // "latest" is always refused: it is the failure this tool exists to prevent.
+  const pattern = ['latest', ...policy.mutableTags].find(p => globToRegExp(p).test(ref.tag!))
+  if (pattern !== undefined) {
+    const matched = pattern.toLowerCase() === ref.tag.toLowerCase() ? '' : ` (matches "${pattern}")`
+    throw new PolicyError(
+      `Tag "${ref.tag}" of ${shown} is mutable${matched}: the manifest in Git would not change when a new build is pushed under it, so Argo CD reports "Synced" while pods keep the old image.`,
+      { hint: IMMUTABLE_EXAMPLES, subject: shown }
+    )
+  }
+  if (policy.allowTags && !policy.allowTags.test(ref.tag)) {
+    throw new PolicyError(
+      `Tag "${ref.tag}" of ${shown} does not match allow-tags /${policy.allowTags.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}/.`,
+      {
+        hint: 'Promote a tag that matches allow-tags, or widen the allow-tags pattern.',
+        subject: shown
+      }
+    )
+  }
+}
+
+/** `mutable-tags` entries are globs; anything else would surprise users. */
+export function globToRegExp(glob: string): RegExp {
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.')
+  return new RegExp(`^${body}$`, 'i')
+}
+
+/** Compiles `allow-tags`, anchored so that "v\d+" cannot match "dev1-latest". */
+export function compileAllowTags(source: string, inputName = 'allow-tags'): RegExp {
+  try {
+    return new RegExp(`^(?:${source})$`)
+  } catch (error) {
+    throw new InputError(
+      `Input ${inputName} is not a valid regular expression: ${(error as Error).message}.`,
+      {
+        hint: 'Write a JavaScript regular expression, e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}.'
+      }
+    )
+  }
+}
+
+/** Validates a `mutable-tags` entry: a tag with optional `*`/`?` wildcards. */
+export function checkMutableTagPattern(pattern: string, inputName = 'mutable-tags'): string {
+  if (!/^[\w*?][\w.*?-]{0,127}$/.test(pattern)) {
+    throw new InputError(`Input ${inputName} has an invalid pattern ${JSON.stringify(pattern)}.`, {
+      hint: 'Each pattern is a tag with optional * and ? wildcards, e.g. latest or pr-*.'
+    })
+  }
+  return pattern
+}

@@ -1,0 +1,59 @@
+import type { Logger } from '../log/logger.js'
+import { formatReference, registryHost, type ImageReference } from '../reference/index.js'
+import { lookupCredentials, type ExplicitCredentials } from './credentials.js'
+import { RegistryClient } from './oci/client.js'
+import { resolveManifest } from './oci/manifest.js'
+import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, Transport, type RetryPolicy } from './oci/transport.js'
+import type { DigestResolver, Resolution } from './types.js'
+
+export interface ResolverOptions {
+  readonly logger: Logger
+  readonly insecureRegistries?: readonly string[]
+  /** The registry-username/registry-password inputs, for every registry. */
+  readonly credentials?: ExplicitCredentials
+  readonly env?: NodeJS.ProcessEnv
+  readonly timeoutMs?: number
+  readonly retry?: RetryPolicy
+  readonly onSecret?: (secret: string) => void
+  readonly userAgent?: string
+}
+
+/**
+ * One resolver per run: it keeps one client per registry host, so challenges
+ * and tokens learned for one image serve every other image on that host.
+ */
+export function createResolver(options: ResolverOptions): DigestResolver {
+  const transport = new Transport({
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    retry: options.retry ?? DEFAULT_RETRY,
+    logger: options.logger,
+    insecureRegistries: options.insecureRegistries ?? [],
+    userAgent: options.userAgent ?? 'promote-image'
+  })
+  const clients = new Map<string, RegistryClient>()
+  const findCredentials = (host: string) =>
+    lookupCredentials(host, {
+      explicit: options.credentials,
+      env: options.env,
+      logger: options.logger,
+      onSecret: options.onSecret
+    })
+
+  return {
+    async resolve(ref: ImageReference): Promise<Resolution> {
+      const host = registryHost(ref)
+      let client = clients.get(host)
+      if (!client) {
+        client = new RegistryClient(host, transport, findCredentials, options.logger)
+        clients.set(host, client)
+      }
+      // A tag wins over a digest: for name:tag@digest the caller checks that
+      // the tag still points at the digest it is about to write next to it.
+      return resolveManifest(client, {
+        repository: ref.path,
+        reference: ref.tag ?? ref.digest!,
+        display: formatReference(ref)
+      })
+    }
+  }
+}
