@@ -42,7 +42,9 @@ function tagPolicyFrom(values) {
 function pinFrom(value) {
     if (value === undefined || value === 'digest' || value === 'tag')
         return value ?? 'digest';
-    throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`);
+    throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`, {
+        hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
+    });
 }
 
 const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]

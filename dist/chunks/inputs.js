@@ -498,11 +498,14 @@ function checkBuildDigest(image, built, served, source = 'the build produced') {
 class RefusedImagesError extends PromoteError {
     errors;
     constructor(errors) {
-        super(errors.length === 1
-            ? errors[0].message
-            : `${errors.length} images were refused:\n${errors.map(e => `  - ${e.describe().replace(/\n/g, '\n    ')}`).join('\n')}`, errors.length === 1 ? { hint: errors[0].hint, subject: errors[0].subject } : {});
+        const list = errors.map(e => `  - ${e.describe().replace(/\n/g, '\n    ')}`).join('\n');
+        super(`${errors.length} images were refused:\n${list}`);
         this.errors = errors;
     }
+}
+/** One refusal as itself; several as one error listing them all. */
+function refusalOf(errors) {
+    return errors.length === 1 ? errors[0] : new RefusedImagesError(errors);
 }
 /** Parses and checks every reference without touching the network. */
 function planImages(request) {
@@ -529,7 +532,7 @@ function planImages(request) {
         }
     }
     if (refusals.length > 0)
-        throw new RefusedImagesError(refusals);
+        throw refusalOf(refusals);
     const hosts = [...new Set(refs.map(registryHost))];
     if (request.explicitCredentials && hosts.length > 1) {
         // Sending one registry's password to another registry's token service would leak it.
@@ -552,7 +555,7 @@ async function resolveImages(request, resolver, logger, concurrency = 8) {
         const unexpected = refusals.find(r => !(r instanceof PromoteError));
         if (unexpected !== undefined)
             throw unexpected;
-        throw new RefusedImagesError(refusals);
+        throw refusalOf(refusals);
     }
     return settled.map(s => s.value);
 }
@@ -984,12 +987,11 @@ class RegistryClient {
         const challenge = header ? pickChallenge(parseChallenges(header)) : undefined;
         if (!challenge)
             return first;
-        const isNewChallenge = !this.challenge || this.challenge.scheme !== challenge.scheme;
-        // A cached token the registry no longer honors (expired early, revoked): drop it once.
-        if (!isNewChallenge && !known)
-            return first;
         this.challenge = challenge;
-        this.tokens.delete(scopeFor(repository));
+        // Sent with a token and still refused: the token is stale (expired early,
+        // revoked); fetch a fresh one, once.
+        if (known)
+            this.tokens.delete(scopeFor(repository));
         const fresh = await this.authorization(repository);
         if (!fresh || fresh === known)
             return first;
@@ -1134,6 +1136,11 @@ const MANIFEST_ACCEPT = [
     MEDIA_TYPES.ociManifest,
     MEDIA_TYPES.dockerManifest
 ].join(', ');
+/** Signed and unsigned schema 1: digests over a canonical payload, refused by containerd 2. */
+const SCHEMA1_TYPES = new Set([
+    'application/vnd.docker.distribution.manifest.v1+prettyjws',
+    'application/vnd.docker.distribution.manifest.v1+json'
+]);
 const INDEX_TYPES = new Set([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
 const KNOWN_TYPES = new Set(Object.values(MEDIA_TYPES));
 /**
@@ -1196,9 +1203,7 @@ function digestFromBody(response, host, display) {
         });
     }
     const declared = contentType(response);
-    if (manifest.schemaVersion === 1 ||
-        declared.includes('prettyjws') ||
-        declared.endsWith('v1+json')) {
+    if (manifest.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
         throw new RegistryError(`Registry ${host} serves ${display} as a Docker schema 1 manifest, which containerd 2 refuses to pull and whose digest is not stable.`, {
             hint: 'Rebuild and push the image with a current builder (docker buildx).',
             subject: display

@@ -55,5 +55,7 @@ export function tagPolicyFrom(values: {
 
 export function pinFrom(value: string | undefined): PinMode {
   if (value === undefined || value === 'digest' || value === 'tag') return value ?? 'digest'
-  throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`)
+  throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`, {
+    hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
+  })
 }

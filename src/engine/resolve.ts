@@ -41,13 +41,14 @@ export interface ResolvedImage {
 /** Several refusals at once, so one run shows every problem. */
 export class RefusedImagesError extends PromoteError {
   constructor(readonly errors: readonly PromoteError[]) {
-    super(
-      errors.length === 1
-        ? errors[0]!.message
-        : `${errors.length} images were refused:\n${errors.map(e => `  - ${e.describe().replace(/\n/g, '\n    ')}`).join('\n')}`,
-      errors.length === 1 ? { hint: errors[0]!.hint, subject: errors[0]!.subject } : {}
-    )
+    const list = errors.map(e => `  - ${e.describe().replace(/\n/g, '\n    ')}`).join('\n')
+    super(`${errors.length} images were refused:\n${list}`)
   }
+}
+
+/** One refusal as itself; several as one error listing them all. */
+function refusalOf(errors: PromoteError[]): PromoteError {
+  return errors.length === 1 ? errors[0]! : new RefusedImagesError(errors)
 }
 
 /** Parses and checks every reference without touching the network. */
@@ -71,7 +72,7 @@ export function planImages(request: ResolveRequest): ImageReference[] {
       refusals.push(error)
     }
   }
-  if (refusals.length > 0) throw new RefusedImagesError(refusals)
+  if (refusals.length > 0) throw refusalOf(refusals)
   const hosts = [...new Set(refs.map(registryHost))]
   if (request.explicitCredentials && hosts.length > 1) {
     // Sending one registry's password to another registry's token service would leak it.
@@ -106,7 +107,7 @@ export async function resolveImages(
   if (refusals.length > 0) {
     const unexpected = refusals.find(r => !(r instanceof PromoteError))
     if (unexpected !== undefined) throw unexpected
-    throw new RefusedImagesError(refusals as PromoteError[])
+    throw refusalOf(refusals as PromoteError[])
   }
   return settled.map(s => (s as PromiseFulfilledResult<ResolvedImage>).value)
 }

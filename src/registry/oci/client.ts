@@ -59,11 +59,10 @@ export class RegistryClient {
     const header = first.headers.get('www-authenticate')
     const challenge = header ? pickChallenge(parseChallenges(header)) : undefined
     if (!challenge) return first
-    const isNewChallenge = !this.challenge || this.challenge.scheme !== challenge.scheme
-    // A cached token the registry no longer honors (expired early, revoked): drop it once.
-    if (!isNewChallenge && !known) return first
     this.challenge = challenge
-    this.tokens.delete(scopeFor(repository))
+    // Sent with a token and still refused: the token is stale (expired early,
+    // revoked); fetch a fresh one, once.
+    if (known) this.tokens.delete(scopeFor(repository))
     const fresh = await this.authorization(repository)
     if (!fresh || fresh === known) return first
     return this.transport.send(

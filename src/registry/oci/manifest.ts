@@ -24,6 +24,11 @@ export const MANIFEST_ACCEPT = [
   MEDIA_TYPES.dockerManifest
 ].join(', ')
 
+/** Signed and unsigned schema 1: digests over a canonical payload, refused by containerd 2. */
+const SCHEMA1_TYPES = new Set([
+  'application/vnd.docker.distribution.manifest.v1+prettyjws',
+  'application/vnd.docker.distribution.manifest.v1+json'
+])
 const INDEX_TYPES = new Set<string>([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList])
 const KNOWN_TYPES = new Set<string>(Object.values(MEDIA_TYPES))
 
@@ -112,11 +117,7 @@ function digestFromBody(
     )
   }
   const declared = contentType(response)
-  if (
-    manifest.schemaVersion === 1 ||
-    declared.includes('prettyjws') ||
-    declared.endsWith('v1+json')
-  ) {
+  if (manifest.schemaVersion === 1 || SCHEMA1_TYPES.has(declared)) {
     throw new RegistryError(
       `Registry ${host} serves ${display} as a Docker schema 1 manifest, which containerd 2 refuses to pull and whose digest is not stable.`,
       {
