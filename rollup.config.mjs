@@ -1,6 +1,7 @@
 // Two entry points share one engine: the action (dist/index.js) and the CLI
-// (dist/cli.js). Shared code lands in dist/chunks/; later, the AWS SDK gets a
-// chunk of its own that is only loaded when an ECR image is present.
+// (dist/cli.js). Shared code lands in dist/chunks/; the AWS SDK gets a
+// chunk of its own (chunks/aws-sdk.js) that is only loaded when an ECR
+// image is present.
 import commonjs from '@rollup/plugin-commonjs'
 import json from '@rollup/plugin-json'
 import { nodeResolve } from '@rollup/plugin-node-resolve'
@@ -15,7 +16,19 @@ const config = {
     esModule: true,
     sourcemap: true,
     entryFileNames: '[name].js',
-    chunkFileNames: 'chunks/[name].js'
+    chunkFileNames: 'chunks/[name].js',
+    // The AWS SDK and everything it loads lazily (credential providers) in
+    // one chunk, read only when an ECR image is resolved.
+    manualChunks(id) {
+      if (
+        /[\\/]node_modules[\\/](@aws-sdk|@smithy|@aws-crypto|@aws|fast-xml-parser|strnum|bowser)[\\/]/.test(
+          id
+        )
+      ) {
+        return 'aws-sdk'
+      }
+      return undefined
+    }
   },
   plugins: [
     typescript({ tsconfig: './tsconfig.build.json' }),

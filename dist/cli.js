@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { I as InputError, l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, b as createResolver, r as resolveImages, i as imagesOutput, P as PromoteError, d as describeError } from './chunks/inputs.js';
+import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
+import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, b as createResolver, r as resolveImages, i as imagesOutput } from './chunks/inputs.js';
 import { parseArgs } from 'node:util';
 import 'node:child_process';
 import 'node:fs/promises';
@@ -60,6 +61,8 @@ Options:
   --mutable-tags P,P         tag patterns to refuse (default: ${['latest', 'main', 'master', '…'].join(', ')})
   --allow-tags REGEX         every tag must match this regular expression
   --insecure-registry HOST   reach HOST over plain HTTP (repeatable; loopback always is)
+  --require-immutable-repository
+                             ECR: fail, not warn, when the repository lets the tag be overwritten
   --registry-username U      with --password-stdin or PROMOTE_IMAGE_REGISTRY_PASSWORD
   --password-stdin           read the registry password from standard input
   -v, --verbose              log every registry request decision to stderr
@@ -67,7 +70,8 @@ Options:
 async function resolveCommand(args, context) {
     const { values, positionals } = parseCommandArgs('resolve', args, {
         ...COMMON_OPTIONS,
-        digest: { type: 'string' }
+        digest: { type: 'string' },
+        'require-immutable-repository': { type: 'boolean' }
     });
     if (values.help) {
         context.stdout(RESOLVE_USAGE);
@@ -90,7 +94,8 @@ async function resolveCommand(args, context) {
         buildDigest: values.digest,
         policy: tagPolicyFrom(values),
         pin: pinFrom(values.pin),
-        explicitCredentials: credentials !== undefined
+        explicitCredentials: credentials !== undefined,
+        requireImmutableRepository: values['require-immutable-repository']
     }, resolver, context.logger);
     if (values.json) {
         const detailed = imagesOutput(images).map((out, i) => ({

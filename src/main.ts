@@ -40,7 +40,8 @@ export async function run(): Promise<void> {
           buildDigest: inputs.digest,
           policy: inputs.tagPolicy,
           pin: inputs.pin,
-          explicitCredentials: inputs.registryCredentials !== undefined
+          explicitCredentials: inputs.registryCredentials !== undefined,
+          requireImmutableRepository: inputs.requireImmutableRepository
         },
         resolver,
         actionLogger

@@ -1,48 +1,9 @@
+import { a as InvalidReferenceError, I as InputError, b as PolicyError, P as PromoteError, R as RegistryError } from './errors.js';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-
-/**
- * Every failure a user can act on is a PromoteError: a message that says what
- * is wrong and a hint that says what to do. The shells print both and exit
- * non-zero; anything else is a bug and is reported with its stack.
- */
-class PromoteError extends Error {
-    hint;
-    /** Where the user should look: an input name, a file:line, a registry. */
-    subject;
-    constructor(message, options = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.name = new.target.name;
-        this.hint = options.hint;
-        this.subject = options.subject;
-    }
-    /** The message followed by the hint, as shown to users. */
-    describe() {
-        return this.hint ? `${this.message}\n  → ${this.hint}` : this.message;
-    }
-}
-/** An input (action input, CLI flag or argument) is malformed. */
-class InputError extends PromoteError {
-}
-/** The image reference is not a valid reference. */
-class InvalidReferenceError extends PromoteError {
-}
-/** The reference is valid but refused by policy (mutable tag, digest mismatch…). */
-class PolicyError extends PromoteError {
-}
-/** The registry refused, failed, or does not have the image. */
-class RegistryError extends PromoteError {
-}
-function describeError(error) {
-    if (error instanceof PromoteError)
-        return error.describe();
-    if (error instanceof Error)
-        return error.stack ?? error.message;
-    return String(error);
-}
 
 /*
 How it works:
@@ -494,6 +455,67 @@ function checkBuildDigest(image, built, served, source = 'the build produced') {
     });
 }
 
+/**
+ * Can this tag be overwritten in its ECR repository? A tag is immutable under
+ * IMMUTABLE; under IMMUTABLE_WITH_EXCLUSION unless an exclusion filter
+ * matches it; under MUTABLE_WITH_EXCLUSION only when a filter matches it.
+ */
+function tagImmutabilityVerdict(mode, exclusionFilters, tag) {
+    const matched = exclusionFilters.find(filter => wildcardToRegExp(filter).test(tag));
+    switch (mode) {
+        case 'IMMUTABLE':
+            return { immutable: true, reason: 'repository tags are IMMUTABLE' };
+        case 'MUTABLE':
+            return { immutable: false, reason: 'repository tags are MUTABLE' };
+        case 'IMMUTABLE_WITH_EXCLUSION':
+            return matched
+                ? {
+                    immutable: false,
+                    reason: `IMMUTABLE_WITH_EXCLUSION, but exclusion filter "${matched}" matches the tag`
+                }
+                : {
+                    immutable: true,
+                    reason: 'IMMUTABLE_WITH_EXCLUSION, and no exclusion filter matches the tag'
+                };
+        case 'MUTABLE_WITH_EXCLUSION':
+            return matched
+                ? {
+                    immutable: true,
+                    reason: `MUTABLE_WITH_EXCLUSION, and exclusion filter "${matched}" makes the tag immutable`
+                }
+                : {
+                    immutable: false,
+                    reason: 'MUTABLE_WITH_EXCLUSION, and no exclusion filter matches the tag'
+                };
+        default:
+            return { immutable: undefined, reason: `unknown imageTagMutability ${JSON.stringify(mode)}` };
+    }
+}
+/** ECR filters: `*` is the only wildcard; everything else is literal. */
+function wildcardToRegExp(filter) {
+    const body = filter.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+    return new RegExp(`^${body}$`);
+}
+/**
+ * A mutable repository lets someone push over the promoted tag later; the
+ * digest pin still protects the deployment, but Git and the registry would
+ * then disagree about what the tag means. A warning unless required.
+ * Returns the warning to show, or throws when immutability is required.
+ */
+function checkRepositoryImmutability(image, repository, verdict, required) {
+    if (verdict.immutable === true)
+        return undefined;
+    if (verdict.immutable === undefined) {
+        return `Could not check whether ECR repository ${repository} has immutable tags (${verdict.reason})${required ? '; require-immutable-repository cannot be enforced' : ''}.`;
+    }
+    const message = `ECR repository ${repository} lets the tag of ${image} be overwritten (${verdict.reason}): a later push can move it away from the pinned digest.`;
+    const hint = 'Turn on tag immutability: aws ecr put-image-tag-mutability --image-tag-mutability IMMUTABLE --repository-name ' +
+        repository;
+    if (required)
+        throw new PolicyError(message, { hint, subject: image });
+    return `${message} ${hint}.`;
+}
+
 /** Several refusals at once, so one run shows every problem. */
 class RefusedImagesError extends PromoteError {
     errors;
@@ -567,6 +589,12 @@ async function resolveOne(request, ref, input, resolver, logger) {
     }
     if (request.buildDigest !== undefined)
         checkBuildDigest(shown, request.buildDigest, found.digest);
+    const tagImmutability = immutabilityOf(found.tagMutability, ref.tag);
+    if (tagImmutability) {
+        const warning = checkRepositoryImmutability(shown, ref.path, tagImmutability, request.requireImmutableRepository ?? false);
+        if (warning)
+            logger.warning(warning);
+    }
     const pinned = request.pin === 'tag'
         ? formatReference({ name: ref.name, tag: ref.tag })
         : pinnedReference(ref, found.digest);
@@ -579,8 +607,16 @@ async function resolveOne(request, ref, input, resolver, logger) {
         mediaType: found.mediaType,
         kind: found.kind,
         platforms: found.platforms,
-        registry: found.registry
+        registry: found.registry,
+        tagImmutability
     };
+}
+function immutabilityOf(settings, tag) {
+    if (!settings || tag === undefined)
+        return undefined;
+    if ('unavailable' in settings)
+        return { immutable: undefined, reason: settings.unavailable };
+    return tagImmutabilityVerdict(settings.mode, settings.exclusionFilters, tag);
 }
 
 const ANONYMOUS = { description: 'no credentials (anonymous)' };
@@ -1256,6 +1292,20 @@ async function throwIfDenied(client, target, response) {
 }
 
 /**
+ * Private ECR registry hosts, every partition: the pattern of
+ * awslabs/amazon-ecr-credential-helper (ecr-login/api/client.go), which also
+ * covers FIPS (`dkr-ecr-fips` / `dkr.ecr-fips`), China, GovCloud, ISO, the EU
+ * sovereign cloud and dual-stack (`dkr-ecr.<region>.on.aws`) hosts.
+ */
+const ECR_HOST = /^(\d{12})\.dkr[.-]ecr(-fips)?\.([a-zA-Z0-9][a-zA-Z0-9-_]*)\.(amazonaws\.(?:com(?:\.cn)?|eu)|on\.(?:aws|amazonwebservices\.com\.cn)|sc2s\.sgov\.gov|c2s\.ic\.gov|cloud\.adc-e\.uk|csp\.hci\.ic\.gov)$/;
+function parseEcrHost(host) {
+    const match = ECR_HOST.exec(host.toLowerCase());
+    if (!match)
+        return undefined;
+    return { accountId: match[1], fips: match[2] !== undefined, region: match[3], host };
+}
+
+/**
  * One resolver per run: it keeps one client per registry host, so challenges
  * and tokens learned for one image serve every other image on that host.
  */
@@ -1274,9 +1324,22 @@ function createResolver(options) {
         logger: options.logger,
         onSecret: options.onSecret
     });
+    let ecr;
+    const loadEcr = () => (ecr ??= import('./describe.js').then(m => new m.EcrDescriber(options.logger)));
     return {
         async resolve(ref) {
             const host = registryHost(ref);
+            const ecrRegistry = parseEcrHost(host);
+            if (ecrRegistry) {
+                const describer = await loadEcr();
+                return describer.resolve({
+                    registry: ecrRegistry,
+                    repository: ref.path,
+                    tag: ref.tag,
+                    digest: ref.digest,
+                    display: formatReference(ref)
+                });
+            }
             let client = clients.get(host);
             if (!client) {
                 client = new RegistryClient(host, transport, findCredentials, options.logger);
@@ -1298,17 +1361,40 @@ function imagesOutput(images) {
         image: i.reference.name,
         tag: i.reference.tag ?? null,
         digest: i.digest,
-        ref: i.pinned
+        ref: i.pinned,
+        ...(i.tagImmutability
+            ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
+            : {})
     }));
+}
+function verdictWord(image) {
+    const immutable = image.tagImmutability?.immutable;
+    return immutable === undefined ? 'unknown' : immutable ? 'immutable' : 'mutable';
 }
 /** The job summary's resolution table, in GitHub-flavored markdown. */
 function resolutionSummary(images, dryRun) {
-    const rows = images.map(i => `| \`${escapeCell(i.reference.name)}\` | \`${escapeCell(i.reference.tag ?? '—')}\` | \`${i.digest}\` | ${describeKind(i)} | \`${escapeCell(i.pinned)}\` |`);
+    const withImmutability = images.some(i => i.tagImmutability);
+    const rows = images.map(i => {
+        const cells = [
+            `\`${escapeCell(i.reference.name)}\``,
+            `\`${escapeCell(i.reference.tag ?? '—')}\``,
+            `\`${i.digest}\``,
+            describeKind(i),
+            `\`${escapeCell(i.pinned)}\``
+        ];
+        if (withImmutability) {
+            cells.push(i.tagImmutability ? `${verdictWord(i)}: ${escapeCell(i.tagImmutability.reason)}` : '—');
+        }
+        return `| ${cells.join(' | ')} |`;
+    });
+    const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference'];
+    if (withImmutability)
+        header.push('Tag immutability (ECR)');
     return [
         `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
         '',
-        '| Image | Tag | Digest | Kind | Pinned reference |',
-        '| --- | --- | --- | --- | --- |',
+        `| ${header.join(' | ')} |`,
+        `|${' --- |'.repeat(header.length)}`,
         ...rows,
         ''
     ].join('\n');
@@ -1489,5 +1575,5 @@ function wrap(name, check) {
     }
 }
 
-export { DEFAULT_MUTABLE_TAGS as D, InputError as I, PromoteError as P, compileAllowTags as a, createResolver as b, checkMutableTagPattern as c, describeError as d, resolutionSummary as e, imagesOutput as i, list as l, parseInputs as p, resolveImages as r };
+export { DEFAULT_MUTABLE_TAGS as D, compileAllowTags as a, createResolver as b, checkMutableTagPattern as c, resolutionSummary as d, imagesOutput as i, list as l, parseInputs as p, resolveImages as r };
 //# sourceMappingURL=inputs.js.map

@@ -18,6 +18,8 @@ Options:
   --mutable-tags P,P         tag patterns to refuse (default: ${['latest', 'main', 'master', '…'].join(', ')})
   --allow-tags REGEX         every tag must match this regular expression
   --insecure-registry HOST   reach HOST over plain HTTP (repeatable; loopback always is)
+  --require-immutable-repository
+                             ECR: fail, not warn, when the repository lets the tag be overwritten
   --registry-username U      with --password-stdin or PROMOTE_IMAGE_REGISTRY_PASSWORD
   --password-stdin           read the registry password from standard input
   -v, --verbose              log every registry request decision to stderr
@@ -33,7 +35,8 @@ export interface CommandContext {
 export async function resolveCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('resolve', args, {
     ...COMMON_OPTIONS,
-    digest: { type: 'string' }
+    digest: { type: 'string' },
+    'require-immutable-repository': { type: 'boolean' }
   })
   if (values.help) {
     context.stdout(RESOLVE_USAGE)
@@ -57,7 +60,8 @@ export async function resolveCommand(args: string[], context: CommandContext): P
       buildDigest: values.digest,
       policy: tagPolicyFrom(values),
       pin: pinFrom(values.pin),
-      explicitCredentials: credentials !== undefined
+      explicitCredentials: credentials !== undefined,
+      requireImmutableRepository: values['require-immutable-repository']
     },
     resolver,
     context.logger

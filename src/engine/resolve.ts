@@ -1,7 +1,14 @@
 import pLimit from 'p-limit'
 import { InputError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
-import { checkBuildDigest, checkTagPolicy, type TagPolicy } from '../policy/index.js'
+import {
+  checkBuildDigest,
+  checkRepositoryImmutability,
+  checkTagPolicy,
+  tagImmutabilityVerdict,
+  type TagImmutabilityVerdict,
+  type TagPolicy
+} from '../policy/index.js'
 import {
   assertDigest,
   formatReference,
@@ -10,7 +17,7 @@ import {
   registryHost,
   type ImageReference
 } from '../reference/index.js'
-import type { DigestResolver } from '../registry/index.js'
+import type { DigestResolver, Resolution } from '../registry/index.js'
 
 export type PinMode = 'digest' | 'tag'
 
@@ -23,6 +30,8 @@ export interface ResolveRequest {
   readonly pin: PinMode
   /** registry-username/password were given: they may serve one registry only. */
   readonly explicitCredentials?: boolean
+  /** ECR: a repository whose tags can be overwritten is an error, not a warning. */
+  readonly requireImmutableRepository?: boolean
 }
 
 export interface ResolvedImage {
@@ -36,6 +45,8 @@ export interface ResolvedImage {
   readonly kind: 'index' | 'manifest'
   readonly platforms?: readonly string[]
   readonly registry: string
+  /** ECR only: can the promoted tag be overwritten in its repository? */
+  readonly tagImmutability?: TagImmutabilityVerdict
 }
 
 /** Several refusals at once, so one run shows every problem. */
@@ -130,6 +141,16 @@ async function resolveOne(
     )
   }
   if (request.buildDigest !== undefined) checkBuildDigest(shown, request.buildDigest, found.digest)
+  const tagImmutability = immutabilityOf(found.tagMutability, ref.tag)
+  if (tagImmutability) {
+    const warning = checkRepositoryImmutability(
+      shown,
+      ref.path,
+      tagImmutability,
+      request.requireImmutableRepository ?? false
+    )
+    if (warning) logger.warning(warning)
+  }
   const pinned =
     request.pin === 'tag'
       ? formatReference({ name: ref.name, tag: ref.tag })
@@ -145,6 +166,16 @@ async function resolveOne(
     mediaType: found.mediaType,
     kind: found.kind,
     platforms: found.platforms,
-    registry: found.registry
+    registry: found.registry,
+    tagImmutability
   }
+}
+
+function immutabilityOf(
+  settings: Resolution['tagMutability'],
+  tag: string | undefined
+): TagImmutabilityVerdict | undefined {
+  if (!settings || tag === undefined) return undefined
+  if ('unavailable' in settings) return { immutable: undefined, reason: settings.unavailable }
+  return tagImmutabilityVerdict(settings.mode, settings.exclusionFilters, tag)
 }

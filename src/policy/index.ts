@@ -1,2 +1,3 @@
 export * from './mutable-tags.js'
 export * from './digest.js'
+export * from './ecr-immutability.js'

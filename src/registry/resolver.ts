@@ -5,6 +5,8 @@ import { RegistryClient } from './oci/client.js'
 import { resolveManifest } from './oci/manifest.js'
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, Transport, type RetryPolicy } from './oci/transport.js'
 import type { DigestResolver, Resolution } from './types.js'
+import { parseEcrHost } from './ecr/host.js'
+import type { EcrDescriber } from './ecr/describe.js'
 
 export interface ResolverOptions {
   readonly logger: Logger
@@ -39,9 +41,24 @@ export function createResolver(options: ResolverOptions): DigestResolver {
       onSecret: options.onSecret
     })
 
+  let ecr: Promise<EcrDescriber> | undefined
+  const loadEcr = (): Promise<EcrDescriber> =>
+    (ecr ??= import('./ecr/describe.js').then(m => new m.EcrDescriber(options.logger)))
+
   return {
     async resolve(ref: ImageReference): Promise<Resolution> {
       const host = registryHost(ref)
+      const ecrRegistry = parseEcrHost(host)
+      if (ecrRegistry) {
+        const describer = await loadEcr()
+        return describer.resolve({
+          registry: ecrRegistry,
+          repository: ref.path,
+          tag: ref.tag,
+          digest: ref.digest,
+          display: formatReference(ref)
+        })
+      }
       let client = clients.get(host)
       if (!client) {
         client = new RegistryClient(host, transport, findCredentials, options.logger)

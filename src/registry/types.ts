@@ -1,5 +1,10 @@
 import type { ImageReference } from '../reference/index.js'
 
+/** A repository's tag-mutability settings (ECR), or why they are unknown. */
+export type TagMutabilitySettings =
+  | { readonly mode: string; readonly exclusionFilters: readonly string[] }
+  | { readonly unavailable: string }
+
 /** What a registry says about a tag or digest. */
 export interface Resolution {
   /** `sha256:…` of the top-level manifest: the index for multi-arch images. */
@@ -12,6 +17,8 @@ export interface Resolution {
   readonly platforms?: readonly string[]
   /** The host that answered. */
   readonly registry: string
+  /** ECR only: whether the repository lets tags be overwritten. */
+  readonly tagMutability?: TagMutabilitySettings
 }
 
 export interface DigestResolver {

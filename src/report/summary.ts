@@ -6,6 +6,8 @@ export interface ImageOutput {
   readonly tag: string | null
   readonly digest: string
   readonly ref: string
+  /** ECR only: `immutable`, `mutable` or `unknown`, and why. */
+  readonly tagImmutability?: { readonly verdict: string; readonly reason: string }
 }
 
 export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
@@ -13,21 +15,43 @@ export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
     image: i.reference.name,
     tag: i.reference.tag ?? null,
     digest: i.digest,
-    ref: i.pinned
+    ref: i.pinned,
+    ...(i.tagImmutability
+      ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
+      : {})
   }))
+}
+
+function verdictWord(image: ResolvedImage): string {
+  const immutable = image.tagImmutability?.immutable
+  return immutable === undefined ? 'unknown' : immutable ? 'immutable' : 'mutable'
 }
 
 /** The job summary's resolution table, in GitHub-flavored markdown. */
 export function resolutionSummary(images: readonly ResolvedImage[], dryRun: boolean): string {
-  const rows = images.map(
-    i =>
-      `| \`${escapeCell(i.reference.name)}\` | \`${escapeCell(i.reference.tag ?? '—')}\` | \`${i.digest}\` | ${describeKind(i)} | \`${escapeCell(i.pinned)}\` |`
-  )
+  const withImmutability = images.some(i => i.tagImmutability)
+  const rows = images.map(i => {
+    const cells = [
+      `\`${escapeCell(i.reference.name)}\``,
+      `\`${escapeCell(i.reference.tag ?? '—')}\``,
+      `\`${i.digest}\``,
+      describeKind(i),
+      `\`${escapeCell(i.pinned)}\``
+    ]
+    if (withImmutability) {
+      cells.push(
+        i.tagImmutability ? `${verdictWord(i)}: ${escapeCell(i.tagImmutability.reason)}` : '—'
+      )
+    }
+    return `| ${cells.join(' | ')} |`
+  })
+  const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference']
+  if (withImmutability) header.push('Tag immutability (ECR)')
   return [
     `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
     '',
-    '| Image | Tag | Digest | Kind | Pinned reference |',
-    '| --- | --- | --- | --- | --- |',
+    `| ${header.join(' | ')} |`,
+    `|${' --- |'.repeat(header.length)}`,
     ...rows,
     ''
   ].join('\n')

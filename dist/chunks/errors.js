@@ -1,0 +1,42 @@
+/**
+ * Every failure a user can act on is a PromoteError: a message that says what
+ * is wrong and a hint that says what to do. The shells print both and exit
+ * non-zero; anything else is a bug and is reported with its stack.
+ */
+class PromoteError extends Error {
+    hint;
+    /** Where the user should look: an input name, a file:line, a registry. */
+    subject;
+    constructor(message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.name = new.target.name;
+        this.hint = options.hint;
+        this.subject = options.subject;
+    }
+    /** The message followed by the hint, as shown to users. */
+    describe() {
+        return this.hint ? `${this.message}\n  → ${this.hint}` : this.message;
+    }
+}
+/** An input (action input, CLI flag or argument) is malformed. */
+class InputError extends PromoteError {
+}
+/** The image reference is not a valid reference. */
+class InvalidReferenceError extends PromoteError {
+}
+/** The reference is valid but refused by policy (mutable tag, digest mismatch…). */
+class PolicyError extends PromoteError {
+}
+/** The registry refused, failed, or does not have the image. */
+class RegistryError extends PromoteError {
+}
+function describeError(error) {
+    if (error instanceof PromoteError)
+        return error.describe();
+    if (error instanceof Error)
+        return error.stack ?? error.message;
+    return String(error);
+}
+
+export { InputError as I, PromoteError as P, RegistryError as R, InvalidReferenceError as a, PolicyError as b, describeError as d };
+//# sourceMappingURL=errors.js.map
