@@ -5,10 +5,12 @@
  * token server together.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { resolveImages, type ResolveRequest } from '../../src/engine/resolve.js'
 import { PolicyError, RegistryError } from '../../src/errors.js'
 import { silentLogger } from '../../src/log/logger.js'
@@ -23,6 +25,7 @@ import {
   type RegistryInstance
 } from '../support/registry.js'
 
+const run = promisify(execFile)
 const FAST_RETRY = { attempts: 3, baseDelayMs: 20, maxDelayMs: 2000 }
 const noConfig = { DOCKER_CONFIG: '/nonexistent', PATH: process.env.PATH }
 
@@ -102,6 +105,17 @@ describe('token-auth registry (anonymous pull)', () => {
     })
     // and they are the right requests: no GET of the manifest (no Hub pull quota spent)
     expect(reg.requests.entries.map(e => `${e.server} ${e.method}`)).toEqual(['registry HEAD'])
+  })
+
+  it('makes fewer requests than skopeo inspect on the same registry', async () => {
+    reg.requests.reset()
+    await run('skopeo', ['inspect', '--tls-verify=false', `docker://${reg.host}/team/app:v1`])
+    const skopeo = reg.requests.count()
+    reg.requests.reset()
+    await resolveOne(`${reg.host}/team/app:v1`)
+    const ours = reg.requests.count()
+    console.log(`cold resolution: promote-image ${ours} requests, skopeo inspect ${skopeo}`)
+    expect(ours).toBeLessThan(skopeo)
   })
 
   it('shares one token between concurrent resolutions of one repository', async () => {
