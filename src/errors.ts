@@ -33,6 +33,15 @@ export class PolicyError extends PromoteError {}
 /** The registry refused, failed, or does not have the image. */
 export class RegistryError extends PromoteError {}
 
+/** promotion.yaml or a target spec is invalid; `subject` is file:line. */
+export class ConfigError extends PromoteError {}
+
+/** A config-repo file cannot be edited safely; nothing is written. */
+export class EditError extends PromoteError {}
+
+/** Rendering failed, or shows that Argo CD would see no change. */
+export class RenderError extends PromoteError {}
+
 export function describeError(error: unknown): string {
   if (error instanceof PromoteError) return error.describe()
   if (error instanceof Error) return error.stack ?? error.message
