@@ -1,0 +1,7 @@
+export {
+  editKustomization,
+  MissingImageEntryError,
+  type KustomizeEditOptions
+} from './kustomize.js'
+export { editHelmValues, type HelmKeys } from './helm.js'
+export type { EditOutcome, PinRequest, ValueChange } from './types.js'
