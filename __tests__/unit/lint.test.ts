@@ -1,0 +1,776 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, relative, resolve } from 'node:path'
+import { lintCommand } from '../../src/cli/lint.js'
+import type { CommandContext } from '../../src/cli/resolve.js'
+import { InputError } from '../../src/errors.js'
+import {
+  formatFinding,
+  formatSummary,
+  lintPath,
+  lintText,
+  MAX_FILE_BYTES,
+  walkConfigFiles,
+  type Finding,
+  type LintOptions
+} from '../../src/lint/index.js'
+import { DEFAULT_MUTABLE_TAGS } from '../../src/policy/index.js'
+
+const FIXTURE = resolve(import.meta.dirname, '../fixtures/lint/config-repo')
+const D = `sha256:${'ab'.repeat(32)}`
+
+/** `line:col severity problem image`: what each table row pins down. */
+function brief(findings: Finding[]): string[] {
+  return findings.map(f => `${f.line}:${f.column} ${f.severity} ${f.problem} ${f.image}`)
+}
+
+function lint(file: string, lines: string[], options: LintOptions = {}): string[] {
+  return brief(lintText(lines.join('\n'), file, options))
+}
+
+interface Row {
+  name: string
+  file?: string
+  yaml: string[]
+  expected: string[]
+  options?: LintOptions
+}
+
+const KUSTOMIZE: Row[] = [
+  {
+    name: 'newTag: latest (incident 1) is an error at the tag',
+    yaml: [
+      'images:',
+      '  - name: notification-service',
+      '    newName: registry.corp.io/notification-service',
+      '    newTag: latest'
+    ],
+    expected: ['4:13 error mutable-tag registry.corp.io/notification-service:latest']
+  },
+  {
+    name: 'name + newName only: the base tag is used (warning at the entry)',
+    yaml: ['images:', '  - name: app', '    newName: ghcr.io/acme/app'],
+    expected: ['2:11 warning no-tag ghcr.io/acme/app']
+  },
+  {
+    name: 'an immutable newTag without digest is a warning',
+    yaml: ['images:', '  - name: app', '    newTag: v1.2.3'],
+    expected: ['3:13 warning no-digest app:v1.2.3']
+  },
+  {
+    name: 'a digest pins the entry, whatever the tag',
+    yaml: [
+      'images:',
+      '  - name: app',
+      '    newTag: latest',
+      `    digest: ${D}`,
+      '  - name: other',
+      `    digest: ${D}`
+    ],
+    expected: []
+  },
+  {
+    name: 'numeric-looking tags are judged as written (1.20, not 1.2)',
+    file: 'overlays/dev/Kustomization',
+    yaml: ['images:', '  - {name: app, newTag: 1.20}'],
+    expected: ['2:25 warning no-digest app:1.20']
+  },
+  {
+    name: 'a kustomize Component under another file name, flow style',
+    file: 'components/pin.yaml',
+    yaml: [
+      'apiVersion: kustomize.config.k8s.io/v1alpha1',
+      'kind: Component',
+      'images: [{name: app, newTag: main}]'
+    ],
+    expected: ['3:30 error mutable-tag app:main']
+  },
+  {
+    name: '--mutable-tags globs apply',
+    yaml: ['images:', '  - name: app', '    newTag: pr-42'],
+    options: { policy: { mutableTags: ['pr-*'] } },
+    expected: ['3:13 error mutable-tag app:pr-42']
+  },
+  {
+    name: '--allow-tags: a tag outside it is an error',
+    yaml: ['images:', '  - name: app', '    newTag: build-7'],
+    options: { policy: { mutableTags: DEFAULT_MUTABLE_TAGS, allowTags: /^(?:v\d+\.\d+\.\d+)$/ } },
+    expected: ['3:13 error mutable-tag app:build-7']
+  },
+  {
+    name: 'Flux Kustomization spec.images has the same shape',
+    file: 'clusters/prod/app.yaml',
+    yaml: [
+      'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+      'kind: Kustomization',
+      'spec:',
+      '  images:',
+      '    - name: app',
+      '      newTag: latest'
+    ],
+    expected: ['6:15 error mutable-tag app:latest']
+  },
+  {
+    name: 'Argo CD Application kustomize.images strings',
+    file: 'argocd/app.yaml',
+    yaml: [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'spec:',
+      '  source:',
+      '    kustomize:',
+      '      images:',
+      '        - app=ghcr.io/acme/app:latest',
+      '        - ghcr.io/acme/web:v2.0.1',
+      `        - ghcr.io/acme/db@${D}`,
+      '        - cache=ghcr.io/acme/cache'
+    ],
+    expected: [
+      '7:11 error mutable-tag ghcr.io/acme/app:latest',
+      '8:11 warning no-digest ghcr.io/acme/web:v2.0.1',
+      '10:11 warning no-tag ghcr.io/acme/cache'
+    ]
+  }
+]
+
+const HELM: Row[] = [
+  {
+    name: 'repository + tag map under image',
+    file: 'values.yaml',
+    yaml: ['image:', '  repository: ghcr.io/acme/api', '  tag: latest'],
+    expected: ['3:8 error mutable-tag ghcr.io/acme/api:latest']
+  },
+  {
+    name: 'tag: "" means appVersion (warning at the empty string)',
+    file: 'values.yaml',
+    yaml: ['image:', '  registry: ghcr.io', '  repository: acme/api', '  tag: ""'],
+    expected: ['4:8 warning empty-tag ghcr.io/acme/api']
+  },
+  {
+    name: 'no tag key at all: appVersion too (warning at repository)',
+    file: 'values.yaml',
+    yaml: ['image:', '  repository: ghcr.io/acme/api', '  pullPolicy: IfNotPresent'],
+    expected: ['2:15 warning empty-tag ghcr.io/acme/api']
+  },
+  {
+    name: 'tag with no value (null) or ~: appVersion too (warning at the key)',
+    file: 'values.yaml',
+    yaml: [
+      'image:',
+      '  repository: app',
+      '  tag:',
+      'sidecar:',
+      '  image: {repository: side, tag: ~}'
+    ],
+    expected: ['3:3 warning empty-tag app', '5:29 warning empty-tag side']
+  },
+  {
+    name: 'registry + repository + tag + digest is pinned',
+    file: 'values.yaml',
+    yaml: [
+      'image:',
+      '  registry: docker.io',
+      '  repository: bitnami/nginx',
+      '  tag: 1.25.3',
+      `  digest: ${D}`
+    ],
+    expected: []
+  },
+  {
+    name: 'maps anywhere under a key naming an image (imageS, migrationImage…)',
+    file: 'values.yaml',
+    yaml: [
+      'images:',
+      '  api:',
+      '    repository: ghcr.io/acme/api',
+      '    tag: dev',
+      'migrationImage:',
+      '  repository: ghcr.io/acme/migrate',
+      '  tag: v3'
+    ],
+    expected: [
+      '4:10 error mutable-tag ghcr.io/acme/api:dev',
+      '7:8 warning no-digest ghcr.io/acme/migrate:v3'
+    ]
+  },
+  {
+    name: 'repository maps outside an image key are not images (chart dependencies)',
+    file: 'values.yaml',
+    yaml: [
+      'dependency:',
+      '  repository: https://charts.bitnami.com/bitnami',
+      '  tag: latest',
+      'backup:',
+      '  repository: s3://backups'
+    ],
+    expected: []
+  },
+  {
+    name: 'string references under image and …Image keys',
+    file: 'values.yaml',
+    yaml: [
+      'image: nginx',
+      'sidecarImage: busybox:1.36',
+      'kubectlImage: bitnami/kubectl:latest',
+      'imageName: not-checked:latest',
+      `pinnedImage: ghcr.io/acme/x:v1@${D}`,
+      'extraContainers:',
+      '  - name: tail',
+      '    image: "alpine:3.19"'
+    ],
+    expected: [
+      '1:8 error no-tag nginx',
+      '2:15 warning no-digest busybox:1.36',
+      '3:15 error mutable-tag bitnami/kubectl:latest',
+      '8:12 warning no-digest alpine:3.19'
+    ]
+  },
+  {
+    name: 'templates and placeholders are skipped silently',
+    file: 'values.yaml',
+    yaml: [
+      'image: "{{ .Values.global.image }}"',
+      'other:',
+      '  image:',
+      '    repository: "{{ .Values.registry }}/api"',
+      '    tag: latest',
+      'flux:',
+      '  image: ghcr.io/acme/api:${TAG}',
+      'blank:',
+      '  image: ""'
+    ],
+    expected: []
+  },
+  {
+    name: 'aliases: reported once, where the value is written',
+    file: 'values.yaml',
+    yaml: [
+      'refs:',
+      '  api: &api ghcr.io/acme/api:main',
+      'web:',
+      '  image: *api',
+      'worker:',
+      '  image: *api'
+    ],
+    expected: ['2:13 error mutable-tag ghcr.io/acme/api:main']
+  },
+  {
+    name: 'merge keys: explicit keys win, inherited ones are reported at the anchor',
+    file: 'values.yaml',
+    yaml: [
+      'defaults: &img',
+      '  repository: ghcr.io/acme/worker',
+      '  tag: latest',
+      'email:',
+      '  image: *img',
+      'sms:',
+      '  image:',
+      '    <<: *img',
+      '    tag: v1.8.0'
+    ],
+    expected: [
+      '3:8 error mutable-tag ghcr.io/acme/worker:latest',
+      '9:10 warning no-digest ghcr.io/acme/worker:v1.8.0'
+    ]
+  }
+]
+
+function deployment(container: string[], kind = 'Deployment'): string[] {
+  return [
+    'apiVersion: apps/v1',
+    `kind: ${kind}`,
+    'metadata:',
+    '  name: app',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    ...container.map(line => `          ${line}`)
+  ]
+}
+
+const MANIFEST: Row[] = [
+  {
+    name: 'IfNotPresent with a mutable tag is the incident trap',
+    yaml: deployment(['image: ghcr.io/acme/app:main', 'imagePullPolicy: IfNotPresent']),
+    expected: ['10:18 error pull-policy ghcr.io/acme/app:main']
+  },
+  {
+    name: 'no imagePullPolicy with a mutable tag other than latest defaults to IfNotPresent',
+    yaml: deployment(['image: ghcr.io/acme/app:develop']),
+    expected: ['10:18 error pull-policy ghcr.io/acme/app:develop']
+  },
+  {
+    name: ':latest without imagePullPolicy defaults to Always: still mutable',
+    yaml: deployment(['image: ghcr.io/acme/app:latest']),
+    expected: ['10:18 error mutable-tag ghcr.io/acme/app:latest']
+  },
+  {
+    name: ':latest with IfNotPresent',
+    yaml: deployment(['image: ghcr.io/acme/app:latest', 'imagePullPolicy: IfNotPresent']),
+    expected: ['10:18 error pull-policy ghcr.io/acme/app:latest']
+  },
+  {
+    name: 'Always with a mutable tag is still mutable',
+    yaml: deployment(['image: ghcr.io/acme/app:main', 'imagePullPolicy: Always']),
+    expected: ['10:18 error mutable-tag ghcr.io/acme/app:main']
+  },
+  {
+    name: 'no tag',
+    yaml: deployment(['image: ghcr.io/acme/app']),
+    expected: ['10:18 error no-tag ghcr.io/acme/app']
+  },
+  {
+    name: 'immutable tag without digest, with the default IfNotPresent',
+    yaml: deployment(['image: ghcr.io/acme/app:v1.2.3']),
+    expected: ['10:18 warning no-digest ghcr.io/acme/app:v1.2.3']
+  },
+  {
+    name: 'a digest pins it',
+    yaml: deployment([`image: ghcr.io/acme/app:v1.2.3@${D}`, 'imagePullPolicy: IfNotPresent']),
+    expected: []
+  },
+  {
+    name: 'StatefulSet, DaemonSet, ReplicaSet, Job and Rollout templates',
+    yaml: ['StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'Rollout'].flatMap((kind, i) => [
+      ...(i > 0 ? ['---'] : []),
+      ...deployment([`image: app:v${i}`], kind)
+    ]),
+    expected: ['10:18', '21:18', '32:18', '43:18', '54:18'].map(
+      (at, i) => `${at} warning no-digest app:v${i}`
+    )
+  },
+  {
+    name: 'Pod and CronJob specs; init and ephemeral containers',
+    yaml: [
+      'apiVersion: v1',
+      'kind: Pod',
+      'spec:',
+      '  initContainers:',
+      '    - {name: init, image: "busybox:latest"}',
+      '  ephemeralContainers:',
+      '    - name: debug',
+      '      image: busybox',
+      '---',
+      'apiVersion: batch/v1',
+      'kind: CronJob',
+      'spec:',
+      '  jobTemplate:',
+      '    spec:',
+      '      template:',
+      '        spec:',
+      '          containers:',
+      '            - name: report',
+      '              image: reporter:nightly'
+    ],
+    expected: [
+      '5:27 error mutable-tag busybox:latest',
+      '8:14 error no-tag busybox',
+      '19:22 error pull-policy reporter:nightly'
+    ]
+  },
+  {
+    name: 'a List of resources',
+    yaml: [
+      'apiVersion: v1',
+      'kind: List',
+      'items:',
+      '  - apiVersion: v1',
+      '    kind: Pod',
+      '    spec:',
+      '      containers: [{name: a, image: "a:v1"}]'
+    ],
+    expected: ['7:37 warning no-digest a:v1']
+  },
+  {
+    name: 'other kinds are not Pod specs',
+    yaml: [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'data:',
+      '  image: nginx:latest',
+      '---',
+      'apiVersion: example.com/v1',
+      'kind: Widget',
+      'spec:',
+      '  image: nginx:latest'
+    ],
+    expected: []
+  },
+  {
+    name: 'aliased containers and merge keys in manifests',
+    yaml: [
+      'apiVersion: apps/v1',
+      'kind: Deployment',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      containers:',
+      '        - &main',
+      '          name: app',
+      '          image: app:main',
+      '          imagePullPolicy: Always',
+      '        - <<: *main',
+      '          name: copy',
+      '          imagePullPolicy: IfNotPresent'
+    ],
+    expected: ['9:18 error pull-policy app:main', '9:18 error mutable-tag app:main']
+  }
+]
+
+const ROBUSTNESS: Row[] = [
+  {
+    name: 'CRLF, a BOM, comments and several documents',
+    file: 'values.yaml',
+    yaml: [
+      '\uFEFF# values\r',
+      'image: nginx:latest # pinned later\r',
+      '---\r',
+      '# second document\r',
+      'image:\r',
+      '  repository: ghcr.io/acme/api\r',
+      '  tag: v2\r'
+    ],
+    expected: ['2:8 error mutable-tag nginx:latest', '7:8 warning no-digest ghcr.io/acme/api:v2']
+  },
+  {
+    name: 'invalid YAML is a warning; the other documents are still checked',
+    file: 'values.yaml',
+    yaml: ['image: nginx:latest', '---', 'a: [1, 2', 'b: c'],
+    expected: ['1:8 error mutable-tag nginx:latest', '4:1 warning invalid-yaml ']
+  },
+  {
+    name: 'empty files, comment-only files and scalars',
+    file: 'values.yaml',
+    yaml: ['# nothing here', '---', '---', 'just a string'],
+    expected: []
+  },
+  {
+    name: 'an alias cycle does not hang',
+    file: 'values.yaml',
+    yaml: ['a: &a', '  image: *a', '  b: [*a]', '  <<: *a', '  c:', '    <<: [*a, *a]'],
+    expected: []
+  }
+]
+
+describe.each([
+  ['kustomize', 'overlays/dev/kustomization.yaml', KUSTOMIZE],
+  ['helm', 'values.yaml', HELM],
+  ['manifest', 'deploy/app.yaml', MANIFEST],
+  ['robustness', 'values.yaml', ROBUSTNESS]
+])('%s findings', (_kind, defaultFile, rows) => {
+  it.each(rows.map(row => [row.name, row] as const))('%s', (_name, row) => {
+    expect(lint(row.file ?? defaultFile, row.yaml, row.options)).toEqual(row.expected)
+  })
+})
+
+describe('finding text', () => {
+  const one = (file: string, lines: string[]): Finding => {
+    const findings = lintText(lines.join('\n'), file)
+    expect(findings).toHaveLength(1)
+    return findings[0]!
+  }
+
+  it.each([
+    [
+      'kustomization.yaml',
+      ['images:', '  - name: app', '    newTag: v1.2.3'],
+      'kustomization.yaml:3:13: warning: tag v1.2.3 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)'
+    ],
+    [
+      'kustomization.yaml',
+      ['images:', '  - name: app', '    newName: ghcr.io/acme/app'],
+      "kustomization.yaml:2:11: warning: no newTag or digest: the base's tag is used (run promote-image to set newTag and digest, so this overlay pins its own build)"
+    ],
+    [
+      'values.yaml',
+      ['image:', '  repository: app', '  tag: ""'],
+      "values.yaml:3:8: warning: empty tag: the chart's appVersion is used; pin it (run promote-image to set tag and digest to the build you mean to run)"
+    ],
+    [
+      'a.yaml',
+      deployment(['image: app:main']),
+      "a.yaml:10:18: error: IfNotPresent (the default for a tag other than latest) with mutable tag main: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated') (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest; imagePullPolicy: Always alone would not restart running pods)"
+    ],
+    [
+      'a.yaml',
+      deployment(['image: app', 'imagePullPolicy: IfNotPresent']),
+      "a.yaml:10:18: error: IfNotPresent with mutable tag latest (implied: no tag): nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated') (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest; imagePullPolicy: Always alone would not restart running pods)"
+    ],
+    [
+      'values.yaml',
+      ['image: app:Production'],
+      'values.yaml:1:8: error: mutable tag Production: a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)'
+    ],
+    [
+      'values.yaml',
+      ['image: app'],
+      'values.yaml:1:8: error: no tag: "latest" is pulled, a mutable tag; a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)'
+    ],
+    [
+      'values.yaml',
+      ['a: b', '  c: d'],
+      'values.yaml:1:4: warning: not valid YAML: Nested mappings are not allowed in compact mappings (fix the syntax; the rest of this document was not checked)'
+    ]
+  ])('%s', (file, lines, expected) => {
+    expect(formatFinding(one(file, lines))).toBe(expected)
+  })
+
+  it('summary line', () => {
+    expect(formatSummary({ errors: 3, warnings: 8, files: 12 })).toBe(
+      '3 errors, 8 warnings in 12 files'
+    )
+    expect(formatSummary({ errors: 1, warnings: 0, files: 1 })).toBe(
+      '1 error, 0 warnings in 1 file'
+    )
+  })
+})
+
+/** The fixture repo's expected findings, paths relative to it. */
+const FIXTURE_FINDINGS = [
+  'apps/legacy-gateway/values.yaml:5:1: warning: not valid YAML: All mapping items must start at the same column (fix the syntax; the rest of this document was not checked)',
+  'apps/notification-service/overlays/dev/kustomization.yaml:9:13: error: mutable tag latest: a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)',
+  "apps/notification-service/overlays/staging/kustomization.yaml:8:11: warning: no newTag or digest: the base's tag is used (run promote-image to set newTag and digest, so this overlay pins its own build)",
+  'apps/notification-service/overlays/staging/kustomization.yaml:11:13: warning: tag 7.2.4 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)',
+  "charts/api/values.yaml:17:8: warning: empty tag: the chart's appVersion is used; pin it (run promote-image to set tag and digest to the build you mean to run)",
+  'charts/api/values.yaml:28:10: error: mutable tag main: a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)',
+  'charts/api/values.yaml:32:18: warning: tag v0.26.0 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)',
+  'charts/api/values.yaml:40:8: warning: tag v1.8.0 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)',
+  'charts/api/values.yaml:48:12: warning: tag 1.10 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)',
+  'manifests/sms-worker/deployment.yaml:18:18: warning: tag sha-3f9c2d1 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)',
+  "manifests/sms-worker/deployment.yaml:21:18: error: IfNotPresent with mutable tag main: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated') (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest; imagePullPolicy: Always alone would not restart running pods)"
+]
+
+const FIXTURE_FILES = [
+  'apps/legacy-gateway/values.yaml',
+  'apps/notification-service/base/deployment.yaml',
+  'apps/notification-service/base/kustomization.yaml',
+  'apps/notification-service/base/service.yaml',
+  'apps/notification-service/overlays/dev/kustomization.yaml',
+  'apps/notification-service/overlays/prod/kustomization.yaml',
+  'apps/notification-service/overlays/staging/kustomization.yaml',
+  'charts/api/Chart.yaml',
+  'charts/api/values-prod.yaml',
+  'charts/api/values.yaml',
+  'manifests/sms-worker/deployment.yaml',
+  'promotion.yaml'
+]
+
+function capture(): { context: CommandContext; out: () => string; debug: string[] } {
+  let out = ''
+  const debug: string[] = []
+  const context: CommandContext = {
+    logger: { debug: m => debug.push(m), info: () => {}, warning: () => {} },
+    stdout: text => {
+      out += text
+    },
+    readStdin: async () => '',
+    env: {}
+  }
+  return { context, out: () => out, debug }
+}
+
+describe('promote-image lint on the fixture config repo', () => {
+  // Relative to the working directory, as a user would type it.
+  const dir = relative(process.cwd(), FIXTURE)
+
+  it('prints one line per finding, sorted, then the summary; exits 1 on errors', async () => {
+    const { context, out, debug } = capture()
+    expect(await lintCommand([dir], context)).toBe(1)
+    const lines = [
+      ...FIXTURE_FINDINGS.map(line => `${dir}/${line}`),
+      '3 errors, 8 warnings in 12 files'
+    ]
+    expect(out()).toBe(lines.map(line => `${line}\n`).join(''))
+    expect(debug).toEqual([`skipped ${dir}/charts/api/templates: Helm templates`])
+  })
+
+  it('walks YAML and Kustomization files in sorted order; skips hidden dirs and chart templates', async () => {
+    expect((await walkConfigFiles(FIXTURE)).files).toEqual(FIXTURE_FILES)
+  })
+
+  it('--json prints findings and the summary', async () => {
+    const { context, out } = capture()
+    expect(await lintCommand([dir, '--json'], context)).toBe(1)
+    const report = JSON.parse(out()) as { findings: Finding[]; summary: unknown }
+    expect(Object.keys(report)).toEqual(['findings', 'summary'])
+    expect(report.summary).toEqual({ errors: 3, warnings: 8, files: 12 })
+    expect(report.findings).toHaveLength(11)
+    expect(report.findings[1]).toEqual({
+      file: `${dir}/apps/notification-service/overlays/dev/kustomization.yaml`,
+      line: 9,
+      column: 13,
+      severity: 'error',
+      kind: 'kustomize',
+      image: 'registry.corp.io/notification-service:latest',
+      problem: 'mutable-tag',
+      message:
+        'mutable tag latest: a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image',
+      suggestion:
+        'push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest'
+    })
+    expect(report.findings.map(f => `${f.kind} ${f.problem}`)).toEqual([
+      'helm invalid-yaml',
+      'kustomize mutable-tag',
+      'kustomize no-tag',
+      'kustomize no-digest',
+      'helm empty-tag',
+      'helm mutable-tag',
+      'helm no-digest',
+      'helm no-digest',
+      'helm no-digest',
+      'manifest no-digest',
+      'manifest pull-policy'
+    ])
+  })
+
+  it('exits 0 when there are only warnings, or nothing', async () => {
+    const staging = capture()
+    expect(
+      await lintCommand([join(dir, 'apps/notification-service/overlays/staging')], staging.context)
+    ).toBe(0)
+    expect(staging.out()).toMatch(/\n0 errors, 2 warnings in 1 file\n$/)
+    const prod = capture()
+    expect(
+      await lintCommand([join(dir, 'apps/notification-service/overlays/prod')], prod.context)
+    ).toBe(0)
+    expect(prod.out()).toBe('0 errors, 0 warnings in 1 file\n')
+  })
+
+  it('lints a single file given instead of a directory', async () => {
+    const { context, out } = capture()
+    const file = join(dir, 'manifests/sms-worker/deployment.yaml')
+    expect(await lintCommand([file], context)).toBe(1)
+    expect(out().split('\n')[0]).toBe(
+      `${file}:18:18: warning: tag sha-3f9c2d1 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)`
+    )
+  })
+
+  it('--mutable-tags replaces the list (latest stays mutable)', async () => {
+    const { context, out } = capture()
+    await lintCommand([dir, '--mutable-tags', 'sha-*'], context)
+    expect(out()).toMatch(
+      /sms-worker\/deployment.yaml:18:18: error: IfNotPresent .*mutable tag sha-3f9c2d1/
+    )
+    expect(out()).toMatch(/overlays\/dev\/kustomization.yaml:9:13: error: mutable tag latest/)
+    expect(out()).toMatch(/charts\/api\/values.yaml:28:10: warning: tag main has no digest/)
+  })
+
+  it('--help prints the usage and exits 0', async () => {
+    const { context, out } = capture()
+    expect(await lintCommand(['--help'], context)).toBe(0)
+    expect(out()).toMatch(/^Usage: promote-image lint \[DIR\]/)
+  })
+
+  it.each([
+    [['a', 'b'], /takes one DIR; got 2/],
+    [['--pin', 'tag'], /Unknown option '--pin'/],
+    [['--mutable-tags', 'a b'], /invalid pattern/],
+    [['--allow-tags', '('], /not a valid regular expression/],
+    [[join(dir, 'no-such-dir')], /cannot read .*no-such-dir.*ENOENT/]
+  ])('usage error %j is an InputError (exit 2)', async (args, message) => {
+    const { context } = capture()
+    const run = lintCommand(args, context)
+    await expect(run).rejects.toThrow(InputError)
+    await expect(lintCommand(args, context)).rejects.toThrow(message)
+  })
+})
+
+describe('walking a copy of the repo with links, node_modules and big files', () => {
+  let base: string
+  let repo: string
+
+  beforeAll(async () => {
+    base = await mkdtemp(join(tmpdir(), 'promote-image-lint-'))
+    repo = join(base, 'repo')
+    await cp(FIXTURE, repo, { recursive: true })
+    const outside = join(base, 'outside')
+    await mkdir(outside)
+    await writeFile(join(outside, 'secret.yaml'), 'image: nginx:latest\n')
+    await symlink(join(outside, 'secret.yaml'), join(repo, 'leak.yaml'))
+    await symlink(outside, join(repo, 'linked-dir.yaml'))
+    await symlink(outside, join(repo, 'apps/outside'))
+    await symlink('../charts/api/values.yaml', join(repo, 'apps/api-values.yaml'))
+    await symlink('notification-service/base', join(repo, 'apps/linked-base'))
+    await symlink(join(repo, 'missing.yaml'), join(repo, 'dangling.yaml'))
+    await mkdir(join(repo, 'node_modules/pkg'), { recursive: true })
+    await writeFile(join(repo, 'node_modules/pkg/values.yaml'), 'image: nginx:latest\n')
+    await mkdir(join(repo, '.hidden'))
+    await writeFile(join(repo, '.hidden/values.yaml'), 'image: nginx:latest\n')
+    await writeFile(join(repo, '.gitlab-ci.yml'), 'image: node:latest\n')
+    // templates/ outside a chart is ordinary YAML
+    await mkdir(join(repo, 'templates'))
+    await writeFile(join(repo, 'templates/values.yaml'), 'image: nginx:latest\n')
+    await writeFile(join(repo, 'huge.yaml'), `image: nginx:latest\n${'#'.repeat(MAX_FILE_BYTES)}\n`)
+  })
+
+  afterAll(async () => {
+    await rm(base, { recursive: true, force: true })
+  })
+
+  it('never follows a link out of DIR, nor into node_modules, hidden or huge files', async () => {
+    const { files, skipped } = await walkConfigFiles(repo)
+    expect(files).toEqual(
+      [...FIXTURE_FILES, 'apps/api-values.yaml', 'templates/values.yaml'].sort()
+    )
+    expect(skipped).toEqual([
+      { file: 'apps/linked-base', reason: 'linked directory' },
+      { file: 'apps/outside', reason: 'symbolic link to outside the directory' },
+      { file: 'charts/api/templates', reason: 'Helm templates' },
+      { file: 'dangling.yaml', reason: 'broken symbolic link' },
+      { file: 'huge.yaml', reason: 'larger than 2 MiB' },
+      { file: 'leak.yaml', reason: 'symbolic link to outside the directory' },
+      { file: 'linked-dir.yaml', reason: 'symbolic link to outside the directory' }
+    ])
+  })
+
+  it('reports what a linked file inside DIR holds, under the link name', async () => {
+    const result = await lintPath(repo)
+    const files = [...new Set(result.findings.map(f => relative(repo, f.file)))]
+    expect(files).toEqual([
+      'apps/api-values.yaml',
+      'apps/legacy-gateway/values.yaml',
+      'apps/notification-service/overlays/dev/kustomization.yaml',
+      'apps/notification-service/overlays/staging/kustomization.yaml',
+      'charts/api/values.yaml',
+      'manifests/sms-worker/deployment.yaml',
+      'templates/values.yaml'
+    ])
+    expect(result.findings.some(f => f.file.includes('leak'))).toBe(false)
+  })
+})
+
+describe('kustomize bases', () => {
+  it('an image the overlays retag is left to them; one they only rename is checked', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'promote-image-lint-'))
+    try {
+      await mkdir(join(base, 'base'))
+      await mkdir(join(base, 'overlay'))
+      await writeFile(
+        join(base, 'base/deployment.yaml'),
+        deployment(['image: app', 'imagePullPolicy: IfNotPresent'])
+          .concat(['        - name: side', '          image: side'])
+          .join('\n')
+      )
+      await writeFile(
+        join(base, 'overlay/kustomization.yaml'),
+        [
+          'images:',
+          '  - name: app',
+          `    digest: ${D}`,
+          '  - name: side',
+          '    newName: x/side'
+        ].join('\n')
+      )
+      const result = await lintPath(base)
+      expect(result.findings.map(f => `${relative(base, f.file)}:${f.line} ${f.problem}`)).toEqual([
+        'base/deployment.yaml:13 no-tag',
+        'overlay/kustomization.yaml:4 no-tag'
+      ])
+    } finally {
+      await rm(base, { recursive: true, force: true })
+    }
+  })
+})

@@ -1,0 +1,74 @@
+/**
+ * `promote-image lint`: every mutable or unpinned image reference in a
+ * config repo. The rules are pure (rules.ts); this reads the files.
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { InputError } from '../errors.js'
+import type { TagPolicy } from '../policy/index.js'
+import { compareFindings, summarize, type Finding, type LintSummary } from './finding.js'
+import { kustomizeTagOverrides, lintText } from './rules.js'
+import { MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
+
+export * from './finding.js'
+export { isKustomizationFile, kustomizeTagOverrides, lintText, type LintOptions } from './rules.js'
+export { isConfigFileName, MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
+
+export interface LintResult {
+  /** Sorted by file, line, column. */
+  readonly findings: Finding[]
+  /** The files read, as shown in findings. */
+  readonly files: string[]
+  /** Not read, with why; paths as shown in findings. */
+  readonly skipped: Skipped[]
+  readonly summary: LintSummary
+}
+
+/**
+ * Lints a directory (or one file). Paths in the result are `target` joined
+ * with the path inside it, so `lint .` prints `apps/…` and `lint /repo`
+ * prints `/repo/apps/…`.
+ */
+export async function lintPath(
+  target: string,
+  options: { policy?: TagPolicy } = {}
+): Promise<LintResult> {
+  const info = await stat(target).catch((error: NodeJS.ErrnoException) => {
+    throw new InputError(
+      `lint: cannot read ${JSON.stringify(target)}: ${error.code ?? error.message}.`,
+      {
+        hint: 'Pass the config repository directory (default: the current directory).'
+      }
+    )
+  })
+  let candidates: string[]
+  const skipped: Skipped[] = []
+  if (info.isDirectory()) {
+    const walked = await walkConfigFiles(target)
+    candidates = walked.files.map(f => join(target, f))
+    skipped.push(...walked.skipped.map(s => ({ ...s, file: join(target, s.file) })))
+  } else if (info.size > MAX_FILE_BYTES) {
+    candidates = []
+    skipped.push({ file: target, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` })
+  } else {
+    candidates = [target]
+  }
+  const read: { file: string; text: string }[] = []
+  for (const file of candidates) {
+    // One at a time (no EMFILE); a file that vanished or is unreadable is skipped, not fatal.
+    try {
+      read.push({ file, text: await readFile(file, 'utf8') })
+    } catch (error) {
+      const { code, message } = error as NodeJS.ErrnoException
+      skipped.push({ file, reason: `unreadable (${code ?? message})` })
+    }
+  }
+  // Two passes: the overlays' images: entries decide which base images they replace.
+  const overriddenImages = new Set(read.flatMap(r => kustomizeTagOverrides(r.text, r.file)))
+  const findings = read.flatMap(r =>
+    lintText(r.text, r.file, { policy: options.policy, overriddenImages })
+  )
+  findings.sort(compareFindings)
+  const files = read.map(r => r.file)
+  return { findings, files, skipped, summary: summarize(findings, files.length) }
+}
