@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
-import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, b as createResolver, r as resolveImages, i as imagesOutput } from './chunks/inputs.js';
+import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
+import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as createResolver, e as editConfigRepo, i as imagesOutput, d as distExports, f as DEFAULT_TAG_POLICY, p as parseReference, g as formatReference, h as globToRegExp } from './chunks/inputs.js';
 import { parseArgs } from 'node:util';
+import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
+import 'process';
+import 'buffer';
 import 'node:child_process';
-import 'node:fs/promises';
+import 'node:fs';
 import 'node:os';
-import 'node:path';
 import 'node:crypto';
 
 /** Flags every command that resolves images shares. */
@@ -46,6 +49,793 @@ function pinFrom(value) {
     throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`, {
         hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
     });
+}
+
+const EDIT_USAGE = `Usage: promote-image edit --dir DIR (--environment ENV | --target SPEC...) --image IMAGE... [options]
+
+Resolves each image, then pins it (tag + digest) in a checked-out config repo,
+changing only the target values; no git. Prints what changed.
+
+Options:
+  --dir DIR                  the config repository's working tree (default: .)
+  --environment ENV          an environment of promotion.yaml
+  --target SPEC              instead of promotion.yaml (repeatable): kustomize:<dir-or-file>
+                             or helm:<values-file>#<key.path>; {name} and {environment} expand
+  --image IMAGE              the image as pushed (repeatable)
+  --digest D                 the digest the build produced; every image must resolve to it
+  --config-file F            promotion config inside DIR (default: promotion.yaml)
+  --verify-render MODE       auto (render when kustomize/kubectl exist), true, or false
+  --dry-run                  print the unified diff and write nothing
+  --json                     print a JSON report
+  (and the resolve options: --pin, --mutable-tags, --allow-tags, --insecure-registry, …)
+`;
+async function editCommand(args, context) {
+    const { values, positionals } = parseCommandArgs('edit', args, {
+        ...COMMON_OPTIONS,
+        dir: { type: 'string' },
+        environment: { type: 'string' },
+        target: { type: 'string', multiple: true },
+        image: { type: 'string', multiple: true },
+        digest: { type: 'string' },
+        'config-file': { type: 'string' },
+        'verify-render': { type: 'string' },
+        'dry-run': { type: 'boolean' }
+    });
+    if (values.help) {
+        context.stdout(EDIT_USAGE);
+        return 0;
+    }
+    if (positionals.length > 0) {
+        throw new InputError(`edit: unexpected argument ${JSON.stringify(positionals[0])}.`, {
+            hint: 'Pass images with --image IMAGE.'
+        });
+    }
+    const images = values.image ?? [];
+    if (images.length === 0)
+        throw new InputError('edit: no --image given.', {
+            hint: 'Example: --image ghcr.io/acme/api:v1.4.2'
+        });
+    if (!values.environment && !values.target?.length) {
+        throw new InputError('edit: pass --environment ENV (from promotion.yaml) or --target SPEC.', {
+            hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
+        });
+    }
+    const verifyRender = verifyRenderFrom(values['verify-render']);
+    const pin = pinFrom(values.pin);
+    const resolved = await resolveImages({ images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin }, createResolver({
+        logger: context.logger,
+        insecureRegistries: values['insecure-registry'] ?? [],
+        env: context.env
+    }), context.logger);
+    const result = await editConfigRepo({
+        repoRoot: resolve$1(values.dir ?? '.'),
+        environment: values.environment,
+        targets: values.target,
+        configFile: values['config-file'] ?? 'promotion.yaml',
+        images: resolved,
+        verifyRender,
+        dryRun: values['dry-run'] ?? false,
+        env: context.env
+    }, context.logger);
+    if (values.json) {
+        context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(resolved)), null, 2)}\n`);
+    }
+    else if (values['dry-run']) {
+        context.stdout(result.diff);
+    }
+    else {
+        context.stdout(describeChanges(result));
+    }
+    return 0;
+}
+function verifyRenderFrom(value) {
+    if (value === undefined || value === 'auto' || value === 'true' || value === 'false')
+        return value ?? 'auto';
+    throw new InputError(`--verify-render must be auto, true or false; got ${JSON.stringify(value)}.`);
+}
+function describeChanges(result) {
+    if (result.files.length === 0)
+        return 'Nothing to change: every target already pins these images.\n';
+    const lines = result.files.flatMap(f => f.changes.map(c => `${c.file}:${c.line}: ${c.path}: ${c.old ?? '(added)'} → ${c.new ?? '(removed)'}`));
+    return `${lines.join('\n')}\n`;
+}
+function jsonReport(result, images) {
+    return {
+        images,
+        changed: result.files.length > 0,
+        written: result.written,
+        files: result.files.map(f => ({ file: f.file, changes: f.changes })),
+        renders: result.renders,
+        diff: result.diff
+    };
+}
+
+/** What `promote-image lint` reports, and how it prints it. */
+function compareFindings(a, b) {
+    if (a.file !== b.file)
+        return a.file < b.file ? -1 : 1;
+    return a.line - b.line || a.column - b.column || a.message.localeCompare(b.message);
+}
+/** `path:line:col: severity: message (suggestion)`, the shape compilers and editors parse. */
+function formatFinding(finding) {
+    const { file, line, column, severity, message, suggestion } = finding;
+    return `${file}:${line}:${column}: ${severity}: ${message}${suggestion ? ` (${suggestion})` : ''}`;
+}
+function summarize(findings, files) {
+    const errors = findings.filter(f => f.severity === 'error').length;
+    return { errors, warnings: findings.length - errors, files };
+}
+function formatSummary({ errors, warnings, files }) {
+    return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+}
+function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * The lint rules: one YAML file's text in, findings out. Pure: no file
+ * system, no registry; a reference is judged from its text alone.
+ */
+const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+function isKustomizationFile(file) {
+    return KUSTOMIZATION_NAMES.has(file.slice(file.lastIndexOf('/') + 1));
+}
+/** Where each workload kind keeps its Pod spec. */
+const POD_SPEC_PATHS = {
+    Pod: ['spec'],
+    PodTemplate: ['template', 'spec'],
+    Deployment: ['spec', 'template', 'spec'],
+    StatefulSet: ['spec', 'template', 'spec'],
+    DaemonSet: ['spec', 'template', 'spec'],
+    ReplicaSet: ['spec', 'template', 'spec'],
+    ReplicationController: ['spec', 'template', 'spec'],
+    Job: ['spec', 'template', 'spec'],
+    Rollout: ['spec', 'template', 'spec'], // Argo Rollouts
+    CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec']
+};
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
+const PIN_SUGGESTION = 'push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest';
+const NOT_SEEN = 'a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image';
+/**
+ * Lints one file. `file` is the path shown in findings; its base name decides
+ * whether the file is a kustomization. Malformed YAML becomes an
+ * `invalid-yaml` warning for that document, never an exception.
+ */
+function lintText(text, file, options = {}) {
+    // The parser counts a BOM as a character, which would shift line 1's columns.
+    const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const lines = new distExports.LineCounter();
+    const docs = distExports.parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
+    const context = {
+        file,
+        lines,
+        policy: options.policy ?? DEFAULT_TAG_POLICY,
+        overridden: options.overriddenImages ?? new Set(),
+        found: new Map(),
+        doc: undefined,
+        seen: { plain: new Set(), image: new Set() },
+        entries: new Map()
+    };
+    for (const doc of Array.isArray(docs) ? docs : []) {
+        context.doc = doc;
+        context.seen = { plain: new Set(), image: new Set() };
+        context.entries = new Map();
+        const error = doc.errors[0];
+        if (error) {
+            const { line, col } = lines.linePos(error.pos[0]);
+            add(context, line, col, {
+                severity: 'warning',
+                kind: guessKind(file, source),
+                image: '',
+                problem: 'invalid-yaml',
+                message: `not valid YAML: ${firstLine(error.message)}`,
+                suggestion: 'fix the syntax; the rest of this document was not checked'
+            });
+            continue;
+        }
+        lintDocument(context, doc.contents);
+    }
+    return [...context.found.values()].sort(compareFindings);
+}
+/**
+ * The `name` of every kustomization `images:` entry that sets a tag or
+ * digest: Kustomize replaces the image of that name in the bases, so the
+ * base's own tag is not what runs. Invalid YAML yields nothing.
+ */
+function kustomizeTagOverrides(text, file) {
+    if (!isKustomizationFile(file))
+        return [];
+    const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const names = [];
+    for (const doc of distExports.parseAllDocuments(source, { prettyErrors: false })) {
+        if (doc.errors.length > 0)
+            continue;
+        const images = doc.get('images', true);
+        if (!distExports.isSeq(images))
+            continue;
+        for (const item of images.items) {
+            const entry = distExports.isAlias(item) ? item.resolve(doc) : item;
+            if (!distExports.isMap(entry))
+                continue;
+            const field = (key) => nonEmpty(scalarText(entry.get(key, true)));
+            const name = field('name');
+            if (name !== undefined && (field('newTag') ?? field('digest')) !== undefined)
+                names.push(name);
+        }
+    }
+    return names;
+}
+function lintDocument(context, contents) {
+    const root = resolve(context, contents);
+    if (root === undefined)
+        return;
+    const top = distExports.isMap(root) ? entries(context, root) : new Map();
+    const apiVersion = scalarText(top.get('apiVersion')?.value);
+    const kind = scalarText(top.get('kind')?.value);
+    if (isKustomizationFile(context.file) || apiVersion?.startsWith('kustomize.config.k8s.io/')) {
+        lintKustomizeImages(context, top.get('images')?.value);
+    }
+    else if (typeof apiVersion === 'string' && typeof kind === 'string') {
+        lintManifest(context, top, apiVersion, kind);
+    }
+    else {
+        walkHelmValues(context, root, false);
+    }
+}
+// --- Kustomize -------------------------------------------------------------
+function lintKustomizeImages(context, images) {
+    if (!distExports.isSeq(images))
+        return;
+    for (const item of images.items) {
+        const entry = resolve(context, item);
+        if (!distExports.isMap(entry))
+            continue;
+        const fields = entries(context, entry);
+        const name = fields.get('name');
+        const newName = fields.get('newName');
+        const newTag = fields.get('newTag');
+        const repository = nonEmpty(scalarText(newName?.value)) ?? nonEmpty(scalarText(name?.value));
+        const tag = nonEmpty(scalarText(newTag?.value));
+        if (repository === undefined || isTemplate(repository) || isTemplate(tag))
+            continue;
+        if (nonEmpty(scalarText(fields.get('digest')?.value)) !== undefined)
+            continue; // pinned
+        if (tag === undefined) {
+            const at = name?.value ?? newName?.value ?? entry;
+            report(context, at, {
+                severity: 'warning',
+                kind: 'kustomize',
+                image: repository,
+                problem: 'no-tag',
+                message: "no newTag or digest: the base's tag is used",
+                suggestion: 'run promote-image to set newTag and digest, so this overlay pins its own build'
+            });
+            continue;
+        }
+        const ref = tryParse(`${repository}:${tag}`);
+        if (ref)
+            checkTagged(context, newTag.value, 'kustomize', ref);
+    }
+}
+/** Argo CD Application `kustomize.images`: `[name=]newName[:tag][@digest]` strings. */
+function lintArgoKustomizeImages(context, images) {
+    if (!distExports.isSeq(images))
+        return;
+    for (const item of images.items) {
+        const node = resolve(context, item);
+        const text = scalarText(node);
+        if (node === undefined || typeof text !== 'string' || isTemplate(text))
+            continue;
+        const ref = tryParse(text.slice(text.indexOf('=') + 1));
+        if (!ref || ref.digest !== undefined)
+            continue;
+        if (ref.tag === undefined) {
+            report(context, node, {
+                severity: 'warning',
+                kind: 'kustomize',
+                image: formatReference(ref),
+                problem: 'no-tag',
+                message: "no tag or digest: the base's tag is used",
+                suggestion: 'run promote-image to pin a tag and digest'
+            });
+        }
+        else {
+            checkTagged(context, node, 'kustomize', ref);
+        }
+    }
+}
+// --- Kubernetes manifests --------------------------------------------------
+function lintManifest(context, top, apiVersion, kind, depth = 0) {
+    if (kind === 'List' || kind.endsWith('List')) {
+        const items = top.get('items')?.value;
+        if (!distExports.isSeq(items))
+            return;
+        for (const item of items.items) {
+            const resource = resolve(context, item);
+            if (!distExports.isMap(resource))
+                continue;
+            const fields = entries(context, resource);
+            const itemApi = scalarText(fields.get('apiVersion')?.value);
+            const itemKind = scalarText(fields.get('kind')?.value);
+            if (typeof itemApi === 'string' && typeof itemKind === 'string' && depth < 8) {
+                lintManifest(context, fields, itemApi, itemKind, depth + 1);
+            }
+        }
+        return;
+    }
+    if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
+        const spec = follow(context, top, ['spec']);
+        const sources = [follow(context, spec, ['source'])];
+        const list = spec?.get('sources')?.value;
+        if (distExports.isSeq(list)) {
+            for (const s of list.items) {
+                const source = resolve(context, s);
+                if (distExports.isMap(source))
+                    sources.push(entries(context, source));
+            }
+        }
+        for (const source of sources) {
+            lintArgoKustomizeImages(context, follow(context, source, ['kustomize'])?.get('images')?.value);
+        }
+        return;
+    }
+    if (kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
+        lintKustomizeImages(context, follow(context, top, ['spec'])?.get('images')?.value);
+        return;
+    }
+    const path = POD_SPEC_PATHS[kind];
+    const podSpec = path && follow(context, top, path);
+    if (!podSpec)
+        return;
+    for (const list of CONTAINER_LISTS) {
+        const containers = podSpec.get(list)?.value;
+        if (!distExports.isSeq(containers))
+            continue;
+        for (const item of containers.items) {
+            const container = resolve(context, item);
+            if (distExports.isMap(container))
+                lintContainer(context, entries(context, container));
+        }
+    }
+}
+function lintContainer(context, container) {
+    const node = container.get('image')?.value;
+    const text = scalarText(node);
+    if (node === undefined || typeof text !== 'string' || isTemplate(text))
+        return;
+    const ref = tryParse(text);
+    if (!ref || ref.digest !== undefined || context.overridden.has(ref.name))
+        return;
+    const pullPolicy = scalarText(container.get('imagePullPolicy')?.value);
+    // Kubernetes defaults to Always only for `:latest` and untagged images.
+    const defaulted = ref.tag === undefined || ref.tag === 'latest' ? 'Always' : 'IfNotPresent';
+    const mutable = ref.tag === undefined || mutablePattern(ref.tag, context.policy) !== undefined;
+    if (mutable && (pullPolicy ?? defaulted) === 'IfNotPresent') {
+        const how = pullPolicy === undefined ? ' (the default for a tag other than latest)' : '';
+        const tag = ref.tag ?? 'latest (implied: no tag)';
+        report(context, node, {
+            severity: 'error',
+            kind: 'manifest',
+            image: formatReference(ref),
+            problem: 'pull-policy',
+            message: `IfNotPresent${how} with mutable tag ${tag}: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated')`,
+            suggestion: `${PIN_SUGGESTION}; imagePullPolicy: Always alone would not restart running pods`
+        });
+        return;
+    }
+    checkReference(context, node, 'manifest', ref);
+}
+// --- Helm values -----------------------------------------------------------
+/**
+ * Walks a values file. Under any key naming an image, a map with
+ * `repository` is an image; anywhere, a string under `image` or `…Image` is
+ * a whole reference.
+ */
+function walkHelmValues(context, node, imageContext) {
+    const target = resolve(context, node);
+    if (target === undefined)
+        return;
+    const seen = imageContext ? context.seen.image : context.seen.plain;
+    if (seen.has(target))
+        return;
+    seen.add(target);
+    if (distExports.isSeq(target)) {
+        for (const item of target.items)
+            walkHelmValues(context, item, imageContext);
+    }
+    else if (distExports.isMap(target)) {
+        const fields = entries(context, target);
+        if (imageContext && fields.has('repository'))
+            lintHelmImageMap(context, fields);
+        for (const [key, { value }] of fields) {
+            if (distExports.isScalar(value)) {
+                if (key === 'image' || key.endsWith('Image'))
+                    lintHelmImageString(context, value);
+            }
+            else {
+                walkHelmValues(context, value, imageContext || /image/i.test(key));
+            }
+        }
+    }
+}
+function lintHelmImageMap(context, fields) {
+    const repository = fields.get('repository');
+    const tagEntry = fields.get('tag');
+    const registry = nonEmpty(scalarText(fields.get('registry')?.value));
+    const name = nonEmpty(scalarText(repository.value));
+    const tag = nonEmpty(scalarText(tagEntry?.value));
+    const digest = nonEmpty(scalarText(fields.get('digest')?.value));
+    if (name === undefined || [registry, name, tag, digest].some(isTemplate))
+        return;
+    const ref = tryParse(`${registry ? `${registry}/` : ''}${name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`);
+    if (!ref || ref.digest !== undefined)
+        return;
+    if (ref.tag === undefined) {
+        // `tag: ""` (or none) makes most charts fall back to .Chart.AppVersion.
+        const value = tagEntry?.value;
+        const at = distExports.isScalar(value) && value.value === '' ? value : (tagEntry?.key ?? repository.value);
+        report(context, at ?? repository.key, {
+            severity: 'warning',
+            kind: 'helm',
+            image: formatReference(ref),
+            problem: 'empty-tag',
+            message: `${tagEntry ? 'empty tag' : 'no tag'}: the chart's appVersion is used; pin it`,
+            suggestion: 'run promote-image to set tag and digest to the build you mean to run'
+        });
+        return;
+    }
+    checkTagged(context, tag !== undefined ? tagEntry.value : repository.value, 'helm', ref);
+}
+function lintHelmImageString(context, node) {
+    const text = scalarText(node);
+    if (typeof text !== 'string' || text === '' || isTemplate(text))
+        return;
+    const ref = tryParse(text);
+    if (ref && ref.digest === undefined)
+        checkReference(context, node, 'helm', ref);
+}
+// --- Verdicts --------------------------------------------------------------
+/** An unpinned reference: no tag is an error, else judged by its tag. */
+function checkReference(context, at, kind, ref) {
+    if (ref.tag !== undefined)
+        return checkTagged(context, at, kind, ref);
+    report(context, at, {
+        severity: 'error',
+        kind,
+        image: formatReference(ref),
+        problem: 'no-tag',
+        message: `no tag: "latest" is pulled, a mutable tag; ${NOT_SEEN}`,
+        suggestion: PIN_SUGGESTION
+    });
+}
+function checkTagged(context, at, kind, ref) {
+    const tag = ref.tag;
+    const image = formatReference(ref);
+    const pattern = mutablePattern(tag, context.policy);
+    if (pattern !== undefined) {
+        const matched = pattern.toLowerCase() === tag.toLowerCase() ? '' : ` (matches ${pattern})`;
+        report(context, at, {
+            severity: 'error',
+            kind,
+            image,
+            problem: 'mutable-tag',
+            message: `mutable tag ${tag}${matched}: ${NOT_SEEN}`,
+            suggestion: PIN_SUGGESTION
+        });
+    }
+    else if (context.policy.allowTags && !context.policy.allowTags.test(tag)) {
+        const source = context.policy.allowTags.source.replace(/^\^\(\?:(.*)\)\$$/, '$1');
+        report(context, at, {
+            severity: 'error',
+            kind,
+            image,
+            problem: 'mutable-tag',
+            message: `tag ${tag} does not match allow-tags /${source}/`,
+            suggestion: 'promote a tag that matches allow-tags, or widen the pattern'
+        });
+    }
+    else {
+        report(context, at, {
+            severity: 'warning',
+            kind,
+            image,
+            problem: 'no-digest',
+            message: `tag ${tag} has no digest: a re-push under the same tag would not be seen`,
+            suggestion: 'run promote-image to pin it'
+        });
+    }
+}
+/** The policy pattern a tag matches; "latest" always does (as checkTagPolicy). */
+function mutablePattern(tag, policy) {
+    return ['latest', ...policy.mutableTags].find(p => globToRegExp(p).test(tag));
+}
+function report(context, node, finding) {
+    const { line, col } = context.lines.linePos(node.range?.[0] ?? 0);
+    add(context, line, col, finding);
+}
+/** One finding per place and problem: an anchored value reached through aliases counts once. */
+function add(context, line, column, finding) {
+    const key = `${line}:${column}:${finding.problem}:${finding.message}`;
+    if (!context.found.has(key))
+        context.found.set(key, { file: context.file, line, column, ...finding });
+}
+function resolve(context, node) {
+    if (distExports.isAlias(node))
+        return node.resolve(context.doc);
+    return node === null || node === undefined ? undefined : node;
+}
+/**
+ * A map's entries by key, aliases resolved and `<<` merge keys applied:
+ * explicit keys win over merged ones, earlier merged maps over later ones.
+ * Memoized per document, which also stops an alias cycle (`&a {<<: *a}`).
+ */
+function entries(context, map) {
+    const cached = context.entries.get(map);
+    if (cached)
+        return cached;
+    const result = new Map();
+    context.entries.set(map, result);
+    if (!distExports.isMap(map))
+        return result;
+    const merged = [];
+    for (const pair of map.items) {
+        const key = scalarText(pair.key);
+        if (typeof key !== 'string' || !distExports.isScalar(pair.key))
+            continue;
+        const value = resolve(context, pair.value);
+        if (key === '<<' && pair.key.type === 'PLAIN' && value !== undefined) {
+            const sources = distExports.isSeq(value) ? value.items.map(i => resolve(context, i)) : [value];
+            for (const source of sources)
+                if (source !== undefined)
+                    merged.push(entries(context, source));
+        }
+        else if (!result.has(key)) {
+            result.set(key, { key: pair.key, value });
+        }
+    }
+    for (const fields of merged) {
+        for (const [key, entry] of fields)
+            if (!result.has(key))
+                result.set(key, entry);
+    }
+    return result;
+}
+function follow(context, start, path) {
+    let current = start;
+    for (const key of path) {
+        const next = current?.get(key)?.value;
+        if (!distExports.isMap(next))
+            return undefined;
+        current = entries(context, next);
+    }
+    return current;
+}
+/**
+ * A scalar's text as written: `1.20` stays "1.20" (the parser reads a float),
+ * null for an empty value, undefined for anything that is not a scalar.
+ */
+function scalarText(node) {
+    if (!distExports.isScalar(node))
+        return undefined;
+    if (node.value === null || node.value === undefined)
+        return null;
+    if (typeof node.value === 'string')
+        return node.value;
+    return node.source ?? String(node.value);
+}
+function nonEmpty(text) {
+    return typeof text === 'string' && text.trim() !== '' ? text.trim() : undefined;
+}
+/** Helm/Go templates and `${VAR}` substitutions are filled in later: not ours to judge. */
+function isTemplate(text) {
+    return text !== undefined && (text.includes('{{') || text.includes('${'));
+}
+function tryParse(text) {
+    try {
+        return parseReference(text);
+    }
+    catch {
+        return undefined; // not a reference (a name, a placeholder): nothing to pin
+    }
+}
+function firstLine(message) {
+    return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+/** For a file that does not parse, the kind it would most likely have had. */
+function guessKind(file, text) {
+    if (isKustomizationFile(file))
+        return 'kustomize';
+    return /^apiVersion:/m.test(text) && /^kind:/m.test(text) ? 'manifest' : 'helm';
+}
+
+/**
+ * Finds the files `promote-image lint` reads in a config repo: YAML and
+ * `Kustomization`, in sorted order, never through a link that leaves the
+ * directory.
+ */
+/** Larger files are generated or vendored, not hand-written config. */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+function isConfigFileName(name) {
+    return /\.ya?ml$/i.test(name) || name === 'Kustomization';
+}
+/**
+ * Walks `root` (which must be a directory). Skips hidden entries (`.git`,
+ * `.github`…), `node_modules`, the `templates/` directory of a Helm chart
+ * (Go templates, not YAML), and files over MAX_FILE_BYTES. A symbolic link to
+ * a file is read only when its target is inside `root`; linked directories
+ * are never entered, so there are no cycles and no file is reached twice.
+ */
+async function walkConfigFiles(root) {
+    const realRoot = await realpath(root);
+    const files = [];
+    const skipped = [];
+    const visit = async (rel) => {
+        const entries = await readdir(join(realRoot, rel), { withFileTypes: true }).catch((error) => {
+            if (rel === '')
+                throw error;
+            skipped.push({ file: rel, reason: `unreadable (${error.code ?? error.message})` });
+            return [];
+        });
+        const isChart = entries.some(e => e.name === 'Chart.yaml');
+        for (const entry of entries) {
+            const name = entry.name;
+            if (name.startsWith('.') || name === 'node_modules')
+                continue;
+            const path = rel === '' ? name : `${rel}/${name}`;
+            if (entry.isDirectory()) {
+                if (isChart && name === 'templates')
+                    skipped.push({ file: path, reason: 'Helm templates' });
+                else
+                    await visit(path);
+                continue;
+            }
+            const absolute = join(realRoot, path);
+            let size;
+            if (entry.isSymbolicLink()) {
+                const target = await realpath(absolute).catch(() => undefined);
+                const info = target === undefined ? undefined : await stat(target).catch(() => undefined);
+                const isDir = info?.isDirectory() ?? false;
+                if (!isDir && !isConfigFileName(name))
+                    continue;
+                if (target === undefined || info === undefined) {
+                    skipped.push({ file: path, reason: 'broken symbolic link' });
+                    continue;
+                }
+                if (!isInside(realRoot, target)) {
+                    skipped.push({ file: path, reason: 'symbolic link to outside the directory' });
+                    continue;
+                }
+                if (isDir) {
+                    // Its target is inside the root and walked there: entering it could loop.
+                    skipped.push({ file: path, reason: 'linked directory' });
+                    continue;
+                }
+                if (!info.isFile())
+                    continue;
+                size = info.size;
+            }
+            else {
+                if (!entry.isFile() || !isConfigFileName(name))
+                    continue;
+                size = (await lstat(absolute)).size;
+            }
+            if (size > MAX_FILE_BYTES) {
+                skipped.push({ file: path, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` });
+                continue;
+            }
+            files.push(path);
+        }
+    };
+    await visit('');
+    files.sort(byPath);
+    skipped.sort((a, b) => byPath(a.file, b.file));
+    return { files, skipped };
+}
+function isInside(root, target) {
+    const rel = relative(root, target);
+    return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+/** Code-point order, the same on every machine and locale. */
+function byPath(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * `promote-image lint`: every mutable or unpinned image reference in a
+ * config repo. The rules are pure (rules.ts); this reads the files.
+ */
+/**
+ * Lints a directory (or one file). Paths in the result are `target` joined
+ * with the path inside it, so `lint .` prints `apps/…` and `lint /repo`
+ * prints `/repo/apps/…`.
+ */
+async function lintPath(target, options = {}) {
+    const info = await stat(target).catch((error) => {
+        throw new InputError(`lint: cannot read ${JSON.stringify(target)}: ${error.code ?? error.message}.`, {
+            hint: 'Pass the config repository directory (default: the current directory).'
+        });
+    });
+    let candidates;
+    const skipped = [];
+    if (info.isDirectory()) {
+        const walked = await walkConfigFiles(target);
+        candidates = walked.files.map(f => join(target, f));
+        skipped.push(...walked.skipped.map(s => ({ ...s, file: join(target, s.file) })));
+    }
+    else if (info.size > MAX_FILE_BYTES) {
+        candidates = [];
+        skipped.push({ file: target, reason: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MiB` });
+    }
+    else {
+        candidates = [target];
+    }
+    const read = [];
+    for (const file of candidates) {
+        // One at a time (no EMFILE); a file that vanished or is unreadable is skipped, not fatal.
+        try {
+            read.push({ file, text: await readFile(file, 'utf8') });
+        }
+        catch (error) {
+            const { code, message } = error;
+            skipped.push({ file, reason: `unreadable (${code ?? message})` });
+        }
+    }
+    // Two passes: the overlays' images: entries decide which base images they replace.
+    const overriddenImages = new Set(read.flatMap(r => kustomizeTagOverrides(r.text, r.file)));
+    const findings = read.flatMap(r => lintText(r.text, r.file, { policy: options.policy, overriddenImages }));
+    findings.sort(compareFindings);
+    const files = read.map(r => r.file);
+    return { findings, files, skipped, summary: summarize(findings, files.length) };
+}
+
+const LINT_USAGE = `Usage: promote-image lint [DIR] [options]
+
+Reports every image reference in a config repository (default: the current
+directory) that Argo CD would not see change when a new build is pushed:
+mutable tags (latest, main, …), missing tags, tags without a digest, and
+imagePullPolicy: IfNotPresent with a mutable tag. Reads Kustomize images:
+entries, Helm values files and Kubernetes manifests; skips hidden
+directories, node_modules, Helm chart templates/ and links leaving DIR.
+
+Prints path:line:col: error|warning: message (suggestion), then a summary.
+Exits 1 when there is an error, 0 when only warnings (or nothing) are found.
+A file that is not valid YAML is a warning, so it cannot hide other findings.
+
+Options:
+  --json                     print {findings: [...], summary} instead
+  --mutable-tags P,P         tag patterns that are mutable (default: ${['latest', 'main', 'master', '…'].join(', ')})
+  --allow-tags REGEX         every tag must match this regular expression
+  -v, --verbose              list skipped files on stderr
+`;
+async function lintCommand(args, context) {
+    const { values, positionals } = parseCommandArgs('lint', args, {
+        'mutable-tags': COMMON_OPTIONS['mutable-tags'],
+        'allow-tags': COMMON_OPTIONS['allow-tags'],
+        json: COMMON_OPTIONS.json,
+        verbose: COMMON_OPTIONS.verbose,
+        help: COMMON_OPTIONS.help
+    });
+    if (values.help) {
+        context.stdout(LINT_USAGE);
+        return 0;
+    }
+    if (positionals.length > 1) {
+        throw new InputError(`lint: takes one DIR; got ${positionals.length}.`, {
+            hint: 'Run promote-image lint from the config repository, or pass its directory.'
+        });
+    }
+    const result = await lintPath(positionals[0] ?? '.', { policy: tagPolicyFrom(values) });
+    for (const { file, reason } of result.skipped)
+        context.logger.debug(`skipped ${file}: ${reason}`);
+    if (values.json) {
+        const { findings, summary } = result;
+        context.stdout(`${JSON.stringify({ findings, summary }, null, 2)}\n`);
+    }
+    else {
+        const lines = [...result.findings.map(formatFinding), formatSummary(result.summary)];
+        context.stdout(`${lines.join('\n')}\n`);
+    }
+    return result.summary.errors > 0 ? 1 : 0;
 }
 
 const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]
@@ -135,11 +925,15 @@ const USAGE = `Usage: promote-image <command> [options]
 
 Commands:
   resolve IMAGE...   resolve tags to digests and print pinned references
+  edit               pin images in a checked-out config repo (Kustomize, Helm), no git
+  lint [DIR]         report mutable or unpinned image references in a config repo
 
 Run promote-image <command> --help for a command's options.
 `;
 const COMMANDS = {
-    resolve: resolveCommand
+    resolve: resolveCommand,
+    edit: editCommand,
+    lint: lintCommand
 };
 /** Exit codes: 0 done, 1 refused or failed, 2 usage error. */
 async function main(argv, overrides = {}) {

@@ -32,13 +32,18 @@ import require$$1$4 from 'node:dns';
 import require$$5$3 from 'string_decoder';
 import 'child_process';
 import 'timers';
-import { p as parseInputs, b as createResolver, r as resolveImages, i as imagesOutput, d as resolutionSummary } from './chunks/inputs.js';
-import { P as PromoteError, d as describeError } from './chunks/errors.js';
-import 'node:child_process';
+import { realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { j as parseInputs, b as createResolver, r as resolveImages, i as imagesOutput, k as resolutionSummary, e as editConfigRepo } from './chunks/inputs.js';
+import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import 'node:fs/promises';
+import 'process';
+import 'buffer';
+import 'node:child_process';
 import 'node:os';
-import 'node:path';
 import 'node:crypto';
+
+var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
 // We use any as a valid input type
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -193,8 +198,6 @@ function prepareKeyValueMessage(key, value) {
     }
     return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
 }
-
-var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
 
 var tunnel$1 = {};
 
@@ -29140,11 +29143,78 @@ function group(name, fn) {
     });
 }
 
+/** The job summary's table of what changed in the config repo. */
+function editSummary(results, dryRun) {
+    const rows = results.flatMap(({ environment, result }) => result.files.flatMap(file => file.changes.map(c => `| \`${cell(c.image)}\` | ${cell(environment ?? '—')} | \`${cell(c.file)}:${c.line}\` | ${code(c.old)} | ${code(c.new)} |`)));
+    const renders = results.flatMap(({ result }) => result.renders);
+    const title = dryRun ? 'would change (dry run)' : 'changed';
+    if (rows.length === 0)
+        return '### Config repository\n\nNothing to change: every target already pins these images.\n';
+    return [
+        `### Config repository: ${rows.length} value${rows.length === 1 ? '' : 's'} ${title}`,
+        '',
+        '| Image | Environment | File | Old | New |',
+        '| --- | --- | --- | --- | --- |',
+        ...rows,
+        '',
+        ...(renders.length
+            ? [
+                '**Render proof** (what Argo CD will see):',
+                '',
+                ...renders.map(r => `- ${r.ok ? '✅' : '❌'} \`${cell(r.target)}\`: ${cell(r.message)}`),
+                ''
+            ]
+            : [])
+    ].join('\n');
+}
+function code(value) {
+    return value === undefined ? '—' : `\`${cell(value)}\``;
+}
+function cell(text) {
+    return text.replace(/[|`]/g, c => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
 const actionLogger = {
     debug: message => debug(message),
     info: message => info(message),
     warning: message => warning(message)
 };
+/**
+ * write-method none: edit the config repo the workflow checked out, commit
+ * nothing (a later step commits, or the workflow only checks). The path must
+ * stay inside the workspace, as actions/checkout requires for its own path.
+ */
+async function editWorkspace(inputs, images) {
+    const workspace = realpathSync(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const repoRoot = resolve(workspace, inputs.configPath);
+    if (repoRoot !== workspace && !repoRoot.startsWith(`${workspace}${sep}`)) {
+        throw new InputError(`Input config-path ${JSON.stringify(inputs.configPath)} leads outside the workspace ${workspace}.`, {
+            hint: 'Check the config repository out inside the workspace (actions/checkout path:) and pass that path.'
+        });
+    }
+    const environments = inputs.environments.length > 0 ? inputs.environments : [undefined];
+    const results = [];
+    for (const environment of environments) {
+        const result = await group(`Edit ${environment ?? 'targets'}`, () => editConfigRepo({
+            repoRoot,
+            environment,
+            targets: inputs.targets,
+            configFile: inputs.configFile,
+            images,
+            verifyRender: inputs.verifyRender,
+            dryRun: inputs.dryRun
+        }, actionLogger));
+        if (inputs.dryRun && result.diff)
+            info(result.diff);
+        for (const file of result.files) {
+            for (const change of file.changes) {
+                info(`${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`);
+            }
+        }
+        results.push({ environment, result });
+    }
+    return results;
+}
 /** The action: inputs → engine → outputs and job summary. */
 async function run() {
     try {
@@ -29153,9 +29223,10 @@ async function run() {
             setSecret(inputs.token);
         if (inputs.registryCredentials)
             setSecret(inputs.registryCredentials.password);
-        if (inputs.environments.length > 0 || inputs.targets.length > 0) {
-            throw new PromoteError('Editing the config repository is not available in this version yet.', {
-                hint: 'Leave environment and targets empty to resolve and verify images only.'
+        const editing = inputs.environments.length > 0 || inputs.targets.length > 0;
+        if (editing && inputs.writeMethod !== 'none') {
+            throw new InputError(`write-method ${inputs.writeMethod} is not available in this version yet.`, {
+                hint: 'Check out the config repository (actions/checkout with path: config) and use write-method: none with config-path: config.'
             });
         }
         const resolver = createResolver({
@@ -29172,14 +29243,19 @@ async function run() {
             explicitCredentials: inputs.registryCredentials !== undefined,
             requireImmutableRepository: inputs.requireImmutableRepository
         }, resolver, actionLogger));
+        const edits = editing ? await editWorkspace(inputs, images) : [];
+        const files = [...new Set(edits.flatMap(e => e.result.files.map(f => f.file)))];
         setOutput('digest', images.map(i => i.digest).join('\n'));
         setOutput('image-ref', images.map(i => i.pinned).join('\n'));
         setOutput('images', JSON.stringify(imagesOutput(images)));
-        setOutput('changed', 'false');
-        setOutput('files', '[]');
+        setOutput('changed', String(files.length > 0));
+        setOutput('files', JSON.stringify(files));
         setOutput('pull-request-operation', 'none');
         if (process.env.GITHUB_STEP_SUMMARY) {
-            await summary.addRaw(resolutionSummary(images, inputs.dryRun)).write();
+            summary.addRaw(resolutionSummary(images, inputs.dryRun));
+            if (editing)
+                summary.addRaw(editSummary(edits, inputs.dryRun));
+            await summary.write();
         }
     }
     catch (error) {

@@ -14,6 +14,19 @@ const REQUIRED_PROGRAMS: Record<string, string> = {
 
 export default async function globalSetup(): Promise<void> {
   const missing = Object.keys(REQUIRED_PROGRAMS).filter(program => !onPath(program))
+  // Render proofs need real Kustomize (v4+): kubectl's embedded one or the standalone binary.
+  if (!onPath('kubectl') && !onPath('kustomize')) {
+    throw new Error(
+      [
+        '',
+        '='.repeat(78),
+        'Render tests need `kubectl` (Kustomize v4+ inside) or `kustomize` on PATH; neither is.',
+        "These machines ship kubectl with the Google Cloud SDK; Debian's kubernetes-client",
+        '(kubectl 1.20, Kustomize v2) is too old for resources: directories.',
+        '='.repeat(78)
+      ].join('\n')
+    )
+  }
   if (missing.length === 0) return
   const packages = [...new Set(missing.map(program => REQUIRED_PROGRAMS[program]))].join(' ')
   throw new Error(

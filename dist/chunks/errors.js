@@ -30,6 +30,15 @@ class PolicyError extends PromoteError {
 /** The registry refused, failed, or does not have the image. */
 class RegistryError extends PromoteError {
 }
+/** promotion.yaml or a target spec is invalid; `subject` is file:line. */
+class ConfigError extends PromoteError {
+}
+/** A config-repo file cannot be edited safely; nothing is written. */
+class EditError extends PromoteError {
+}
+/** Rendering failed, or shows that Argo CD would see no change. */
+class RenderError extends PromoteError {
+}
 function describeError(error) {
     if (error instanceof PromoteError)
         return error.describe();
@@ -38,5 +47,5 @@ function describeError(error) {
     return String(error);
 }
 
-export { InputError as I, PromoteError as P, RegistryError as R, InvalidReferenceError as a, PolicyError as b, describeError as d };
+export { ConfigError as C, EditError as E, InputError as I, PromoteError as P, RenderError as R, InvalidReferenceError as a, PolicyError as b, RegistryError as c, describeError as d };
 //# sourceMappingURL=errors.js.map

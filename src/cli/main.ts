@@ -1,17 +1,23 @@
 import { describeError, InputError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
+import { editCommand } from './edit.js'
+import { lintCommand } from './lint.js'
 import { resolveCommand, RESOLVE_USAGE, type CommandContext } from './resolve.js'
 
 const USAGE = `Usage: promote-image <command> [options]
 
 Commands:
   resolve IMAGE...   resolve tags to digests and print pinned references
+  edit               pin images in a checked-out config repo (Kustomize, Helm), no git
+  lint [DIR]         report mutable or unpinned image references in a config repo
 
 Run promote-image <command> --help for a command's options.
 `
 
 const COMMANDS: Record<string, (args: string[], context: CommandContext) => Promise<number>> = {
-  resolve: resolveCommand
+  resolve: resolveCommand,
+  edit: editCommand,
+  lint: lintCommand
 }
 
 /** Exit codes: 0 done, 1 refused or failed, 2 usage error. */

@@ -3,7 +3,8 @@
  * a map (`repository`, `tag`, optional `digest`, bitnami's `registry`) and a
  * plain string holding the whole reference.
  */
-import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from 'yaml'
+import { isMap, type Document, type Scalar, type YAMLMap } from 'yaml'
+import { parseKeyPath } from '../config/index.js'
 import { EditError } from '../errors.js'
 import { canonicalRepository, formatReference, parseReference } from '../reference/index.js'
 import type { EditOutcome, PinRequest, ValueChange } from './types.js'
@@ -14,7 +15,6 @@ import {
   insertAfter,
   lineOf,
   nodeAt,
-  parseKeyPath,
   parseYaml,
   replaceScalar,
   stringAt,

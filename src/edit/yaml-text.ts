@@ -265,25 +265,6 @@ export function endOfValue(pair: Pair<Scalar, unknown>): number {
   return value?.range ? value.range[1] : pair.key.range![1]
 }
 
-/** Walks a dotted key path with list indexes (`api.image`, `workers[1].image`). */
-export function parseKeyPath(path: string): (string | number)[] {
-  const segments: (string | number)[] = []
-  const pattern = /([^.[\]]+)|\[(\d+)\]/g
-  let consumed = 0
-  for (const match of path.matchAll(pattern)) {
-    const gap = path.slice(consumed, match.index)
-    if (gap !== '' && gap !== '.') throw new EditError(`Invalid key path ${JSON.stringify(path)}.`)
-    segments.push(match[2] !== undefined ? Number(match[2]) : match[1]!)
-    consumed = match.index + match[0].length
-  }
-  if (consumed !== path.length || segments.length === 0 || typeof segments[0] === 'number') {
-    throw new EditError(`Invalid key path ${JSON.stringify(path)}.`, {
-      hint: 'Write a dotted path with list indexes, e.g. image, api.image or workers[1].image.'
-    })
-  }
-  return segments
-}
-
 /** The node at `path` in `doc`, or undefined; aliases along the way are followed only at the end. */
 export function nodeAt(doc: Document.Parsed, path: readonly (string | number)[]): unknown {
   let node: unknown = doc.contents

@@ -1,0 +1,378 @@
+/**
+ * `promote-image edit` and `lint`, and the action with write-method none, as
+ * users run them (the dist bundles), against a real registry and real
+ * `kubectl kustomize`. Incident 1 end to end: an overlay with
+ * `newTag: latest` becomes `newTag: v2.5.0` + `digest:`, and the rendered
+ * Deployment's image changes.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import {
+  pushImage,
+  startRegistry,
+  type PushedImage,
+  type RegistryInstance
+} from '../support/registry.js'
+
+const run = promisify(execFile)
+const ROOT = resolve(import.meta.dirname, '../..')
+
+interface Ran {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+async function node(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  cwd = ROOT
+): Promise<Ran> {
+  return run(process.execPath, [join(ROOT, script), ...args], {
+    cwd,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: '/nonexistent', ...env },
+    timeout: 60_000
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: Ran) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
+  )
+}
+
+async function kustomize(dir: string): Promise<string> {
+  return (await run('kubectl', ['kustomize', dir])).stdout
+}
+
+/** Every file of a tree and its sha256: proof that nothing else changed. */
+async function snapshot(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {}
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue
+    const path = join(entry.parentPath, entry.name)
+    out[path.slice(dir.length + 1)] = createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex')
+  }
+  return out
+}
+
+async function write(root: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true })
+    await writeFile(join(root, path), text)
+  }
+}
+
+const deployment = (image: string) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: notification-service
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: notification-service}
+  template:
+    metadata:
+      labels: {app: notification-service}
+    spec:
+      initContainers:
+        - name: migrate
+          image: ${image}
+          args: [migrate]
+      containers:
+        - name: app
+          image: ${image}
+          imagePullPolicy: IfNotPresent
+`
+
+function configRepo(registry: string): Record<string, string> {
+  return {
+    'promotion.yaml': `# Where each environment's images live.
+environments:
+  dev:
+    mode: push
+    targets:
+      - kustomize: apps/{name}/overlays/dev
+  staging:
+    promote-from: dev
+    targets:
+      - kustomize: apps/{name}/overlays/staging
+  prod:
+    promote-from: staging
+    targets:
+      - kustomize: apps/{name}/overlays/prod
+`,
+    'apps/notification-service/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+    'apps/notification-service/base/deployment.yaml': deployment('notification-service'),
+    // Incident 1, as it was: newTag latest.
+    'apps/notification-service/overlays/dev/kustomization.yaml': `apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../../base
+
+# The image CI builds. "latest" never changes in Git, so Argo CD saw nothing.
+images:
+  - name: notification-service
+    newName: ${registry}/team/notification-service
+    newTag: latest   # moved by every build
+
+patches:
+  - target:
+      kind: Deployment
+      name: notification-service
+    patch: |-
+      - op: replace
+        path: /spec/replicas
+        value: 1
+`,
+    // No images: entry at all: promote-image adds one, since the render shows the base uses it.
+    'apps/notification-service/overlays/staging/kustomization.yaml': `resources:
+- ../../base
+`,
+    // An entry whose name matches no container: Argo CD would see no change.
+    'apps/notification-service/overlays/prod/kustomization.yaml': `resources:
+- ../../base
+images:
+- name: notification-svc
+  newName: ${registry}/team/notification-service
+  newTag: v2.4.0
+`
+  }
+}
+
+describe('edit, lint and write-method none against a real registry and kubectl kustomize', () => {
+  let reg: RegistryInstance
+  let pushed: PushedImage
+  let work: string
+  let repo: string
+  let image: string
+
+  beforeAll(async () => {
+    reg = await startRegistry({ auth: 'none' })
+    pushed = await pushImage(reg, 'team/notification-service', 'v2.5.0', {
+      platforms: ['linux/amd64', 'linux/arm64']
+    })
+    image = `${reg.host}/team/notification-service:v2.5.0`
+    work = await mkdtemp(join(tmpdir(), 'edit-e2e-'))
+  })
+  afterAll(async () => {
+    await reg.stop()
+    await rm(work, { recursive: true, force: true })
+  })
+  beforeEach(async () => {
+    repo = join(work, `config-${Math.random().toString(36).slice(2)}`)
+    await write(repo, configRepo(reg.host))
+  })
+
+  it('incident 1: dev goes from newTag latest to v2.5.0 + digest, and the render changes', async () => {
+    const dev = join(repo, 'apps/notification-service/overlays/dev')
+    const before = await snapshot(repo)
+    expect(await kustomize(dev)).toContain(`image: ${reg.host}/team/notification-service:latest`)
+
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--environment',
+      'dev',
+      '--image',
+      image
+    ])
+    expect(ran.stderr).toContain('Argo CD will see the change: 2 containers')
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toBe(
+      [
+        `apps/notification-service/overlays/dev/kustomization.yaml:10: images[0].newTag: latest → v2.5.0`,
+        `apps/notification-service/overlays/dev/kustomization.yaml:11: images[0].digest: (added) → ${pushed.digest}`,
+        ''
+      ].join('\n')
+    )
+    const text = await readFile(join(dev, 'kustomization.yaml'), 'utf8')
+    expect(text).toBe(
+      configRepo(reg.host)['apps/notification-service/overlays/dev/kustomization.yaml']!.replace(
+        'newTag: latest   # moved by every build\n',
+        `newTag: v2.5.0   # moved by every build\n    digest: ${pushed.digest}\n`
+      )
+    )
+    const after = await snapshot(repo)
+    const changed = Object.keys(after).filter(f => after[f] !== before[f])
+    expect(changed).toEqual(['apps/notification-service/overlays/dev/kustomization.yaml'])
+
+    const rendered = await kustomize(dev)
+    expect(rendered).toContain(`image: ${image}@${pushed.digest}`)
+    expect(rendered).not.toContain(':latest')
+  })
+
+  it('--dry-run prints the unified diff and leaves every file byte-identical', async () => {
+    const before = await snapshot(repo)
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--environment',
+      'dev',
+      '--image',
+      image,
+      '--dry-run'
+    ])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('--- a/apps/notification-service/overlays/dev/kustomization.yaml')
+    expect(ran.stdout).toContain('-    newTag: latest   # moved by every build')
+    expect(ran.stdout).toContain('+    newTag: v2.5.0   # moved by every build')
+    expect(ran.stdout).toContain(`+    digest: ${pushed.digest}`)
+    expect(await snapshot(repo)).toEqual(before)
+  })
+
+  it('adds an images: entry only where the render shows the overlay uses the repository', async () => {
+    await write(repo, {
+      'apps/notification-service/base/deployment.yaml': deployment(
+        `${reg.host}/team/notification-service:v2.0.0`
+      )
+    })
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--environment',
+      'staging',
+      '--image',
+      image
+    ])
+    expect(ran.code).toBe(0)
+    expect(
+      await readFile(
+        join(repo, 'apps/notification-service/overlays/staging/kustomization.yaml'),
+        'utf8'
+      )
+    ).toBe(
+      `resources:\n- ../../base\nimages:\n- name: ${reg.host}/team/notification-service\n  newTag: v2.5.0\n  digest: ${pushed.digest}\n`
+    )
+    expect(await kustomize(join(repo, 'apps/notification-service/overlays/staging'))).toContain(
+      `image: ${image}@${pushed.digest}`
+    )
+  })
+
+  it('refuses to add an entry to an overlay that does not deploy the image, listing what it does deploy', async () => {
+    const before = await snapshot(repo)
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--environment',
+      'staging',
+      '--image',
+      image
+    ])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain(`no images: entry for ${reg.host}/team/notification-service`)
+    expect(ran.stderr).toContain('deploys notification-service')
+    expect(await snapshot(repo)).toEqual(before)
+  })
+
+  it('says plainly when Argo CD would see no change (the images: name matches no container)', async () => {
+    const before = await snapshot(repo)
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--environment',
+      'prod',
+      '--image',
+      image
+    ])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(/Argo CD would see no change/)
+    expect(await snapshot(repo)).toEqual(before)
+  })
+
+  it.each([
+    [['--environment', 'qa'], /has no environment "qa"[^]*Environments: dev, staging, prod/],
+    [['--target', 'kustomize:../outside'], /\.\./],
+    [['--target', 'kustomize:/etc'], /absolute/],
+    [['--target', 'helm:values.yaml'], /#/],
+    [['--target', 'kustomise:apps/x'], /did you mean "kustomize"/]
+  ])('refuses %j with a clear message and writes nothing', async (args, message) => {
+    const before = await snapshot(repo)
+    const ran = await node('dist/cli.js', ['edit', '--dir', repo, '--image', image, ...args])
+    expect(ran.code).not.toBe(0)
+    expect(ran.stderr).toMatch(message)
+    expect(ran.stderr).not.toMatch(/\n\s+at /)
+    expect(await snapshot(repo)).toEqual(before)
+  })
+
+  it('refuses a target that leaves the repo through a symlink', async () => {
+    const outside = join(work, `outside-${Math.random().toString(36).slice(2)}`)
+    await write(outside, configRepo(reg.host))
+    await symlink(join(outside, 'apps'), join(repo, 'linked'))
+    const before = await snapshot(outside)
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--image',
+      image,
+      '--target',
+      'kustomize:linked/notification-service/overlays/dev'
+    ])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(/outside/)
+    expect(await snapshot(outside)).toEqual(before)
+  })
+
+  it('lint lists the latest reference with file:line and exits non-zero', async () => {
+    const ran = await node('dist/cli.js', ['lint', '.'], {}, repo)
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toContain('apps/notification-service/overlays/dev/kustomization.yaml:10:')
+    expect(ran.stdout).toMatch(/mutable tag latest/)
+  })
+
+  it('the action with write-method none edits the checked-out repo and reports it', async () => {
+    const outputFile = join(work, `out-${Math.random()}`)
+    const summaryFile = join(work, `summary-${Math.random()}`)
+    await writeFile(outputFile, '')
+    await writeFile(summaryFile, '')
+    const ran = await node('dist/index.js', [], {
+      GITHUB_WORKSPACE: work,
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      INPUT_IMAGE: image,
+      INPUT_ENVIRONMENT: 'dev',
+      'INPUT_WRITE-METHOD': 'none',
+      'INPUT_CONFIG-PATH': repo.slice(work.length + 1),
+      'INPUT_CONFIG-FILE': 'promotion.yaml',
+      'INPUT_VERIFY-RENDER': 'true'
+    })
+    expect(ran.stdout).not.toMatch(/::error::/)
+    expect(ran.code).toBe(0)
+    const outputs = await readFile(outputFile, 'utf8')
+    expect(outputs).toMatch(/changed<<[^\n]+\ntrue\n/)
+    expect(outputs).toContain('["apps/notification-service/overlays/dev/kustomization.yaml"]')
+    const summary = await readFile(summaryFile, 'utf8')
+    expect(summary).toContain('| Image | Environment | File | Old | New |')
+    expect(summary).toContain('`latest` | `v2.5.0`')
+    expect(summary).toContain('Render proof')
+    expect(
+      await readFile(
+        join(repo, 'apps/notification-service/overlays/dev/kustomization.yaml'),
+        'utf8'
+      )
+    ).toContain(`digest: ${pushed.digest}`)
+  })
+
+  it('the action refuses a config-path outside the workspace', async () => {
+    const ran = await node('dist/index.js', [], {
+      GITHUB_WORKSPACE: repo,
+      INPUT_IMAGE: image,
+      INPUT_ENVIRONMENT: 'dev',
+      'INPUT_WRITE-METHOD': 'none',
+      'INPUT_CONFIG-PATH': '../..'
+    })
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toMatch(/config-path "\.\.\/\.\." leads outside the workspace/)
+  })
+})

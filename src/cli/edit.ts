@@ -1,0 +1,120 @@
+import { resolve } from 'node:path'
+import { editConfigRepo, type EditResult, type VerifyRenderMode } from '../engine/edit.js'
+import { resolveImages } from '../engine/resolve.js'
+import { InputError } from '../errors.js'
+import { createResolver } from '../registry/index.js'
+import { imagesOutput } from '../report/summary.js'
+import { COMMON_OPTIONS, parseCommandArgs, pinFrom, tagPolicyFrom } from './args.js'
+import type { CommandContext } from './resolve.js'
+
+export const EDIT_USAGE = `Usage: promote-image edit --dir DIR (--environment ENV | --target SPEC...) --image IMAGE... [options]
+
+Resolves each image, then pins it (tag + digest) in a checked-out config repo,
+changing only the target values; no git. Prints what changed.
+
+Options:
+  --dir DIR                  the config repository's working tree (default: .)
+  --environment ENV          an environment of promotion.yaml
+  --target SPEC              instead of promotion.yaml (repeatable): kustomize:<dir-or-file>
+                             or helm:<values-file>#<key.path>; {name} and {environment} expand
+  --image IMAGE              the image as pushed (repeatable)
+  --digest D                 the digest the build produced; every image must resolve to it
+  --config-file F            promotion config inside DIR (default: promotion.yaml)
+  --verify-render MODE       auto (render when kustomize/kubectl exist), true, or false
+  --dry-run                  print the unified diff and write nothing
+  --json                     print a JSON report
+  (and the resolve options: --pin, --mutable-tags, --allow-tags, --insecure-registry, …)
+`
+
+export async function editCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('edit', args, {
+    ...COMMON_OPTIONS,
+    dir: { type: 'string' },
+    environment: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    image: { type: 'string', multiple: true },
+    digest: { type: 'string' },
+    'config-file': { type: 'string' },
+    'verify-render': { type: 'string' },
+    'dry-run': { type: 'boolean' }
+  })
+  if (values.help) {
+    context.stdout(EDIT_USAGE)
+    return 0
+  }
+  if (positionals.length > 0) {
+    throw new InputError(`edit: unexpected argument ${JSON.stringify(positionals[0])}.`, {
+      hint: 'Pass images with --image IMAGE.'
+    })
+  }
+  const images = values.image ?? []
+  if (images.length === 0)
+    throw new InputError('edit: no --image given.', {
+      hint: 'Example: --image ghcr.io/acme/api:v1.4.2'
+    })
+  if (!values.environment && !values.target?.length) {
+    throw new InputError('edit: pass --environment ENV (from promotion.yaml) or --target SPEC.', {
+      hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
+    })
+  }
+  const verifyRender = verifyRenderFrom(values['verify-render'])
+  const pin = pinFrom(values.pin)
+  const resolved = await resolveImages(
+    { images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin },
+    createResolver({
+      logger: context.logger,
+      insecureRegistries: values['insecure-registry'] ?? [],
+      env: context.env
+    }),
+    context.logger
+  )
+  const result = await editConfigRepo(
+    {
+      repoRoot: resolve(values.dir ?? '.'),
+      environment: values.environment,
+      targets: values.target,
+      configFile: values['config-file'] ?? 'promotion.yaml',
+      images: resolved,
+      verifyRender,
+      dryRun: values['dry-run'] ?? false,
+      env: context.env
+    },
+    context.logger
+  )
+  if (values.json) {
+    context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(resolved)), null, 2)}\n`)
+  } else if (values['dry-run']) {
+    context.stdout(result.diff)
+  } else {
+    context.stdout(describeChanges(result))
+  }
+  return 0
+}
+
+export function verifyRenderFrom(value: string | undefined): VerifyRenderMode {
+  if (value === undefined || value === 'auto' || value === 'true' || value === 'false')
+    return value ?? 'auto'
+  throw new InputError(`--verify-render must be auto, true or false; got ${JSON.stringify(value)}.`)
+}
+
+function describeChanges(result: EditResult): string {
+  if (result.files.length === 0)
+    return 'Nothing to change: every target already pins these images.\n'
+  const lines = result.files.flatMap(f =>
+    f.changes.map(
+      c => `${c.file}:${c.line}: ${c.path}: ${c.old ?? '(added)'} → ${c.new ?? '(removed)'}`
+    )
+  )
+  return `${lines.join('\n')}\n`
+}
+
+function jsonReport(result: EditResult, images: unknown) {
+  return {
+    images,
+    changed: result.files.length > 0,
+    written: result.written,
+    files: result.files.map(f => ({ file: f.file, changes: f.changes })),
+    renders: result.renders,
+    diff: result.diff
+  }
+}

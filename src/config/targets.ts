@@ -1,0 +1,319 @@
+import { ConfigError } from '../errors.js'
+import { normalizeRelativePath, relativePathProblem } from './paths.js'
+import { suggestion } from './suggest.js'
+import {
+  DEFAULT_DIGEST_KEY,
+  DEFAULT_REPOSITORY_KEY,
+  DEFAULT_TAG_KEY,
+  ENVIRONMENT_NAME,
+  IMAGE_NAME,
+  type Target,
+  type TargetTemplate
+} from './types.js'
+
+/** The placeholders target paths and keys may use. */
+export const PLACEHOLDERS = ['name', 'environment'] as const
+const PLACEHOLDER = /\{([^{}]*)\}/g
+
+/** Why a template's placeholders are wrong (a verb phrase), or undefined. */
+export function placeholderProblem(template: string): string | undefined {
+  for (const match of template.matchAll(PLACEHOLDER)) {
+    const name = match[1]!
+    if (!(PLACEHOLDERS as readonly string[]).includes(name)) {
+      return `uses unknown placeholder {${name}}${suggestion(name, PLACEHOLDERS)}; only {name} (the last path component of the image repository) and {environment} exist`
+    }
+  }
+  return undefined
+}
+
+/** Replaces the placeholders; call placeholderProblem first. */
+function fill(template: string, vars: { name: string; environment: string }): string {
+  return template.replace(PLACEHOLDER, (whole, name: string) =>
+    name === 'name' ? vars.name : name === 'environment' ? vars.environment : whole
+  )
+}
+
+/** Stand-in values to check a template's shape before any image is known. */
+const SAMPLE = { name: 'x', environment: 'x' }
+
+/** Why a target path template is unsafe (a verb phrase), or undefined. */
+export function templatePathProblem(template: string): string | undefined {
+  return placeholderProblem(template) ?? relativePathProblem(fill(template, SAMPLE))
+}
+
+/** Why a Helm key template is invalid (a verb phrase), or undefined. */
+export function templateKeyProblem(template: string): string | undefined {
+  return placeholderProblem(template) ?? keyPathProblem(fill(template, SAMPLE))
+}
+
+const KEY_HINT =
+  'Write the key as a dotted path with list indexes, e.g. image, api.image or containers[0].image; quote segments that hold dots: ["app.kubernetes.io"].image.'
+
+const BARE_SEGMENT = /^[^.[\]"'\s]+/
+
+function splitKeyPath(key: string): (string | number)[] | string {
+  if (key === '') return 'is empty'
+  const segments: (string | number)[] = []
+  let rest = key
+  while (rest !== '') {
+    if (rest.startsWith('[')) {
+      const index = /^\[(0|[1-9]\d{0,8})\]/.exec(rest)
+      const quoted = /^\["((?:[^"\\]|\\.)+)"\]/.exec(rest)
+      if (index) {
+        segments.push(Number(index[1]))
+        rest = rest.slice(index[0].length)
+      } else if (quoted) {
+        try {
+          segments.push(JSON.parse(`"${quoted[1]!}"`) as string)
+        } catch {
+          return `has a malformed quoted segment ${quoted[0]}`
+        }
+        rest = rest.slice(quoted[0].length)
+      } else {
+        return `has a malformed [...] part at ${JSON.stringify(rest)} (expected [0] or ["name"])`
+      }
+      continue
+    }
+    if (segments.length > 0) {
+      if (!rest.startsWith('.')) return `needs "." or "[" before ${JSON.stringify(rest)}`
+      rest = rest.slice(1)
+    }
+    const bare = BARE_SEGMENT.exec(rest)
+    if (!bare) {
+      return rest === ''
+        ? 'ends with "."'
+        : `has an empty or invalid segment before ${JSON.stringify(rest)}`
+    }
+    segments.push(bare[0])
+    rest = rest.slice(bare[0].length)
+  }
+  return segments
+}
+
+/** Why a Helm key is malformed (a verb phrase), or undefined. */
+export function keyPathProblem(key: string): string | undefined {
+  const result = splitKeyPath(key)
+  return typeof result === 'string' ? result : undefined
+}
+
+/**
+ * `image` → ['image'], `api.image` → ['api', 'image'], `containers[0].image`
+ * → ['containers', 0, 'image'], `["app.kubernetes.io/name"].x` → a segment
+ * that holds dots. Throws ConfigError when malformed.
+ */
+export function parseKeyPath(key: string): (string | number)[] {
+  const result = splitKeyPath(key)
+  if (typeof result === 'string') {
+    throw new ConfigError(`Key ${JSON.stringify(key)} ${result}.`, { hint: KEY_HINT, subject: key })
+  }
+  return result
+}
+
+const SPEC_HINT =
+  'Write one target per line: kustomize:<directory or kustomization file> or helm:<values file>#<key>, e.g. kustomize:apps/api/overlays/prod or helm:charts/api/values.yaml#image. Options follow "?": helm:values.yaml#api.image?tag-key=version&add-digest-key, and ?images=api,worker on either kind.'
+
+const HELM_OPTIONS = [
+  'repository-key',
+  'tag-key',
+  'digest-key',
+  'add-digest-key',
+  'images'
+] as const
+const KUSTOMIZE_OPTIONS = ['images'] as const
+
+/**
+ * One line of the action's `targets` input or a CLI `--target`:
+ *
+ *   kustomize:<dir-or-file>[?images=a,b]
+ *   helm:<values-file>#<key>[?option&option=value…]
+ *
+ * Helm options: repository-key=K, tag-key=K, digest-key=K, add-digest-key
+ * (or add-digest-key=true|false), images=a,b. So "#" and "?" cannot appear
+ * in spec paths (promotion.yaml has no such limit). `{name}` and
+ * `{environment}` work as in promotion.yaml.
+ */
+export function parseTargetSpec(spec: string, source: string): TargetTemplate {
+  const text = spec.trim()
+  const fail = (why: string): ConfigError =>
+    new ConfigError(`${source}: target ${JSON.stringify(text)}: ${why}.`, {
+      hint: SPEC_HINT,
+      subject: source
+    })
+  const colon = text.indexOf(':')
+  if (colon === -1) throw fail('must start with kustomize: or helm:')
+  const kind = text.slice(0, colon).trim()
+  if (kind !== 'kustomize' && kind !== 'helm') {
+    throw fail(`unknown kind ${JSON.stringify(kind)}${suggestion(kind, ['kustomize', 'helm'])}`)
+  }
+  let body = text.slice(colon + 1)
+  let query: string | undefined
+  const question = body.indexOf('?')
+  if (question !== -1) {
+    query = body.slice(question + 1)
+    body = body.slice(0, question)
+  }
+
+  const known: readonly string[] = kind === 'helm' ? HELM_OPTIONS : KUSTOMIZE_OPTIONS
+  const options = new Map<string, string | undefined>()
+  for (const part of query === undefined ? [] : query.split('&')) {
+    const eq = part.indexOf('=')
+    const name = (eq === -1 ? part : part.slice(0, eq)).trim()
+    const value = eq === -1 ? undefined : part.slice(eq + 1).trim()
+    if (name === '') throw fail('empty option after "?" or "&"')
+    if (!known.includes(name)) {
+      throw fail(
+        kind === 'kustomize' && (HELM_OPTIONS as readonly string[]).includes(name)
+          ? `option ${JSON.stringify(name)} only applies to helm targets`
+          : `unknown option ${JSON.stringify(name)}${suggestion(name, known)}; known options: ${known.join(', ')}`
+      )
+    }
+    if (options.has(name)) throw fail(`option ${JSON.stringify(name)} is given twice`)
+    if (name !== 'add-digest-key' && (value === undefined || value === '')) {
+      throw fail(`option ${JSON.stringify(name)} needs a value (${name}=…)`)
+    }
+    options.set(name, value)
+  }
+
+  let images: string[] | undefined
+  const imageList = options.get('images')
+  if (imageList !== undefined) {
+    images = imageList.split(',').map(name => name.trim())
+    const bad = images.find(name => !IMAGE_NAME.test(name))
+    if (bad !== undefined) {
+      throw fail(
+        `images lists ${JSON.stringify(bad)}, which is not an image name (the last path component of the repository, lower case, as {name})`
+      )
+    }
+  }
+
+  let path = body
+  let key: string | undefined
+  const hash = body.indexOf('#')
+  if (hash !== -1) {
+    path = body.slice(0, hash)
+    key = body.slice(hash + 1).trim()
+  }
+  path = path.trim()
+  if (path === '')
+    throw fail(`missing the ${kind === 'helm' ? 'values file' : 'directory or file'}`)
+  const pathProblem = templatePathProblem(path)
+  if (pathProblem !== undefined) throw fail(`path ${JSON.stringify(path)} ${pathProblem}`)
+
+  if (kind === 'kustomize') {
+    if (key !== undefined)
+      throw fail('kustomize targets take no #key (only helm:<file>#<key> does)')
+    return { kind, path, ...(images && { images }), source }
+  }
+  if (key === undefined || key === '') {
+    throw fail('missing #key: a helm target needs the path to the image, e.g. #image or #api.image')
+  }
+  const keyProblem = templateKeyProblem(key)
+  if (keyProblem !== undefined) throw fail(`key ${JSON.stringify(key)} ${keyProblem}`)
+
+  let addDigestKey = false
+  if (options.has('add-digest-key')) {
+    const value = options.get('add-digest-key')
+    if (value === undefined || value === 'true') addDigestKey = true
+    else if (value !== 'false') {
+      throw fail(
+        `add-digest-key=${value}: write add-digest-key, add-digest-key=true or add-digest-key=false`
+      )
+    }
+  }
+  return {
+    kind,
+    path,
+    key,
+    repositoryKey: options.get('repository-key') ?? DEFAULT_REPOSITORY_KEY,
+    tagKey: options.get('tag-key') ?? DEFAULT_TAG_KEY,
+    digestKey: options.get('digest-key') ?? DEFAULT_DIGEST_KEY,
+    addDigestKey,
+    ...(images && { images }),
+    source
+  }
+}
+
+/**
+ * The targets of one environment for one image. `{name}` is the last path
+ * component of the image repository, `{environment}` the environment.
+ * Templates whose `images` leave `name` out are skipped, so the result may
+ * be empty (the caller decides whether that is an error). Identical targets
+ * from different templates are kept once.
+ */
+export function expandTargets(
+  templates: readonly TargetTemplate[],
+  vars: { name: string; environment: string }
+): Target[] {
+  // Both come from validated inputs; a "/" or ".." here would move the target.
+  // The environment may be '' (inline targets without one): then {environment} is an error.
+  if (
+    !IMAGE_NAME.test(vars.name) ||
+    !(vars.environment === '' || ENVIRONMENT_NAME.test(vars.environment))
+  ) {
+    throw new ConfigError(
+      `Cannot expand targets for image name ${JSON.stringify(vars.name)} in environment ${JSON.stringify(vars.environment)}.`,
+      {
+        hint: 'Image names are the last path component of the repository; environment names are letters, digits, ".", "_" and "-".'
+      }
+    )
+  }
+  const targets: Target[] = []
+  const seen = new Set<string>()
+  for (const template of templates) {
+    if (template.images !== undefined && !template.images.includes(vars.name)) continue
+    const fail = (what: string, value: string, why: string): ConfigError =>
+      new ConfigError(`${template.source}: ${what} ${JSON.stringify(value)} ${why}.`, {
+        hint: 'Target paths and keys may use {name} and {environment}; expanded paths must stay inside the repository.',
+        subject: template.source
+      })
+    const placeholders = placeholderProblem(template.path)
+    if (placeholders !== undefined) throw fail('target path', template.path, placeholders)
+    const usesEnvironment = (text: string): boolean => text.includes('{environment}')
+    if (
+      vars.environment === '' &&
+      (usesEnvironment(template.path) ||
+        (template.kind === 'helm' && usesEnvironment(template.key)))
+    ) {
+      throw new ConfigError(
+        `${template.source}: target uses {environment}, but no environment is selected.`,
+        {
+          hint: 'Pass an environment (input environment, --environment), or write the path without {environment}.',
+          subject: template.source
+        }
+      )
+    }
+    const path = fill(template.path, vars)
+    const pathProblem = relativePathProblem(path)
+    if (pathProblem !== undefined) throw fail('target path', path, pathProblem)
+    const base = { path: normalizeRelativePath(path), source: template.source }
+
+    let target: Target
+    if (template.kind === 'kustomize') {
+      target = { kind: 'kustomize', ...base }
+    } else {
+      const keyPlaceholders = placeholderProblem(template.key)
+      if (keyPlaceholders !== undefined) throw fail('key', template.key, keyPlaceholders)
+      const key = fill(template.key, vars)
+      const keyProblem = keyPathProblem(key)
+      if (keyProblem !== undefined) throw fail('key', key, keyProblem)
+      target = {
+        kind: 'helm',
+        ...base,
+        key,
+        repositoryKey: template.repositoryKey,
+        tagKey: template.tagKey,
+        digestKey: template.digestKey,
+        addDigestKey: template.addDigestKey
+      }
+    }
+    const identity = JSON.stringify([
+      target.kind,
+      target.path,
+      target.kind === 'helm' ? target.key : ''
+    ])
+    if (seen.has(identity)) continue
+    seen.add(identity)
+    targets.push(target)
+  }
+  return targets
+}

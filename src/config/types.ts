@@ -1,0 +1,82 @@
+/** A Kustomize overlay: a directory holding a kustomization file, or the file. */
+export interface KustomizeTarget {
+  readonly kind: 'kustomize'
+  /** Repository-relative POSIX path, placeholders expanded, normalized. */
+  readonly path: string
+  /** Where the target was declared (`promotion.yaml:12`, `input targets line 2`). */
+  readonly source?: string
+}
+
+/** A Helm values file and where the image lives inside it. */
+export interface HelmTarget {
+  readonly kind: 'helm'
+  /** Repository-relative POSIX path, placeholders expanded, normalized. */
+  readonly path: string
+  /** Dotted path with list indexes (`image`, `api.image`, `containers[0].image`); see parseKeyPath. */
+  readonly key: string
+  readonly repositoryKey: string
+  readonly tagKey: string
+  readonly digestKey: string
+  /** With pin: digest and no digest key in the map: add one rather than writing tag@digest. */
+  readonly addDigestKey: boolean
+  readonly source?: string
+}
+
+export type Target = KustomizeTarget | HelmTarget
+
+interface TemplateFields {
+  /** Only these image names (`{name}` values) use the target; undefined: every image. */
+  readonly images?: readonly string[]
+  /** Where the template was declared: `promotion.yaml:12` or `input targets line 2`. */
+  readonly source: string
+}
+
+/** A target as written: path (and key) may still hold `{name}` / `{environment}`. */
+export type KustomizeTargetTemplate = KustomizeTarget & TemplateFields
+export type HelmTargetTemplate = HelmTarget & TemplateFields
+export type TargetTemplate = KustomizeTargetTemplate | HelmTargetTemplate
+
+export type EnvironmentMode = 'push' | 'pull-request'
+export type EnvironmentAutoMerge = 'merge' | 'squash' | 'rebase'
+
+export interface EnvironmentConfig {
+  readonly name: string
+  readonly mode?: EnvironmentMode
+  readonly promoteFrom?: string
+  readonly branch?: string
+  readonly baseBranch?: string
+  readonly labels: readonly string[]
+  readonly reviewers: readonly string[]
+  readonly teamReviewers: readonly string[]
+  readonly assignees: readonly string[]
+  readonly draft?: boolean
+  readonly autoMerge?: EnvironmentAutoMerge
+  readonly targets: readonly TargetTemplate[]
+  /** Where the environment is declared: `promotion.yaml:4`. */
+  readonly source?: string
+}
+
+export interface PromotionConfig {
+  /** The file name used in messages, as passed to parsePromotionConfig. */
+  readonly file: string
+  /** In file order. */
+  readonly environments: ReadonlyMap<string, EnvironmentConfig>
+}
+
+/** One thing wrong in promotion.yaml, with where it is. */
+export interface ConfigProblem {
+  /** 1-based. */
+  readonly line: number
+  /** 1-based; 0 when only the line is known. */
+  readonly column: number
+  /** Dotted path to the offending node, e.g. `environments.prod.targets[0]`; '' for the file. */
+  readonly path: string
+  readonly message: string
+}
+
+export const DEFAULT_REPOSITORY_KEY = 'repository'
+export const DEFAULT_TAG_KEY = 'tag'
+export const DEFAULT_DIGEST_KEY = 'digest'
+export const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
+/** The last path component of a repository (distribution's path-component). */
+export const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/

@@ -1,0 +1,316 @@
+/**
+ * The edit stage of a promotion: targets → pure edits → render proof →
+ * (unless dry run) files written. Nothing is written until every edit and
+ * every render succeeded, so a refusal leaves the config repo untouched.
+ */
+import { readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { dirname, posix } from 'node:path'
+import { createTwoFilesPatch } from 'diff'
+import {
+  expandTargets,
+  findKustomization,
+  parsePromotionConfig,
+  parseTargetSpec,
+  resolveInRepo,
+  type Target,
+  type TargetTemplate
+} from '../config/index.js'
+import { ConfigError, PolicyError, RenderError } from '../errors.js'
+import {
+  editHelmValues,
+  editKustomization,
+  MissingImageEntryError,
+  type PinRequest,
+  type ValueChange
+} from '../edit/index.js'
+import type { Logger } from '../log/logger.js'
+import { canonicalRepository, parseReference } from '../reference/index.js'
+import {
+  findRenderer,
+  renderBeforeAfter,
+  renderImages,
+  verifyRender,
+  type RenderedImage,
+  type Renderer
+} from '../render/index.js'
+import type { ResolvedImage } from './resolve.js'
+
+export type VerifyRenderMode = 'auto' | 'true' | 'false'
+
+export interface EditRequest {
+  /** The config repository's working tree (absolute). */
+  readonly repoRoot: string
+  /** The environment from promotion.yaml; with inline targets, only names `{environment}`. */
+  readonly environment?: string
+  /** Inline targets (`kustomize:<path>`, `helm:<file>#<key>`), instead of promotion.yaml. */
+  readonly targets?: readonly string[]
+  readonly configFile: string
+  readonly images: readonly ResolvedImage[]
+  readonly verifyRender: VerifyRenderMode
+  readonly dryRun: boolean
+  readonly env?: NodeJS.ProcessEnv
+}
+
+/** One changed file: its text before and after, and what changed in it. */
+export interface FileEdit {
+  readonly file: string
+  readonly before: string
+  readonly after: string
+  readonly changes: readonly ImageValueChange[]
+}
+
+export interface ImageValueChange extends ValueChange {
+  /** The promoted image (as given) this value belongs to. */
+  readonly image: string
+  readonly environment?: string
+}
+
+export interface RenderReport {
+  readonly target: string
+  readonly image: string
+  readonly ok: boolean
+  readonly message: string
+}
+
+export interface EditResult {
+  readonly files: readonly FileEdit[]
+  readonly renders: readonly RenderReport[]
+  /** Unified diff of every changed file. */
+  readonly diff: string
+  readonly written: boolean
+}
+
+export async function editConfigRepo(request: EditRequest, logger: Logger): Promise<EditResult> {
+  const templates = await loadTargets(request)
+  const texts = new Map<string, { before: string; after: string }>()
+  const changes = new Map<string, ImageValueChange[]>()
+  const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
+  const renderers = new Renderers(request.env)
+
+  for (const image of request.images) {
+    const name = image.reference.path.split('/').pop()!
+    const targets = expandTargets(templates, { name, environment: request.environment ?? '' })
+    if (targets.length === 0) {
+      throw new ConfigError(
+        `No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`,
+        { hint: `Add a target for {name} = ${name}, or drop images: restrictions that exclude it.` }
+      )
+    }
+    if (image.reference.tag === undefined) {
+      throw new PolicyError(
+        `Image ${image.input} has no tag; the config repo gets tag and digest, so people can read what runs.`,
+        {
+          hint: `Pass the tag too: ${image.reference.name}:<tag>@${image.digest}.`
+        }
+      )
+    }
+    const pin: PinRequest = {
+      repository: canonicalRepository(image.reference),
+      name: image.reference.name,
+      tag: image.reference.tag,
+      digest: image.pinned.includes('@') ? image.digest : undefined
+    }
+    for (const target of targets) {
+      const file = await targetFile(request.repoRoot, target)
+      const current = texts.get(file) ?? (await read(request.repoRoot, file))
+      const outcome =
+        target.kind === 'helm'
+          ? editHelmValues(current.after, file, pin, target)
+          : await editOverlay(request, target, file, current.after, pin, renderers)
+      texts.set(file, { before: current.before, after: outcome.text })
+      const list = changes.get(file) ?? []
+      list.push(
+        ...outcome.changes.map(c => ({
+          ...c,
+          image: image.input,
+          environment: request.environment
+        }))
+      )
+      changes.set(file, list)
+      if (target.kind === 'kustomize') {
+        const dir = posix.dirname(file)
+        kustomizeDirs.set(dir, (kustomizeDirs.get(dir) ?? new Set()).add(image))
+      }
+    }
+  }
+
+  const files = [...texts]
+    .filter(([, t]) => t.before !== t.after)
+    .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }))
+  const renders = await proveRenders(request, files, kustomizeDirs, renderers, logger)
+  const diff = files
+    .map(f => createTwoFilesPatch(`a/${f.file}`, `b/${f.file}`, f.before, f.after, '', ''))
+    .join('')
+
+  if (!request.dryRun) {
+    for (const f of files) await writeAtomically(request.repoRoot, f.file, f.after)
+  }
+  return { files, renders, diff, written: !request.dryRun && files.length > 0 }
+}
+
+async function loadTargets(request: EditRequest): Promise<TargetTemplate[]> {
+  if (request.targets && request.targets.length > 0) {
+    return request.targets.map((spec, i) => parseTargetSpec(spec, `target ${i + 1}`))
+  }
+  if (!request.environment) {
+    throw new ConfigError('No environment and no targets: nothing says where to promote.', {
+      hint: 'Pass an environment from promotion.yaml, or targets such as kustomize:apps/{name}/overlays/dev.'
+    })
+  }
+  const path = await resolveInRepo(request.repoRoot, request.configFile).catch((error: unknown) => {
+    throw new ConfigError(
+      `Cannot read the promotion config ${request.configFile}: ${(error as Error).message}`,
+      {
+        hint: 'Add promotion.yaml at the root of the config repo (see schema/promotion.schema.json), or pass targets.'
+      }
+    )
+  })
+  const config = parsePromotionConfig(await readFile(path, 'utf8'), request.configFile)
+  const environment = config.environments.get(request.environment)
+  if (!environment) {
+    throw new ConfigError(
+      `${request.configFile} has no environment ${JSON.stringify(request.environment)}.`,
+      {
+        hint: `Environments: ${[...config.environments.keys()].join(', ')}.`
+      }
+    )
+  }
+  return [...environment.targets]
+}
+
+async function targetFile(repoRoot: string, target: Target): Promise<string> {
+  if (target.kind === 'kustomize') return findKustomization(repoRoot, target.path)
+  await resolveInRepo(repoRoot, target.path, { mustExist: true })
+  return target.path
+}
+
+async function read(repoRoot: string, file: string): Promise<{ before: string; after: string }> {
+  const text = await readFile(await resolveInRepo(repoRoot, file, { mustExist: true }), 'utf8')
+  return { before: text, after: text }
+}
+
+/**
+ * An overlay without an entry for the image gets one (as `kustomize edit set
+ * image` would) only when its rendered workloads use the repository; the
+ * entry's name is spelled as the containers spell it, since kustomize
+ * matches names literally.
+ */
+async function editOverlay(
+  request: EditRequest,
+  target: Target,
+  file: string,
+  text: string,
+  pin: PinRequest,
+  renderers: Renderers
+) {
+  try {
+    return editKustomization(text, file, pin)
+  } catch (error) {
+    if (!(error instanceof MissingImageEntryError)) throw error
+    const renderer = await renderers.get('kustomize')
+    if ('unavailable' in renderer) {
+      throw new MissingImageEntryError(
+        file,
+        pin.repository,
+        error.entries,
+        `without a renderer (${renderer.unavailable}) promote-image cannot check that the overlay uses it`
+      )
+    }
+    const used = await renderImages(renderer, request.repoRoot, posix.dirname(file))
+    const match = used.find(u => sameRepository(u.image, pin.repository))
+    if (!match) {
+      throw new MissingImageEntryError(
+        file,
+        pin.repository,
+        error.entries,
+        `the overlay ${target.path} deploys ${describeImages(used)}`
+      )
+    }
+    return editKustomization(text, file, pin, { addEntryAs: repositoryOf(match.image) })
+  }
+}
+
+async function proveRenders(
+  request: EditRequest,
+  files: readonly FileEdit[],
+  dirs: ReadonlyMap<string, ReadonlySet<ResolvedImage>>,
+  renderers: Renderers,
+  logger: Logger
+): Promise<RenderReport[]> {
+  if (request.verifyRender === 'false' || files.length === 0) return []
+  const changed = new Map(files.map(f => [f.file, f.after]))
+  const reports: RenderReport[] = []
+  for (const [dir, images] of dirs) {
+    if (![...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))))
+      continue
+    const renderer = await renderers.get('kustomize')
+    if ('unavailable' in renderer) {
+      if (request.verifyRender === 'true') {
+        throw new RenderError(
+          `verify-render is true, but no Kustomize renderer is available: ${renderer.unavailable}.`,
+          {
+            hint: 'Install kustomize or kubectl on the runner, or set verify-render: auto.'
+          }
+        )
+      }
+      logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`)
+      continue
+    }
+    const { before, after } = await renderBeforeAfter(renderer, request.repoRoot, dir, changed)
+    for (const image of images) {
+      const verdict = verifyRender(
+        before,
+        after,
+        canonicalRepository(image.reference),
+        image.pinned,
+        dir
+      )
+      reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message })
+      if (!verdict.ok) throw new RenderError(verdict.message, { subject: dir, hint: renderHint })
+      logger.info(`${dir}: ${verdict.message}`)
+    }
+  }
+  return reports
+}
+
+const renderHint =
+  'Make the overlay deploy the image (its images: name must match the container image name in the base), then promote again.'
+
+class Renderers {
+  private readonly cache = new Map<string, Promise<Renderer | { unavailable: string }>>()
+  constructor(private readonly env?: NodeJS.ProcessEnv) {}
+  get(kind: 'kustomize' | 'helm'): Promise<Renderer | { unavailable: string }> {
+    let found = this.cache.get(kind)
+    if (!found) {
+      found = findRenderer(kind, this.env)
+      this.cache.set(kind, found)
+    }
+    return found
+  }
+}
+
+function sameRepository(image: string, repository: string): boolean {
+  try {
+    return canonicalRepository(parseReference(image)) === repository
+  } catch {
+    return false
+  }
+}
+
+function repositoryOf(image: string): string {
+  return parseReference(image).name
+}
+
+function describeImages(images: readonly RenderedImage[]): string {
+  const unique = [...new Set(images.map(i => i.image))]
+  return unique.length ? unique.join(', ') : 'no container images'
+}
+
+/** Write to a temporary sibling, then rename: a crash never leaves half a file. */
+async function writeAtomically(repoRoot: string, file: string, text: string): Promise<void> {
+  const path = await resolveInRepo(repoRoot, file, { mustExist: true })
+  const { mode } = await stat(path)
+  const temporary = `${dirname(path)}/.promote-image-${process.pid}-${Date.now()}.tmp`
+  await writeFile(temporary, text, { mode })
+  await rename(temporary, path)
+}

@@ -1,0 +1,114 @@
+import { parseAllDocuments } from 'yaml'
+import { RenderError } from '../errors.js'
+
+export type ContainerType = 'containers' | 'initContainers' | 'ephemeralContainers'
+
+/** One container of one rendered workload, as Argo CD would apply it. */
+export interface RenderedImage {
+  readonly kind: string
+  readonly name: string
+  readonly namespace?: string
+  readonly container: string
+  readonly containerType: ContainerType
+  readonly image: string
+}
+
+const CONTAINER_TYPES: ReadonlySet<string> = new Set<ContainerType>([
+  'containers',
+  'initContainers',
+  'ephemeralContainers'
+])
+
+/** Kinds whose pod template is at spec.template. */
+const TEMPLATE_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job'
+])
+
+type Json = Record<string, unknown>
+
+/**
+ * Every container image of the workloads in renderer output (multi-document
+ * YAML), in document order; inside a pod spec, in the order its container
+ * lists appear. Documents without workloads (Services, ConfigMaps, empty
+ * documents) contribute nothing; `List` kinds contribute their items.
+ */
+export function extractImages(renderedYaml: string): RenderedImage[] {
+  const images: RenderedImage[] = []
+  for (const doc of parseAllDocuments(renderedYaml)) {
+    const error = doc.errors[0]
+    if (error) {
+      throw new RenderError(`The renderer printed YAML that cannot be parsed: ${error.message}`, {
+        hint: 'This is a bug in the renderer or in a chart template; run it by hand to see the output.'
+      })
+    }
+    // toJS keeps its default alias cap: chart templates may hold anchors, never need many.
+    collect(doc.toJS(), images)
+  }
+  return images
+}
+
+function collect(object: unknown, out: RenderedImage[]): void {
+  if (!isObject(object)) return
+  const kind = typeof object.kind === 'string' ? object.kind : ''
+  if (Array.isArray(object.items) && (kind === 'List' || kind.endsWith('List'))) {
+    for (const item of object.items) collect(item, out)
+    return
+  }
+  const podSpec = podSpecOf(kind, object)
+  if (!podSpec) return
+  const metadata = isObject(object.metadata) ? object.metadata : {}
+  const name = typeof metadata.name === 'string' ? metadata.name : ''
+  const namespace =
+    typeof metadata.namespace === 'string' && metadata.namespace !== ''
+      ? metadata.namespace
+      : undefined
+  for (const [key, list] of Object.entries(podSpec)) {
+    if (!CONTAINER_TYPES.has(key) || !Array.isArray(list)) continue
+    for (const container of list) {
+      // A container without an image is not valid Kubernetes; nothing to compare.
+      if (!isObject(container) || typeof container.image !== 'string') continue
+      out.push({
+        kind,
+        name,
+        ...(namespace === undefined ? {} : { namespace }),
+        container: typeof container.name === 'string' ? container.name : '',
+        containerType: key as ContainerType,
+        image: container.image
+      })
+    }
+  }
+}
+
+function podSpecOf(kind: string, object: Json): Json | undefined {
+  const spec = field(object, 'spec')
+  if (kind === 'Pod') return spec
+  if (kind === 'PodTemplate') return field(field(object, 'template'), 'spec')
+  if (TEMPLATE_KINDS.has(kind)) return field(field(spec, 'template'), 'spec')
+  if (kind === 'CronJob') {
+    return field(field(field(field(spec, 'jobTemplate'), 'spec'), 'template'), 'spec')
+  }
+  // Argo Rollouts; a Rollout with spec.workloadRef borrows a Deployment's template, which
+  // renders on its own (and usually at replicas 0), so it is not followed here.
+  if (kind === 'Rollout' && isArgoproj(object.apiVersion)) {
+    return field(field(spec, 'template'), 'spec')
+  }
+  return undefined
+}
+
+function isArgoproj(apiVersion: unknown): boolean {
+  return typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/')
+}
+
+function field(object: Json | undefined, key: string): Json | undefined {
+  const value = object?.[key]
+  return isObject(value) ? value : undefined
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}

@@ -1,0 +1,173 @@
+import { mkdtemp, realpath, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { RenderError } from '../errors.js'
+import { extractImages, type RenderedImage } from './images.js'
+import { RenderCommandError, type Renderer, type RendererKind } from './renderers.js'
+import {
+  applyChanges,
+  assertInsideRepository,
+  copyRepository,
+  renderClosure,
+  repoRelative
+} from './workspace.js'
+
+export interface BeforeAfter {
+  readonly before: RenderedImage[]
+  readonly after: RenderedImage[]
+  /**
+   * How the edited tree was built: 'closure' copied only what the target reads, 'full' the
+   * whole repository (when the closure could not be told, or rendering it failed).
+   */
+  readonly copy: 'closure' | 'full'
+}
+
+type Side = 'before' | 'after' | 'current'
+
+/**
+ * Renders `targetDir` (repo-relative) as the working tree of `repoRoot` has it, and as it
+ * would be with `changes` (repo-relative path → new text) applied, without touching repoRoot:
+ * the edit is applied to a copy in a fresh temporary directory, removed afterwards.
+ */
+export async function renderBeforeAfter(
+  renderer: Renderer,
+  repoRoot: string,
+  targetDir: string,
+  changes: ReadonlyMap<string, string>
+): Promise<BeforeAfter> {
+  const root = await realRoot(repoRoot)
+  const target = repoRelative(targetDir, 'render target')
+  const edits = new Map<string, string>()
+  for (const [file, text] of changes) {
+    const rel = repoRelative(file, 'changed file')
+    if (rel === '') throw new RenderError('The repository root is not a file.', { subject: file })
+    await assertInsideRepository(root, rel)
+    edits.set(rel, text)
+  }
+
+  const before = renderSide(renderer, root, root, target, 'before')
+  // Settled without waiting: the after side decides on a fallback only once before is known.
+  before.catch(() => undefined)
+  const kind = kindOf(renderer)
+  const closure = await renderClosure(kind, root, target, edits)
+  let after: { images: RenderedImage[]; copy: BeforeAfter['copy'] }
+  try {
+    after = {
+      images: await renderEdited(renderer, root, target, edits, closure),
+      copy: closure ? 'closure' : 'full'
+    }
+  } catch (error) {
+    const beforeRendered = await before.then(
+      () => true,
+      () => false
+    )
+    // A closure that missed a file fails to render: render the whole copy before believing it.
+    if (!closure || !beforeRendered || !(errorCause(error) instanceof RenderCommandError)) {
+      if (!beforeRendered) await before
+      throw error
+    }
+    after = { images: await renderEdited(renderer, root, target, edits, undefined), copy: 'full' }
+  }
+  return { before: await before, after: after.images, copy: after.copy }
+}
+
+/** The images `targetDir` renders in the working tree of `repoRoot`, as it is now. */
+export async function renderImages(
+  renderer: Renderer,
+  repoRoot: string,
+  targetDir: string
+): Promise<RenderedImage[]> {
+  const root = await realRoot(repoRoot)
+  return renderSide(renderer, root, root, repoRelative(targetDir, 'render target'), 'current')
+}
+
+async function renderEdited(
+  renderer: Renderer,
+  root: string,
+  target: string,
+  edits: ReadonlyMap<string, string>,
+  closure: readonly string[] | undefined
+): Promise<RenderedImage[]> {
+  const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')))
+  try {
+    // One level down, so that a relative path climbing out of the copy stays in our directory.
+    const copyRoot = path.join(temp, 'repo')
+    await copyRepository(root, copyRoot, closure)
+    await applyChanges(copyRoot, edits)
+    return await renderSide(renderer, root, copyRoot, target, 'after')
+  } finally {
+    await rm(temp, { recursive: true, force: true })
+  }
+}
+
+async function renderSide(
+  renderer: Renderer,
+  root: string,
+  tree: string,
+  target: string,
+  side: Side
+): Promise<RenderedImage[]> {
+  const shown = target || '.'
+  let output: string
+  try {
+    output = await renderer.render(path.join(tree, target))
+  } catch (error) {
+    if (!(error instanceof RenderError)) throw error
+    const detail = relativize(error instanceof RenderCommandError ? error.output : error.message, [
+      tree,
+      root
+    ])
+    const tool = renderer.version ? `${renderer.name} ${renderer.version}` : renderer.name
+    throw new RenderError(
+      `${renderer.name} could not render ${shown} ${SIDE_WORDS[side]}:\n${indent(detail)}`,
+      {
+        hint:
+          side === 'after'
+            ? `The edited files do not build, so nothing is committed. Check what the edit changed in ${shown} (rendered with ${tool}).`
+            : `${shown} does not build in the config repository as it is; fix that first (run \`${renderer.name} ${shown}\` with ${tool}).`,
+        subject: shown,
+        cause: error
+      }
+    )
+  }
+  return extractImages(output)
+}
+
+const SIDE_WORDS: Record<Side, string> = {
+  before: 'before the edit',
+  after: 'after the edit',
+  current: 'as the repository has it'
+}
+
+function errorCause(error: unknown): unknown {
+  return error instanceof Error ? error.cause : undefined
+}
+
+function kindOf(renderer: Renderer): RendererKind {
+  return renderer.kind ?? (renderer.name === 'helm' ? 'helm' : 'kustomize')
+}
+
+async function realRoot(repoRoot: string): Promise<string> {
+  try {
+    return await realpath(repoRoot)
+  } catch (error) {
+    throw new RenderError(`The config repository ${repoRoot} cannot be read for rendering.`, {
+      subject: repoRoot,
+      cause: error
+    })
+  }
+}
+
+/** Renderer messages name absolute paths, some in our temporary copy: show repo paths. */
+function relativize(text: string, roots: readonly string[]): string {
+  let shown = text
+  for (const root of roots) shown = shown.replaceAll(`${root}${path.sep}`, '').replaceAll(root, '.')
+  return shown
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map(line => `  ${line}`)
+    .join('\n')
+}
