@@ -17925,6 +17925,7 @@ function templatePathProblem(template) {
 function templateKeyProblem(template) {
     return placeholderProblem(template) ?? keyPathProblem(fill(template, SAMPLE));
 }
+const KEY_HINT = 'Write the key as a dotted path with list indexes, e.g. image, api.image or containers[0].image; quote segments that hold dots: ["app.kubernetes.io"].image.';
 const BARE_SEGMENT = /^[^.[\]"'\s]+/;
 function splitKeyPath(key) {
     if (key === '')
@@ -17973,6 +17974,18 @@ function splitKeyPath(key) {
 function keyPathProblem(key) {
     const result = splitKeyPath(key);
     return typeof result === 'string' ? result : undefined;
+}
+/**
+ * `image` → ['image'], `api.image` → ['api', 'image'], `containers[0].image`
+ * → ['containers', 0, 'image'], `["app.kubernetes.io/name"].x` → a segment
+ * that holds dots. Throws ConfigError when malformed.
+ */
+function parseKeyPath(key) {
+    const result = splitKeyPath(key);
+    if (typeof result === 'string') {
+        throw new ConfigError(`Key ${JSON.stringify(key)} ${result}.`, { hint: KEY_HINT, subject: key });
+    }
+    return result;
 }
 const SPEC_HINT = 'Write one target per line: kustomize:<directory or kustomization file> or helm:<values file>#<key>, e.g. kustomize:apps/api/overlays/prod or helm:charts/api/values.yaml#image. Options follow "?": helm:values.yaml#api.image?tag-key=version&add-digest-key, and ?images=api,worker on either kind.';
 const HELM_OPTIONS = [
@@ -19041,25 +19054,6 @@ function removePair(parsed, map, pair) {
 function endOfValue(pair) {
     const value = pair.value;
     return value?.range ? value.range[1] : pair.key.range[1];
-}
-/** Walks a dotted key path with list indexes (`api.image`, `workers[1].image`). */
-function parseKeyPath(path) {
-    const segments = [];
-    const pattern = /([^.[\]]+)|\[(\d+)\]/g;
-    let consumed = 0;
-    for (const match of path.matchAll(pattern)) {
-        const gap = path.slice(consumed, match.index);
-        if (gap !== '' && gap !== '.')
-            throw new EditError(`Invalid key path ${JSON.stringify(path)}.`);
-        segments.push(match[2] !== undefined ? Number(match[2]) : match[1]);
-        consumed = match.index + match[0].length;
-    }
-    if (consumed !== path.length || segments.length === 0 || typeof segments[0] === 'number') {
-        throw new EditError(`Invalid key path ${JSON.stringify(path)}.`, {
-            hint: 'Write a dotted path with list indexes, e.g. image, api.image or workers[1].image.'
-        });
-    }
-    return segments;
 }
 /** The node at `path` in `doc`, or undefined; aliases along the way are followed only at the end. */
 function nodeAt(doc, path) {
