@@ -138,14 +138,19 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
     .filter(([, t]) => t.before !== t.after)
     .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }))
   const renders = await proveRenders(request, files, kustomizeDirs, renderers, logger)
-  const diff = files
-    .map(f => createTwoFilesPatch(`a/${f.file}`, `b/${f.file}`, f.before, f.after, '', ''))
-    .join('')
+  const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('')
 
   if (!request.dryRun) {
     for (const f of files) await writeAtomically(request.repoRoot, f.file, f.after)
   }
   return { files, renders, diff, written: !request.dryRun && files.length > 0 }
+}
+
+/** A git-style unified diff (jsdiff adds an index rule and empty header tabs). */
+function unifiedDiff(file: string, before: string, after: string): string {
+  return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, '', '')
+    .replace(/^=+\n/, '')
+    .replace(/\t$/gm, '')
 }
 
 async function loadTargets(request: EditRequest): Promise<TargetTemplate[]> {
