@@ -525,6 +525,12 @@ const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 /** The last path component of a repository (distribution's path-component). */
 const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 
+var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
+
+function getDefaultExportFromCjs (x) {
+	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
+}
+
 var dist = {};
 
 var composer = {};
@@ -19866,18 +19872,38 @@ function repoRelative(text, what) {
  * fields that name files. `undefined` when that cannot be told safely (symlinks on the way,
  * paths out of the repository, Helm charts inflated by kustomize): copy everything then.
  */
-async function renderClosure(kind, root, target, changes) {
-    const closure = new Closure(root, changes);
+async function renderClosure(kind, source, target, changes) {
+    const closure = new Closure(typeof source === 'string' ? fsTreeReader(source) : source, changes);
     const ok = kind === 'helm' ? await closure.chart(target) : await closure.kustomization(target);
     return ok ? [...closure.paths] : undefined;
 }
+function fsTreeReader(root) {
+    return {
+        async type(rel) {
+            const absolute = path.join(root, rel);
+            try {
+                const stats = await lstat(absolute);
+                if (!stats.isFile() && !stats.isDirectory())
+                    return 'other';
+                if ((await realpath(absolute)) !== absolute.replace(/[\\/]+$/, ''))
+                    return 'other';
+                return stats.isFile() ? 'file' : 'dir';
+            }
+            catch (error) {
+                const code = error.code;
+                return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other';
+            }
+        },
+        read: rel => readFile(path.join(root, rel), 'utf8')
+    };
+}
 class Closure {
-    root;
+    tree;
     changes;
     paths = new Set();
     roots = new Set();
-    constructor(root, changes) {
-        this.root = root;
+    constructor(tree, changes) {
+        this.tree = tree;
         this.changes = changes;
     }
     async chart(valuesFile) {
@@ -19914,7 +19940,7 @@ class Closure {
             return false;
         let kustomization;
         try {
-            kustomization = distExports.parse(this.changes.get(file) ?? (await readFile(path.join(this.root, file), 'utf8')));
+            kustomization = distExports.parse(this.changes.get(file) ?? (await this.tree.read(file)));
         }
         catch {
             return false;
@@ -19998,21 +20024,8 @@ class Closure {
         this.paths.add(rel);
         return true;
     }
-    /** What `rel` is; 'other' for symlinks anywhere on the way (copying them is left to cp). */
-    async type(rel) {
-        const absolute = path.join(this.root, rel);
-        try {
-            const stats = await lstat(absolute);
-            if (!stats.isFile() && !stats.isDirectory())
-                return 'other';
-            if ((await realpath(absolute)) !== absolute.replace(/[\\/]+$/, ''))
-                return 'other';
-            return stats.isFile() ? 'file' : 'dir';
-        }
-        catch (error) {
-            const code = error.code;
-            return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other';
-        }
+    type(rel) {
+        return this.tree.type(rel);
     }
 }
 /**
@@ -20390,10 +20403,11 @@ async function editConfigRepo(request, logger) {
     const kustomizeDirs = new Map();
     const renderers = new Renderers(request.env);
     for (const image of request.images) {
-        const name = image.reference.path.split('/').pop();
-        const targets = expandTargets(templates, { name, environment: request.environment ?? '' });
+        const targets = targetsOf(templates, image, request.environment);
         if (targets.length === 0) {
-            throw new ConfigError(`No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`, { hint: `Add a target for {name} = ${name}, or drop images: restrictions that exclude it.` });
+            throw new ConfigError(`No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`, {
+                hint: `Add a target for {name} = ${image.reference.path.split('/').pop()}, or drop images: restrictions that exclude it.`
+            });
         }
         if (image.reference.tag === undefined) {
             throw new PolicyError(`Image ${image.input} has no tag; the config repo gets tag and digest, so people can read what runs.`, {
@@ -20437,12 +20451,18 @@ async function editConfigRepo(request, logger) {
     }
     return { files, renders, diff, written: !request.dryRun && files.length > 0 };
 }
+/** The targets of one image: templates expanded with {name} and {environment}. */
+function targetsOf(templates, image, environment) {
+    const name = image.reference.path.split('/').pop();
+    return expandTargets(templates, { name, environment: environment ?? '' });
+}
 /** A git-style unified diff (jsdiff adds an index rule and empty header tabs). */
 function unifiedDiff(file, before, after) {
     return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, '', '')
         .replace(/^=+\n/, '')
         .replace(/\t$/gm, '');
 }
+/** The target templates: the inline ones, or the environment's in promotion.yaml. */
 async function loadTargets(request) {
     if (request.targets && request.targets.length > 0) {
         return request.targets.map((spec, i) => parseTargetSpec(spec, `target ${i + 1}`));
@@ -22002,5 +22022,5 @@ function wrap(name, check) {
     }
 }
 
-export { DEFAULT_MUTABLE_TAGS as D, compileAllowTags as a, createResolver as b, checkMutableTagPattern as c, distExports as d, editConfigRepo as e, DEFAULT_TAG_POLICY as f, formatReference as g, globToRegExp as h, imagesOutput as i, parseInputs as j, resolutionSummary as k, list as l, parseReference as p, resolveImages as r };
+export { DEFAULT_MUTABLE_TAGS as D, compileAllowTags as a, createResolver as b, checkMutableTagPattern as c, distExports as d, editConfigRepo as e, DEFAULT_TAG_POLICY as f, formatReference as g, globToRegExp as h, imagesOutput as i, getDefaultExportFromCjs as j, loadTargets as k, list as l, renderClosure as m, commonjsGlobal as n, parseInputs as o, parseReference as p, resolutionSummary as q, resolveImages as r, targetsOf as t };
 //# sourceMappingURL=inputs.js.map

@@ -2,6 +2,7 @@ import { describeError, InputError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import { editCommand } from './edit.js'
 import { lintCommand } from './lint.js'
+import { promoteCommand } from './promote.js'
 import { resolveCommand, RESOLVE_USAGE, type CommandContext } from './resolve.js'
 
 const USAGE = `Usage: promote-image <command> [options]
@@ -9,6 +10,7 @@ const USAGE = `Usage: promote-image <command> [options]
 Commands:
   resolve IMAGE...   resolve tags to digests and print pinned references
   edit               pin images in a checked-out config repo (Kustomize, Helm), no git
+  promote            pin images and commit them to a config repo over git (push)
   lint [DIR]         report mutable or unpinned image references in a config repo
 
 Run promote-image <command> --help for a command's options.
@@ -17,6 +19,7 @@ Run promote-image <command> --help for a command's options.
 const COMMANDS: Record<string, (args: string[], context: CommandContext) => Promise<number>> = {
   resolve: resolveCommand,
   edit: editCommand,
+  promote: promoteCommand,
   lint: lintCommand
 }
 

@@ -88,12 +88,13 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const renderers = new Renderers(request.env)
 
   for (const image of request.images) {
-    const name = image.reference.path.split('/').pop()!
-    const targets = expandTargets(templates, { name, environment: request.environment ?? '' })
+    const targets = targetsOf(templates, image, request.environment)
     if (targets.length === 0) {
       throw new ConfigError(
         `No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`,
-        { hint: `Add a target for {name} = ${name}, or drop images: restrictions that exclude it.` }
+        {
+          hint: `Add a target for {name} = ${image.reference.path.split('/').pop()}, or drop images: restrictions that exclude it.`
+        }
       )
     }
     if (image.reference.tag === undefined) {
@@ -146,6 +147,16 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   return { files, renders, diff, written: !request.dryRun && files.length > 0 }
 }
 
+/** The targets of one image: templates expanded with {name} and {environment}. */
+export function targetsOf(
+  templates: readonly TargetTemplate[],
+  image: ResolvedImage,
+  environment: string | undefined
+): Target[] {
+  const name = image.reference.path.split('/').pop()!
+  return expandTargets(templates, { name, environment: environment ?? '' })
+}
+
 /** A git-style unified diff (jsdiff adds an index rule and empty header tabs). */
 function unifiedDiff(file: string, before: string, after: string): string {
   return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, '', '')
@@ -153,7 +164,10 @@ function unifiedDiff(file: string, before: string, after: string): string {
     .replace(/\t$/gm, '')
 }
 
-async function loadTargets(request: EditRequest): Promise<TargetTemplate[]> {
+/** The target templates: the inline ones, or the environment's in promotion.yaml. */
+export async function loadTargets(
+  request: Pick<EditRequest, 'targets' | 'environment' | 'repoRoot' | 'configFile'>
+): Promise<TargetTemplate[]> {
   if (request.targets && request.targets.length > 0) {
     return request.targets.map((spec, i) => parseTargetSpec(spec, `target ${i + 1}`))
   }

@@ -49,13 +49,42 @@ export function repoRelative(text: string, what: string): string {
  */
 export async function renderClosure(
   kind: RendererKind,
-  root: string,
+  source: string | TreeReader,
   target: string,
   changes: ReadonlyMap<string, string>
 ): Promise<string[] | undefined> {
-  const closure = new Closure(root, changes)
+  const closure = new Closure(typeof source === 'string' ? fsTreeReader(source) : source, changes)
   const ok = kind === 'helm' ? await closure.chart(target) : await closure.kustomization(target)
   return ok ? [...closure.paths] : undefined
+}
+
+/**
+ * What the closure walk needs to know about a tree: a working tree on disk,
+ * or a commit read through git or the GitHub API before anything is checked
+ * out (so that only the closure has to be fetched).
+ */
+export interface TreeReader {
+  /** 'other' for symlinks anywhere on the way and anything else that is not a plain file or dir. */
+  type(rel: string): Promise<'file' | 'dir' | 'missing' | 'other'>
+  read(rel: string): Promise<string>
+}
+
+export function fsTreeReader(root: string): TreeReader {
+  return {
+    async type(rel) {
+      const absolute = path.join(root, rel)
+      try {
+        const stats = await lstat(absolute)
+        if (!stats.isFile() && !stats.isDirectory()) return 'other'
+        if ((await realpath(absolute)) !== absolute.replace(/[\\/]+$/, '')) return 'other'
+        return stats.isFile() ? 'file' : 'dir'
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code
+        return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other'
+      }
+    },
+    read: rel => readFile(path.join(root, rel), 'utf8')
+  }
 }
 
 class Closure {
@@ -63,7 +92,7 @@ class Closure {
   private readonly roots = new Set<string>()
 
   constructor(
-    private readonly root: string,
+    private readonly tree: TreeReader,
     private readonly changes: ReadonlyMap<string, string>
   ) {}
 
@@ -99,9 +128,7 @@ class Closure {
     if (!file) return false
     let kustomization: unknown
     try {
-      kustomization = parse(
-        this.changes.get(file) ?? (await readFile(path.join(this.root, file), 'utf8'))
-      )
+      kustomization = parse(this.changes.get(file) ?? (await this.tree.read(file)))
     } catch {
       return false
     }
@@ -170,18 +197,8 @@ class Closure {
     return true
   }
 
-  /** What `rel` is; 'other' for symlinks anywhere on the way (copying them is left to cp). */
-  private async type(rel: string): Promise<'file' | 'dir' | 'missing' | 'other'> {
-    const absolute = path.join(this.root, rel)
-    try {
-      const stats = await lstat(absolute)
-      if (!stats.isFile() && !stats.isDirectory()) return 'other'
-      if ((await realpath(absolute)) !== absolute.replace(/[\\/]+$/, '')) return 'other'
-      return stats.isFile() ? 'file' : 'dir'
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code
-      return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other'
-    }
+  private type(rel: string): Promise<'file' | 'dir' | 'missing' | 'other'> {
+    return this.tree.type(rel)
   }
 }
 

@@ -1,0 +1,193 @@
+/**
+ * `promote-image promote` with the git writer against a real bare repository
+ * over file://, as CI would run it: one commit on the base branch per run,
+ * and concurrent runs for different images all land, none lost.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFile } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import {
+  pushImage,
+  startRegistry,
+  type PushedImage,
+  type RegistryInstance
+} from '../support/registry.js'
+
+const run = promisify(execFile)
+const ROOT = resolve(import.meta.dirname, '../..')
+const SERVICES = Array.from({ length: 10 }, (_, i) => `svc-${i}`)
+
+async function git(cwd: string, ...args: string[]): Promise<string> {
+  return (await run('git', args, { cwd, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null' } }))
+    .stdout
+}
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(process.execPath, [join(ROOT, 'dist/cli.js'), ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: '/nonexistent' },
+    timeout: 120_000
+  }).then(
+    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      stdout: e.stdout,
+      stderr: e.stderr
+    })
+  )
+}
+
+describe('promote over git (file://)', () => {
+  let reg: RegistryInstance
+  let work: string
+  let bare: string
+  const pushed = new Map<string, PushedImage>()
+
+  beforeAll(async () => {
+    reg = await startRegistry({ auth: 'none' })
+    for (const svc of SERVICES) {
+      pushed.set(svc, await pushImage(reg, `team/${svc}`, 'v1.0.0', { seed: svc }))
+      pushed.set(`${svc}:v2`, await pushImage(reg, `team/${svc}`, 'v2.0.0', { seed: `${svc}-2` }))
+    }
+    work = await mkdtemp(join(tmpdir(), 'promote-git-'))
+    const seed = join(work, 'seed')
+    const files: Record<string, string> = {
+      'promotion.yaml':
+        'environments:\n  dev:\n    mode: push\n    targets:\n      - kustomize: apps/{name}/overlays/dev\n'
+    }
+    for (const svc of SERVICES) {
+      files[`apps/${svc}/base/kustomization.yaml`] = 'resources:\n  - deployment.yaml\n'
+      files[`apps/${svc}/base/deployment.yaml`] =
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${svc}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${svc}\n`
+      files[`apps/${svc}/overlays/dev/kustomization.yaml`] =
+        `resources:\n  - ../../base\nimages:\n  - name: ${svc}\n    newName: ${reg.host}/team/${svc}\n    newTag: latest # CI moves this\n`
+    }
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(seed, path)), { recursive: true })
+      await writeFile(join(seed, path), text)
+    }
+    await git(seed, 'init', '-q', '-b', 'main')
+    await git(seed, 'add', '.')
+    await git(
+      seed,
+      '-c',
+      'user.name=seed',
+      '-c',
+      'user.email=seed@example.com',
+      'commit',
+      '-qm',
+      'initial'
+    )
+    bare = join(work, 'config.git')
+    await git(work, 'clone', '-q', '--bare', seed, bare)
+    await git(bare, 'config', 'uploadpack.allowFilter', 'true')
+  })
+  afterAll(async () => {
+    await reg.stop()
+    await rm(work, { recursive: true, force: true })
+  })
+
+  const image = (svc: string) => `${reg.host}/team/${svc}:v1.0.0`
+
+  it('lands one commit on the base branch changing only the target lines', async () => {
+    const ran = await cli([
+      'promote',
+      '--config-repo',
+      `file://${bare}`,
+      '--environment',
+      'dev',
+      '--image',
+      image('svc-0')
+    ])
+    expect(ran.stderr).not.toMatch(/promote-image:/)
+    expect(ran.code).toBe(0)
+    const head = (await git(bare, 'rev-parse', 'main')).trim()
+    expect(ran.stdout).toBe(`${head} main\n`)
+    expect((await git(bare, 'rev-list', '--count', 'main')).trim()).toBe('2')
+    expect(await git(bare, 'diff', '--stat', 'main~1', 'main')).toContain(
+      'apps/svc-0/overlays/dev/kustomization.yaml | 3 ++-'
+    )
+    const diff = await git(bare, 'diff', '-U0', 'main~1', 'main')
+    expect(diff).toContain('-    newTag: latest # CI moves this')
+    expect(diff).toContain('+    newTag: v1.0.0 # CI moves this')
+    expect(diff).toContain(`+    digest: ${pushed.get('svc-0')!.digest}`)
+    expect(await git(bare, 'log', '-1', '--format=%an <%ae>%n%s', 'main')).toMatch(
+      /^github-actions\[bot\] <41898282\+github-actions\[bot\]@users\.noreply\.github\.com>\npromote\(dev\): /
+    )
+  })
+
+  it('a rerun changes nothing and commits nothing', async () => {
+    const before = (await git(bare, 'rev-parse', 'main')).trim()
+    const ran = await cli([
+      'promote',
+      '--config-repo',
+      bare,
+      '--environment',
+      'dev',
+      '--image',
+      image('svc-0')
+    ])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toBe('Nothing to change on main: every target already pins these images.\n')
+    expect((await git(bare, 'rev-parse', 'main')).trim()).toBe(before)
+  })
+
+  it('--dry-run prints the diff and pushes nothing', async () => {
+    const before = (await git(bare, 'rev-parse', 'main')).trim()
+    const ran = await cli([
+      'promote',
+      '--config-repo',
+      bare,
+      '--environment',
+      'dev',
+      '--image',
+      image('svc-1'),
+      '--dry-run'
+    ])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('+++ b/apps/svc-1/overlays/dev/kustomization.yaml')
+    expect((await git(bare, 'rev-parse', 'main')).trim()).toBe(before)
+  })
+
+  it('10 runs started at once for 10 different images all land, none lost', async () => {
+    const before = Number((await git(bare, 'rev-list', '--count', 'main')).trim())
+    const runs = await Promise.all(
+      SERVICES.map(svc =>
+        cli([
+          'promote',
+          '--config-repo',
+          `file://${bare}`,
+          '--environment',
+          'dev',
+          '--image',
+          `${reg.host}/team/${svc}:v2.0.0`
+        ])
+      )
+    )
+    expect(runs.map(r => (r.code ? r.stderr.split('\n')[0] : ''))).toEqual(SERVICES.map(() => ''))
+    expect(Number((await git(bare, 'rev-list', '--count', 'main')).trim())).toBe(
+      before + SERVICES.length
+    )
+    for (const svc of SERVICES) {
+      const text = await git(bare, 'show', `main:apps/${svc}/overlays/dev/kustomization.yaml`)
+      expect(text).toContain('newTag: v2.0.0 # CI moves this')
+      expect(text).toContain(`digest: ${pushed.get(`${svc}:v2`)!.digest}`)
+    }
+  })
+
+  it('refuses a config repo that does not exist, clearly', async () => {
+    const ran = await cli([
+      'promote',
+      '--config-repo',
+      join(work, 'missing.git'),
+      '--environment',
+      'dev',
+      '--image',
+      image('svc-0')
+    ])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(/Cannot clone the config repository/)
+  })
+})

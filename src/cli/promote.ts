@@ -1,0 +1,118 @@
+import { promoteWithGit } from '../engine/promote.js'
+import { resolveImages } from '../engine/resolve.js'
+import { InputError } from '../errors.js'
+import { createResolver } from '../registry/index.js'
+import { imagesOutput } from '../report/summary.js'
+import { COMMON_OPTIONS, parseCommandArgs, pinFrom, tagPolicyFrom } from './args.js'
+import { verifyRenderFrom } from './edit.js'
+import type { CommandContext } from './resolve.js'
+
+export const PROMOTE_USAGE = `Usage: promote-image promote --config-repo URL|PATH (--environment ENV | --target SPEC...) --image IMAGE... [options]
+
+Resolves each image, then commits the pinned references into the config
+repository with git (any host; file:// URLs and local paths too) and pushes:
+one commit on the base branch. A push that loses a race re-applies the edit
+on the new head and tries again.
+
+Options:
+  --config-repo URL|PATH     the config repository (https, ssh, file://, or a path)
+  --environment ENV          an environment of promotion.yaml
+  --target SPEC              instead of promotion.yaml (repeatable)
+  --image IMAGE              the image as pushed (repeatable)
+  --mode push                push to the base branch (pull-request needs the action's GitHub API)
+  --base-branch B            default: the repository's default branch
+  --digest D, --config-file F, --verify-render MODE, --dry-run, --json, and the resolve options
+The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.
+`
+
+export async function promoteCommand(args: string[], context: CommandContext): Promise<number> {
+  const { values, positionals } = parseCommandArgs('promote', args, {
+    ...COMMON_OPTIONS,
+    'config-repo': { type: 'string' },
+    environment: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    image: { type: 'string', multiple: true },
+    digest: { type: 'string' },
+    mode: { type: 'string' },
+    'base-branch': { type: 'string' },
+    'config-file': { type: 'string' },
+    'verify-render': { type: 'string' },
+    'dry-run': { type: 'boolean' }
+  })
+  if (values.help) {
+    context.stdout(PROMOTE_USAGE)
+    return 0
+  }
+  if (positionals.length > 0) {
+    throw new InputError(`promote: unexpected argument ${JSON.stringify(positionals[0])}.`, {
+      hint: 'Pass images with --image IMAGE.'
+    })
+  }
+  const configRepo = values['config-repo']
+  if (!configRepo)
+    throw new InputError('promote: --config-repo is required.', {
+      hint: 'Example: --config-repo https://github.com/acme/gitops-config.git'
+    })
+  const images = values.image ?? []
+  if (images.length === 0) throw new InputError('promote: no --image given.')
+  if (!values.environment && !values.target?.length) {
+    throw new InputError('promote: pass --environment ENV (from promotion.yaml) or --target SPEC.')
+  }
+  const mode = values.mode ?? 'push'
+  if (mode !== 'push') {
+    throw new InputError(`promote: --mode ${mode} is not available from the CLI yet.`, {
+      hint: 'Use --mode push, or the action for pull requests.'
+    })
+  }
+  const verifyRender = verifyRenderFrom(values['verify-render'])
+  const resolved = await resolveImages(
+    { images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin: pinFrom(values.pin) },
+    createResolver({
+      logger: context.logger,
+      insecureRegistries: values['insecure-registry'] ?? [],
+      env: context.env
+    }),
+    context.logger
+  )
+  const result = await promoteWithGit(
+    {
+      configRepo,
+      baseBranch: values['base-branch'],
+      token: context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN,
+      environment: values.environment,
+      targets: values.target,
+      configFile: values['config-file'] ?? 'promotion.yaml',
+      images: resolved,
+      verifyRender,
+      dryRun: values['dry-run'] ?? false,
+      message: () =>
+        `promote${values.environment ? `(${values.environment})` : ''}: ${resolved.map(i => i.pinned).join(', ')}`
+    },
+    context.logger
+  )
+  if (values.json) {
+    context.stdout(
+      `${JSON.stringify(
+        {
+          images: imagesOutput(resolved),
+          changed: result.edit.files.length > 0,
+          commit: result.commit ?? null,
+          branch: result.baseBranch,
+          attempts: result.attempts,
+          files: result.edit.files.map(f => f.file)
+        },
+        null,
+        2
+      )}\n`
+    )
+  } else if (values['dry-run']) {
+    context.stdout(result.edit.diff)
+  } else if (result.commit) {
+    context.stdout(`${result.commit} ${result.baseBranch}\n`)
+  } else {
+    context.stdout(
+      `Nothing to change on ${result.baseBranch}: every target already pins these images.\n`
+    )
+  }
+  return 0
+}

@@ -1,0 +1,454 @@
+/**
+ * The words a promotion leaves behind: the commit message (with git trailers),
+ * the pull request title and the pull request body. Pure: data in, text out.
+ * Every piece of user text (file names, environments, render messages) goes
+ * through one of the escapes at the bottom, so none can break the layout.
+ */
+import type { EditResult, ImageValueChange } from '../engine/edit.js'
+import type { ResolvedImage } from '../engine/resolve.js'
+
+/** Where the promoted build came from (GITHUB_* of the build's workflow run). */
+export interface SourceInfo {
+  /** `acme/api` (GITHUB_REPOSITORY). */
+  readonly repository?: string
+  /** GITHUB_SHA. */
+  readonly sha?: string
+  /** `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`, attempt optional. */
+  readonly runUrl?: string
+  /** GITHUB_SERVER_URL; https://github.com when not given. */
+  readonly serverUrl?: string
+  readonly actor?: string
+}
+
+export interface PromotionContent {
+  readonly environment?: string
+  /** What was promoted. */
+  readonly images: readonly ResolvedImage[]
+  /** Files and values changed, and the render proof. */
+  readonly result: EditResult
+  readonly source: SourceInfo
+  readonly mode: 'push' | 'pull-request'
+  /** `acme/gitops-config`, for links to the changed files. */
+  readonly configRepository?: string
+  readonly baseBranch: string
+  /** Why no render proof ran, when the caller knows (verify-render false, no kustomize…). */
+  readonly renderNote?: string
+}
+
+/** GitHub refuses a pull request body longer than this. */
+export const PULL_REQUEST_BODY_LIMIT = 65_536
+
+/** Longer subjects get cut in `git log --oneline`, GitHub's commit list and mail. */
+const SUBJECT_LIMIT = 72
+const DEFAULT_SERVER_URL = 'https://github.com'
+const MARKER_PREFIX = '<!-- promote-image:environment='
+
+/**
+ * `promote(<env>): <name> <tag> (<short digest>)`, one line per changed value,
+ * then git trailers: `Promoted-Image` per image and `Source-*` when known.
+ */
+export function commitMessage(content: PromotionContent): string {
+  const changes = content.result.files.flatMap(f => f.changes)
+  const { repository, sha, runUrl } = content.source
+  const trailers = [
+    ...content.images.map(i => `Promoted-Image: ${oneLine(i.pinned)}`),
+    ...(repository ? [`Source-Repository: ${oneLine(repository)}`] : []),
+    ...(sha ? [`Source-Commit: ${oneLine(sha)}`] : []),
+    ...(runUrl ? [`Source-Run: ${oneLine(runUrl)}`] : [])
+  ]
+  // git reads trailers from the last paragraph only, so the change lines stay a paragraph apart.
+  const paragraphs = [
+    subject(content),
+    changes.map(commitChangeLine).join('\n'),
+    trailers.join('\n')
+  ].filter(p => p.length > 0)
+  return `${paragraphs.join('\n\n')}\n`
+}
+
+/**
+ * The commit subject, or the template with `{environment}`, `{name}`, `{tag}`,
+ * `{digest}` (full) and `{images}` (`name tag, …`) replaced. With several
+ * images, `{name}`, `{tag}` and `{digest}` list each distinct value once.
+ */
+export function pullRequestTitle(content: PromotionContent, template?: string): string {
+  if (template === undefined || template.trim() === '') return subject(content)
+  const distinct = (values: readonly string[]): string => [...new Set(values)].join(', ')
+  const values = new Map([
+    ['environment', content.environment ?? ''],
+    ['name', distinct(content.images.map(nameOf))],
+    ['tag', distinct(content.images.flatMap(i => i.reference.tag ?? []))],
+    ['digest', distinct(content.images.map(i => i.digest))],
+    ['images', content.images.map(nameAndTag).join(', ')]
+  ])
+  // One pass, so a replaced value that looks like a placeholder stays as it is.
+  return oneLine(
+    template.replace(/\{(\w+)\}/g, (all, key: string) => values.get(key) ?? all)
+  ).trim()
+}
+
+/**
+ * The pull request body in GitHub-flavored markdown: lead, change table,
+ * image details, render proof, how to roll back, and the marker comment that
+ * finds the living pull request again. Cut to GitHub's limit, change table first.
+ */
+export function pullRequestBody(content: PromotionContent): string {
+  const links = linksOf(content)
+  const changes = content.result.files.flatMap(f => f.changes)
+  const rows = changes.map(c => tableRow(c, content, links))
+  const images = content.images.map(i => imageDetails(i, content, links))
+  const renders = content.result.renders.map(
+    r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${renderMessage(r.message)}`
+  )
+  const compose = (shown: readonly [number, number, number]): string =>
+    [
+      lead(content, changes, links),
+      ...tableSection(rows, shown[0]),
+      ...(images.length > 0
+        ? ['### Images', ...listSection(images, shown[1], 'image', '\n\n')]
+        : []),
+      '### Render proof',
+      ...(renders.length > 0
+        ? listSection(renders, shown[2], 'render result', '\n')
+        : [`Not run: ${escapeText(renderSkipped(content))}.`]),
+      '### Rolling back',
+      rollback(content),
+      promotionMarker(content.environment)
+    ].join('\n\n') + '\n'
+
+  let shown: [number, number, number] = [rows.length, images.length, renders.length]
+  let body = compose(shown)
+  // The change table is the long part and the commit message repeats it; then renders, then images.
+  for (const section of [0, 2, 1] as const) {
+    if (body.length <= PULL_REQUEST_BODY_LIMIT) return body
+    shown = fitSection(compose, shown, section)
+    body = compose(shown)
+  }
+  if (body.length <= PULL_REQUEST_BODY_LIMIT) return body
+  // Only absurd input gets here (an image reference longer than the limit); keep the marker.
+  const tail = `\n\n…\n\n${promotionMarker(content.environment)}\n`
+  let cut = body.slice(0, PULL_REQUEST_BODY_LIMIT - tail.length)
+  if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1)
+  return cut + tail
+}
+
+/** The hidden comment that marks a promote-image pull request for an environment. */
+export function promotionMarker(environment: string | undefined): string {
+  // Encoded, so an environment name can never close the comment (`-->`).
+  return `${MARKER_PREFIX}${encodeURIComponent(environment ?? '')} -->`
+}
+
+/** The marker of a pull request body: the environment it promotes ('' for none), or undefined. */
+export function readPromotionMarker(body: string): { environment: string } | undefined {
+  const at = body.lastIndexOf(MARKER_PREFIX)
+  if (at === -1) return undefined
+  const match = /^(\S*) -->/.exec(body.slice(at + MARKER_PREFIX.length))
+  if (!match) return undefined
+  try {
+    return { environment: decodeURIComponent(match[1]!) }
+  } catch {
+    return undefined
+  }
+}
+
+// ---- commit message ------------------------------------------------------
+
+function subject(content: PromotionContent): string {
+  const prefix = content.environment ? `promote(${oneLine(content.environment)}): ` : 'promote: '
+  const images = content.images
+  if (images.length === 0) return `${prefix}no images`
+  const full = prefix + images.map(i => `${nameAndTag(i)} (${shortDigest(i.digest)})`).join(', ')
+  // One image keeps its digest however long the line: it is what the commit is about.
+  if (images.length === 1 || full.length <= SUBJECT_LIMIT) return full
+  const count = `${prefix}${images.length} images`
+  for (let listed = images.length; listed > 0; listed--) {
+    const names = images.slice(0, listed).map(nameAndTag)
+    if (listed < images.length) names.push(`+${images.length - listed} more`)
+    const candidate = `${count} (${names.join(', ')})`
+    if (candidate.length <= SUBJECT_LIMIT) return candidate
+  }
+  return count
+}
+
+function commitChangeLine(c: ImageValueChange): string {
+  return `- ${oneLine(`${c.file}:${c.line} ${c.path}: ${c.old ?? '(none)'} → ${c.new ?? '(removed)'}`)}`
+}
+
+/** The last path component of the repository: `ghcr.io/acme/api` → `api`. */
+function nameOf(image: ResolvedImage): string {
+  return oneLine(image.reference.path.split('/').pop() ?? image.reference.path)
+}
+
+function nameAndTag(image: ResolvedImage): string {
+  const tag = image.reference.tag
+  return tag === undefined ? nameOf(image) : `${nameOf(image)} ${oneLine(tag)}`
+}
+
+function shortDigest(digest: string): string {
+  return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13)
+}
+
+// ---- pull request body ---------------------------------------------------
+
+interface Links {
+  /** https://github.com, without a trailing slash; undefined when not an http(s) URL. */
+  readonly server?: string
+  readonly config?: string
+  readonly commit?: string
+  readonly run?: string
+}
+
+function linksOf(content: PromotionContent): Links {
+  const { repository, sha, runUrl } = content.source
+  const server = httpUrl(content.source.serverUrl ?? DEFAULT_SERVER_URL)?.replace(/\/+$/, '')
+  const config =
+    server && content.configRepository && isRepository(content.configRepository)
+      ? `${server}/${content.configRepository}`
+      : undefined
+  const commit =
+    server && repository && isRepository(repository) && sha && /^[0-9a-f]{7,64}$/i.test(sha)
+      ? `${server}/${repository}/commit/${sha}`
+      : undefined
+  return { server, config, commit, run: runUrl ? httpUrl(runUrl) : undefined }
+}
+
+function lead(
+  content: PromotionContent,
+  changes: readonly ImageValueChange[],
+  links: Links
+): string {
+  const where = content.environment ? ` in ${code(content.environment)}` : ''
+  const digests = content.images.every(i => i.pinned.includes('@'))
+  const how = digests ? 'by tag and digest' : 'by immutable tag'
+  const pins = `Pins ${count(content.images.length, 'image')}${where} ${how}`
+  const base = code(content.baseBranch)
+  if (changes.length === 0) {
+    return `${pins}: nothing to change, every target already pins ${content.images.length === 1 ? 'it' : 'them'} on ${base}.`
+  }
+  const files = count(new Set(changes.map(c => c.file)).size, 'file')
+  const repository = content.configRepository
+    ? ` of ${links.config ? `[${code(content.configRepository)}](${destination(links.config)})` : code(content.configRepository)}`
+    : ''
+  const what = `${count(changes.length, 'value')} in ${files}${repository}`
+  return content.mode === 'pull-request'
+    ? `${pins}: ${what}, base ${base}. Merging this pull request changes what Argo CD deploys.`
+    : `${pins}: ${what}, pushed to ${base}. Argo CD deploys the change on its next sync.`
+}
+
+function tableSection(rows: readonly string[], shown: number): string[] {
+  if (rows.length === 0) return []
+  const table = [
+    '| Image | Environment | File | Old | New |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.slice(0, shown)
+  ].join('\n')
+  if (shown >= rows.length) return [table]
+  const left = rows.length - shown
+  return [
+    table,
+    `_${count(left, 'more row')} left out (${number(shown)} of ${number(rows.length)} shown): GitHub limits a pull request body to ${number(PULL_REQUEST_BODY_LIMIT)} characters. The commit message lists every change._`
+  ]
+}
+
+function listSection(
+  items: readonly string[],
+  shown: number,
+  noun: string,
+  separator: string
+): string[] {
+  const list = items.slice(0, shown)
+  if (shown < items.length) {
+    list.push(
+      `_${count(items.length - shown, `more ${noun}`)} left out to stay within GitHub's pull request body limit._`
+    )
+  }
+  return [list.join(separator)]
+}
+
+/** The largest count for one section that fits, the others as they are. */
+function fitSection(
+  compose: (shown: readonly [number, number, number]) => string,
+  shown: readonly [number, number, number],
+  section: 0 | 1 | 2
+): [number, number, number] {
+  const at = (n: number): [number, number, number] => {
+    const next: [number, number, number] = [...shown]
+    next[section] = n
+    return next
+  }
+  let low = 0
+  let high = shown[section]
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2)
+    if (compose(at(middle)).length <= PULL_REQUEST_BODY_LIMIT) low = middle
+    else high = middle - 1
+  }
+  return at(low)
+}
+
+function tableRow(c: ImageValueChange, content: PromotionContent, links: Links): string {
+  const environment = c.environment ?? content.environment
+  const place = code(`${c.file}:${c.line}`, true)
+  const file = links.config
+    ? `[${place}](${destination(`${links.config}/blob/${urlPath(content.baseBranch)}/${urlPath(c.file)}#L${c.line}`)})`
+    : place
+  const cells = [
+    code(c.image, true),
+    environment ? escapeText(environment) : '—',
+    file,
+    c.old === undefined ? '_(none)_' : code(c.old, true),
+    c.new === undefined ? '_(removed)_' : code(c.new, true)
+  ]
+  return `| ${cells.join(' | ')} |`
+}
+
+function imageDetails(image: ResolvedImage, content: PromotionContent, links: Links): string {
+  const { repository, sha, actor } = content.source
+  const kind =
+    image.kind === 'index'
+      ? `image index${image.platforms && image.platforms.length > 0 ? ` (${escapeText(image.platforms.join(', '))})` : ''}`
+      : 'single manifest'
+  const pinned = image.pinned.includes('@') ? '' : ' (tag only: pin is `tag`)'
+  const immutability = image.tagImmutability
+  const commit = links.commit
+    ? `[${code(`${repository}@${sha!.slice(0, 7)}`)}](${destination(links.commit)})`
+    : sha
+      ? `${code(sha)}${repository ? ` in ${code(repository)}` : ''}`
+      : 'unknown'
+  const run = links.run ? `[${runLabel(links.run)}](${destination(links.run)})` : 'unknown'
+  const lines = [
+    `- Digest: ${code(image.digest)}`,
+    `- Kind: ${kind}, ${code(image.mediaType)}`,
+    `- Pinned reference: ${code(image.pinned)}${pinned}`,
+    ...(immutability
+      ? [
+          `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
+        ]
+      : []),
+    `- Source commit: ${commit}`,
+    `- Workflow run: ${run}${actor ? `, triggered by ${code(actor)}` : ''}`
+  ]
+  const summary = `${nameAndTag(image)} (${shortDigest(image.digest)})`
+  // An HTML block ends at a blank line: the list between them is markdown again.
+  return [
+    '<details>',
+    `<summary>${escapeHtml(summary)}</summary>`,
+    '',
+    ...lines,
+    '',
+    '</details>'
+  ].join('\n')
+}
+
+/** `summary:\n  - item…` (verifyRender's shape) as a list item with a nested list. */
+function renderMessage(message: string): string {
+  const [first = '', ...rest] = message.split(/\r?\n/)
+  const nested = rest
+    .map(line => line.trim().replace(/^- /, ''))
+    .filter(line => line.length > 0)
+    .map(line => `\n  - ${escapeText(line)}`)
+  return escapeText(first) + nested.join('')
+}
+
+function renderSkipped(content: PromotionContent): string {
+  if (content.renderNote) return content.renderNote
+  if (content.result.files.length === 0) return 'nothing changed'
+  return 'verify-render is false, no Kustomize renderer was found on the runner, or no target is a Kustomize overlay'
+}
+
+function rollback(content: PromotionContent): string {
+  const what = content.images.every(i => i.pinned.includes('@')) ? 'digest' : 'tag'
+  const how =
+    content.mode === 'pull-request'
+      ? "`git revert <sha>` once merged, or GitHub's Revert button"
+      : '`git revert <sha>`'
+  return `Revert this commit (${how}); Argo CD then syncs the previous ${what}. A rollback is a revert, not a re-promotion of an older tag.`
+}
+
+function runLabel(url: string): string {
+  const match = /\/actions\/runs\/(\d+)(?:\/attempts\/(\d+))?/.exec(url)
+  if (!match) return 'workflow run'
+  return match[2] ? `run ${match[1]}, attempt ${match[2]}` : `run ${match[1]}`
+}
+
+// ---- escapes -------------------------------------------------------------
+
+/** Control characters and line separators become spaces: one line, whatever the input. */
+function oneLine(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+}
+
+/**
+ * A code span that holds any text: the fence is longer than the longest
+ * backtick run inside. In a table cell, pipes are escaped (GFM strips the
+ * backslash, even inside code).
+ */
+function code(text: string, inTable = false): string {
+  const flat = oneLine(text)
+  if (flat.length === 0) return '_(empty)_'
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(run => run.length))
+  const fence = '`'.repeat(longest + 1)
+  const pad =
+    flat.startsWith('`') || flat.endsWith('`') || (flat.startsWith(' ') && flat.endsWith(' '))
+      ? ' '
+      : ''
+  const inner = inTable ? flat.replace(/\|/g, '\\|') : flat
+  return `${fence}${pad}${inner}${pad}${fence}`
+}
+
+/**
+ * Plain words: inline markup characters (emphasis, code, links, HTML,
+ * entities, math, table pipes) escaped, and a leading block marker too.
+ */
+function escapeText(text: string): string {
+  const escaped = oneLine(text)
+    .trim()
+    .replace(/[\\`*_[\]<>&|~$]/g, c => `\\${c}`)
+  return escaped.replace(/^(?:[#>+=-]|(\d+)([.)]))/, (marker, digits?: string, dot?: string) =>
+    digits === undefined ? `\\${marker}` : `${digits}\\${dot}`
+  )
+}
+
+function escapeHtml(text: string): string {
+  const entities: Record<string, string> = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+  }
+  return oneLine(text).replace(/[&<>"']/g, c => entities[c] ?? c)
+}
+
+/** A link destination: parentheses and spaces would end it early. */
+function destination(url: string): string {
+  return url.replace(
+    /[()\s<>]/g,
+    c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`
+  )
+}
+
+/** Path segments percent-encoded, slashes kept: `a b/c#d` → `a%20b/c%23d`. */
+function urlPath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/')
+}
+
+function httpUrl(text: string): string | undefined {
+  try {
+    const url = new URL(text)
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function isRepository(text: string): boolean {
+  return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(text)
+}
+
+function count(n: number, noun: string): string {
+  return `${number(n)} ${noun}${n === 1 ? '' : 's'}`
+}
+
+function number(n: number): string {
+  return n.toLocaleString('en-US')
+}
