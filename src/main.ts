@@ -2,6 +2,12 @@ import * as core from '@actions/core'
 import { realpathSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
 import { editConfigRepo } from './engine/edit.js'
+import {
+  promoteEnvironments,
+  type DeliveryContext,
+  type EnvironmentRun
+} from './engine/environments.js'
+import { createOctokit, GitHubRepo } from './deliver/github.js'
 import { resolveImages, type ResolvedImage } from './engine/resolve.js'
 import { describeError, InputError, PromoteError } from './errors.js'
 import { parseInputs, type Inputs } from './inputs.js'
@@ -62,6 +68,47 @@ async function editWorkspace(inputs: Inputs, images: readonly ResolvedImage[]) {
   return results
 }
 
+/** The config repository on GitHub (GITHUB_API_URL / GITHUB_SERVER_URL honored, for GHES). */
+function configRepository(inputs: Inputs): GitHubRepo {
+  const fullName = inputs.configRepository ?? process.env.GITHUB_REPOSITORY
+  if (!fullName) {
+    throw new InputError('Input config-repository is required outside GitHub Actions.', {
+      hint: 'Pass the config repository as owner/name.'
+    })
+  }
+  if (!inputs.token) {
+    throw new InputError(
+      'Input token is empty: promote-image needs a token to write to the config repository.',
+      {
+        hint: 'Pass token: ${{ secrets.CONFIG_REPO_TOKEN }} (a GitHub App or fine-grained token) for another repository.'
+      }
+    )
+  }
+  const [owner, repo] = fullName.split('/') as [string, string]
+  return new GitHubRepo(createOctokit(inputs.token, actionLogger), owner, repo, actionLogger)
+}
+
+function deliveryContext(github: GitHubRepo): DeliveryContext {
+  const serverUrl = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '')
+  const repository = process.env.GITHUB_REPOSITORY
+  const runId = process.env.GITHUB_RUN_ID
+  return {
+    github,
+    cloneUrl: `${serverUrl}/${github.fullName}.git`,
+    serverUrl,
+    source: {
+      repository,
+      sha: process.env.GITHUB_SHA,
+      runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+      serverUrl,
+      actor: process.env.GITHUB_ACTOR
+    },
+    logger: actionLogger,
+    onSecret: secret => core.setSecret(secret),
+    group: (name, run) => core.group(name, run)
+  }
+}
+
 /** The action: inputs → engine → outputs and job summary. */
 export async function run(): Promise<void> {
   try {
@@ -69,14 +116,8 @@ export async function run(): Promise<void> {
     if (inputs.token) core.setSecret(inputs.token)
     if (inputs.registryCredentials) core.setSecret(inputs.registryCredentials.password)
     const editing = inputs.environments.length > 0 || inputs.targets.length > 0
-    if (editing && inputs.writeMethod !== 'none') {
-      throw new InputError(
-        `write-method ${inputs.writeMethod} is not available in this version yet.`,
-        {
-          hint: 'Check out the config repository (actions/checkout with path: config) and use write-method: none with config-path: config.'
-        }
-      )
-    }
+    const delivering = editing && inputs.writeMethod !== 'none'
+    const github = delivering ? configRepository(inputs) : undefined
 
     const resolver = createResolver({
       logger: actionLogger,
@@ -99,7 +140,12 @@ export async function run(): Promise<void> {
       )
     )
 
-    const edits = editing ? await editWorkspace(inputs, images) : []
+    const runs = github ? await promoteEnvironments(inputs, images, deliveryContext(github)) : []
+    const edits = github
+      ? runs.map(r => ({ environment: r.environment, result: r.result.edit }))
+      : editing
+        ? await editWorkspace(inputs, images)
+        : []
     const files = [...new Set(edits.flatMap(e => e.result.files.map(f => f.file)))]
 
     core.setOutput('digest', images.map(i => i.digest).join('\n'))
@@ -107,7 +153,36 @@ export async function run(): Promise<void> {
     core.setOutput('images', JSON.stringify(imagesOutput(images)))
     core.setOutput('changed', String(files.length > 0))
     core.setOutput('files', JSON.stringify(files))
-    core.setOutput('pull-request-operation', 'none')
+    const lines = (pick: (r: EnvironmentRun) => string | number | undefined) =>
+      runs.map(r => String(pick(r) ?? '')).join('\n')
+    core.setOutput(
+      'commit-sha',
+      lines(r => r.result.commit)
+    )
+    core.setOutput(
+      'branch',
+      lines(r => r.result.branch)
+    )
+    core.setOutput(
+      'pull-request-number',
+      lines(r => r.result.pullRequest?.number)
+    )
+    core.setOutput(
+      'pull-request-url',
+      lines(r => r.result.pullRequest?.url)
+    )
+    core.setOutput(
+      'pull-request-operation',
+      runs.length ? lines(r => r.result.pullRequest?.operation ?? 'none') : 'none'
+    )
+    for (const run of runs) {
+      const where = run.result.pullRequest
+        ? `pull request #${run.result.pullRequest.number} (${run.result.pullRequest.operation}): ${run.result.pullRequest.url}`
+        : run.result.commit
+          ? `commit ${run.result.commit} on ${run.result.branch}`
+          : 'nothing to commit'
+      core.notice(`${run.environment ?? 'targets'}: ${where}`)
+    }
 
     if (process.env.GITHUB_STEP_SUMMARY) {
       core.summary.addRaw(resolutionSummary(images, inputs.dryRun))

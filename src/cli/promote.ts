@@ -1,7 +1,8 @@
-import { promoteWithGit } from '../engine/promote.js'
+import { promote } from '../engine/promote.js'
 import { resolveImages } from '../engine/resolve.js'
 import { InputError } from '../errors.js'
 import { createResolver } from '../registry/index.js'
+import { commitMessage } from '../report/promotion.js'
 import { imagesOutput } from '../report/summary.js'
 import { COMMON_OPTIONS, parseCommandArgs, pinFrom, tagPolicyFrom } from './args.js'
 import { verifyRenderFrom } from './edit.js'
@@ -74,8 +75,10 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     }),
     context.logger
   )
-  const result = await promoteWithGit(
+  const result = await promote(
     {
+      method: 'git',
+      mode: 'push',
       configRepo,
       baseBranch: values['base-branch'],
       token: context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN,
@@ -85,8 +88,15 @@ export async function promoteCommand(args: string[], context: CommandContext): P
       images: resolved,
       verifyRender,
       dryRun: values['dry-run'] ?? false,
-      message: () =>
-        `promote${values.environment ? `(${values.environment})` : ''}: ${resolved.map(i => i.pinned).join(', ')}`
+      message: edit =>
+        commitMessage({
+          environment: values.environment,
+          images: resolved,
+          result: edit,
+          source: {},
+          mode: 'push',
+          baseBranch: values['base-branch'] ?? ''
+        })
     },
     context.logger
   )

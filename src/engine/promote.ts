@@ -1,14 +1,25 @@
 /**
- * A promotion through git: clone sparsely, edit, prove, commit, push. When
- * the push loses a race (another promotion landed first), re-read the new
- * head and re-apply the pure edit — never a textual merge — with jittered,
+ * Delivering a promotion: read what the promotion needs from the config repo
+ * at the base commit, edit, prove, commit, then push to the base branch or
+ * reset the promotion branch and create or update its pull request.
+ *
+ * Two writers, one flow. `git` clones sparsely (any git host); `api` reads
+ * through the contents API and writes with the Git Data API (no clone,
+ * Verified commits). Either way only promotion.yaml, the targets and their
+ * render closure are fetched, so the cost does not grow with the repository.
+ *
+ * When a push loses a race (another promotion landed first), the new head is
+ * read and the pure edit re-applied — never a textual merge — with jittered,
  * bounded retries, so concurrent promotions all land and none is lost.
  */
-import { posix } from 'node:path'
+import { mkdtemp, realpath, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, posix } from 'node:path'
 import { GitCheckout } from '../deliver/git.js'
-import { PromoteError } from '../errors.js'
+import type { GitHubRepo, PullRequestResult, PullRequestSpec } from '../deliver/github.js'
+import { PromoteError, RenderError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
-import { renderClosure } from '../render/index.js'
+import { renderClosure, type TreeReader } from '../render/index.js'
 import {
   editConfigRepo,
   loadTargets,
@@ -18,8 +29,13 @@ import {
 } from './edit.js'
 import type { ResolvedImage } from './resolve.js'
 
-export interface GitPromotionRequest {
-  readonly configRepo: string
+export interface PromotionRequest {
+  readonly method: 'api' | 'git'
+  readonly mode: 'push' | 'pull-request'
+  /** git: the remote URL or path. api: unused (the GitHub repository is `github`). */
+  readonly configRepo?: string
+  /** Required for the api method and for pull requests. */
+  readonly github?: GitHubRepo
   readonly baseBranch?: string
   readonly token?: string
   readonly environment?: string
@@ -28,76 +44,126 @@ export interface GitPromotionRequest {
   readonly images: readonly ResolvedImage[]
   readonly verifyRender: VerifyRenderMode
   readonly dryRun: boolean
-  /** Builds the commit message from what changed. */
-  readonly message: (result: EditResult) => string
+  /** The pull-request branch (pull-request mode). */
+  readonly branch?: string
+  /** The commit message for what changed. */
+  readonly message: (edit: EditResult) => string
+  /** Title, body and the rest of the pull request (pull-request mode). */
+  readonly pullRequest?: (
+    edit: EditResult,
+    base: string
+  ) => Omit<PullRequestSpec, 'branch' | 'base'>
   readonly onSecret?: (secret: string) => void
-  /** Push attempts before giving up; each lost race costs one. */
+  /** Attempts before giving up; each lost race costs one. */
   readonly attempts?: number
 }
 
-export interface GitPromotionResult {
+export interface PromotionResult {
   readonly edit: EditResult
   readonly baseBranch: string
+  /** The promotion commit (on the base branch, or on the pull-request branch). */
   readonly commit?: string
+  /** The branch the commit is on. */
+  readonly branch?: string
+  readonly pullRequest?: PullRequestResult
   readonly attempts: number
 }
 
 export class LostRaceError extends PromoteError {}
 
-export async function promoteWithGit(
-  request: GitPromotionRequest,
-  logger: Logger
-): Promise<GitPromotionResult> {
-  const checkout = await GitCheckout.open({
-    url: request.configRepo,
-    baseBranch: request.baseBranch,
-    token: request.token,
-    logger,
-    onSecret: request.onSecret
-  })
+/** What the flow needs from a writer. */
+interface Session {
+  readonly baseBranch: string
+  /** A working tree holding what `fetch` fetched, at the base commit. */
+  readonly dir: string
+  readonly reader: TreeReader
+  fetch(paths: readonly string[]): Promise<void>
+  fetchAll(): Promise<void>
+  /** Commits the edited files on the base commit; undefined when nothing changed. */
+  commit(edit: EditResult, message: string): Promise<{ sha: string; tree?: string } | undefined>
+  /** Moves `branch` to the commit; 'rejected' when it moved on meanwhile (force: false). */
+  push(sha: string, branch: string, force: boolean): Promise<'pushed' | 'rejected'>
+  /** Whether `branch` already holds exactly this change on this base (a living PR with nothing new). */
+  unchanged?(branch: string, commit: { sha: string; tree?: string }): Promise<boolean>
+  /** Re-reads the base branch after a lost race. */
+  refresh(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function promote(request: PromotionRequest, logger: Logger): Promise<PromotionResult> {
+  if ((request.method === 'api' || request.mode === 'pull-request') && !request.github) {
+    throw new PromoteError(
+      `${request.method === 'api' ? 'The api write method' : 'Pull-request mode'} needs a GitHub repository and token.`,
+      {
+        hint: 'Use the git method and push mode for other git hosts.'
+      }
+    )
+  }
+  const session =
+    request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger)
   const attempts = request.attempts ?? 12
   try {
     for (let attempt = 1; ; attempt++) {
-      await checkOutWhatIsRead(checkout, request)
-      const edit = await editConfigRepo({ ...request, repoRoot: checkout.dir }, logger)
-      if (request.dryRun || edit.files.length === 0) {
-        return { edit, baseBranch: checkout.baseBranch, attempts: attempt }
-      }
-      const commit = await checkout.commit(request.message(edit))
-      if (!commit) return { edit, baseBranch: checkout.baseBranch, attempts: attempt }
-      if ((await checkout.push(checkout.baseBranch, { force: false })) === 'pushed') {
-        return { edit, baseBranch: checkout.baseBranch, commit, attempts: attempt }
+      await fetchWhatIsRead(session, request)
+      const edit = await editConfigRepo({ ...request, repoRoot: session.dir }, logger)
+      const base = { edit, baseBranch: session.baseBranch, attempts: attempt }
+      if (request.dryRun || edit.files.length === 0) return base
+      const commit = await session.commit(edit, request.message(edit))
+      if (!commit) return base
+
+      if (request.mode === 'push') {
+        if ((await session.push(commit.sha, session.baseBranch, false)) === 'pushed') {
+          return { ...base, commit: commit.sha, branch: session.baseBranch }
+        }
+      } else {
+        // A living pull request: its branch is the base plus this one commit, rewritten each run.
+        const branch = request.branch!
+        const same = (await session.unchanged?.(branch, commit)) ?? false
+        if (!same) await session.push(commit.sha, branch, true)
+        const spec = {
+          ...request.pullRequest!(edit, session.baseBranch),
+          branch,
+          base: session.baseBranch
+        }
+        const github = request.github!
+        const pullRequest = await github.upsertPullRequest(spec, await github.info())
+        return {
+          ...base,
+          commit: commit.sha,
+          branch,
+          pullRequest:
+            same && pullRequest.operation === 'updated'
+              ? { ...pullRequest, operation: 'none' }
+              : pullRequest
+        }
       }
       if (attempt >= attempts) {
         throw new LostRaceError(
-          `${checkout.baseBranch} kept moving: ${attempts} attempts to push the promotion lost the race to other commits.`,
+          `${session.baseBranch} kept moving: ${attempts} attempts to push the promotion lost the race to other commits.`,
           { hint: 'Re-run the job; nothing was pushed.' }
         )
       }
       const delay = Math.round(Math.random() * Math.min(2000, 100 * 2 ** attempt))
       logger.info(
-        `${checkout.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
+        `${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
       )
       await new Promise(resolve => setTimeout(resolve, delay))
-      await checkout.refresh()
+      await session.refresh()
     }
   } finally {
-    await checkout.close()
+    await session.close()
   }
 }
 
 /**
- * Sparse checkout of exactly what the promotion reads: promotion.yaml, the
- * targets, and what their render needs — read from git objects before any
- * of it is checked out, so unrelated files are never fetched.
+ * Fetches exactly what the promotion reads: promotion.yaml, the targets, and
+ * what their render needs — found by reading the commit before any of it is
+ * fetched, so unrelated files never are.
  */
-async function checkOutWhatIsRead(
-  checkout: GitCheckout,
-  request: GitPromotionRequest
-): Promise<void> {
+async function fetchWhatIsRead(session: Session, request: PromotionRequest): Promise<void> {
   const inline = request.targets !== undefined && request.targets.length > 0
-  if (!inline) await checkout.include([request.configFile])
-  const templates = await loadTargets({ ...request, repoRoot: checkout.dir })
+  if (!inline) await session.fetch([request.configFile])
+  const templates = await loadTargets({ ...request, repoRoot: session.dir })
   const paths = new Set<string>()
   const overlays = new Set<string>()
   for (const image of request.images) {
@@ -106,13 +172,98 @@ async function checkOutWhatIsRead(
       if (target.kind === 'kustomize') overlays.add(target.path)
     }
   }
-  await checkout.include([...paths])
+  await session.fetch([...paths])
   if (request.verifyRender === 'false') return
-  const reader = checkout.reader()
   for (const overlay of overlays) {
-    const dir = (await reader.type(overlay)) === 'file' ? posix.dirname(overlay) : overlay
-    const closure = await renderClosure('kustomize', reader, dir, new Map())
-    if (closure) await checkout.include(closure)
-    else await checkout.includeAll()
+    const dir = (await session.reader.type(overlay)) === 'file' ? posix.dirname(overlay) : overlay
+    const closure = await renderClosure('kustomize', session.reader, dir, new Map())
+    if (closure) await session.fetch(closure)
+    else await session.fetchAll()
+  }
+}
+
+async function gitSession(request: PromotionRequest, logger: Logger): Promise<Session> {
+  const checkout = await GitCheckout.open({
+    url: request.configRepo!,
+    baseBranch: request.baseBranch,
+    token: request.token,
+    logger,
+    onSecret: request.onSecret
+  })
+  return {
+    baseBranch: checkout.baseBranch,
+    dir: checkout.dir,
+    get reader() {
+      return checkout.reader()
+    },
+    fetch: paths => checkout.include(paths),
+    fetchAll: () => checkout.includeAll(),
+    commit: async (_edit, message) => {
+      const sha = await checkout.commit(message)
+      return sha ? { sha } : undefined
+    },
+    push: (_sha, branch, force) => checkout.push(branch, { force }),
+    refresh: () => checkout.refresh(),
+    close: () => checkout.close()
+  }
+}
+
+async function apiSession(request: PromotionRequest, logger: Logger): Promise<Session> {
+  const github = request.github!
+  const baseBranch = request.baseBranch ?? (await github.info()).defaultBranch
+  const state = {
+    dir: '',
+    baseSha: '',
+    tree: '',
+    reader: undefined as ReturnType<GitHubRepo['reader']> | undefined
+  }
+  const open = async (): Promise<void> => {
+    if (state.dir) await rm(state.dir, { recursive: true, force: true })
+    const head = await github.branchHead(baseBranch)
+    if (!head) {
+      throw new PromoteError(`Branch ${baseBranch} does not exist in ${github.fullName}.`, {
+        hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
+      })
+    }
+    state.baseSha = head
+    state.tree = (await github.commit(head)).tree
+    state.reader = github.reader(head)
+    state.dir = join(await realpath(await mkdtemp(join(tmpdir(), 'promote-image-api-'))), 'config')
+    logger.debug(`${github.fullName} ${baseBranch} at ${head}`)
+  }
+  await open()
+  return {
+    baseBranch,
+    get dir() {
+      return state.dir
+    },
+    get reader() {
+      return state.reader!
+    },
+    fetch: paths => github.materialize(state.reader!, paths, state.dir),
+    fetchAll: () => {
+      throw new RenderError(
+        'The render needs files that cannot be told in advance (symlinks or Helm charts in the overlay).',
+        {
+          hint: 'Use write-method: git for this overlay, or verify-render: false.'
+        }
+      )
+    },
+    commit: async (edit, message) => {
+      const files = new Map(edit.files.map(f => [f.file, f.after]))
+      return github.createCommit(state.tree, state.baseSha, files, message)
+    },
+    push: async (sha, branch, force) =>
+      (await github.moveBranch(branch, sha, force)) === 'moved' ? 'pushed' : 'rejected',
+    unchanged: async (branch, commit) => {
+      const head = await github.branchHead(branch)
+      if (!head) return false
+      const existing = await github.commit(head)
+      return existing.parents[0] === state.baseSha && existing.tree === commit.tree
+    },
+    refresh: open,
+    close: async () => {
+      if (state.dir) await rm(join(state.dir, '..'), { recursive: true, force: true })
+    }
   }
 }

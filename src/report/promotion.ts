@@ -124,8 +124,10 @@ export function pullRequestBody(content: PromotionContent): string {
     body = compose(shown)
   }
   if (body.length <= PULL_REQUEST_BODY_LIMIT) return body
-  // Only absurd input gets here (an image reference longer than the limit); keep the marker.
-  const tail = `\n\n…\n\n${promotionMarker(content.environment)}\n`
+  // Only absurd input gets here (a base branch or environment of ~64k characters): cut hard,
+  // keeping the marker when it is of sane length.
+  const marker = promotionMarker(content.environment)
+  const tail = marker.length < 1000 ? `\n\n…\n\n${marker}\n` : '\n\n…\n'
   let cut = body.slice(0, PULL_REQUEST_BODY_LIMIT - tail.length)
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1)
   return cut + tail
@@ -189,9 +191,8 @@ function shortDigest(digest: string): string {
 
 // ---- pull request body ---------------------------------------------------
 
+/** Link targets, each undefined when its parts are unknown or not safe to link. */
 interface Links {
-  /** https://github.com, without a trailing slash; undefined when not an http(s) URL. */
-  readonly server?: string
   readonly config?: string
   readonly commit?: string
   readonly run?: string
@@ -199,6 +200,7 @@ interface Links {
 
 function linksOf(content: PromotionContent): Links {
   const { repository, sha, runUrl } = content.source
+  // https://github.com, without a trailing slash; undefined when not an http(s) URL.
   const server = httpUrl(content.source.serverUrl ?? DEFAULT_SERVER_URL)?.replace(/\/+$/, '')
   const config =
     server && content.configRepository && isRepository(content.configRepository)
@@ -208,7 +210,7 @@ function linksOf(content: PromotionContent): Links {
     server && repository && isRepository(repository) && sha && /^[0-9a-f]{7,64}$/i.test(sha)
       ? `${server}/${repository}/commit/${sha}`
       : undefined
-  return { server, config, commit, run: runUrl ? httpUrl(runUrl) : undefined }
+  return { config, commit, run: runUrl ? httpUrl(runUrl) : undefined }
 }
 
 function lead(
@@ -244,8 +246,8 @@ function tableSection(rows: readonly string[], shown: number): string[] {
   if (shown >= rows.length) return [table]
   const left = rows.length - shown
   return [
-    table,
-    `_${count(left, 'more row')} left out (${number(shown)} of ${number(rows.length)} shown): GitHub limits a pull request body to ${number(PULL_REQUEST_BODY_LIMIT)} characters. The commit message lists every change._`
+    ...(shown > 0 ? [table] : []),
+    `_${count(left, 'more row')} left out (${number(shown)} of ${number(rows.length)} shown): GitHub limits a pull request body to ${number(PULL_REQUEST_BODY_LIMIT)} characters; Files changed shows every change._`
   ]
 }
 
@@ -385,7 +387,7 @@ function oneLine(text: string): string {
 function code(text: string, inTable = false): string {
   const flat = oneLine(text)
   if (flat.length === 0) return '_(empty)_'
-  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map(run => run.length))
+  const longest = (flat.match(/`+/g) ?? []).reduce((most, run) => Math.max(most, run.length), 0)
   const fence = '`'.repeat(longest + 1)
   const pad =
     flat.startsWith('`') || flat.endsWith('`') || (flat.startsWith(' ') && flat.endsWith(' '))

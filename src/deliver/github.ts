@@ -1,0 +1,429 @@
+/**
+ * The GitHub side of delivery: the Git Data API writer (no clone; commits
+ * made with GITHUB_TOKEN or an App token come out Verified), and pull
+ * requests. Octokit with the retry and throttling plugins, as
+ * create-pull-request does; GITHUB_API_URL is honored (GHES).
+ */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import { PromoteError } from '../errors.js'
+import type { Logger } from '../log/logger.js'
+import type { TreeReader } from '../render/index.js'
+
+export type Octokit = ReturnType<typeof getOctokit>
+
+export class GitHubError extends PromoteError {}
+
+export function createOctokit(token: string, logger: Logger, baseUrl?: string): Octokit {
+  return getOctokit(
+    token,
+    {
+      ...(baseUrl ? { baseUrl } : {}),
+      // 4xx other than rate limits are answers, not outages (create-pull-request's list).
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      throttle: {
+        onRateLimit: (
+          after: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          count: number
+        ) => {
+          logger.warning(
+            `GitHub rate limit on ${options.method} ${options.url}; retrying in ${after} s.`
+          )
+          return count < 3
+        },
+        onSecondaryRateLimit: (
+          after: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          count: number
+        ) => {
+          logger.warning(
+            `GitHub secondary rate limit on ${options.method} ${options.url}; retrying in ${after} s.`
+          )
+          return count < 3
+        }
+      }
+    },
+    retry,
+    throttling
+  )
+}
+
+export interface RepoInfo {
+  readonly defaultBranch: string
+  readonly allowAutoMerge: boolean
+  readonly htmlUrl: string
+}
+
+export interface PullRequestSpec {
+  readonly branch: string
+  readonly base: string
+  readonly title: string
+  readonly body: string
+  readonly draft: boolean
+  readonly labels: readonly string[]
+  readonly reviewers: readonly string[]
+  readonly teamReviewers: readonly string[]
+  readonly assignees: readonly string[]
+  readonly autoMerge?: 'merge' | 'squash' | 'rebase'
+}
+
+export interface PullRequestResult {
+  readonly number: number
+  readonly url: string
+  readonly operation: 'created' | 'updated' | 'none'
+}
+
+/** One repository on GitHub (or GHES, or the test box). */
+export class GitHubRepo {
+  constructor(
+    private readonly octokit: Octokit,
+    readonly owner: string,
+    readonly repo: string,
+    private readonly logger: Logger
+  ) {}
+
+  get fullName(): string {
+    return `${this.owner}/${this.repo}`
+  }
+
+  async info(): Promise<RepoInfo> {
+    const { data } = await this.call('read the repository', () =>
+      this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo })
+    )
+    return {
+      defaultBranch: data.default_branch,
+      allowAutoMerge: data.allow_auto_merge ?? false,
+      htmlUrl: data.html_url
+    }
+  }
+
+  /** The commit a branch points at, or undefined when there is no such branch. */
+  async branchHead(branch: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.rest.git.getRef({
+        owner: this.owner,
+        repo: this.repo,
+        ref: `heads/${branch}`
+      })
+      return data.object.sha
+    } catch (error) {
+      if (status(error) === 404) return undefined
+      throw this.explain(error, `read branch ${branch}`)
+    }
+  }
+
+  async commit(sha: string): Promise<{ tree: string; parents: string[] }> {
+    const { data } = await this.call('read a commit', () =>
+      this.octokit.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: sha })
+    )
+    return { tree: data.tree.sha, parents: data.parents.map(p => p.sha) }
+  }
+
+  /**
+   * Reads a commit's tree through the contents API, one path at a time: the
+   * cost follows what the promotion reads, not the size of the repository.
+   */
+  reader(ref: string): TreeReader & { list(dir: string): Promise<string[]> } {
+    const cache = new Map<string, Promise<ContentEntry | ContentEntry[] | undefined>>()
+    const get = (path: string) => {
+      let found = cache.get(path)
+      if (!found) {
+        found = this.content(path, ref)
+        cache.set(path, found)
+      }
+      return found
+    }
+    const typeOf = async (rel: string): Promise<'file' | 'dir' | 'missing' | 'other'> => {
+      const clean = rel.replace(/\/$/, '')
+      if (clean === '') return 'dir'
+      // A symlinked directory on the way must be seen, not followed.
+      const parent = clean.includes('/') ? clean.slice(0, clean.lastIndexOf('/')) : ''
+      if (parent !== '') {
+        const parentType = await typeOf(parent)
+        if (parentType !== 'dir') return parentType === 'missing' ? 'missing' : 'other'
+      }
+      const entry = await get(clean)
+      if (entry === undefined) return 'missing'
+      if (Array.isArray(entry)) return 'dir'
+      return entry.type === 'file' ? 'file' : 'other'
+    }
+    return {
+      type: typeOf,
+      read: async rel => {
+        const entry = await get(rel)
+        if (!entry || Array.isArray(entry) || entry.type !== 'file')
+          throw new GitHubError(`${rel} is not a file in ${this.fullName}.`)
+        if (entry.content !== undefined && entry.encoding === 'base64')
+          return Buffer.from(entry.content, 'base64').toString('utf8')
+        // Files over 1 MB come without content; their blob has it.
+        const { data } = await this.octokit.rest.git.getBlob({
+          owner: this.owner,
+          repo: this.repo,
+          file_sha: entry.sha
+        })
+        return Buffer.from(data.content, 'base64').toString('utf8')
+      },
+      list: async dir => {
+        const entry = await get(dir.replace(/\/$/, ''))
+        return Array.isArray(entry) ? entry.map(e => e.path) : []
+      }
+    }
+  }
+
+  private async content(
+    path: string,
+    ref: string
+  ): Promise<ContentEntry | ContentEntry[] | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({
+        owner: this.owner,
+        repo: this.repo,
+        path,
+        ref
+      })
+      return data as ContentEntry | ContentEntry[]
+    } catch (error) {
+      if (status(error) === 404) return undefined
+      throw this.explain(error, `read ${path}`)
+    }
+  }
+
+  /** Writes `paths` (files, or directories recursively) of the reader's commit under `dir`. */
+  async materialize(
+    reader: ReturnType<GitHubRepo['reader']>,
+    paths: Iterable<string>,
+    dir: string
+  ): Promise<void> {
+    for (const path of paths) {
+      const type = await reader.type(path)
+      if (type === 'file') {
+        await mkdir(dirname(join(dir, path)), { recursive: true })
+        await writeFile(join(dir, path), await reader.read(path))
+      } else if (type === 'dir') {
+        await mkdir(join(dir, path), { recursive: true })
+        await this.materialize(reader, await reader.list(path), dir)
+      }
+    }
+  }
+
+  /** Blobs, a tree on `baseTree`, and a commit with `parent`: a commit no branch points at yet. */
+  async createCommit(
+    baseTree: string,
+    parent: string,
+    files: ReadonlyMap<string, string>,
+    message: string
+  ): Promise<{ sha: string; tree: string }> {
+    const tree = await this.call('create the commit', async () => {
+      const entries = []
+      for (const [path, content] of files) {
+        const { data } = await this.octokit.rest.git.createBlob({
+          owner: this.owner,
+          repo: this.repo,
+          content,
+          encoding: 'utf-8'
+        })
+        entries.push({ path, mode: '100644' as const, type: 'blob' as const, sha: data.sha })
+      }
+      return this.octokit.rest.git.createTree({
+        owner: this.owner,
+        repo: this.repo,
+        base_tree: baseTree,
+        tree: entries
+      })
+    })
+    const { data } = await this.call('create the commit', () =>
+      this.octokit.rest.git.createCommit({
+        owner: this.owner,
+        repo: this.repo,
+        message,
+        tree: tree.data.sha,
+        parents: [parent]
+      })
+    )
+    return { sha: data.sha, tree: tree.data.sha }
+  }
+
+  /** Moves (or creates) a branch. 'not-fast-forward' when it moved on since it was read. */
+  async moveBranch(
+    branch: string,
+    sha: string,
+    force: boolean
+  ): Promise<'moved' | 'not-fast-forward'> {
+    try {
+      await this.octokit.rest.git.updateRef({
+        owner: this.owner,
+        repo: this.repo,
+        ref: `heads/${branch}`,
+        sha,
+        force
+      })
+      return 'moved'
+    } catch (error) {
+      if (status(error) === 422 && /not a fast forward/i.test(message(error)))
+        return 'not-fast-forward'
+      if (status(error) === 422 && /does not exist/i.test(message(error))) {
+        await this.call(`create branch ${branch}`, () =>
+          this.octokit.rest.git.createRef({
+            owner: this.owner,
+            repo: this.repo,
+            ref: `refs/heads/${branch}`,
+            sha
+          })
+        )
+        return 'moved'
+      }
+      throw this.explain(error, `move branch ${branch}`)
+    }
+  }
+
+  /** Creates the pull request, or updates the open one for the branch: a living PR. */
+  async upsertPullRequest(spec: PullRequestSpec, info: RepoInfo): Promise<PullRequestResult> {
+    const existing = await this.openPullRequest(spec.branch, spec.base)
+    let pull: { number: number; html_url: string; node_id: string }
+    let operation: PullRequestResult['operation']
+    if (existing) {
+      const { data } = await this.call('update the pull request', () =>
+        this.octokit.rest.pulls.update({
+          owner: this.owner,
+          repo: this.repo,
+          pull_number: existing.number,
+          title: spec.title,
+          body: spec.body
+        })
+      )
+      pull = data
+      operation = 'updated'
+    } else {
+      const { data } = await this.call('open the pull request', () =>
+        this.octokit.rest.pulls.create({
+          owner: this.owner,
+          repo: this.repo,
+          head: spec.branch,
+          base: spec.base,
+          title: spec.title,
+          body: spec.body,
+          draft: spec.draft,
+          maintainer_can_modify: true
+        })
+      )
+      pull = data
+      operation = 'created'
+    }
+    const issue = { owner: this.owner, repo: this.repo, issue_number: pull.number }
+    if (spec.labels.length)
+      await this.call('add labels', () =>
+        this.octokit.rest.issues.addLabels({ ...issue, labels: [...spec.labels] })
+      )
+    if (spec.assignees.length)
+      await this.call('add assignees', () =>
+        this.octokit.rest.issues.addAssignees({ ...issue, assignees: [...spec.assignees] })
+      )
+    if (spec.reviewers.length || spec.teamReviewers.length) {
+      await this.call('request reviewers', () =>
+        this.octokit.rest.pulls.requestReviewers({
+          owner: this.owner,
+          repo: this.repo,
+          pull_number: pull.number,
+          reviewers: [...spec.reviewers],
+          team_reviewers: [...spec.teamReviewers]
+        })
+      )
+    }
+    if (spec.autoMerge) await this.enableAutoMerge(pull.node_id, spec.autoMerge, info)
+    return { number: pull.number, url: pull.html_url, operation }
+  }
+
+  private async openPullRequest(branch: string, base: string) {
+    const { data } = await this.call('list pull requests', () =>
+      this.octokit.rest.pulls.list({
+        owner: this.owner,
+        repo: this.repo,
+        head: `${this.owner}:${branch}`,
+        base,
+        state: 'open'
+      })
+    )
+    return data[0]
+  }
+
+  /** A repository that does not allow auto-merge gets a warning, not a failed promotion. */
+  private async enableAutoMerge(
+    pullRequestId: string,
+    method: 'merge' | 'squash' | 'rebase',
+    info: RepoInfo
+  ): Promise<void> {
+    if (!info.allowAutoMerge) {
+      this.logger.warning(
+        `Auto-merge is not allowed in ${this.fullName}; enable "Allow auto-merge" in its settings. The pull request stays open for a manual merge.`
+      )
+      return
+    }
+    try {
+      await this.octokit.graphql(
+        `mutation($pullRequestId: ID!, $mergeMethod: PullRequestMergeMethod!) {
+          enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) {
+            pullRequest { autoMergeRequest { mergeMethod } }
+          }
+        }`,
+        { pullRequestId, mergeMethod: method.toUpperCase() }
+      )
+    } catch (error) {
+      this.logger.warning(`Could not enable auto-merge on the pull request: ${message(error)}`)
+    }
+  }
+
+  private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run()
+    } catch (error) {
+      throw this.explain(error, what)
+    }
+  }
+
+  private explain(error: unknown, what: string): GitHubError {
+    const code = status(error)
+    const hint =
+      code === 401
+        ? 'The token is invalid or expired.'
+        : code === 403 || code === 404
+          ? `The token cannot ${what} in ${this.fullName}. GITHUB_TOKEN only reaches the workflow's own repository: use a GitHub App token or a fine-grained token with contents: write and pull-requests: write on the config repository.`
+          : 'Re-run the job if GitHub had a transient failure.'
+    return new GitHubError(
+      `GitHub refused to ${what} in ${this.fullName}${code ? ` (HTTP ${code})` : ''}: ${message(error)}`,
+      { hint, cause: error }
+    )
+  }
+}
+
+interface ContentEntry {
+  readonly type: 'file' | 'dir' | 'symlink' | 'submodule'
+  readonly path: string
+  readonly sha: string
+  readonly content?: string
+  readonly encoding?: string
+}
+
+function status(error: unknown): number | undefined {
+  const value = (error as { status?: unknown })?.status
+  return typeof value === 'number' ? value : undefined
+}
+
+function message(error: unknown): string {
+  const e = error as {
+    message?: string
+    response?: { data?: { message?: string; errors?: { message?: string }[] } }
+  }
+  const details = e?.response?.data?.errors
+    ?.map(x => x.message)
+    .filter(Boolean)
+    .join('; ')
+  return [e?.response?.data?.message ?? e?.message ?? String(error), details]
+    .filter(Boolean)
+    .join(': ')
+}
