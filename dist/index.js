@@ -36605,24 +36605,18 @@ class GitHubRepo {
     }
     /** Blobs, a tree on `baseTree`, and a commit with `parent`: a commit no branch points at yet. */
     async createCommit(baseTree, parent, files, message) {
-        const tree = await this.call('create the commit', async () => {
-            const entries = [];
-            for (const [path, content] of files) {
-                const { data } = await this.octokit.rest.git.createBlob({
-                    owner: this.owner,
-                    repo: this.repo,
-                    content,
-                    encoding: 'utf-8'
-                });
-                entries.push({ path, mode: '100644', type: 'blob', sha: data.sha });
-            }
-            return this.octokit.rest.git.createTree({
-                owner: this.owner,
-                repo: this.repo,
-                base_tree: baseTree,
-                tree: entries
-            });
-        });
+        // Contents inline in the tree: one write instead of one per blob (writes are throttled to one a second).
+        const tree = await this.call('create the commit', () => this.octokit.rest.git.createTree({
+            owner: this.owner,
+            repo: this.repo,
+            base_tree: baseTree,
+            tree: [...files].map(([path, content]) => ({
+                path,
+                mode: '100644',
+                type: 'blob',
+                content
+            }))
+        }));
         const { data } = await this.call('create the commit', () => this.octokit.rest.git.createCommit({
             owner: this.owner,
             repo: this.repo,

@@ -90,7 +90,7 @@ export async function resolve(specifier, context, next) {
   it('never loads the AWS SDK when no ECR image is present', async () => {
     const ran = await cli(['resolve', `${reg.host}/team/app:v1`])
     expect(ran.code).toBe(0)
-    expect(ran.modules.some(url => url.endsWith('/dist/chunks/inputs.js'))).toBe(true) // the hook works
+    expect(ran.modules.some(url => url.includes('/dist/chunks/'))).toBe(true) // the hook works
     expect(ran.modules.filter(url => /aws-sdk|describe\.js/.test(url))).toEqual([])
   })
 

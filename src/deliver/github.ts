@@ -219,24 +219,20 @@ export class GitHubRepo {
     files: ReadonlyMap<string, string>,
     message: string
   ): Promise<{ sha: string; tree: string }> {
-    const tree = await this.call('create the commit', async () => {
-      const entries = []
-      for (const [path, content] of files) {
-        const { data } = await this.octokit.rest.git.createBlob({
-          owner: this.owner,
-          repo: this.repo,
-          content,
-          encoding: 'utf-8'
-        })
-        entries.push({ path, mode: '100644' as const, type: 'blob' as const, sha: data.sha })
-      }
-      return this.octokit.rest.git.createTree({
+    // Contents inline in the tree: one write instead of one per blob (writes are throttled to one a second).
+    const tree = await this.call('create the commit', () =>
+      this.octokit.rest.git.createTree({
         owner: this.owner,
         repo: this.repo,
         base_tree: baseTree,
-        tree: entries
+        tree: [...files].map(([path, content]) => ({
+          path,
+          mode: '100644' as const,
+          type: 'blob' as const,
+          content
+        }))
       })
-    })
+    )
     const { data } = await this.call('create the commit', () =>
       this.octokit.rest.git.createCommit({
         owner: this.owner,

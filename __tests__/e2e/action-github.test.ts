@@ -1,0 +1,311 @@
+/**
+ * The action (`node dist/index.js`, real INPUT_* variables) against "GitHub
+ * in a box" — real bare repositories behind git smart HTTP and the REST and
+ * GraphQL endpoints the action uses — and a real registry.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { execFile } from 'node:child_process'
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { startGitHubBox, type GitHubBox } from '../support/github.js'
+import {
+  pushImage,
+  startRegistry,
+  type PushedImage,
+  type RegistryInstance
+} from '../support/registry.js'
+
+const run = promisify(execFile)
+const ROOT = resolve(import.meta.dirname, '../..')
+const REPO = 'acme/gitops'
+
+function overlay(registry: string, name: string): string {
+  return `resources:
+  - ../../base
+# pinned by promote-image
+images:
+  - name: ${name}
+    newName: ${registry}/team/${name}
+    newTag: latest # CI moves this
+`
+}
+
+function files(registry: string): Record<string, string> {
+  const out: Record<string, string> = {
+    'promotion.yaml': `environments:
+  dev:
+    mode: push
+    targets:
+      - kustomize: apps/{name}/overlays/dev
+  prod:
+    promote-from: dev
+    labels: [promotion]
+    reviewers: [octo-sre]
+    targets:
+      - kustomize: apps/{name}/overlays/prod
+`,
+    'README.md': 'config\n'
+  }
+  for (const name of ['api', 'web']) {
+    out[`apps/${name}/base/kustomization.yaml`] = 'resources:\n  - deployment.yaml\n'
+    out[`apps/${name}/base/deployment.yaml`] =
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${name}\n`
+    for (const env of ['dev', 'prod'])
+      out[`apps/${name}/overlays/${env}/kustomization.yaml`] = overlay(registry, name)
+  }
+  return out
+}
+
+describe('the action against GitHub in a box', () => {
+  let box: GitHubBox
+  let reg: RegistryInstance
+  let work: string
+  let shim: string
+  const images = new Map<string, PushedImage>()
+
+  beforeAll(async () => {
+    reg = await startRegistry({ auth: 'none' })
+    for (const tag of ['v1.4.2', 'v1.4.3'])
+      images.set(`api:${tag}`, await pushImage(reg, 'team/api', tag, { seed: tag }))
+    images.set('web:v2.0.0', await pushImage(reg, 'team/web', 'v2.0.0', { seed: 'web' }))
+    box = await startGitHubBox()
+    await box.createRepo(REPO, files(reg.host), { allowAutoMerge: false })
+    work = await mkdtemp(join(tmpdir(), 'action-github-'))
+    // A git shim on PATH records every git command line and the repo config it leaves behind.
+    shim = join(work, 'bin')
+    await run('mkdir', ['-p', shim])
+    await writeFile(
+      join(shim, 'git'),
+      `#!/bin/sh\nprintf '%s\\n' "git $*" >> "${work}/git-argv.log"\n/usr/bin/git "$@"\nstatus=$?\n[ -f .git/config ] && cat .git/config >> "${work}/git-config.log"\nexit $status\n`
+    )
+    await chmod(join(shim, 'git'), 0o755)
+  })
+  afterAll(async () => {
+    await box.stop()
+    await reg.stop()
+    await rm(work, { recursive: true, force: true })
+  })
+
+  async function action(inputs: Record<string, string>) {
+    const outputFile = join(work, `out-${Math.random()}`)
+    const summaryFile = join(work, `summary-${Math.random()}`)
+    await writeFile(outputFile, '')
+    await writeFile(summaryFile, '')
+    const env: NodeJS.ProcessEnv = {
+      PATH: `${shim}:${process.env.PATH}`,
+      HOME: work,
+      DOCKER_CONFIG: '/nonexistent',
+      GITHUB_OUTPUT: outputFile,
+      GITHUB_STEP_SUMMARY: summaryFile,
+      GITHUB_API_URL: box.apiUrl,
+      GITHUB_SERVER_URL: box.url,
+      GITHUB_GRAPHQL_URL: box.graphqlUrl,
+      GITHUB_REPOSITORY: 'acme/api',
+      GITHUB_SHA: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed',
+      GITHUB_RUN_ID: '42',
+      INPUT_TOKEN: box.token,
+      'INPUT_CONFIG-REPOSITORY': REPO,
+      'INPUT_WRITE-METHOD': 'api',
+      'INPUT_CONFIG-FILE': 'promotion.yaml',
+      'INPUT_VERIFY-RENDER': 'true',
+      INPUT_BRANCH: 'promote/{environment}/{name}'
+    }
+    for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+    const ran = await run(process.execPath, [join(ROOT, 'dist/index.js')], {
+      env,
+      timeout: 120_000
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({
+        code: e.code,
+        stdout: e.stdout,
+        stderr: e.stderr
+      })
+    )
+    const outputs: Record<string, string> = {}
+    const lines = (await readFile(outputFile, 'utf8')).split('\n')
+    for (let i = 0; i < lines.length; i++) {
+      const match = /^([^<]+)<<(.+)$/.exec(lines[i]!)
+      if (!match) continue
+      const value: string[] = []
+      while (lines[++i] !== match[2]) value.push(lines[i]!)
+      outputs[match[1]!] = value.join('\n')
+    }
+    return { ...ran, outputs, summary: await readFile(summaryFile, 'utf8') }
+  }
+
+  const api = (tag: string) => `${reg.host}/team/api:${tag}`
+
+  it('prod: opens one PR whose branch has exactly one commit changing only the target lines', async () => {
+    const ran = await action({ image: api('v1.4.2'), environment: 'prod' })
+    expect(ran.stdout).not.toMatch(/::error::/)
+    expect(ran.code).toBe(0)
+    expect(ran.outputs).toMatchObject({
+      changed: 'true',
+      branch: 'promote/prod/api',
+      'pull-request-operation': 'created'
+    })
+    const pulls = box.pulls(REPO)
+    expect(pulls).toHaveLength(1)
+    const pull = pulls[0]!
+    expect(ran.outputs['pull-request-number']).toBe(String(pull.number))
+    expect(pull).toMatchObject({
+      state: 'open',
+      base: { ref: 'main' },
+      head: { ref: 'promote/prod/api' },
+      labels: ['promotion'],
+      requestedReviewers: ['octo-sre']
+    })
+    expect(pull.body).toContain(images.get('api:v1.4.2')!.digest)
+    expect(pull.body).toContain('Rolling back')
+
+    const log = await box.log(REPO, 'promote/prod/api')
+    const main = await box.log(REPO, 'main')
+    expect(log[0]!.parents).toEqual([main[0]!.sha])
+    expect(log[0]!.files).toEqual(['apps/api/overlays/prod/kustomization.yaml'])
+    expect(log[0]!.verified).toBe(true)
+    expect(log[0]!.message).toMatch(/^promote\(prod\): api v1\.4\.2 \([0-9a-f]{12}\)\n/)
+    expect(log[0]!.message).toContain('Source-Commit: f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed')
+    const text = await box.readFile(
+      REPO,
+      'promote/prod/api',
+      'apps/api/overlays/prod/kustomization.yaml'
+    )
+    expect(text).toBe(
+      overlay(reg.host, 'api').replace(
+        'newTag: latest # CI moves this\n',
+        `newTag: v1.4.2 # CI moves this\n    digest: ${images.get('api:v1.4.2')!.digest}\n`
+      )
+    )
+    expect(ran.summary).toContain('| Image | Environment | File | Old | New |')
+  })
+
+  it('rerunning the same promotion changes nothing', async () => {
+    const before = (await box.log(REPO, 'promote/prod/api'))[0]!.sha
+    const ran = await action({ image: api('v1.4.2'), environment: 'prod' })
+    expect(ran.code).toBe(0)
+    expect(ran.outputs['pull-request-operation']).toBe('none')
+    expect((await box.log(REPO, 'promote/prod/api'))[0]!.sha).toBe(before)
+    expect(box.pulls(REPO)).toHaveLength(1)
+  })
+
+  it('a newer image updates the same pull request: one commit on base, the new digest', async () => {
+    const number = box.pulls(REPO)[0]!.number
+    const ran = await action({ image: api('v1.4.3'), environment: 'prod' })
+    expect(ran.code).toBe(0)
+    expect(ran.outputs).toMatchObject({
+      'pull-request-operation': 'updated',
+      'pull-request-number': String(number)
+    })
+    expect(box.pulls(REPO)).toHaveLength(1)
+    const log = await box.log(REPO, 'promote/prod/api')
+    expect(log[0]!.parents).toEqual([(await box.log(REPO, 'main'))[0]!.sha])
+    expect(
+      await box.readFile(REPO, 'promote/prod/api', 'apps/api/overlays/prod/kustomization.yaml')
+    ).toContain(`digest: ${images.get('api:v1.4.3')!.digest}`)
+    expect(box.pulls(REPO)[0]!.body).toContain(images.get('api:v1.4.3')!.digest)
+  })
+
+  it('dev (push, from promotion.yaml): one verified commit on main', async () => {
+    const before = (await box.log(REPO, 'main'))[0]!.sha
+    const ran = await action({ image: api('v1.4.2'), environment: 'dev' })
+    expect(ran.code).toBe(0)
+    const log = await box.log(REPO, 'main')
+    expect(log[1]!.sha).toBe(before)
+    expect(log[0]).toMatchObject({
+      files: ['apps/api/overlays/dev/kustomization.yaml'],
+      verified: true
+    })
+    expect(ran.outputs).toMatchObject({
+      'commit-sha': log[0]!.sha,
+      branch: 'main',
+      'pull-request-operation': 'none'
+    })
+  })
+
+  it('survives a commit that lands between read and write, with nothing lost', async () => {
+    let raced = false
+    box.beforeRefUpdate(async (_repo, ref) => {
+      if (raced || ref !== 'refs/heads/main') return
+      raced = true
+      await box.commit(
+        REPO,
+        'main',
+        { 'README.md': 'changed by someone else\n' },
+        'concurrent change'
+      )
+    })
+    try {
+      const ran = await action({ image: `${reg.host}/team/web:v2.0.0`, environment: 'dev' })
+      expect(ran.code).toBe(0)
+      expect(raced).toBe(true)
+      const log = await box.log(REPO, 'main')
+      expect(log[0]!.files).toEqual(['apps/web/overlays/dev/kustomization.yaml'])
+      expect(log[1]!.message).toMatch(/^concurrent change/)
+      expect(await box.readFile(REPO, 'main', 'README.md')).toBe('changed by someone else\n')
+      expect(
+        await box.readFile(REPO, 'main', 'apps/web/overlays/dev/kustomization.yaml')
+      ).toContain(`digest: ${images.get('web:v2.0.0')!.digest}`)
+    } finally {
+      box.beforeRefUpdate(undefined)
+    }
+  })
+
+  it('write-method git: pushes over smart HTTP; the token is in no log, command line or .git/config', async () => {
+    const ran = await action({ image: api('v1.4.3'), environment: 'dev', 'write-method': 'git' })
+    expect(ran.stdout).not.toMatch(/::error::/)
+    expect(ran.code).toBe(0)
+    const log = await box.log(REPO, 'main')
+    expect(log[0]!.files).toEqual(['apps/api/overlays/dev/kustomization.yaml'])
+    expect(await box.readFile(REPO, 'main', 'apps/api/overlays/dev/kustomization.yaml')).toContain(
+      `digest: ${images.get('api:v1.4.3')!.digest}`
+    )
+    const argv = await readFile(join(work, 'git-argv.log'), 'utf8')
+    expect(argv).toContain('git clone')
+    const config = await readFile(join(work, 'git-config.log'), 'utf8')
+    expect(config).toContain('[remote "origin"]') // the shim saw the clone's .git/config
+    const basic = Buffer.from(`x-access-token:${box.token}`).toString('base64')
+    // The runner consumes ::add-mask:: commands (registering the secret) and never shows them.
+    const masks = ran.stdout.split('\n').filter(line => line.startsWith('::add-mask::'))
+    expect(masks).toEqual(
+      expect.arrayContaining([`::add-mask::${box.token}`, `::add-mask::${basic}`])
+    )
+    const shown = ran.stdout
+      .split('\n')
+      .filter(line => !line.startsWith('::add-mask::'))
+      .join('\n')
+    for (const text of [
+      shown,
+      ran.stderr,
+      ran.summary,
+      argv,
+      config,
+      JSON.stringify(ran.outputs)
+    ]) {
+      expect(text).not.toContain(box.token)
+      expect(text).not.toContain(basic)
+    }
+    expect(box.requests.some(r => r.kind === 'git' && r.auth === 'basic')).toBe(true)
+  })
+
+  it('auto-merge on a repository that does not allow it warns and still opens the PR', async () => {
+    const ran = await action({
+      image: `${reg.host}/team/web:v2.0.0`,
+      environment: 'prod',
+      'auto-merge': 'squash'
+    })
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toMatch(/::warning::Auto-merge is not allowed in acme\/gitops/)
+    expect(ran.outputs['pull-request-operation']).toBe('created')
+  })
+
+  it('refuses an unknown environment with the list, and writes nothing', async () => {
+    const before = (await box.log(REPO, 'main'))[0]!.sha
+    const ran = await action({ image: api('v1.4.2'), environment: 'qa' })
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toMatch(/::error::promotion.yaml has no environment "qa"/)
+    expect((await box.log(REPO, 'main'))[0]!.sha).toBe(before)
+  })
+})

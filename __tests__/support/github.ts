@@ -1,0 +1,2193 @@
+// "GitHub in a box": a loopback HTTP server backed by real bare git repositories, serving git
+// smart HTTP (`git http-backend` as CGI), the REST endpoints the action uses under /api/v3 (GHES
+// layout) and the one GraphQL mutation it sends, with GitHub's response shapes and messages.
+// API writes become real git objects and refs, so the same repo can be cloned, pushed and read.
+//
+// Every child (git, http-backend) is short-lived and reads a pipe from this process: if the test
+// process dies, their stdin closes and they exit, so no setpriv/pdeathsig is needed here. The
+// temp dir is named after the owning pid and swept by the next run if this process died.
+import { execFileSync, spawn } from 'node:child_process'
+import { randomBytes, randomInt } from 'node:crypto'
+import { appendFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises'
+import http, { type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { gunzipSync } from 'node:zlib'
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+export interface Fault {
+  /** Ignored when `hang` or `reset` is set. */
+  status: number
+  headers?: Record<string, string>
+  body?: string | Buffer
+  /** Wait this long, then answer (or reset). */
+  delayMs?: number
+  /** Never answer; the connection stays open until the client gives up or the box stops. */
+  hang?: boolean
+  /** Destroy the socket instead of answering. */
+  reset?: boolean
+}
+
+export type RequestKind = 'api' | 'git' | 'graphql'
+
+/** Returns a Fault to answer with instead of the box; undefined or 'pass' lets it through. */
+export type Injector = (req: {
+  method: string
+  path: string
+  kind: RequestKind
+}) => Fault | 'pass' | undefined | Promise<Fault | 'pass' | undefined>
+
+export interface LoggedRequest {
+  method: string
+  /** Path plus query, as sent (the token, should a client put it there, is masked). */
+  path: string
+  /** Status answered; 0 while pending, or when a fault hung or reset the request. */
+  status: number
+  /** 'token': valid token/Bearer scheme; 'basic': valid Basic; 'bad': wrong credentials. */
+  auth: 'token' | 'basic' | 'none' | 'bad'
+  kind: RequestKind
+}
+
+export type MergeMethod = 'MERGE' | 'SQUASH' | 'REBASE'
+
+export interface PullRecord {
+  number: number
+  nodeId: string
+  state: 'open' | 'closed'
+  title: string
+  body: string | null
+  draft: boolean
+  maintainerCanModify: boolean
+  /** `sha` is the branch's current tip (the last known one once the branch is deleted). */
+  head: { ref: string; sha: string }
+  base: { ref: string; sha: string }
+  /** Login of the author: always the token's user, 'promote-bot'. */
+  user: string
+  labels: string[]
+  requestedReviewers: string[]
+  requestedTeams: string[]
+  assignees: string[]
+  autoMerge: { mergeMethod: MergeMethod } | null
+  createdAt: string
+  updatedAt: string
+  closedAt: string | null
+}
+
+export interface LogEntry {
+  sha: string
+  message: string
+  parents: string[]
+  /** Created through the Git Data API without a custom committer ("signed by GitHub"). */
+  verified: boolean
+  /** Paths changed against the first parent (all paths for a root commit). */
+  files: string[]
+}
+
+export interface CreateRepoOptions {
+  defaultBranch?: string
+  /** Extra small commits (touching `history.txt`) before the one holding `files`. */
+  history?: number
+  /** The repository setting GraphQL auto-merge needs; false by default, as on GitHub. */
+  allowAutoMerge?: boolean
+  /** path → link target, committed with mode 120000. */
+  symlinks?: Record<string, string>
+}
+
+export interface GitHubBox {
+  /** 'http://127.0.0.1:PORT': GITHUB_SERVER_URL; repositories at `${url}/owner/name.git`. */
+  url: string
+  /** url + '/api/v3': GITHUB_API_URL. */
+  apiUrl: string
+  /** url + '/api/graphql': GITHUB_GRAPHQL_URL. */
+  graphqlUrl: string
+  /** The one valid token (GitHub installation-token format, `ghs_…`). */
+  token: string
+  /** Login of the token's user: PR author, and refused as a reviewer. */
+  login: string
+  /** Temp dir holding the bare repos, at `${root}/owner/name.git`. */
+  root: string
+  /**
+   * Creates owner/name as a bare repo with one commit holding `files` (and `symlinks`) on
+   * `defaultBranch` (default 'main'), after `history` small commits. Built with fast-import.
+   */
+  createRepo(
+    fullName: string,
+    files: Record<string, string>,
+    options?: CreateRepoOptions
+  ): Promise<void>
+  /**
+   * Commits `files` (null deletes) on top of `branch` directly in the bare repo, as a concurrent
+   * writer would; a missing branch starts from the default branch. Returns the new sha.
+   */
+  commit(
+    fullName: string,
+    branch: string,
+    files: Record<string, string | null>,
+    message?: string
+  ): Promise<string>
+  /** Runs git in the bare repo; returns stdout. */
+  git(fullName: string, args: string[]): Promise<string>
+  /** A file's content at `ref`, or undefined when the ref or path does not exist. */
+  readFile(fullName: string, ref: string, path: string): Promise<string | undefined>
+  /** Commits reachable from `ref`, newest first. */
+  log(fullName: string, ref: string): Promise<LogEntry[]>
+  /** Every pull request of the repo, by number, as copies. */
+  pulls(fullName: string): PullRecord[]
+  /** Every request that reached the box, in arrival order; never holds credentials. */
+  readonly requests: LoggedRequest[]
+  /** Runs before auth and routing; see `secondaryRateLimit()` and `serverError()`. */
+  inject(fn: Injector | undefined): void
+  /**
+   * Runs before any ref is created, moved or deleted, through the API (`refs/heads/…` as the
+   * full ref) or a git push (once per pushed ref, before receive-pack sees the push): a test can
+   * land a racing commit between a client's read and its write.
+   */
+  beforeRefUpdate(fn: ((fullName: string, ref: string) => Promise<void>) | undefined): void
+  stop(): Promise<void>
+}
+
+/** GitHub's secondary rate limit answer (403 + retry-after), which Octokit's throttling knows. */
+export function secondaryRateLimit(retryAfterSeconds = 1): Fault {
+  return {
+    status: 403,
+    headers: {
+      'content-type': JSON_TYPE,
+      'retry-after': String(retryAfterSeconds),
+      'x-github-request-id': requestId()
+    },
+    body: JSON.stringify({
+      message:
+        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
+        'If you reach out to GitHub Support for help, please include the request ID.',
+      documentation_url:
+        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      status: '403'
+    })
+  }
+}
+
+/** A bare 5xx as GitHub's edge sends it (HTML body, no JSON). */
+export function serverError(status = 502): Fault {
+  return {
+    status,
+    headers: { 'content-type': 'text/html' },
+    body: `<html><body><h1>${status} Server Error</h1></body></html>`
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constants and small helpers
+
+const DIR_PREFIX = 'promote-image-github-'
+const DIR_OWNER = new RegExp(`^${DIR_PREFIX}(\\d+)-`)
+const JSON_TYPE = 'application/json; charset=utf-8'
+const DOCS = 'https://docs.github.com/rest'
+const BOT_LOGIN = 'promote-bot'
+const BOT_ID = 149_000_001
+const ZERO_SHA = '0'.repeat(40)
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904'
+const RATE_LIMIT = 5000
+const MAX_BODY_BYTES = 100 * 1024 * 1024
+/** Contents API: files above this come back without content (encoding 'none'). */
+const CONTENTS_MAX_BYTES = 1024 * 1024
+const TREE_ENTRY_LIMIT = 100_000
+/** GitHub's web-flow committer, which signs API-created commits. */
+const WEB_FLOW = { name: 'GitHub', email: 'noreply@github.com' }
+const BOT_IDENT = { name: BOT_LOGIN, email: `${BOT_ID}+${BOT_LOGIN}@users.noreply.github.com` }
+const RACER_IDENT = { name: 'Concurrent Writer', email: 'concurrent-writer@example.com' }
+const FILE_MODES = new Set(['100644', '100755', '120000'])
+const MODE_TYPES: Record<string, string> = {
+  '100644': 'blob',
+  '100755': 'blob',
+  '120000': 'blob',
+  '040000': 'tree',
+  '160000': 'commit'
+}
+
+function nowIso(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+function requestId(): string {
+  const hex = (n: number): string => randomBytes(n).toString('hex').toUpperCase()
+  return `${hex(2)}:${hex(2)}:${hex(3)}:${hex(3)}:${hex(4)}`
+}
+
+function nodeId(prefix: string, ...parts: (string | number)[]): string {
+  return `${prefix}_kwDO${Buffer.from(parts.join(':')).toString('base64url')}`
+}
+
+/** base64 wrapped at 60 columns with a final newline, as the contents and blobs APIs send it. */
+function wrappedBase64(bytes: Buffer): string {
+  const b64 = bytes.toString('base64')
+  let out = ''
+  for (let i = 0; i < b64.length; i += 60) out += `${b64.slice(i, i + 60)}\n`
+  return out
+}
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Record<string, unknown>
+  ) {
+    super(String(body.message))
+  }
+}
+
+function fail(status: number, message: string, extra: Record<string, unknown> = {}): never {
+  throw new ApiError(status, { message, ...extra, documentation_url: DOCS, status: String(status) })
+}
+
+function validationFailed(errors: unknown[]): never {
+  fail(422, 'Validation Failed', { errors })
+}
+
+function notFound(): never {
+  fail(404, 'Not Found')
+}
+
+/** Serializes async sections; ref reads, checks and writes of one repo go through one of these. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve()
+
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    const previous = this.tail
+    let release = (): void => {}
+    this.tail = new Promise(resolve => (release = resolve))
+    await previous
+    try {
+      return await fn()
+    } finally {
+      release()
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running git
+
+class GitError extends Error {
+  constructor(
+    message: string,
+    readonly code: number | null,
+    readonly stderr: string
+  ) {
+    super(message)
+  }
+}
+
+interface RunOptions {
+  input?: Buffer | string
+  env?: Record<string, string>
+  /** Exit codes that resolve instead of rejecting (e.g. 1 for `merge-base --is-ancestor`). */
+  okCodes?: number[]
+}
+
+interface RunResult {
+  stdout: Buffer
+  code: number
+}
+
+/** Environment isolated from the host's git configuration. */
+function baseEnv(home: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CONFIG_GLOBAL: '/dev/null',
+    GIT_TERMINAL_PROMPT: '0',
+    LC_ALL: 'C'
+  }
+}
+
+function run(
+  args: string[],
+  env: Record<string, string>,
+  opts: RunOptions = {}
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { env: { ...env, ...opts.env }, stdio: 'pipe' })
+    const out: Buffer[] = []
+    const err: Buffer[] = []
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk))
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk))
+    child.stdin.on('error', () => {}) // EPIPE when git exits before reading all input
+    child.once('error', reject)
+    child.once('close', code => {
+      const stderr = Buffer.concat(err).toString('utf8')
+      if (code === 0 || (code !== null && opts.okCodes?.includes(code))) {
+        resolve({ stdout: Buffer.concat(out), code })
+        return
+      }
+      reject(
+        new GitError(
+          `git ${args.join(' ')} failed (${String(code)}): ${stderr.trim()}`,
+          code,
+          stderr
+        )
+      )
+    })
+    child.stdin.end(opts.input)
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Repositories
+
+interface Ident {
+  name: string
+  email: string
+  date: string
+}
+
+interface TreeEntry {
+  mode: string
+  type: string
+  sha: string
+  size?: number
+}
+
+interface Pull {
+  number: number
+  nodeId: string
+  id: number
+  state: 'open' | 'closed'
+  title: string
+  body: string | null
+  draft: boolean
+  maintainerCanModify: boolean
+  headRef: string
+  headSha: string
+  baseRef: string
+  baseSha: string
+  labels: string[]
+  requestedReviewers: string[]
+  requestedTeams: string[]
+  assignees: string[]
+  autoMerge: { mergeMethod: MergeMethod } | null
+  createdAt: string
+  updatedAt: string
+  closedAt: string | null
+}
+
+type TreeChange = { path: string; entry: { mode: string; type: string; sha: string } | null }
+
+interface TrieNode {
+  /** null deletes the entry; undefined leaves it (only children change). */
+  op?: { mode: string; type: string; sha: string } | null
+  children: Map<string, TrieNode>
+}
+
+class Repo {
+  readonly mutex = new Mutex()
+  readonly pulls: Pull[] = []
+  readonly createdAt = nowIso()
+
+  constructor(
+    readonly owner: string,
+    readonly name: string,
+    readonly dir: string,
+    readonly id: number,
+    public defaultBranch: string,
+    public allowAutoMerge: boolean,
+    private readonly env: Record<string, string>
+  ) {}
+
+  get fullName(): string {
+    return `${this.owner}/${this.name}`
+  }
+
+  get nodeId(): string {
+    return nodeId('R', this.id)
+  }
+
+  git(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return run(args, { ...this.env, GIT_DIR: this.dir }, opts)
+  }
+
+  async text(args: string[], opts: RunOptions = {}): Promise<string> {
+    return (await this.git(args, opts)).stdout.toString('utf8')
+  }
+
+  /** Object name of `rev`, or undefined when it does not resolve. */
+  async resolve(rev: string): Promise<string | undefined> {
+    const { stdout, code } = await this.git(
+      ['rev-parse', '--verify', '--quiet', '--end-of-options', rev],
+      {
+        okCodes: [1, 128]
+      }
+    )
+    return code === 0 ? stdout.toString('utf8').trim() : undefined
+  }
+
+  /** Synchronous variant for the synchronous test API (pulls()). */
+  resolveSync(rev: string): string | undefined {
+    try {
+      return execFileSync('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', rev], {
+        env: { ...this.env, GIT_DIR: this.dir },
+        stdio: ['ignore', 'pipe', 'ignore']
+      })
+        .toString('utf8')
+        .trim()
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Tip of exactly `ref` (a full name), or undefined: no revision syntax, no prefix matches. */
+  async readRef(ref: string): Promise<string | undefined> {
+    const { stdout, code } = await this.git(['show-ref', '--verify', '--', ref], {
+      okCodes: [1, 128]
+    })
+    return code === 0 ? stdout.toString('utf8').split(' ')[0] : undefined
+  }
+
+  async objectType(sha: string): Promise<string | undefined> {
+    if (!/^[0-9a-f]{40}$/.test(sha)) return undefined
+    const { stdout, code } = await this.git(['cat-file', '-t', sha], { okCodes: [1, 128] })
+    return code === 0 ? stdout.toString('utf8').trim() : undefined
+  }
+
+  async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
+    const { code } = await this.git(['merge-base', '--is-ancestor', ancestor, descendant], {
+      okCodes: [1]
+    })
+    return code === 0
+  }
+
+  async hashBlob(content: Buffer): Promise<string> {
+    return (await this.text(['hash-object', '-w', '--stdin'], { input: content })).trim()
+  }
+
+  /** One level of a tree: name → entry. */
+  async lsTree(tree: string, long = false): Promise<Map<string, TreeEntry>> {
+    const args = ['ls-tree', '-z', ...(long ? ['-l'] : []), tree]
+    return parseLsTree(await this.git(args))
+  }
+
+  /**
+   * Applies `changes` to `baseTree` by rewriting only the trees on the changed paths (ls-tree +
+   * mktree per level), so the cost does not grow with the size of the repository, as on GitHub.
+   */
+  async buildTree(baseTree: string | undefined, changes: TreeChange[]): Promise<string> {
+    const root: TrieNode = { children: new Map() }
+    for (const change of changes) {
+      let node = root
+      for (const part of change.path.split('/')) {
+        let child = node.children.get(part)
+        if (!child) {
+          child = { children: new Map() }
+          node.children.set(part, child)
+        }
+        node = child
+      }
+      // A later change to the same path wins; it also replaces what earlier ones did below it.
+      node.op = change.entry
+      node.children.clear()
+    }
+    return (await this.writeTrie(baseTree, root)) ?? EMPTY_TREE
+  }
+
+  private async writeTrie(tree: string | undefined, node: TrieNode): Promise<string | undefined> {
+    const entries = tree ? await this.lsTree(tree) : new Map<string, TreeEntry>()
+    for (const [name, child] of node.children) {
+      if (child.op === null) entries.delete(name)
+      else if (child.op) entries.set(name, child.op)
+      if (child.children.size === 0) continue
+      const existing = entries.get(name)
+      const sub = await this.writeTrie(existing?.type === 'tree' ? existing.sha : undefined, child)
+      if (sub) entries.set(name, { mode: '040000', type: 'tree', sha: sub })
+      else entries.delete(name)
+    }
+    // Git stores no empty directories; neither does GitHub.
+    if (entries.size === 0) return undefined
+    let input = ''
+    for (const [name, e] of entries) input += `${e.mode} ${e.type} ${e.sha}\t${name}\0`
+    return (await this.text(['mktree', '-z'], { input })).trim()
+  }
+
+  async commitTree(
+    tree: string,
+    parents: string[],
+    message: string,
+    author: Ident | undefined,
+    committer: Ident | undefined
+  ): Promise<string> {
+    const env: Record<string, string> = {}
+    const ident = (prefix: string, who: Ident | undefined): void => {
+      if (!who) return
+      env[`GIT_${prefix}_NAME`] = who.name
+      env[`GIT_${prefix}_EMAIL`] = who.email
+      if (who.date) env[`GIT_${prefix}_DATE`] = who.date
+    }
+    ident('AUTHOR', author)
+    ident('COMMITTER', committer)
+    const args = ['commit-tree', tree, ...parents.flatMap(p => ['-p', p])]
+    return (await this.text(args, { input: message, env })).trim()
+  }
+
+  /** Compare-and-swap of one ref: `old` undefined means "must not exist". */
+  async casRef(ref: string, next: string | null, old: string | undefined): Promise<boolean> {
+    const args =
+      next === null
+        ? ['update-ref', '-d', ref, old ?? '']
+        : ['update-ref', ref, next, old ?? ZERO_SHA]
+    const { code } = await this.git(args, { okCodes: [1, 128] })
+    return code === 0
+  }
+}
+
+function parseLsTree(result: RunResult): Map<string, TreeEntry> {
+  const entries = new Map<string, TreeEntry>()
+  for (const record of result.stdout.toString('utf8').split('\0')) {
+    if (!record) continue
+    const tab = record.indexOf('\t')
+    const [mode = '', type = '', sha = '', size] = record.slice(0, tab).split(/ +/)
+    const entry: TreeEntry = { mode, type, sha }
+    if (size !== undefined && size !== '-') entry.size = Number(size)
+    entries.set(record.slice(tab + 1), entry)
+  }
+  return entries
+}
+
+function parseIdent(line: string): Ident {
+  const m = /^(.*) <(.*)> (\d+) ([+-]\d{4})$/.exec(line)
+  if (!m) return { name: line, email: '', date: nowIso() }
+  const date = new Date(Number(m[3]) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
+  return { name: m[1] ?? '', email: m[2] ?? '', date }
+}
+
+interface ParsedCommit {
+  tree: string
+  parents: string[]
+  author: Ident
+  committer: Ident
+  message: string
+  raw: string
+}
+
+function parseCommit(raw: string): ParsedCommit {
+  const split = raw.indexOf('\n\n')
+  const header = split === -1 ? raw : raw.slice(0, split)
+  const message = split === -1 ? '' : raw.slice(split + 2)
+  const commit: ParsedCommit = {
+    tree: '',
+    parents: [],
+    author: parseIdent(''),
+    committer: parseIdent(''),
+    message: message.replace(/\n+$/, ''),
+    raw
+  }
+  for (const line of header.split('\n')) {
+    const space = line.indexOf(' ')
+    const key = line.slice(0, space)
+    const value = line.slice(space + 1)
+    if (key === 'tree') commit.tree = value
+    else if (key === 'parent') commit.parents.push(value)
+    else if (key === 'author') commit.author = parseIdent(value)
+    else if (key === 'committer') commit.committer = parseIdent(value)
+  }
+  return commit
+}
+
+/** A path as fast-import reads it: C-quoted when it would otherwise be misread. */
+function fastImportPath(p: string): string {
+  if (!/^"|[\n"\\]/.test(p)) return p
+  return `"${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`
+}
+
+function validPath(p: string): boolean {
+  if (p === '' || p.startsWith('/') || p.endsWith('/') || p.includes('\0')) return false
+  return p.split('/').every(part => part !== '' && part !== '.' && part !== '..' && part !== '.git')
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server
+
+interface Context {
+  req: IncomingMessage
+  res: ServerResponse
+  entry: LoggedRequest
+  url: URL
+}
+
+export async function startGitHubBox(): Promise<GitHubBox> {
+  await removeOrphanedDirs()
+  const root = await mkdtemp(path.join(tmpdir(), `${DIR_PREFIX}${process.pid}-`))
+  const env = baseEnv(root)
+  // GitHub's installation-token format, as GITHUB_TOKEN has: ghs_ + 36 base62 characters.
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  const token = `ghs_${Array.from({ length: 36 }, () => alphabet[randomInt(alphabet.length)]).join('')}`
+  const repos = new Map<string, Repo>()
+  const verified = new Set<string>()
+  const requests: LoggedRequest[] = []
+  let injector: Injector | undefined
+  let refHook: ((fullName: string, ref: string) => Promise<void>) | undefined
+  let nextId = 1000
+  let rateUsed = 0
+  const rateReset = Math.floor(Date.now() / 1000) + 3600
+  let url = ''
+  let apiUrl = ''
+
+  const findRepo = (fullName: string): Repo | undefined => repos.get(fullName.toLowerCase())
+  const mustRepo = (fullName: string): Repo => {
+    const repo = findRepo(fullName)
+    if (!repo) throw new Error(`GitHub box: no repository ${fullName}`)
+    return repo
+  }
+
+  // --- auth -----------------------------------------------------------------------------------
+
+  const classifyAuth = (header: string | undefined, kind: RequestKind): LoggedRequest['auth'] => {
+    if (header === undefined) return 'none'
+    const [scheme = '', ...rest] = header.trim().split(/\s+/)
+    const value = rest.join(' ')
+    switch (scheme.toLowerCase()) {
+      case 'token':
+        // The REST API's own scheme; git over HTTP takes Basic or Bearer only.
+        return kind !== 'git' && value === token ? 'token' : 'bad'
+      case 'bearer':
+        return value === token ? 'token' : 'bad'
+      case 'basic': {
+        const decoded = Buffer.from(value, 'base64').toString('utf8')
+        const colon = decoded.indexOf(':')
+        const user = colon === -1 ? decoded : decoded.slice(0, colon)
+        const password = colon === -1 ? '' : decoded.slice(colon + 1)
+        // Like GitHub: any username with the token as password, or the token as username.
+        return password === token || user === token ? 'basic' : 'bad'
+      }
+      default:
+        return 'bad'
+    }
+  }
+
+  // --- responses ------------------------------------------------------------------------------
+
+  const rateHeaders = (resource: string): Record<string, string> => {
+    rateUsed = (rateUsed % RATE_LIMIT) + 1
+    return {
+      'x-ratelimit-limit': String(RATE_LIMIT),
+      'x-ratelimit-remaining': String(RATE_LIMIT - rateUsed),
+      'x-ratelimit-reset': String(rateReset),
+      'x-ratelimit-used': String(rateUsed),
+      'x-ratelimit-resource': resource
+    }
+  }
+
+  const sendJson = (
+    ctx: Context,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {}
+  ): void => {
+    const payload = status === 204 ? '' : JSON.stringify(body)
+    ctx.entry.status = status
+    ctx.res.writeHead(status, {
+      'content-type': JSON_TYPE,
+      'x-github-request-id': requestId(),
+      'x-github-media-type': 'github.v3; format=json',
+      'x-github-api-version-selected': '2022-11-28',
+      ...rateHeaders(ctx.entry.kind === 'graphql' ? 'graphql' : 'core'),
+      ...(status !== 204 && { 'content-length': String(Buffer.byteLength(payload)) }),
+      ...headers
+    })
+    ctx.res.end(payload)
+  }
+
+  const sendFault = (ctx: Context, fault: Fault): void => {
+    ctx.req.resume() // drain the body so the client is not stuck writing it
+    if (fault.hang) return
+    const act = (): void => {
+      if (fault.reset) {
+        ctx.req.socket.destroy()
+        return
+      }
+      ctx.entry.status = fault.status
+      ctx.res.writeHead(fault.status, fault.headers).end(fault.body)
+    }
+    if (fault.delayMs === undefined) {
+      act()
+      return
+    }
+    const timer = setTimeout(act, fault.delayMs)
+    ctx.res.once('close', () => clearTimeout(timer))
+  }
+
+  const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+    const chunks: Buffer[] = []
+    let size = 0
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length
+      if (size > MAX_BODY_BYTES) fail(413, 'Payload too large')
+      chunks.push(chunk as Buffer)
+    }
+    return Buffer.concat(chunks)
+  }
+
+  const readJson = async (req: IncomingMessage): Promise<Record<string, unknown>> => {
+    const raw = await readBody(req)
+    if (raw.length === 0) return {}
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(raw.toString('utf8'))
+    } catch {
+      fail(400, 'Problems parsing JSON')
+    }
+    if (parsed === null || typeof parsed !== 'object') fail(400, 'Problems parsing JSON')
+    return parsed as Record<string, unknown>
+  }
+
+  // --- shapes ---------------------------------------------------------------------------------
+
+  const userShape = (login: string, type: 'User' | 'Bot' | 'Organization' = 'User'): object => ({
+    login,
+    id: login === BOT_LOGIN ? BOT_ID : 2_000_000 + login.length,
+    node_id: nodeId(type === 'Bot' ? 'BOT' : 'U', login),
+    type,
+    site_admin: false,
+    url: `${apiUrl}/users/${login}`,
+    html_url: `${url}/${login}`
+  })
+  const botShape = (): object => userShape(BOT_LOGIN, 'Bot')
+
+  const repoApi = (repo: Repo): string => `${apiUrl}/repos/${repo.fullName}`
+
+  const repoShape = (repo: Repo): object => ({
+    id: repo.id,
+    node_id: repo.nodeId,
+    name: repo.name,
+    full_name: repo.fullName,
+    private: true,
+    visibility: 'private',
+    owner: userShape(repo.owner, 'Organization'),
+    html_url: `${url}/${repo.fullName}`,
+    description: null,
+    fork: false,
+    url: repoApi(repo),
+    git_url: `${url}/${repo.fullName}.git`,
+    clone_url: `${url}/${repo.fullName}.git`,
+    default_branch: repo.defaultBranch,
+    archived: false,
+    disabled: false,
+    allow_auto_merge: repo.allowAutoMerge,
+    allow_squash_merge: true,
+    allow_merge_commit: true,
+    allow_rebase_merge: true,
+    allow_update_branch: false,
+    delete_branch_on_merge: false,
+    permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+    created_at: repo.createdAt,
+    updated_at: repo.createdAt,
+    pushed_at: repo.createdAt
+  })
+
+  const refShape = async (repo: Repo, ref: string, sha: string): Promise<object> => {
+    const type = (await repo.objectType(sha)) ?? 'commit'
+    return {
+      ref,
+      node_id: nodeId('REF', repo.id, ref),
+      url: `${repoApi(repo)}/git/${ref}`,
+      object: { sha, type, url: `${repoApi(repo)}/git/${type}s/${sha}` }
+    }
+  }
+
+  const commitShape = async (repo: Repo, sha: string): Promise<object> => {
+    const c = parseCommit(await repo.text(['cat-file', 'commit', sha]))
+    const isVerified = verified.has(sha)
+    return {
+      sha,
+      node_id: nodeId('C', repo.id, sha),
+      url: `${repoApi(repo)}/git/commits/${sha}`,
+      html_url: `${url}/${repo.fullName}/commit/${sha}`,
+      author: c.author,
+      committer: c.committer,
+      tree: { sha: c.tree, url: `${repoApi(repo)}/git/trees/${c.tree}` },
+      message: c.message,
+      parents: c.parents.map(p => ({
+        sha: p,
+        url: `${repoApi(repo)}/git/commits/${p}`,
+        html_url: `${url}/${repo.fullName}/commit/${p}`
+      })),
+      verification: isVerified
+        ? {
+            verified: true,
+            reason: 'valid',
+            signature:
+              '-----BEGIN PGP SIGNATURE-----\n(GitHub in a box)\n-----END PGP SIGNATURE-----\n',
+            payload: c.raw,
+            verified_at: c.committer.date
+          }
+        : { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null }
+    }
+  }
+
+  const labelShape = (repo: Repo, name: string): object => ({
+    id: 5_000_000 + [...name].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1_000_000, 7),
+    node_id: nodeId('LA', repo.id, name),
+    url: `${repoApi(repo)}/labels/${encodeURIComponent(name)}`,
+    name,
+    color: 'ededed',
+    default: false,
+    description: null
+  })
+
+  const teamShape = (repo: Repo, slug: string): object => ({
+    id: 7_000_000 + slug.length,
+    node_id: nodeId('T', repo.owner, slug),
+    name: slug,
+    slug,
+    url: `${apiUrl}/orgs/${repo.owner}/teams/${slug}`,
+    html_url: `${url}/orgs/${repo.owner}/teams/${slug}`,
+    permission: 'pull',
+    privacy: 'closed'
+  })
+
+  /** Head/base shas follow the branches; a deleted head branch closes the PR, as on GitHub. */
+  const refreshPull = (pull: Pull, head?: string, base?: string): void => {
+    if (head) pull.headSha = head
+    else if (pull.state === 'open') {
+      pull.state = 'closed'
+      pull.closedAt = nowIso()
+      pull.updatedAt = pull.closedAt
+    }
+    if (base) pull.baseSha = base
+  }
+  const refreshPullAsync = async (repo: Repo, pull: Pull): Promise<void> => {
+    const [head, base] = await Promise.all([
+      repo.readRef(`refs/heads/${pull.headRef}`),
+      repo.readRef(`refs/heads/${pull.baseRef}`)
+    ])
+    refreshPull(pull, head, base)
+  }
+
+  const pullShape = (repo: Repo, pull: Pull, full: boolean): object => {
+    const prUrl = `${repoApi(repo)}/pulls/${pull.number}`
+    const html = `${url}/${repo.fullName}/pull/${pull.number}`
+    const side = (ref: string, sha: string): object => ({
+      label: `${repo.owner}:${ref}`,
+      ref,
+      sha,
+      user: userShape(repo.owner, 'Organization'),
+      repo: repoShape(repo)
+    })
+    return {
+      url: prUrl,
+      id: pull.id,
+      node_id: pull.nodeId,
+      html_url: html,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      issue_url: `${repoApi(repo)}/issues/${pull.number}`,
+      number: pull.number,
+      state: pull.state,
+      locked: false,
+      title: pull.title,
+      user: botShape(),
+      body: pull.body,
+      labels: pull.labels.map(l => labelShape(repo, l)),
+      milestone: null,
+      active_lock_reason: null,
+      created_at: pull.createdAt,
+      updated_at: pull.updatedAt,
+      closed_at: pull.closedAt,
+      merged_at: null,
+      merge_commit_sha: null,
+      assignee: pull.assignees[0] ? userShape(pull.assignees[0]) : null,
+      assignees: pull.assignees.map(a => userShape(a)),
+      requested_reviewers: pull.requestedReviewers.map(r => userShape(r)),
+      requested_teams: pull.requestedTeams.map(t => teamShape(repo, t)),
+      head: side(pull.headRef, pull.headSha),
+      base: side(pull.baseRef, pull.baseSha),
+      author_association: 'CONTRIBUTOR',
+      auto_merge: pull.autoMerge && {
+        enabled_by: botShape(),
+        merge_method: pull.autoMerge.mergeMethod.toLowerCase(),
+        commit_title: null,
+        commit_message: null
+      },
+      draft: pull.draft,
+      _links: {
+        self: { href: prUrl },
+        html: { href: html },
+        issue: { href: `${repoApi(repo)}/issues/${pull.number}` }
+      },
+      ...(full && {
+        merged: false,
+        mergeable: null,
+        rebaseable: null,
+        mergeable_state: 'unknown',
+        merged_by: null,
+        comments: 0,
+        review_comments: 0,
+        maintainer_can_modify: pull.maintainerCanModify,
+        commits: 1,
+        additions: 0,
+        deletions: 0,
+        changed_files: 0
+      })
+    }
+  }
+
+  const issueShape = (repo: Repo, pull: Pull): object => ({
+    id: pull.id,
+    node_id: pull.nodeId,
+    url: `${repoApi(repo)}/issues/${pull.number}`,
+    html_url: `${url}/${repo.fullName}/pull/${pull.number}`,
+    number: pull.number,
+    state: pull.state,
+    title: pull.title,
+    body: pull.body,
+    user: botShape(),
+    labels: pull.labels.map(l => labelShape(repo, l)),
+    assignee: pull.assignees[0] ? userShape(pull.assignees[0]) : null,
+    assignees: pull.assignees.map(a => userShape(a)),
+    pull_request: {
+      url: `${repoApi(repo)}/pulls/${pull.number}`,
+      html_url: `${url}/${repo.fullName}/pull/${pull.number}`
+    },
+    created_at: pull.createdAt,
+    updated_at: pull.updatedAt,
+    closed_at: pull.closedAt
+  })
+
+  const toRecord = (pull: Pull): PullRecord => ({
+    number: pull.number,
+    nodeId: pull.nodeId,
+    state: pull.state,
+    title: pull.title,
+    body: pull.body,
+    draft: pull.draft,
+    maintainerCanModify: pull.maintainerCanModify,
+    head: { ref: pull.headRef, sha: pull.headSha },
+    base: { ref: pull.baseRef, sha: pull.baseSha },
+    user: BOT_LOGIN,
+    labels: [...pull.labels],
+    requestedReviewers: [...pull.requestedReviewers],
+    requestedTeams: [...pull.requestedTeams],
+    assignees: [...pull.assignees],
+    autoMerge: pull.autoMerge && { ...pull.autoMerge },
+    createdAt: pull.createdAt,
+    updatedAt: pull.updatedAt,
+    closedAt: pull.closedAt
+  })
+
+  // --- REST handlers --------------------------------------------------------------------------
+
+  type Handler = (ctx: Context, repo: Repo, params: string[]) => Promise<void>
+  const routes: { method: string; pattern: RegExp; handler: Handler }[] = []
+  const route = (method: string, pattern: RegExp, handler: Handler): void => {
+    routes.push({ method, pattern, handler })
+  }
+
+  const str = (body: Record<string, unknown>, key: string): string => {
+    const value = body[key]
+    if (typeof value !== 'string') fail(422, `Invalid request.\n\n"${key}" wasn't supplied.`)
+    return value
+  }
+  const optStr = (body: Record<string, unknown>, key: string): string | undefined => {
+    const value = body[key]
+    if (value === undefined || value === null) return undefined
+    if (typeof value !== 'string')
+      fail(422, `Invalid request.\n\nFor '${key}', ${JSON.stringify(value)} is not a string.`)
+    return value
+  }
+  const strList = (value: unknown): string[] => {
+    if (value === undefined || value === null) return []
+    if (!Array.isArray(value)) fail(422, 'Invalid request.\n\nExpected an array.')
+    return value.map(v =>
+      typeof v === 'object' && v !== null && 'name' in v ? String(v.name) : String(v)
+    )
+  }
+
+  const refHookThen = async <T>(repo: Repo, ref: string, fn: () => Promise<T>): Promise<T> => {
+    // Outside the mutex: the hook may itself commit (box.commit takes the mutex).
+    if (refHook) await refHook(repo.fullName, ref)
+    return repo.mutex.run(fn)
+  }
+
+  route('GET', /^$/, async (ctx, repo) => sendJson(ctx, 200, repoShape(repo)))
+
+  route('GET', /^\/branches\/(.+)$/, async (ctx, repo, [branch = '']) => {
+    const sha = await repo.readRef(`refs/heads/${branch}`)
+    if (!sha) fail(404, 'Branch not found')
+    const commit = await commitShape(repo, sha)
+    sendJson(ctx, 200, {
+      name: branch,
+      commit: {
+        sha,
+        node_id: nodeId('C', repo.id, sha),
+        commit,
+        url: `${repoApi(repo)}/commits/${sha}`
+      },
+      protected: false,
+      _links: {
+        self: `${repoApi(repo)}/branches/${branch}`,
+        html: `${url}/${repo.fullName}/tree/${branch}`
+      }
+    })
+  })
+
+  route('GET', /^\/git\/ref\/(.+)$/, async (ctx, repo, [ref = '']) => {
+    const full = `refs/${ref}`
+    const sha = await repo.readRef(full)
+    if (!sha) notFound()
+    sendJson(ctx, 200, await refShape(repo, full, sha))
+  })
+
+  route('GET', /^\/git\/matching-refs\/(.*)$/, async (ctx, repo, [prefix = '']) => {
+    const out = await repo.text(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/'])
+    const refs = out
+      .split('\n')
+      .filter(Boolean)
+      .map(line => line.split(' ') as [string, string])
+      .filter(([name]) => name.startsWith(`refs/${prefix}`))
+    sendJson(ctx, 200, await Promise.all(refs.map(([name, sha]) => refShape(repo, name, sha))))
+  })
+
+  route('POST', /^\/git\/refs$/, async (ctx, repo) => {
+    const body = await readJson(ctx.req)
+    const ref = str(body, 'ref')
+    const sha = str(body, 'sha')
+    if (!/^refs\/[^/]+\/.+/.test(ref)) fail(422, 'Reference name is invalid')
+    const { code } = await repo.git(['check-ref-format', ref], { okCodes: [1] })
+    if (code !== 0) fail(422, 'Reference name is invalid')
+    if (!(await repo.objectType(sha))) fail(422, 'Object does not exist')
+    await refHookThen(repo, ref, async () => {
+      if (await repo.readRef(ref)) fail(422, 'Reference already exists')
+      if (!(await repo.casRef(ref, sha, undefined))) fail(422, 'Reference already exists')
+    })
+    sendJson(ctx, 201, await refShape(repo, ref, sha), {
+      location: `${repoApi(repo)}/git/${ref}`
+    })
+  })
+
+  route('PATCH', /^\/git\/refs\/(.+)$/, async (ctx, repo, [name = '']) => {
+    const ref = `refs/${name}`
+    const body = await readJson(ctx.req)
+    const sha = str(body, 'sha')
+    const force = body.force === true
+    await refHookThen(repo, ref, async () => {
+      const current = await repo.readRef(ref)
+      if (!current) fail(422, 'Reference does not exist')
+      if ((await repo.objectType(sha)) === undefined) fail(422, 'Object does not exist')
+      if (!force && current !== sha && !(await repo.isAncestor(current, sha))) {
+        fail(422, 'Update is not a fast forward')
+      }
+      // The compare-and-swap also guards against git pushes, which do not take the mutex.
+      if (!(await repo.casRef(ref, sha, current))) fail(422, 'Update is not a fast forward')
+    })
+    sendJson(ctx, 200, await refShape(repo, ref, sha))
+  })
+
+  route('DELETE', /^\/git\/refs\/(.+)$/, async (ctx, repo, [name = '']) => {
+    const ref = `refs/${name}`
+    await readBody(ctx.req)
+    await refHookThen(repo, ref, async () => {
+      const current = await repo.readRef(ref)
+      if (!current) fail(422, 'Reference does not exist')
+      if (!(await repo.casRef(ref, null, current))) fail(422, 'Reference cannot be deleted')
+    })
+    sendJson(ctx, 204, undefined)
+  })
+
+  route('GET', /^\/git\/commits\/([0-9a-f]{40})$/, async (ctx, repo, [sha = '']) => {
+    if ((await repo.objectType(sha)) !== 'commit') notFound()
+    sendJson(ctx, 200, await commitShape(repo, sha))
+  })
+
+  route('POST', /^\/git\/commits$/, async (ctx, repo) => {
+    const body = await readJson(ctx.req)
+    const message = str(body, 'message')
+    const tree = str(body, 'tree')
+    const parents = strList(body.parents)
+    if ((await repo.objectType(tree)) !== 'tree') fail(422, 'Tree SHA does not exist')
+    for (const parent of parents) {
+      if ((await repo.objectType(parent)) !== 'commit') {
+        fail(422, 'Parent SHA does not exist or is not a commit object')
+      }
+    }
+    const ident = (key: string): Ident | undefined => {
+      const value = body[key]
+      if (value === undefined || value === null) return undefined
+      if (typeof value !== 'object')
+        fail(422, `Invalid request.\n\nFor '${key}', ${JSON.stringify(value)} is not an object.`)
+      const v = value as Record<string, unknown>
+      return { name: str(v, 'name'), email: str(v, 'email'), date: optStr(v, 'date') ?? '' }
+    }
+    const customCommitter = ident('committer')
+    const author = ident('author') ?? { ...BOT_IDENT, date: '' }
+    // GitHub signs (web-flow) what it commits itself; a custom committer leaves it unsigned.
+    const committer = customCommitter ?? { ...WEB_FLOW, date: '' }
+    const sha = await repo.commitTree(tree, parents, message, author, committer)
+    if (!customCommitter) verified.add(sha)
+    sendJson(ctx, 201, await commitShape(repo, sha), {
+      location: `${repoApi(repo)}/git/commits/${sha}`
+    })
+  })
+
+  route('POST', /^\/git\/blobs$/, async (ctx, repo) => {
+    const body = await readJson(ctx.req)
+    const content = str(body, 'content')
+    const encoding = optStr(body, 'encoding') ?? 'utf-8'
+    if (encoding !== 'utf-8' && encoding !== 'utf8' && encoding !== 'base64') {
+      fail(422, `encoding must be "utf-8" or "base64"`)
+    }
+    const bytes = Buffer.from(content, encoding === 'base64' ? 'base64' : 'utf8')
+    const sha = await repo.hashBlob(bytes)
+    sendJson(
+      ctx,
+      201,
+      { sha, url: `${repoApi(repo)}/git/blobs/${sha}` },
+      {
+        location: `${repoApi(repo)}/git/blobs/${sha}`
+      }
+    )
+  })
+
+  route('GET', /^\/git\/blobs\/([0-9a-f]{40})$/, async (ctx, repo, [sha = '']) => {
+    if ((await repo.objectType(sha)) !== 'blob') notFound()
+    const bytes = (await repo.git(['cat-file', 'blob', sha])).stdout
+    sendJson(ctx, 200, {
+      sha,
+      node_id: nodeId('B', repo.id, sha),
+      size: bytes.length,
+      url: `${repoApi(repo)}/git/blobs/${sha}`,
+      content: wrappedBase64(bytes),
+      encoding: 'base64'
+    })
+  })
+
+  const treeEntriesShape = (repo: Repo, entries: Map<string, TreeEntry>): object[] =>
+    [...entries].map(([p, e]) => ({
+      path: p,
+      mode: e.mode,
+      type: e.type,
+      sha: e.sha,
+      ...(e.type === 'blob' && { size: e.size ?? 0 }),
+      ...(e.type !== 'commit' && { url: `${repoApi(repo)}/git/${e.type}s/${e.sha}` })
+    }))
+
+  route('GET', /^\/git\/trees\/(.+)$/, async (ctx, repo, [rev = '']) => {
+    // GitHub takes a tree sha, a commit sha or a branch/tag name here.
+    const tree = await repo.resolve(`${rev}^{tree}`)
+    if (!tree) notFound()
+    const recursive = (ctx.url.searchParams.get('recursive') ?? '') !== ''
+    const args = ['ls-tree', '-z', '-l', ...(recursive ? ['-r', '-t'] : []), tree]
+    const entries = treeEntriesShape(repo, parseLsTree(await repo.git(args)))
+    sendJson(ctx, 200, {
+      sha: tree,
+      url: `${repoApi(repo)}/git/trees/${tree}`,
+      tree: entries.slice(0, TREE_ENTRY_LIMIT),
+      truncated: entries.length > TREE_ENTRY_LIMIT
+    })
+  })
+
+  route('POST', /^\/git\/trees$/, async (ctx, repo) => {
+    const body = await readJson(ctx.req)
+    const baseTreeSha = optStr(body, 'base_tree')
+    if (!Array.isArray(body.tree)) fail(422, `Invalid request.\n\n"tree" wasn't supplied.`)
+    let baseTree: string | undefined
+    if (baseTreeSha) {
+      baseTree = await repo.resolve(`${baseTreeSha}^{tree}`)
+      if (!baseTree) fail(422, 'base_tree is not a valid tree oid')
+    }
+    const changes: TreeChange[] = []
+    for (const raw of body.tree as unknown[]) {
+      if (raw === null || typeof raw !== 'object') fail(422, 'Invalid tree info')
+      const item = raw as Record<string, unknown>
+      const p = str(item, 'path')
+      const mode = str(item, 'mode')
+      const type = optStr(item, 'type') ?? MODE_TYPES[mode]
+      if (!validPath(p)) fail(422, `tree.path contains a malformed path component`)
+      if (MODE_TYPES[mode] === undefined || MODE_TYPES[mode] !== type) {
+        fail(422, `Invalid tree info: mode ${mode} does not match type ${String(type)}`)
+      }
+      if (item.sha === null) {
+        changes.push({ path: p, entry: null })
+        continue
+      }
+      let sha: string
+      if (typeof item.content === 'string') {
+        if (!FILE_MODES.has(mode)) fail(422, 'Invalid tree info: content needs a blob mode')
+        sha = await repo.hashBlob(Buffer.from(item.content, 'utf8'))
+      } else {
+        sha = str(item, 'sha')
+        const actual = await repo.objectType(sha)
+        // Submodule entries name commits of another repository, which need not exist here.
+        if (type !== 'commit' && actual !== type) fail(422, `GitRPC::BadObjectState`)
+      }
+      changes.push({ path: p, entry: { mode, type, sha } })
+    }
+    const sha = await repo.buildTree(baseTree, changes)
+    const entries = treeEntriesShape(repo, await repo.lsTree(sha, true))
+    sendJson(
+      ctx,
+      201,
+      { sha, url: `${repoApi(repo)}/git/trees/${sha}`, tree: entries, truncated: false },
+      {
+        location: `${repoApi(repo)}/git/trees/${sha}`
+      }
+    )
+  })
+
+  // Contents API
+  const contentLinks = (repo: Repo, p: string, entry: TreeEntry, ref: string): object => {
+    const self = `${repoApi(repo)}/contents/${p}?ref=${encodeURIComponent(ref)}`
+    const git = `${repoApi(repo)}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`
+    const html = `${url}/${repo.fullName}/${entry.type === 'tree' ? 'tree' : 'blob'}/${ref}/${p}`
+    return {
+      url: self,
+      git_url: entry.type === 'commit' ? null : git,
+      html_url: entry.type === 'commit' ? null : html,
+      download_url: entry.type === 'blob' ? `${url}/${repo.fullName}/raw/${ref}/${p}` : null,
+      _links: { self, git, html }
+    }
+  }
+
+  const lookup = async (repo: Repo, commit: string, p: string): Promise<TreeEntry | undefined> => {
+    const dir = path.posix.dirname(p)
+    const tree = await repo.resolve(dir === '.' ? `${commit}^{tree}` : `${commit}:${dir}`)
+    if (!tree) return undefined
+    return (await repo.lsTree(tree, true)).get(path.posix.basename(p))
+  }
+
+  const fileShape = async (
+    repo: Repo,
+    p: string,
+    entry: TreeEntry,
+    ref: string
+  ): Promise<object> => {
+    const bytes = (await repo.git(['cat-file', 'blob', entry.sha])).stdout
+    const tooLarge = bytes.length > CONTENTS_MAX_BYTES
+    return {
+      type: 'file',
+      encoding: tooLarge ? 'none' : 'base64',
+      size: bytes.length,
+      name: path.posix.basename(p),
+      path: p,
+      content: tooLarge ? '' : wrappedBase64(bytes),
+      sha: entry.sha,
+      ...contentLinks(repo, p, entry, ref)
+    }
+  }
+
+  route('GET', /^\/contents(?:\/(.*))?$/, async (ctx, repo, [rawPath = '']) => {
+    const p = rawPath.replace(/\/+$/, '')
+    const ref = ctx.url.searchParams.get('ref') || repo.defaultBranch
+    const commit = await repo.resolve(`${ref}^{commit}`)
+    if (!commit) fail(404, `No commit found for the ref ${ref}`)
+    if (p !== '' && !validPath(p)) notFound()
+    const entry: TreeEntry | undefined =
+      p === ''
+        ? {
+            mode: '040000',
+            type: 'tree',
+            sha: (await repo.resolve(`${commit}^{tree}`)) ?? EMPTY_TREE
+          }
+        : await lookup(repo, commit, p)
+    if (!entry) notFound()
+    if (entry.type === 'tree') {
+      const children = await repo.lsTree(entry.sha, true)
+      sendJson(
+        ctx,
+        200,
+        [...children].map(([name, e]) => {
+          const childPath = p === '' ? name : `${p}/${name}`
+          // GitHub lists submodules as "file" in directory listings (kept for compatibility).
+          const type = e.type === 'tree' ? 'dir' : e.mode === '120000' ? 'symlink' : 'file'
+          return {
+            type,
+            size: e.size ?? 0,
+            name,
+            path: childPath,
+            sha: e.sha,
+            ...contentLinks(repo, childPath, e, ref)
+          }
+        })
+      )
+      return
+    }
+    if (entry.type === 'commit') {
+      sendJson(ctx, 200, {
+        type: 'submodule',
+        submodule_git_url: null,
+        size: 0,
+        name: path.posix.basename(p),
+        path: p,
+        sha: entry.sha,
+        ...contentLinks(repo, p, entry, ref)
+      })
+      return
+    }
+    if (entry.mode === '120000') {
+      const target = (await repo.git(['cat-file', 'blob', entry.sha])).stdout.toString('utf8')
+      // GitHub answers with the target file itself when it is a regular file in the repository.
+      const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(p), target))
+      if (!target.startsWith('/') && validPath(resolved)) {
+        const targetEntry = await lookup(repo, commit, resolved)
+        if (targetEntry && (targetEntry.mode === '100644' || targetEntry.mode === '100755')) {
+          sendJson(ctx, 200, await fileShape(repo, resolved, targetEntry, ref))
+          return
+        }
+      }
+      sendJson(ctx, 200, {
+        type: 'symlink',
+        target,
+        size: entry.size ?? Buffer.byteLength(target),
+        name: path.posix.basename(p),
+        path: p,
+        sha: entry.sha,
+        ...contentLinks(repo, p, entry, ref)
+      })
+      return
+    }
+    sendJson(ctx, 200, await fileShape(repo, p, entry, ref))
+  })
+
+  // Pulls
+  const findPull = (repo: Repo, n: string): Pull => {
+    const pull = repo.pulls.find(p => p.number === Number(n))
+    if (!pull) notFound()
+    return pull
+  }
+
+  const parseHead = (repo: Repo, head: string): string => {
+    const colon = head.indexOf(':')
+    if (colon === -1) return head
+    // Only same-repository heads exist in the box; another owner means a fork it does not have.
+    if (head.slice(0, colon).toLowerCase() !== repo.owner.toLowerCase()) {
+      validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }])
+    }
+    return head.slice(colon + 1)
+  }
+
+  const alreadyExists = (
+    repo: Repo,
+    pull: { headRef: string; baseRef: string; number?: number }
+  ): void => {
+    const clash = repo.pulls.find(
+      p =>
+        p.state === 'open' &&
+        p.headRef === pull.headRef &&
+        p.baseRef === pull.baseRef &&
+        p.number !== pull.number
+    )
+    if (clash) {
+      validationFailed([
+        {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: `A pull request already exists for ${repo.owner}:${pull.headRef}.`
+        }
+      ])
+    }
+  }
+
+  route('POST', /^\/pulls$/, async (ctx, repo) => {
+    const body = await readJson(ctx.req)
+    const title = str(body, 'title')
+    const headRef = parseHead(repo, str(body, 'head'))
+    const baseRef = str(body, 'base')
+    const [headSha, baseSha] = await Promise.all([
+      repo.readRef(`refs/heads/${headRef}`),
+      repo.readRef(`refs/heads/${baseRef}`)
+    ])
+    for (const open of repo.pulls) if (open.state === 'open') await refreshPullAsync(repo, open)
+    if (!baseSha) validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }])
+    if (!headSha) validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }])
+    alreadyExists(repo, { headRef, baseRef })
+    if (await repo.isAncestor(headSha, baseSha)) {
+      validationFailed([
+        {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: `No commits between ${baseRef} and ${headRef}`
+        }
+      ])
+    }
+    const number = repo.pulls.length + 1
+    const now = nowIso()
+    const pull: Pull = {
+      number,
+      id: nextId++,
+      nodeId: nodeId('PR', repo.id, number),
+      state: 'open',
+      title,
+      body: optStr(body, 'body') ?? null,
+      draft: body.draft === true,
+      maintainerCanModify: body.maintainer_can_modify === true,
+      headRef,
+      headSha,
+      baseRef,
+      baseSha,
+      labels: [],
+      requestedReviewers: [],
+      requestedTeams: [],
+      assignees: [],
+      autoMerge: null,
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null
+    }
+    repo.pulls.push(pull)
+    sendJson(ctx, 201, pullShape(repo, pull, true), {
+      location: `${repoApi(repo)}/pulls/${number}`
+    })
+  })
+
+  route('GET', /^\/pulls$/, async (ctx, repo) => {
+    const q = ctx.url.searchParams
+    const state = q.get('state') ?? 'open'
+    const head = q.get('head')
+    const base = q.get('base')
+    // GitHub silently ignores a head filter without the "owner:" prefix.
+    const headRef = head?.includes(':') ? head : undefined
+    for (const pull of repo.pulls) await refreshPullAsync(repo, pull)
+    const direction = q.get('direction') ?? 'desc'
+    const matching = repo.pulls
+      .filter(p => state === 'all' || p.state === state)
+      .filter(p => !headRef || `${repo.owner}:${p.headRef}`.toLowerCase() === headRef.toLowerCase())
+      .filter(p => !base || p.baseRef === base)
+      .sort((a, b) => (direction === 'asc' ? a.number - b.number : b.number - a.number))
+    const perPage = Math.min(Math.max(Number(q.get('per_page') ?? 30) || 30, 1), 100)
+    const page = Math.max(Number(q.get('page') ?? 1) || 1, 1)
+    const lastPage = Math.max(Math.ceil(matching.length / perPage), 1)
+    const links: string[] = []
+    const pageUrl = (n: number): string => {
+      const next = new URL(`${repoApi(repo)}/pulls`)
+      for (const [k, v] of q) next.searchParams.set(k, v)
+      next.searchParams.set('per_page', String(perPage))
+      next.searchParams.set('page', String(n))
+      return next.toString()
+    }
+    if (page < lastPage)
+      links.push(`<${pageUrl(page + 1)}>; rel="next"`, `<${pageUrl(lastPage)}>; rel="last"`)
+    if (page > 1) links.push(`<${pageUrl(1)}>; rel="first"`, `<${pageUrl(page - 1)}>; rel="prev"`)
+    const slice = matching.slice((page - 1) * perPage, page * perPage)
+    sendJson(
+      ctx,
+      200,
+      slice.map(p => pullShape(repo, p, false)),
+      links.length ? { link: links.join(', ') } : {}
+    )
+  })
+
+  route('GET', /^\/pulls\/(\d+)$/, async (ctx, repo, [n = '']) => {
+    const pull = findPull(repo, n)
+    await refreshPullAsync(repo, pull)
+    sendJson(ctx, 200, pullShape(repo, pull, true))
+  })
+
+  route('PATCH', /^\/pulls\/(\d+)$/, async (ctx, repo, [n = '']) => {
+    const pull = findPull(repo, n)
+    const body = await readJson(ctx.req)
+    await refreshPullAsync(repo, pull)
+    const title = optStr(body, 'title')
+    const text = body.body === null ? null : optStr(body, 'body')
+    const rawState = optStr(body, 'state')
+    const base = optStr(body, 'base')
+    const state = rawState === 'open' || rawState === 'closed' ? rawState : undefined
+    if (rawState !== undefined && state === undefined) {
+      validationFailed([{ resource: 'PullRequest', field: 'state', code: 'invalid' }])
+    }
+    if (base !== undefined && !(await repo.readRef(`refs/heads/${base}`))) {
+      validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }])
+    }
+    if (state === 'open' && pull.state === 'closed') {
+      if (!(await repo.readRef(`refs/heads/${pull.headRef}`))) {
+        validationFailed([
+          {
+            resource: 'PullRequest',
+            code: 'custom',
+            message: 'state cannot be changed. The head branch has been deleted.'
+          }
+        ])
+      }
+      alreadyExists(repo, {
+        headRef: pull.headRef,
+        baseRef: base ?? pull.baseRef,
+        number: pull.number
+      })
+    }
+    if (title !== undefined) pull.title = title
+    if (text !== undefined) pull.body = text
+    if (base !== undefined) pull.baseRef = base
+    if (typeof body.maintainer_can_modify === 'boolean')
+      pull.maintainerCanModify = body.maintainer_can_modify
+    if (state !== undefined && state !== pull.state) {
+      pull.state = state
+      pull.closedAt = state === 'closed' ? nowIso() : null
+      if (state === 'closed') pull.autoMerge = null
+    }
+    pull.updatedAt = nowIso()
+    await refreshPullAsync(repo, pull)
+    sendJson(ctx, 200, pullShape(repo, pull, true))
+  })
+
+  const labelsBody = async (ctx: Context): Promise<string[]> => {
+    const raw = await readBody(ctx.req)
+    let parsed: unknown = {}
+    try {
+      parsed = raw.length ? JSON.parse(raw.toString('utf8')) : {}
+    } catch {
+      fail(400, 'Problems parsing JSON')
+    }
+    // The API takes {labels: [...]}, a bare array, or [{name}] objects.
+    const list = Array.isArray(parsed) ? parsed : (parsed as Record<string, unknown>).labels
+    return strList(list)
+  }
+
+  route('GET', /^\/issues\/(\d+)\/labels$/, async (ctx, repo, [n = '']) => {
+    sendJson(
+      ctx,
+      200,
+      findPull(repo, n).labels.map(l => labelShape(repo, l))
+    )
+  })
+
+  route('POST', /^\/issues\/(\d+)\/labels$/, async (ctx, repo, [n = '']) => {
+    const pull = findPull(repo, n)
+    for (const label of await labelsBody(ctx))
+      if (!pull.labels.includes(label)) pull.labels.push(label)
+    pull.updatedAt = nowIso()
+    sendJson(
+      ctx,
+      200,
+      pull.labels.map(l => labelShape(repo, l))
+    )
+  })
+
+  route('PUT', /^\/issues\/(\d+)\/labels$/, async (ctx, repo, [n = '']) => {
+    const pull = findPull(repo, n)
+    pull.labels = [...new Set(await labelsBody(ctx))]
+    pull.updatedAt = nowIso()
+    sendJson(
+      ctx,
+      200,
+      pull.labels.map(l => labelShape(repo, l))
+    )
+  })
+
+  route('POST', /^\/issues\/(\d+)\/assignees$/, async (ctx, repo, [n = '']) => {
+    const pull = findPull(repo, n)
+    const body = await readJson(ctx.req)
+    // GitHub silently drops assignees without access; the box has no such notion and keeps all.
+    for (const a of strList(body.assignees)) if (!pull.assignees.includes(a)) pull.assignees.push(a)
+    pull.updatedAt = nowIso()
+    sendJson(ctx, 201, issueShape(repo, pull))
+  })
+
+  route('POST', /^\/pulls\/(\d+)\/requested_reviewers$/, async (ctx, repo, [n = '']) => {
+    const pull = findPull(repo, n)
+    const body = await readJson(ctx.req)
+    const reviewers = strList(body.reviewers)
+    const teams = strList(body.team_reviewers)
+    if (reviewers.some(r => r.toLowerCase() === BOT_LOGIN)) {
+      fail(422, 'Review cannot be requested from pull request author.')
+    }
+    for (const r of reviewers)
+      if (!pull.requestedReviewers.includes(r)) pull.requestedReviewers.push(r)
+    for (const t of teams) if (!pull.requestedTeams.includes(t)) pull.requestedTeams.push(t)
+    pull.updatedAt = nowIso()
+    await refreshPullAsync(repo, pull)
+    sendJson(ctx, 201, pullShape(repo, pull, false))
+  })
+
+  const handleApi = async (ctx: Context, apiPath: string): Promise<void> => {
+    if (ctx.req.method === 'GET' && (apiPath === '/user' || apiPath === '/user/')) {
+      sendJson(ctx, 200, { ...botShape(), name: BOT_LOGIN })
+      return
+    }
+    if (ctx.req.method === 'GET' && apiPath === '/rate_limit') {
+      const core = {
+        limit: RATE_LIMIT,
+        remaining: RATE_LIMIT - rateUsed,
+        reset: rateReset,
+        used: rateUsed
+      }
+      sendJson(ctx, 200, { resources: { core, graphql: core }, rate: core })
+      return
+    }
+    const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(apiPath)
+    if (!m) notFound()
+    const repo = findRepo(`${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`)
+    if (!repo) notFound()
+    const rest = m[3] ?? ''
+    for (const r of routes) {
+      if (r.method !== ctx.req.method) continue
+      const match = r.pattern.exec(rest)
+      if (!match) continue
+      // Octokit percent-encodes '/' inside {ref} and {path}; GitHub accepts both forms.
+      const params = match.slice(1).map(p => (p === undefined ? '' : decodeURIComponent(p)))
+      await r.handler(ctx, repo, params)
+      return
+    }
+    notFound()
+  }
+
+  // --- GraphQL --------------------------------------------------------------------------------
+
+  const handleGraphql = async (ctx: Context): Promise<void> => {
+    const body = await readJson(ctx.req)
+    const query = typeof body.query === 'string' ? body.query : ''
+    const variables = (
+      typeof body.variables === 'object' && body.variables !== null ? body.variables : {}
+    ) as Record<string, unknown>
+    if (!/^\s*mutation\b/.test(query) || !/\benablePullRequestAutoMerge\b/.test(query)) {
+      sendJson(ctx, 400, {
+        errors: [
+          { message: 'GitHub in a box only supports the enablePullRequestAutoMerge mutation' }
+        ]
+      })
+      return
+    }
+    // Minimal argument resolution: `name: $var`, an inline literal, or variables.input.
+    const input = (
+      typeof variables.input === 'object' && variables.input !== null ? variables.input : {}
+    ) as Record<string, unknown>
+    const arg = (name: string): string | undefined => {
+      const ref = new RegExp(`(?<![$\\w])${name}\\s*:\\s*\\$(\\w+)`).exec(query)
+      if (ref?.[1] !== undefined && variables[ref[1]] !== undefined)
+        return String(variables[ref[1]])
+      const literal = new RegExp(`(?<![$\\w])${name}\\s*:\\s*(?:"([^"]*)"|([A-Z_]+)\\b)`).exec(
+        query
+      )
+      if (literal) return literal[1] ?? literal[2]
+      const value = input[name] ?? variables[name]
+      return value === undefined ? undefined : String(value)
+    }
+    const pullRequestId = arg('pullRequestId')
+    const mergeMethod = (arg('mergeMethod') ?? 'MERGE').toUpperCase()
+    const error = (type: string, message: string): void =>
+      sendJson(ctx, 200, {
+        data: { enablePullRequestAutoMerge: null },
+        errors: [
+          {
+            type,
+            path: ['enablePullRequestAutoMerge'],
+            locations: [{ line: 1, column: 1 }],
+            message
+          }
+        ]
+      })
+    if (mergeMethod !== 'MERGE' && mergeMethod !== 'SQUASH' && mergeMethod !== 'REBASE') {
+      error('INVALID', `Argument 'mergeMethod' has an invalid value (${mergeMethod}).`)
+      return
+    }
+    let found: { repo: Repo; pull: Pull } | undefined
+    for (const repo of repos.values()) {
+      const pull = repo.pulls.find(p => p.nodeId === pullRequestId)
+      if (pull) found = { repo, pull }
+    }
+    if (!found) {
+      error(
+        'NOT_FOUND',
+        `Could not resolve to a node with the global id of '${String(pullRequestId)}'`
+      )
+      return
+    }
+    const { repo, pull } = found
+    await refreshPullAsync(repo, pull)
+    if (!repo.allowAutoMerge) {
+      error('UNPROCESSABLE', 'Pull request Auto merge is not allowed for this repository')
+      return
+    }
+    if (pull.state !== 'open') {
+      error('UNPROCESSABLE', 'Pull request is closed')
+      return
+    }
+    pull.autoMerge = { mergeMethod }
+    pull.updatedAt = nowIso()
+    sendJson(ctx, 200, {
+      data: {
+        enablePullRequestAutoMerge: {
+          clientMutationId: input.clientMutationId ?? null,
+          pullRequest: {
+            id: pull.nodeId,
+            number: pull.number,
+            url: `${url}/${repo.fullName}/pull/${pull.number}`,
+            autoMergeRequest: {
+              mergeMethod,
+              enabledAt: pull.updatedAt,
+              enabledBy: { login: BOT_LOGIN }
+            }
+          }
+        }
+      }
+    })
+  }
+
+  // --- git smart HTTP -------------------------------------------------------------------------
+
+  /** Ref names a receive-pack request updates: the pkt-lines before the first flush. */
+  const pushedRefs = (body: Buffer, gzipped: boolean): string[] => {
+    let data = body
+    try {
+      if (gzipped) data = gunzipSync(body)
+    } catch {
+      return []
+    }
+    const refs: string[] = []
+    for (let off = 0; off + 4 <= data.length;) {
+      const len = parseInt(data.subarray(off, off + 4).toString('latin1'), 16)
+      if (!Number.isFinite(len) || len === 0 || len < 4) break
+      const line =
+        data
+          .subarray(off + 4, off + len)
+          .toString('utf8')
+          .split('\0')[0]
+          ?.replace(/\n$/, '') ?? ''
+      off += len
+      if (line.startsWith('shallow ')) continue
+      const [, , ref] = line.split(' ')
+      if (!ref) break // push-cert or anything else ends the command list
+      refs.push(ref)
+    }
+    return refs
+  }
+
+  const handleGit = async (ctx: Context, repo: Repo, rest: string): Promise<void> => {
+    const { req, res } = ctx
+    const method = req.method ?? 'GET'
+    const cgiEnv: Record<string, string> = {
+      ...env,
+      GIT_PROJECT_ROOT: root,
+      GIT_HTTP_EXPORT_ALL: '1',
+      GATEWAY_INTERFACE: 'CGI/1.1',
+      SERVER_PROTOCOL: 'HTTP/1.1',
+      SERVER_SOFTWARE: 'github-in-a-box',
+      REQUEST_METHOD: method,
+      PATH_INFO: `/${repo.owner}/${repo.name}.git/${rest}`,
+      QUERY_STRING: ctx.url.search.replace(/^\?/, ''),
+      REMOTE_USER: BOT_LOGIN,
+      REMOTE_ADDR: req.socket.remoteAddress ?? '127.0.0.1'
+    }
+    const contentType = req.headers['content-type']
+    if (contentType) cgiEnv.CONTENT_TYPE = contentType
+    const contentLength = req.headers['content-length']
+    if (contentLength) cgiEnv.CONTENT_LENGTH = contentLength
+    // CGI passes the other headers as HTTP_*: http-backend reads HTTP_CONTENT_ENCODING (gzip
+    // bodies) and HTTP_GIT_PROTOCOL (protocol v2) from there. Never the credentials.
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue
+      if (['authorization', 'content-type', 'content-length', 'proxy-authorization'].includes(name))
+        continue
+      cgiEnv[`HTTP_${name.toUpperCase().replace(/-/g, '_')}`] = Array.isArray(value)
+        ? value.join(', ')
+        : value
+    }
+
+    let buffered: Buffer | undefined
+    if (refHook && method === 'POST' && rest === 'git-receive-pack') {
+      // The hook must run before receive-pack reads the refs' old values, so read the commands
+      // first; a ref moved by the hook then fails the push (failed to lock / stale info).
+      buffered = await readBody(req)
+      const gzipped = /gzip/i.test(String(req.headers['content-encoding'] ?? ''))
+      for (const ref of pushedRefs(buffered, gzipped)) await refHook(repo.fullName, ref)
+    }
+
+    const child = spawn('git', ['http-backend'], { env: cgiEnv, stdio: 'pipe' })
+    const stderr: Buffer[] = []
+    child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 64) stderr.push(chunk)
+    })
+    child.stdin.on('error', () => {})
+    res.on('close', () => {
+      if (!res.writableFinished) child.kill('SIGKILL')
+    })
+    if (buffered) child.stdin.end(buffered)
+    else req.pipe(child.stdin)
+
+    // CGI output: headers (Status: gives the code), a blank line, then the body.
+    let head = Buffer.alloc(0)
+    let headersDone = false
+    const finishHeaders = (block: string): void => {
+      headersDone = true
+      let status = 200
+      const headers: Record<string, string> = { 'x-github-request-id': requestId() }
+      for (const line of block.split(/\r?\n/)) {
+        const colon = line.indexOf(':')
+        if (colon <= 0) continue
+        const name = line.slice(0, colon).trim()
+        const value = line.slice(colon + 1).trim()
+        if (name.toLowerCase() === 'status') status = Number.parseInt(value, 10) || 500
+        else headers[name] = value
+      }
+      ctx.entry.status = status
+      res.writeHead(status, headers)
+    }
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (headersDone) {
+        if (!res.write(chunk)) {
+          child.stdout.pause()
+          res.once('drain', () => child.stdout.resume())
+        }
+        return
+      }
+      head = Buffer.concat([head, chunk])
+      const text = head.toString('latin1')
+      const crlf = text.indexOf('\r\n\r\n')
+      const lf = text.indexOf('\n\n')
+      const end = crlf !== -1 && (lf === -1 || crlf < lf) ? crlf + 4 : lf !== -1 ? lf + 2 : -1
+      if (end === -1) return
+      finishHeaders(text.slice(0, end))
+      const restBytes = head.subarray(end)
+      if (restBytes.length) res.write(restBytes)
+    })
+    await new Promise<void>(resolve => {
+      child.once('error', err => {
+        if (!headersDone) {
+          ctx.entry.status = 500
+          res.writeHead(500, { 'content-type': 'text/plain' })
+        }
+        res.end(`git http-backend: ${err.message}`)
+        resolve()
+      })
+      child.once('close', code => {
+        if (!headersDone) {
+          ctx.entry.status = 500
+          res.writeHead(500, { 'content-type': 'text/plain' })
+          res.end(
+            `git http-backend exited with ${String(code)}: ${Buffer.concat(stderr).toString('utf8')}`
+          )
+        } else res.end()
+        resolve()
+      })
+    })
+  }
+
+  // --- dispatch -------------------------------------------------------------------------------
+
+  const GIT_PATH =
+    /^\/([^/]+)\/([^/]+?)(?:\.git)?\/(info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.+)$/
+
+  const listener = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const rawUrl = req.url ?? '/'
+    const parsed = new URL(rawUrl, 'http://box.invalid')
+    const pathname = parsed.pathname
+    const kind: RequestKind = pathname.startsWith('/api/graphql')
+      ? 'graphql'
+      : pathname.startsWith('/api/')
+        ? 'api'
+        : GIT_PATH.test(pathname)
+          ? 'git'
+          : 'api'
+    const entry: LoggedRequest = {
+      method: req.method ?? 'GET',
+      path: rawUrl.split(token).join('***'),
+      status: 0,
+      auth: classifyAuth(req.headers.authorization, kind),
+      kind
+    }
+    requests.push(entry)
+    const ctx: Context = { req, res, entry, url: parsed }
+
+    try {
+      let verdict: Fault | 'pass' | undefined
+      try {
+        verdict = await injector?.({ method: entry.method, path: entry.path, kind })
+      } catch (err) {
+        verdict = { status: 500, body: `injector threw: ${String(err)}` }
+      }
+      if (verdict !== undefined && verdict !== 'pass') {
+        sendFault(ctx, verdict)
+        return
+      }
+
+      if (kind === 'git') {
+        if (entry.auth !== 'basic' && entry.auth !== 'token') {
+          req.resume()
+          entry.status = 401
+          res
+            .writeHead(401, {
+              'content-type': 'text/plain',
+              'www-authenticate': 'Basic realm="GitHub"',
+              'x-github-request-id': requestId()
+            })
+            .end(
+              entry.auth === 'bad'
+                ? 'Invalid username or token. Password authentication is not supported for Git operations.\n'
+                : ''
+            )
+          return
+        }
+        const m = GIT_PATH.exec(pathname)
+        const repo =
+          m && findRepo(`${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`)
+        if (!m || !repo) {
+          req.resume()
+          entry.status = 404
+          res.writeHead(404, { 'content-type': 'text/plain' }).end('Repository not found.\n')
+          return
+        }
+        await handleGit(ctx, repo, m[3] ?? '')
+        return
+      }
+
+      if (entry.auth !== 'token' && entry.auth !== 'basic') {
+        req.resume()
+        sendJson(ctx, 401, {
+          message: entry.auth === 'none' ? 'Requires authentication' : 'Bad credentials',
+          documentation_url: kind === 'graphql' ? 'https://docs.github.com/graphql' : DOCS,
+          status: '401'
+        })
+        return
+      }
+      if (kind === 'graphql') {
+        if (req.method !== 'POST') notFound()
+        await handleGraphql(ctx)
+        return
+      }
+      if (!pathname.startsWith('/api/v3/') && pathname !== '/api/v3') notFound()
+      await handleApi(ctx, pathname.slice('/api/v3'.length))
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy()
+        return
+      }
+      req.resume()
+      if (err instanceof ApiError) sendJson(ctx, err.status, err.body)
+      else
+        sendJson(ctx, 500, {
+          message: `GitHub in a box: ${String(err)}`,
+          documentation_url: DOCS,
+          status: '500'
+        })
+    }
+  }
+
+  const server = http.createServer((req, res) => void listener(req, res))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', resolve)
+  })
+  // A test that forgets stop() must not keep Jest alive.
+  server.unref()
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  apiUrl = `${url}/api/v3`
+
+  // --- test API -------------------------------------------------------------------------------
+
+  const createRepo = async (
+    fullName: string,
+    files: Record<string, string>,
+    options: CreateRepoOptions = {}
+  ): Promise<void> => {
+    const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(fullName)
+    if (!m || fullName.endsWith('.git'))
+      throw new Error(`GitHub box: bad repository name ${fullName}`)
+    if (findRepo(fullName)) throw new Error(`GitHub box: ${fullName} exists already`)
+    const [, owner = '', name = ''] = m
+    const branch = options.defaultBranch ?? 'main'
+    const dir = path.join(root, owner, `${name}.git`)
+    await mkdir(path.dirname(dir), { recursive: true })
+    await run(['init', '--quiet', '--bare', `--initial-branch=${branch}`, dir], env)
+    // gc off: a background `gc --auto` after a push could outlive stop() and race the rm.
+    const config = [
+      '[http]',
+      '\treceivepack = true',
+      '[uploadpack]',
+      '\tallowFilter = true',
+      '\tallowAnySHA1InWant = true',
+      '[gc]',
+      '\tauto = 0',
+      '[receive]',
+      '\tautogc = false',
+      ''
+    ].join('\n')
+    await appendFile(path.join(dir, 'config'), config)
+
+    const chunks: Buffer[] = []
+    const push = (s: string | Buffer): void => {
+      chunks.push(typeof s === 'string' ? Buffer.from(s, 'utf8') : s)
+    }
+    const data = (content: string | Buffer): void => {
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
+      push(`data ${bytes.length}\n`)
+      push(bytes)
+      push('\n')
+    }
+    const t0 = 1_700_000_000
+    const history = options.history ?? 0
+    for (let i = 1; i <= history + 1; i++) {
+      const ident = `Config Maintainer <maintainer@example.com> ${t0 + i * 60} +0000`
+      push(`commit refs/heads/${branch}\nmark :${i}\nauthor ${ident}\ncommitter ${ident}\n`)
+      data(i <= history ? `history ${i}\n` : 'Initial commit\n')
+      if (i > 1) push(`from :${i - 1}\n`)
+      if (i <= history) {
+        push('M 100644 inline history.txt\n')
+        data(`${i}\n`)
+        continue
+      }
+      push('deleteall\n')
+      for (const [p, content] of Object.entries(files)) {
+        if (!validPath(p)) throw new Error(`GitHub box: bad path ${p}`)
+        push(`M 100644 inline ${fastImportPath(p)}\n`)
+        data(content)
+      }
+      for (const [p, target] of Object.entries(options.symlinks ?? {})) {
+        if (!validPath(p)) throw new Error(`GitHub box: bad path ${p}`)
+        push(`M 120000 inline ${fastImportPath(p)}\n`)
+        data(target)
+      }
+    }
+    push('done\n')
+    await run(
+      ['fast-import', '--quiet', '--date-format=raw', '--done'],
+      { ...env, GIT_DIR: dir },
+      {
+        input: Buffer.concat(chunks)
+      }
+    )
+    repos.set(
+      fullName.toLowerCase(),
+      new Repo(owner, name, dir, nextId++, branch, options.allowAutoMerge ?? false, env)
+    )
+  }
+
+  const commit = async (
+    fullName: string,
+    branch: string,
+    files: Record<string, string | null>,
+    message = 'Concurrent commit'
+  ): Promise<string> => {
+    const repo = mustRepo(fullName)
+    const ref = `refs/heads/${branch}`
+    return repo.mutex.run(async () => {
+      const tip = await repo.readRef(ref)
+      const parent = tip ?? (await repo.readRef(`refs/heads/${repo.defaultBranch}`))
+      const changes: TreeChange[] = []
+      for (const [p, content] of Object.entries(files)) {
+        if (!validPath(p)) throw new Error(`GitHub box: bad path ${p}`)
+        changes.push({
+          path: p,
+          entry:
+            content === null
+              ? null
+              : {
+                  mode: '100644',
+                  type: 'blob',
+                  sha: await repo.hashBlob(Buffer.from(content, 'utf8'))
+                }
+        })
+      }
+      const base = parent ? await repo.resolve(`${parent}^{tree}`) : undefined
+      const tree = await repo.buildTree(base, changes)
+      const who = { ...RACER_IDENT, date: '' }
+      const sha = await repo.commitTree(tree, parent ? [parent] : [], `${message}\n`, who, who)
+      if (!(await repo.casRef(ref, sha, tip)))
+        throw new Error(`GitHub box: ${ref} moved during commit()`)
+      return sha
+    })
+  }
+
+  const readFileAt = async (
+    fullName: string,
+    ref: string,
+    p: string
+  ): Promise<string | undefined> => {
+    const repo = mustRepo(fullName)
+    const blob = await repo.resolve(`${ref}:${p}`)
+    if (!blob || (await repo.objectType(blob)) !== 'blob') return undefined
+    return (await repo.git(['cat-file', 'blob', blob])).stdout.toString('utf8')
+  }
+
+  const log = async (fullName: string, ref: string): Promise<LogEntry[]> => {
+    const repo = mustRepo(fullName)
+    const out = await repo.text([
+      'log',
+      '-z',
+      '--no-renames',
+      '--diff-merges=first-parent',
+      '--name-only',
+      '--format=%x1e%H%x00%P%x00%B%x00',
+      ref,
+      '--'
+    ])
+    return out
+      .split('\x1e')
+      .filter(Boolean)
+      .map(record => {
+        const [sha = '', parents = '', message = '', ...names] = record.split('\0')
+        return {
+          sha,
+          message: message.replace(/\n+$/, ''),
+          parents: parents.split(' ').filter(Boolean),
+          verified: verified.has(sha),
+          files: names.map(n => n.replace(/^\n+/, '')).filter(Boolean)
+        }
+      })
+  }
+
+  const pulls = (fullName: string): PullRecord[] => {
+    const repo = mustRepo(fullName)
+    return repo.pulls.map(pull => {
+      refreshPull(
+        pull,
+        repo.resolveSync(`refs/heads/${pull.headRef}`),
+        repo.resolveSync(`refs/heads/${pull.baseRef}`)
+      )
+      return toRecord(pull)
+    })
+  }
+
+  let stopped = false
+  return {
+    url,
+    apiUrl,
+    graphqlUrl: `${url}/api/graphql`,
+    token,
+    login: BOT_LOGIN,
+    root,
+    createRepo,
+    commit,
+    git: async (fullName, args) => mustRepo(fullName).text(args),
+    readFile: readFileAt,
+    log,
+    pulls,
+    requests,
+    inject: fn => {
+      injector = fn
+    },
+    beforeRefUpdate: fn => {
+      refHook = fn
+    },
+    stop: async () => {
+      if (stopped) return
+      stopped = true
+      injector = undefined
+      refHook = undefined
+      await new Promise<void>(resolve => {
+        server.close(() => resolve())
+        // Hung (fault-injected) and keep-alive connections would otherwise hold close() forever.
+        server.closeAllConnections()
+      })
+      await rm(root, { recursive: true, force: true })
+    }
+  }
+}
+
+/** Removes temp dirs left by test processes that died before stop(). */
+async function removeOrphanedDirs(): Promise<void> {
+  const names = await readdir(tmpdir()).catch(() => [])
+  await Promise.all(
+    names.map(async name => {
+      const pid = Number(DIR_OWNER.exec(name)?.[1])
+      if (pid && !isAlive(pid))
+        await rm(path.join(tmpdir(), name), { recursive: true, force: true })
+    })
+  )
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: alive, but someone else's.
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
