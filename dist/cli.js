@@ -1,21 +1,43 @@
 #!/usr/bin/env node
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
-import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as createResolver, e as editConfigRepo, i as imagesOutput, d as distExports, f as DEFAULT_TAG_POLICY, p as parseReference, g as formatReference, h as globToRegExp, j as promote, k as commitMessage } from './chunks/promotion.js';
+import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as createResolver, e as editConfigRepo, i as imagesOutput, d as distExports, f as DEFAULT_TAG_POLICY, p as parseReference, g as formatReference, h as globToRegExp, j as promote, k as branchName, m as DEFAULT_BRANCH_TEMPLATE, G as GitHubRepo, n as createOctokit, o as commitMessage, q as pullRequestBody, s as pullRequestTitle } from './chunks/environments.js';
 import { parseArgs } from 'node:util';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
 import 'node:child_process';
 import 'node:os';
 import 'node:crypto';
-import 'node:url';
 import 'fs';
-import 'tty';
-import 'util';
 import 'os';
-import 'child_process';
+import 'http';
+import 'https';
+import 'net';
+import 'tls';
+import 'events';
+import 'assert';
+import 'util';
+import 'node:assert';
+import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:buffer';
+import 'node:querystring';
 import 'node:events';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
+import 'node:worker_threads';
+import 'node:url';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
+import 'string_decoder';
 import 'process';
 import 'buffer';
+import 'tty';
+import 'child_process';
 import 'node:fs';
 
 /** Flags every command that resolves images shares. */
@@ -857,7 +879,9 @@ Options:
   --environment ENV          an environment of promotion.yaml
   --target SPEC              instead of promotion.yaml (repeatable)
   --image IMAGE              the image as pushed (repeatable)
-  --mode push                push to the base branch (pull-request needs the action's GitHub API)
+  --mode push|pull-request   push to the base branch (default), or a living pull request
+                             (GitHub only: the API is GITHUB_API_URL, else derived from the URL)
+  --branch TEMPLATE          pull-request branch (default promote/{environment}/{name})
   --base-branch B            default: the repository's default branch
   --digest D, --config-file F, --verify-render MODE, --dry-run, --json, and the resolve options
 The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.
@@ -874,7 +898,8 @@ async function promoteCommand(args, context) {
         'base-branch': { type: 'string' },
         'config-file': { type: 'string' },
         'verify-render': { type: 'string' },
-        'dry-run': { type: 'boolean' }
+        'dry-run': { type: 'boolean' },
+        branch: { type: 'string' }
     });
     if (values.help) {
         context.stdout(PROMOTE_USAGE);
@@ -897,11 +922,11 @@ async function promoteCommand(args, context) {
         throw new InputError('promote: pass --environment ENV (from promotion.yaml) or --target SPEC.');
     }
     const mode = values.mode ?? 'push';
-    if (mode !== 'push') {
-        throw new InputError(`promote: --mode ${mode} is not available from the CLI yet.`, {
-            hint: 'Use --mode push, or the action for pull requests.'
-        });
+    if (mode !== 'push' && mode !== 'pull-request') {
+        throw new InputError(`promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`);
     }
+    const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN;
+    const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined;
     const verifyRender = verifyRenderFrom(values['verify-render']);
     const resolved = await resolveImages({ images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin: pinFrom(values.pin) }, createResolver({
         logger: context.logger,
@@ -910,10 +935,34 @@ async function promoteCommand(args, context) {
     }), context.logger);
     const result = await promote({
         method: 'git',
-        mode: 'push',
+        mode,
         configRepo,
+        github,
+        branch: github
+            ? branchName(values.branch ?? DEFAULT_BRANCH_TEMPLATE, values.environment, resolved)
+            : undefined,
+        pullRequest: (edit, base) => {
+            const content = {
+                environment: values.environment,
+                images: resolved,
+                result: edit,
+                source: {},
+                mode: 'pull-request',
+                configRepository: github?.fullName,
+                baseBranch: base
+            };
+            return {
+                title: pullRequestTitle(content),
+                body: pullRequestBody(content),
+                draft: false,
+                labels: [],
+                reviewers: [],
+                teamReviewers: [],
+                assignees: []
+            };
+        },
         baseBranch: values['base-branch'],
-        token: context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN,
+        token,
         environment: values.environment,
         targets: values.target,
         configFile: values['config-file'] ?? 'promotion.yaml',
@@ -941,6 +990,9 @@ async function promoteCommand(args, context) {
     else if (values['dry-run']) {
         context.stdout(result.edit.diff);
     }
+    else if (result.pullRequest) {
+        context.stdout(`${result.pullRequest.url} ${result.pullRequest.operation}\n`);
+    }
     else if (result.commit) {
         context.stdout(`${result.commit} ${result.baseBranch}\n`);
     }
@@ -948,6 +1000,23 @@ async function promoteCommand(args, context) {
         context.stdout(`Nothing to change on ${result.baseBranch}: every target already pins these images.\n`);
     }
     return 0;
+}
+/** A GitHub (or GHES) repository URL → the repository on its API. */
+function githubRepoFor(configRepo, token, context) {
+    const match = /^https?:\/\/([^/]+)\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(configRepo);
+    if (!match) {
+        throw new InputError(`promote: --mode pull-request needs a GitHub repository URL, got ${JSON.stringify(configRepo)}.`, {
+            hint: 'Example: --config-repo https://github.com/acme/gitops-config.git'
+        });
+    }
+    if (!token) {
+        throw new InputError('promote: --mode pull-request needs a token in GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN.');
+    }
+    const [, host, owner, repo] = match;
+    const origin = new URL(configRepo).origin;
+    const apiUrl = context.env.GITHUB_API_URL ??
+        (host === 'github.com' ? 'https://api.github.com' : `${origin}/api/v3`);
+    return new GitHubRepo(createOctokit(token, context.logger, apiUrl), owner, repo, context.logger);
 }
 
 const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]

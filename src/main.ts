@@ -191,7 +191,20 @@ export async function run(): Promise<void> {
     }
   } catch (error) {
     if (error instanceof PromoteError) {
-      core.setFailed(error.describe())
+      // A file at fault gets the annotation on its line (when the config repo is the workspace's).
+      const at = /^(?<file>[^\s:]+\.(?:ya?ml|json)|Kustomization):(?<line>\d+)/.exec(
+        error.subject ?? ''
+      )
+      if (at?.groups) {
+        core.error(error.describe(), {
+          title: 'promote-image',
+          file: at.groups.file,
+          startLine: Number(at.groups.line)
+        })
+        process.exitCode = 1
+      } else {
+        core.setFailed(error.describe())
+      }
     } else {
       core.debug(describeError(error))
       core.setFailed(

@@ -301,6 +301,44 @@ describe('the action against GitHub in a box', () => {
     expect(ran.outputs['pull-request-operation']).toBe('created')
   })
 
+  it('the CLI opens the same kind of living PR over git + the API', async () => {
+    await box.createRepo('acme/cli-config', files(reg.host))
+    const cli = (image: string) =>
+      run(
+        process.execPath,
+        [
+          join(ROOT, 'dist/cli.js'),
+          'promote',
+          '--config-repo',
+          `${box.url}/acme/cli-config.git`,
+          '--environment',
+          'prod',
+          '--mode',
+          'pull-request',
+          '--image',
+          image
+        ],
+        {
+          env: {
+            PATH: process.env.PATH,
+            HOME: work,
+            DOCKER_CONFIG: '/nonexistent',
+            GITHUB_TOKEN: box.token,
+            GITHUB_API_URL: box.apiUrl
+          }
+        }
+      )
+    const first = await cli(api('v1.4.2'))
+    const pull = box.pulls('acme/cli-config')[0]!
+    expect(first.stdout).toBe(`${box.url}/acme/cli-config/pull/${pull.number} created\n`)
+    const second = await cli(api('v1.4.3'))
+    expect(second.stdout).toMatch(/ updated\n$/)
+    expect(box.pulls('acme/cli-config')).toHaveLength(1)
+    const log = await box.log('acme/cli-config', 'promote/prod/api')
+    expect(log[0]!.files).toEqual(['apps/api/overlays/prod/kustomization.yaml'])
+    expect(log[0]!.parents).toEqual([(await box.log('acme/cli-config', 'main'))[0]!.sha])
+  })
+
   it('refuses an unknown environment with the list, and writes nothing', async () => {
     const before = (await box.log(REPO, 'main'))[0]!.sha
     const ran = await action({ image: api('v1.4.2'), environment: 'qa' })

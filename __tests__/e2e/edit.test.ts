@@ -364,6 +364,24 @@ describe('edit, lint and write-method none against a real registry and kubectl k
     ).toContain(`digest: ${pushed.digest}`)
   })
 
+  it('the action annotates the file and line at fault', async () => {
+    await write(repo, {
+      'apps/notification-service/overlays/dev/kustomization.yaml': `resources:\n- ../../base\nimages:\n- name: a\n  newName: ${reg.host}/team/notification-service\n  newTag: v1\n- name: b\n  newName: ${reg.host}/team/notification-service\n  newTag: v2\n`
+    })
+    const ran = await node('dist/index.js', [], {
+      GITHUB_WORKSPACE: work,
+      INPUT_IMAGE: image,
+      INPUT_ENVIRONMENT: 'dev',
+      'INPUT_WRITE-METHOD': 'none',
+      'INPUT_CONFIG-PATH': repo.slice(work.length + 1),
+      'INPUT_CONFIG-FILE': 'promotion.yaml'
+    })
+    expect(ran.code).toBe(1)
+    expect(ran.stdout).toMatch(
+      /::error title=promote-image,file=apps\/notification-service\/overlays\/dev\/kustomization\.yaml,line=4::.*matches 2 images: entries \(lines 4 and 7\)/
+    )
+  })
+
   it('the action refuses a config-path outside the workspace', async () => {
     const ran = await node('dist/index.js', [], {
       GITHUB_WORKSPACE: repo,

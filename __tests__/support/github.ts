@@ -2,6 +2,8 @@
 // smart HTTP (`git http-backend` as CGI), the REST endpoints the action uses under /api/v3 (GHES
 // layout) and the one GraphQL mutation it sends, with GitHub's response shapes and messages.
 // API writes become real git objects and refs, so the same repo can be cloned, pushed and read.
+// The box answers from the test's own event loop: drive git against it with async execFile/spawn,
+// never execFileSync, which blocks the loop and deadlocks the clone or push.
 //
 // Every child (git, http-backend) is short-lived and reads a pipe from this process: if the test
 // process dies, their stdin closes and they exit, so no setpriv/pdeathsig is needed here. The

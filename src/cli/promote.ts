@@ -1,8 +1,11 @@
+import { createOctokit, GitHubRepo } from '../deliver/github.js'
+import { branchName } from '../engine/environments.js'
 import { promote } from '../engine/promote.js'
+import { DEFAULT_BRANCH_TEMPLATE } from '../inputs.js'
 import { resolveImages } from '../engine/resolve.js'
 import { InputError } from '../errors.js'
 import { createResolver } from '../registry/index.js'
-import { commitMessage } from '../report/promotion.js'
+import { commitMessage, pullRequestBody, pullRequestTitle } from '../report/promotion.js'
 import { imagesOutput } from '../report/summary.js'
 import { COMMON_OPTIONS, parseCommandArgs, pinFrom, tagPolicyFrom } from './args.js'
 import { verifyRenderFrom } from './edit.js'
@@ -20,7 +23,9 @@ Options:
   --environment ENV          an environment of promotion.yaml
   --target SPEC              instead of promotion.yaml (repeatable)
   --image IMAGE              the image as pushed (repeatable)
-  --mode push                push to the base branch (pull-request needs the action's GitHub API)
+  --mode push|pull-request   push to the base branch (default), or a living pull request
+                             (GitHub only: the API is GITHUB_API_URL, else derived from the URL)
+  --branch TEMPLATE          pull-request branch (default promote/{environment}/{name})
   --base-branch B            default: the repository's default branch
   --digest D, --config-file F, --verify-render MODE, --dry-run, --json, and the resolve options
 The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.
@@ -38,7 +43,8 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     'base-branch': { type: 'string' },
     'config-file': { type: 'string' },
     'verify-render': { type: 'string' },
-    'dry-run': { type: 'boolean' }
+    'dry-run': { type: 'boolean' },
+    branch: { type: 'string' }
   })
   if (values.help) {
     context.stdout(PROMOTE_USAGE)
@@ -60,11 +66,13 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     throw new InputError('promote: pass --environment ENV (from promotion.yaml) or --target SPEC.')
   }
   const mode = values.mode ?? 'push'
-  if (mode !== 'push') {
-    throw new InputError(`promote: --mode ${mode} is not available from the CLI yet.`, {
-      hint: 'Use --mode push, or the action for pull requests.'
-    })
+  if (mode !== 'push' && mode !== 'pull-request') {
+    throw new InputError(
+      `promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`
+    )
   }
+  const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN
+  const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined
   const verifyRender = verifyRenderFrom(values['verify-render'])
   const resolved = await resolveImages(
     { images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin: pinFrom(values.pin) },
@@ -78,10 +86,34 @@ export async function promoteCommand(args: string[], context: CommandContext): P
   const result = await promote(
     {
       method: 'git',
-      mode: 'push',
+      mode,
       configRepo,
+      github,
+      branch: github
+        ? branchName(values.branch ?? DEFAULT_BRANCH_TEMPLATE, values.environment, resolved)
+        : undefined,
+      pullRequest: (edit, base) => {
+        const content = {
+          environment: values.environment,
+          images: resolved,
+          result: edit,
+          source: {},
+          mode: 'pull-request' as const,
+          configRepository: github?.fullName,
+          baseBranch: base
+        }
+        return {
+          title: pullRequestTitle(content),
+          body: pullRequestBody(content),
+          draft: false,
+          labels: [],
+          reviewers: [],
+          teamReviewers: [],
+          assignees: []
+        }
+      },
       baseBranch: values['base-branch'],
-      token: context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN,
+      token,
       environment: values.environment,
       targets: values.target,
       configFile: values['config-file'] ?? 'promotion.yaml',
@@ -117,6 +149,8 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     )
   } else if (values['dry-run']) {
     context.stdout(result.edit.diff)
+  } else if (result.pullRequest) {
+    context.stdout(`${result.pullRequest.url} ${result.pullRequest.operation}\n`)
   } else if (result.commit) {
     context.stdout(`${result.commit} ${result.baseBranch}\n`)
   } else {
@@ -125,4 +159,32 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     )
   }
   return 0
+}
+
+/** A GitHub (or GHES) repository URL → the repository on its API. */
+function githubRepoFor(
+  configRepo: string,
+  token: string | undefined,
+  context: CommandContext
+): GitHubRepo {
+  const match = /^https?:\/\/([^/]+)\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(configRepo)
+  if (!match) {
+    throw new InputError(
+      `promote: --mode pull-request needs a GitHub repository URL, got ${JSON.stringify(configRepo)}.`,
+      {
+        hint: 'Example: --config-repo https://github.com/acme/gitops-config.git'
+      }
+    )
+  }
+  if (!token) {
+    throw new InputError(
+      'promote: --mode pull-request needs a token in GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN.'
+    )
+  }
+  const [, host, owner, repo] = match as unknown as [string, string, string, string]
+  const origin = new URL(configRepo).origin
+  const apiUrl =
+    context.env.GITHUB_API_URL ??
+    (host === 'github.com' ? 'https://api.github.com' : `${origin}/api/v3`)
+  return new GitHubRepo(createOctokit(token, context.logger, apiUrl), owner, repo, context.logger)
 }
