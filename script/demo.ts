@@ -1,19 +1,38 @@
 /**
- * `npm run demo`: the main job against a throwaway registry and config repo.
- * Starts a real registry on 127.0.0.1 (token auth, anonymous pull), pushes a
- * single- and a multi-platform image, writes a small GitOps config repo whose
- * dev overlay has `newTag: latest` (incident 1), then runs the built CLI the
- * way CI would. The CLI runs asynchronously: the registry's proxy and token
- * server live in this process and must keep answering.
+ * `npm run demo`: the main job against a throwaway registry, config repo and
+ * GitHub. Starts a real registry on 127.0.0.1 (token auth, anonymous pull),
+ * pushes a single- and a multi-platform image, writes a small GitOps config
+ * repo whose overlays have `newTag: latest` (incident 1), runs the built CLI
+ * the way CI would, then runs the action itself against "GitHub in a box"
+ * (real bare repositories behind git smart HTTP and the REST API) and prints
+ * the commit it pushed and the pull request it opened. Everything runs
+ * asynchronously: the servers live in this process and must keep answering.
  */
 import { execFile } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { startGitHubBox } from '../__tests__/support/github.js'
 import { pushImage, startRegistry } from '../__tests__/support/registry.js'
 
 const root = resolve(import.meta.dirname, '../..')
 const cli = join(root, 'dist/cli.js')
+
+const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: notification-service
+spec:
+  selector:
+    matchLabels: {app: notification-service}
+  template:
+    metadata:
+      labels: {app: notification-service}
+    spec:
+      containers:
+        - name: app
+          image: notification-service
+`
 
 const registry = await startRegistry({ auth: 'token' })
 const repo = await mkdtemp(join(tmpdir(), 'promote-image-demo-'))
@@ -60,9 +79,79 @@ try {
     service
   ])
   await step('nothing mutable is left in dev', ['lint', 'apps/notification-service/overlays/dev'])
+
+  // The action, as a workflow step runs it, against GitHub in a box.
+  const box = await startGitHubBox()
+  try {
+    await box.createRepo('acme/gitops', repoFiles(host))
+    const action = async (title: string, inputs: Record<string, string>): Promise<void> => {
+      console.log(`# the action: ${title}`)
+      const env: NodeJS.ProcessEnv = {
+        PATH: process.env.PATH,
+        HOME: repo,
+        DOCKER_CONFIG: '/nonexistent',
+        GITHUB_API_URL: box.apiUrl,
+        GITHUB_SERVER_URL: box.url,
+        GITHUB_REPOSITORY: 'acme/notification-service',
+        GITHUB_SHA: '3f9c2d1e8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d',
+        GITHUB_RUN_ID: '4242',
+        INPUT_TOKEN: box.token,
+        'INPUT_CONFIG-REPOSITORY': 'acme/gitops',
+        'INPUT_WRITE-METHOD': 'api',
+        'INPUT_CONFIG-FILE': 'promotion.yaml',
+        'INPUT_VERIFY-RENDER': 'auto',
+        INPUT_BRANCH: 'promote/{environment}/{name}',
+        INPUT_IMAGE: service
+      }
+      for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
+      const ran = await new Promise<{ code: number; stdout: string }>(done =>
+        execFile(process.execPath, [join(root, 'dist/index.js')], { env }, (error, stdout) =>
+          done({ code: error ? Number(error.code) : 0, stdout })
+        )
+      )
+      const shown = ran.stdout
+        .split('\n')
+        // What a runner shows: no masks, groups, debug lines or (here, without GITHUB_OUTPUT) outputs.
+        .filter(
+          line => line.trim() !== '' && !/^::(add-mask|group|endgroup|debug|set-output)/.test(line)
+        )
+      console.log(shown.map(line => `  ${line}`).join('\n'))
+      console.log(`  exit ${ran.code}\n`)
+    }
+    await action('promote dev (push mode, from promotion.yaml)', { environment: 'dev' })
+    const [commit] = await box.log('acme/gitops', 'main')
+    console.log('# the commit on main of acme/gitops:\n')
+    console.log(`${commit!.message.replace(/^/gm, '    ')}\n`)
+    await action('promote prod (a living pull request)', { environment: 'prod' })
+    const [pull] = box.pulls('acme/gitops')
+    console.log(`# pull request #${pull!.number}: ${pull!.title}\n`)
+    console.log(`${pull!.body!.replace(/^/gm, '    ')}\n`)
+  } finally {
+    await box.stop()
+  }
 } finally {
   await registry.stop()
   await rm(repo, { recursive: true, force: true })
+}
+
+function repoFiles(host: string): Record<string, string> {
+  return {
+    'promotion.yaml': `environments:
+  dev:
+    mode: push
+    targets:
+      - kustomize: apps/{name}/overlays/dev
+  prod:
+    promote-from: dev
+    labels: [promotion]
+    targets:
+      - kustomize: apps/{name}/overlays/prod
+`,
+    'apps/notification-service/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
+    'apps/notification-service/base/deployment.yaml': deployment,
+    'apps/notification-service/overlays/dev/kustomization.yaml': overlay(host),
+    'apps/notification-service/overlays/prod/kustomization.yaml': overlay(host)
+  }
 }
 
 async function writeRepo(dir: string, host: string): Promise<void> {
@@ -70,22 +159,17 @@ async function writeRepo(dir: string, host: string): Promise<void> {
     'promotion.yaml':
       'environments:\n  dev:\n    targets:\n      - kustomize: apps/{name}/overlays/dev\n',
     'apps/notification-service/base/kustomization.yaml': 'resources:\n  - deployment.yaml\n',
-    'apps/notification-service/base/deployment.yaml': `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: notification-service
-spec:
-  selector:
-    matchLabels: {app: notification-service}
-  template:
-    metadata:
-      labels: {app: notification-service}
-    spec:
-      containers:
-        - name: app
-          image: notification-service
-`,
-    'apps/notification-service/overlays/dev/kustomization.yaml': `resources:
+    'apps/notification-service/base/deployment.yaml': deployment,
+    'apps/notification-service/overlays/dev/kustomization.yaml': overlay(host)
+  }
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true })
+    await writeFile(join(dir, path), text)
+  }
+}
+
+function overlay(host: string): string {
+  return `resources:
   - ../../base
 
 # The image CI builds.
@@ -94,9 +178,4 @@ images:
     newName: ${host}/team/notification-service
     newTag: latest   # every build "deploys" here
 `
-  }
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, path)), { recursive: true })
-    await writeFile(join(dir, path), text)
-  }
 }
