@@ -339,6 +339,36 @@ describe('the action against GitHub in a box', () => {
     expect(log[0]!.parents).toEqual([(await box.log('acme/cli-config', 'main'))[0]!.sha])
   })
 
+  it('2 images × 2 environments: one commit on dev and one PR on prod, each holding both images', async () => {
+    await box.createRepo('acme/multi', files(reg.host))
+    const before = (await box.log('acme/multi', 'main'))[0]!.sha
+    const ran = await action({
+      image: `${api('v1.4.3')}\n${reg.host}/team/web:v2.0.0`,
+      environment: 'dev\nprod',
+      'config-repository': 'acme/multi',
+      mode: ''
+    })
+    expect(ran.stdout).not.toMatch(/::error::/)
+    expect(ran.code).toBe(0)
+    const main = await box.log('acme/multi', 'main')
+    expect(main[1]!.sha).toBe(before)
+    expect(main[0]!.files).toEqual([
+      'apps/api/overlays/dev/kustomization.yaml',
+      'apps/web/overlays/dev/kustomization.yaml'
+    ])
+    const pulls = box.pulls('acme/multi')
+    expect(pulls).toHaveLength(1)
+    expect(pulls[0]!.head.ref).toBe('promote/prod/api+web')
+    const branch = await box.log('acme/multi', 'promote/prod/api+web')
+    expect(branch[0]!.parents).toEqual([main[0]!.sha])
+    expect(branch[0]!.files).toEqual([
+      'apps/api/overlays/prod/kustomization.yaml',
+      'apps/web/overlays/prod/kustomization.yaml'
+    ])
+    expect(ran.outputs.branch).toBe('main\npromote/prod/api+web')
+    expect(ran.outputs['pull-request-operation']).toBe('none\ncreated')
+  })
+
   it('refuses an unknown environment with the list, and writes nothing', async () => {
     const before = (await box.log(REPO, 'main'))[0]!.sha
     const ran = await action({ image: api('v1.4.2'), environment: 'qa' })
