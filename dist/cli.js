@@ -79,6 +79,22 @@ function pinFrom(value) {
         hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
     });
 }
+/** Resolves images with the flags every resolving command shares. */
+function resolveFromFlags(images, values, context, extra = {}) {
+    return resolveImages({
+        images,
+        buildDigest: values.digest,
+        policy: tagPolicyFrom(values),
+        pin: pinFrom(values.pin),
+        explicitCredentials: extra.credentials !== undefined,
+        requireImmutableRepository: extra.requireImmutableRepository
+    }, createResolver({
+        logger: context.logger,
+        insecureRegistries: values['insecure-registry'] ?? [],
+        credentials: extra.credentials,
+        env: context.env
+    }), context.logger);
+}
 
 const EDIT_USAGE = `Usage: promote-image edit --dir DIR (--environment ENV | --target SPEC...) --image IMAGE... [options]
 
@@ -130,12 +146,7 @@ async function editCommand(args, context) {
         });
     }
     const verifyRender = verifyRenderFrom(values['verify-render']);
-    const pin = pinFrom(values.pin);
-    const resolved = await resolveImages({ images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin }, createResolver({
-        logger: context.logger,
-        insecureRegistries: values['insecure-registry'] ?? [],
-        env: context.env
-    }), context.logger);
+    const resolved = await resolveFromFlags(images, values, context);
     const result = await editConfigRepo({
         repoRoot: resolve$1(values.dir ?? '.'),
         environment: values.environment,
@@ -928,11 +939,7 @@ async function promoteCommand(args, context) {
     const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN;
     const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined;
     const verifyRender = verifyRenderFrom(values['verify-render']);
-    const resolved = await resolveImages({ images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin: pinFrom(values.pin) }, createResolver({
-        logger: context.logger,
-        insecureRegistries: values['insecure-registry'] ?? [],
-        env: context.env
-    }), context.logger);
+    const resolved = await resolveFromFlags(images, values, context);
     const result = await promote({
         method: 'git',
         mode,
@@ -1054,20 +1061,10 @@ async function resolveCommand(args, context) {
         });
     }
     const credentials = await credentialsFrom(values, context);
-    const resolver = createResolver({
-        logger: context.logger,
-        insecureRegistries: values['insecure-registry'] ?? [],
+    const images = await resolveFromFlags(positionals, values, context, {
         credentials,
-        env: context.env
-    });
-    const images = await resolveImages({
-        images: positionals,
-        buildDigest: values.digest,
-        policy: tagPolicyFrom(values),
-        pin: pinFrom(values.pin),
-        explicitCredentials: credentials !== undefined,
         requireImmutableRepository: values['require-immutable-repository']
-    }, resolver, context.logger);
+    });
     if (values.json) {
         const detailed = imagesOutput(images).map((out, i) => ({
             ...out,

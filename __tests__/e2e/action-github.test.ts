@@ -4,12 +4,11 @@
  * GraphQL endpoints the action uses — and a real registry.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFile } from 'node:child_process'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import { startGitHubBox, type GitHubBox } from '../support/github.js'
+import { parseOutputs, ROOT, run, runNode } from '../support/run.js'
 import {
   pushImage,
   startRegistry,
@@ -17,8 +16,6 @@ import {
   type RegistryInstance
 } from '../support/registry.js'
 
-const run = promisify(execFile)
-const ROOT = resolve(import.meta.dirname, '../..')
 const REPO = 'acme/gitops'
 
 function overlay(registry: string, name: string): string {
@@ -113,26 +110,8 @@ describe('the action against GitHub in a box', () => {
       INPUT_BRANCH: 'promote/{environment}/{name}'
     }
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
-    const ran = await run(process.execPath, [join(ROOT, 'dist/index.js')], {
-      env,
-      timeout: 120_000
-    }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => ({
-        code: e.code,
-        stdout: e.stdout,
-        stderr: e.stderr
-      })
-    )
-    const outputs: Record<string, string> = {}
-    const lines = (await readFile(outputFile, 'utf8')).split('\n')
-    for (let i = 0; i < lines.length; i++) {
-      const match = /^([^<]+)<<(.+)$/.exec(lines[i]!)
-      if (!match) continue
-      const value: string[] = []
-      while (lines[++i] !== match[2]) value.push(lines[i]!)
-      outputs[match[1]!] = value.join('\n')
-    }
+    const ran = await runNode('dist/index.js', [], env)
+    const outputs = parseOutputs(await readFile(outputFile, 'utf8'))
     return { ...ran, outputs, summary: await readFile(summaryFile, 'utf8') }
   }
 

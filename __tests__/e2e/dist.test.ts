@@ -4,45 +4,19 @@
  * GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, against a real registry.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { join } from 'node:path'
 import {
   pushImage,
   startRegistry,
   type PushedImage,
   type RegistryInstance
 } from '../support/registry.js'
+import { parseOutputs, run, runNode } from '../support/run.js'
 
-const run = promisify(execFile)
-const ROOT = resolve(import.meta.dirname, '../..')
-
-interface Ran {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-async function node(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(ROOT, script), ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DOCKER_CONFIG: '/nonexistent',
-        ...env
-      },
-      timeout: 30_000
-    })
-    return { code: 0, stdout, stderr }
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string }
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr }
-  }
-}
+const node = runNode
 
 /** What skopeo's raw bytes hash to: the digest Kubernetes pulls. */
 async function skopeoDigest(image: string): Promise<string> {
@@ -54,21 +28,6 @@ async function skopeoDigest(image: string): Promise<string> {
     }
   )
   return `sha256:${createHash('sha256').update(stdout).digest('hex')}`
-}
-
-/** Parses the runner's `name<<delimiter` output file format. */
-function parseOutputs(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split('\n')
-  for (let i = 0; i < lines.length; i++) {
-    const match = /^([^<]+)<<(.+)$/.exec(lines[i]!)
-    if (!match) continue
-    const [, name, delimiter] = match
-    const value: string[] = []
-    while (lines[++i] !== delimiter) value.push(lines[i]!)
-    outputs[name!] = value.join('\n')
-  }
-  return outputs
 }
 
 describe('dist/cli.js resolve', () => {

@@ -6,42 +6,25 @@
  * Deployment's image changes.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
-import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { promisify } from 'node:util'
+import { dirname, join } from 'node:path'
 import {
   pushImage,
   startRegistry,
   type PushedImage,
   type RegistryInstance
 } from '../support/registry.js'
+import { ROOT, run, runNode, type Ran } from '../support/run.js'
 
-const run = promisify(execFile)
-const ROOT = resolve(import.meta.dirname, '../..')
-
-interface Ran {
-  code: number
-  stdout: string
-  stderr: string
-}
-
-async function node(
+function node(
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv = {},
   cwd = ROOT
 ): Promise<Ran> {
-  return run(process.execPath, [join(ROOT, script), ...args], {
-    cwd,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: '/nonexistent', ...env },
-    timeout: 60_000
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (e: Ran) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
-  )
+  return runNode(script, args, env, { cwd, timeout: 60_000 })
 }
 
 async function kustomize(dir: string): Promise<string> {

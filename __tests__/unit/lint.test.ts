@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, resolve } from 'node:path'
 import { lintCommand } from '../../src/cli/lint.js'
-import type { CommandContext } from '../../src/cli/resolve.js'
+import type { CommandContext } from '../../src/cli/context.js'
 import { InputError } from '../../src/errors.js'
 import {
   formatFinding,

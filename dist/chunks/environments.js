@@ -20619,6 +20619,207 @@ async function writeAtomically(repoRoot, file, text) {
     await rename(temporary, path);
 }
 
+function imagesOutput(images) {
+    return images.map(i => ({
+        image: i.reference.name,
+        tag: i.reference.tag ?? null,
+        digest: i.digest,
+        ref: i.pinned,
+        ...(i.tagImmutability
+            ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
+            : {})
+    }));
+}
+function verdictWord(image) {
+    const immutable = image.tagImmutability?.immutable;
+    return immutable === undefined ? 'unknown' : immutable ? 'immutable' : 'mutable';
+}
+/** The job summary's resolution table, in GitHub-flavored markdown. */
+function resolutionSummary(images, dryRun) {
+    const withImmutability = images.some(i => i.tagImmutability);
+    const rows = images.map(i => {
+        const cells = [
+            `\`${escapeCell(i.reference.name)}\``,
+            `\`${escapeCell(i.reference.tag ?? '—')}\``,
+            `\`${i.digest}\``,
+            describeKind(i),
+            `\`${escapeCell(i.pinned)}\``
+        ];
+        if (withImmutability) {
+            cells.push(i.tagImmutability ? `${verdictWord(i)}: ${escapeCell(i.tagImmutability.reason)}` : '—');
+        }
+        return `| ${cells.join(' | ')} |`;
+    });
+    const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference'];
+    if (withImmutability)
+        header.push('Tag immutability (ECR)');
+    return [
+        `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
+        '',
+        `| ${header.join(' | ')} |`,
+        `|${' --- |'.repeat(header.length)}`,
+        ...rows,
+        ''
+    ].join('\n');
+}
+function describeKind(image) {
+    if (image.kind === 'manifest')
+        return 'single platform';
+    return image.platforms && image.platforms.length > 0
+        ? `index (${image.platforms.join(', ')})`
+        : 'multi-platform index';
+}
+/** Pipes would split the cell; backticks would end the code span. */
+function escapeCell(text) {
+    return text.replace(/[|`]/g, c => `\\${c}`);
+}
+
+/** Tags that name a moving target rather than a build (DESIGN.md). */
+const DEFAULT_MUTABLE_TAGS = [
+    'latest',
+    'main',
+    'master',
+    'develop',
+    'dev',
+    'stable',
+    'edge',
+    'nightly',
+    'head',
+    'canary',
+    'staging',
+    'prod',
+    'production'
+];
+const DEFAULT_TAG_POLICY = { mutableTags: DEFAULT_MUTABLE_TAGS };
+const IMMUTABLE_EXAMPLES = 'Push and promote an immutable tag instead, e.g. the commit SHA (sha-3f9c2d1) or a release (v1.4.2); docker/metadata-action produces both.';
+/**
+ * Refuses references that would not change when a new build is pushed.
+ * Pure: decides from the text alone, so a refusal never reaches a registry.
+ */
+function checkTagPolicy(ref, policy) {
+    const shown = formatReference(ref);
+    if (ref.tag === undefined) {
+        if (ref.digest !== undefined)
+            return; // name@sha256:… is immutable by construction
+        throw new PolicyError(`Image ${shown} has no tag, which means "latest": a mutable tag. Argo CD would see no change when a new image is pushed under it.`, { hint: IMMUTABLE_EXAMPLES, subject: shown });
+    }
+    // "latest" is always refused: it is the failure this tool exists to prevent.
+    const pattern = ['latest', ...policy.mutableTags].find(p => globToRegExp(p).test(ref.tag));
+    if (pattern !== undefined) {
+        const matched = pattern.toLowerCase() === ref.tag.toLowerCase() ? '' : ` (matches "${pattern}")`;
+        throw new PolicyError(`Tag "${ref.tag}" of ${shown} is mutable${matched}: the manifest in Git would not change when a new build is pushed under it, so Argo CD reports "Synced" while pods keep the old image.`, { hint: IMMUTABLE_EXAMPLES, subject: shown });
+    }
+    if (policy.allowTags && !policy.allowTags.test(ref.tag)) {
+        throw new PolicyError(`Tag "${ref.tag}" of ${shown} does not match allow-tags /${policy.allowTags.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}/.`, {
+            hint: 'Promote a tag that matches allow-tags, or widen the allow-tags pattern.',
+            subject: shown
+        });
+    }
+}
+/** `mutable-tags` entries are globs; anything else would surprise users. */
+function globToRegExp(glob) {
+    const body = glob
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${body}$`, 'i');
+}
+/** Compiles `allow-tags`, anchored so that "v\d+" cannot match "dev1-latest". */
+function compileAllowTags(source, inputName = 'allow-tags') {
+    try {
+        return new RegExp(`^(?:${source})$`);
+    }
+    catch (error) {
+        throw new InputError(`Input ${inputName} is not a valid regular expression: ${error.message}.`, {
+            hint: 'Write a JavaScript regular expression, e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}.'
+        });
+    }
+}
+/** Validates a `mutable-tags` entry: a tag with optional `*`/`?` wildcards. */
+function checkMutableTagPattern(pattern, inputName = 'mutable-tags') {
+    if (!/^[\w*?][\w.*?-]{0,127}$/.test(pattern)) {
+        throw new InputError(`Input ${inputName} has an invalid pattern ${JSON.stringify(pattern)}.`, {
+            hint: 'Each pattern is a tag with optional * and ? wildcards, e.g. latest or pr-*.'
+        });
+    }
+    return pattern;
+}
+
+/**
+ * The build's digest (docker/build-push-action `outputs.digest`) must be what
+ * the registry serves for the tag now; if not, someone pushed over the tag
+ * between the build and this step.
+ */
+function checkBuildDigest(image, built, served, source = 'the build produced') {
+    if (built === served)
+        return;
+    throw new PolicyError(`The registry serves ${served} for ${image}, but ${source} ${built}: the tag moved (another push reused it).`, {
+        hint: `Re-run the build to push a fresh tag, or promote the exact build by digest: ${image.replace(/:[^:/]+$/, '')}@${built}.`,
+        subject: image
+    });
+}
+
+/**
+ * Can this tag be overwritten in its ECR repository? A tag is immutable under
+ * IMMUTABLE; under IMMUTABLE_WITH_EXCLUSION unless an exclusion filter
+ * matches it; under MUTABLE_WITH_EXCLUSION only when a filter matches it.
+ */
+function tagImmutabilityVerdict(mode, exclusionFilters, tag) {
+    const matched = exclusionFilters.find(filter => wildcardToRegExp(filter).test(tag));
+    switch (mode) {
+        case 'IMMUTABLE':
+            return { immutable: true, reason: 'repository tags are IMMUTABLE' };
+        case 'MUTABLE':
+            return { immutable: false, reason: 'repository tags are MUTABLE' };
+        case 'IMMUTABLE_WITH_EXCLUSION':
+            return matched
+                ? {
+                    immutable: false,
+                    reason: `IMMUTABLE_WITH_EXCLUSION, but exclusion filter "${matched}" matches the tag`
+                }
+                : {
+                    immutable: true,
+                    reason: 'IMMUTABLE_WITH_EXCLUSION, and no exclusion filter matches the tag'
+                };
+        case 'MUTABLE_WITH_EXCLUSION':
+            return matched
+                ? {
+                    immutable: true,
+                    reason: `MUTABLE_WITH_EXCLUSION, and exclusion filter "${matched}" makes the tag immutable`
+                }
+                : {
+                    immutable: false,
+                    reason: 'MUTABLE_WITH_EXCLUSION, and no exclusion filter matches the tag'
+                };
+        default:
+            return { immutable: undefined, reason: `unknown imageTagMutability ${JSON.stringify(mode)}` };
+    }
+}
+/** ECR filters: `*` is the only wildcard; everything else is literal. */
+function wildcardToRegExp(filter) {
+    const body = filter.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+    return new RegExp(`^${body}$`);
+}
+/**
+ * A mutable repository lets someone push over the promoted tag later; the
+ * digest pin still protects the deployment, but Git and the registry would
+ * then disagree about what the tag means. A warning unless required.
+ * Returns the warning to show, or throws when immutability is required.
+ */
+function checkRepositoryImmutability(image, repository, verdict, required) {
+    if (verdict.immutable === true)
+        return undefined;
+    if (verdict.immutable === undefined) {
+        return `Could not check whether ECR repository ${repository} has immutable tags (${verdict.reason})${required ? '; require-immutable-repository cannot be enforced' : ''}.`;
+    }
+    const message = `ECR repository ${repository} lets the tag of ${image} be overwritten (${verdict.reason}): a later push can move it away from the pinned digest.`;
+    const hint = 'Turn on tag immutability: aws ecr put-image-tag-mutability --image-tag-mutability IMMUTABLE --repository-name ' +
+        repository;
+    if (required)
+        throw new PolicyError(message, { hint, subject: image });
+    return `${message} ${hint}.`;
+}
+
 /*
 How it works:
 `this.#head` is an instance of `Node` which keeps track of its current value and nests another instance of `Node` that keeps the value that comes after it. When a value is provided to `.enqueue()`, the code needs to iterate through `this.#head`, going deeper and deeper to find the last value. However, iterating through every single item is slow. This problem is solved by saving a reference to the last value as `this.#tail` so that it can reference it to add a new value.
@@ -20846,152 +21047,6 @@ function validateConcurrency(concurrency) {
 	}
 }
 
-/** Tags that name a moving target rather than a build (DESIGN.md). */
-const DEFAULT_MUTABLE_TAGS = [
-    'latest',
-    'main',
-    'master',
-    'develop',
-    'dev',
-    'stable',
-    'edge',
-    'nightly',
-    'head',
-    'canary',
-    'staging',
-    'prod',
-    'production'
-];
-const DEFAULT_TAG_POLICY = { mutableTags: DEFAULT_MUTABLE_TAGS };
-const IMMUTABLE_EXAMPLES = 'Push and promote an immutable tag instead, e.g. the commit SHA (sha-3f9c2d1) or a release (v1.4.2); docker/metadata-action produces both.';
-/**
- * Refuses references that would not change when a new build is pushed.
- * Pure: decides from the text alone, so a refusal never reaches a registry.
- */
-function checkTagPolicy(ref, policy) {
-    const shown = formatReference(ref);
-    if (ref.tag === undefined) {
-        if (ref.digest !== undefined)
-            return; // name@sha256:… is immutable by construction
-        throw new PolicyError(`Image ${shown} has no tag, which means "latest": a mutable tag. Argo CD would see no change when a new image is pushed under it.`, { hint: IMMUTABLE_EXAMPLES, subject: shown });
-    }
-    // "latest" is always refused: it is the failure this tool exists to prevent.
-    const pattern = ['latest', ...policy.mutableTags].find(p => globToRegExp(p).test(ref.tag));
-    if (pattern !== undefined) {
-        const matched = pattern.toLowerCase() === ref.tag.toLowerCase() ? '' : ` (matches "${pattern}")`;
-        throw new PolicyError(`Tag "${ref.tag}" of ${shown} is mutable${matched}: the manifest in Git would not change when a new build is pushed under it, so Argo CD reports "Synced" while pods keep the old image.`, { hint: IMMUTABLE_EXAMPLES, subject: shown });
-    }
-    if (policy.allowTags && !policy.allowTags.test(ref.tag)) {
-        throw new PolicyError(`Tag "${ref.tag}" of ${shown} does not match allow-tags /${policy.allowTags.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}/.`, {
-            hint: 'Promote a tag that matches allow-tags, or widen the allow-tags pattern.',
-            subject: shown
-        });
-    }
-}
-/** `mutable-tags` entries are globs; anything else would surprise users. */
-function globToRegExp(glob) {
-    const body = glob
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.');
-    return new RegExp(`^${body}$`, 'i');
-}
-/** Compiles `allow-tags`, anchored so that "v\d+" cannot match "dev1-latest". */
-function compileAllowTags(source, inputName = 'allow-tags') {
-    try {
-        return new RegExp(`^(?:${source})$`);
-    }
-    catch (error) {
-        throw new InputError(`Input ${inputName} is not a valid regular expression: ${error.message}.`, {
-            hint: 'Write a JavaScript regular expression, e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}.'
-        });
-    }
-}
-/** Validates a `mutable-tags` entry: a tag with optional `*`/`?` wildcards. */
-function checkMutableTagPattern(pattern, inputName = 'mutable-tags') {
-    if (!/^[\w*?][\w.*?-]{0,127}$/.test(pattern)) {
-        throw new InputError(`Input ${inputName} has an invalid pattern ${JSON.stringify(pattern)}.`, {
-            hint: 'Each pattern is a tag with optional * and ? wildcards, e.g. latest or pr-*.'
-        });
-    }
-    return pattern;
-}
-
-/**
- * The build's digest (docker/build-push-action `outputs.digest`) must be what
- * the registry serves for the tag now; if not, someone pushed over the tag
- * between the build and this step.
- */
-function checkBuildDigest(image, built, served, source = 'the build produced') {
-    if (built === served)
-        return;
-    throw new PolicyError(`The registry serves ${served} for ${image}, but ${source} ${built}: the tag moved (another push reused it).`, {
-        hint: `Re-run the build to push a fresh tag, or promote the exact build by digest: ${image.replace(/:[^:/]+$/, '')}@${built}.`,
-        subject: image
-    });
-}
-
-/**
- * Can this tag be overwritten in its ECR repository? A tag is immutable under
- * IMMUTABLE; under IMMUTABLE_WITH_EXCLUSION unless an exclusion filter
- * matches it; under MUTABLE_WITH_EXCLUSION only when a filter matches it.
- */
-function tagImmutabilityVerdict(mode, exclusionFilters, tag) {
-    const matched = exclusionFilters.find(filter => wildcardToRegExp(filter).test(tag));
-    switch (mode) {
-        case 'IMMUTABLE':
-            return { immutable: true, reason: 'repository tags are IMMUTABLE' };
-        case 'MUTABLE':
-            return { immutable: false, reason: 'repository tags are MUTABLE' };
-        case 'IMMUTABLE_WITH_EXCLUSION':
-            return matched
-                ? {
-                    immutable: false,
-                    reason: `IMMUTABLE_WITH_EXCLUSION, but exclusion filter "${matched}" matches the tag`
-                }
-                : {
-                    immutable: true,
-                    reason: 'IMMUTABLE_WITH_EXCLUSION, and no exclusion filter matches the tag'
-                };
-        case 'MUTABLE_WITH_EXCLUSION':
-            return matched
-                ? {
-                    immutable: true,
-                    reason: `MUTABLE_WITH_EXCLUSION, and exclusion filter "${matched}" makes the tag immutable`
-                }
-                : {
-                    immutable: false,
-                    reason: 'MUTABLE_WITH_EXCLUSION, and no exclusion filter matches the tag'
-                };
-        default:
-            return { immutable: undefined, reason: `unknown imageTagMutability ${JSON.stringify(mode)}` };
-    }
-}
-/** ECR filters: `*` is the only wildcard; everything else is literal. */
-function wildcardToRegExp(filter) {
-    const body = filter.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-    return new RegExp(`^${body}$`);
-}
-/**
- * A mutable repository lets someone push over the promoted tag later; the
- * digest pin still protects the deployment, but Git and the registry would
- * then disagree about what the tag means. A warning unless required.
- * Returns the warning to show, or throws when immutability is required.
- */
-function checkRepositoryImmutability(image, repository, verdict, required) {
-    if (verdict.immutable === true)
-        return undefined;
-    if (verdict.immutable === undefined) {
-        return `Could not check whether ECR repository ${repository} has immutable tags (${verdict.reason})${required ? '; require-immutable-repository cannot be enforced' : ''}.`;
-    }
-    const message = `ECR repository ${repository} lets the tag of ${image} be overwritten (${verdict.reason}): a later push can move it away from the pinned digest.`;
-    const hint = 'Turn on tag immutability: aws ecr put-image-tag-mutability --image-tag-mutability IMMUTABLE --repository-name ' +
-        repository;
-    if (required)
-        throw new PolicyError(message, { hint, subject: image });
-    return `${message} ${hint}.`;
-}
-
 /** Several refusals at once, so one run shows every problem. */
 class RefusedImagesError extends PromoteError {
     errors;
@@ -21093,6 +21148,170 @@ function immutabilityOf(settings, tag) {
     if ('unavailable' in settings)
         return { immutable: undefined, reason: settings.unavailable };
     return tagImmutabilityVerdict(settings.mode, settings.exclusionFilters, tag);
+}
+
+const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}';
+const DEFAULT_VERIFY_TIMEOUT_SECONDS = 600;
+/**
+ * Parses the inputs. `read` is core.getInput in the action and a map in
+ * tests, so validation is tested without the runner.
+ */
+function parseInputs(read) {
+    const get = (name) => {
+        const value = trimAscii(read(name));
+        return value === '' ? undefined : value;
+    };
+    const images = list(get('image'));
+    if (images.length === 0) {
+        throw new InputError('Input image is required.', {
+            hint: 'Pass the reference CI pushed, e.g. image: ghcr.io/acme/api:${{ github.sha }}.'
+        });
+    }
+    const digest = get('digest');
+    if (digest !== undefined)
+        wrap('digest', () => assertDigest(digest));
+    const environments = list(get('environment'));
+    for (const env of environments)
+        checkName('environment', env);
+    const fromEnvironment = get('from-environment');
+    if (fromEnvironment !== undefined)
+        checkName('from-environment', fromEnvironment);
+    const configRepository = get('config-repository');
+    if (configRepository !== undefined &&
+        !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(configRepository)) {
+        throw new InputError(`Input config-repository must be owner/name, got ${JSON.stringify(configRepository)}.`, {
+            hint: 'Write it as on GitHub, e.g. acme/gitops-config (no URL, no .git).'
+        });
+    }
+    const writeMethod = oneOf('write-method', get('write-method'), ['api', 'git', 'none'], 'api');
+    const configPath = get('config-path');
+    if (writeMethod === 'none' && configPath === undefined) {
+        throw new InputError('Input config-path is required with write-method: none.', {
+            hint: 'Check out the config repository with actions/checkout (path: config) and pass config-path: config.'
+        });
+    }
+    const username = get('registry-username');
+    const password = read('registry-password'); // passwords keep their spaces
+    if ((username === undefined) !== (password === '')) {
+        throw new InputError('Inputs registry-username and registry-password must be given together.', {
+            hint: 'Set both, or neither to use the docker config written by docker/login-action.'
+        });
+    }
+    const mutableTags = list(get('mutable-tags')).map(p => checkMutableTagPattern(p));
+    const allowTagsSource = get('allow-tags');
+    return {
+        images,
+        digest,
+        environments,
+        targets: lines(get('targets')),
+        configRepository,
+        configFile: get('config-file') ?? 'promotion.yaml',
+        baseBranch: get('base-branch'),
+        mode: get('mode') === undefined
+            ? undefined
+            : oneOf('mode', get('mode'), ['pull-request', 'push'], 'pull-request'),
+        writeMethod,
+        configPath,
+        insecureRegistries: list(get('insecure-registries')).map(h => checkHost('insecure-registries', h)),
+        pin: oneOf('pin', get('pin'), ['digest', 'tag'], 'digest'),
+        tagPolicy: {
+            mutableTags: mutableTags.length > 0 ? mutableTags : DEFAULT_MUTABLE_TAGS,
+            allowTags: allowTagsSource === undefined ? undefined : compileAllowTags(allowTagsSource)
+        },
+        requireImmutableRepository: bool('require-immutable-repository', get('require-immutable-repository'), false),
+        registryCredentials: username === undefined ? undefined : { username, password },
+        token: read('token'),
+        branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,
+        commitMessage: get('commit-message'),
+        prTitle: get('pr-title'),
+        labels: list(get('labels')),
+        reviewers: list(get('reviewers')),
+        teamReviewers: list(get('team-reviewers')),
+        assignees: list(get('assignees')),
+        draft: bool('draft', get('draft'), false),
+        autoMerge: get('auto-merge') === undefined
+            ? undefined
+            : oneOf('auto-merge', get('auto-merge'), ['merge', 'squash', 'rebase'], 'merge'),
+        verifyRender: oneOf('verify-render', get('verify-render')?.toLowerCase(), ['auto', 'true', 'false'], 'auto'),
+        dryRun: bool('dry-run', get('dry-run'), false),
+        fromEnvironment,
+        allowDowngrade: oneOf('allow-downgrade', get('allow-downgrade')?.toLowerCase(), ['warn', 'true', 'false'], 'warn'),
+        verify: bool('verify', get('verify'), false),
+        argocdServer: get('argocd-server'),
+        argocdToken: get('argocd-token'),
+        argocdApplication: get('argocd-application'),
+        verifyTimeoutSeconds: seconds('verify-timeout', get('verify-timeout'), DEFAULT_VERIFY_TIMEOUT_SECONDS)
+    };
+}
+/** Only ASCII whitespace, as actions/checkout does for refs (a security fix). */
+function trimAscii(value) {
+    return value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+}
+/** Newline- or comma-separated, blanks dropped. */
+function list(value) {
+    return (value ?? '')
+        .split(/[\n,]/)
+        .map(trimAscii)
+        .filter(item => item !== '');
+}
+/** Newline-separated only: target specs may contain commas. */
+function lines(value) {
+    return (value ?? '')
+        .split('\n')
+        .map(trimAscii)
+        .filter(item => item !== '');
+}
+function oneOf(name, value, allowed, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`Input ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}.`);
+}
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/** YAML 1.2 core-schema booleans, as core.getBooleanInput, with a better message. */
+function bool(name, value, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new InputError(`Input ${name} must be true or false; got ${JSON.stringify(value)}.`);
+}
+function seconds(name, value, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (!/^\d{1,6}$/.test(value) || Number(value) === 0) {
+        throw new InputError(`Input ${name} must be a whole number of seconds above 0; got ${JSON.stringify(value)}.`);
+    }
+    return Number(value);
+}
+function checkName(name, value) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value)) {
+        throw new InputError(`Input ${name} has an invalid environment name ${JSON.stringify(value)}.`, {
+            hint: 'Environment names are letters, digits, ".", "_" and "-", as in promotion.yaml.'
+        });
+    }
+}
+function checkHost(name, value) {
+    if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(value)) {
+        throw new InputError(`Input ${name} has an invalid host ${JSON.stringify(value)}.`, {
+            hint: 'List registry hosts as host or host:port, without a scheme, e.g. registry.internal:5000.'
+        });
+    }
+    return value;
+}
+function wrap(name, check) {
+    try {
+        check();
+    }
+    catch (error) {
+        throw new InputError(`Input ${name}: ${error.message}`, {
+            hint: error.hint
+        });
+    }
 }
 
 const ANONYMOUS = { description: 'no credentials (anonymous)' };
@@ -21830,225 +22049,6 @@ function createResolver(options) {
             });
         }
     };
-}
-
-function imagesOutput(images) {
-    return images.map(i => ({
-        image: i.reference.name,
-        tag: i.reference.tag ?? null,
-        digest: i.digest,
-        ref: i.pinned,
-        ...(i.tagImmutability
-            ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
-            : {})
-    }));
-}
-function verdictWord(image) {
-    const immutable = image.tagImmutability?.immutable;
-    return immutable === undefined ? 'unknown' : immutable ? 'immutable' : 'mutable';
-}
-/** The job summary's resolution table, in GitHub-flavored markdown. */
-function resolutionSummary(images, dryRun) {
-    const withImmutability = images.some(i => i.tagImmutability);
-    const rows = images.map(i => {
-        const cells = [
-            `\`${escapeCell(i.reference.name)}\``,
-            `\`${escapeCell(i.reference.tag ?? '—')}\``,
-            `\`${i.digest}\``,
-            describeKind(i),
-            `\`${escapeCell(i.pinned)}\``
-        ];
-        if (withImmutability) {
-            cells.push(i.tagImmutability ? `${verdictWord(i)}: ${escapeCell(i.tagImmutability.reason)}` : '—');
-        }
-        return `| ${cells.join(' | ')} |`;
-    });
-    const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference'];
-    if (withImmutability)
-        header.push('Tag immutability (ECR)');
-    return [
-        `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
-        '',
-        `| ${header.join(' | ')} |`,
-        `|${' --- |'.repeat(header.length)}`,
-        ...rows,
-        ''
-    ].join('\n');
-}
-function describeKind(image) {
-    if (image.kind === 'manifest')
-        return 'single platform';
-    return image.platforms && image.platforms.length > 0
-        ? `index (${image.platforms.join(', ')})`
-        : 'multi-platform index';
-}
-/** Pipes would split the cell; backticks would end the code span. */
-function escapeCell(text) {
-    return text.replace(/[|`]/g, c => `\\${c}`);
-}
-
-const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}';
-const DEFAULT_VERIFY_TIMEOUT_SECONDS = 600;
-/**
- * Parses the inputs. `read` is core.getInput in the action and a map in
- * tests, so validation is tested without the runner.
- */
-function parseInputs(read) {
-    const get = (name) => {
-        const value = trimAscii(read(name));
-        return value === '' ? undefined : value;
-    };
-    const images = list(get('image'));
-    if (images.length === 0) {
-        throw new InputError('Input image is required.', {
-            hint: 'Pass the reference CI pushed, e.g. image: ghcr.io/acme/api:${{ github.sha }}.'
-        });
-    }
-    const digest = get('digest');
-    if (digest !== undefined)
-        wrap('digest', () => assertDigest(digest));
-    const environments = list(get('environment'));
-    for (const env of environments)
-        checkName('environment', env);
-    const fromEnvironment = get('from-environment');
-    if (fromEnvironment !== undefined)
-        checkName('from-environment', fromEnvironment);
-    const configRepository = get('config-repository');
-    if (configRepository !== undefined &&
-        !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(configRepository)) {
-        throw new InputError(`Input config-repository must be owner/name, got ${JSON.stringify(configRepository)}.`, {
-            hint: 'Write it as on GitHub, e.g. acme/gitops-config (no URL, no .git).'
-        });
-    }
-    const writeMethod = oneOf('write-method', get('write-method'), ['api', 'git', 'none'], 'api');
-    const configPath = get('config-path');
-    if (writeMethod === 'none' && configPath === undefined) {
-        throw new InputError('Input config-path is required with write-method: none.', {
-            hint: 'Check out the config repository with actions/checkout (path: config) and pass config-path: config.'
-        });
-    }
-    const username = get('registry-username');
-    const password = read('registry-password'); // passwords keep their spaces
-    if ((username === undefined) !== (password === '')) {
-        throw new InputError('Inputs registry-username and registry-password must be given together.', {
-            hint: 'Set both, or neither to use the docker config written by docker/login-action.'
-        });
-    }
-    const mutableTags = list(get('mutable-tags')).map(p => checkMutableTagPattern(p));
-    const allowTagsSource = get('allow-tags');
-    return {
-        images,
-        digest,
-        environments,
-        targets: lines(get('targets')),
-        configRepository,
-        configFile: get('config-file') ?? 'promotion.yaml',
-        baseBranch: get('base-branch'),
-        mode: get('mode') === undefined
-            ? undefined
-            : oneOf('mode', get('mode'), ['pull-request', 'push'], 'pull-request'),
-        writeMethod,
-        configPath,
-        insecureRegistries: list(get('insecure-registries')).map(h => checkHost('insecure-registries', h)),
-        pin: oneOf('pin', get('pin'), ['digest', 'tag'], 'digest'),
-        tagPolicy: {
-            mutableTags: mutableTags.length > 0 ? mutableTags : DEFAULT_MUTABLE_TAGS,
-            allowTags: allowTagsSource === undefined ? undefined : compileAllowTags(allowTagsSource)
-        },
-        requireImmutableRepository: bool('require-immutable-repository', get('require-immutable-repository'), false),
-        registryCredentials: username === undefined ? undefined : { username, password },
-        token: read('token'),
-        branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,
-        commitMessage: get('commit-message'),
-        prTitle: get('pr-title'),
-        labels: list(get('labels')),
-        reviewers: list(get('reviewers')),
-        teamReviewers: list(get('team-reviewers')),
-        assignees: list(get('assignees')),
-        draft: bool('draft', get('draft'), false),
-        autoMerge: get('auto-merge') === undefined
-            ? undefined
-            : oneOf('auto-merge', get('auto-merge'), ['merge', 'squash', 'rebase'], 'merge'),
-        verifyRender: oneOf('verify-render', get('verify-render')?.toLowerCase(), ['auto', 'true', 'false'], 'auto'),
-        dryRun: bool('dry-run', get('dry-run'), false),
-        fromEnvironment,
-        allowDowngrade: oneOf('allow-downgrade', get('allow-downgrade')?.toLowerCase(), ['warn', 'true', 'false'], 'warn'),
-        verify: bool('verify', get('verify'), false),
-        argocdServer: get('argocd-server'),
-        argocdToken: get('argocd-token'),
-        argocdApplication: get('argocd-application'),
-        verifyTimeoutSeconds: seconds('verify-timeout', get('verify-timeout'), DEFAULT_VERIFY_TIMEOUT_SECONDS)
-    };
-}
-/** Only ASCII whitespace, as actions/checkout does for refs (a security fix). */
-function trimAscii(value) {
-    return value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
-}
-/** Newline- or comma-separated, blanks dropped. */
-function list(value) {
-    return (value ?? '')
-        .split(/[\n,]/)
-        .map(trimAscii)
-        .filter(item => item !== '');
-}
-/** Newline-separated only: target specs may contain commas. */
-function lines(value) {
-    return (value ?? '')
-        .split('\n')
-        .map(trimAscii)
-        .filter(item => item !== '');
-}
-function oneOf(name, value, allowed, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (allowed.includes(value))
-        return value;
-    throw new InputError(`Input ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}.`);
-}
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-/** YAML 1.2 core-schema booleans, as core.getBooleanInput, with a better message. */
-function bool(name, value, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (TRUE.has(value))
-        return true;
-    if (FALSE.has(value))
-        return false;
-    throw new InputError(`Input ${name} must be true or false; got ${JSON.stringify(value)}.`);
-}
-function seconds(name, value, fallback) {
-    if (value === undefined)
-        return fallback;
-    if (!/^\d{1,6}$/.test(value) || Number(value) === 0) {
-        throw new InputError(`Input ${name} must be a whole number of seconds above 0; got ${JSON.stringify(value)}.`);
-    }
-    return Number(value);
-}
-function checkName(name, value) {
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value)) {
-        throw new InputError(`Input ${name} has an invalid environment name ${JSON.stringify(value)}.`, {
-            hint: 'Environment names are letters, digits, ".", "_" and "-", as in promotion.yaml.'
-        });
-    }
-}
-function checkHost(name, value) {
-    if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(value)) {
-        throw new InputError(`Input ${name} has an invalid host ${JSON.stringify(value)}.`, {
-            hint: 'List registry hosts as host or host:port, without a scheme, e.g. registry.internal:5000.'
-        });
-    }
-    return value;
-}
-function wrap(name, check) {
-    try {
-        check();
-    }
-    catch (error) {
-        throw new InputError(`Input ${name}: ${error.message}`, {
-            hint: error.hint
-        });
-    }
 }
 
 class Context {

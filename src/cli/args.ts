@@ -7,7 +7,10 @@ import {
   DEFAULT_MUTABLE_TAGS,
   type TagPolicy
 } from '../policy/index.js'
+import { resolveImages, type ResolvedImage } from '../engine/resolve.js'
 import { list } from '../inputs.js'
+import { createResolver, type ExplicitCredentials } from '../registry/index.js'
+import type { CommandContext } from './context.js'
 
 /** Flags every command that resolves images shares. */
 export const COMMON_OPTIONS = {
@@ -58,4 +61,36 @@ export function pinFrom(value: string | undefined): PinMode {
   throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`, {
     hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
   })
+}
+
+/** Resolves images with the flags every resolving command shares. */
+export function resolveFromFlags(
+  images: readonly string[],
+  values: {
+    digest?: string
+    pin?: string
+    'mutable-tags'?: string
+    'allow-tags'?: string
+    'insecure-registry'?: string[]
+  },
+  context: CommandContext,
+  extra: { credentials?: ExplicitCredentials; requireImmutableRepository?: boolean } = {}
+): Promise<ResolvedImage[]> {
+  return resolveImages(
+    {
+      images,
+      buildDigest: values.digest,
+      policy: tagPolicyFrom(values),
+      pin: pinFrom(values.pin),
+      explicitCredentials: extra.credentials !== undefined,
+      requireImmutableRepository: extra.requireImmutableRepository
+    },
+    createResolver({
+      logger: context.logger,
+      insecureRegistries: values['insecure-registry'] ?? [],
+      credentials: extra.credentials,
+      env: context.env
+    }),
+    context.logger
+  )
 }

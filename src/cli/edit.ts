@@ -1,11 +1,9 @@
 import { resolve } from 'node:path'
 import { editConfigRepo, type EditResult, type VerifyRenderMode } from '../engine/edit.js'
-import { resolveImages } from '../engine/resolve.js'
 import { InputError } from '../errors.js'
-import { createResolver } from '../registry/index.js'
 import { imagesOutput } from '../report/summary.js'
-import { COMMON_OPTIONS, parseCommandArgs, pinFrom, tagPolicyFrom } from './args.js'
-import type { CommandContext } from './resolve.js'
+import { COMMON_OPTIONS, parseCommandArgs, resolveFromFlags } from './args.js'
+import type { CommandContext } from './context.js'
 
 export const EDIT_USAGE = `Usage: promote-image edit --dir DIR (--environment ENV | --target SPEC...) --image IMAGE... [options]
 
@@ -58,16 +56,7 @@ export async function editCommand(args: string[], context: CommandContext): Prom
     })
   }
   const verifyRender = verifyRenderFrom(values['verify-render'])
-  const pin = pinFrom(values.pin)
-  const resolved = await resolveImages(
-    { images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin },
-    createResolver({
-      logger: context.logger,
-      insecureRegistries: values['insecure-registry'] ?? [],
-      env: context.env
-    }),
-    context.logger
-  )
+  const resolved = await resolveFromFlags(images, values, context)
   const result = await editConfigRepo(
     {
       repoRoot: resolve(values.dir ?? '.'),

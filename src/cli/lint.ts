@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js'
 import { formatFinding, formatSummary, lintPath } from '../lint/index.js'
 import { COMMON_OPTIONS, parseCommandArgs, tagPolicyFrom } from './args.js'
-import type { CommandContext } from './resolve.js'
+import type { CommandContext } from './context.js'
 
 export const LINT_USAGE = `Usage: promote-image lint [DIR] [options]
 

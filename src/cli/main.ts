@@ -3,7 +3,8 @@ import type { Logger } from '../log/logger.js'
 import { editCommand } from './edit.js'
 import { lintCommand } from './lint.js'
 import { promoteCommand } from './promote.js'
-import { resolveCommand, RESOLVE_USAGE, type CommandContext } from './resolve.js'
+import type { CommandContext } from './context.js'
+import { resolveCommand, RESOLVE_USAGE } from './resolve.js'
 
 const USAGE = `Usage: promote-image <command> [options]
 

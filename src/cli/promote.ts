@@ -2,14 +2,12 @@ import { createOctokit, GitHubRepo } from '../deliver/github.js'
 import { branchName } from '../engine/environments.js'
 import { promote } from '../engine/promote.js'
 import { DEFAULT_BRANCH_TEMPLATE } from '../inputs.js'
-import { resolveImages } from '../engine/resolve.js'
 import { InputError } from '../errors.js'
-import { createResolver } from '../registry/index.js'
 import { commitMessage, pullRequestBody, pullRequestTitle } from '../report/promotion.js'
 import { imagesOutput } from '../report/summary.js'
-import { COMMON_OPTIONS, parseCommandArgs, pinFrom, tagPolicyFrom } from './args.js'
+import { COMMON_OPTIONS, parseCommandArgs, resolveFromFlags } from './args.js'
 import { verifyRenderFrom } from './edit.js'
-import type { CommandContext } from './resolve.js'
+import type { CommandContext } from './context.js'
 
 export const PROMOTE_USAGE = `Usage: promote-image promote --config-repo URL|PATH (--environment ENV | --target SPEC...) --image IMAGE... [options]
 
@@ -74,15 +72,7 @@ export async function promoteCommand(args: string[], context: CommandContext): P
   const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN
   const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined
   const verifyRender = verifyRenderFrom(values['verify-render'])
-  const resolved = await resolveImages(
-    { images, buildDigest: values.digest, policy: tagPolicyFrom(values), pin: pinFrom(values.pin) },
-    createResolver({
-      logger: context.logger,
-      insecureRegistries: values['insecure-registry'] ?? [],
-      env: context.env
-    }),
-    context.logger
-  )
+  const resolved = await resolveFromFlags(images, values, context)
   const result = await promote(
     {
       method: 'git',

@@ -1,9 +1,8 @@
-import { resolveImages } from '../engine/resolve.js'
 import { InputError } from '../errors.js'
-import type { Logger } from '../log/logger.js'
-import { createResolver, type ExplicitCredentials } from '../registry/index.js'
+import type { ExplicitCredentials } from '../registry/index.js'
 import { imagesOutput } from '../report/summary.js'
-import { COMMON_OPTIONS, parseCommandArgs, pinFrom, tagPolicyFrom } from './args.js'
+import { COMMON_OPTIONS, parseCommandArgs, resolveFromFlags } from './args.js'
+import type { CommandContext } from './context.js'
 
 export const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]
 
@@ -25,13 +24,6 @@ Options:
   -v, --verbose              log every registry request decision to stderr
 `
 
-export interface CommandContext {
-  readonly logger: Logger
-  readonly stdout: (text: string) => void
-  readonly readStdin: () => Promise<string>
-  readonly env: NodeJS.ProcessEnv
-}
-
 export async function resolveCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('resolve', args, {
     ...COMMON_OPTIONS,
@@ -48,24 +40,10 @@ export async function resolveCommand(args: string[], context: CommandContext): P
     })
   }
   const credentials = await credentialsFrom(values, context)
-  const resolver = createResolver({
-    logger: context.logger,
-    insecureRegistries: values['insecure-registry'] ?? [],
+  const images = await resolveFromFlags(positionals, values, context, {
     credentials,
-    env: context.env
+    requireImmutableRepository: values['require-immutable-repository']
   })
-  const images = await resolveImages(
-    {
-      images: positionals,
-      buildDigest: values.digest,
-      policy: tagPolicyFrom(values),
-      pin: pinFrom(values.pin),
-      explicitCredentials: credentials !== undefined,
-      requireImmutableRepository: values['require-immutable-repository']
-    },
-    resolver,
-    context.logger
-  )
   if (values.json) {
     const detailed = imagesOutput(images).map((out, i) => ({
       ...out,
