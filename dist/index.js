@@ -6,7 +6,7 @@ import { promises, constants } from 'fs';
 import 'path';
 import 'http';
 import 'https';
-import { t as requireTunnel, u as parseInputs, b as createResolver, r as resolveImages, v as promoteEnvironments, i as imagesOutput, w as resolutionSummary, G as GitHubRepo, n as createOctokit, e as editConfigRepo } from './chunks/environments.js';
+import { t as requireTunnel, u as code, v as escapeText, w as parseInputs, b as createResolver, r as resolveImages, x as promoteEnvironments, i as imagesOutput, y as resolutionSummary, G as GitHubRepo, n as createOctokit, e as editConfigRepo } from './chunks/environments.js';
 import 'string_decoder';
 import 'events';
 import 'child_process';
@@ -786,7 +786,7 @@ function group(name, fn) {
 
 /** The job summary's table of what changed in the config repo. */
 function editSummary(results, dryRun) {
-    const rows = results.flatMap(({ environment, result }) => result.files.flatMap(file => file.changes.map(c => `| \`${cell(c.image)}\` | ${cell(environment ?? '—')} | \`${cell(c.file)}:${c.line}\` | ${code(c.old)} | ${code(c.new)} |`)));
+    const rows = results.flatMap(({ environment, result }) => result.files.flatMap(file => file.changes.map(c => `| ${code(c.image, true)} | ${cell(environment ?? '—')} | ${code(`${c.file}:${c.line}`, true)} | ${valueCell(c.old)} | ${valueCell(c.new)} |`)));
     const renders = results.flatMap(({ result }) => result.renders);
     const title = dryRun ? 'would change (dry run)' : 'changed';
     if (rows.length === 0)
@@ -802,17 +802,17 @@ function editSummary(results, dryRun) {
             ? [
                 '**Render proof** (what Argo CD will see):',
                 '',
-                ...renders.map(r => `- ${r.ok ? '✅' : '❌'} \`${cell(r.target)}\`: ${cell(r.message)}`),
+                ...renders.map(r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${cell(r.message)}`),
                 ''
             ]
             : [])
     ].join('\n');
 }
-function code(value) {
-    return value === undefined ? '—' : `\`${cell(value)}\``;
+function valueCell(value) {
+    return value === undefined ? '—' : code(value, true);
 }
 function cell(text) {
-    return text.replace(/[|`]/g, c => `\\${c}`).replace(/\r?\n/g, ' ');
+    return escapeText(text);
 }
 
 const actionLogger = {
@@ -845,16 +845,18 @@ async function editWorkspace(inputs, images) {
             verifyRender: inputs.verifyRender,
             dryRun: inputs.dryRun
         }, actionLogger));
-        if (inputs.dryRun && result.diff)
-            info(result.diff);
-        for (const file of result.files) {
-            for (const change of file.changes) {
-                info(`${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`);
-            }
-        }
+        logEdit(result, inputs.dryRun);
         results.push({ environment, result });
     }
     return results;
+}
+/** Every changed value, and with dry-run the unified diff. */
+function logEdit(result, dryRun) {
+    if (dryRun && result.diff)
+        info(result.diff);
+    for (const change of result.files.flatMap(file => file.changes)) {
+        info(`${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`);
+    }
 }
 /** The config repository on GitHub (GITHUB_API_URL / GITHUB_SERVER_URL honored, for GHES). */
 function configRepository(inputs) {
@@ -936,6 +938,7 @@ async function run() {
         setOutput('pull-request-url', lines(r => r.result.pullRequest?.url));
         setOutput('pull-request-operation', runs.length ? lines(r => r.result.pullRequest?.operation ?? 'none') : 'none');
         for (const run of runs) {
+            logEdit(run.result.edit, inputs.dryRun);
             const where = run.result.pullRequest
                 ? `pull request #${run.result.pullRequest.number} (${run.result.pullRequest.operation}): ${run.result.pullRequest.url}`
                 : run.result.commit

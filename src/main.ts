@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
 import { realpathSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
-import { editConfigRepo } from './engine/edit.js'
+import { editConfigRepo, type EditResult } from './engine/edit.js'
 import {
   promoteEnvironments,
   type DeliveryContext,
@@ -55,17 +55,20 @@ async function editWorkspace(inputs: Inputs, images: readonly ResolvedImage[]) {
         actionLogger
       )
     )
-    if (inputs.dryRun && result.diff) core.info(result.diff)
-    for (const file of result.files) {
-      for (const change of file.changes) {
-        core.info(
-          `${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`
-        )
-      }
-    }
+    logEdit(result, inputs.dryRun)
     results.push({ environment, result })
   }
   return results
+}
+
+/** Every changed value, and with dry-run the unified diff. */
+function logEdit(result: EditResult, dryRun: boolean): void {
+  if (dryRun && result.diff) core.info(result.diff)
+  for (const change of result.files.flatMap(file => file.changes)) {
+    core.info(
+      `${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`
+    )
+  }
 }
 
 /** The config repository on GitHub (GITHUB_API_URL / GITHUB_SERVER_URL honored, for GHES). */
@@ -176,6 +179,7 @@ export async function run(): Promise<void> {
       runs.length ? lines(r => r.result.pullRequest?.operation ?? 'none') : 'none'
     )
     for (const run of runs) {
+      logEdit(run.result.edit, inputs.dryRun)
       const where = run.result.pullRequest
         ? `pull request #${run.result.pullRequest.number} (${run.result.pullRequest.operation}): ${run.result.pullRequest.url}`
         : run.result.commit

@@ -57924,6 +57924,45 @@ function message(error) {
         .join(': ');
 }
 
+/** Markdown that no user text can break: code spans and plain words for GFM. */
+/** Control characters and line separators become spaces: one line, whatever the input. */
+function oneLine(text) {
+    return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
+}
+/**
+ * A code span that holds any text: the fence is longer than the longest
+ * backtick run inside. In a table cell, pipes are escaped (GFM strips the
+ * backslash, even inside code).
+ */
+function code(text, inTable = false) {
+    const flat = oneLine(text);
+    if (flat.length === 0)
+        return '_(empty)_';
+    const longest = (flat.match(/`+/g) ?? []).reduce((most, run) => Math.max(most, run.length), 0);
+    const fence = '`'.repeat(longest + 1);
+    const pad = flat.startsWith('`') || flat.endsWith('`') || (flat.startsWith(' ') && flat.endsWith(' '))
+        ? ' '
+        : '';
+    const inner = inTable ? flat.replace(/\|/g, '\\|') : flat;
+    return `${fence}${pad}${inner}${pad}${fence}`;
+}
+/**
+ * Plain words: inline markup characters (emphasis, code, links, HTML,
+ * entities, math, table pipes) escaped, and a leading block marker too.
+ */
+function escapeText(text) {
+    const escaped = oneLine(text)
+        .trim()
+        .replace(/[\\`*_[\]<>&|~$]/g, c => `\\${c}`);
+    return escaped.replace(/^(?:[#>+=-]|(\d+)([.)]))/, (marker, digits, dot) => digits === undefined ? `\\${marker}` : `${digits}\\${dot}`);
+}
+
+/**
+ * The words a promotion leaves behind: the commit message (with git trailers),
+ * the pull request title and the pull request body. Pure: data in, text out.
+ * Every piece of user text (file names, environments, render messages) goes
+ * through one of the escapes at the bottom, so none can break the layout.
+ */
 /** GitHub refuses a pull request body longer than this. */
 const PULL_REQUEST_BODY_LIMIT = 65_536;
 /** Longer subjects get cut in `git log --oneline`, GitHub's commit list and mail. */
@@ -58207,37 +58246,6 @@ function runLabel(url) {
     return match[2] ? `run ${match[1]}, attempt ${match[2]}` : `run ${match[1]}`;
 }
 // ---- escapes -------------------------------------------------------------
-/** Control characters and line separators become spaces: one line, whatever the input. */
-function oneLine(text) {
-    return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ');
-}
-/**
- * A code span that holds any text: the fence is longer than the longest
- * backtick run inside. In a table cell, pipes are escaped (GFM strips the
- * backslash, even inside code).
- */
-function code(text, inTable = false) {
-    const flat = oneLine(text);
-    if (flat.length === 0)
-        return '_(empty)_';
-    const longest = (flat.match(/`+/g) ?? []).reduce((most, run) => Math.max(most, run.length), 0);
-    const fence = '`'.repeat(longest + 1);
-    const pad = flat.startsWith('`') || flat.endsWith('`') || (flat.startsWith(' ') && flat.endsWith(' '))
-        ? ' '
-        : '';
-    const inner = inTable ? flat.replace(/\|/g, '\\|') : flat;
-    return `${fence}${pad}${inner}${pad}${fence}`;
-}
-/**
- * Plain words: inline markup characters (emphasis, code, links, HTML,
- * entities, math, table pipes) escaped, and a leading block marker too.
- */
-function escapeText(text) {
-    const escaped = oneLine(text)
-        .trim()
-        .replace(/[\\`*_[\]<>&|~$]/g, c => `\\${c}`);
-    return escaped.replace(/^(?:[#>+=-]|(\d+)([.)]))/, (marker, digits, dot) => digits === undefined ? `\\${marker}` : `${digits}\\${dot}`);
-}
 function escapeHtml(text) {
     const entities = {
         '&': '&amp;',
@@ -65105,5 +65113,5 @@ async function readEnvironments(inputs, github) {
     return new Map(config.environments);
 }
 
-export { DEFAULT_MUTABLE_TAGS as D, GitHubRepo as G, compileAllowTags as a, createResolver as b, checkMutableTagPattern as c, distExports$2 as d, editConfigRepo as e, DEFAULT_TAG_POLICY as f, formatReference as g, globToRegExp as h, imagesOutput as i, promote as j, branchName as k, list as l, DEFAULT_BRANCH_TEMPLATE as m, createOctokit as n, commitMessage as o, parseReference as p, pullRequestBody as q, resolveImages as r, pullRequestTitle as s, requireTunnel as t, parseInputs as u, promoteEnvironments as v, resolutionSummary as w };
+export { DEFAULT_MUTABLE_TAGS as D, GitHubRepo as G, compileAllowTags as a, createResolver as b, checkMutableTagPattern as c, distExports$2 as d, editConfigRepo as e, DEFAULT_TAG_POLICY as f, formatReference as g, globToRegExp as h, imagesOutput as i, promote as j, branchName as k, list as l, DEFAULT_BRANCH_TEMPLATE as m, createOctokit as n, commitMessage as o, parseReference as p, pullRequestBody as q, resolveImages as r, pullRequestTitle as s, requireTunnel as t, code as u, escapeText as v, parseInputs as w, promoteEnvironments as x, resolutionSummary as y };
 //# sourceMappingURL=environments.js.map

@@ -1,3 +1,4 @@
+import { code, escapeText } from './markdown.js'
 import type { EditResult } from '../engine/edit.js'
 
 /** The job summary's table of what changed in the config repo. */
@@ -9,7 +10,7 @@ export function editSummary(
     result.files.flatMap(file =>
       file.changes.map(
         c =>
-          `| \`${cell(c.image)}\` | ${cell(environment ?? '—')} | \`${cell(c.file)}:${c.line}\` | ${code(c.old)} | ${code(c.new)} |`
+          `| ${code(c.image, true)} | ${cell(environment ?? '—')} | ${code(`${c.file}:${c.line}`, true)} | ${valueCell(c.old)} | ${valueCell(c.new)} |`
       )
     )
   )
@@ -28,17 +29,17 @@ export function editSummary(
       ? [
           '**Render proof** (what Argo CD will see):',
           '',
-          ...renders.map(r => `- ${r.ok ? '✅' : '❌'} \`${cell(r.target)}\`: ${cell(r.message)}`),
+          ...renders.map(r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${cell(r.message)}`),
           ''
         ]
       : [])
   ].join('\n')
 }
 
-function code(value: string | undefined): string {
-  return value === undefined ? '—' : `\`${cell(value)}\``
+function valueCell(value: string | undefined): string {
+  return value === undefined ? '—' : code(value, true)
 }
 
 function cell(text: string): string {
-  return text.replace(/[|`]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
+  return escapeText(text)
 }

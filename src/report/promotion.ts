@@ -4,6 +4,7 @@
  * Every piece of user text (file names, environments, render messages) goes
  * through one of the escapes at the bottom, so none can break the layout.
  */
+import { code, escapeText, oneLine } from './markdown.js'
 import type { EditResult, ImageValueChange } from '../engine/edit.js'
 import type { ResolvedImage } from '../engine/resolve.js'
 
@@ -373,42 +374,6 @@ function runLabel(url: string): string {
 }
 
 // ---- escapes -------------------------------------------------------------
-
-/** Control characters and line separators become spaces: one line, whatever the input. */
-function oneLine(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
-}
-
-/**
- * A code span that holds any text: the fence is longer than the longest
- * backtick run inside. In a table cell, pipes are escaped (GFM strips the
- * backslash, even inside code).
- */
-function code(text: string, inTable = false): string {
-  const flat = oneLine(text)
-  if (flat.length === 0) return '_(empty)_'
-  const longest = (flat.match(/`+/g) ?? []).reduce((most, run) => Math.max(most, run.length), 0)
-  const fence = '`'.repeat(longest + 1)
-  const pad =
-    flat.startsWith('`') || flat.endsWith('`') || (flat.startsWith(' ') && flat.endsWith(' '))
-      ? ' '
-      : ''
-  const inner = inTable ? flat.replace(/\|/g, '\\|') : flat
-  return `${fence}${pad}${inner}${pad}${fence}`
-}
-
-/**
- * Plain words: inline markup characters (emphasis, code, links, HTML,
- * entities, math, table pipes) escaped, and a leading block marker too.
- */
-function escapeText(text: string): string {
-  const escaped = oneLine(text)
-    .trim()
-    .replace(/[\\`*_[\]<>&|~$]/g, c => `\\${c}`)
-  return escaped.replace(/^(?:[#>+=-]|(\d+)([.)]))/, (marker, digits?: string, dot?: string) =>
-    digits === undefined ? `\\${marker}` : `${digits}\\${dot}`
-  )
-}
 
 function escapeHtml(text: string): string {
   const entities: Record<string, string> = {
