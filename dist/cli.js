@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
-import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as createResolver, e as editConfigRepo, i as imagesOutput, d as distExports, f as DEFAULT_TAG_POLICY, p as parseReference, g as formatReference, h as globToRegExp, j as promote, k as branchName, m as DEFAULT_BRANCH_TEMPLATE, G as GitHubRepo, n as createOctokit, o as commitMessage, q as pullRequestBody, s as pullRequestTitle } from './chunks/environments.js';
-import { parseArgs } from 'node:util';
-import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
+import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as createResolver, i as imagesFromEnvironment, e as editConfigRepo, d as imagesOutput, f as fsTreeReader, g as distExports, h as DEFAULT_TAG_POLICY, p as parseReference, j as formatReference, k as globToRegExp, m as promote, n as branchName, o as DEFAULT_BRANCH_TEMPLATE, G as GitHubRepo, q as createOctokit, s as commitMessage, t as pullRequestBody, u as pullRequestTitle } from './chunks/environments.js';
 import 'node:child_process';
+import 'node:fs';
+import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
 import 'node:os';
+import { parseArgs } from 'node:util';
 import 'node:crypto';
 import 'fs';
 import 'os';
@@ -38,7 +39,6 @@ import 'process';
 import 'buffer';
 import 'tty';
 import 'child_process';
-import 'node:fs';
 
 /** Flags every command that resolves images shares. */
 const COMMON_OPTIONS = {
@@ -79,6 +79,15 @@ function pinFrom(value) {
         hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
     });
 }
+/** The resolver the shared flags describe. */
+function resolverFromFlags(values, context, credentials) {
+    return createResolver({
+        logger: context.logger,
+        insecureRegistries: values['insecure-registry'] ?? [],
+        credentials,
+        env: context.env
+    });
+}
 /** Resolves images with the flags every resolving command shares. */
 function resolveFromFlags(images, values, context, extra = {}) {
     return resolveImages({
@@ -88,12 +97,12 @@ function resolveFromFlags(images, values, context, extra = {}) {
         pin: pinFrom(values.pin),
         explicitCredentials: extra.credentials !== undefined,
         requireImmutableRepository: extra.requireImmutableRepository
-    }, createResolver({
-        logger: context.logger,
-        insecureRegistries: values['insecure-registry'] ?? [],
-        credentials: extra.credentials,
-        env: context.env
-    }), context.logger);
+    }, resolverFromFlags(values, context, extra.credentials), context.logger);
+}
+function downgradeFrom(value) {
+    if (value === undefined || value === 'warn' || value === 'true' || value === 'false')
+        return value ?? 'warn';
+    throw new InputError(`--allow-downgrade must be warn, true or false; got ${JSON.stringify(value)}.`);
 }
 
 const EDIT_USAGE = `Usage: promote-image edit --dir DIR (--environment ENV | --target SPEC...) --image IMAGE... [options]
@@ -110,6 +119,9 @@ Options:
   --digest D                 the digest the build produced; every image must resolve to it
   --config-file F            promotion config inside DIR (default: promotion.yaml)
   --verify-render MODE       auto (render when kustomize/kubectl exist), true, or false
+  --allow-downgrade MODE     warn (default), false (refuse a lower semver tag), or true
+  --from-environment ENV     promote what ENV runs (its pinned tag + digest); --image then names
+                             repositories without tags
   --dry-run                  print the unified diff and write nothing
   --json                     print a JSON report
   (and the resolve options: --pin, --mutable-tags, --allow-tags, --insecure-registry, …)
@@ -124,6 +136,8 @@ async function editCommand(args, context) {
         digest: { type: 'string' },
         'config-file': { type: 'string' },
         'verify-render': { type: 'string' },
+        'allow-downgrade': { type: 'string' },
+        'from-environment': { type: 'string' },
         'dry-run': { type: 'boolean' }
     });
     if (values.help) {
@@ -146,15 +160,26 @@ async function editCommand(args, context) {
         });
     }
     const verifyRender = verifyRenderFrom(values['verify-render']);
-    const resolved = await resolveFromFlags(images, values, context);
+    const repoRoot = resolve$1(values.dir ?? '.');
+    const resolved = values['from-environment']
+        ? await imagesFromEnvironment({
+            reader: fsTreeReader(repoRoot),
+            configFile: values['config-file'] ?? 'promotion.yaml',
+            source: values['from-environment'],
+            destination: values.environment,
+            selections: images,
+            policy: tagPolicyFrom(values)
+        }, resolverFromFlags(values, context), context.logger)
+        : await resolveFromFlags(images, values, context);
     const result = await editConfigRepo({
-        repoRoot: resolve$1(values.dir ?? '.'),
+        repoRoot,
         environment: values.environment,
         targets: values.target,
         configFile: values['config-file'] ?? 'promotion.yaml',
         images: resolved,
         verifyRender,
         dryRun: values['dry-run'] ?? false,
+        allowDowngrade: downgradeFrom(values['allow-downgrade']),
         env: context.env
     }, context.logger);
     if (values.json) {
@@ -894,6 +919,8 @@ Options:
                              (GitHub only: the API is GITHUB_API_URL, else derived from the URL)
   --branch TEMPLATE          pull-request branch (default promote/{environment}/{name})
   --base-branch B            default: the repository's default branch
+  --from-environment ENV     promote what ENV runs (its pinned tag + digest); --image then names
+                             repositories without tags
   --digest D, --config-file F, --verify-render MODE, --dry-run, --json, and the resolve options
 The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.
 `;
@@ -909,6 +936,8 @@ async function promoteCommand(args, context) {
         'base-branch': { type: 'string' },
         'config-file': { type: 'string' },
         'verify-render': { type: 'string' },
+        'allow-downgrade': { type: 'string' },
+        'from-environment': { type: 'string' },
         'dry-run': { type: 'boolean' },
         branch: { type: 'string' }
     });
@@ -939,19 +968,20 @@ async function promoteCommand(args, context) {
     const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN;
     const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined;
     const verifyRender = verifyRenderFrom(values['verify-render']);
-    const resolved = await resolveFromFlags(images, values, context);
+    const source = values['from-environment'];
+    const resolved = source ? [] : await resolveFromFlags(images, values, context);
     const result = await promote({
         method: 'git',
         mode,
         configRepo,
         github,
         branch: github
-            ? branchName(values.branch ?? DEFAULT_BRANCH_TEMPLATE, values.environment, resolved)
+            ? branchName(values.branch ?? DEFAULT_BRANCH_TEMPLATE, values.environment, source ? images : resolved.map(i => i.reference.name))
             : undefined,
-        pullRequest: (edit, base) => {
+        pullRequest: (edit, base, promoted) => {
             const content = {
                 environment: values.environment,
-                images: resolved,
+                images: promoted,
                 result: edit,
                 source: {},
                 mode: 'pull-request',
@@ -973,12 +1003,22 @@ async function promoteCommand(args, context) {
         environment: values.environment,
         targets: values.target,
         configFile: values['config-file'] ?? 'promotion.yaml',
-        images: resolved,
+        images: source
+            ? reader => imagesFromEnvironment({
+                reader,
+                configFile: values['config-file'] ?? 'promotion.yaml',
+                source,
+                destination: values.environment,
+                selections: images,
+                policy: tagPolicyFrom(values)
+            }, resolverFromFlags(values, context), context.logger)
+            : resolved,
         verifyRender,
         dryRun: values['dry-run'] ?? false,
-        message: edit => commitMessage({
+        allowDowngrade: downgradeFrom(values['allow-downgrade']),
+        message: (edit, promoted) => commitMessage({
             environment: values.environment,
-            images: resolved,
+            images: promoted,
             result: edit,
             source: {},
             baseBranch: values['base-branch'] ?? ''
@@ -986,7 +1026,7 @@ async function promoteCommand(args, context) {
     }, context.logger);
     if (values.json) {
         context.stdout(`${JSON.stringify({
-            images: imagesOutput(resolved),
+            images: imagesOutput(result.images),
             changed: result.edit.files.length > 0,
             commit: result.commit ?? null,
             branch: result.baseBranch,

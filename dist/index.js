@@ -6,7 +6,7 @@ import { promises, constants } from 'fs';
 import 'path';
 import 'http';
 import 'https';
-import { t as requireTunnel, u as code, v as escapeText, w as parseInputs, b as createResolver, r as resolveImages, x as promoteEnvironments, i as imagesOutput, y as resolutionSummary, G as GitHubRepo, n as createOctokit, e as editConfigRepo } from './chunks/environments.js';
+import { v as requireTunnel, w as code, x as escapeText, y as parseInputs, b as createResolver, r as resolveImages, z as promoteEnvironments, d as imagesOutput, A as resolutionSummary, G as GitHubRepo, q as createOctokit, i as imagesFromEnvironment, f as fsTreeReader, e as editConfigRepo } from './chunks/environments.js';
 import 'string_decoder';
 import 'events';
 import 'child_process';
@@ -825,7 +825,7 @@ const actionLogger = {
  * nothing (a later step commits, or the workflow only checks). The path must
  * stay inside the workspace, as actions/checkout requires for its own path.
  */
-async function editWorkspace(inputs, images) {
+async function editWorkspace(inputs, resolved, resolver) {
     const workspace = realpathSync(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const repoRoot = resolve(workspace, inputs.configPath);
     if (repoRoot !== workspace && !repoRoot.startsWith(`${workspace}${sep}`)) {
@@ -836,6 +836,16 @@ async function editWorkspace(inputs, images) {
     const environments = inputs.environments.length > 0 ? inputs.environments : [undefined];
     const results = [];
     for (const environment of environments) {
+        const images = inputs.fromEnvironment
+            ? await imagesFromEnvironment({
+                reader: fsTreeReader(repoRoot),
+                configFile: inputs.configFile,
+                source: inputs.fromEnvironment,
+                destination: environment,
+                selections: inputs.images,
+                policy: inputs.tagPolicy
+            }, resolver, actionLogger)
+            : resolved;
         const result = await group(`Edit ${environment ?? 'targets'}`, () => editConfigRepo({
             repoRoot,
             environment,
@@ -843,10 +853,11 @@ async function editWorkspace(inputs, images) {
             configFile: inputs.configFile,
             images,
             verifyRender: inputs.verifyRender,
-            dryRun: inputs.dryRun
+            dryRun: inputs.dryRun,
+            allowDowngrade: inputs.allowDowngrade
         }, actionLogger));
         logEdit(result, inputs.dryRun);
-        results.push({ environment, result });
+        results.push({ environment, result, images });
     }
     return results;
 }
@@ -857,6 +868,9 @@ function logEdit(result, dryRun) {
     for (const change of result.files.flatMap(file => file.changes)) {
         info(`${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`);
     }
+}
+function uniqueImages(images) {
+    return [...new Map(images.map(i => [i.pinned, i])).values()];
 }
 /** The config repository on GitHub (GITHUB_API_URL / GITHUB_SERVER_URL honored, for GHES). */
 function configRepository(inputs) {
@@ -874,12 +888,13 @@ function configRepository(inputs) {
     const [owner, repo] = fullName.split('/');
     return new GitHubRepo(createOctokit(inputs.token, actionLogger), owner, repo, actionLogger);
 }
-function deliveryContext(github) {
+function deliveryContext(github, resolver) {
     const serverUrl = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
     const repository = process.env.GITHUB_REPOSITORY;
     const runId = process.env.GITHUB_RUN_ID;
     return {
         github,
+        resolver,
         cloneUrl: `${serverUrl}/${github.fullName}.git`,
         serverUrl,
         source: {
@@ -911,20 +926,30 @@ async function run() {
             credentials: inputs.registryCredentials,
             onSecret: secret => setSecret(secret)
         });
-        const images = await group('Resolve image digests', () => resolveImages({
-            images: inputs.images,
-            buildDigest: inputs.digest,
-            policy: inputs.tagPolicy,
-            pin: inputs.pin,
-            explicitCredentials: inputs.registryCredentials !== undefined,
-            requireImmutableRepository: inputs.requireImmutableRepository
-        }, resolver, actionLogger));
-        const runs = github ? await promoteEnvironments(inputs, images, deliveryContext(github)) : [];
+        // Promoting from another environment, the images are what it runs: read per environment below.
+        const resolved = inputs.fromEnvironment
+            ? []
+            : await group('Resolve image digests', () => resolveImages({
+                images: inputs.images,
+                buildDigest: inputs.digest,
+                policy: inputs.tagPolicy,
+                pin: inputs.pin,
+                explicitCredentials: inputs.registryCredentials !== undefined,
+                requireImmutableRepository: inputs.requireImmutableRepository
+            }, resolver, actionLogger));
+        const runs = github
+            ? await promoteEnvironments(inputs, resolved, deliveryContext(github, resolver))
+            : [];
         const edits = github
-            ? runs.map(r => ({ environment: r.environment, result: r.result.edit }))
+            ? runs.map(r => ({
+                environment: r.environment,
+                result: r.result.edit,
+                images: r.result.images
+            }))
             : editing
-                ? await editWorkspace(inputs, images)
+                ? await editWorkspace(inputs, resolved, resolver)
                 : [];
+        const images = inputs.fromEnvironment ? uniqueImages(edits.flatMap(e => e.images)) : resolved;
         const files = [...new Set(edits.flatMap(e => e.result.files.map(f => f.file)))];
         setOutput('digest', images.map(i => i.digest).join('\n'));
         setOutput('image-ref', images.map(i => i.pinned).join('\n'));

@@ -82,7 +82,17 @@ export function parseInputs(read: InputReader): Inputs {
   const environments = list(get('environment'))
   for (const env of environments) checkName('environment', env)
   const fromEnvironment = get('from-environment')
-  if (fromEnvironment !== undefined) checkName('from-environment', fromEnvironment)
+  if (fromEnvironment !== undefined) {
+    checkName('from-environment', fromEnvironment)
+    if (environments.length === 0) {
+      throw new InputError(
+        'Input from-environment needs environment: the environment to promote into.',
+        {
+          hint: 'Example: environment: prod, from-environment: staging, image: ghcr.io/acme/api'
+        }
+      )
+    }
+  }
 
   const configRepository = get('config-repository')
   if (

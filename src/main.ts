@@ -12,7 +12,9 @@ import { resolveImages, type ResolvedImage } from './engine/resolve.js'
 import { describeError, InputError, PromoteError } from './errors.js'
 import { parseInputs, type Inputs } from './inputs.js'
 import type { Logger } from './log/logger.js'
-import { createResolver } from './registry/index.js'
+import { createResolver, type DigestResolver } from './registry/index.js'
+import { fsTreeReader } from './render/index.js'
+import { imagesFromEnvironment } from './engine/promote-from.js'
 import { editSummary } from './report/edits.js'
 import { imagesOutput, resolutionSummary } from './report/summary.js'
 
@@ -27,7 +29,11 @@ const actionLogger: Logger = {
  * nothing (a later step commits, or the workflow only checks). The path must
  * stay inside the workspace, as actions/checkout requires for its own path.
  */
-async function editWorkspace(inputs: Inputs, images: readonly ResolvedImage[]) {
+async function editWorkspace(
+  inputs: Inputs,
+  resolved: readonly ResolvedImage[],
+  resolver: DigestResolver
+) {
   const workspace = realpathSync(process.env.GITHUB_WORKSPACE ?? process.cwd())
   const repoRoot = resolve(workspace, inputs.configPath!)
   if (repoRoot !== workspace && !repoRoot.startsWith(`${workspace}${sep}`)) {
@@ -41,6 +47,20 @@ async function editWorkspace(inputs: Inputs, images: readonly ResolvedImage[]) {
   const environments = inputs.environments.length > 0 ? inputs.environments : [undefined]
   const results = []
   for (const environment of environments) {
+    const images = inputs.fromEnvironment
+      ? await imagesFromEnvironment(
+          {
+            reader: fsTreeReader(repoRoot),
+            configFile: inputs.configFile,
+            source: inputs.fromEnvironment,
+            destination: environment,
+            selections: inputs.images,
+            policy: inputs.tagPolicy
+          },
+          resolver,
+          actionLogger
+        )
+      : resolved
     const result = await core.group(`Edit ${environment ?? 'targets'}`, () =>
       editConfigRepo(
         {
@@ -50,13 +70,14 @@ async function editWorkspace(inputs: Inputs, images: readonly ResolvedImage[]) {
           configFile: inputs.configFile,
           images,
           verifyRender: inputs.verifyRender,
-          dryRun: inputs.dryRun
+          dryRun: inputs.dryRun,
+          allowDowngrade: inputs.allowDowngrade
         },
         actionLogger
       )
     )
     logEdit(result, inputs.dryRun)
-    results.push({ environment, result })
+    results.push({ environment, result, images })
   }
   return results
 }
@@ -69,6 +90,10 @@ function logEdit(result: EditResult, dryRun: boolean): void {
       `${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`
     )
   }
+}
+
+function uniqueImages(images: readonly ResolvedImage[]): ResolvedImage[] {
+  return [...new Map(images.map(i => [i.pinned, i])).values()]
 }
 
 /** The config repository on GitHub (GITHUB_API_URL / GITHUB_SERVER_URL honored, for GHES). */
@@ -91,12 +116,13 @@ function configRepository(inputs: Inputs): GitHubRepo {
   return new GitHubRepo(createOctokit(inputs.token, actionLogger), owner, repo, actionLogger)
 }
 
-function deliveryContext(github: GitHubRepo): DeliveryContext {
+function deliveryContext(github: GitHubRepo, resolver: DigestResolver): DeliveryContext {
   const serverUrl = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '')
   const repository = process.env.GITHUB_REPOSITORY
   const runId = process.env.GITHUB_RUN_ID
   return {
     github,
+    resolver,
     cloneUrl: `${serverUrl}/${github.fullName}.git`,
     serverUrl,
     source: {
@@ -128,27 +154,37 @@ export async function run(): Promise<void> {
       credentials: inputs.registryCredentials,
       onSecret: secret => core.setSecret(secret)
     })
-    const images = await core.group('Resolve image digests', () =>
-      resolveImages(
-        {
-          images: inputs.images,
-          buildDigest: inputs.digest,
-          policy: inputs.tagPolicy,
-          pin: inputs.pin,
-          explicitCredentials: inputs.registryCredentials !== undefined,
-          requireImmutableRepository: inputs.requireImmutableRepository
-        },
-        resolver,
-        actionLogger
-      )
-    )
+    // Promoting from another environment, the images are what it runs: read per environment below.
+    const resolved = inputs.fromEnvironment
+      ? []
+      : await core.group('Resolve image digests', () =>
+          resolveImages(
+            {
+              images: inputs.images,
+              buildDigest: inputs.digest,
+              policy: inputs.tagPolicy,
+              pin: inputs.pin,
+              explicitCredentials: inputs.registryCredentials !== undefined,
+              requireImmutableRepository: inputs.requireImmutableRepository
+            },
+            resolver,
+            actionLogger
+          )
+        )
 
-    const runs = github ? await promoteEnvironments(inputs, images, deliveryContext(github)) : []
+    const runs = github
+      ? await promoteEnvironments(inputs, resolved, deliveryContext(github, resolver))
+      : []
     const edits = github
-      ? runs.map(r => ({ environment: r.environment, result: r.result.edit }))
+      ? runs.map(r => ({
+          environment: r.environment,
+          result: r.result.edit,
+          images: r.result.images
+        }))
       : editing
-        ? await editWorkspace(inputs, images)
+        ? await editWorkspace(inputs, resolved, resolver)
         : []
+    const images = inputs.fromEnvironment ? uniqueImages(edits.flatMap(e => e.images)) : resolved
     const files = [...new Set(edits.flatMap(e => e.result.files.map(f => f.file)))]
 
     core.setOutput('digest', images.map(i => i.digest).join('\n'))

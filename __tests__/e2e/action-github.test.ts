@@ -348,6 +348,42 @@ describe('the action against GitHub in a box', () => {
     expect(ran.outputs['pull-request-operation']).toBe('none\ncreated')
   })
 
+  it("promotes prod from dev: the PR carries dev's exact tag and digest", async () => {
+    await box.createRepo('acme/envs', files(reg.host))
+    const common = { 'config-repository': 'acme/envs' }
+    const refused = await action({
+      ...common,
+      image: `${reg.host}/team/api`,
+      environment: 'prod',
+      'from-environment': 'dev'
+    })
+    expect(refused.code).toBe(1)
+    expect(refused.stdout).toMatch(
+      /dev is not pinned for .*team\/api: apps\/api\/overlays\/dev\/kustomization\.yaml:\d+ has tag latest and no digest/
+    )
+    expect(box.pulls('acme/envs')).toHaveLength(0)
+
+    expect((await action({ ...common, image: api('v1.4.2'), environment: 'dev' })).code).toBe(0)
+    const ran = await action({
+      ...common,
+      image: `${reg.host}/team/api`,
+      environment: 'prod',
+      'from-environment': 'dev'
+    })
+    expect(ran.stdout).not.toMatch(/::error::/)
+    expect(ran.code).toBe(0)
+    expect(ran.outputs['image-ref']).toBe(`${api('v1.4.2')}@${images.get('api:v1.4.2')!.digest}`)
+    const [pull] = box.pulls('acme/envs')
+    expect(pull!.head.ref).toBe('promote/prod/api')
+    expect(
+      await box.readFile(
+        'acme/envs',
+        'promote/prod/api',
+        'apps/api/overlays/prod/kustomization.yaml'
+      )
+    ).toContain(`newTag: v1.4.2 # CI moves this\n    digest: ${images.get('api:v1.4.2')!.digest}`)
+  })
+
   it('refuses an unknown environment with the list, and writes nothing', async () => {
     const before = (await box.log(REPO, 'main'))[0]!.sha
     const ran = await action({ image: api('v1.4.2'), environment: 'qa' })

@@ -55,14 +55,19 @@ describe('promote over git (file://)', () => {
     const seed = join(work, 'seed')
     const files: Record<string, string> = {
       'promotion.yaml':
-        'environments:\n  dev:\n    mode: push\n    targets:\n      - kustomize: apps/{name}/overlays/dev\n'
+        'environments:\n' +
+        '  dev:\n    mode: push\n    targets:\n      - kustomize: apps/{name}/overlays/dev\n' +
+        '  staging:\n    targets:\n      - kustomize: apps/{name}/overlays/staging\n' +
+        '  prod:\n    targets:\n      - kustomize: apps/{name}/overlays/prod\n'
     }
     for (const svc of SERVICES) {
       files[`apps/${svc}/base/kustomization.yaml`] = 'resources:\n  - deployment.yaml\n'
       files[`apps/${svc}/base/deployment.yaml`] =
         `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${svc}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${svc}\n`
-      files[`apps/${svc}/overlays/dev/kustomization.yaml`] =
-        `resources:\n  - ../../base\nimages:\n  - name: ${svc}\n    newName: ${reg.host}/team/${svc}\n    newTag: latest # CI moves this\n`
+      for (const env of ['dev', 'staging', 'prod']) {
+        files[`apps/${svc}/overlays/${env}/kustomization.yaml`] =
+          `resources:\n  - ../../base\nimages:\n  - name: ${svc}\n    newName: ${reg.host}/team/${svc}\n    newTag: latest # CI moves this\n`
+      }
     }
     for (const [path, text] of Object.entries(files)) {
       await mkdir(dirname(join(seed, path)), { recursive: true })
@@ -175,6 +180,49 @@ describe('promote over git (file://)', () => {
       expect(text).toContain('newTag: v2.0.0 # CI moves this')
       expect(text).toContain(`digest: ${pushed.get(`${svc}:v2`)!.digest}`)
     }
+  })
+
+  it("--from-environment writes the source environment's exact tag and digest", async () => {
+    const ran = await cli([
+      'promote',
+      '--config-repo',
+      bare,
+      '--environment',
+      'prod',
+      '--from-environment',
+      'dev',
+      '--image',
+      `${reg.host}/team/svc-3`
+    ])
+    expect(ran.stderr).not.toMatch(/promote-image:/)
+    expect(ran.code).toBe(0)
+    const text = await git(bare, 'show', 'main:apps/svc-3/overlays/prod/kustomization.yaml')
+    expect(text).toContain(
+      `newTag: v2.0.0 # CI moves this\n    digest: ${pushed.get('svc-3:v2')!.digest}`
+    )
+    expect(await git(bare, 'diff', '--name-only', 'main~1', 'main')).toBe(
+      'apps/svc-3/overlays/prod/kustomization.yaml\n'
+    )
+  })
+
+  it('--from-environment refuses a source that still runs latest, and pushes nothing', async () => {
+    const before = (await git(bare, 'rev-parse', 'main')).trim()
+    const ran = await cli([
+      'promote',
+      '--config-repo',
+      bare,
+      '--environment',
+      'prod',
+      '--from-environment',
+      'staging',
+      '--image',
+      `${reg.host}/team/svc-4`
+    ])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toMatch(
+      /staging is not pinned for .*team\/svc-4: apps\/svc-4\/overlays\/staging\/kustomization\.yaml:\d+ has tag latest and no digest/
+    )
+    expect((await git(bare, 'rev-parse', 'main')).trim()).toBe(before)
   })
 
   it('refuses a config repo that does not exist, clearly', async () => {

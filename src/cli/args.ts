@@ -5,11 +5,12 @@ import {
   checkMutableTagPattern,
   compileAllowTags,
   DEFAULT_MUTABLE_TAGS,
+  type DowngradePolicy,
   type TagPolicy
 } from '../policy/index.js'
 import { resolveImages, type ResolvedImage } from '../engine/resolve.js'
 import { list } from '../inputs.js'
-import { createResolver, type ExplicitCredentials } from '../registry/index.js'
+import { createResolver, type DigestResolver, type ExplicitCredentials } from '../registry/index.js'
 import type { CommandContext } from './context.js'
 
 /** Flags every command that resolves images shares. */
@@ -63,6 +64,20 @@ export function pinFrom(value: string | undefined): PinMode {
   })
 }
 
+/** The resolver the shared flags describe. */
+export function resolverFromFlags(
+  values: { 'insecure-registry'?: string[] },
+  context: CommandContext,
+  credentials?: ExplicitCredentials
+): DigestResolver {
+  return createResolver({
+    logger: context.logger,
+    insecureRegistries: values['insecure-registry'] ?? [],
+    credentials,
+    env: context.env
+  })
+}
+
 /** Resolves images with the flags every resolving command shares. */
 export function resolveFromFlags(
   images: readonly string[],
@@ -85,12 +100,15 @@ export function resolveFromFlags(
       explicitCredentials: extra.credentials !== undefined,
       requireImmutableRepository: extra.requireImmutableRepository
     },
-    createResolver({
-      logger: context.logger,
-      insecureRegistries: values['insecure-registry'] ?? [],
-      credentials: extra.credentials,
-      env: context.env
-    }),
+    resolverFromFlags(values, context, extra.credentials),
     context.logger
+  )
+}
+
+export function downgradeFrom(value: string | undefined): DowngradePolicy {
+  if (value === undefined || value === 'warn' || value === 'true' || value === 'false')
+    return value ?? 'warn'
+  throw new InputError(
+    `--allow-downgrade must be warn, true or false; got ${JSON.stringify(value)}.`
   )
 }

@@ -2,7 +2,16 @@ import { resolve } from 'node:path'
 import { editConfigRepo, type EditResult, type VerifyRenderMode } from '../engine/edit.js'
 import { InputError } from '../errors.js'
 import { imagesOutput } from '../report/summary.js'
-import { COMMON_OPTIONS, parseCommandArgs, resolveFromFlags } from './args.js'
+import { imagesFromEnvironment } from '../engine/promote-from.js'
+import { fsTreeReader } from '../render/index.js'
+import {
+  COMMON_OPTIONS,
+  downgradeFrom,
+  parseCommandArgs,
+  resolveFromFlags,
+  resolverFromFlags,
+  tagPolicyFrom
+} from './args.js'
 import type { CommandContext } from './context.js'
 
 export const EDIT_USAGE = `Usage: promote-image edit --dir DIR (--environment ENV | --target SPEC...) --image IMAGE... [options]
@@ -19,6 +28,9 @@ Options:
   --digest D                 the digest the build produced; every image must resolve to it
   --config-file F            promotion config inside DIR (default: promotion.yaml)
   --verify-render MODE       auto (render when kustomize/kubectl exist), true, or false
+  --allow-downgrade MODE     warn (default), false (refuse a lower semver tag), or true
+  --from-environment ENV     promote what ENV runs (its pinned tag + digest); --image then names
+                             repositories without tags
   --dry-run                  print the unified diff and write nothing
   --json                     print a JSON report
   (and the resolve options: --pin, --mutable-tags, --allow-tags, --insecure-registry, …)
@@ -34,6 +46,8 @@ export async function editCommand(args: string[], context: CommandContext): Prom
     digest: { type: 'string' },
     'config-file': { type: 'string' },
     'verify-render': { type: 'string' },
+    'allow-downgrade': { type: 'string' },
+    'from-environment': { type: 'string' },
     'dry-run': { type: 'boolean' }
   })
   if (values.help) {
@@ -56,16 +70,31 @@ export async function editCommand(args: string[], context: CommandContext): Prom
     })
   }
   const verifyRender = verifyRenderFrom(values['verify-render'])
-  const resolved = await resolveFromFlags(images, values, context)
+  const repoRoot = resolve(values.dir ?? '.')
+  const resolved = values['from-environment']
+    ? await imagesFromEnvironment(
+        {
+          reader: fsTreeReader(repoRoot),
+          configFile: values['config-file'] ?? 'promotion.yaml',
+          source: values['from-environment'],
+          destination: values.environment,
+          selections: images,
+          policy: tagPolicyFrom(values)
+        },
+        resolverFromFlags(values, context),
+        context.logger
+      )
+    : await resolveFromFlags(images, values, context)
   const result = await editConfigRepo(
     {
-      repoRoot: resolve(values.dir ?? '.'),
+      repoRoot,
       environment: values.environment,
       targets: values.target,
       configFile: values['config-file'] ?? 'promotion.yaml',
       images: resolved,
       verifyRender,
       dryRun: values['dry-run'] ?? false,
+      allowDowngrade: downgradeFrom(values['allow-downgrade']),
       env: context.env
     },
     context.logger

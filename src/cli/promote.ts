@@ -5,7 +5,15 @@ import { DEFAULT_BRANCH_TEMPLATE } from '../inputs.js'
 import { InputError } from '../errors.js'
 import { commitMessage, pullRequestBody, pullRequestTitle } from '../report/promotion.js'
 import { imagesOutput } from '../report/summary.js'
-import { COMMON_OPTIONS, parseCommandArgs, resolveFromFlags } from './args.js'
+import { imagesFromEnvironment } from '../engine/promote-from.js'
+import {
+  COMMON_OPTIONS,
+  downgradeFrom,
+  parseCommandArgs,
+  resolveFromFlags,
+  resolverFromFlags,
+  tagPolicyFrom
+} from './args.js'
 import { verifyRenderFrom } from './edit.js'
 import type { CommandContext } from './context.js'
 
@@ -25,6 +33,8 @@ Options:
                              (GitHub only: the API is GITHUB_API_URL, else derived from the URL)
   --branch TEMPLATE          pull-request branch (default promote/{environment}/{name})
   --base-branch B            default: the repository's default branch
+  --from-environment ENV     promote what ENV runs (its pinned tag + digest); --image then names
+                             repositories without tags
   --digest D, --config-file F, --verify-render MODE, --dry-run, --json, and the resolve options
 The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.
 `
@@ -41,6 +51,8 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     'base-branch': { type: 'string' },
     'config-file': { type: 'string' },
     'verify-render': { type: 'string' },
+    'allow-downgrade': { type: 'string' },
+    'from-environment': { type: 'string' },
     'dry-run': { type: 'boolean' },
     branch: { type: 'string' }
   })
@@ -72,7 +84,8 @@ export async function promoteCommand(args: string[], context: CommandContext): P
   const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN
   const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined
   const verifyRender = verifyRenderFrom(values['verify-render'])
-  const resolved = await resolveFromFlags(images, values, context)
+  const source = values['from-environment']
+  const resolved = source ? [] : await resolveFromFlags(images, values, context)
   const result = await promote(
     {
       method: 'git',
@@ -80,12 +93,16 @@ export async function promoteCommand(args: string[], context: CommandContext): P
       configRepo,
       github,
       branch: github
-        ? branchName(values.branch ?? DEFAULT_BRANCH_TEMPLATE, values.environment, resolved)
+        ? branchName(
+            values.branch ?? DEFAULT_BRANCH_TEMPLATE,
+            values.environment,
+            source ? images : resolved.map(i => i.reference.name)
+          )
         : undefined,
-      pullRequest: (edit, base) => {
+      pullRequest: (edit, base, promoted) => {
         const content = {
           environment: values.environment,
-          images: resolved,
+          images: promoted,
           result: edit,
           source: {},
           mode: 'pull-request' as const,
@@ -107,13 +124,28 @@ export async function promoteCommand(args: string[], context: CommandContext): P
       environment: values.environment,
       targets: values.target,
       configFile: values['config-file'] ?? 'promotion.yaml',
-      images: resolved,
+      images: source
+        ? reader =>
+            imagesFromEnvironment(
+              {
+                reader,
+                configFile: values['config-file'] ?? 'promotion.yaml',
+                source,
+                destination: values.environment,
+                selections: images,
+                policy: tagPolicyFrom(values)
+              },
+              resolverFromFlags(values, context),
+              context.logger
+            )
+        : resolved,
       verifyRender,
       dryRun: values['dry-run'] ?? false,
-      message: edit =>
+      allowDowngrade: downgradeFrom(values['allow-downgrade']),
+      message: (edit, promoted) =>
         commitMessage({
           environment: values.environment,
-          images: resolved,
+          images: promoted,
           result: edit,
           source: {},
           mode: 'push',
@@ -126,7 +158,7 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     context.stdout(
       `${JSON.stringify(
         {
-          images: imagesOutput(resolved),
+          images: imagesOutput(result.images),
           changed: result.edit.files.length > 0,
           commit: result.commit ?? null,
           branch: result.baseBranch,

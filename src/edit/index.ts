@@ -5,3 +5,4 @@ export {
 } from './kustomize.js'
 export { editHelmValues, type HelmKeys } from './helm.js'
 export type { EditOutcome, PinRequest, ValueChange } from './types.js'
+export { readHelmPin, readKustomizationPin, type CurrentPin } from './read.js'

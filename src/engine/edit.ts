@@ -24,6 +24,7 @@ import {
   type ValueChange
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
+import { checkDowngrade, type DowngradePolicy } from '../policy/index.js'
 import { canonicalRepository, parseReference } from '../reference/index.js'
 import {
   findRenderer,
@@ -49,6 +50,8 @@ export interface EditRequest {
   readonly verifyRender: VerifyRenderMode
   readonly dryRun: boolean
   readonly env?: NodeJS.ProcessEnv
+  /** Moving to a lower semver tag: `warn` (default), `false` refuses, `true` allows. */
+  readonly allowDowngrade?: DowngradePolicy
 }
 
 /** One changed file: its text before and after, and what changed in it. */
@@ -118,6 +121,24 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         target.kind === 'helm'
           ? editHelmValues(current.after, file, pin, target)
           : await editOverlay(request, target, file, current.after, pin, renderers)
+      for (const change of outcome.changes) {
+        if (
+          !/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
+          !(target.kind === 'helm' && change.path === target.key)
+        )
+          continue
+        const tagOf = (value?: string) =>
+          value && target.kind === 'helm' && change.path === target.key
+            ? tagOfReference(value)
+            : value
+        const warning = checkDowngrade(
+          `${change.file}:${change.line}`,
+          tagOf(change.old),
+          tagOf(change.new),
+          request.allowDowngrade ?? 'warn'
+        )
+        if (warning) logger.warning(warning)
+      }
       texts.set(file, { before: current.before, after: outcome.text })
       const list = changes.get(file) ?? []
       list.push(
@@ -305,6 +326,15 @@ class Renderers {
       this.cache.set(kind, found)
     }
     return found
+  }
+}
+
+/** The tag of a whole reference (Helm's string form), if it parses. */
+function tagOfReference(value: string): string | undefined {
+  try {
+    return parseReference(value).tag
+  } catch {
+    return undefined
   }
 }
 

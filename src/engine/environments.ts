@@ -6,8 +6,10 @@
 import { parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
 import type { GitHubRepo } from '../deliver/github.js'
 import { ConfigError } from '../errors.js'
+import { parseReference } from '../reference/index.js'
 import type { Inputs } from '../inputs.js'
 import type { Logger } from '../log/logger.js'
+import type { DigestResolver } from '../registry/index.js'
 import {
   commitMessage,
   pullRequestBody,
@@ -15,6 +17,7 @@ import {
   type SourceInfo
 } from '../report/promotion.js'
 import type { EditResult } from './edit.js'
+import { imagesFromEnvironment } from './promote-from.js'
 import { promote, type PromotionResult } from './promote.js'
 import type { ResolvedImage } from './resolve.js'
 
@@ -26,6 +29,8 @@ export interface EnvironmentRun {
 
 export interface DeliveryContext {
   readonly github: GitHubRepo
+  /** Resolves digests (promoting from another environment: confirms they still exist). */
+  readonly resolver: DigestResolver
   /** Clone URL for the git method. */
   readonly cloneUrl: string
   readonly serverUrl: string
@@ -54,11 +59,11 @@ export async function promoteEnvironments(
     const branch = branchName(
       inputs.branch === DEFAULT_BRANCH && config?.branch ? config.branch : inputs.branch,
       environment,
-      images
+      inputs.fromEnvironment ? inputs.images : images.map(i => i.reference.name)
     )
-    const content = (edit: EditResult, base: string) => ({
+    const content = (edit: EditResult, base: string, promoted: readonly ResolvedImage[]) => ({
       environment,
-      images,
+      images: promoted,
       result: edit,
       source: context.source,
       mode,
@@ -79,15 +84,29 @@ export async function promoteEnvironments(
             environment,
             targets: inputs.targets,
             configFile: inputs.configFile,
-            images,
+            images: inputs.fromEnvironment
+              ? reader =>
+                  imagesFromEnvironment(
+                    {
+                      reader,
+                      configFile: inputs.configFile,
+                      source: inputs.fromEnvironment!,
+                      destination: environment,
+                      selections: inputs.images,
+                      policy: inputs.tagPolicy
+                    },
+                    context.resolver,
+                    context.logger
+                  )
+              : images,
             verifyRender: inputs.verifyRender,
             dryRun: inputs.dryRun,
             branch,
             onSecret: context.onSecret,
-            message: edit => commitMessage(content(edit, baseBranch ?? '')),
-            pullRequest: (edit, base) => ({
-              title: pullRequestTitle(content(edit, base), inputs.prTitle),
-              body: pullRequestBody(content(edit, base)),
+            message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),
+            pullRequest: (edit, base, promoted) => ({
+              title: pullRequestTitle(content(edit, base, promoted), inputs.prTitle),
+              body: pullRequestBody(content(edit, base, promoted)),
               draft: inputs.draft || (config?.draft ?? false),
               labels: [...new Set([...(config?.labels ?? []), ...inputs.labels])],
               reviewers: [...new Set([...(config?.reviewers ?? []), ...inputs.reviewers])],
@@ -116,9 +135,9 @@ const DEFAULT_BRANCH = 'promote/{environment}/{name}'
 export function branchName(
   template: string,
   environment: string | undefined,
-  images: readonly ResolvedImage[]
+  repositories: readonly string[]
 ): string {
-  const names = [...new Set(images.map(i => i.reference.path.split('/').pop()!))].sort()
+  const names = [...new Set(repositories.map(lastComponent))].sort()
   const name =
     names.length <= 3 ? names.join('+') : `${names.slice(0, 3).join('+')}+${names.length - 3}-more`
   const branch = template
@@ -133,6 +152,14 @@ export function branchName(
     )
   }
   return branch
+}
+
+function lastComponent(repository: string): string {
+  try {
+    return parseReference(repository).path.split('/').pop()!
+  } catch {
+    return repository.split('/').pop()!
+  }
 }
 
 async function readEnvironments(

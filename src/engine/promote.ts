@@ -19,6 +19,7 @@ import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo, PullRequestResult, PullRequestSpec } from '../deliver/github.js'
 import { PromoteError, RenderError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
+import type { DowngradePolicy } from '../policy/index.js'
 import { renderClosure, type TreeReader } from '../render/index.js'
 import {
   editConfigRepo,
@@ -41,17 +42,21 @@ export interface PromotionRequest {
   readonly environment?: string
   readonly targets?: readonly string[]
   readonly configFile: string
-  readonly images: readonly ResolvedImage[]
+  /** The images, or how to find them in the config repo (promoting from another environment). */
+  readonly images:
+    readonly ResolvedImage[] | ((reader: TreeReader) => Promise<readonly ResolvedImage[]>)
   readonly verifyRender: VerifyRenderMode
   readonly dryRun: boolean
+  readonly allowDowngrade?: DowngradePolicy
   /** The pull-request branch (pull-request mode). */
   readonly branch?: string
   /** The commit message for what changed. */
-  readonly message: (edit: EditResult) => string
+  readonly message: (edit: EditResult, images: readonly ResolvedImage[]) => string
   /** Title, body and the rest of the pull request (pull-request mode). */
   readonly pullRequest?: (
     edit: EditResult,
-    base: string
+    base: string,
+    images: readonly ResolvedImage[]
   ) => Omit<PullRequestSpec, 'branch' | 'base'>
   readonly onSecret?: (secret: string) => void
   /** Attempts before giving up; each lost race costs one. */
@@ -59,6 +64,8 @@ export interface PromotionRequest {
 }
 
 export interface PromotionResult {
+  /** What was promoted (from another environment: what it runs). */
+  readonly images: readonly ResolvedImage[]
   readonly edit: EditResult
   readonly baseBranch: string
   /** The promotion commit (on the base branch, or on the pull-request branch). */
@@ -104,11 +111,13 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
   const attempts = request.attempts ?? 12
   try {
     for (let attempt = 1; ; attempt++) {
-      await fetchWhatIsRead(session, request)
-      const edit = await editConfigRepo({ ...request, repoRoot: session.dir }, logger)
-      const base = { edit, baseBranch: session.baseBranch, attempts: attempt }
+      const images =
+        typeof request.images === 'function' ? await request.images(session.reader) : request.images
+      await fetchWhatIsRead(session, { ...request, images })
+      const edit = await editConfigRepo({ ...request, images, repoRoot: session.dir }, logger)
+      const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt }
       if (request.dryRun || edit.files.length === 0) return base
-      const commit = await session.commit(edit, request.message(edit))
+      const commit = await session.commit(edit, request.message(edit, images))
       if (!commit) return base
 
       if (request.mode === 'push') {
@@ -121,7 +130,7 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
         const same = (await session.unchanged?.(branch, commit)) ?? false
         if (!same) await session.push(commit.sha, branch, true)
         const spec = {
-          ...request.pullRequest!(edit, session.baseBranch),
+          ...request.pullRequest!(edit, session.baseBranch, images),
           branch,
           base: session.baseBranch
         }
@@ -160,7 +169,10 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
  * what their render needs — found by reading the commit before any of it is
  * fetched, so unrelated files never are.
  */
-async function fetchWhatIsRead(session: Session, request: PromotionRequest): Promise<void> {
+async function fetchWhatIsRead(
+  session: Session,
+  request: PromotionRequest & { images: readonly ResolvedImage[] }
+): Promise<void> {
   const inline = request.targets !== undefined && request.targets.length > 0
   if (!inline) await session.fetch([request.configFile])
   const templates = await loadTargets({ ...request, repoRoot: session.dir })

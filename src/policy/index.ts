@@ -1,3 +1,4 @@
 export * from './mutable-tags.js'
 export * from './digest.js'
 export * from './ecr-immutability.js'
+export * from './downgrade.js'

@@ -1,0 +1,151 @@
+/**
+ * Environment promotion: the exact builds that run in one environment
+ * (their pinned tag + digest, read from its targets) become the next
+ * environment's — staging's bits to prod, never a rebuild or a re-tag.
+ */
+import { expandTargets, KUSTOMIZATION_FILE_NAMES, parsePromotionConfig } from '../config/index.js'
+import { readHelmPin, readKustomizationPin, type CurrentPin } from '../edit/index.js'
+import { ConfigError, PolicyError } from '../errors.js'
+import type { Logger } from '../log/logger.js'
+import { checkTagPolicy, DEFAULT_TAG_POLICY, type TagPolicy } from '../policy/index.js'
+import {
+  canonicalRepository,
+  formatReference,
+  isPinnableDigest,
+  parseReference
+} from '../reference/index.js'
+import type { DigestResolver } from '../registry/index.js'
+import type { TreeReader } from '../render/index.js'
+import { resolveImages, type ResolvedImage } from './resolve.js'
+
+export interface FromEnvironmentRequest {
+  /** The config repository at the base commit. */
+  readonly reader: TreeReader
+  readonly configFile: string
+  /** The environment whose pins are promoted. */
+  readonly source: string
+  /** The environment promoted into, to check its `promote-from`. */
+  readonly destination?: string
+  /** Repositories to promote (tags, if given, are ignored: the source decides). */
+  readonly selections: readonly string[]
+  readonly policy?: TagPolicy
+}
+
+/**
+ * Reads the source environment's pins for the selected repositories,
+ * checks that each is really pinned (immutable tag and digest), and asks
+ * the registry to confirm each digest still exists.
+ */
+export async function imagesFromEnvironment(
+  request: FromEnvironmentRequest,
+  resolver: DigestResolver,
+  logger: Logger
+): Promise<ResolvedImage[]> {
+  const { reader, source } = request
+  if ((await reader.type(request.configFile)) !== 'file') {
+    throw new ConfigError(
+      `Promoting from ${source} needs ${request.configFile}, which the config repository lacks.`
+    )
+  }
+  const config = parsePromotionConfig(await reader.read(request.configFile), request.configFile)
+  const from = config.environments.get(source)
+  if (!from) {
+    throw new ConfigError(
+      `${request.configFile} has no environment ${JSON.stringify(source)} to promote from.`,
+      {
+        hint: `Environments: ${[...config.environments.keys()].join(', ')}.`
+      }
+    )
+  }
+  const into = request.destination ? config.environments.get(request.destination) : undefined
+  if (into?.promoteFrom && into.promoteFrom !== source) {
+    throw new ConfigError(
+      `${request.destination} is promoted from ${into.promoteFrom} (promote-from), not from ${source}.`,
+      {
+        hint: `Promote from ${into.promoteFrom}, or change promote-from in ${request.configFile}.`
+      }
+    )
+  }
+  if (request.selections.length === 0) {
+    throw new ConfigError(`Name the images to promote from ${source}.`, {
+      hint: 'Pass their repositories without tags, e.g. image: ghcr.io/acme/api.'
+    })
+  }
+
+  const pinned: { reference: string; pin: CurrentPin }[] = []
+  for (const selection of request.selections) {
+    const ref = parseReference(selection)
+    const repository = canonicalRepository(ref)
+    const name = ref.path.split('/').pop()!
+    const pins: CurrentPin[] = []
+    for (const target of expandTargets(from.targets, { name, environment: source })) {
+      const pin =
+        target.kind === 'helm'
+          ? (await reader.type(target.path)) === 'file'
+            ? readHelmPin(await reader.read(target.path), target.path, repository, target)
+            : undefined
+          : await kustomizationPin(reader, target.path, repository)
+      if (pin) pins.push(pin)
+    }
+    if (pins.length === 0) {
+      throw new ConfigError(`${source} has no target pinning ${ref.name}.`, {
+        hint: `Promote ${ref.name} into ${source} first, or check its targets in ${request.configFile}.`
+      })
+    }
+    const first = pins[0]!
+    const where = `${first.file}:${first.line}`
+    if (!first.digest || !isPinnableDigest(first.digest) || !first.tag) {
+      throw new PolicyError(
+        `${source} is not pinned for ${ref.name}: ${where} has ${first.tag ? `tag ${first.tag}` : 'no tag'} and ${first.digest ? `digest ${first.digest}` : 'no digest'}.`,
+        {
+          subject: where,
+          hint: `Promote a build into ${source} with promote-image first, so it runs a tag and digest.`
+        }
+      )
+    }
+    const reference = formatReference({ name: ref.name, tag: first.tag, digest: first.digest })
+    checkTagPolicy(
+      parseReference(reference.replace(/@.*$/, '')),
+      request.policy ?? DEFAULT_TAG_POLICY
+    )
+    const other = pins.find(p => p.tag !== first.tag || p.digest !== first.digest)
+    if (other) {
+      throw new PolicyError(
+        `${source} runs two different builds of ${ref.name}: ${where} and ${other.file}:${other.line} disagree.`,
+        { subject: where, hint: `Make ${source}'s targets agree before promoting from it.` }
+      )
+    }
+    logger.info(`${source} runs ${reference} (${where})`)
+    pinned.push({ reference, pin: first })
+  }
+
+  // The registry confirms each digest still exists; the tag is taken as the source pinned it.
+  const resolved = await resolveImages(
+    {
+      images: pinned.map(p => p.reference.replace(/:[^:/@]+@/, '@')),
+      policy: DEFAULT_TAG_POLICY,
+      pin: 'digest'
+    },
+    resolver,
+    logger
+  )
+  return resolved.map((image, i) => {
+    const reference = parseReference(pinned[i]!.reference)
+    return { ...image, input: pinned[i]!.reference, reference, pinned: pinned[i]!.reference }
+  })
+}
+
+async function kustomizationPin(
+  reader: TreeReader,
+  path: string,
+  repository: string
+): Promise<CurrentPin | undefined> {
+  const candidates = KUSTOMIZATION_FILE_NAMES.some(n => path.endsWith(`/${n}`) || path === n)
+    ? [path]
+    : KUSTOMIZATION_FILE_NAMES.map(n => `${path.replace(/\/$/, '')}/${n}`)
+  for (const file of candidates) {
+    if ((await reader.type(file)) === 'file')
+      return readKustomizationPin(await reader.read(file), file, repository)
+  }
+  return undefined
+}
