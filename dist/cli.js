@@ -986,7 +986,8 @@ async function promoteCommand(args, context) {
                 source: {},
                 mode: 'pull-request',
                 configRepository: github?.fullName,
-                baseBranch: base
+                baseBranch: base,
+                fromEnvironment: source
             };
             return {
                 title: pullRequestTitle(content),

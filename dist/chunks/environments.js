@@ -61624,7 +61624,10 @@ function lead(content, changes, links) {
     const where = content.environment ? ` in ${code(content.environment)}` : '';
     const digests = content.images.every(i => i.pinned.includes('@'));
     const how = digests ? 'by tag and digest' : 'by immutable tag';
-    const pins = `Pins ${count(content.images.length, 'image')}${where} ${how}`;
+    const from = content.fromEnvironment
+        ? ` — the exact builds that run in ${code(content.fromEnvironment)} —`
+        : '';
+    const pins = `Pins ${count(content.images.length, 'image')}${where}${from} ${how}`;
     const base = code(content.baseBranch);
     if (changes.length === 0) {
         return `${pins}: nothing to change, every target already pins ${content.images.length === 1 ? 'it' : 'them'} on ${base}.`;
@@ -68548,7 +68551,8 @@ async function promoteEnvironments(inputs, images, context) {
             source: context.source,
             mode,
             configRepository: github.fullName,
-            baseBranch: base
+            baseBranch: base,
+            fromEnvironment: inputs.fromEnvironment
         });
         const result = await context.group(`Promote ${environment ?? 'targets'} (${mode}, ${inputs.writeMethod})`, () => promote({
             method: inputs.writeMethod === 'git' ? 'git' : 'api',

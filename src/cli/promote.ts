@@ -107,7 +107,8 @@ export async function promoteCommand(args: string[], context: CommandContext): P
           source: {},
           mode: 'pull-request' as const,
           configRepository: github?.fullName,
-          baseBranch: base
+          baseBranch: base,
+          fromEnvironment: source
         }
         return {
           title: pullRequestTitle(content),

@@ -68,7 +68,8 @@ export async function promoteEnvironments(
       source: context.source,
       mode,
       configRepository: github.fullName,
-      baseBranch: base
+      baseBranch: base,
+      fromEnvironment: inputs.fromEnvironment
     })
     const result = await context.group(
       `Promote ${environment ?? 'targets'} (${mode}, ${inputs.writeMethod})`,

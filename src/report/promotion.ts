@@ -34,6 +34,8 @@ export interface PromotionContent {
   readonly baseBranch: string
   /** Why no render proof ran, when the caller knows (verify-render false, no kustomize…). */
   readonly renderNote?: string
+  /** Promoting what another environment runs: its name. */
+  readonly fromEnvironment?: string
 }
 
 /** GitHub refuses a pull request body longer than this. */
@@ -222,7 +224,10 @@ function lead(
   const where = content.environment ? ` in ${code(content.environment)}` : ''
   const digests = content.images.every(i => i.pinned.includes('@'))
   const how = digests ? 'by tag and digest' : 'by immutable tag'
-  const pins = `Pins ${count(content.images.length, 'image')}${where} ${how}`
+  const from = content.fromEnvironment
+    ? ` — the exact builds that run in ${code(content.fromEnvironment)} —`
+    : ''
+  const pins = `Pins ${count(content.images.length, 'image')}${where}${from} ${how}`
   const base = code(content.baseBranch)
   if (changes.length === 0) {
     return `${pins}: nothing to change, every target already pins ${content.images.length === 1 ? 'it' : 'them'} on ${base}.`
