@@ -1,44 +1,46 @@
 #!/usr/bin/env node
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
-import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as createResolver, i as imagesFromEnvironment, e as editConfigRepo, d as imagesOutput, f as fsTreeReader, g as distExports, h as DEFAULT_TAG_POLICY, p as parseReference, j as formatReference, k as globToRegExp, m as promote, n as branchName, o as DEFAULT_BRANCH_TEMPLATE, G as GitHubRepo, q as createOctokit, s as commitMessage, t as pullRequestBody, u as pullRequestTitle } from './chunks/environments.js';
+import { i as imagesFromEnvironment, e as editConfigRepo, f as fsTreeReader, d as distExports, p as promote, b as branchName, G as GitHubRepo, c as createOctokit, a as commitMessage, g as pullRequestBody, h as pullRequestTitle } from './chunks/environments.js';
+import { l as list, c as createResolver, i as imagesOutput, D as DEFAULT_BRANCH_TEMPLATE } from './chunks/resolver.js';
 import 'node:child_process';
 import 'node:fs';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
 import 'node:os';
 import { parseArgs } from 'node:util';
-import 'node:crypto';
+import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as DEFAULT_TAG_POLICY, p as parseReference, f as formatReference, g as globToRegExp } from './chunks/markdown.js';
 import 'fs';
 import 'os';
 import 'http';
 import 'https';
+import 'process';
+import 'buffer';
+import 'node:url';
+import 'tty';
+import 'util';
+import 'child_process';
+import 'node:events';
+import 'node:crypto';
 import 'net';
 import 'tls';
 import 'events';
 import 'assert';
-import 'util';
 import 'node:assert';
 import 'node:net';
 import 'node:http';
 import 'node:stream';
 import 'node:buffer';
 import 'node:querystring';
-import 'node:events';
 import 'node:diagnostics_channel';
 import 'node:tls';
 import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
-import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'string_decoder';
-import 'process';
-import 'buffer';
-import 'tty';
-import 'child_process';
 
 /** Flags every command that resolves images shares. */
 const COMMON_OPTIONS = {

@@ -1,4 +1,4 @@
-import { c as RegistryError } from './errors.js';
+import { R as RegistryError } from './errors.js';
 import { D as DescribeImagesCommand, E as ECRClient, a as DescribeRepositoriesCommand } from './aws-sdk.js';
 import 'node:crypto';
 import 'node:stream';

@@ -47,5 +47,5 @@ function describeError(error) {
     return String(error);
 }
 
-export { ConfigError as C, EditError as E, InputError as I, PromoteError as P, RenderError as R, InvalidReferenceError as a, PolicyError as b, RegistryError as c, describeError as d };
+export { ConfigError as C, EditError as E, InputError as I, PromoteError as P, RegistryError as R, PolicyError as a, RenderError as b, InvalidReferenceError as c, describeError as d };
 //# sourceMappingURL=errors.js.map

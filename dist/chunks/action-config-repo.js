@@ -1,0 +1,156 @@
+import { a as group, s as setSecret, i as info } from './core.js';
+import { realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { j as promoteEnvironments, i as imagesFromEnvironment, f as fsTreeReader, e as editConfigRepo, G as GitHubRepo, c as createOctokit } from './environments.js';
+import { I as InputError } from './errors.js';
+import 'node:child_process';
+import 'node:fs/promises';
+import 'node:os';
+import 'os';
+import 'crypto';
+import 'fs';
+import 'path';
+import 'http';
+import 'https';
+import './markdown.js';
+import 'net';
+import 'tls';
+import 'events';
+import 'assert';
+import 'util';
+import 'node:assert';
+import 'node:net';
+import 'node:http';
+import 'node:stream';
+import 'node:buffer';
+import 'node:util';
+import 'node:querystring';
+import 'node:events';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
+import 'node:worker_threads';
+import 'node:url';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
+import 'string_decoder';
+import 'child_process';
+import 'timers';
+import 'process';
+import 'buffer';
+import 'tty';
+
+/**
+ * The action's config-repo half: edit the checked-out repo (write-method
+ * none) or deliver through the GitHub API or git. Loaded only when an
+ * environment or targets are given, so a resolve-only run starts fast.
+ */
+async function configRepoStep(inputs, resolved, resolver, actionLogger) {
+    if (inputs.writeMethod === 'none') {
+        return { edits: await editWorkspace(inputs, resolved, resolver, actionLogger), runs: [] };
+    }
+    const github = configRepository(inputs, actionLogger);
+    const runs = await promoteEnvironments(inputs, resolved, deliveryContext(github, resolver, actionLogger));
+    for (const run of runs)
+        logEdit(run.result.edit, inputs.dryRun);
+    return {
+        edits: runs.map(r => ({
+            environment: r.environment,
+            result: r.result.edit,
+            images: r.result.images
+        })),
+        runs
+    };
+}
+/**
+ * write-method none: edit the config repo the workflow checked out, commit
+ * nothing (a later step commits, or the workflow only checks). The path must
+ * stay inside the workspace, as actions/checkout requires for its own path.
+ */
+async function editWorkspace(inputs, resolved, resolver, actionLogger) {
+    const workspace = realpathSync(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const repoRoot = resolve(workspace, inputs.configPath);
+    if (repoRoot !== workspace && !repoRoot.startsWith(`${workspace}${sep}`)) {
+        throw new InputError(`Input config-path ${JSON.stringify(inputs.configPath)} leads outside the workspace ${workspace}.`, {
+            hint: 'Check the config repository out inside the workspace (actions/checkout path:) and pass that path.'
+        });
+    }
+    const environments = inputs.environments.length > 0 ? inputs.environments : [undefined];
+    const results = [];
+    for (const environment of environments) {
+        const images = inputs.fromEnvironment
+            ? await imagesFromEnvironment({
+                reader: fsTreeReader(repoRoot),
+                configFile: inputs.configFile,
+                source: inputs.fromEnvironment,
+                destination: environment,
+                selections: inputs.images,
+                policy: inputs.tagPolicy
+            }, resolver, actionLogger)
+            : resolved;
+        const result = await group(`Edit ${environment ?? 'targets'}`, () => editConfigRepo({
+            repoRoot,
+            environment,
+            targets: inputs.targets,
+            configFile: inputs.configFile,
+            images,
+            verifyRender: inputs.verifyRender,
+            dryRun: inputs.dryRun,
+            allowDowngrade: inputs.allowDowngrade
+        }, actionLogger));
+        logEdit(result, inputs.dryRun);
+        results.push({ environment, result, images });
+    }
+    return results;
+}
+/** Every changed value, and with dry-run the unified diff. */
+function logEdit(result, dryRun) {
+    if (dryRun && result.diff)
+        info(result.diff);
+    for (const change of result.files.flatMap(file => file.changes)) {
+        info(`${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`);
+    }
+}
+/** The config repository on GitHub (GITHUB_API_URL / GITHUB_SERVER_URL honored, for GHES). */
+function configRepository(inputs, actionLogger) {
+    const fullName = inputs.configRepository ?? process.env.GITHUB_REPOSITORY;
+    if (!fullName) {
+        throw new InputError('Input config-repository is required outside GitHub Actions.', {
+            hint: 'Pass the config repository as owner/name.'
+        });
+    }
+    if (!inputs.token) {
+        throw new InputError('Input token is empty: promote-image needs a token to write to the config repository.', {
+            hint: 'Pass token: ${{ secrets.CONFIG_REPO_TOKEN }} (a GitHub App or fine-grained token) for another repository.'
+        });
+    }
+    const [owner, repo] = fullName.split('/');
+    return new GitHubRepo(createOctokit(inputs.token, actionLogger), owner, repo, actionLogger);
+}
+function deliveryContext(github, resolver, actionLogger) {
+    const serverUrl = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
+    const repository = process.env.GITHUB_REPOSITORY;
+    const runId = process.env.GITHUB_RUN_ID;
+    return {
+        github,
+        resolver,
+        cloneUrl: `${serverUrl}/${github.fullName}.git`,
+        serverUrl,
+        source: {
+            repository,
+            sha: process.env.GITHUB_SHA,
+            runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+            serverUrl,
+            actor: process.env.GITHUB_ACTOR
+        },
+        logger: actionLogger,
+        onSecret: secret => setSecret(secret),
+        group: (name, run) => group(name, run)
+    };
+}
+
+export { configRepoStep };
+//# sourceMappingURL=action-config-repo.js.map

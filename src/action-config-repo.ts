@@ -1,0 +1,170 @@
+/**
+ * The action's config-repo half: edit the checked-out repo (write-method
+ * none) or deliver through the GitHub API or git. Loaded only when an
+ * environment or targets are given, so a resolve-only run starts fast.
+ */
+import * as core from '@actions/core'
+import { realpathSync } from 'node:fs'
+import { resolve, sep } from 'node:path'
+import { createOctokit, GitHubRepo } from './deliver/github.js'
+import { editConfigRepo, type EditResult } from './engine/edit.js'
+import {
+  promoteEnvironments,
+  type DeliveryContext,
+  type EnvironmentRun
+} from './engine/environments.js'
+import { imagesFromEnvironment } from './engine/promote-from.js'
+import type { ResolvedImage } from './engine/resolve.js'
+import { InputError } from './errors.js'
+import type { Inputs } from './inputs.js'
+import type { Logger } from './log/logger.js'
+import type { DigestResolver } from './registry/index.js'
+import { fsTreeReader } from './render/index.js'
+
+export interface ConfigRepoStep {
+  /** Per environment: what changed and which images it holds. */
+  readonly edits: { environment?: string; result: EditResult; images: readonly ResolvedImage[] }[]
+  /** Per environment, with the api and git write methods: the commit, branch and PR. */
+  readonly runs: EnvironmentRun[]
+}
+
+export async function configRepoStep(
+  inputs: Inputs,
+  resolved: readonly ResolvedImage[],
+  resolver: DigestResolver,
+  actionLogger: Logger
+): Promise<ConfigRepoStep> {
+  if (inputs.writeMethod === 'none') {
+    return { edits: await editWorkspace(inputs, resolved, resolver, actionLogger), runs: [] }
+  }
+  const github = configRepository(inputs, actionLogger)
+  const runs = await promoteEnvironments(
+    inputs,
+    resolved,
+    deliveryContext(github, resolver, actionLogger)
+  )
+  for (const run of runs) logEdit(run.result.edit, inputs.dryRun)
+  return {
+    edits: runs.map(r => ({
+      environment: r.environment,
+      result: r.result.edit,
+      images: r.result.images
+    })),
+    runs
+  }
+}
+
+/**
+ * write-method none: edit the config repo the workflow checked out, commit
+ * nothing (a later step commits, or the workflow only checks). The path must
+ * stay inside the workspace, as actions/checkout requires for its own path.
+ */
+async function editWorkspace(
+  inputs: Inputs,
+  resolved: readonly ResolvedImage[],
+  resolver: DigestResolver,
+  actionLogger: Logger
+) {
+  const workspace = realpathSync(process.env.GITHUB_WORKSPACE ?? process.cwd())
+  const repoRoot = resolve(workspace, inputs.configPath!)
+  if (repoRoot !== workspace && !repoRoot.startsWith(`${workspace}${sep}`)) {
+    throw new InputError(
+      `Input config-path ${JSON.stringify(inputs.configPath)} leads outside the workspace ${workspace}.`,
+      {
+        hint: 'Check the config repository out inside the workspace (actions/checkout path:) and pass that path.'
+      }
+    )
+  }
+  const environments = inputs.environments.length > 0 ? inputs.environments : [undefined]
+  const results = []
+  for (const environment of environments) {
+    const images = inputs.fromEnvironment
+      ? await imagesFromEnvironment(
+          {
+            reader: fsTreeReader(repoRoot),
+            configFile: inputs.configFile,
+            source: inputs.fromEnvironment,
+            destination: environment,
+            selections: inputs.images,
+            policy: inputs.tagPolicy
+          },
+          resolver,
+          actionLogger
+        )
+      : resolved
+    const result = await core.group(`Edit ${environment ?? 'targets'}`, () =>
+      editConfigRepo(
+        {
+          repoRoot,
+          environment,
+          targets: inputs.targets,
+          configFile: inputs.configFile,
+          images,
+          verifyRender: inputs.verifyRender,
+          dryRun: inputs.dryRun,
+          allowDowngrade: inputs.allowDowngrade
+        },
+        actionLogger
+      )
+    )
+    logEdit(result, inputs.dryRun)
+    results.push({ environment, result, images })
+  }
+  return results
+}
+
+/** Every changed value, and with dry-run the unified diff. */
+function logEdit(result: EditResult, dryRun: boolean): void {
+  if (dryRun && result.diff) core.info(result.diff)
+  for (const change of result.files.flatMap(file => file.changes)) {
+    core.info(
+      `${change.file}:${change.line}: ${change.path}: ${change.old ?? '(added)'} → ${change.new ?? '(removed)'}`
+    )
+  }
+}
+
+/** The config repository on GitHub (GITHUB_API_URL / GITHUB_SERVER_URL honored, for GHES). */
+function configRepository(inputs: Inputs, actionLogger: Logger): GitHubRepo {
+  const fullName = inputs.configRepository ?? process.env.GITHUB_REPOSITORY
+  if (!fullName) {
+    throw new InputError('Input config-repository is required outside GitHub Actions.', {
+      hint: 'Pass the config repository as owner/name.'
+    })
+  }
+  if (!inputs.token) {
+    throw new InputError(
+      'Input token is empty: promote-image needs a token to write to the config repository.',
+      {
+        hint: 'Pass token: ${{ secrets.CONFIG_REPO_TOKEN }} (a GitHub App or fine-grained token) for another repository.'
+      }
+    )
+  }
+  const [owner, repo] = fullName.split('/') as [string, string]
+  return new GitHubRepo(createOctokit(inputs.token, actionLogger), owner, repo, actionLogger)
+}
+
+function deliveryContext(
+  github: GitHubRepo,
+  resolver: DigestResolver,
+  actionLogger: Logger
+): DeliveryContext {
+  const serverUrl = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '')
+  const repository = process.env.GITHUB_REPOSITORY
+  const runId = process.env.GITHUB_RUN_ID
+  return {
+    github,
+    resolver,
+    cloneUrl: `${serverUrl}/${github.fullName}.git`,
+    serverUrl,
+    source: {
+      repository,
+      sha: process.env.GITHUB_SHA,
+      runUrl: repository && runId ? `${serverUrl}/${repository}/actions/runs/${runId}` : undefined,
+      serverUrl,
+      actor: process.env.GITHUB_ACTOR
+    },
+    logger: actionLogger,
+    onSecret: secret => core.setSecret(secret),
+    group: (name, run) => core.group(name, run)
+  }
+}
