@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
-import { i as imagesFromEnvironment, e as editConfigRepo, f as fsTreeReader, d as distExports, p as promote, b as branchName, G as GitHubRepo, c as createOctokit, a as commitMessage, g as pullRequestBody, h as pullRequestTitle } from './chunks/environments.js';
-import { l as list, c as createResolver, i as imagesOutput, D as DEFAULT_BRANCH_TEMPLATE } from './chunks/resolver.js';
+import { i as imagesFromEnvironment, e as editConfigRepo, f as fsTreeReader, d as distExports, p as promote, b as branchName, G as GitHubRepo, c as createOctokit, a as commitMessage, g as pullRequestBody, h as pullRequestTitle, D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
+import { l as list, c as createResolver, i as imagesOutput, D as DEFAULT_BRANCH_TEMPLATE, a as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/resolver.js';
 import 'node:child_process';
 import 'node:fs';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
@@ -1142,6 +1142,99 @@ async function credentialsFrom(values, context) {
     return { username, password };
 }
 
+const VERIFY_USAGE = `Usage: promote-image verify --argocd-server URL --application NAME [options]
+
+Asks Argo CD to refresh the application, then waits until it is synced at the
+promotion commit, Healthy, and its pods run the pinned images. Exits 0 only
+then; 1 when Argo CD shows a failure (the pods still run the old digest,
+ImagePullBackOff, a failed sync, another revision) or on timeout. Prints one
+progress line per poll on stderr.
+
+The Argo CD API token is read from ARGOCD_AUTH_TOKEN, as the argocd CLI does,
+never from a flag. It needs \`applications, get\` on the application; not sync.
+
+Options:
+  --argocd-server URL        the Argo CD server (default: ARGOCD_SERVER); https,
+                             or http on loopback; a bare host means https
+  --application NAME         the application; NAMESPACE/NAME outside argocd's namespace
+  --revision SHA             the promotion commit (full, or at least 7 hex digits)
+  --image REF                a pinned reference that must be running (repeatable),
+                             e.g. ghcr.io/acme/api:v1.4.2@sha256:…
+  --timeout S                give up after S seconds (default: ${DEFAULT_VERIFY_TIMEOUT_SECONDS})
+  --poll S                   seconds between polls (default: ${DEFAULT_POLL_SECONDS})
+  --json                     print {ok, revision, images, elapsedSeconds} on success
+  -v, --verbose              log every Argo CD request to stderr
+`;
+async function verifyCommand(args, context) {
+    // Flags end up in `ps` and shell history: refuse a token there before anything else.
+    const tokenFlag = args.find(a => /^--(argocd-)?(auth-)?token(=|$)/.test(a));
+    if (tokenFlag) {
+        throw new InputError(`verify: ${tokenFlag.split('=')[0]} is not a flag; tokens never are.`, {
+            hint: 'Set ARGOCD_AUTH_TOKEN to the Argo CD API token, as for the argocd CLI.'
+        });
+    }
+    const { values, positionals } = parseCommandArgs('verify', args, {
+        'argocd-server': { type: 'string' },
+        application: { type: 'string' },
+        revision: { type: 'string' },
+        image: { type: 'string', multiple: true },
+        timeout: { type: 'string' },
+        poll: { type: 'string' },
+        json: { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' }
+    });
+    if (values.help) {
+        context.stdout(VERIFY_USAGE);
+        return 0;
+    }
+    if (positionals.length > 0) {
+        throw new InputError(`verify: unexpected argument ${JSON.stringify(positionals[0])}.`, {
+            hint: 'Pass images with --image REF (repeatable).'
+        });
+    }
+    const server = values['argocd-server'] ?? context.env.ARGOCD_SERVER;
+    if (!server) {
+        throw new InputError('verify: no --argocd-server given (nor ARGOCD_SERVER).', {
+            hint: 'Example: promote-image verify --argocd-server https://argocd.example.com --application api-prod'
+        });
+    }
+    if (!values.application) {
+        throw new InputError('verify: no --application given.', {
+            hint: 'Pass the Argo CD application name (argocd app list), NAMESPACE/NAME outside the argocd namespace.'
+        });
+    }
+    const token = context.env.ARGOCD_AUTH_TOKEN || undefined;
+    if (!token) {
+        context.logger.warning('ARGOCD_AUTH_TOKEN is not set; asking Argo CD without a token.');
+    }
+    const result = await verifyDeployment({
+        server,
+        token,
+        application: values.application,
+        revision: values.revision,
+        images: values.image ?? [],
+        timeoutSeconds: seconds('--timeout', values.timeout, DEFAULT_VERIFY_TIMEOUT_SECONDS),
+        pollSeconds: seconds('--poll', values.poll, DEFAULT_POLL_SECONDS)
+    }, context.logger);
+    if (values.json) {
+        context.stdout(`${JSON.stringify(result, null, 2)}\n`);
+    }
+    else {
+        const images = result.images.length > 0 ? `, running ${result.images.join(', ')}` : '';
+        context.stdout(`verified: ${values.application} is Synced and Healthy at ${result.revision}${images}\n`);
+    }
+    return 0;
+}
+function seconds(flag, value, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (!/^\d+(\.\d+)?$/.test(value) || Number(value) <= 0) {
+        throw new InputError(`verify: ${flag} must be a number of seconds above 0; got ${JSON.stringify(value)}.`);
+    }
+    return Number(value);
+}
+
 const USAGE = `Usage: promote-image <command> [options]
 
 Commands:
@@ -1149,6 +1242,7 @@ Commands:
   edit               pin images in a checked-out config repo (Kustomize, Helm), no git
   promote            pin images and commit them to a config repo over git (push)
   lint [DIR]         report mutable or unpinned image references in a config repo
+  verify             wait until Argo CD runs the promotion (Synced, Healthy, pinned digest)
 
 Run promote-image <command> --help for a command's options.
 `;
@@ -1156,7 +1250,8 @@ const COMMANDS = {
     resolve: resolveCommand,
     edit: editCommand,
     promote: promoteCommand,
-    lint: lintCommand
+    lint: lintCommand,
+    verify: verifyCommand
 };
 /** Exit codes: 0 done, 1 refused or failed, 2 usage error. */
 async function main(argv, overrides = {}) {

@@ -87,6 +87,8 @@ async function run() {
             setSecret(inputs.token);
         if (inputs.registryCredentials)
             setSecret(inputs.registryCredentials.password);
+        if (inputs.argocdToken)
+            setSecret(inputs.argocdToken);
         const editing = inputs.environments.length > 0 || inputs.targets.length > 0;
         const resolver = createResolver({
             logger: actionLogger,

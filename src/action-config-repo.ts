@@ -20,6 +20,7 @@ import type { Inputs } from './inputs.js'
 import type { Logger } from './log/logger.js'
 import type { DigestResolver } from './registry/index.js'
 import { fsTreeReader } from './render/index.js'
+import { verifyDeployment } from './verify/index.js'
 
 export interface ConfigRepoStep {
   /** Per environment: what changed and which images it holds. */
@@ -37,6 +38,12 @@ export async function configRepoStep(
   if (inputs.writeMethod === 'none') {
     return { edits: await editWorkspace(inputs, resolved, resolver, actionLogger), runs: [] }
   }
+  if (inputs.verify && (!inputs.argocdServer || !inputs.argocdApplication)) {
+    // Checked before anything is pushed: bad input writes nothing.
+    throw new InputError('Input verify needs argocd-server and argocd-application.', {
+      hint: 'Pass the Argo CD URL and the application that deploys the promoted environment, and argocd-token.'
+    })
+  }
   const github = configRepository(inputs, actionLogger)
   const runs = await promoteEnvironments(
     inputs,
@@ -44,6 +51,7 @@ export async function configRepoStep(
     deliveryContext(github, resolver, actionLogger)
   )
   for (const run of runs) logEdit(run.result.edit, inputs.dryRun)
+  if (inputs.verify) await verifyRuns(inputs, runs, actionLogger)
   return {
     edits: runs.map(r => ({
       environment: r.environment,
@@ -111,6 +119,42 @@ async function editWorkspace(
     results.push({ environment, result, images })
   }
   return results
+}
+
+/**
+ * verify: after a push-mode promotion, wait until Argo CD has synced the
+ * promotion commit, is Healthy, and runs the pinned digests. A pull request
+ * has nothing to verify until it is merged.
+ */
+async function verifyRuns(
+  inputs: Inputs,
+  runs: readonly EnvironmentRun[],
+  actionLogger: Logger
+): Promise<void> {
+  for (const run of runs) {
+    if (run.mode !== 'push' || !run.result.commit || inputs.dryRun) {
+      core.info(
+        `verify: nothing to verify for ${run.environment ?? 'targets'} (${run.mode === 'push' ? 'no new commit' : 'a pull request'}).`
+      )
+      continue
+    }
+    const result = await core.group(`Verify ${run.environment ?? 'targets'} in Argo CD`, () =>
+      verifyDeployment(
+        {
+          server: inputs.argocdServer!,
+          token: inputs.argocdToken,
+          application: inputs.argocdApplication!,
+          revision: run.result.commit,
+          images: run.result.images.map(i => i.pinned),
+          timeoutSeconds: inputs.verifyTimeoutSeconds
+        },
+        actionLogger
+      )
+    )
+    core.info(
+      `Argo CD runs ${result.images.join(', ')} at ${result.revision} (${result.elapsedSeconds} s).`
+    )
+  }
 }
 
 /** Every changed value, and with dry-run the unified diff. */

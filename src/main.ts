@@ -24,6 +24,7 @@ export async function run(): Promise<void> {
     const inputs = parseInputs(name => core.getInput(name))
     if (inputs.token) core.setSecret(inputs.token)
     if (inputs.registryCredentials) core.setSecret(inputs.registryCredentials.password)
+    if (inputs.argocdToken) core.setSecret(inputs.argocdToken)
     const editing = inputs.environments.length > 0 || inputs.targets.length > 0
 
     const resolver = createResolver({

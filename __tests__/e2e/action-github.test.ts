@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { startArgoCD } from '../support/argocd.js'
 import { startGitHubBox, type GitHubBox } from '../support/github.js'
 import { parseOutputs, ROOT, run, runNode } from '../support/run.js'
 import {
@@ -382,6 +383,104 @@ describe('the action against GitHub in a box', () => {
         'apps/api/overlays/prod/kustomization.yaml'
       )
     ).toContain(`newTag: v1.4.2 # CI moves this\n    digest: ${images.get('api:v1.4.2')!.digest}`)
+  })
+
+  it('verify: after a push, waits until Argo CD syncs the commit and runs the pinned digest', async () => {
+    const argo = await startArgoCD()
+    try {
+      await box.createRepo('acme/verify', files(reg.host))
+      const old = (await box.log('acme/verify', 'main'))[0]!.sha
+      const pinned = `${api('v1.4.3')}@${images.get('api:v1.4.3')!.digest}`
+      const workloads = (image: string) => [{ name: 'api', pods: [{ images: [image] }] }]
+      argo.setApplication({
+        name: 'api-dev',
+        timeline: [
+          {
+            sync: 'Synced',
+            revision: old,
+            health: 'Healthy',
+            workloads: workloads(`${api('latest')}`)
+          }
+        ]
+      })
+      const running = action({
+        image: api('v1.4.3'),
+        environment: 'dev',
+        'config-repository': 'acme/verify',
+        verify: 'true',
+        'argocd-server': argo.url,
+        'argocd-application': 'api-dev',
+        'argocd-token': argo.token,
+        'verify-timeout': '60'
+      })
+      // Play Argo CD: once the promotion commit lands, sync it and roll the pods.
+      let head = old
+      while (head === old) {
+        await new Promise(resolve => setTimeout(resolve, 100))
+        head = (await box.log('acme/verify', 'main'))[0]!.sha
+      }
+      argo.setApplication({
+        name: 'api-dev',
+        timeline: [
+          { sync: 'Synced', revision: head, health: 'Healthy', workloads: workloads(pinned) }
+        ]
+      })
+      const ran = await running
+      expect(ran.stdout).not.toMatch(/::error::/)
+      expect(ran.code).toBe(0)
+      expect(ran.stdout).toContain(`Argo CD runs ${pinned} at ${head}`)
+      expect(ran.stdout).toContain(`::add-mask::${argo.token}`) // registered, so the runner hides it
+      const shown = ran.stdout.split('\n').filter(line => !line.startsWith('::add-mask::'))
+      expect(shown.join('\n')).not.toContain(argo.token)
+    } finally {
+      await argo.stop()
+    }
+  })
+
+  it('verify: incident 1, Synced and Healthy on the old digest, fails in those words', async () => {
+    const argo = await startArgoCD()
+    try {
+      await box.createRepo('acme/verify-stale', files(reg.host))
+      const old = (await box.log('acme/verify-stale', 'main'))[0]!.sha
+      const stale = `${api('v1.4.2')}@${images.get('api:v1.4.2')!.digest}`
+      argo.setApplication({
+        name: 'api-dev',
+        timeline: [{ sync: 'Synced', revision: old, health: 'Healthy', workloads: [] }]
+      })
+      const running = action({
+        image: api('v1.4.3'),
+        environment: 'dev',
+        'config-repository': 'acme/verify-stale',
+        verify: 'true',
+        'argocd-server': argo.url,
+        'argocd-application': 'api-dev',
+        'argocd-token': argo.token,
+        'verify-timeout': '60'
+      })
+      let head = old
+      while (head === old) {
+        await new Promise(resolve => setTimeout(resolve, 100))
+        head = (await box.log('acme/verify-stale', 'main'))[0]!.sha
+      }
+      argo.setApplication({
+        name: 'api-dev',
+        timeline: [
+          {
+            sync: 'Synced',
+            revision: head,
+            health: 'Healthy',
+            workloads: [{ name: 'api', pods: [{ images: [stale] }] }]
+          }
+        ]
+      })
+      const ran = await running
+      expect(ran.code).toBe(1)
+      expect(ran.stdout).toMatch(
+        /Argo CD reports Synced and Healthy at the promotion commit .* but the pods still run .*team\/api@sha256:/
+      )
+    } finally {
+      await argo.stop()
+    }
   })
 
   it('refuses an unknown environment with the list, and writes nothing', async () => {

@@ -1,7 +1,7 @@
 import { a as group, s as setSecret, i as info } from './core.js';
 import { realpathSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { j as promoteEnvironments, i as imagesFromEnvironment, f as fsTreeReader, e as editConfigRepo, G as GitHubRepo, c as createOctokit } from './environments.js';
+import { j as promoteEnvironments, i as imagesFromEnvironment, f as fsTreeReader, e as editConfigRepo, G as GitHubRepo, c as createOctokit, v as verifyDeployment } from './verify.js';
 import { I as InputError } from './errors.js';
 import 'node:child_process';
 import 'node:fs/promises';
@@ -52,10 +52,18 @@ async function configRepoStep(inputs, resolved, resolver, actionLogger) {
     if (inputs.writeMethod === 'none') {
         return { edits: await editWorkspace(inputs, resolved, resolver, actionLogger), runs: [] };
     }
+    if (inputs.verify && (!inputs.argocdServer || !inputs.argocdApplication)) {
+        // Checked before anything is pushed: bad input writes nothing.
+        throw new InputError('Input verify needs argocd-server and argocd-application.', {
+            hint: 'Pass the Argo CD URL and the application that deploys the promoted environment, and argocd-token.'
+        });
+    }
     const github = configRepository(inputs, actionLogger);
     const runs = await promoteEnvironments(inputs, resolved, deliveryContext(github, resolver, actionLogger));
     for (const run of runs)
         logEdit(run.result.edit, inputs.dryRun);
+    if (inputs.verify)
+        await verifyRuns(inputs, runs, actionLogger);
     return {
         edits: runs.map(r => ({
             environment: r.environment,
@@ -105,6 +113,28 @@ async function editWorkspace(inputs, resolved, resolver, actionLogger) {
         results.push({ environment, result, images });
     }
     return results;
+}
+/**
+ * verify: after a push-mode promotion, wait until Argo CD has synced the
+ * promotion commit, is Healthy, and runs the pinned digests. A pull request
+ * has nothing to verify until it is merged.
+ */
+async function verifyRuns(inputs, runs, actionLogger) {
+    for (const run of runs) {
+        if (run.mode !== 'push' || !run.result.commit || inputs.dryRun) {
+            info(`verify: nothing to verify for ${run.environment ?? 'targets'} (${run.mode === 'push' ? 'no new commit' : 'a pull request'}).`);
+            continue;
+        }
+        const result = await group(`Verify ${run.environment ?? 'targets'} in Argo CD`, () => verifyDeployment({
+            server: inputs.argocdServer,
+            token: inputs.argocdToken,
+            application: inputs.argocdApplication,
+            revision: run.result.commit,
+            images: run.result.images.map(i => i.pinned),
+            timeoutSeconds: inputs.verifyTimeoutSeconds
+        }, actionLogger));
+        info(`Argo CD runs ${result.images.join(', ')} at ${result.revision} (${result.elapsedSeconds} s).`);
+    }
 }
 /** Every changed value, and with dry-run the unified diff. */
 function logEdit(result, dryRun) {

@@ -968,5 +968,5 @@ function createResolver(options) {
     };
 }
 
-export { DEFAULT_BRANCH_TEMPLATE as D, createResolver as c, imagesOutput as i, list as l, parseInputs as p, resolutionSummary as r };
+export { DEFAULT_BRANCH_TEMPLATE as D, DEFAULT_VERIFY_TIMEOUT_SECONDS as a, createResolver as c, imagesOutput as i, list as l, parseInputs as p, resolutionSummary as r };
 //# sourceMappingURL=resolver.js.map

@@ -5,6 +5,7 @@ import { lintCommand } from './lint.js'
 import { promoteCommand } from './promote.js'
 import type { CommandContext } from './context.js'
 import { resolveCommand, RESOLVE_USAGE } from './resolve.js'
+import { verifyCommand } from './verify.js'
 
 const USAGE = `Usage: promote-image <command> [options]
 
@@ -13,6 +14,7 @@ Commands:
   edit               pin images in a checked-out config repo (Kustomize, Helm), no git
   promote            pin images and commit them to a config repo over git (push)
   lint [DIR]         report mutable or unpinned image references in a config repo
+  verify             wait until Argo CD runs the promotion (Synced, Healthy, pinned digest)
 
 Run promote-image <command> --help for a command's options.
 `
@@ -21,7 +23,8 @@ const COMMANDS: Record<string, (args: string[], context: CommandContext) => Prom
   resolve: resolveCommand,
   edit: editCommand,
   promote: promoteCommand,
-  lint: lintCommand
+  lint: lintCommand,
+  verify: verifyCommand
 }
 
 /** Exit codes: 0 done, 1 refused or failed, 2 usage error. */
