@@ -1095,6 +1095,36 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     sendJson(ctx, 204, undefined)
   })
 
+  // GET /commits?path=&sha=&per_page=: the commits that touched a path, newest first.
+  route('GET', /^\/commits$/, async (ctx, repo) => {
+    const q = ctx.url.searchParams
+    const ref = q.get('sha') || repo.defaultBranch
+    const perPage = Math.min(Number(q.get('per_page') ?? '30') || 30, 100)
+    const path = q.get('path')
+    const args = [
+      'log',
+      `--max-count=${perPage}`,
+      '--format=%H',
+      ref,
+      ...(path ? ['--', path] : [])
+    ]
+    const { stdout } = await repo.git(args, { okCodes: [128] })
+    const shas = stdout.toString().split('\n').filter(Boolean)
+    // The repos-commit shape: the git commit sits under `commit`.
+    const commits = await Promise.all(
+      shas.map(async sha => {
+        const commit = (await commitShape(repo, sha)) as { parents: unknown }
+        return {
+          sha,
+          commit,
+          parents: commit.parents,
+          html_url: `${url}/${repo.fullName}/commit/${sha}`
+        }
+      })
+    )
+    sendJson(ctx, 200, commits)
+  })
+
   route('GET', /^\/git\/commits\/([0-9a-f]{40})$/, async (ctx, repo, [sha = '']) => {
     if ((await repo.objectType(sha)) !== 'commit') notFound()
     sendJson(ctx, 200, await commitShape(repo, sha))

@@ -20651,10 +20651,17 @@ async function imagesFromEnvironment(request, resolver, logger) {
         policy: DEFAULT_TAG_POLICY,
         pin: 'digest'
     }, resolver, logger);
-    return resolved.map((image, i) => {
-        const reference = parseReference(pinned[i].reference);
-        return { ...image, input: pinned[i].reference, reference, pinned: pinned[i].reference };
-    });
+    return Promise.all(resolved.map(async (image, i) => {
+        const { reference: text, pin } = pinned[i];
+        const since = await request.since?.(pin.file).catch(() => undefined);
+        return {
+            ...image,
+            input: text,
+            reference: parseReference(text),
+            pinned: text,
+            promotedFrom: { environment: source, file: pin.file, line: pin.line, since }
+        };
+    }));
 }
 async function kustomizationPin(reader, path, repository) {
     const candidates = KUSTOMIZATION_FILE_NAMES.some(n => path.endsWith(`/${n}`) || path === n)
@@ -28039,6 +28046,17 @@ class GitHubRepo {
         }));
         return { sha: data.sha, tree: tree.data.sha };
     }
+    /** When `path` last changed on `ref` (ISO date), or undefined. */
+    async lastChanged(path, ref) {
+        const { data } = await this.call('list commits', () => this.octokit.rest.repos.listCommits({
+            owner: this.owner,
+            repo: this.repo,
+            path,
+            per_page: 1,
+            ...(ref ? { sha: ref } : {})
+        }));
+        return data[0]?.commit.committer?.date ?? undefined;
+    }
     /** Moves (or creates) a branch. 'not-fast-forward' when it moved on since it was read. */
     async moveBranch(branch, sha, force) {
         try {
@@ -28420,6 +28438,11 @@ function imageDetails(image, content, links) {
         ...(immutability
             ? [
                 `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
+            ]
+            : []),
+        ...(image.promotedFrom
+            ? [
+                `- Runs in ${code$3(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code$3(image.promotedFrom.since)}` : ''}, pinned at ${code$3(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`
             ]
             : []),
         `- Source commit: ${commit}`,
@@ -35274,7 +35297,8 @@ async function promoteEnvironments(inputs, images, context) {
                     source: inputs.fromEnvironment,
                     destination: environment,
                     selections: inputs.images,
-                    policy: inputs.tagPolicy
+                    policy: inputs.tagPolicy,
+                    since: file => github.lastChanged(file, baseBranch)
                 }, context.resolver, context.logger)
                 : images,
             verifyRender: inputs.verifyRender,

@@ -245,6 +245,20 @@ export class GitHubRepo {
     return { sha: data.sha, tree: tree.data.sha }
   }
 
+  /** When `path` last changed on `ref` (ISO date), or undefined. */
+  async lastChanged(path: string, ref?: string): Promise<string | undefined> {
+    const { data } = await this.call('list commits', () =>
+      this.octokit.rest.repos.listCommits({
+        owner: this.owner,
+        repo: this.repo,
+        path,
+        per_page: 1,
+        ...(ref ? { sha: ref } : {})
+      })
+    )
+    return data[0]?.commit.committer?.date ?? undefined
+  }
+
   /** Moves (or creates) a branch. 'not-fast-forward' when it moved on since it was read. */
   async moveBranch(
     branch: string,

@@ -94,7 +94,8 @@ export async function promoteEnvironments(
                       source: inputs.fromEnvironment!,
                       destination: environment,
                       selections: inputs.images,
-                      policy: inputs.tagPolicy
+                      policy: inputs.tagPolicy,
+                      since: file => github.lastChanged(file, baseBranch)
                     },
                     context.resolver,
                     context.logger

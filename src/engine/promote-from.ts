@@ -29,6 +29,8 @@ export interface FromEnvironmentRequest {
   /** Repositories to promote (tags, if given, are ignored: the source decides). */
   readonly selections: readonly string[]
   readonly policy?: TagPolicy
+  /** When the file was last changed (ISO date): how long the source has run what it pins. */
+  readonly since?: (file: string) => Promise<string | undefined>
 }
 
 /**
@@ -129,10 +131,19 @@ export async function imagesFromEnvironment(
     resolver,
     logger
   )
-  return resolved.map((image, i) => {
-    const reference = parseReference(pinned[i]!.reference)
-    return { ...image, input: pinned[i]!.reference, reference, pinned: pinned[i]!.reference }
-  })
+  return Promise.all(
+    resolved.map(async (image, i) => {
+      const { reference: text, pin } = pinned[i]!
+      const since = await request.since?.(pin.file).catch(() => undefined)
+      return {
+        ...image,
+        input: text,
+        reference: parseReference(text),
+        pinned: text,
+        promotedFrom: { environment: source, file: pin.file, line: pin.line, since }
+      }
+    })
+  )
 }
 
 async function kustomizationPin(

@@ -47,6 +47,13 @@ export interface ResolvedImage {
   readonly registry: string
   /** ECR only: can the promoted tag be overwritten in its repository? */
   readonly tagImmutability?: TagImmutabilityVerdict
+  /** Promoted from another environment: where it runs, and since when (ISO date), when known. */
+  readonly promotedFrom?: {
+    readonly environment: string
+    readonly file: string
+    readonly line: number
+    readonly since?: string
+  }
 }
 
 /** Several refusals at once, so one run shows every problem. */

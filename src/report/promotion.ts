@@ -332,6 +332,11 @@ function imageDetails(image: ResolvedImage, content: PromotionContent, links: Li
           `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
         ]
       : []),
+    ...(image.promotedFrom
+      ? [
+          `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`
+        ]
+      : []),
     `- Source commit: ${commit}`,
     `- Workflow run: ${run}${actor ? `, triggered by ${code(actor)}` : ''}`
   ]
