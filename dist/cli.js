@@ -958,8 +958,11 @@ async function promoteCommand(args, context) {
             hint: 'Example: --config-repo https://github.com/acme/gitops-config.git'
         });
     const images = values.image ?? [];
-    if (images.length === 0)
-        throw new InputError('promote: no --image given.');
+    if (images.length === 0 && !values['from-environment']) {
+        throw new InputError('promote: no --image given.', {
+            hint: 'Name the images as pushed, or use --from-environment ENV to promote what ENV runs.'
+        });
+    }
     if (!values.environment && !values.target?.length) {
         throw new InputError('promote: pass --environment ENV (from promotion.yaml) or --target SPEC.');
     }

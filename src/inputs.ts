@@ -71,7 +71,7 @@ export function parseInputs(read: InputReader): Inputs {
   }
 
   const images = list(get('image'))
-  if (images.length === 0) {
+  if (images.length === 0 && get('from-environment') === undefined) {
     throw new InputError('Input image is required.', {
       hint: 'Pass the reference CI pushed, e.g. image: ghcr.io/acme/api:${{ github.sha }}.'
     })

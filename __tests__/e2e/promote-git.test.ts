@@ -225,6 +225,30 @@ describe('promote over git (file://)', () => {
     expect((await git(bare, 'rev-parse', 'main')).trim()).toBe(before)
   })
 
+  it('--from-environment without --image promotes every image the source pins, in one commit', async () => {
+    const ran = await cli([
+      'promote',
+      '--config-repo',
+      bare,
+      '--environment',
+      'prod',
+      '--from-environment',
+      'dev'
+    ])
+    expect(ran.stderr).not.toMatch(/promote-image:/)
+    expect(ran.code).toBe(0)
+    const changed = (await git(bare, 'diff', '--name-only', 'main~1', 'main')).trim().split('\n')
+    // svc-3 was promoted to prod already: nine files change, in one commit.
+    expect(changed).toEqual(
+      SERVICES.filter(s => s !== 'svc-3').map(s => `apps/${s}/overlays/prod/kustomization.yaml`)
+    )
+    for (const svc of SERVICES) {
+      expect(
+        await git(bare, 'show', `main:apps/${svc}/overlays/prod/kustomization.yaml`)
+      ).toContain(`digest: ${pushed.get(`${svc}:v2`)!.digest}`)
+    }
+  })
+
   it('refuses a config repo that does not exist, clearly', async () => {
     const ran = await cli([
       'promote',

@@ -48,6 +48,11 @@ describe('parseInputs', () => {
     expect(inputs.tagPolicy.mutableTags).toEqual(['pr-*', '*-snapshot'])
   })
 
+  it('accepts no image when promoting everything another environment runs', () => {
+    const inputs = parseInputs(reader({ environment: 'prod', 'from-environment': 'staging' }))
+    expect(inputs).toMatchObject({ images: [], environments: ['prod'], fromEnvironment: 'staging' })
+  })
+
   it('keeps registry credentials together and the password untrimmed', () => {
     const inputs = parseInputs(
       reader({ image: 'a:v1', 'registry-username': 'bot', 'registry-password': ' s3cret ' })
@@ -96,7 +101,8 @@ describe('parseInputs', () => {
       /registry-username and registry-password must be given together/
     ],
     [{ 'allow-tags': '(v' }, /allow-tags is not a valid regular expression/],
-    [{ 'mutable-tags': 'a b' }, /mutable-tags has an invalid pattern/]
+    [{ 'mutable-tags': 'a b' }, /mutable-tags has an invalid pattern/],
+    [{ 'from-environment': 'staging' }, /from-environment needs environment/]
   ])('%j → %s', (values, message) => {
     const read = reader({ image: 'ghcr.io/acme/api:v1', ...values })
     expect(() => parseInputs(read)).toThrow(InputError)

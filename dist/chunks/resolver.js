@@ -73,7 +73,7 @@ function parseInputs(read) {
         return value === '' ? undefined : value;
     };
     const images = list(get('image'));
-    if (images.length === 0) {
+    if (images.length === 0 && get('from-environment') === undefined) {
         throw new InputError('Input image is required.', {
             hint: 'Pass the reference CI pushed, e.g. image: ghcr.io/acme/api:${{ github.sha }}.'
         });

@@ -19378,6 +19378,48 @@ function canonicalOf(name) {
         return undefined;
     }
 }
+/** Every repository a kustomization's `images:` entries name (newName, else name), as written. */
+function kustomizationRepositories(text, file) {
+    const parsed = parseYaml(text, file);
+    const names = [];
+    for (const doc of parsed.documents) {
+        if (!distExports$2.isMap(doc.contents))
+            continue;
+        const images = findPair(doc.contents, 'images')?.value;
+        if (!images || !('items' in images))
+            continue;
+        for (const item of images.items) {
+            if (!distExports$2.isMap(item))
+                continue;
+            const name = stringAt(item, 'newName') ?? stringAt(item, 'name');
+            if (name !== undefined && canonicalOf(name) !== undefined)
+                names.push(name);
+        }
+    }
+    return names;
+}
+/** The repository a Helm values key holds (map or string form), as written. */
+function helmRepository(text, file, keys) {
+    const parsed = parseYaml(text, file);
+    const path = parseKeyPath(keys.key);
+    for (const doc of parsed.documents) {
+        const node = nodeAt(doc, path);
+        if (distExports$2.isMap(node)) {
+            const repo = stringAt(node, keys.repositoryKey ?? 'repository');
+            const registry = stringAt(node, 'registry');
+            return repo === undefined ? undefined : registry ? `${registry}/${repo}` : repo;
+        }
+        if (distExports$2.isScalar(node) && typeof node.value === 'string') {
+            try {
+                return parseReference(node.value).name;
+            }
+            catch {
+                return undefined;
+            }
+        }
+    }
+    return undefined;
+}
 
 /**
  * Moving a target to a lower semver tag is usually a mistake (an older
@@ -19859,7 +19901,8 @@ function fsTreeReader(root) {
                 return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other';
             }
         },
-        read: rel => readFile(path.join(root, rel), 'utf8')
+        read: rel => readFile(path.join(root, rel), 'utf8'),
+        list: async (dir) => (await readdir(path.join(root, dir)).catch(() => [])).map(name => dir ? `${dir.replace(/\/$/, '')}/${name}` : name)
     };
 }
 class Closure {
@@ -20603,13 +20646,16 @@ async function imagesFromEnvironment(request, resolver, logger) {
             hint: `Promote from ${into.promoteFrom}, or change promote-from in ${request.configFile}.`
         });
     }
-    if (request.selections.length === 0) {
-        throw new ConfigError(`Name the images to promote from ${source}.`, {
-            hint: 'Pass their repositories without tags, e.g. image: ghcr.io/acme/api.'
+    const selections = request.selections.length > 0
+        ? request.selections
+        : await everyRepository(reader, from.targets, source);
+    if (selections.length === 0) {
+        throw new ConfigError(`${source} pins no images in its targets.`, {
+            hint: `Promote builds into ${source} first, or name the images to promote.`
         });
     }
     const pinned = [];
-    for (const selection of request.selections) {
+    for (const selection of selections) {
         const ref = parseReference(selection);
         const repository = canonicalRepository(ref);
         const name = ref.path.split('/').pop();
@@ -20662,6 +20708,75 @@ async function imagesFromEnvironment(request, resolver, logger) {
             promotedFrom: { environment: source, file: pin.file, line: pin.line, since }
         };
     }));
+}
+/**
+ * "All images": every repository the source environment's targets pin.
+ * Targets with `{name}` are found by listing the directory that holds the
+ * `{name}` segment (apps/{name}/overlays/dev → every apps/X with that overlay).
+ */
+async function everyRepository(reader, templates, environment) {
+    const found = new Set();
+    for (const template of templates) {
+        for (const name of await namesFor(reader, template.path, environment)) {
+            for (const target of expandTargets([template], { name, environment })) {
+                if (target.kind === 'helm') {
+                    if ((await reader.type(target.path)) !== 'file')
+                        continue;
+                    const repository = helmRepository(await reader.read(target.path), target.path, target);
+                    if (repository)
+                        found.add(repository);
+                    continue;
+                }
+                const file = await kustomizationFile(reader, target.path);
+                if (!file)
+                    continue;
+                for (const repository of kustomizationRepositories(await reader.read(file), file)) {
+                    // Only repositories that map back to this {name}: the per-image lookup expands by it.
+                    if (!template.path.includes('{name}') || lastComponent$1(repository) === name)
+                        found.add(repository);
+                }
+            }
+        }
+    }
+    return [...found].sort();
+}
+/** The `{name}` values a target template can take: listed from the directory holding the segment. */
+async function namesFor(reader, path, environment) {
+    const segments = path.split('/');
+    const at = segments.findIndex(segment => segment.includes('{name}'));
+    if (at === -1)
+        return ['all']; // a fixed path: {name} is not used
+    if (!reader.list)
+        return [];
+    const dir = segments.slice(0, at).join('/').replaceAll('{environment}', environment);
+    const pattern = new RegExp(`^${segments[at].replaceAll('{environment}', environment)
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace('\\{name\\}', '([a-z0-9][a-z0-9._-]*)')}$`);
+    const names = new Set();
+    for (const entry of await reader.list(dir)) {
+        const match = pattern.exec(entry.split('/').pop());
+        if (match?.[1])
+            names.add(match[1]);
+    }
+    return [...names].sort();
+}
+function lastComponent$1(repository) {
+    try {
+        return parseReference(repository).path.split('/').pop();
+    }
+    catch {
+        return repository;
+    }
+}
+async function kustomizationFile(reader, path) {
+    const candidates = KUSTOMIZATION_FILE_NAMES.some(n => path.endsWith(`/${n}`) || path === n)
+        ? [path]
+        : KUSTOMIZATION_FILE_NAMES.map(n => `${path.replace(/\/$/, '')}/${n}`);
+    for (const file of candidates) {
+        if ((await reader.type(file)) === 'file')
+            return file;
+    }
+    return undefined;
 }
 async function kustomizationPin(reader, path, repository) {
     const candidates = KUSTOMIZATION_FILE_NAMES.some(n => path.endsWith(`/${n}`) || path === n)
@@ -34935,7 +35050,11 @@ class GitCheckout {
                 }
                 return 'other'; // symlinks (120000) and submodules (160000)
             },
-            read: async (rel) => this.git.raw(['cat-file', 'blob', `HEAD:${rel}`])
+            read: async (rel) => this.git.raw(['cat-file', 'blob', `HEAD:${rel}`]),
+            list: async (dir) => {
+                const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
+                return [...(await this.listing()).keys()].filter(p => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p !== prefix);
+            }
         };
     }
     async listing() {

@@ -105,7 +105,13 @@ export class GitCheckout {
         }
         return 'other' // symlinks (120000) and submodules (160000)
       },
-      read: async rel => this.git.raw(['cat-file', 'blob', `HEAD:${rel}`])
+      read: async rel => this.git.raw(['cat-file', 'blob', `HEAD:${rel}`]),
+      list: async dir => {
+        const prefix = dir ? `${dir.replace(/\/$/, '')}/` : ''
+        return [...(await this.listing()).keys()].filter(
+          p => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p !== prefix
+        )
+      }
     }
   }
 

@@ -5,4 +5,10 @@ export {
 } from './kustomize.js'
 export { editHelmValues, type HelmKeys } from './helm.js'
 export type { EditOutcome, PinRequest, ValueChange } from './types.js'
-export { readHelmPin, readKustomizationPin, type CurrentPin } from './read.js'
+export {
+  helmRepository,
+  kustomizationRepositories,
+  readHelmPin,
+  readKustomizationPin,
+  type CurrentPin
+} from './read.js'

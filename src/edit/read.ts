@@ -94,3 +94,42 @@ function canonicalOf(name: string): string | undefined {
     return undefined
   }
 }
+
+/** Every repository a kustomization's `images:` entries name (newName, else name), as written. */
+export function kustomizationRepositories(text: string, file: string): string[] {
+  const parsed = parseYaml(text, file)
+  const names: string[] = []
+  for (const doc of parsed.documents) {
+    if (!isMap(doc.contents)) continue
+    const images = findPair(doc.contents, 'images')?.value
+    if (!images || !('items' in (images as object))) continue
+    for (const item of (images as { items: unknown[] }).items) {
+      if (!isMap(item)) continue
+      const name = stringAt(item, 'newName') ?? stringAt(item, 'name')
+      if (name !== undefined && canonicalOf(name) !== undefined) names.push(name)
+    }
+  }
+  return names
+}
+
+/** The repository a Helm values key holds (map or string form), as written. */
+export function helmRepository(text: string, file: string, keys: HelmKeys): string | undefined {
+  const parsed = parseYaml(text, file)
+  const path = parseKeyPath(keys.key)
+  for (const doc of parsed.documents) {
+    const node = nodeAt(doc, path)
+    if (isMap(node)) {
+      const repo = stringAt(node as YAMLMap, keys.repositoryKey ?? 'repository')
+      const registry = stringAt(node as YAMLMap, 'registry')
+      return repo === undefined ? undefined : registry ? `${registry}/${repo}` : repo
+    }
+    if (isScalar(node) && typeof node.value === 'string') {
+      try {
+        return parseReference(node.value).name
+      } catch {
+        return undefined
+      }
+    }
+  }
+  return undefined
+}

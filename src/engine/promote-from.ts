@@ -3,8 +3,19 @@
  * (their pinned tag + digest, read from its targets) become the next
  * environment's — staging's bits to prod, never a rebuild or a re-tag.
  */
-import { expandTargets, KUSTOMIZATION_FILE_NAMES, parsePromotionConfig } from '../config/index.js'
-import { readHelmPin, readKustomizationPin, type CurrentPin } from '../edit/index.js'
+import {
+  expandTargets,
+  KUSTOMIZATION_FILE_NAMES,
+  parsePromotionConfig,
+  type TargetTemplate
+} from '../config/index.js'
+import {
+  helmRepository,
+  kustomizationRepositories,
+  readHelmPin,
+  readKustomizationPin,
+  type CurrentPin
+} from '../edit/index.js'
 import { ConfigError, PolicyError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import { checkTagPolicy, DEFAULT_TAG_POLICY, type TagPolicy } from '../policy/index.js'
@@ -26,7 +37,7 @@ export interface FromEnvironmentRequest {
   readonly source: string
   /** The environment promoted into, to check its `promote-from`. */
   readonly destination?: string
-  /** Repositories to promote (tags, if given, are ignored: the source decides). */
+  /** Repositories to promote (tags, if given, are ignored: the source decides); none means all. */
   readonly selections: readonly string[]
   readonly policy?: TagPolicy
   /** When the file was last changed (ISO date): how long the source has run what it pins. */
@@ -68,14 +79,18 @@ export async function imagesFromEnvironment(
       }
     )
   }
-  if (request.selections.length === 0) {
-    throw new ConfigError(`Name the images to promote from ${source}.`, {
-      hint: 'Pass their repositories without tags, e.g. image: ghcr.io/acme/api.'
+  const selections =
+    request.selections.length > 0
+      ? request.selections
+      : await everyRepository(reader, from.targets, source)
+  if (selections.length === 0) {
+    throw new ConfigError(`${source} pins no images in its targets.`, {
+      hint: `Promote builds into ${source} first, or name the images to promote.`
     })
   }
 
   const pinned: { reference: string; pin: CurrentPin }[] = []
-  for (const selection of request.selections) {
+  for (const selection of selections) {
     const ref = parseReference(selection)
     const repository = canonicalRepository(ref)
     const name = ref.path.split('/').pop()!
@@ -144,6 +159,77 @@ export async function imagesFromEnvironment(
       }
     })
   )
+}
+
+/**
+ * "All images": every repository the source environment's targets pin.
+ * Targets with `{name}` are found by listing the directory that holds the
+ * `{name}` segment (apps/{name}/overlays/dev → every apps/X with that overlay).
+ */
+async function everyRepository(
+  reader: TreeReader,
+  templates: readonly TargetTemplate[],
+  environment: string
+): Promise<string[]> {
+  const found = new Set<string>()
+  for (const template of templates) {
+    for (const name of await namesFor(reader, template.path, environment)) {
+      for (const target of expandTargets([template], { name, environment })) {
+        if (target.kind === 'helm') {
+          if ((await reader.type(target.path)) !== 'file') continue
+          const repository = helmRepository(await reader.read(target.path), target.path, target)
+          if (repository) found.add(repository)
+          continue
+        }
+        const file = await kustomizationFile(reader, target.path)
+        if (!file) continue
+        for (const repository of kustomizationRepositories(await reader.read(file), file)) {
+          // Only repositories that map back to this {name}: the per-image lookup expands by it.
+          if (!template.path.includes('{name}') || lastComponent(repository) === name)
+            found.add(repository)
+        }
+      }
+    }
+  }
+  return [...found].sort()
+}
+
+/** The `{name}` values a target template can take: listed from the directory holding the segment. */
+async function namesFor(reader: TreeReader, path: string, environment: string): Promise<string[]> {
+  const segments = path.split('/')
+  const at = segments.findIndex(segment => segment.includes('{name}'))
+  if (at === -1) return ['all'] // a fixed path: {name} is not used
+  if (!reader.list) return []
+  const dir = segments.slice(0, at).join('/').replaceAll('{environment}', environment)
+  const pattern = new RegExp(
+    `^${segments[at]!.replaceAll('{environment}', environment)
+      .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+      .replace('\\{name\\}', '([a-z0-9][a-z0-9._-]*)')}$`
+  )
+  const names = new Set<string>()
+  for (const entry of await reader.list(dir)) {
+    const match = pattern.exec(entry.split('/').pop()!)
+    if (match?.[1]) names.add(match[1])
+  }
+  return [...names].sort()
+}
+
+function lastComponent(repository: string): string {
+  try {
+    return parseReference(repository).path.split('/').pop()!
+  } catch {
+    return repository
+  }
+}
+
+async function kustomizationFile(reader: TreeReader, path: string): Promise<string | undefined> {
+  const candidates = KUSTOMIZATION_FILE_NAMES.some(n => path.endsWith(`/${n}`) || path === n)
+    ? [path]
+    : KUSTOMIZATION_FILE_NAMES.map(n => `${path.replace(/\/$/, '')}/${n}`)
+  for (const file of candidates) {
+    if ((await reader.type(file)) === 'file') return file
+  }
+  return undefined
 }
 
 async function kustomizationPin(

@@ -2,6 +2,7 @@ import {
   cp,
   lstat,
   mkdir,
+  readdir,
   readFile,
   readlink,
   realpath,
@@ -67,6 +68,8 @@ export interface TreeReader {
   /** 'other' for symlinks anywhere on the way and anything else that is not a plain file or dir. */
   type(rel: string): Promise<'file' | 'dir' | 'missing' | 'other'>
   read(rel: string): Promise<string>
+  /** The entries of a directory, as repo-relative paths (for discovering `{name}` targets). */
+  list?(dir: string): Promise<string[]>
 }
 
 export function fsTreeReader(root: string): TreeReader {
@@ -83,7 +86,11 @@ export function fsTreeReader(root: string): TreeReader {
         return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other'
       }
     },
-    read: rel => readFile(path.join(root, rel), 'utf8')
+    read: rel => readFile(path.join(root, rel), 'utf8'),
+    list: async dir =>
+      (await readdir(path.join(root, dir)).catch(() => [] as string[])).map(name =>
+        dir ? `${dir.replace(/\/$/, '')}/${name}` : name
+      )
   }
 }
 
