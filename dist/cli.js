@@ -1016,7 +1016,8 @@ async function promoteCommand(args, context) {
                 source,
                 destination: values.environment,
                 selections: images,
-                policy: tagPolicyFrom(values)
+                policy: tagPolicyFrom(values),
+                since: github ? file => github.lastChanged(file, values['base-branch']) : undefined
             }, resolverFromFlags(values, context), context.logger)
             : resolved,
         verifyRender,

@@ -138,7 +138,8 @@ export async function promoteCommand(args: string[], context: CommandContext): P
                 source,
                 destination: values.environment,
                 selections: images,
-                policy: tagPolicyFrom(values)
+                policy: tagPolicyFrom(values),
+                since: github ? file => github.lastChanged(file, values['base-branch']) : undefined
               },
               resolverFromFlags(values, context),
               context.logger
