@@ -1,5 +1,5 @@
 import { g as getInput, s as setSecret, a as group, b as setOutput, n as notice, c as summary, e as error, d as setFailed, f as debug, w as warning, i as info } from './chunks/core.js';
-import { d as code, e as escapeText, r as resolveImages } from './chunks/markdown.js';
+import { d as code, e as escapeText, r as resolveImages } from './chunks/index.js';
 import { P as PromoteError, d as describeError } from './chunks/errors.js';
 import { p as parseInputs, c as createResolver, i as imagesOutput, r as resolutionSummary } from './chunks/resolver.js';
 import 'os';
@@ -38,6 +38,7 @@ import 'node:child_process';
 import 'node:fs/promises';
 import 'node:os';
 import 'node:path';
+import 'node:timers/promises';
 import 'node:crypto';
 
 /** The job summary's table of what changed in the config repo. */

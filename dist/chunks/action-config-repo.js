@@ -12,7 +12,7 @@ import 'fs';
 import 'path';
 import 'http';
 import 'https';
-import './markdown.js';
+import './index.js';
 import 'net';
 import 'tls';
 import 'events';
@@ -41,6 +41,7 @@ import 'child_process';
 import 'timers';
 import 'process';
 import 'buffer';
+import 'node:timers/promises';
 import 'tty';
 
 /**

@@ -1,9 +1,10 @@
+import { d as code, e as escapeText, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, h as assertDigest, n as networkProblem, R as RETRYABLE_STATUS, i as backoffDelay, j as readCapped, k as isPinnableDigest, l as registryHost, f as formatReference } from './index.js';
 import { I as InputError, R as RegistryError } from './errors.js';
-import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, h as assertDigest, i as isPinnableDigest, j as registryHost, f as formatReference } from './markdown.js';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 
 function imagesOutput(images) {
@@ -26,14 +27,14 @@ function resolutionSummary(images, dryRun) {
     const withImmutability = images.some(i => i.tagImmutability);
     const rows = images.map(i => {
         const cells = [
-            `\`${escapeCell(i.reference.name)}\``,
-            `\`${escapeCell(i.reference.tag ?? '—')}\``,
-            `\`${i.digest}\``,
+            code(i.reference.name, true),
+            code(i.reference.tag ?? '—', true),
+            code(i.digest, true),
             describeKind(i),
-            `\`${escapeCell(i.pinned)}\``
+            code(i.pinned, true)
         ];
         if (withImmutability) {
-            cells.push(i.tagImmutability ? `${verdictWord(i)}: ${escapeCell(i.tagImmutability.reason)}` : '—');
+            cells.push(i.tagImmutability ? `${verdictWord(i)}: ${escapeText(i.tagImmutability.reason)}` : '—');
         }
         return `| ${cells.join(' | ')} |`;
     });
@@ -55,10 +56,6 @@ function describeKind(image) {
     return image.platforms && image.platforms.length > 0
         ? `index (${image.platforms.join(', ')})`
         : 'multi-platform index';
-}
-/** Pipes would split the cell; backticks would end the code span. */
-function escapeCell(text) {
-    return text.replace(/[|`]/g, c => `\\${c}`);
 }
 
 const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}';
@@ -455,7 +452,6 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 /** Manifests and token responses are small; refuse anything absurd. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /**
  * Loopback registries are reached over HTTP, like Docker's default; every
  * other host over HTTPS unless the user lists it as insecure.
@@ -494,7 +490,7 @@ class Transport {
                 response = await this.sendFollowingRedirects(request);
             }
             catch (error) {
-                lastProblem = networkProblem(error, this.options.timeoutMs);
+                lastProblem = networkProblem(error, `${this.options.timeoutMs} ms`);
             }
             if (response && !RETRYABLE_STATUS.has(response.status))
                 return response;
@@ -509,7 +505,7 @@ class Transport {
             }
             const delay = this.delayBefore(attempt, response);
             this.options.logger.debug(`${describe}: ${lastProblem}; retrying in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
-            await sleep(delay);
+            await setTimeout(delay);
         }
     }
     delayBefore(attempt, response) {
@@ -517,9 +513,7 @@ class Transport {
         const retryAfter = response ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
         if (retryAfter !== undefined)
             return Math.min(retryAfter, maxDelayMs);
-        // Full jitter (AWS architecture blog): spreads retries of concurrent runs.
-        const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+        return backoffDelay(attempt, { baseDelayMs, maxDelayMs });
     }
     async sendFollowingRedirects(request) {
         let url = request.url;
@@ -544,7 +538,7 @@ class Transport {
                 url = next.toString();
                 continue;
             }
-            const body = request.method === 'HEAD' ? Buffer.alloc(0) : await readCapped(response);
+            const body = request.method === 'HEAD' ? Buffer.alloc(0) : await readCapped(response, MAX_BODY_BYTES);
             return { status: response.status, headers: response.headers, body, url };
         }
         throw new Error(`more than ${MAX_REDIRECTS} redirects`);
@@ -552,24 +546,6 @@ class Transport {
 }
 function withoutAuthorization(headers) {
     return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
-}
-async function readCapped(response) {
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > MAX_BODY_BYTES) {
-        await response.body?.cancel();
-        throw new Error(`response of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit`);
-    }
-    const chunks = [];
-    let total = 0;
-    if (!response.body)
-        return Buffer.alloc(0);
-    for await (const chunk of response.body) {
-        total += chunk.byteLength;
-        if (total > MAX_BODY_BYTES)
-            throw new Error(`response exceeds the ${MAX_BODY_BYTES}-byte limit`);
-        chunks.push(Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks);
 }
 /** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3); returns ms. */
 function parseRetryAfter(value) {
@@ -580,18 +556,9 @@ function parseRetryAfter(value) {
     const date = Date.parse(value);
     return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
-function networkProblem(error, timeoutMs) {
-    // Duck-typed: fetch's errors may come from another realm (test runners).
-    const e = error;
-    if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
-        return `no answer within ${timeoutMs} ms`;
-    const code = e?.cause?.code ? ` (${e.cause.code})` : '';
-    return `${e?.cause?.message ?? e?.message ?? String(error)}${code}`;
-}
 function statusText(response) {
     return response.status === 429 ? ' Too Many Requests' : '';
 }
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Tokens are refreshed this long before the registry says they expire. */
 const EXPIRY_MARGIN_MS = 10_000;

@@ -4,12 +4,13 @@ import fs__default, { existsSync, readFileSync } from 'fs';
 import os__default, { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { k as canonicalRepository, p as parseReference, f as formatReference, s as semver, i as isPinnableDigest, l as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, m as requireTunnel, n as requireUndici, u as undiciExports, o as commonjsGlobal, q as getDefaultExportFromCjs, t as oneLine, d as code$3, e as escapeText } from './markdown.js';
+import { m as canonicalRepositoryOf, p as parseReference, f as formatReference, s as semver, o as canonicalRepository, q as repositoryName, k as isPinnableDigest, t as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, u as repositoryNameOf, v as requireTunnel, w as requireUndici, x as undiciExports, y as commonjsGlobal, z as getDefaultExportFromCjs, A as oneLine, d as code$3, e as escapeText, n as networkProblem, R as RETRYABLE_STATUS, i as backoffDelay, j as readCapped } from './index.js';
 import { C as ConfigError, E as EditError, a as PolicyError, b as RenderError, P as PromoteError, I as InputError } from './errors.js';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
 import { isDeepStrictEqual } from 'node:util';
 import { tmpdir } from 'node:os';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import require$$1 from 'tty';
 import require$$6 from 'util';
@@ -18981,6 +18982,75 @@ function applyVerified(parsed, edits, intended, changes) {
     verifyEdit(parsed, text, intended);
     return { text, changes };
 }
+/**
+ * The edits of one map in one document, with what they mean (for
+ * verifyEdit) and the words for them (for reports): set, insert, remove.
+ */
+class MapEdits {
+    parsed;
+    document;
+    map;
+    path;
+    display;
+    edits = [];
+    intended = [];
+    changes = [];
+    constructor(parsed, document, map, 
+    /** Where the map sits in the document, e.g. ['images', 0]. */
+    path, 
+    /** How a key of the map is named in reports, e.g. `images[0].newTag`. */
+    display) {
+        this.parsed = parsed;
+        this.document = document;
+        this.map = map;
+        this.path = path;
+        this.display = display;
+    }
+    /** Sets an existing key, keeping its quoting; the pair, or undefined when the key is absent. */
+    set(key, value) {
+        const pair = findPair(this.map, key);
+        if (!pair)
+            return undefined;
+        const doc = this.parsed.documents[this.document];
+        const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key));
+        const old = scalar.value === null ? undefined : String(scalar.value);
+        if (old !== value) {
+            this.edits.push(replaceScalar(scalar, value));
+            this.intended.push({ document: this.document, path: [...this.path, key], value });
+            const line = lineOf(this.parsed, scalar.range[0]);
+            this.changes.push({ file: this.parsed.file, line, path: this.display(key), old, new: value });
+        }
+        return pair;
+    }
+    /** Inserts keys after a sibling pair (see insertAfter). */
+    insert(after, entries) {
+        this.edits.push(insertAfter(this.parsed, this.map, after, entries));
+        const line = lineOf(this.parsed, after.key.range[0]) + 1;
+        entries.forEach(([key, value], i) => {
+            this.intended.push({ document: this.document, path: [...this.path, key], value });
+            const at = line + (this.map.flow ? 0 : i);
+            this.changes.push({ file: this.parsed.file, line: at, path: this.display(key), new: value });
+        });
+    }
+    /** Removes a pair whose value is an editable scalar. */
+    remove(pair) {
+        const key = String(pair.key.value);
+        const doc = this.parsed.documents[this.document];
+        const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key));
+        this.edits.push(removePair(this.parsed, this.map, pair));
+        this.intended.push({ document: this.document, path: [...this.path, key], value: undefined });
+        const line = lineOf(this.parsed, pair.key.range[0]);
+        this.changes.push({
+            file: this.parsed.file,
+            line,
+            path: this.display(key),
+            old: String(scalar.value)
+        });
+    }
+    apply() {
+        return applyVerified(this.parsed, this.edits, this.intended, this.changes);
+    }
+}
 
 /**
  * Pins an image in a kustomization's `images:` list, the way `kustomize edit
@@ -19027,7 +19097,7 @@ function editKustomization(text, file, pin, options = {}) {
         if (target === undefined)
             return;
         names.push(target);
-        if (canonicalOrUndefined(target) === pin.repository)
+        if (canonicalRepositoryOf(target) === pin.repository)
             matches.push({ index, entry: item });
     });
     if (matches.length > 1) {
@@ -19042,74 +19112,26 @@ function editKustomization(text, file, pin, options = {}) {
     const { index, entry } = matches[0];
     return pinEntry(parsed, document, entry, index, pin);
 }
-function canonicalOrUndefined(name) {
-    try {
-        return canonicalRepository(parseReference(name));
-    }
-    catch {
-        return undefined; // an entry for a name we cannot parse cannot be ours
-    }
-}
 function pinEntry(parsed, document, entry, index, pin) {
-    const { file } = parsed;
-    const doc = parsed.documents[document];
-    const edits = [];
-    const intended = [];
-    const changes = [];
-    const where = (key) => `images[${index}].${key}`;
+    const batch = new MapEdits(parsed, document, entry, ['images', index], key => `images[${index}].${key}`);
     const anchorPair = (findPair(entry, 'newName') ?? findPair(entry, 'name'));
-    const setValue = (key, value) => {
-        const pair = findPair(entry, key);
-        if (!pair)
-            return undefined;
-        const node = editableScalar(parsed, doc, pair.value, where(key));
-        const old = node.value === null ? undefined : String(node.value);
-        if (old !== value) {
-            edits.push(replaceScalar(node, value));
-            intended.push({ document, path: ['images', index, key], value });
-            changes.push({
-                file,
-                line: lineOf(parsed, node.range[0]),
-                path: where(key),
-                old,
-                new: value
-            });
-        }
-        return pair;
-    };
     const toInsert = [];
-    const tagPair = setValue('newTag', pin.tag);
+    const tagPair = batch.set('newTag', pin.tag);
     if (!tagPair)
         toInsert.push(['newTag', pin.tag]);
     if (pin.digest !== undefined) {
-        if (!setValue('digest', pin.digest))
+        if (!batch.set('digest', pin.digest))
             toInsert.push(['digest', pin.digest]);
     }
     else {
         const stale = findPair(entry, 'digest');
-        if (stale) {
-            const node = editableScalar(parsed, doc, stale.value, where('digest'));
-            edits.push(removePair(parsed, entry, stale));
-            intended.push({ document, path: ['images', index, 'digest'], value: undefined });
-            changes.push({
-                file,
-                line: lineOf(parsed, stale.key.range[0]),
-                path: where('digest'),
-                old: String(node.value)
-            });
-        }
+        if (stale)
+            batch.remove(stale);
     }
-    if (toInsert.length > 0) {
-        // newTag goes after newName (or name); digest after newTag.
-        const after = tagPair ?? anchorPair;
-        edits.push(insertAfter(parsed, entry, after, toInsert));
-        const line = lineOf(parsed, after.key.range[0]) + 1;
-        toInsert.forEach(([key, value], i) => {
-            intended.push({ document, path: ['images', index, key], value });
-            changes.push({ file, line: line + (entry.flow ? 0 : i), path: where(key), new: value });
-        });
-    }
-    return applyVerified(parsed, edits, intended, changes);
+    // newTag goes after newName (or name); digest after newTag.
+    if (toInsert.length > 0)
+        batch.insert(tagPair ?? anchorPair, toInsert);
+    return batch.apply();
 }
 /** `kustomize edit set image` for an overlay that has no entry yet. */
 function addEntry(parsed, document, root, imagesPair, seq, name, pin) {
@@ -19170,6 +19192,93 @@ function lineStartOf(text, offset) {
 }
 
 /**
+ * The reading side of the editors: what a target pins now, for promoting
+ * one environment's exact builds into the next.
+ */
+/** Every `images:` entry of a kustomization with a parsable repository. */
+function kustomizationPins(text, file) {
+    const parsed = parseYaml(text, file);
+    const pins = [];
+    for (const doc of parsed.documents) {
+        if (!distExports$2.isMap(doc.contents))
+            continue;
+        const images = findPair(doc.contents, 'images')?.value;
+        if (!distExports$2.isSeq(images))
+            continue;
+        for (const item of images.items) {
+            if (!distExports$2.isMap(item))
+                continue;
+            const repository = stringAt(item, 'newName') ?? stringAt(item, 'name');
+            if (repository === undefined || canonicalRepositoryOf(repository) === undefined)
+                continue;
+            pins.push({
+                repository,
+                tag: scalarString(item, 'newTag'),
+                digest: stringAt(item, 'digest'),
+                file,
+                line: lineOf(parsed, item.range[0])
+            });
+        }
+    }
+    return pins;
+}
+/** The `images:` entry for `repository` (canonical) in a kustomization, if any. */
+function readKustomizationPin(text, file, repository) {
+    return kustomizationPins(text, file).find(pin => canonicalRepositoryOf(pin.repository) === repository);
+}
+/** What a Helm values key pins, map form or string form, in the first document that has it. */
+function helmPin(text, file, keys) {
+    const parsed = parseYaml(text, file);
+    const path = parseKeyPath(keys.key);
+    for (const doc of parsed.documents) {
+        const node = nodeAt(doc, path);
+        if (distExports$2.isMap(node)) {
+            const map = node;
+            const repository = mapRepository(map, keys.repositoryKey ?? 'repository');
+            if (repository === undefined)
+                return undefined;
+            const [tag, inlineDigest] = scalarString(map, keys.tagKey ?? 'tag')?.split('@') ?? [];
+            return {
+                repository,
+                tag,
+                digest: stringAt(map, keys.digestKey ?? 'digest') || inlineDigest,
+                file,
+                line: lineOf(parsed, map.range[0])
+            };
+        }
+        if (distExports$2.isScalar(node) && typeof node.value === 'string') {
+            try {
+                const ref = parseReference(node.value);
+                const line = lineOf(parsed, node.range[0]);
+                return { repository: ref.name, tag: ref.tag, digest: ref.digest, file, line };
+            }
+            catch {
+                return undefined;
+            }
+        }
+    }
+    return undefined;
+}
+/** What a Helm values key pins for `repository` (canonical), if it holds that repository. */
+function readHelmPin(text, file, repository, keys) {
+    const pin = helmPin(text, file, keys);
+    return pin && canonicalRepositoryOf(pin.repository) === repository ? pin : undefined;
+}
+/** A Helm image map's repository, with bitnami's separate `registry` key in front. */
+function mapRepository(map, repositoryKey) {
+    const repository = stringAt(map, repositoryKey);
+    const registry = stringAt(map, 'registry');
+    return repository === undefined ? undefined : registry ? `${registry}/${repository}` : repository;
+}
+/** Tags written plain may parse as numbers (`1.10`); read them as written. */
+function scalarString(map, key) {
+    const value = findPair(map, key)?.value;
+    if (!distExports$2.isScalar(value) || value.value === null)
+        return undefined;
+    return value.source ?? String(value.value);
+}
+
+/**
  * Pins an image in a Helm values file at a key path. Two shapes are common:
  * a map (`repository`, `tag`, optional `digest`, bitnami's `registry`) and a
  * plain string holding the whole reference.
@@ -19203,32 +19312,10 @@ function editMap(parsed, doc, document, path, map, pin, keys) {
             hint: 'Point the target at the map holding repository and tag, or name the keys (repository-key, tag-key).'
         });
     }
-    const registry = stringAt(map, 'registry');
-    const full = registry ? `${registry}/${repository}` : repository;
+    const full = mapRepository(map, repositoryKey);
     checkRepository(parsed, full, pin, keys.key, findPair(map, repositoryKey).value);
-    const edits = [];
-    const intended = [];
-    const changes = [];
-    const dotted = (key) => `${keys.key}.${key}`;
-    const set = (key, value) => {
-        const pair = findPair(map, key);
-        if (!pair)
-            return false;
-        const scalar = editableScalar(parsed, doc, pair.value, dotted(key));
-        const old = scalar.value === null ? undefined : String(scalar.value);
-        if (old !== value) {
-            edits.push(replaceScalar(scalar, value));
-            intended.push({ document, path: [...path, key], value });
-            changes.push({
-                file,
-                line: lineOf(parsed, scalar.range[0]),
-                path: dotted(key),
-                old,
-                new: value
-            });
-        }
-        return true;
-    };
+    const batch = new MapEdits(parsed, document, map, path, key => `${keys.key}.${key}`);
+    const set = (key, value) => batch.set(key, value) !== undefined;
     const hasDigestKey = findPair(map, digestKey) !== undefined;
     const addDigest = pin.digest !== undefined && !hasDigestKey && keys.addDigestKey === true;
     // Standard chart templates render repository:tag, so tag@digest pins the digest.
@@ -19247,15 +19334,9 @@ function editMap(parsed, doc, document, path, map, pin, keys) {
             set(digestKey, '');
     }
     if (inserts.length > 0) {
-        const after = findPair(map, inserts[0][0] === digestKey ? tagKey : repositoryKey);
-        edits.push(insertAfter(parsed, map, after, inserts));
-        const line = lineOf(parsed, after.key.range[0]) + 1;
-        inserts.forEach(([key, value], i) => {
-            intended.push({ document, path: [...path, key], value });
-            changes.push({ file, line: line + i, path: dotted(key), new: value });
-        });
+        batch.insert(findPair(map, inserts[0][0] === digestKey ? tagKey : repositoryKey), inserts);
     }
-    return applyVerified(parsed, edits, intended, changes);
+    return batch.apply();
 }
 function editString(parsed, doc, document, path, node, pin, key) {
     const scalar = editableScalar(parsed, doc, node, key);
@@ -19283,142 +19364,13 @@ function editString(parsed, doc, document, path, node, pin, key) {
 }
 /** The key must hold the promoted repository; otherwise the wrong key was named. */
 function checkRepository(parsed, written, pin, key, node) {
-    let canonical;
-    try {
-        canonical = canonicalRepository(parseReference(written));
-    }
-    catch {
-        canonical = undefined;
-    }
-    if (canonical === pin.repository)
+    if (canonicalRepositoryOf(written) === pin.repository)
         return;
     const line = lineOf(parsed, node.range[0]);
     throw new EditError(`${parsed.file}:${line}: ${key} holds repository ${written}, not ${pin.name}; refusing to point it at another image.`, {
         subject: `${parsed.file}:${line}`,
         hint: 'The target names the wrong key: point it at the key of this image, or restrict the target with images: [name].'
     });
-}
-
-/**
- * The reading side of the editors: what a target pins for a repository now,
- * for promoting one environment's exact builds into the next.
- */
-/** The `images:` entry for `repository` (canonical) in a kustomization, if any. */
-function readKustomizationPin(text, file, repository) {
-    const parsed = parseYaml(text, file);
-    for (const doc of parsed.documents) {
-        if (!distExports$2.isMap(doc.contents))
-            continue;
-        const images = findPair(doc.contents, 'images')?.value;
-        if (!images || !('items' in images))
-            continue;
-        for (const item of images.items) {
-            if (!distExports$2.isMap(item))
-                continue;
-            const name = stringAt(item, 'newName') ?? stringAt(item, 'name');
-            if (name === undefined || canonicalOf(name) !== repository)
-                continue;
-            return {
-                tag: scalarString(item, 'newTag'),
-                digest: stringAt(item, 'digest'),
-                file,
-                line: lineOf(parsed, item.range[0])
-            };
-        }
-    }
-    return undefined;
-}
-/** What a Helm values key pins for `repository`: map form or string form. */
-function readHelmPin(text, file, repository, keys) {
-    const parsed = parseYaml(text, file);
-    const path = parseKeyPath(keys.key);
-    for (const doc of parsed.documents) {
-        const node = nodeAt(doc, path);
-        if (distExports$2.isMap(node)) {
-            const map = node;
-            const repo = stringAt(map, keys.repositoryKey ?? 'repository');
-            const registry = stringAt(map, 'registry');
-            if (repo === undefined || canonicalOf(registry ? `${registry}/${repo}` : repo) !== repository)
-                return undefined;
-            const tagValue = scalarString(map, keys.tagKey ?? 'tag');
-            const [tag, inlineDigest] = tagValue?.split('@') ?? [];
-            return {
-                tag,
-                digest: stringAt(map, keys.digestKey ?? 'digest') || inlineDigest,
-                file,
-                line: lineOf(parsed, map.range[0])
-            };
-        }
-        if (distExports$2.isScalar(node) && typeof node.value === 'string') {
-            try {
-                const ref = parseReference(node.value);
-                if (canonicalRepository(ref) !== repository)
-                    return undefined;
-                return { tag: ref.tag, digest: ref.digest, file, line: lineOf(parsed, node.range[0]) };
-            }
-            catch {
-                return undefined;
-            }
-        }
-    }
-    return undefined;
-}
-/** Tags written plain may parse as numbers (`1.10`); read them as written. */
-function scalarString(map, key) {
-    const value = findPair(map, key)?.value;
-    if (!distExports$2.isScalar(value) || value.value === null)
-        return undefined;
-    return value.source ?? String(value.value);
-}
-function canonicalOf(name) {
-    try {
-        return canonicalRepository(parseReference(name));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Every repository a kustomization's `images:` entries name (newName, else name), as written. */
-function kustomizationRepositories(text, file) {
-    const parsed = parseYaml(text, file);
-    const names = [];
-    for (const doc of parsed.documents) {
-        if (!distExports$2.isMap(doc.contents))
-            continue;
-        const images = findPair(doc.contents, 'images')?.value;
-        if (!images || !('items' in images))
-            continue;
-        for (const item of images.items) {
-            if (!distExports$2.isMap(item))
-                continue;
-            const name = stringAt(item, 'newName') ?? stringAt(item, 'name');
-            if (name !== undefined && canonicalOf(name) !== undefined)
-                names.push(name);
-        }
-    }
-    return names;
-}
-/** The repository a Helm values key holds (map or string form), as written. */
-function helmRepository(text, file, keys) {
-    const parsed = parseYaml(text, file);
-    const path = parseKeyPath(keys.key);
-    for (const doc of parsed.documents) {
-        const node = nodeAt(doc, path);
-        if (distExports$2.isMap(node)) {
-            const repo = stringAt(node, keys.repositoryKey ?? 'repository');
-            const registry = stringAt(node, 'registry');
-            return repo === undefined ? undefined : registry ? `${registry}/${repo}` : repo;
-        }
-        if (distExports$2.isScalar(node) && typeof node.value === 'string') {
-            try {
-                return parseReference(node.value).name;
-            }
-            catch {
-                return undefined;
-            }
-        }
-    }
-    return undefined;
 }
 
 /**
@@ -19565,12 +19517,8 @@ const OUTPUT_CHARS = 4000;
 const MIN_KUSTOMIZE_MAJOR = 4;
 /** kubectl 1.21 is the first to embed kustomize v4 (v4.0.5); 1.14–1.20 embed v2.0.3. */
 const MIN_KUBECTL_MINOR = 21;
-/** The names kustomize looks for, in its order. */
-const KUSTOMIZATION_FILES = [
-    'kustomization.yaml',
-    'kustomization.yml',
-    'Kustomization'
-];
+/** The names kustomize looks for, in its order (one list, kept with the config stage). */
+const KUSTOMIZATION_FILES = KUSTOMIZATION_FILE_NAMES;
 const lookups = new Map();
 /**
  * Finds a renderer: for kustomize, `kustomize` on PATH, else `kubectl kustomize`, either at
@@ -19583,7 +19531,7 @@ async function findRenderer(kind, env = process.env, target) {
     const key = `${kind}\0${childEnv.PATH}\0${childEnv.HOME ?? ''}`;
     let lookup = lookups.get(key);
     if (!lookup) {
-        lookup = kind === 'helm' ? findHelm(childEnv) : findKustomize(childEnv);
+        lookup = findKustomize(childEnv);
         lookups.set(key, lookup);
     }
     const found = await lookup;
@@ -19620,39 +19568,6 @@ async function findKustomize(env) {
         reasons.push('kubectl is not on PATH');
     return {
         unavailable: `Cannot render Kustomize: ${reasons.join('; ')}. Install kustomize v4+ or kubectl 1.21+.`
-    };
-}
-async function findHelm(env) {
-    const helm = await onPath('helm', env.PATH);
-    if (!helm)
-        return { unavailable: 'Cannot render Helm: helm is not on PATH.' };
-    let printed;
-    try {
-        printed = (await run(helm, ['version', '--short'], env, VERSION_TIMEOUT_MS, VERSION_MAX_BUFFER))
-            .stdout;
-    }
-    catch (error) {
-        return { unavailable: `Cannot render Helm: \`${helm} version\` failed: ${failureText(error)}` };
-    }
-    const version = parseVersion(printed);
-    if (!version || version.major < 3) {
-        return {
-            unavailable: `Cannot render Helm: ${helm} reports ${JSON.stringify(printed.trim())}; helm v3 is needed.`
-        };
-    }
-    const name = 'helm';
-    return {
-        name,
-        kind: 'helm',
-        version: version.text,
-        async render(target) {
-            const chart = await chartDirectory(target);
-            if (!chart.ok)
-                throw new RenderCommandError(name, chart.reason, chart.reason);
-            const values = chart.dir === target ? [] : ['--values', target];
-            // A fixed release name: only the images matter, and they must not depend on the run.
-            return runRenderer(name, helm, ['template', 'promote-image', chart.dir, ...values], env);
-        }
     };
 }
 async function kustomizeVersion(file, env) {
@@ -19723,26 +19638,6 @@ async function kustomizationDir(target) {
     }
     catch {
         return target;
-    }
-}
-async function chartDirectory(target) {
-    let dir = target;
-    try {
-        if (!(await stat(target)).isDirectory())
-            dir = path.dirname(target);
-    }
-    catch {
-        dir = path.dirname(target);
-    }
-    try {
-        await access(path.join(dir, 'Chart.yaml'));
-        return { ok: true, dir };
-    }
-    catch {
-        return {
-            ok: false,
-            reason: `Cannot render Helm: ${dir} holds no Chart.yaml, so ${path.basename(target)} is not the values file of a local chart (charts from a repository are not rendered).`
-        };
     }
 }
 async function runRenderer(name, file, args, env) {
@@ -20405,16 +20300,15 @@ function count$1(n) {
  * every render succeeded, so a refusal leaves the config repo untouched.
  */
 async function editConfigRepo(request, logger) {
-    const templates = await loadTargets(request);
+    const templates = request.templates ?? (await loadTargets(request));
     const texts = new Map();
     const changes = new Map();
     const kustomizeDirs = new Map();
-    const renderers = new Renderers(request.env);
     for (const image of request.images) {
         const targets = targetsOf(templates, image, request.environment);
         if (targets.length === 0) {
             throw new ConfigError(`No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`, {
-                hint: `Add a target for {name} = ${image.reference.path.split('/').pop()}, or drop images: restrictions that exclude it.`
+                hint: `Add a target for {name} = ${repositoryName(image.reference)}, or drop images: restrictions that exclude it.`
             });
         }
         if (image.reference.tag === undefined) {
@@ -20433,7 +20327,7 @@ async function editConfigRepo(request, logger) {
             const current = texts.get(file) ?? (await read(request.repoRoot, file));
             const outcome = target.kind === 'helm'
                 ? editHelmValues(current.after, file, pin, target)
-                : await editOverlay(request, target, file, current.after, pin, renderers);
+                : await editOverlay(request, target, file, current.after, pin);
             for (const change of outcome.changes) {
                 if (!/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
                     !(target.kind === 'helm' && change.path === target.key))
@@ -20462,7 +20356,7 @@ async function editConfigRepo(request, logger) {
     const files = [...texts]
         .filter(([, t]) => t.before !== t.after)
         .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }));
-    const renders = await proveRenders(request, files, kustomizeDirs, renderers, logger);
+    const renders = await proveRenders(request, files, kustomizeDirs, logger);
     const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('');
     if (!request.dryRun) {
         for (const f of files)
@@ -20472,8 +20366,10 @@ async function editConfigRepo(request, logger) {
 }
 /** The targets of one image: templates expanded with {name} and {environment}. */
 function targetsOf(templates, image, environment) {
-    const name = image.reference.path.split('/').pop();
-    return expandTargets(templates, { name, environment: environment ?? '' });
+    return expandTargets(templates, {
+        name: repositoryName(image.reference),
+        environment: environment ?? ''
+    });
 }
 /** A git-style unified diff (jsdiff adds an index rule and empty header tabs). */
 function unifiedDiff(file, before, after) {
@@ -20521,26 +20417,26 @@ async function read(repoRoot, file) {
  * entry's name is spelled as the containers spell it, since kustomize
  * matches names literally.
  */
-async function editOverlay(request, target, file, text, pin, renderers) {
+async function editOverlay(request, target, file, text, pin) {
     try {
         return editKustomization(text, file, pin);
     }
     catch (error) {
         if (!(error instanceof MissingImageEntryError))
             throw error;
-        const renderer = await renderers.get('kustomize');
+        const renderer = await findRenderer('kustomize', request.env);
         if ('unavailable' in renderer) {
             throw new MissingImageEntryError(file, pin.repository, error.entries, `without a renderer (${renderer.unavailable}) promote-image cannot check that the overlay uses it`);
         }
         const used = await renderImages(renderer, request.repoRoot, posix.dirname(file));
-        const match = used.find(u => sameRepository(u.image, pin.repository));
+        const match = used.find(u => canonicalRepositoryOf(u.image) === pin.repository);
         if (!match) {
             throw new MissingImageEntryError(file, pin.repository, error.entries, `the overlay ${target.path} deploys ${describeImages(used)}`);
         }
         return editKustomization(text, file, pin, { addEntryAs: repositoryOf$1(match.image) });
     }
 }
-async function proveRenders(request, files, dirs, renderers, logger) {
+async function proveRenders(request, files, dirs, logger) {
     if (request.verifyRender === 'false' || files.length === 0)
         return [];
     const changed = new Map(files.map(f => [f.file, f.after]));
@@ -20548,7 +20444,7 @@ async function proveRenders(request, files, dirs, renderers, logger) {
     for (const [dir, images] of dirs) {
         if (![...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))))
             continue;
-        const renderer = await renderers.get('kustomize');
+        const renderer = await findRenderer('kustomize', request.env);
         if ('unavailable' in renderer) {
             if (request.verifyRender === 'true') {
                 throw new RenderError(`verify-render is true, but no Kustomize renderer is available: ${renderer.unavailable}.`, {
@@ -20570,21 +20466,6 @@ async function proveRenders(request, files, dirs, renderers, logger) {
     return reports;
 }
 const renderHint = 'Make the overlay deploy the image (its images: name must match the container image name in the base), then promote again.';
-class Renderers {
-    env;
-    cache = new Map();
-    constructor(env) {
-        this.env = env;
-    }
-    get(kind) {
-        let found = this.cache.get(kind);
-        if (!found) {
-            found = findRenderer(kind, this.env);
-            this.cache.set(kind, found);
-        }
-        return found;
-    }
-}
 /** The tag of a whole reference (Helm's string form), if it parses. */
 function tagOfReference(value) {
     try {
@@ -20592,14 +20473,6 @@ function tagOfReference(value) {
     }
     catch {
         return undefined;
-    }
-}
-function sameRepository(image, repository) {
-    try {
-        return canonicalRepository(parseReference(image)) === repository;
-    }
-    catch {
-        return false;
     }
 }
 function repositoryOf$1(image) {
@@ -20658,7 +20531,7 @@ async function imagesFromEnvironment(request, resolver, logger) {
     for (const selection of selections) {
         const ref = parseReference(selection);
         const repository = canonicalRepository(ref);
-        const name = ref.path.split('/').pop();
+        const name = repositoryName(ref);
         const pins = [];
         for (const target of expandTargets(from.targets, { name, environment: source })) {
             const pin = target.kind === 'helm'
@@ -20722,17 +20595,17 @@ async function everyRepository(reader, templates, environment) {
                 if (target.kind === 'helm') {
                     if ((await reader.type(target.path)) !== 'file')
                         continue;
-                    const repository = helmRepository(await reader.read(target.path), target.path, target);
-                    if (repository)
-                        found.add(repository);
+                    const pin = helmPin(await reader.read(target.path), target.path, target);
+                    if (pin)
+                        found.add(pin.repository);
                     continue;
                 }
                 const file = await kustomizationFile(reader, target.path);
                 if (!file)
                     continue;
-                for (const repository of kustomizationRepositories(await reader.read(file), file)) {
+                for (const { repository } of kustomizationPins(await reader.read(file), file)) {
                     // Only repositories that map back to this {name}: the per-image lookup expands by it.
-                    if (!template.path.includes('{name}') || lastComponent$1(repository) === name)
+                    if (!template.path.includes('{name}') || repositoryNameOf(repository) === name)
                         found.add(repository);
                 }
             }
@@ -20759,14 +20632,6 @@ async function namesFor(reader, path, environment) {
             names.add(match[1]);
     }
     return [...names].sort();
-}
-function lastComponent$1(repository) {
-    try {
-        return parseReference(repository).path.split('/').pop();
-    }
-    catch {
-        return repository;
-    }
 }
 async function kustomizationFile(reader, path) {
     const candidates = KUSTOMIZATION_FILE_NAMES.some(n => path.endsWith(`/${n}`) || path === n)
@@ -28000,16 +27865,17 @@ function createOctokit(token, logger, baseUrl) {
         // 4xx other than rate limits are answers, not outages (create-pull-request's list).
         retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
         throttle: {
-            onRateLimit: (after, options, _o, count) => {
-                logger.warning(`GitHub rate limit on ${options.method} ${options.url}; retrying in ${after} s.`);
-                return count < 3;
-            },
-            onSecondaryRateLimit: (after, options, _o, count) => {
-                logger.warning(`GitHub secondary rate limit on ${options.method} ${options.url}; retrying in ${after} s.`);
-                return count < 3;
-            }
+            onRateLimit: retryRateLimit('rate limit', logger),
+            onSecondaryRateLimit: retryRateLimit('secondary rate limit', logger)
         }
     }, retry, throttling);
+}
+/** Both rate limits: say so, and retry up to three times after GitHub's wait. */
+function retryRateLimit(kind, logger) {
+    return (after, options, _o, count) => {
+        logger.warning(`GitHub ${kind} on ${options.method} ${options.url}; retrying in ${after} s.`);
+        return count < 3;
+    };
 }
 /** One repository on GitHub (or GHES, or the test box). */
 class GitHubRepo {
@@ -28017,6 +27883,8 @@ class GitHubRepo {
     owner;
     repo;
     logger;
+    /** Contents answers by commit and path; commits never change. */
+    contents = new Map();
     constructor(octokit, owner, repo, logger) {
         this.octokit = octokit;
         this.owner = owner;
@@ -28057,14 +27925,16 @@ class GitHubRepo {
     /**
      * Reads a commit's tree through the contents API, one path at a time: the
      * cost follows what the promotion reads, not the size of the repository.
+     * `ref` is a commit sha: answers are cached for the run, so promotion.yaml
+     * read for the environments' settings is not fetched again for the edit.
      */
     reader(ref) {
-        const cache = new Map();
         const get = (path) => {
-            let found = cache.get(path);
+            const key = `${ref}\0${path}`;
+            let found = this.contents.get(key);
             if (!found) {
                 found = this.content(path, ref);
-                cache.set(path, found);
+                this.contents.set(key, found);
             }
             return found;
         };
@@ -28435,7 +28305,7 @@ function commitChangeLine(c) {
 }
 /** The last path component of the repository: `ghcr.io/acme/api` → `api`. */
 function nameOf(image) {
-    return oneLine(image.reference.path.split('/').pop() ?? image.reference.path);
+    return oneLine(repositoryName(image.reference));
 }
 function nameAndTag(image) {
     const tag = image.reference.tag;
@@ -35209,8 +35079,8 @@ async function promote(request, logger) {
     try {
         for (let attempt = 1;; attempt++) {
             const images = typeof request.images === 'function' ? await request.images(session.reader) : request.images;
-            await fetchWhatIsRead(session, { ...request, images });
-            const edit = await editConfigRepo({ ...request, images, repoRoot: session.dir }, logger);
+            const templates = await fetchWhatIsRead(session, { ...request, images });
+            const edit = await editConfigRepo({ ...request, images, templates, repoRoot: session.dir }, logger);
             const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt };
             if (request.dryRun || edit.files.length === 0)
                 return base;
@@ -35249,7 +35119,7 @@ async function promote(request, logger) {
             }
             const delay = Math.round(Math.random() * Math.min(2000, 100 * 2 ** attempt));
             logger.info(`${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
-            await new Promise(resolve => setTimeout(resolve, delay));
+            await setTimeout$1(delay);
             await session.refresh();
         }
     }
@@ -35260,7 +35130,8 @@ async function promote(request, logger) {
 /**
  * Fetches exactly what the promotion reads: promotion.yaml, the targets, and
  * what their render needs — found by reading the commit before any of it is
- * fetched, so unrelated files never are.
+ * fetched, so unrelated files never are. Returns the target templates, so
+ * the edit does not parse promotion.yaml again.
  */
 async function fetchWhatIsRead(session, request) {
     const inline = request.targets !== undefined && request.targets.length > 0;
@@ -35278,7 +35149,7 @@ async function fetchWhatIsRead(session, request) {
     }
     await session.fetch([...paths]);
     if (request.verifyRender === 'false')
-        return;
+        return templates;
     for (const overlay of overlays) {
         const dir = (await session.reader.type(overlay)) === 'file' ? posix.dirname(overlay) : overlay;
         const closure = await renderClosure('kustomize', session.reader, dir, new Map());
@@ -35287,6 +35158,7 @@ async function fetchWhatIsRead(session, request) {
         else
             await session.fetchAll();
     }
+    return templates;
 }
 async function gitSession(request, logger) {
     const checkout = await GitCheckout.open({
@@ -35449,7 +35321,7 @@ const DEFAULT_BRANCH = 'promote/{environment}/{name}';
  * named after all of them.
  */
 function branchName(template, environment, repositories) {
-    const names = [...new Set(repositories.map(lastComponent))].sort();
+    const names = [...new Set(repositories.map(repositoryNameOf))].sort();
     const name = names.length <= 3 ? names.join('+') : `${names.slice(0, 3).join('+')}+${names.length - 3}-more`;
     const branch = template
         .replaceAll('{environment}', environment ?? 'targets')
@@ -35460,14 +35332,6 @@ function branchName(template, environment, repositories) {
         });
     }
     return branch;
-}
-function lastComponent(repository) {
-    try {
-        return parseReference(repository).path.split('/').pop();
-    }
-    catch {
-        return repository.split('/').pop();
-    }
 }
 async function readEnvironments(inputs, github) {
     const info = await github.info();
@@ -35499,9 +35363,13 @@ async function readEnvironments(inputs, github) {
 class VerifyError extends PromoteError {
 }
 
+/**
+ * The slice of the Argo CD REST API that verify reads, and a small client for it. Shapes follow
+ * pkg/apis/application/v1alpha1/types.go and server/application/application.proto; every field
+ * is optional because Go's omitempty drops empty ones and the JSON is not ours to trust.
+ */
 const DEFAULT_RETRY = { attempts: 3, baseDelayMs: 500, maxDelayMs: 4000 };
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 /** Applications with thousands of resources have trees of a few MB; refuse anything absurd. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Argo CD was unreachable or answered 5xx after every retry: worth polling again. */
@@ -35560,7 +35428,7 @@ class ArgoClient {
             catch (error) {
                 if (error instanceof VerifyError)
                     throw error;
-                problem = networkProblem(error, timeoutMs);
+                problem = networkProblem(error, `${Math.round(timeoutMs / 100) / 10} s`);
             }
             if (response && !RETRYABLE_STATUS.has(response.status)) {
                 if (response.status >= 200 && response.status < 300)
@@ -35576,9 +35444,9 @@ class ArgoClient {
                         : 'Check the --argocd-server URL (with the path prefix of a --rootpath install) and that this runner can reach it.'
                 });
             }
-            const delay = this.delayBefore(attempt);
+            const delay = backoffDelay(attempt, this.options.retry);
             this.options.logger.debug(`argocd: ${shown}: ${this.redact(problem)}; retrying in ${delay} ms`);
-            await sleep$1(delay);
+            await setTimeout$1(delay);
         }
     }
     async fetchOnce(url, timeoutMs) {
@@ -35600,7 +35468,11 @@ class ArgoClient {
                 hint: 'Pass the final Argo CD URL (https, with its --rootpath); an SSO proxy in front of the API needs bypassing for API tokens.'
             });
         }
-        return { status: response.status, body: await readCapped(response), contentType };
+        return {
+            status: response.status,
+            body: (await readCapped(response, MAX_BODY_BYTES)).toString('utf8'),
+            contentType
+        };
     }
     parse(response, shown) {
         try {
@@ -35646,12 +35518,6 @@ class ArgoClient {
                 });
         }
     }
-    delayBefore(attempt) {
-        const { baseDelayMs, maxDelayMs } = this.options.retry;
-        // Full jitter: concurrent jobs polling one Argo CD do not retry in lockstep.
-        const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-        return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-    }
     /** A server may echo what it was sent; the token never reaches a message. */
     redact(text) {
         const token = this.options.token;
@@ -35679,29 +35545,6 @@ function argoCode(body) {
         return undefined;
     }
 }
-async function readCapped(response) {
-    if (!response.body)
-        return '';
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of response.body) {
-        total += chunk.byteLength;
-        if (total > MAX_BODY_BYTES) {
-            throw new Error(`response exceeds the ${MAX_BODY_BYTES}-byte limit`);
-        }
-        chunks.push(Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks).toString('utf8');
-}
-function networkProblem(error, timeoutMs) {
-    // Duck-typed: fetch's errors may come from another realm (test runners).
-    const e = error;
-    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-        return `no answer within ${Math.round(timeoutMs / 100) / 10} s`;
-    }
-    const code = e?.cause?.code ? ` (${e.cause.code})` : '';
-    return `${e?.cause?.message ?? e?.message ?? String(error)}${code}`;
-}
 function redactUrl(location) {
     try {
         const url = new URL(location);
@@ -35714,7 +35557,6 @@ function redactUrl(location) {
         return location.slice(0, 200);
     }
 }
-const sleep$1 = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
  * The pure core of verify: one snapshot of an Argo CD application (the application, its
@@ -36176,7 +36018,7 @@ async function verifyDeployment(request, logger, options = {}) {
                 subject: error.subject
             });
         }
-        await sleep(Math.min(pollMs, left));
+        await setTimeout$1(Math.min(pollMs, left));
     }
 }
 async function observe(client, target, refresh, deadline, logger) {
@@ -36314,7 +36156,6 @@ function checkServer(text) {
 function sentence(text) {
     return `${text.replace(/[.\s]+$/, '')}.`;
 }
-const sleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 
 export { DEFAULT_POLL_SECONDS as D, GitHubRepo as G, commitMessage as a, branchName as b, createOctokit as c, distExports$2 as d, editConfigRepo as e, fsTreeReader as f, pullRequestBody as g, pullRequestTitle as h, imagesFromEnvironment as i, promoteEnvironments as j, promote as p, verifyDeployment as v };
 //# sourceMappingURL=verify.js.map

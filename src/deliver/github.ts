@@ -25,33 +25,21 @@ export function createOctokit(token: string, logger: Logger, baseUrl?: string): 
       // 4xx other than rate limits are answers, not outages (create-pull-request's list).
       retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
       throttle: {
-        onRateLimit: (
-          after: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          count: number
-        ) => {
-          logger.warning(
-            `GitHub rate limit on ${options.method} ${options.url}; retrying in ${after} s.`
-          )
-          return count < 3
-        },
-        onSecondaryRateLimit: (
-          after: number,
-          options: { method: string; url: string },
-          _o: unknown,
-          count: number
-        ) => {
-          logger.warning(
-            `GitHub secondary rate limit on ${options.method} ${options.url}; retrying in ${after} s.`
-          )
-          return count < 3
-        }
+        onRateLimit: retryRateLimit('rate limit', logger),
+        onSecondaryRateLimit: retryRateLimit('secondary rate limit', logger)
       }
     },
     retry,
     throttling
   )
+}
+
+/** Both rate limits: say so, and retry up to three times after GitHub's wait. */
+function retryRateLimit(kind: string, logger: Logger) {
+  return (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
+    logger.warning(`GitHub ${kind} on ${options.method} ${options.url}; retrying in ${after} s.`)
+    return count < 3
+  }
 }
 
 export interface RepoInfo {
@@ -81,6 +69,9 @@ export interface PullRequestResult {
 
 /** One repository on GitHub (or GHES, or the test box). */
 export class GitHubRepo {
+  /** Contents answers by commit and path; commits never change. */
+  private readonly contents = new Map<string, Promise<ContentEntry | ContentEntry[] | undefined>>()
+
   constructor(
     private readonly octokit: Octokit,
     readonly owner: string,
@@ -128,14 +119,16 @@ export class GitHubRepo {
   /**
    * Reads a commit's tree through the contents API, one path at a time: the
    * cost follows what the promotion reads, not the size of the repository.
+   * `ref` is a commit sha: answers are cached for the run, so promotion.yaml
+   * read for the environments' settings is not fetched again for the edit.
    */
   reader(ref: string): TreeReader & { list(dir: string): Promise<string[]> } {
-    const cache = new Map<string, Promise<ContentEntry | ContentEntry[] | undefined>>()
     const get = (path: string) => {
-      let found = cache.get(path)
+      const key = `${ref}\0${path}`
+      let found = this.contents.get(key)
       if (!found) {
         found = this.content(path, ref)
-        cache.set(path, found)
+        this.contents.set(key, found)
       }
       return found
     }

@@ -6,20 +6,19 @@
 import { isMap, type Document, type Scalar, type YAMLMap } from 'yaml'
 import { parseKeyPath } from '../config/index.js'
 import { EditError } from '../errors.js'
-import { canonicalRepository, formatReference, parseReference } from '../reference/index.js'
-import type { EditOutcome, PinRequest, ValueChange } from './types.js'
-import { applyVerified, type IntendedChange } from './verify.js'
+import { canonicalRepositoryOf, formatReference, parseReference } from '../reference/index.js'
+import type { EditOutcome, PinRequest } from './types.js'
+import { mapRepository } from './read.js'
+import { applyVerified, MapEdits } from './verify.js'
 import {
   editableScalar,
   findPair,
-  insertAfter,
   lineOf,
   nodeAt,
   parseYaml,
   replaceScalar,
   stringAt,
-  type ParsedYaml,
-  type TextEdit
+  type ParsedYaml
 } from './yaml-text.js'
 
 export interface HelmKeys {
@@ -77,32 +76,11 @@ function editMap(
       }
     )
   }
-  const registry = stringAt(map, 'registry')
-  const full = registry ? `${registry}/${repository}` : repository
+  const full = mapRepository(map, repositoryKey)!
   checkRepository(parsed, full, pin, keys.key, findPair(map, repositoryKey)!.value as Scalar)
 
-  const edits: TextEdit[] = []
-  const intended: IntendedChange[] = []
-  const changes: ValueChange[] = []
-  const dotted = (key: string) => `${keys.key}.${key}`
-  const set = (key: string, value: string): boolean => {
-    const pair = findPair(map, key)
-    if (!pair) return false
-    const scalar = editableScalar(parsed, doc, pair.value, dotted(key))
-    const old = scalar.value === null ? undefined : String(scalar.value)
-    if (old !== value) {
-      edits.push(replaceScalar(scalar, value))
-      intended.push({ document, path: [...path, key], value })
-      changes.push({
-        file,
-        line: lineOf(parsed, scalar.range![0]),
-        path: dotted(key),
-        old,
-        new: value
-      })
-    }
-    return true
-  }
+  const batch = new MapEdits(parsed, document, map, path, key => `${keys.key}.${key}`)
+  const set = (key: string, value: string): boolean => batch.set(key, value) !== undefined
 
   const hasDigestKey = findPair(map, digestKey) !== undefined
   const addDigest = pin.digest !== undefined && !hasDigestKey && keys.addDigestKey === true
@@ -119,15 +97,9 @@ function editMap(
     if (current) set(digestKey, '')
   }
   if (inserts.length > 0) {
-    const after = findPair(map, inserts[0]![0] === digestKey ? tagKey : repositoryKey)!
-    edits.push(insertAfter(parsed, map, after, inserts))
-    const line = lineOf(parsed, after.key.range![0]) + 1
-    inserts.forEach(([key, value], i) => {
-      intended.push({ document, path: [...path, key], value })
-      changes.push({ file, line: line + i, path: dotted(key), new: value })
-    })
+    batch.insert(findPair(map, inserts[0]![0] === digestKey ? tagKey : repositoryKey)!, inserts)
   }
-  return applyVerified(parsed, edits, intended, changes)
+  return batch.apply()
 }
 
 function editString(
@@ -180,13 +152,7 @@ function checkRepository(
   key: string,
   node: Scalar
 ): void {
-  let canonical: string | undefined
-  try {
-    canonical = canonicalRepository(parseReference(written))
-  } catch {
-    canonical = undefined
-  }
-  if (canonical === pin.repository) return
+  if (canonicalRepositoryOf(written) === pin.repository) return
   const line = lineOf(parsed, node.range![0])
   throw new EditError(
     `${parsed.file}:${line}: ${key} holds repository ${written}, not ${pin.name}; refusing to point it at another image.`,

@@ -6,8 +6,8 @@ export {
 export { editHelmValues, type HelmKeys } from './helm.js'
 export type { EditOutcome, PinRequest, ValueChange } from './types.js'
 export {
-  helmRepository,
-  kustomizationRepositories,
+  helmPin,
+  kustomizationPins,
   readHelmPin,
   readKustomizationPin,
   type CurrentPin

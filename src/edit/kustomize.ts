@@ -4,19 +4,15 @@
  */
 import { isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml'
 import { EditError } from '../errors.js'
-import { canonicalRepository, parseReference } from '../reference/index.js'
-import type { EditOutcome, PinRequest, ValueChange } from './types.js'
-import { applyVerified, type IntendedChange } from './verify.js'
+import { canonicalRepositoryOf } from '../reference/index.js'
+import type { EditOutcome, PinRequest } from './types.js'
+import { applyVerified, MapEdits, type IntendedChange } from './verify.js'
 import {
   columnOf,
-  editableScalar,
   findPair,
-  insertAfter,
   insertLines,
   lineOf,
   parseYaml,
-  removePair,
-  replaceScalar,
   stringAt,
   formatScalar,
   type ParsedYaml,
@@ -87,7 +83,7 @@ export function editKustomization(
     const target = stringAt(item, 'newName') ?? stringAt(item, 'name')
     if (target === undefined) return
     names.push(target)
-    if (canonicalOrUndefined(target) === pin.repository) matches.push({ index, entry: item })
+    if (canonicalRepositoryOf(target) === pin.repository) matches.push({ index, entry: item })
   })
 
   if (matches.length > 1) {
@@ -106,14 +102,6 @@ export function editKustomization(
   return pinEntry(parsed, document, entry, index, pin)
 }
 
-function canonicalOrUndefined(name: string): string | undefined {
-  try {
-    return canonicalRepository(parseReference(name))
-  } catch {
-    return undefined // an entry for a name we cannot parse cannot be ours
-  }
-}
-
 function pinEntry(
   parsed: ParsedYaml,
   document: number,
@@ -121,63 +109,27 @@ function pinEntry(
   index: number,
   pin: PinRequest
 ): EditOutcome {
-  const { file } = parsed
-  const doc = parsed.documents[document]!
-  const edits: TextEdit[] = []
-  const intended: IntendedChange[] = []
-  const changes: ValueChange[] = []
-  const where = (key: string) => `images[${index}].${key}`
+  const batch = new MapEdits(
+    parsed,
+    document,
+    entry,
+    ['images', index],
+    key => `images[${index}].${key}`
+  )
   const anchorPair = (findPair(entry, 'newName') ?? findPair(entry, 'name'))!
 
-  const setValue = (key: string, value: string): Pair<Scalar, unknown> | undefined => {
-    const pair = findPair(entry, key)
-    if (!pair) return undefined
-    const node = editableScalar(parsed, doc, pair.value, where(key))
-    const old = node.value === null ? undefined : String(node.value)
-    if (old !== value) {
-      edits.push(replaceScalar(node, value))
-      intended.push({ document, path: ['images', index, key], value })
-      changes.push({
-        file,
-        line: lineOf(parsed, node.range![0]),
-        path: where(key),
-        old,
-        new: value
-      })
-    }
-    return pair
-  }
-
   const toInsert: [string, string][] = []
-  const tagPair = setValue('newTag', pin.tag)
+  const tagPair = batch.set('newTag', pin.tag)
   if (!tagPair) toInsert.push(['newTag', pin.tag])
   if (pin.digest !== undefined) {
-    if (!setValue('digest', pin.digest)) toInsert.push(['digest', pin.digest])
+    if (!batch.set('digest', pin.digest)) toInsert.push(['digest', pin.digest])
   } else {
     const stale = findPair(entry, 'digest')
-    if (stale) {
-      const node = editableScalar(parsed, doc, stale.value, where('digest'))
-      edits.push(removePair(parsed, entry, stale))
-      intended.push({ document, path: ['images', index, 'digest'], value: undefined })
-      changes.push({
-        file,
-        line: lineOf(parsed, stale.key.range![0]),
-        path: where('digest'),
-        old: String(node.value)
-      })
-    }
+    if (stale) batch.remove(stale)
   }
-  if (toInsert.length > 0) {
-    // newTag goes after newName (or name); digest after newTag.
-    const after = tagPair ?? anchorPair
-    edits.push(insertAfter(parsed, entry, after, toInsert))
-    const line = lineOf(parsed, after.key.range![0]) + 1
-    toInsert.forEach(([key, value], i) => {
-      intended.push({ document, path: ['images', index, key], value })
-      changes.push({ file, line: line + (entry.flow ? 0 : i), path: where(key), new: value })
-    })
-  }
-  return applyVerified(parsed, edits, intended, changes)
+  // newTag goes after newName (or name); digest after newTag.
+  if (toInsert.length > 0) batch.insert(tagPair ?? anchorPair, toInsert)
+  return batch.apply()
 }
 
 /** `kustomize edit set image` for an overlay that has no entry yet. */

@@ -1,18 +1,44 @@
 /**
- * The reading side of the editors: what a target pins for a repository now,
- * for promoting one environment's exact builds into the next.
+ * The reading side of the editors: what a target pins now, for promoting
+ * one environment's exact builds into the next.
  */
-import { isMap, isScalar, type YAMLMap } from 'yaml'
+import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml'
 import { parseKeyPath } from '../config/index.js'
-import { canonicalRepository, parseReference } from '../reference/index.js'
+import { canonicalRepositoryOf, parseReference } from '../reference/index.js'
 import { findPair, lineOf, nodeAt, parseYaml, stringAt } from './yaml-text.js'
 import type { HelmKeys } from './helm.js'
 
 export interface CurrentPin {
+  /** The repository as written (newName else name; registry/repository in Helm maps). */
+  readonly repository: string
   readonly tag?: string
   readonly digest?: string
   readonly file: string
   readonly line: number
+}
+
+/** Every `images:` entry of a kustomization with a parsable repository. */
+export function kustomizationPins(text: string, file: string): CurrentPin[] {
+  const parsed = parseYaml(text, file)
+  const pins: CurrentPin[] = []
+  for (const doc of parsed.documents) {
+    if (!isMap(doc.contents)) continue
+    const images = findPair(doc.contents, 'images')?.value
+    if (!isSeq(images)) continue
+    for (const item of images.items) {
+      if (!isMap(item)) continue
+      const repository = stringAt(item, 'newName') ?? stringAt(item, 'name')
+      if (repository === undefined || canonicalRepositoryOf(repository) === undefined) continue
+      pins.push({
+        repository,
+        tag: scalarString(item, 'newTag'),
+        digest: stringAt(item, 'digest'),
+        file,
+        line: lineOf(parsed, item.range![0])
+      })
+    }
+  }
+  return pins
 }
 
 /** The `images:` entry for `repository` (canonical) in a kustomization, if any. */
@@ -21,46 +47,24 @@ export function readKustomizationPin(
   file: string,
   repository: string
 ): CurrentPin | undefined {
-  const parsed = parseYaml(text, file)
-  for (const doc of parsed.documents) {
-    if (!isMap(doc.contents)) continue
-    const images = findPair(doc.contents, 'images')?.value
-    if (!images || !('items' in (images as object))) continue
-    for (const item of (images as { items: unknown[] }).items) {
-      if (!isMap(item)) continue
-      const name = stringAt(item, 'newName') ?? stringAt(item, 'name')
-      if (name === undefined || canonicalOf(name) !== repository) continue
-      return {
-        tag: scalarString(item, 'newTag'),
-        digest: stringAt(item, 'digest'),
-        file,
-        line: lineOf(parsed, item.range![0])
-      }
-    }
-  }
-  return undefined
+  return kustomizationPins(text, file).find(
+    pin => canonicalRepositoryOf(pin.repository) === repository
+  )
 }
 
-/** What a Helm values key pins for `repository`: map form or string form. */
-export function readHelmPin(
-  text: string,
-  file: string,
-  repository: string,
-  keys: HelmKeys
-): CurrentPin | undefined {
+/** What a Helm values key pins, map form or string form, in the first document that has it. */
+export function helmPin(text: string, file: string, keys: HelmKeys): CurrentPin | undefined {
   const parsed = parseYaml(text, file)
   const path = parseKeyPath(keys.key)
   for (const doc of parsed.documents) {
     const node = nodeAt(doc, path)
     if (isMap(node)) {
       const map = node as YAMLMap
-      const repo = stringAt(map, keys.repositoryKey ?? 'repository')
-      const registry = stringAt(map, 'registry')
-      if (repo === undefined || canonicalOf(registry ? `${registry}/${repo}` : repo) !== repository)
-        return undefined
-      const tagValue = scalarString(map, keys.tagKey ?? 'tag')
-      const [tag, inlineDigest] = tagValue?.split('@') ?? []
+      const repository = mapRepository(map, keys.repositoryKey ?? 'repository')
+      if (repository === undefined) return undefined
+      const [tag, inlineDigest] = scalarString(map, keys.tagKey ?? 'tag')?.split('@') ?? []
       return {
+        repository,
         tag,
         digest: stringAt(map, keys.digestKey ?? 'digest') || inlineDigest,
         file,
@@ -70,14 +74,32 @@ export function readHelmPin(
     if (isScalar(node) && typeof node.value === 'string') {
       try {
         const ref = parseReference(node.value)
-        if (canonicalRepository(ref) !== repository) return undefined
-        return { tag: ref.tag, digest: ref.digest, file, line: lineOf(parsed, node.range![0]) }
+        const line = lineOf(parsed, node.range![0])
+        return { repository: ref.name, tag: ref.tag, digest: ref.digest, file, line }
       } catch {
         return undefined
       }
     }
   }
   return undefined
+}
+
+/** What a Helm values key pins for `repository` (canonical), if it holds that repository. */
+export function readHelmPin(
+  text: string,
+  file: string,
+  repository: string,
+  keys: HelmKeys
+): CurrentPin | undefined {
+  const pin = helmPin(text, file, keys)
+  return pin && canonicalRepositoryOf(pin.repository) === repository ? pin : undefined
+}
+
+/** A Helm image map's repository, with bitnami's separate `registry` key in front. */
+export function mapRepository(map: YAMLMap, repositoryKey: string): string | undefined {
+  const repository = stringAt(map, repositoryKey)
+  const registry = stringAt(map, 'registry')
+  return repository === undefined ? undefined : registry ? `${registry}/${repository}` : repository
 }
 
 /** Tags written plain may parse as numbers (`1.10`); read them as written. */
@@ -85,51 +107,4 @@ function scalarString(map: YAMLMap, key: string): string | undefined {
   const value = findPair(map, key)?.value
   if (!isScalar(value) || value.value === null) return undefined
   return value.source ?? String(value.value)
-}
-
-function canonicalOf(name: string): string | undefined {
-  try {
-    return canonicalRepository(parseReference(name))
-  } catch {
-    return undefined
-  }
-}
-
-/** Every repository a kustomization's `images:` entries name (newName, else name), as written. */
-export function kustomizationRepositories(text: string, file: string): string[] {
-  const parsed = parseYaml(text, file)
-  const names: string[] = []
-  for (const doc of parsed.documents) {
-    if (!isMap(doc.contents)) continue
-    const images = findPair(doc.contents, 'images')?.value
-    if (!images || !('items' in (images as object))) continue
-    for (const item of (images as { items: unknown[] }).items) {
-      if (!isMap(item)) continue
-      const name = stringAt(item, 'newName') ?? stringAt(item, 'name')
-      if (name !== undefined && canonicalOf(name) !== undefined) names.push(name)
-    }
-  }
-  return names
-}
-
-/** The repository a Helm values key holds (map or string form), as written. */
-export function helmRepository(text: string, file: string, keys: HelmKeys): string | undefined {
-  const parsed = parseYaml(text, file)
-  const path = parseKeyPath(keys.key)
-  for (const doc of parsed.documents) {
-    const node = nodeAt(doc, path)
-    if (isMap(node)) {
-      const repo = stringAt(node as YAMLMap, keys.repositoryKey ?? 'repository')
-      const registry = stringAt(node as YAMLMap, 'registry')
-      return repo === undefined ? undefined : registry ? `${registry}/${repo}` : repo
-    }
-    if (isScalar(node) && typeof node.value === 'string') {
-      try {
-        return parseReference(node.value).name
-      } catch {
-        return undefined
-      }
-    }
-  }
-  return undefined
 }

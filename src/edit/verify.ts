@@ -1,7 +1,19 @@
 import { isDeepStrictEqual } from 'node:util'
 import { EditError } from '../errors.js'
 import type { EditOutcome, ValueChange } from './types.js'
-import { applyEdits, parseYaml, type ParsedYaml, type TextEdit } from './yaml-text.js'
+import type { Pair, Scalar, YAMLMap } from 'yaml'
+import {
+  applyEdits,
+  editableScalar,
+  findPair,
+  insertAfter,
+  lineOf,
+  parseYaml,
+  removePair,
+  replaceScalar,
+  type ParsedYaml,
+  type TextEdit
+} from './yaml-text.js'
 
 /** A value the edit meant to set (or, with `value: undefined`, remove). */
 export interface IntendedChange {
@@ -60,4 +72,71 @@ export function applyVerified(
   const text = applyEdits(parsed.text, edits)
   verifyEdit(parsed, text, intended)
   return { text, changes }
+}
+
+/**
+ * The edits of one map in one document, with what they mean (for
+ * verifyEdit) and the words for them (for reports): set, insert, remove.
+ */
+export class MapEdits {
+  private readonly edits: TextEdit[] = []
+  private readonly intended: IntendedChange[] = []
+  private readonly changes: ValueChange[] = []
+
+  constructor(
+    private readonly parsed: ParsedYaml,
+    private readonly document: number,
+    private readonly map: YAMLMap,
+    /** Where the map sits in the document, e.g. ['images', 0]. */
+    private readonly path: readonly (string | number)[],
+    /** How a key of the map is named in reports, e.g. `images[0].newTag`. */
+    private readonly display: (key: string) => string
+  ) {}
+
+  /** Sets an existing key, keeping its quoting; the pair, or undefined when the key is absent. */
+  set(key: string, value: string): Pair<Scalar, unknown> | undefined {
+    const pair = findPair(this.map, key)
+    if (!pair) return undefined
+    const doc = this.parsed.documents[this.document]!
+    const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key))
+    const old = scalar.value === null ? undefined : String(scalar.value)
+    if (old !== value) {
+      this.edits.push(replaceScalar(scalar, value))
+      this.intended.push({ document: this.document, path: [...this.path, key], value })
+      const line = lineOf(this.parsed, scalar.range![0])
+      this.changes.push({ file: this.parsed.file, line, path: this.display(key), old, new: value })
+    }
+    return pair
+  }
+
+  /** Inserts keys after a sibling pair (see insertAfter). */
+  insert(after: Pair<Scalar, unknown>, entries: readonly (readonly [string, string])[]): void {
+    this.edits.push(insertAfter(this.parsed, this.map, after, entries))
+    const line = lineOf(this.parsed, after.key.range![0]) + 1
+    entries.forEach(([key, value], i) => {
+      this.intended.push({ document: this.document, path: [...this.path, key], value })
+      const at = line + (this.map.flow ? 0 : i)
+      this.changes.push({ file: this.parsed.file, line: at, path: this.display(key), new: value })
+    })
+  }
+
+  /** Removes a pair whose value is an editable scalar. */
+  remove(pair: Pair<Scalar, unknown>): void {
+    const key = String(pair.key.value)
+    const doc = this.parsed.documents[this.document]!
+    const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key))
+    this.edits.push(removePair(this.parsed, this.map, pair))
+    this.intended.push({ document: this.document, path: [...this.path, key], value: undefined })
+    const line = lineOf(this.parsed, pair.key.range![0])
+    this.changes.push({
+      file: this.parsed.file,
+      line,
+      path: this.display(key),
+      old: String(scalar.value)
+    })
+  }
+
+  apply(): EditOutcome {
+    return applyVerified(this.parsed, this.edits, this.intended, this.changes)
+  }
 }

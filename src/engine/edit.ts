@@ -25,14 +25,18 @@ import {
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
 import { checkDowngrade, type DowngradePolicy } from '../policy/index.js'
-import { canonicalRepository, parseReference } from '../reference/index.js'
+import {
+  canonicalRepository,
+  canonicalRepositoryOf,
+  parseReference,
+  repositoryName
+} from '../reference/index.js'
 import {
   findRenderer,
   renderBeforeAfter,
   renderImages,
   verifyRender,
-  type RenderedImage,
-  type Renderer
+  type RenderedImage
 } from '../render/index.js'
 import type { ResolvedImage } from './resolve.js'
 
@@ -52,6 +56,8 @@ export interface EditRequest {
   readonly env?: NodeJS.ProcessEnv
   /** Moving to a lower semver tag: `warn` (default), `false` refuses, `true` allows. */
   readonly allowDowngrade?: DowngradePolicy
+  /** The target templates, when the caller already loaded them (see loadTargets). */
+  readonly templates?: readonly TargetTemplate[]
 }
 
 /** One changed file: its text before and after, and what changed in it. */
@@ -84,11 +90,10 @@ export interface EditResult {
 }
 
 export async function editConfigRepo(request: EditRequest, logger: Logger): Promise<EditResult> {
-  const templates = await loadTargets(request)
+  const templates = request.templates ?? (await loadTargets(request))
   const texts = new Map<string, { before: string; after: string }>()
   const changes = new Map<string, ImageValueChange[]>()
   const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
-  const renderers = new Renderers(request.env)
 
   for (const image of request.images) {
     const targets = targetsOf(templates, image, request.environment)
@@ -96,7 +101,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
       throw new ConfigError(
         `No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`,
         {
-          hint: `Add a target for {name} = ${image.reference.path.split('/').pop()}, or drop images: restrictions that exclude it.`
+          hint: `Add a target for {name} = ${repositoryName(image.reference)}, or drop images: restrictions that exclude it.`
         }
       )
     }
@@ -120,7 +125,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
       const outcome =
         target.kind === 'helm'
           ? editHelmValues(current.after, file, pin, target)
-          : await editOverlay(request, target, file, current.after, pin, renderers)
+          : await editOverlay(request, target, file, current.after, pin)
       for (const change of outcome.changes) {
         if (
           !/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
@@ -159,7 +164,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const files = [...texts]
     .filter(([, t]) => t.before !== t.after)
     .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }))
-  const renders = await proveRenders(request, files, kustomizeDirs, renderers, logger)
+  const renders = await proveRenders(request, files, kustomizeDirs, logger)
   const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('')
 
   if (!request.dryRun) {
@@ -174,8 +179,10 @@ export function targetsOf(
   image: ResolvedImage,
   environment: string | undefined
 ): Target[] {
-  const name = image.reference.path.split('/').pop()!
-  return expandTargets(templates, { name, environment: environment ?? '' })
+  return expandTargets(templates, {
+    name: repositoryName(image.reference),
+    environment: environment ?? ''
+  })
 }
 
 /** A git-style unified diff (jsdiff adds an index rule and empty header tabs). */
@@ -240,14 +247,13 @@ async function editOverlay(
   target: Target,
   file: string,
   text: string,
-  pin: PinRequest,
-  renderers: Renderers
+  pin: PinRequest
 ) {
   try {
     return editKustomization(text, file, pin)
   } catch (error) {
     if (!(error instanceof MissingImageEntryError)) throw error
-    const renderer = await renderers.get('kustomize')
+    const renderer = await findRenderer('kustomize', request.env)
     if ('unavailable' in renderer) {
       throw new MissingImageEntryError(
         file,
@@ -257,7 +263,7 @@ async function editOverlay(
       )
     }
     const used = await renderImages(renderer, request.repoRoot, posix.dirname(file))
-    const match = used.find(u => sameRepository(u.image, pin.repository))
+    const match = used.find(u => canonicalRepositoryOf(u.image) === pin.repository)
     if (!match) {
       throw new MissingImageEntryError(
         file,
@@ -274,7 +280,6 @@ async function proveRenders(
   request: EditRequest,
   files: readonly FileEdit[],
   dirs: ReadonlyMap<string, ReadonlySet<ResolvedImage>>,
-  renderers: Renderers,
   logger: Logger
 ): Promise<RenderReport[]> {
   if (request.verifyRender === 'false' || files.length === 0) return []
@@ -283,7 +288,7 @@ async function proveRenders(
   for (const [dir, images] of dirs) {
     if (![...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))))
       continue
-    const renderer = await renderers.get('kustomize')
+    const renderer = await findRenderer('kustomize', request.env)
     if ('unavailable' in renderer) {
       if (request.verifyRender === 'true') {
         throw new RenderError(
@@ -316,33 +321,12 @@ async function proveRenders(
 const renderHint =
   'Make the overlay deploy the image (its images: name must match the container image name in the base), then promote again.'
 
-class Renderers {
-  private readonly cache = new Map<string, Promise<Renderer | { unavailable: string }>>()
-  constructor(private readonly env?: NodeJS.ProcessEnv) {}
-  get(kind: 'kustomize' | 'helm'): Promise<Renderer | { unavailable: string }> {
-    let found = this.cache.get(kind)
-    if (!found) {
-      found = findRenderer(kind, this.env)
-      this.cache.set(kind, found)
-    }
-    return found
-  }
-}
-
 /** The tag of a whole reference (Helm's string form), if it parses. */
 function tagOfReference(value: string): string | undefined {
   try {
     return parseReference(value).tag
   } catch {
     return undefined
-  }
-}
-
-function sameRepository(image: string, repository: string): boolean {
-  try {
-    return canonicalRepository(parseReference(image)) === repository
-  } catch {
-    return false
   }
 }
 

@@ -6,7 +6,7 @@
 import { parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
 import type { GitHubRepo } from '../deliver/github.js'
 import { ConfigError } from '../errors.js'
-import { parseReference } from '../reference/index.js'
+import { repositoryNameOf } from '../reference/index.js'
 import type { Inputs } from '../inputs.js'
 import type { Logger } from '../log/logger.js'
 import type { DigestResolver } from '../registry/index.js'
@@ -139,7 +139,7 @@ export function branchName(
   environment: string | undefined,
   repositories: readonly string[]
 ): string {
-  const names = [...new Set(repositories.map(lastComponent))].sort()
+  const names = [...new Set(repositories.map(repositoryNameOf))].sort()
   const name =
     names.length <= 3 ? names.join('+') : `${names.slice(0, 3).join('+')}+${names.length - 3}-more`
   const branch = template
@@ -154,14 +154,6 @@ export function branchName(
     )
   }
   return branch
-}
-
-function lastComponent(repository: string): string {
-  try {
-    return parseReference(repository).path.split('/').pop()!
-  } catch {
-    return repository.split('/').pop()!
-  }
 }
 
 async function readEnvironments(

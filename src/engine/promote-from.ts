@@ -10,8 +10,8 @@ import {
   type TargetTemplate
 } from '../config/index.js'
 import {
-  helmRepository,
-  kustomizationRepositories,
+  helmPin,
+  kustomizationPins,
   readHelmPin,
   readKustomizationPin,
   type CurrentPin
@@ -23,7 +23,9 @@ import {
   canonicalRepository,
   formatReference,
   isPinnableDigest,
-  parseReference
+  parseReference,
+  repositoryName,
+  repositoryNameOf
 } from '../reference/index.js'
 import type { DigestResolver } from '../registry/index.js'
 import type { TreeReader } from '../render/index.js'
@@ -93,7 +95,7 @@ export async function imagesFromEnvironment(
   for (const selection of selections) {
     const ref = parseReference(selection)
     const repository = canonicalRepository(ref)
-    const name = ref.path.split('/').pop()!
+    const name = repositoryName(ref)
     const pins: CurrentPin[] = []
     for (const target of expandTargets(from.targets, { name, environment: source })) {
       const pin =
@@ -177,15 +179,15 @@ async function everyRepository(
       for (const target of expandTargets([template], { name, environment })) {
         if (target.kind === 'helm') {
           if ((await reader.type(target.path)) !== 'file') continue
-          const repository = helmRepository(await reader.read(target.path), target.path, target)
-          if (repository) found.add(repository)
+          const pin = helmPin(await reader.read(target.path), target.path, target)
+          if (pin) found.add(pin.repository)
           continue
         }
         const file = await kustomizationFile(reader, target.path)
         if (!file) continue
-        for (const repository of kustomizationRepositories(await reader.read(file), file)) {
+        for (const { repository } of kustomizationPins(await reader.read(file), file)) {
           // Only repositories that map back to this {name}: the per-image lookup expands by it.
-          if (!template.path.includes('{name}') || lastComponent(repository) === name)
+          if (!template.path.includes('{name}') || repositoryNameOf(repository) === name)
             found.add(repository)
         }
       }
@@ -212,14 +214,6 @@ async function namesFor(reader: TreeReader, path: string, environment: string): 
     if (match?.[1]) names.add(match[1])
   }
   return [...names].sort()
-}
-
-function lastComponent(repository: string): string {
-  try {
-    return parseReference(repository).path.split('/').pop()!
-  } catch {
-    return repository
-  }
 }
 
 async function kustomizationFile(reader: TreeReader, path: string): Promise<string | undefined> {

@@ -14,10 +14,12 @@
  */
 import { mkdtemp, realpath, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { join, posix } from 'node:path'
 import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo, PullRequestResult, PullRequestSpec } from '../deliver/github.js'
 import { PromoteError, RenderError } from '../errors.js'
+import type { TargetTemplate } from '../config/index.js'
 import type { Logger } from '../log/logger.js'
 import type { DowngradePolicy } from '../policy/index.js'
 import { renderClosure, type TreeReader } from '../render/index.js'
@@ -113,8 +115,11 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
     for (let attempt = 1; ; attempt++) {
       const images =
         typeof request.images === 'function' ? await request.images(session.reader) : request.images
-      await fetchWhatIsRead(session, { ...request, images })
-      const edit = await editConfigRepo({ ...request, images, repoRoot: session.dir }, logger)
+      const templates = await fetchWhatIsRead(session, { ...request, images })
+      const edit = await editConfigRepo(
+        { ...request, images, templates, repoRoot: session.dir },
+        logger
+      )
       const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt }
       if (request.dryRun || edit.files.length === 0) return base
       const commit = await session.commit(edit, request.message(edit, images))
@@ -156,7 +161,7 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
       logger.info(
         `${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
       )
-      await new Promise(resolve => setTimeout(resolve, delay))
+      await sleep(delay)
       await session.refresh()
     }
   } finally {
@@ -167,12 +172,13 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
 /**
  * Fetches exactly what the promotion reads: promotion.yaml, the targets, and
  * what their render needs — found by reading the commit before any of it is
- * fetched, so unrelated files never are.
+ * fetched, so unrelated files never are. Returns the target templates, so
+ * the edit does not parse promotion.yaml again.
  */
 async function fetchWhatIsRead(
   session: Session,
   request: PromotionRequest & { images: readonly ResolvedImage[] }
-): Promise<void> {
+): Promise<TargetTemplate[]> {
   const inline = request.targets !== undefined && request.targets.length > 0
   if (!inline) await session.fetch([request.configFile])
   const templates = await loadTargets({ ...request, repoRoot: session.dir })
@@ -185,13 +191,14 @@ async function fetchWhatIsRead(
     }
   }
   await session.fetch([...paths])
-  if (request.verifyRender === 'false') return
+  if (request.verifyRender === 'false') return templates
   for (const overlay of overlays) {
     const dir = (await session.reader.type(overlay)) === 'file' ? posix.dirname(overlay) : overlay
     const closure = await renderClosure('kustomize', session.reader, dir, new Map())
     if (closure) await session.fetch(closure)
     else await session.fetchAll()
   }
+  return templates
 }
 
 async function gitSession(request: PromotionRequest, logger: Logger): Promise<Session> {

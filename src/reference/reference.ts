@@ -171,3 +171,26 @@ export function formatReference(ref: Pick<ImageReference, 'name' | 'tag' | 'dige
 export function pinnedReference(ref: ImageReference, digest: string): string {
   return formatReference({ name: ref.name, tag: ref.tag, digest })
 }
+
+/** `canonicalRepository` of a reference given as text, or undefined when it does not parse. */
+export function canonicalRepositoryOf(text: string): string | undefined {
+  try {
+    return canonicalRepository(parseReference(text))
+  } catch {
+    return undefined
+  }
+}
+
+/** The last path component of the repository: what `{name}` stands for in targets. */
+export function repositoryName(ref: Pick<ImageReference, 'path'>): string {
+  return ref.path.slice(ref.path.lastIndexOf('/') + 1)
+}
+
+/** `repositoryName` of a repository or reference given as text; the last `/` component if it does not parse. */
+export function repositoryNameOf(text: string): string {
+  try {
+    return repositoryName(parseReference(text))
+  } catch {
+    return text.slice(text.lastIndexOf('/') + 1)
+  }
+}

@@ -3,6 +3,7 @@ import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { RenderError } from '../errors.js'
+import { KUSTOMIZATION_FILE_NAMES } from '../config/index.js'
 
 export type RendererKind = 'kustomize' | 'helm'
 
@@ -49,12 +50,8 @@ const MIN_KUSTOMIZE_MAJOR = 4
 /** kubectl 1.21 is the first to embed kustomize v4 (v4.0.5); 1.14–1.20 embed v2.0.3. */
 const MIN_KUBECTL_MINOR = 21
 
-/** The names kustomize looks for, in its order. */
-export const KUSTOMIZATION_FILES: readonly string[] = [
-  'kustomization.yaml',
-  'kustomization.yml',
-  'Kustomization'
-]
+/** The names kustomize looks for, in its order (one list, kept with the config stage). */
+export const KUSTOMIZATION_FILES: readonly string[] = KUSTOMIZATION_FILE_NAMES
 
 const lookups = new Map<string, Promise<Renderer | RendererUnavailable>>()
 

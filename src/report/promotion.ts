@@ -7,6 +7,7 @@
 import { code, escapeText, oneLine } from './markdown.js'
 import type { EditResult, ImageValueChange } from '../engine/edit.js'
 import type { ResolvedImage } from '../engine/resolve.js'
+import { repositoryName } from '../reference/index.js'
 
 /** Where the promoted build came from (GITHUB_* of the build's workflow run). */
 export interface SourceInfo {
@@ -180,7 +181,7 @@ function commitChangeLine(c: ImageValueChange): string {
 
 /** The last path component of the repository: `ghcr.io/acme/api` → `api`. */
 function nameOf(image: ResolvedImage): string {
-  return oneLine(image.reference.path.split('/').pop() ?? image.reference.path)
+  return oneLine(repositoryName(image.reference))
 }
 
 function nameAndTag(image: ResolvedImage): string {

@@ -1,4 +1,5 @@
 import type { ResolvedImage } from '../engine/resolve.js'
+import { code, escapeText } from './markdown.js'
 
 /** One object per image: the `images` output. */
 export interface ImageOutput {
@@ -32,15 +33,15 @@ export function resolutionSummary(images: readonly ResolvedImage[], dryRun: bool
   const withImmutability = images.some(i => i.tagImmutability)
   const rows = images.map(i => {
     const cells = [
-      `\`${escapeCell(i.reference.name)}\``,
-      `\`${escapeCell(i.reference.tag ?? '—')}\``,
-      `\`${i.digest}\``,
+      code(i.reference.name, true),
+      code(i.reference.tag ?? '—', true),
+      code(i.digest, true),
       describeKind(i),
-      `\`${escapeCell(i.pinned)}\``
+      code(i.pinned, true)
     ]
     if (withImmutability) {
       cells.push(
-        i.tagImmutability ? `${verdictWord(i)}: ${escapeCell(i.tagImmutability.reason)}` : '—'
+        i.tagImmutability ? `${verdictWord(i)}: ${escapeText(i.tagImmutability.reason)}` : '—'
       )
     }
     return `| ${cells.join(' | ')} |`
@@ -62,9 +63,4 @@ function describeKind(image: ResolvedImage): string {
   return image.platforms && image.platforms.length > 0
     ? `index (${image.platforms.join(', ')})`
     : 'multi-platform index'
-}
-
-/** Pipes would split the cell; backticks would end the code span. */
-function escapeCell(text: string): string {
-  return text.replace(/[|`]/g, c => `\\${c}`)
 }

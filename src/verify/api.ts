@@ -3,6 +3,14 @@
  * pkg/apis/application/v1alpha1/types.go and server/application/application.proto; every field
  * is optional because Go's omitempty drops empty ones and the JSON is not ours to trust.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
+import {
+  backoffDelay,
+  networkProblem,
+  readCapped,
+  RETRYABLE_STATUS,
+  type RetryPolicy
+} from '../http/retry.js'
 import type { Logger } from '../log/logger.js'
 import { VerifyError } from './error.js'
 
@@ -87,16 +95,10 @@ export interface KubeEvent {
   }
 }
 
-export interface RetryPolicy {
-  /** Total attempts, the first included. */
-  readonly attempts: number
-  readonly baseDelayMs: number
-  readonly maxDelayMs: number
-}
+export type { RetryPolicy }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 3, baseDelayMs: 500, maxDelayMs: 4000 }
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504])
 /** Applications with thousands of resources have trees of a few MB; refuse anything absurd. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024
 
@@ -168,7 +170,7 @@ export class ArgoClient {
         response = await this.fetchOnce(url, timeoutMs)
       } catch (error) {
         if (error instanceof VerifyError) throw error
-        problem = networkProblem(error, timeoutMs)
+        problem = networkProblem(error, `${Math.round(timeoutMs / 100) / 10} s`)
       }
       if (response && !RETRYABLE_STATUS.has(response.status)) {
         if (response.status >= 200 && response.status < 300) return this.parse<T>(response, shown)
@@ -185,7 +187,7 @@ export class ArgoClient {
           }
         )
       }
-      const delay = this.delayBefore(attempt)
+      const delay = backoffDelay(attempt, this.options.retry)
       this.options.logger.debug(
         `argocd: ${shown}: ${this.redact(problem)}; retrying in ${delay} ms`
       )
@@ -217,7 +219,11 @@ export class ArgoClient {
         }
       )
     }
-    return { status: response.status, body: await readCapped(response), contentType }
+    return {
+      status: response.status,
+      body: (await readCapped(response, MAX_BODY_BYTES)).toString('utf8'),
+      contentType
+    }
   }
 
   private parse<T>(response: { body: string; contentType: string }, shown: string): T {
@@ -280,13 +286,6 @@ export class ArgoClient {
     }
   }
 
-  private delayBefore(attempt: number): number {
-    const { baseDelayMs, maxDelayMs } = this.options.retry
-    // Full jitter: concurrent jobs polling one Argo CD do not retry in lockstep.
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2)
-  }
-
   /** A server may echo what it was sent; the token never reaches a message. */
   redact(text: string): string {
     const token = this.options.token
@@ -314,34 +313,6 @@ function argoCode(body: string): number | undefined {
   }
 }
 
-async function readCapped(response: Response): Promise<string> {
-  if (!response.body) return ''
-  const chunks: Buffer[] = []
-  let total = 0
-  for await (const chunk of response.body) {
-    total += chunk.byteLength
-    if (total > MAX_BODY_BYTES) {
-      throw new Error(`response exceeds the ${MAX_BODY_BYTES}-byte limit`)
-    }
-    chunks.push(Buffer.from(chunk))
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
-
-function networkProblem(error: unknown, timeoutMs: number): string {
-  // Duck-typed: fetch's errors may come from another realm (test runners).
-  const e = error as {
-    name?: string
-    message?: string
-    cause?: { message?: string; code?: string }
-  }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-    return `no answer within ${Math.round(timeoutMs / 100) / 10} s`
-  }
-  const code = e?.cause?.code ? ` (${e.cause.code})` : ''
-  return `${e?.cause?.message ?? e?.message ?? String(error)}${code}`
-}
-
 function redactUrl(location: string): string {
   try {
     const url = new URL(location)
@@ -353,5 +324,3 @@ function redactUrl(location: string): string {
     return location.slice(0, 200)
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { InputError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import {
@@ -327,5 +328,3 @@ function checkServer(text: string): string {
 function sentence(text: string): string {
   return `${text.replace(/[.\s]+$/, '')}.`
 }
-
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))

@@ -1,12 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { RegistryError } from '../../errors.js'
+import {
+  backoffDelay,
+  networkProblem,
+  readCapped,
+  RETRYABLE_STATUS,
+  type RetryPolicy
+} from '../../http/retry.js'
 import type { Logger } from '../../log/logger.js'
-
-export interface RetryPolicy {
-  /** Total attempts, the first included. */
-  readonly attempts: number
-  readonly baseDelayMs: number
-  readonly maxDelayMs: number
-}
 
 export interface TransportOptions {
   readonly timeoutMs: number
@@ -17,12 +18,13 @@ export interface TransportOptions {
   readonly userAgent: string
 }
 
+export type { RetryPolicy }
+
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 500, maxDelayMs: 15_000 }
 export const DEFAULT_TIMEOUT_MS = 30_000
 const MAX_REDIRECTS = 5
 /** Manifests and token responses are small; refuse anything absurd. */
 const MAX_BODY_BYTES = 16 * 1024 * 1024
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504])
 
 export interface HttpRequest {
   readonly method: 'GET' | 'HEAD' | 'POST'
@@ -77,7 +79,7 @@ export class Transport {
       try {
         response = await this.sendFollowingRedirects(request)
       } catch (error) {
-        lastProblem = networkProblem(error, this.options.timeoutMs)
+        lastProblem = networkProblem(error, `${this.options.timeoutMs} ms`)
       }
       if (response && !RETRYABLE_STATUS.has(response.status)) return response
       if (response) lastProblem = `HTTP ${response.status}${statusText(response)}`
@@ -99,9 +101,7 @@ export class Transport {
     const { baseDelayMs, maxDelayMs } = this.options.retry
     const retryAfter = response ? parseRetryAfter(response.headers.get('retry-after')) : undefined
     if (retryAfter !== undefined) return Math.min(retryAfter, maxDelayMs)
-    // Full jitter (AWS architecture blog): spreads retries of concurrent runs.
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1))
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2)
+    return backoffDelay(attempt, { baseDelayMs, maxDelayMs })
   }
 
   private async sendFollowingRedirects(request: HttpRequest): Promise<HttpResponse> {
@@ -126,7 +126,8 @@ export class Transport {
         url = next.toString()
         continue
       }
-      const body = request.method === 'HEAD' ? Buffer.alloc(0) : await readCapped(response)
+      const body =
+        request.method === 'HEAD' ? Buffer.alloc(0) : await readCapped(response, MAX_BODY_BYTES)
       return { status: response.status, headers: response.headers, body, url }
     }
     throw new Error(`more than ${MAX_REDIRECTS} redirects`)
@@ -139,23 +140,6 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
   )
 }
 
-async function readCapped(response: Response): Promise<Buffer> {
-  const declared = Number(response.headers.get('content-length') ?? '0')
-  if (declared > MAX_BODY_BYTES) {
-    await response.body?.cancel()
-    throw new Error(`response of ${declared} bytes exceeds the ${MAX_BODY_BYTES}-byte limit`)
-  }
-  const chunks: Buffer[] = []
-  let total = 0
-  if (!response.body) return Buffer.alloc(0)
-  for await (const chunk of response.body) {
-    total += chunk.byteLength
-    if (total > MAX_BODY_BYTES) throw new Error(`response exceeds the ${MAX_BODY_BYTES}-byte limit`)
-    chunks.push(Buffer.from(chunk))
-  }
-  return Buffer.concat(chunks)
-}
-
 /** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3); returns ms. */
 export function parseRetryAfter(value: string | null): number | undefined {
   if (!value) return undefined
@@ -164,21 +148,6 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now())
 }
 
-function networkProblem(error: unknown, timeoutMs: number): string {
-  // Duck-typed: fetch's errors may come from another realm (test runners).
-  const e = error as {
-    name?: string
-    message?: string
-    cause?: { message?: string; code?: string }
-  }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError')
-    return `no answer within ${timeoutMs} ms`
-  const code = e?.cause?.code ? ` (${e.cause.code})` : ''
-  return `${e?.cause?.message ?? e?.message ?? String(error)}${code}`
-}
-
 function statusText(response: HttpResponse): string {
   return response.status === 429 ? ' Too Many Requests' : ''
 }
-
-const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
