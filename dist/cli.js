@@ -6,6 +6,7 @@ import { l as list, c as createResolver, i as imagesOutput, D as DEFAULT_BRANCH_
 import 'node:child_process';
 import 'node:fs';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
+import 'node:crypto';
 import 'node:os';
 import { parseArgs } from 'node:util';
 import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as DEFAULT_TAG_POLICY, p as parseReference, f as formatReference, g as globToRegExp } from './chunks/index.js';
@@ -21,7 +22,6 @@ import 'tty';
 import 'util';
 import 'child_process';
 import 'node:events';
-import 'node:crypto';
 import 'net';
 import 'tls';
 import 'events';

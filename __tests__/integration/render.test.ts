@@ -203,6 +203,39 @@ describe('renderBeforeAfter with kubectl kustomize', () => {
     expect(await snapshot(root)).toEqual(before)
   })
 
+  it('renders again only when a byte it reads changed (a retry after a lost race)', async () => {
+    let renders = 0
+    const counting: Renderer = {
+      ...renderer,
+      render: (dir: string) => {
+        renders++
+        return renderer.render(dir)
+      }
+    }
+    const edit = new Map([['overlays/dev/kustomization.yaml', overlay('v2.5.0', D_NEW)]])
+    const root = await makeRepo({ ...BASE, 'overlays/dev/kustomization.yaml': overlay('latest') })
+    const first = await renderBeforeAfter(counting, root, 'overlays/dev', edit)
+    expect(renders).toBe(2)
+
+    // Same bytes in another checkout (the new head, where another file changed): no render.
+    const moved = await makeRepo({
+      ...BASE,
+      'overlays/dev/kustomization.yaml': overlay('latest'),
+      'README.md': 'changed by the winning commit\n'
+    })
+    expect(await renderBeforeAfter(counting, moved, 'overlays/dev', edit)).toEqual(first)
+    expect(renders).toBe(2)
+
+    // A file of the closure changed: rendered again, and the proof follows it.
+    const touched = await makeRepo({
+      ...BASE,
+      'base/deployment.yaml': `${deployment}\n`,
+      'overlays/dev/kustomization.yaml': overlay('latest')
+    })
+    await renderBeforeAfter(counting, touched, 'overlays/dev', edit)
+    expect(renders).toBe(4)
+  })
+
   it.each([
     ['newTag only', overlay('v2.5.0'), `${REPO}:v2.5.0`],
     [

@@ -1,6 +1,6 @@
 // "GitHub in a box": a loopback HTTP server backed by real bare git repositories, serving git
 // smart HTTP (`git http-backend` as CGI), the REST endpoints the action uses under /api/v3 (GHES
-// layout) and the one GraphQL mutation it sends, with GitHub's response shapes and messages.
+// layout) and the GraphQL mutations it sends, with GitHub's response shapes and messages.
 // API writes become real git objects and refs, so the same repo can be cloned, pushed and read.
 // The box answers from the test's own event loop: drive git against it with async execFile/spawn,
 // never execFileSync, which blocks the loop and deadlocks the clone or push.
@@ -96,6 +96,11 @@ export interface CreateRepoOptions {
   allowAutoMerge?: boolean
   /** path → link target, committed with mode 120000. */
   symlinks?: Record<string, string>
+  /**
+   * Commits on top of the one holding `files`, each changing what `files(i)` returns (i from 1):
+   * the history a config repo gathers from years of promotions.
+   */
+  afterwards?: { commits: number; files: (i: number) => Record<string, string> }
 }
 
 export interface GitHubBox {
@@ -1668,10 +1673,17 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     const variables = (
       typeof body.variables === 'object' && body.variables !== null ? body.variables : {}
     ) as Record<string, unknown>
+    if (/^\s*mutation\b/.test(query) && /\bcreateCommitOnBranch\b/.test(query)) {
+      await createCommitOnBranch(ctx, variables)
+      return
+    }
     if (!/^\s*mutation\b/.test(query) || !/\benablePullRequestAutoMerge\b/.test(query)) {
       sendJson(ctx, 400, {
         errors: [
-          { message: 'GitHub in a box only supports the enablePullRequestAutoMerge mutation' }
+          {
+            message:
+              'GitHub in a box only supports the enablePullRequestAutoMerge and createCommitOnBranch mutations'
+          }
         ]
       })
       return
@@ -1747,6 +1759,91 @@ export async function startGitHubBox(): Promise<GitHubBox> {
               enabledBy: { login: BOT_LOGIN }
             }
           }
+        }
+      }
+    })
+  }
+
+  /**
+   * createCommitOnBranch with `$input: CreateCommitOnBranchInput!`: one commit of base64 file
+   * additions and deletions on the branch's head, only if the head is still expectedHeadOid —
+   * otherwise GitHub's STALE_DATA error (HTTP 200). Signed by GitHub, like web commits.
+   */
+  const createCommitOnBranch = async (
+    ctx: Context,
+    variables: Record<string, unknown>
+  ): Promise<void> => {
+    const error = (type: string, message: string): void =>
+      sendJson(ctx, 200, {
+        data: { createCommitOnBranch: null },
+        errors: [
+          { type, path: ['createCommitOnBranch'], locations: [{ line: 1, column: 1 }], message }
+        ]
+      })
+    const input = (variables.input ?? {}) as {
+      branch?: { repositoryNameWithOwner?: string; branchName?: string }
+      message?: { headline?: string; body?: string }
+      expectedHeadOid?: string
+      fileChanges?: {
+        additions?: { path: string; contents: string }[]
+        deletions?: { path: string }[]
+      }
+    }
+    const fullName = input.branch?.repositoryNameWithOwner ?? ''
+    const branchName = (input.branch?.branchName ?? '').replace(/^refs\/heads\//, '')
+    const repo = repos.get(fullName.toLowerCase())
+    if (!repo) {
+      error('NOT_FOUND', `Could not resolve to a Repository with the name '${fullName}'.`)
+      return
+    }
+    if (!input.expectedHeadOid || !input.message?.headline) {
+      error(
+        'INVALID',
+        'Variable $input of type CreateCommitOnBranchInput! was provided invalid value'
+      )
+      return
+    }
+    const changes: TreeChange[] = []
+    for (const { path: p, contents } of input.fileChanges?.additions ?? []) {
+      if (!validPath(p)) {
+        error('UNPROCESSABLE', `The path ${JSON.stringify(p)} is not a valid file path.`)
+        return
+      }
+      const sha = await repo.hashBlob(Buffer.from(contents, 'base64'))
+      changes.push({ path: p, entry: { mode: '100644', type: 'blob', sha } })
+    }
+    for (const { path: p } of input.fileChanges?.deletions ?? [])
+      changes.push({ path: p, entry: null })
+    const ref = `refs/heads/${branchName}`
+    const message = input.message.body
+      ? `${input.message.headline}\n\n${input.message.body}`
+      : input.message.headline
+    const outcome = await refHookThen(repo, ref, async () => {
+      const head = await repo.readRef(ref)
+      if (!head) return { missing: true as const }
+      if (head !== input.expectedHeadOid) return { stale: true as const }
+      const tree = await repo.buildTree(await repo.resolve(`${head}^{tree}`), changes)
+      const author = { ...BOT_IDENT, date: '' }
+      const sha = await repo.commitTree(tree, [head], message, author, { ...WEB_FLOW, date: '' })
+      if (!(await repo.casRef(ref, sha, head))) return { stale: true as const }
+      verified.add(sha)
+      return { sha }
+    })
+    if ('missing' in outcome) {
+      error('NOT_FOUND', `A ref named "${ref}" does not exist in the repository.`)
+      return
+    }
+    if ('stale' in outcome) {
+      error(
+        'STALE_DATA',
+        `Expected branch to point to "${input.expectedHeadOid}" but it did not.  Pull and try again.`
+      )
+      return
+    }
+    sendJson(ctx, 200, {
+      data: {
+        createCommitOnBranch: {
+          commit: { oid: outcome.sha, url: `${url}/${repo.fullName}/commit/${outcome.sha}` }
         }
       }
     })
@@ -2064,6 +2161,22 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         if (!validPath(p)) throw new Error(`GitHub box: bad path ${p}`)
         push(`M 120000 inline ${fastImportPath(p)}\n`)
         data(target)
+      }
+    }
+    const afterwards: NonNullable<CreateRepoOptions['afterwards']> = options.afterwards ?? {
+      commits: 0,
+      files: () => ({})
+    }
+    for (let i = 1; i <= afterwards.commits; i++) {
+      const mark = history + 1 + i
+      const ident = `Config Maintainer <maintainer@example.com> ${t0 + mark * 60} +0000`
+      push(`commit refs/heads/${branch}\nmark :${mark}\nauthor ${ident}\ncommitter ${ident}\n`)
+      data(`Change ${i}\n`)
+      push(`from :${mark - 1}\n`)
+      for (const [p, content] of Object.entries(afterwards.files(i))) {
+        if (!validPath(p)) throw new Error(`GitHub box: bad path ${p}`)
+        push(`M 100644 inline ${fastImportPath(p)}\n`)
+        data(content)
       }
     }
     push('done\n')

@@ -5,6 +5,7 @@ import { j as promoteEnvironments, i as imagesFromEnvironment, f as fsTreeReader
 import { I as InputError } from './errors.js';
 import 'node:child_process';
 import 'node:fs/promises';
+import 'node:crypto';
 import 'node:os';
 import 'os';
 import 'crypto';

@@ -18,6 +18,7 @@ import { spawn } from 'child_process';
 import { EventEmitter } from 'node:events';
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
+import { createHash } from 'node:crypto';
 
 class Diff {
     diff(oldStr, newStr, 
@@ -20044,6 +20045,57 @@ async function renderBeforeAfter(renderer, repoRoot, targetDir, changes) {
         await assertInsideRepository(root, rel);
         edits.set(rel, text);
     }
+    const key = await proofKey(kindOf(renderer), root, target, edits);
+    let cache = proofs.get(renderer);
+    if (!cache)
+        proofs.set(renderer, (cache = new Map()));
+    const cached = key && cache.get(key);
+    if (cached)
+        return cached;
+    const proof = renderBoth(renderer, root, target, edits);
+    if (key) {
+        cache.set(key, proof);
+        proof.catch(() => cache.delete(key));
+    }
+    return proof;
+}
+/**
+ * Proofs by renderer and the exact bytes they read. A promotion that lost a
+ * race re-applies its edit on the new head; when the winning commit touched
+ * nothing this render reads, the proof stands and the renderer is not run again.
+ */
+const proofs = new WeakMap();
+/** A digest of the target, the edits and every byte the render reads; undefined when that cannot be told. */
+async function proofKey(kind, root, target, edits) {
+    const [before, after] = await Promise.all([
+        renderClosure(kind, root, target, new Map()),
+        renderClosure(kind, root, target, edits)
+    ]);
+    if (!before || !after)
+        return undefined;
+    const hash = createHash('sha256').update(`${kind}\0${target}\0`);
+    for (const [file, text] of [...edits].sort(([a], [b]) => a.localeCompare(b)))
+        hash.update(`edit\0${file}\0${text}\0`);
+    for (const rel of [...new Set([...before, ...after])].sort())
+        await hashPath(hash, root, rel);
+    return hash.digest('hex');
+}
+async function hashPath(hash, root, rel) {
+    const full = path.join(root, rel);
+    const info = await stat(full).catch(() => undefined);
+    if (!info)
+        hash.update(`missing\0${rel}\0`);
+    else if (info.isDirectory()) {
+        for (const name of (await readdir(full)).sort())
+            await hashPath(hash, root, rel ? `${rel}/${name}` : name);
+    }
+    else
+        hash
+            .update(`file\0${rel}\0`)
+            .update(await readFile(full))
+            .update('\0');
+}
+async function renderBoth(renderer, root, target, edits) {
     const before = renderSide(renderer, root, root, target, 'before');
     // Settled without waiting: the after side decides on a fallback only once before is known.
     before.catch(() => undefined);
@@ -28031,6 +28083,40 @@ class GitHubRepo {
         }));
         return { sha: data.sha, tree: tree.data.sha };
     }
+    /**
+     * One commit of `files` on `branch`, only if it still points at
+     * `expectedHead` (GraphQL createCommitOnBranch): the tree, the commit and
+     * the compare-and-swap of the ref in a single throttled write, where the
+     * REST Git Data API needs three a second apart. 'stale' when the branch
+     * moved on since it was read. GitHub signs the commit.
+     */
+    async commitOnBranch(branch, expectedHead, files, message) {
+        const [headline = '', ...rest] = message.split('\n');
+        try {
+            const data = await this.octokit.graphql(`mutation($input: CreateCommitOnBranchInput!) {
+          createCommitOnBranch(input: $input) { commit { oid } }
+        }`, {
+                input: {
+                    branch: { repositoryNameWithOwner: this.fullName, branchName: branch },
+                    message: { headline, body: rest.join('\n').replace(/^\n+/, '') },
+                    expectedHeadOid: expectedHead,
+                    fileChanges: {
+                        additions: [...files].map(([path, content]) => ({
+                            path,
+                            contents: Buffer.from(content, 'utf8').toString('base64')
+                        }))
+                    }
+                }
+            });
+            return { sha: data.createCommitOnBranch.commit.oid };
+        }
+        catch (error) {
+            const errors = error.errors;
+            if (errors?.some(e => e.type === 'STALE_DATA'))
+                return 'stale';
+            throw this.explain(error, `commit to ${branch}`);
+        }
+    }
     /** When `path` last changed on `ref` (ISO date), or undefined. */
     async lastChanged(path, ref) {
         const { data } = await this.call('list commits', () => this.octokit.rest.repos.listCommits({
@@ -35084,35 +35170,43 @@ async function promote(request, logger) {
             const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt };
             if (request.dryRun || edit.files.length === 0)
                 return base;
-            const commit = await session.commit(edit, request.message(edit, images));
-            if (!commit)
-                return base;
-            if (request.mode === 'push') {
-                if ((await session.push(commit.sha, session.baseBranch, false)) === 'pushed') {
-                    return { ...base, commit: commit.sha, branch: session.baseBranch };
-                }
+            const message = request.message(edit, images);
+            if (request.mode === 'push' && session.commitToBase) {
+                const landed = await session.commitToBase(edit, message);
+                if (landed !== 'rejected')
+                    return { ...base, commit: landed.sha, branch: session.baseBranch };
             }
             else {
-                // A living pull request: its branch is the base plus this one commit, rewritten each run.
-                const branch = request.branch;
-                const same = (await session.unchanged?.(branch, commit)) ?? false;
-                if (!same)
-                    await session.push(commit.sha, branch, true);
-                const spec = {
-                    ...request.pullRequest(edit, session.baseBranch, images),
-                    branch,
-                    base: session.baseBranch
-                };
-                const github = request.github;
-                const pullRequest = await github.upsertPullRequest(spec, await github.info());
-                return {
-                    ...base,
-                    commit: commit.sha,
-                    branch,
-                    pullRequest: same && pullRequest.operation === 'updated'
-                        ? { ...pullRequest, operation: 'none' }
-                        : pullRequest
-                };
+                const commit = await session.commit(edit, message);
+                if (!commit)
+                    return base;
+                if (request.mode === 'push') {
+                    if ((await session.push(commit.sha, session.baseBranch, false)) === 'pushed') {
+                        return { ...base, commit: commit.sha, branch: session.baseBranch };
+                    }
+                }
+                else {
+                    // A living pull request: its branch is the base plus this one commit, rewritten each run.
+                    const branch = request.branch;
+                    const same = (await session.unchanged?.(branch, commit)) ?? false;
+                    if (!same)
+                        await session.push(commit.sha, branch, true);
+                    const spec = {
+                        ...request.pullRequest(edit, session.baseBranch, images),
+                        branch,
+                        base: session.baseBranch
+                    };
+                    const github = request.github;
+                    const pullRequest = await github.upsertPullRequest(spec, await github.info());
+                    return {
+                        ...base,
+                        commit: commit.sha,
+                        branch,
+                        pullRequest: same && pullRequest.operation === 'updated'
+                            ? { ...pullRequest, operation: 'none' }
+                            : pullRequest
+                    };
+                }
             }
             if (attempt >= attempts) {
                 throw new LostRaceError(`${session.baseBranch} kept moving: ${attempts} attempts to push the promotion lost the race to other commits.`, { hint: 'Re-run the job; nothing was pushed.' });
@@ -35229,6 +35323,11 @@ async function apiSession(request, logger) {
             return github.createCommit(state.tree, state.baseSha, files, message);
         },
         push: async (sha, branch, force) => (await github.moveBranch(branch, sha, force)) === 'moved' ? 'pushed' : 'rejected',
+        commitToBase: async (edit, message) => {
+            const files = new Map(edit.files.map(f => [f.file, f.after]));
+            const landed = await github.commitOnBranch(baseBranch, state.baseSha, files, message);
+            return landed === 'stale' ? 'rejected' : landed;
+        },
         unchanged: async (branch, commit) => {
             const head = await github.branchHead(branch);
             if (!head)

@@ -238,6 +238,49 @@ export class GitHubRepo {
     return { sha: data.sha, tree: tree.data.sha }
   }
 
+  /**
+   * One commit of `files` on `branch`, only if it still points at
+   * `expectedHead` (GraphQL createCommitOnBranch): the tree, the commit and
+   * the compare-and-swap of the ref in a single throttled write, where the
+   * REST Git Data API needs three a second apart. 'stale' when the branch
+   * moved on since it was read. GitHub signs the commit.
+   */
+  async commitOnBranch(
+    branch: string,
+    expectedHead: string,
+    files: ReadonlyMap<string, string>,
+    message: string
+  ): Promise<{ sha: string } | 'stale'> {
+    const [headline = '', ...rest] = message.split('\n')
+    try {
+      const data = await this.octokit.graphql<{
+        createCommitOnBranch: { commit: { oid: string } }
+      }>(
+        `mutation($input: CreateCommitOnBranchInput!) {
+          createCommitOnBranch(input: $input) { commit { oid } }
+        }`,
+        {
+          input: {
+            branch: { repositoryNameWithOwner: this.fullName, branchName: branch },
+            message: { headline, body: rest.join('\n').replace(/^\n+/, '') },
+            expectedHeadOid: expectedHead,
+            fileChanges: {
+              additions: [...files].map(([path, content]) => ({
+                path,
+                contents: Buffer.from(content, 'utf8').toString('base64')
+              }))
+            }
+          }
+        }
+      )
+      return { sha: data.createCommitOnBranch.commit.oid }
+    } catch (error) {
+      const errors = (error as { errors?: { type?: string }[] }).errors
+      if (errors?.some(e => e.type === 'STALE_DATA')) return 'stale'
+      throw this.explain(error, `commit to ${branch}`)
+    }
+  }
+
   /** When `path` last changed on `ref` (ISO date), or undefined. */
   async lastChanged(path: string, ref?: string): Promise<string | undefined> {
     const { data } = await this.call('list commits', () =>

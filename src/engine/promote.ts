@@ -92,6 +92,8 @@ interface Session {
   commit(edit: EditResult, message: string): Promise<{ sha: string; tree?: string } | undefined>
   /** Moves `branch` to the commit; 'rejected' when it moved on meanwhile (force: false). */
   push(sha: string, branch: string, force: boolean): Promise<'pushed' | 'rejected'>
+  /** Commit and push to the base branch in one step, where the writer can. */
+  commitToBase?(edit: EditResult, message: string): Promise<{ sha: string } | 'rejected'>
   /** Whether `branch` already holds exactly this change on this base (a living PR with nothing new). */
   unchanged?(branch: string, commit: { sha: string; tree?: string }): Promise<boolean>
   /** Re-reads the base branch after a lost race. */
@@ -122,33 +124,39 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
       )
       const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt }
       if (request.dryRun || edit.files.length === 0) return base
-      const commit = await session.commit(edit, request.message(edit, images))
-      if (!commit) return base
-
-      if (request.mode === 'push') {
-        if ((await session.push(commit.sha, session.baseBranch, false)) === 'pushed') {
-          return { ...base, commit: commit.sha, branch: session.baseBranch }
-        }
+      const message = request.message(edit, images)
+      if (request.mode === 'push' && session.commitToBase) {
+        const landed = await session.commitToBase(edit, message)
+        if (landed !== 'rejected')
+          return { ...base, commit: landed.sha, branch: session.baseBranch }
       } else {
-        // A living pull request: its branch is the base plus this one commit, rewritten each run.
-        const branch = request.branch!
-        const same = (await session.unchanged?.(branch, commit)) ?? false
-        if (!same) await session.push(commit.sha, branch, true)
-        const spec = {
-          ...request.pullRequest!(edit, session.baseBranch, images),
-          branch,
-          base: session.baseBranch
-        }
-        const github = request.github!
-        const pullRequest = await github.upsertPullRequest(spec, await github.info())
-        return {
-          ...base,
-          commit: commit.sha,
-          branch,
-          pullRequest:
-            same && pullRequest.operation === 'updated'
-              ? { ...pullRequest, operation: 'none' }
-              : pullRequest
+        const commit = await session.commit(edit, message)
+        if (!commit) return base
+        if (request.mode === 'push') {
+          if ((await session.push(commit.sha, session.baseBranch, false)) === 'pushed') {
+            return { ...base, commit: commit.sha, branch: session.baseBranch }
+          }
+        } else {
+          // A living pull request: its branch is the base plus this one commit, rewritten each run.
+          const branch = request.branch!
+          const same = (await session.unchanged?.(branch, commit)) ?? false
+          if (!same) await session.push(commit.sha, branch, true)
+          const spec = {
+            ...request.pullRequest!(edit, session.baseBranch, images),
+            branch,
+            base: session.baseBranch
+          }
+          const github = request.github!
+          const pullRequest = await github.upsertPullRequest(spec, await github.info())
+          return {
+            ...base,
+            commit: commit.sha,
+            branch,
+            pullRequest:
+              same && pullRequest.operation === 'updated'
+                ? { ...pullRequest, operation: 'none' }
+                : pullRequest
+          }
         }
       }
       if (attempt >= attempts) {
@@ -274,6 +282,11 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
     },
     push: async (sha, branch, force) =>
       (await github.moveBranch(branch, sha, force)) === 'moved' ? 'pushed' : 'rejected',
+    commitToBase: async (edit, message) => {
+      const files = new Map(edit.files.map(f => [f.file, f.after]))
+      const landed = await github.commitOnBranch(baseBranch, state.baseSha, files, message)
+      return landed === 'stale' ? 'rejected' : landed
+    },
     unchanged: async (branch, commit) => {
       const head = await github.branchHead(branch)
       if (!head) return false

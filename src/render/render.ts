@@ -1,4 +1,5 @@
-import { mkdtemp, realpath, rm } from 'node:fs/promises'
+import { createHash, type Hash } from 'node:crypto'
+import { mkdtemp, readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { RenderError } from '../errors.js'
@@ -45,6 +46,65 @@ export async function renderBeforeAfter(
     edits.set(rel, text)
   }
 
+  const key = await proofKey(kindOf(renderer), root, target, edits)
+  let cache = proofs.get(renderer)
+  if (!cache) proofs.set(renderer, (cache = new Map()))
+  const cached = key && cache.get(key)
+  if (cached) return cached
+  const proof = renderBoth(renderer, root, target, edits)
+  if (key) {
+    cache.set(key, proof)
+    proof.catch(() => cache.delete(key))
+  }
+  return proof
+}
+
+/**
+ * Proofs by renderer and the exact bytes they read. A promotion that lost a
+ * race re-applies its edit on the new head; when the winning commit touched
+ * nothing this render reads, the proof stands and the renderer is not run again.
+ */
+const proofs = new WeakMap<Renderer, Map<string, Promise<BeforeAfter>>>()
+
+/** A digest of the target, the edits and every byte the render reads; undefined when that cannot be told. */
+async function proofKey(
+  kind: RendererKind,
+  root: string,
+  target: string,
+  edits: ReadonlyMap<string, string>
+): Promise<string | undefined> {
+  const [before, after] = await Promise.all([
+    renderClosure(kind, root, target, new Map()),
+    renderClosure(kind, root, target, edits)
+  ])
+  if (!before || !after) return undefined
+  const hash = createHash('sha256').update(`${kind}\0${target}\0`)
+  for (const [file, text] of [...edits].sort(([a], [b]) => a.localeCompare(b)))
+    hash.update(`edit\0${file}\0${text}\0`)
+  for (const rel of [...new Set([...before, ...after])].sort()) await hashPath(hash, root, rel)
+  return hash.digest('hex')
+}
+
+async function hashPath(hash: Hash, root: string, rel: string): Promise<void> {
+  const full = path.join(root, rel)
+  const info = await stat(full).catch(() => undefined)
+  if (!info) hash.update(`missing\0${rel}\0`)
+  else if (info.isDirectory()) {
+    for (const name of (await readdir(full)).sort())
+      await hashPath(hash, root, rel ? `${rel}/${name}` : name)
+  } else
+    hash
+      .update(`file\0${rel}\0`)
+      .update(await readFile(full))
+      .update('\0')
+}
+
+async function renderBoth(
+  renderer: Renderer,
+  root: string,
+  target: string,
+  edits: ReadonlyMap<string, string>
+): Promise<BeforeAfter> {
   const before = renderSide(renderer, root, root, target, 'before')
   // Settled without waiting: the after side decides on a fallback only once before is known.
   before.catch(() => undefined)
