@@ -27937,6 +27937,9 @@ class GitHubRepo {
     logger;
     /** Contents answers by commit and path; commits never change. */
     contents = new Map();
+    settings;
+    /** Branch heads as this run last read or moved them. */
+    heads = new Map();
     constructor(octokit, owner, repo, logger) {
         this.octokit = octokit;
         this.owner = owner;
@@ -27946,22 +27949,31 @@ class GitHubRepo {
     get fullName() {
         return `${this.owner}/${this.repo}`;
     }
-    async info() {
-        const { data } = await this.call('read the repository', () => this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo }));
-        return {
+    /** The repository's settings, read once per run. */
+    info() {
+        this.settings ??= this.call('read the repository', () => this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo })).then(({ data }) => ({
             defaultBranch: data.default_branch,
             allowAutoMerge: data.allow_auto_merge ?? false,
             htmlUrl: data.html_url
-        };
+        }));
+        return this.settings;
     }
-    /** The commit a branch points at, or undefined when there is no such branch. */
-    async branchHead(branch) {
+    /**
+     * The commit a branch points at, or undefined when there is no such branch.
+     * `reuse`: the head this run last read or wrote, when there is one — a
+     * stale answer only costs a lost race, which the caller handles anyway.
+     */
+    async branchHead(branch, options = {}) {
+        const known = this.heads.get(branch);
+        if (options.reuse && known)
+            return known;
         try {
             const { data } = await this.octokit.rest.git.getRef({
                 owner: this.owner,
                 repo: this.repo,
                 ref: `heads/${branch}`
             });
+            this.heads.set(branch, data.object.sha);
             return data.object.sha;
         }
         catch (error) {
@@ -27994,19 +28006,20 @@ class GitHubRepo {
             const clean = rel.replace(/\/$/, '');
             if (clean === '')
                 return 'dir';
-            // A symlinked directory on the way must be seen, not followed.
-            const parent = clean.includes('/') ? clean.slice(0, clean.lastIndexOf('/')) : '';
-            if (parent !== '') {
-                const parentType = await typeOf(parent);
-                if (parentType !== 'dir')
-                    return parentType === 'missing' ? 'missing' : 'other';
+            // A symlinked directory on the way must be seen, not followed: every parent is read,
+            // all at once, so the walk costs one round trip rather than one per level.
+            const parts = clean.split('/');
+            const entries = await Promise.all(parts.map((_, i) => get(parts.slice(0, i + 1).join('/'))));
+            for (const [i, entry] of entries.entries()) {
+                if (entry === undefined)
+                    return 'missing';
+                if (i < entries.length - 1 && !Array.isArray(entry))
+                    return 'other';
             }
-            const entry = await get(clean);
-            if (entry === undefined)
-                return 'missing';
+            const entry = entries.at(-1);
             if (Array.isArray(entry))
                 return 'dir';
-            return entry.type === 'file' ? 'file' : 'other';
+            return entry?.type === 'file' ? 'file' : 'other';
         };
         return {
             type: typeOf,
@@ -28108,6 +28121,7 @@ class GitHubRepo {
                     }
                 }
             });
+            this.heads.set(branch, data.createCommitOnBranch.commit.oid);
             return { sha: data.createCommitOnBranch.commit.oid };
         }
         catch (error) {
@@ -28138,6 +28152,7 @@ class GitHubRepo {
                 sha,
                 force
             });
+            this.heads.set(branch, sha);
             return 'moved';
         }
         catch (error) {
@@ -28150,6 +28165,7 @@ class GitHubRepo {
                     ref: `refs/heads/${branch}`,
                     sha
                 }));
+                this.heads.set(branch, sha);
                 return 'moved';
             }
             throw this.explain(error, `move branch ${branch}`);
@@ -35285,25 +35301,26 @@ async function apiSession(request, logger) {
     const state = {
         dir: '',
         baseSha: '',
-        tree: '',
         reader: undefined
     };
-    const open = async () => {
+    // The base commit's tree: only commits made through the REST Git Data API need it.
+    const baseTree = async () => (await github.commit(state.baseSha)).tree;
+    const open = async (refresh) => {
         if (state.dir)
             await rm(state.dir, { recursive: true, force: true });
-        const head = await github.branchHead(baseBranch);
+        // The first read reuses the head promotion.yaml was read at; a lost race reads it anew.
+        const head = await github.branchHead(baseBranch, { reuse: !refresh });
         if (!head) {
             throw new PromoteError(`Branch ${baseBranch} does not exist in ${github.fullName}.`, {
                 hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
             });
         }
         state.baseSha = head;
-        state.tree = (await github.commit(head)).tree;
         state.reader = github.reader(head);
         state.dir = join(await realpath(await mkdtemp(join(tmpdir(), 'promote-image-api-'))), 'config');
         logger.debug(`${github.fullName} ${baseBranch} at ${head}`);
     };
-    await open();
+    await open(false);
     return {
         baseBranch,
         get dir() {
@@ -35320,7 +35337,7 @@ async function apiSession(request, logger) {
         },
         commit: async (edit, message) => {
             const files = new Map(edit.files.map(f => [f.file, f.after]));
-            return github.createCommit(state.tree, state.baseSha, files, message);
+            return github.createCommit(await baseTree(), state.baseSha, files, message);
         },
         push: async (sha, branch, force) => (await github.moveBranch(branch, sha, force)) === 'moved' ? 'pushed' : 'rejected',
         commitToBase: async (edit, message) => {
@@ -35335,7 +35352,7 @@ async function apiSession(request, logger) {
             const existing = await github.commit(head);
             return existing.parents[0] === state.baseSha && existing.tree === commit.tree;
         },
-        refresh: open,
+        refresh: () => open(true),
         close: async () => {
             if (state.dir)
                 await rm(join(state.dir, '..'), { recursive: true, force: true });

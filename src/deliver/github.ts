@@ -71,6 +71,9 @@ export interface PullRequestResult {
 export class GitHubRepo {
   /** Contents answers by commit and path; commits never change. */
   private readonly contents = new Map<string, Promise<ContentEntry | ContentEntry[] | undefined>>()
+  private settings?: Promise<RepoInfo>
+  /** Branch heads as this run last read or moved them. */
+  private readonly heads = new Map<string, string>()
 
   constructor(
     private readonly octokit: Octokit,
@@ -83,25 +86,33 @@ export class GitHubRepo {
     return `${this.owner}/${this.repo}`
   }
 
-  async info(): Promise<RepoInfo> {
-    const { data } = await this.call('read the repository', () =>
+  /** The repository's settings, read once per run. */
+  info(): Promise<RepoInfo> {
+    this.settings ??= this.call('read the repository', () =>
       this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo })
-    )
-    return {
+    ).then(({ data }) => ({
       defaultBranch: data.default_branch,
       allowAutoMerge: data.allow_auto_merge ?? false,
       htmlUrl: data.html_url
-    }
+    }))
+    return this.settings
   }
 
-  /** The commit a branch points at, or undefined when there is no such branch. */
-  async branchHead(branch: string): Promise<string | undefined> {
+  /**
+   * The commit a branch points at, or undefined when there is no such branch.
+   * `reuse`: the head this run last read or wrote, when there is one — a
+   * stale answer only costs a lost race, which the caller handles anyway.
+   */
+  async branchHead(branch: string, options: { reuse?: boolean } = {}): Promise<string | undefined> {
+    const known = this.heads.get(branch)
+    if (options.reuse && known) return known
     try {
       const { data } = await this.octokit.rest.git.getRef({
         owner: this.owner,
         repo: this.repo,
         ref: `heads/${branch}`
       })
+      this.heads.set(branch, data.object.sha)
       return data.object.sha
     } catch (error) {
       if (status(error) === 404) return undefined
@@ -135,16 +146,17 @@ export class GitHubRepo {
     const typeOf = async (rel: string): Promise<'file' | 'dir' | 'missing' | 'other'> => {
       const clean = rel.replace(/\/$/, '')
       if (clean === '') return 'dir'
-      // A symlinked directory on the way must be seen, not followed.
-      const parent = clean.includes('/') ? clean.slice(0, clean.lastIndexOf('/')) : ''
-      if (parent !== '') {
-        const parentType = await typeOf(parent)
-        if (parentType !== 'dir') return parentType === 'missing' ? 'missing' : 'other'
+      // A symlinked directory on the way must be seen, not followed: every parent is read,
+      // all at once, so the walk costs one round trip rather than one per level.
+      const parts = clean.split('/')
+      const entries = await Promise.all(parts.map((_, i) => get(parts.slice(0, i + 1).join('/'))))
+      for (const [i, entry] of entries.entries()) {
+        if (entry === undefined) return 'missing'
+        if (i < entries.length - 1 && !Array.isArray(entry)) return 'other'
       }
-      const entry = await get(clean)
-      if (entry === undefined) return 'missing'
+      const entry = entries.at(-1)
       if (Array.isArray(entry)) return 'dir'
-      return entry.type === 'file' ? 'file' : 'other'
+      return entry?.type === 'file' ? 'file' : 'other'
     }
     return {
       type: typeOf,
@@ -273,6 +285,7 @@ export class GitHubRepo {
           }
         }
       )
+      this.heads.set(branch, data.createCommitOnBranch.commit.oid)
       return { sha: data.createCommitOnBranch.commit.oid }
     } catch (error) {
       const errors = (error as { errors?: { type?: string }[] }).errors
@@ -309,6 +322,7 @@ export class GitHubRepo {
         sha,
         force
       })
+      this.heads.set(branch, sha)
       return 'moved'
     } catch (error) {
       if (status(error) === 422 && /not a fast forward/i.test(message(error)))
@@ -322,6 +336,7 @@ export class GitHubRepo {
             sha
           })
         )
+        this.heads.set(branch, sha)
         return 'moved'
       }
       throw this.explain(error, `move branch ${branch}`)

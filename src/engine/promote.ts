@@ -241,24 +241,25 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
   const state = {
     dir: '',
     baseSha: '',
-    tree: '',
     reader: undefined as ReturnType<GitHubRepo['reader']> | undefined
   }
-  const open = async (): Promise<void> => {
+  // The base commit's tree: only commits made through the REST Git Data API need it.
+  const baseTree = async () => (await github.commit(state.baseSha)).tree
+  const open = async (refresh: boolean): Promise<void> => {
     if (state.dir) await rm(state.dir, { recursive: true, force: true })
-    const head = await github.branchHead(baseBranch)
+    // The first read reuses the head promotion.yaml was read at; a lost race reads it anew.
+    const head = await github.branchHead(baseBranch, { reuse: !refresh })
     if (!head) {
       throw new PromoteError(`Branch ${baseBranch} does not exist in ${github.fullName}.`, {
         hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
       })
     }
     state.baseSha = head
-    state.tree = (await github.commit(head)).tree
     state.reader = github.reader(head)
     state.dir = join(await realpath(await mkdtemp(join(tmpdir(), 'promote-image-api-'))), 'config')
     logger.debug(`${github.fullName} ${baseBranch} at ${head}`)
   }
-  await open()
+  await open(false)
   return {
     baseBranch,
     get dir() {
@@ -278,7 +279,7 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
     },
     commit: async (edit, message) => {
       const files = new Map(edit.files.map(f => [f.file, f.after]))
-      return github.createCommit(state.tree, state.baseSha, files, message)
+      return github.createCommit(await baseTree(), state.baseSha, files, message)
     },
     push: async (sha, branch, force) =>
       (await github.moveBranch(branch, sha, force)) === 'moved' ? 'pushed' : 'rejected',
@@ -293,7 +294,7 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
       const existing = await github.commit(head)
       return existing.parents[0] === state.baseSha && existing.tree === commit.tree
     },
-    refresh: open,
+    refresh: () => open(true),
     close: async () => {
       if (state.dir) await rm(join(state.dir, '..'), { recursive: true, force: true })
     }
