@@ -58,14 +58,22 @@ export async function fleet(
     expectSuccess(all, `${IMAGES} images × 3 environments`)
     batch.push(all.ms)
     const log = await box.log(repo, 'main')
-    const landed = log.slice(0, log.findIndex(c => c.sha === before))
+    const landed = log.slice(
+      0,
+      log.findIndex(c => c.sha === before)
+    )
     const pull = box.pulls(repo).find(p => p.state === 'open')
     const prFiles = pull ? (await box.log(repo, pull.head.ref))[0]!.files.length : 0
     shape = { commits: landed.length / 2, prFiles }
     if (landed.some(c => c.files.length !== IMAGES) || prFiles !== IMAGES)
-      throw new Error(`the ${IMAGES}-image run did not land one commit per environment with every image`)
+      throw new Error(
+        `the ${IMAGES}-image run did not land one commit per environment with every image`
+      )
 
-    const one = await runAction(box, repo, { image: (await release(apps.slice(0, 1)))[0]!, environment })
+    const one = await runAction(box, repo, {
+      image: (await release(apps.slice(0, 1)))[0]!,
+      environment
+    })
     expectSuccess(one, '1 image × 3 environments')
     single.push(one.ms)
   }
@@ -93,7 +101,7 @@ export async function fleet(
 function fleetRepo(registry: string): Record<string, string> {
   const files = configRepoFiles(1_000, registry)
   files['promotion.yaml'] = files['promotion.yaml']!.replace(
-    /(  prod:\n    mode: )push/,
+    /( {2}prod:\n {4}mode: )push/,
     '$1pull-request'
   )
   return files

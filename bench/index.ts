@@ -9,6 +9,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import * as prettier from 'prettier'
 import { startGitHubBox } from '../__tests__/support/github.js'
 import { startRegistry } from '../__tests__/support/registry.js'
 import { bundleSizes } from './bundle.js'
@@ -93,5 +94,8 @@ async function updateReadme(markdown: string): Promise<void> {
   const from = text.indexOf(start)
   const to = text.indexOf(end)
   if (from < 0 || to < from) throw new Error(`README.md lacks the ${start} … ${end} markers`)
-  await writeFile(file, `${text.slice(0, from + start.length)}\n\n${markdown}\n\n${text.slice(to)}`)
+  const updated = `${text.slice(0, from + start.length)}\n\n${markdown}\n\n${text.slice(to)}`
+  // Formatted as the repository's format check wants it.
+  const options = { ...(await prettier.resolveConfig(file)), filepath: file }
+  await writeFile(file, await prettier.format(updated, options))
 }

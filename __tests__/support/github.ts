@@ -1287,7 +1287,8 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   const lookup = async (repo: Repo, commit: string, p: string): Promise<TreeEntry | undefined> => {
     const dir = path.posix.dirname(p)
     const tree = await repo.resolve(dir === '.' ? `${commit}^{tree}` : `${commit}:${dir}`)
-    if (!tree) return undefined
+    // A path through a symlinked directory names nothing: GitHub answers 404, not the link.
+    if (!tree || (await repo.objectType(tree)) !== 'tree') return undefined
     return (await repo.lsTree(tree, true)).get(path.posix.basename(p))
   }
 

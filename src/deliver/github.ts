@@ -4,8 +4,9 @@
  * requests. Octokit with the retry and throttling plugins, as
  * create-pull-request does; GITHUB_API_URL is honored (GHES).
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { STATUS_CODES } from 'node:http'
+import { dirname, join, posix } from 'node:path'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
@@ -17,13 +18,24 @@ export type Octokit = ReturnType<typeof getOctokit>
 
 export class GitHubError extends PromoteError {}
 
+/** A request GitHub never answers must fail (and be retried), not hang the job. */
+export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
+
 export function createOctokit(token: string, logger: Logger, baseUrl?: string): Octokit {
   return getOctokit(
     token,
     {
       ...(baseUrl ? { baseUrl } : {}),
-      // 4xx other than rate limits are answers, not outages (create-pull-request's list).
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 451] },
+      request: {
+        fetch: (url: string | URL, init?: RequestInit) =>
+          fetch(url, {
+            ...init,
+            signal: init?.signal ?? AbortSignal.timeout(GITHUB_REQUEST_TIMEOUT_MS)
+          })
+      },
+      // 4xx are answers, not outages (create-pull-request's list); rate limits (403 and 429
+      // with a wait) belong to the throttling plugin alone, so they are not retried twice.
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
       throttle: {
         onRateLimit: retryRateLimit('rate limit', logger),
         onSecondaryRateLimit: retryRateLimit('secondary rate limit', logger)
@@ -133,7 +145,10 @@ export class GitHubRepo {
    * `ref` is a commit sha: answers are cached for the run, so promotion.yaml
    * read for the environments' settings is not fetched again for the edit.
    */
-  reader(ref: string): TreeReader & { list(dir: string): Promise<string[]> } {
+  reader(ref: string): TreeReader & {
+    list(dir: string): Promise<string[]>
+    linkOn(rel: string): Promise<{ path: string; target: string } | undefined>
+  } {
     const get = (path: string) => {
       const key = `${ref}\0${path}`
       let found = this.contents.get(key)
@@ -149,17 +164,42 @@ export class GitHubRepo {
       // A symlinked directory on the way must be seen, not followed: every parent is read,
       // all at once, so the walk costs one round trip rather than one per level.
       const parts = clean.split('/')
-      const entries = await Promise.all(parts.map((_, i) => get(parts.slice(0, i + 1).join('/'))))
-      for (const [i, entry] of entries.entries()) {
+      const pending = parts.map((_, i) => get(parts.slice(0, i + 1).join('/')))
+      // Below a parent that is not a directory, reads may fail; they do not matter then.
+      for (const read of pending) read.catch(() => undefined)
+      for (const [i, read] of pending.entries()) {
+        const entry = await read
         if (entry === undefined) return 'missing'
-        if (i < entries.length - 1 && !Array.isArray(entry)) return 'other'
+        if (Array.isArray(entry)) {
+          if (i === pending.length - 1) return 'dir'
+          continue
+        }
+        // GitHub answers a link to a file in the repository with that file: its path tells.
+        if (i < pending.length - 1 || entry.type !== 'file' || entry.path !== clean) return 'other'
+        return 'file'
       }
-      const entry = entries.at(-1)
-      if (Array.isArray(entry)) return 'dir'
-      return entry?.type === 'file' ? 'file' : 'other'
+      return 'missing'
+    }
+    /** The first symlink on the way to `rel`, for the checkout to hold it as a link. */
+    const linkOn = async (rel: string): Promise<{ path: string; target: string } | undefined> => {
+      const parts = rel.replace(/\/$/, '').split('/')
+      for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join('/')
+        const entry = await get(prefix).catch(() => undefined)
+        if (entry === undefined) return undefined
+        if (Array.isArray(entry)) continue
+        if (entry.type === 'symlink' && entry.target !== undefined)
+          return { path: prefix, target: entry.target }
+        // A link to a file in the repository comes back as that file: point at it.
+        if (entry.type === 'file' && entry.path !== prefix)
+          return { path: prefix, target: posix.relative(posix.dirname(prefix), entry.path) }
+        return undefined
+      }
+      return undefined
     }
     return {
       type: typeOf,
+      linkOn,
       read: async rel => {
         const entry = await get(rel)
         if (!entry || Array.isArray(entry) || entry.type !== 'file')
@@ -205,14 +245,28 @@ export class GitHubRepo {
     paths: Iterable<string>,
     dir: string
   ): Promise<void> {
-    for (const path of paths) {
-      const type = await reader.type(path)
-      if (type === 'file') {
-        await mkdir(dirname(join(dir, path)), { recursive: true })
-        await writeFile(join(dir, path), await reader.read(path))
-      } else if (type === 'dir') {
-        await mkdir(join(dir, path), { recursive: true })
-        await this.materialize(reader, await reader.list(path), dir)
+    // All at once: Octokit's throttling keeps GitHub's concurrency in bounds.
+    await Promise.all([...paths].map(path => this.materializeOne(reader, path, dir)))
+  }
+
+  private async materializeOne(
+    reader: ReturnType<GitHubRepo['reader']>,
+    path: string,
+    dir: string
+  ): Promise<void> {
+    const type = await reader.type(path)
+    if (type === 'file') {
+      await mkdir(dirname(join(dir, path)), { recursive: true })
+      await writeFile(join(dir, path), await reader.read(path))
+    } else if (type === 'dir') {
+      await mkdir(join(dir, path), { recursive: true })
+      await this.materialize(reader, await reader.list(path), dir)
+    } else if (type === 'other') {
+      // A symlink stays a symlink, so the edit's path checks see (and refuse) an escape.
+      const link = await reader.linkOn(path)
+      if (link) {
+        await mkdir(dirname(join(dir, link.path)), { recursive: true })
+        await symlink(link.target, join(dir, link.path)).catch(() => undefined)
       }
     }
   }
@@ -343,6 +397,18 @@ export class GitHubRepo {
     }
   }
 
+  /** Deletes a branch this run created (undoing a promotion that could not be completed). */
+  async deleteBranch(branch: string): Promise<void> {
+    await this.call(`delete branch ${branch}`, () =>
+      this.octokit.rest.git.deleteRef({
+        owner: this.owner,
+        repo: this.repo,
+        ref: `heads/${branch}`
+      })
+    )
+    this.heads.delete(branch)
+  }
+
   /** Creates the pull request, or updates the open one for the branch: a living PR. */
   async upsertPullRequest(spec: PullRequestSpec, info: RepoInfo): Promise<PullRequestResult> {
     const existing = await this.openPullRequest(spec.branch, spec.base)
@@ -452,9 +518,11 @@ export class GitHubRepo {
     const hint =
       code === 401
         ? 'The token is invalid or expired.'
-        : code === 403 || code === 404
-          ? `The token cannot ${what} in ${this.fullName}. GITHUB_TOKEN only reaches the workflow's own repository: use a GitHub App token or a fine-grained token with contents: write and pull-requests: write on the config repository.`
-          : 'Re-run the job if GitHub had a transient failure.'
+        : rateLimited(error)
+          ? 'GitHub is rate-limiting this token; re-run the job in a few minutes, or spread promotions over fewer concurrent jobs.'
+          : code === 403 || code === 404
+            ? `The token cannot ${what} in ${this.fullName}. GITHUB_TOKEN only reaches the workflow's own repository: use a GitHub App token or a fine-grained token with contents: write and pull-requests: write on the config repository.`
+            : 'Re-run the job if GitHub had a transient failure.'
     return new GitHubError(
       `GitHub refused to ${what} in ${this.fullName}${code ? ` (HTTP ${code})` : ''}: ${message(error)}`,
       { hint, cause: error }
@@ -465,6 +533,8 @@ export class GitHubRepo {
 interface ContentEntry {
   readonly type: 'file' | 'dir' | 'symlink' | 'submodule'
   readonly path: string
+  /** Symlinks: the link text. */
+  readonly target?: string
   readonly sha: string
   readonly content?: string
   readonly encoding?: string
@@ -478,13 +548,31 @@ function status(error: unknown): number | undefined {
 function message(error: unknown): string {
   const e = error as {
     message?: string
-    response?: { data?: { message?: string; errors?: { message?: string }[] } }
+    response?: { data?: unknown }
   }
-  const details = e?.response?.data?.errors
+  const data = e?.response?.data as
+    { message?: string; errors?: { message?: string }[] } | string | undefined
+  // An edge or proxy error page is HTML: its status says all it knows.
+  if (typeof data === 'string' || /<html|<!doctype/i.test(e?.message ?? '')) {
+    const code = status(error)
+    return code ? `${code} ${STATUS_CODES[code] ?? 'error'}` : 'no usable answer'
+  }
+  const details = data?.errors
     ?.map(x => x.message)
     .filter(Boolean)
     .join('; ')
-  return [e?.response?.data?.message ?? e?.message ?? String(error), details]
-    .filter(Boolean)
-    .join(': ')
+  return [data?.message ?? e?.message ?? String(error), details].filter(Boolean).join(': ')
+}
+
+/** A primary or secondary rate limit, as GitHub signals them. */
+function rateLimited(error: unknown): boolean {
+  const headers = (error as { response?: { headers?: Record<string, string | undefined> } })
+    ?.response?.headers
+  return (
+    status(error) === 429 ||
+    (status(error) === 403 &&
+      (headers?.['retry-after'] !== undefined ||
+        headers?.['x-ratelimit-remaining'] === '0' ||
+        /rate limit/i.test(message(error))))
+  )
 }

@@ -12,7 +12,7 @@
  * read and the pure edit re-applied — never a textual merge — with jittered,
  * bounded retries, so concurrent promotions all land and none is lost.
  */
-import { mkdtemp, realpath, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { join, posix } from 'node:path'
@@ -20,7 +20,7 @@ import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo, PullRequestResult, PullRequestSpec } from '../deliver/github.js'
 import { PromoteError, RenderError } from '../errors.js'
 import type { TargetTemplate } from '../config/index.js'
-import type { Logger } from '../log/logger.js'
+import { silentLogger, type Logger } from '../log/logger.js'
 import type { DowngradePolicy } from '../policy/index.js'
 import { renderClosure, type TreeReader } from '../render/index.js'
 import {
@@ -112,7 +112,7 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
   }
   const session =
     request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger)
-  const attempts = request.attempts ?? 12
+  const attempts = request.attempts ?? LOST_RACE_ATTEMPTS
   try {
     for (let attempt = 1; ; attempt++) {
       const images =
@@ -139,15 +139,22 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
         } else {
           // A living pull request: its branch is the base plus this one commit, rewritten each run.
           const branch = request.branch!
+          const github = request.github!
           const same = (await session.unchanged?.(branch, commit)) ?? false
+          const previous = same ? undefined : await github.branchHead(branch, { reuse: true })
           if (!same) await session.push(commit.sha, branch, true)
           const spec = {
             ...request.pullRequest!(edit, session.baseBranch, images),
             branch,
             base: session.baseBranch
           }
-          const github = request.github!
-          const pullRequest = await github.upsertPullRequest(spec, await github.info())
+          const pullRequest = await github
+            .upsertPullRequest(spec, await github.info())
+            .catch(async (error: unknown) => {
+              // Never a branch without its pull request: put it back as it was.
+              if (!same) await restoreBranch(github, branch, previous, logger)
+              throw error
+            })
           return {
             ...base,
             commit: commit.sha,
@@ -165,7 +172,7 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
           { hint: 'Re-run the job; nothing was pushed.' }
         )
       }
-      const delay = Math.round(Math.random() * Math.min(2000, 100 * 2 ** attempt))
+      const delay = lostRaceDelay(attempt)
       logger.info(
         `${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
       )
@@ -175,6 +182,35 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
   } finally {
     await session.close()
   }
+}
+
+async function restoreBranch(
+  github: GitHubRepo,
+  branch: string,
+  previous: string | undefined,
+  logger: Logger
+): Promise<void> {
+  try {
+    if (previous) await github.moveBranch(branch, previous, true)
+    else await github.deleteBranch(branch)
+  } catch (error) {
+    logger.warning(
+      `Could not ${previous ? `move ${branch} back to ${previous}` : `delete ${branch}`}: ${error instanceof Error ? error.message : String(error)}`
+    )
+  }
+}
+
+/**
+ * A lost race means another promotion landed: the branch makes progress, so
+ * retries are many and short. 20 jobs finishing together need up to 19
+ * retries for the last one; full jitter over a window that doubles from
+ * 100 ms to 1 s spreads them so that about one lands per critical section
+ * (read, edit, write: a few hundred ms) instead of all colliding again.
+ */
+export const LOST_RACE_ATTEMPTS = 40
+
+export function lostRaceDelay(attempt: number): number {
+  return Math.round(Math.random() * Math.min(1000, 50 * 2 ** attempt))
 }
 
 /**
@@ -200,12 +236,24 @@ async function fetchWhatIsRead(
   }
   await session.fetch([...paths])
   if (request.verifyRender === 'false') return templates
-  for (const overlay of overlays) {
-    const dir = (await session.reader.type(overlay)) === 'file' ? posix.dirname(overlay) : overlay
-    const closure = await renderClosure('kustomize', session.reader, dir, new Map())
-    if (closure) await session.fetch(closure)
-    else await session.fetchAll()
+  // Every overlay's closure at once (50 images are 50 overlays), then one fetch for all of them.
+  const closures = await Promise.all(
+    [...overlays].map(async overlay => {
+      const type = await session.reader.type(overlay)
+      const dir = type === 'file' ? posix.dirname(overlay) : overlay
+      return renderClosure('kustomize', session.reader, dir, new Map())
+    })
+  )
+  if (closures.every(closure => closure !== undefined)) {
+    await session.fetch([...new Set(closures.flat())])
+    return templates
   }
+  // No closure may just mean a broken target: let the edit say so before giving up on it.
+  await editConfigRepo(
+    { ...request, templates, repoRoot: session.dir, verifyRender: 'false', dryRun: true },
+    silentLogger
+  )
+  await session.fetchAll()
   return templates
 }
 
@@ -257,6 +305,8 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
     state.baseSha = head
     state.reader = github.reader(head)
     state.dir = join(await realpath(await mkdtemp(join(tmpdir(), 'promote-image-api-'))), 'config')
+    // The checkout exists even when nothing the promotion names does: the edit says what is missing.
+    await mkdir(state.dir)
     logger.debug(`${github.fullName} ${baseBranch} at ${head}`)
   }
   await open(false)
