@@ -38,7 +38,9 @@ export function chartSvg(results: readonly SizeResult[], methods: readonly Metho
     `<text x="${(PAD.left + W - PAD.right) / 2}" y="${H - 10}" text-anchor="middle" fill="#57606a">config repo size (log scale; the largest with ${results.at(-1)!.commits.toLocaleString('en-US')} commits)</text>`
   )
   for (const [k, method] of methods.entries()) {
-    const points = results.map((r, i) => `${x(xs[i]!).toFixed(1)},${y(r.medians[method]).toFixed(1)}`)
+    const points = results.map(
+      (r, i) => `${x(xs[i]!).toFixed(1)},${y(r.medians[method]).toFixed(1)}`
+    )
     parts.push(
       `<polyline fill="none" stroke="${COLORS[method]}" stroke-width="2.5" points="${points.join(' ')}"/>`,
       ...points.map(p => {

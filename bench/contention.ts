@@ -31,7 +31,9 @@ export async function contention(
   await box.createRepo(repo, configRepoFiles(1_000, registry.host))
   const apps = appNames(1_000).slice(0, CONCURRENT)
   const release = async (app: string, tag: string) => {
-    const pushed = await pushImage(registry, `team/${app}`, tag, { seed: `${app}-${tag}-${method}` })
+    const pushed = await pushImage(registry, `team/${app}`, tag, {
+      seed: `${app}-${tag}-${method}`
+    })
     return { app, image: `${registry.host}/team/${app}:${tag}`, digest: pushed.digest }
   }
   const promote = (image: string) =>

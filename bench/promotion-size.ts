@@ -105,19 +105,30 @@ async function fullClonePipeline(
     const auth = `http.extraHeader=Authorization: basic ${Buffer.from(`x-access-token:${box.token}`).toString('base64')}`
     const { ms, value } = await timed(async (): Promise<Ran> => {
       const dir = join(work, 'repo')
-      const steps: string[][] = [
-        ['-c', auth, 'clone', '--quiet', `${box.url}/${repo}.git`, dir]
-      ]
+      const steps: string[][] = [['-c', auth, 'clone', '--quiet', `${box.url}/${repo}.git`, dir]]
       for (const step of steps) {
         const ran = await spawnTimed('git', step, { env })
         if (ran.code !== 0) return ran
       }
       const file = join(dir, `apps/${app}/overlays/dev/kustomization.yaml`)
       const text = await readFile(file, 'utf8')
-      const retagged = text.replace(/newTag: \S+/, `newTag: ${tag}`).replace(/^ {4}digest: .*\n/m, '')
+      const retagged = text
+        .replace(/newTag: \S+/, `newTag: ${tag}`)
+        .replace(/^ {4}digest: .*\n/m, '')
       await writeFile(file, `${retagged}    digest: ${digest}\n`)
       for (const step of [
-        ['-C', dir, '-c', 'user.name=ci', '-c', 'user.email=ci@example.com', 'commit', '--quiet', '-am', `promote ${app} ${tag}`],
+        [
+          '-C',
+          dir,
+          '-c',
+          'user.name=ci',
+          '-c',
+          'user.email=ci@example.com',
+          'commit',
+          '--quiet',
+          '-am',
+          `promote ${app} ${tag}`
+        ],
         ['-C', dir, '-c', auth, 'push', '--quiet', 'origin', 'HEAD:main']
       ]) {
         const ran = await spawnTimed('git', step, { env })

@@ -53,9 +53,17 @@ export async function registryRequests(): Promise<RegistryResult> {
       for (const image of sequence)
         counts.push(
           await count(() =>
-            run('skopeo', ['inspect', ...(raw ? ['--raw'] : []), '--tls-verify=false', `docker://${image}`], {
-              env: { PATH: process.env.PATH, HOME: '/nonexistent', REGISTRY_AUTH_FILE: '/nonexistent' }
-            })
+            run(
+              'skopeo',
+              ['inspect', ...(raw ? ['--raw'] : []), '--tls-verify=false', `docker://${image}`],
+              {
+                env: {
+                  PATH: process.env.PATH,
+                  HOME: '/nonexistent',
+                  REGISTRY_AUTH_FILE: '/nonexistent'
+                }
+              }
+            )
           )
         )
       return counts

@@ -76,7 +76,10 @@ export function rows(r: Results): Row[] {
     target: '≤ 2×; one commit or PR per environment',
     measured: `${formatMs(f.batch)} vs ${formatMs(f.single)}: ${ratio(f.batch, f.single)}; ${f.commitsPerPushedEnvironment} commit per pushed environment, 1 PR of ${f.pullRequestFiles} files`,
     baseline: `${f.images} sequential single runs: ${formatMs(f.sequential)}${f.sequentialMeasured < f.images ? ` (${f.sequentialMeasured} measured, scaled)` : ''}, ${ratio(f.sequential, f.batch)} slower`,
-    met: f.batch / f.single <= 2 && f.commitsPerPushedEnvironment === 1 && f.pullRequestFiles === f.images
+    met:
+      f.batch / f.single <= 2 &&
+      f.commitsPerPushedEnvironment === 1 &&
+      f.pullRequestFiles === f.images
   })
   for (const c of r.contention) {
     out.push({

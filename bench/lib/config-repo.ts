@@ -26,7 +26,8 @@ export function configRepoFiles(
     'promotion.yaml':
       'environments:\n' +
       ENVIRONMENTS.map(
-        env => `  ${env}:\n    mode: ${mode}\n    targets:\n      - kustomize: apps/{name}/overlays/${env}\n`
+        env =>
+          `  ${env}:\n    mode: ${mode}\n    targets:\n      - kustomize: apps/{name}/overlays/${env}\n`
       ).join('')
   }
   for (const app of appNames(files)) {
@@ -54,7 +55,12 @@ export function promotionHistory(
     const env = ENVIRONMENTS[i % ENVIRONMENTS.length]!
     const digest = `sha256:${createHash('sha256').update(String(i)).digest('hex')}`
     return {
-      [`apps/${app}/overlays/${env}/kustomization.yaml`]: overlay(registry, app, `v0.${i}.0`, digest)
+      [`apps/${app}/overlays/${env}/kustomization.yaml`]: overlay(
+        registry,
+        app,
+        `v0.${i}.0`,
+        digest
+      )
     }
   }
 }

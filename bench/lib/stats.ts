@@ -16,7 +16,11 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return 'n/a'
-  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`
+  return ms >= 10_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : ms >= 1000
+      ? `${(ms / 1000).toFixed(2)} s`
+      : `${Math.round(ms)} ms`
 }
 
 /** "4.2×" with one decimal; what/against. */
