@@ -12,9 +12,11 @@
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { isAbsolute, join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { simpleGit, type SimpleGit } from 'simple-git'
 import { PromoteError } from '../errors.js'
+import { backoffDelay, type RetryPolicy } from '../http/retry.js'
 import type { Logger } from '../log/logger.js'
 import type { TreeReader } from '../render/index.js'
 
@@ -25,6 +27,9 @@ export const DEFAULT_IDENTITY = {
 }
 
 export class GitError extends PromoteError {}
+
+/** Clone, fetch and push: total attempts, the first included, on a transient failure. */
+export const GIT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 }
 
 export interface GitCheckoutOptions {
   /** https://…, ssh, file:// or a local path to a repository. */
@@ -46,7 +51,9 @@ export class GitCheckout {
     readonly baseBranch: string,
     private readonly git: SimpleGit,
     private readonly temp: string,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    /** The repository for messages, credentials redacted. */
+    private readonly remote: string
   ) {}
 
   /** Clones the base branch: history depth 1, no blobs, nothing checked out but what `include` asks for. */
@@ -59,28 +66,34 @@ export class GitCheckout {
     try {
       const outside = simpleGit({ baseDir: temp }).env(env)
       const branchArgs = options.baseBranch ? ['--branch', options.baseBranch] : []
-      await outside.clone(url, dir, [
-        '--filter=blob:none',
-        '--depth',
-        '1',
-        '--no-checkout',
-        '--single-branch',
-        ...branchArgs
-      ])
+      await retryTransient('clone', options.logger, async attempt => {
+        if (attempt > 1) await rm(dir, { recursive: true, force: true })
+        await outside.clone(url, dir, [
+          '--filter=blob:none',
+          '--depth',
+          '1',
+          '--no-checkout',
+          '--single-branch',
+          ...branchArgs
+        ])
+      })
       const git = simpleGit({ baseDir: dir }).env(env)
       const baseBranch = options.baseBranch ?? (await git.revparse(['--abbrev-ref', 'HEAD'])).trim()
       await git.raw(['sparse-checkout', 'init', '--no-cone'])
       await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing'])
       await git.raw(['checkout', '--quiet', baseBranch])
-      return new GitCheckout(dir, baseBranch, git, temp, options.logger)
+      return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url))
     } catch (error) {
       await rm(temp, { recursive: true, force: true })
       throw new GitError(
-        `Cannot clone the config repository ${redact(options.url)}: ${gitMessage(error)}`,
+        `Cannot clone the config repository ${redact(options.url)}${tried(error)}: ${gitMessage(error)}`,
         {
-          hint: options.token
-            ? 'Check the URL and that the token may read the repository (contents: read).'
-            : 'Check the URL; for a private repository pass a token.',
+          hint:
+            outageHint(error) ??
+            missingBranchHint(error, options.baseBranch) ??
+            (options.token
+              ? 'Check the URL and that the token may read the repository (contents: read).'
+              : 'Check the URL; for a private repository pass a token.'),
           cause: error
         }
       )
@@ -161,25 +174,33 @@ export class GitCheckout {
    * else promoted in between): the caller re-reads and re-applies.
    */
   async push(branch: string, options: { force: boolean }): Promise<'pushed' | 'rejected'> {
+    const args = [
+      'push',
+      '--quiet',
+      ...(options.force ? ['--force'] : []),
+      'origin',
+      `HEAD:refs/heads/${branch}`
+    ]
     try {
-      await this.git.raw([
-        'push',
-        '--quiet',
-        ...(options.force ? ['--force'] : []),
-        'origin',
-        `HEAD:refs/heads/${branch}`
-      ])
+      // A retried push whose first try landed in spite of the error finds the
+      // branch already at HEAD: "Everything up-to-date", exit 0, 'pushed'.
+      await retryTransient(
+        `push to ${branch}`,
+        this.logger,
+        () => this.git.raw(args),
+        output => !PUSH_REJECTED.test(output) && isTransientGitFailure(output)
+      )
       return 'pushed'
     } catch (error) {
       const message = gitMessage(error)
-      if (
-        /non-fast-forward|fetch first|rejected|cannot lock ref|failed to update ref/i.test(message)
-      ) {
+      if (lostRace(message)) {
         this.logger.debug(`push to ${branch} rejected: ${message}`)
         return 'rejected'
       }
-      throw new GitError(`Cannot push to ${branch}: ${message}`, {
-        hint: 'The token needs contents: write on the config repository (and the branch must not be protected against it).',
+      throw new GitError(`Cannot push to ${branch} of ${this.remote}${tried(error)}: ${message}`, {
+        hint:
+          outageHint(error) ??
+          'The token needs contents: write on the config repository (and the branch must not be protected against it).',
         cause: error
       })
     }
@@ -187,7 +208,7 @@ export class GitCheckout {
 
   /** Moves to the remote's current base branch, discarding local edits. */
   async refresh(): Promise<void> {
-    await this.git.raw([
+    const args = [
       'fetch',
       '--quiet',
       '--depth',
@@ -195,7 +216,20 @@ export class GitCheckout {
       '--filter=blob:none',
       'origin',
       this.baseBranch
-    ])
+    ]
+    try {
+      await retryTransient(`fetch of ${this.baseBranch}`, this.logger, () => this.git.raw(args))
+    } catch (error) {
+      throw new GitError(
+        `Cannot fetch ${this.baseBranch} from ${this.remote}${tried(error)}: ${gitMessage(error)}`,
+        {
+          hint:
+            outageHint(error) ??
+            'Check that the base branch still exists and that the token may still read the repository.',
+          cause: error
+        }
+      )
+    }
     await this.git.raw(['reset', '--quiet', '--hard', 'FETCH_HEAD'])
     this.tree = undefined
   }
@@ -249,8 +283,111 @@ function escapePattern(path: string): string {
 }
 
 function gitMessage(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error)
-  return message.trim().split('\n').slice(-6).join('\n')
+  return errorText(error).trim().split('\n').slice(-6).join('\n')
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * git's words when `clone --branch B` finds no B ("Remote branch B not found
+ * in upstream origin"): the URL and the token were fine, the branch is not.
+ */
+export function missingBranchHint(error: unknown, branch: string | undefined): string | undefined {
+  if (branch === undefined) return undefined
+  if (!/remote branch \S+ not found|could not find remote branch/i.test(errorText(error))) {
+    return undefined
+  }
+  return `The repository has no branch ${branch}: set the base branch (--base-branch, base-branch) to an existing branch, or leave it out to use the default branch.`
+}
+
+/** git's words for a push the remote refused because the branch moved (or is being moved). */
+const PUSH_REJECTED = /non-fast-forward|fetch first|rejected|cannot lock ref|failed to update ref/i
+/** Refused by the host's rules (branch protection, hooks): re-applying cannot help. */
+const PUSH_DECLINED = /hook declined|protected branch|permission|denied|not allowed/i
+
+/** The branch moved under the push: the caller re-reads and re-applies. */
+export function lostRace(output: string): boolean {
+  return PUSH_REJECTED.test(output) && !PUSH_DECLINED.test(output)
+}
+
+/** The HTTP status in git's output: "The requested URL returned error: 502", "RPC failed; HTTP 502". */
+export function gitHttpStatus(output: string): number | undefined {
+  const match = /(?:returned error:|\bHTTP)\s+(\d{3})\b/i.exec(output)
+  return match ? Number(match[1]) : undefined
+}
+
+/** The request itself is wrong (or not allowed): retrying cannot help. */
+const PERMANENT =
+  /authentication failed|could not read (username|password)|terminal prompts disabled|invalid username or password|permission denied|repository not found|not found|does not appear to be a git repository|not a git repository|could not resolve host|couldn't find remote ref/i
+
+/** The server or the network broke off: worth another try. */
+const TRANSIENT =
+  /RPC failed|unexpected disconnect|early EOF|hung up unexpectedly|connection (was )?reset|reset by peer|timed out|timeout was reached|transfer closed with outstanding read data|empty reply from server|HTTP\/2 stream \d+ was not closed cleanly|SSL_ERROR_SYSCALL|gnutls_handshake\(\) failed|index-pack failed/i
+
+/**
+ * Whether git's output shows a transient failure: HTTP 5xx, 429 or 408, or
+ * the connection breaking off. 401/403/404 and the like are answers.
+ */
+export function isTransientGitFailure(output: string): boolean {
+  const status = gitHttpStatus(output)
+  if (status !== undefined) return status >= 500 || status === 429 || status === 408
+  if (PERMANENT.test(output)) return false
+  return TRANSIENT.test(output)
+}
+
+/** For an outage or a rate limit, a hint that does not send the user to the token. */
+function outageHint(error: unknown): string | undefined {
+  const output = errorText(error)
+  if (!isTransientGitFailure(output)) return undefined
+  const status = gitHttpStatus(output)
+  return status !== undefined
+    ? `The git host answered HTTP ${status}; re-run the job when it recovers.`
+    : 'The connection to the git host kept breaking off; re-run the job when it recovers.'
+}
+
+/** The last failure of a command that was tried more than once. */
+class RetriesExhausted extends Error {
+  constructor(
+    readonly attempts: number,
+    readonly last: unknown
+  ) {
+    super(errorText(last))
+  }
+}
+
+/** " after 4 attempts" when the command was retried. */
+function tried(error: unknown): string {
+  return error instanceof RetriesExhausted ? ` after ${error.attempts} attempts` : ''
+}
+
+/**
+ * Runs a network git command, retrying transient failures with jittered
+ * exponential backoff (git itself retries nothing).
+ */
+async function retryTransient<T>(
+  what: string,
+  logger: Logger,
+  run: (attempt: number) => Promise<T>,
+  retryable: (output: string) => boolean = isTransientGitFailure
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run(attempt)
+    } catch (error) {
+      const output = errorText(error)
+      if (!retryable(output)) throw attempt > 1 ? new RetriesExhausted(attempt, error) : error
+      if (attempt >= GIT_RETRY.attempts) throw new RetriesExhausted(attempt, error)
+      const delay = backoffDelay(attempt, GIT_RETRY)
+      const status = gitHttpStatus(output)
+      const why = status === undefined ? gitMessage(error).split('\n').pop() : `HTTP ${status}`
+      logger.info(
+        `git ${what} failed (${why}); retrying in ${delay} ms (attempt ${attempt + 1} of ${GIT_RETRY.attempts}).`
+      )
+      await sleep(delay)
+    }
+  }
 }
 
 function redact(url: string): string {

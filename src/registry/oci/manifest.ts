@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { RegistryError } from '../../errors.js'
+import { RETRYABLE_STATUS } from '../../http/retry.js'
 import { isPinnableDigest } from '../../reference/index.js'
 import type { Resolution } from '../types.js'
 import type { RegistryClient } from './client.js'
@@ -45,7 +46,8 @@ export interface ManifestTarget {
  * Resolves a tag (or checks a digest) to the digest Kubernetes will pull:
  * the index digest for multi-arch images, so every node keeps its own
  * architecture. HEAD first (free of Docker Hub pull quota); GET and hash the
- * exact bytes when HEAD gives no usable digest — but never after a 404.
+ * exact bytes when HEAD gives no usable digest — but never after a 404, nor
+ * after an outage or rate limit that outlasted the transport's retries.
  */
 export async function resolveManifest(
   client: RegistryClient,
@@ -57,6 +59,9 @@ export async function resolveManifest(
   const head = await client.request(target.repository, 'HEAD', path, headers)
   if (head.status === 404) throw notFound(client, target)
   await throwIfDenied(client, target, head)
+  // The transport already spent its retries on an outage or a rate limit:
+  // a GET would only start over (twice the requests, twice the wait).
+  if (RETRYABLE_STATUS.has(head.status)) throw unavailable(client, target, head)
   if (head.status === 200) {
     const fromHead = digestFromHead(head)
     if (fromHead) return checkRequested(target, fromHead, client.host)
@@ -65,13 +70,19 @@ export async function resolveManifest(
   const get = await client.request(target.repository, 'GET', path, headers)
   if (get.status === 404) throw notFound(client, target)
   await throwIfDenied(client, target, get)
-  if (get.status !== 200) {
-    throw new RegistryError(
-      `Registry ${client.host} answered HTTP ${get.status} for ${target.display}.`,
-      { hint: 'Re-run the job if the registry outage is transient.', subject: target.display }
-    )
-  }
+  if (get.status !== 200) throw unavailable(client, target, get)
   return checkRequested(target, digestFromBody(get, client.host, target.display), client.host)
+}
+
+function unavailable(
+  client: RegistryClient,
+  target: ManifestTarget,
+  response: HttpResponse
+): RegistryError {
+  return new RegistryError(
+    `Registry ${client.host} answered HTTP ${response.status} for ${target.display}.`,
+    { hint: 'Re-run the job if the registry outage is transient.', subject: target.display }
+  )
 }
 
 function digestFromHead(response: HttpResponse): Omit<Resolution, 'registry'> | undefined {
