@@ -1,34 +1,34 @@
 #!/usr/bin/env node
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
-import { i as imagesFromEnvironment, e as editConfigRepo, f as fsTreeReader, d as distExports, p as promote, b as branchName, G as GitHubRepo, c as createOctokit, a as commitMessage, g as pullRequestBody, h as pullRequestTitle, D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
-import { l as list, c as createResolver, i as imagesOutput, D as DEFAULT_BRANCH_TEMPLATE, a as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/resolver.js';
+import { i as imagesFromEnvironment, e as editConfigRepo, f as fsTreeReader, a as firstYamlProblem, M as MAX_FILE_BYTES, p as promote, b as branchName, G as GitHubRepo, c as createOctokit, d as commitMessage, g as pullRequestBody, h as pullRequestTitle, D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
+import { l as list, c as createResolver, a as checkHost, b as checkConfigFile, i as imagesOutput, D as DEFAULT_BRANCH_TEMPLATE, d as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/resolver.js';
+import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, d as distExports, b as DEFAULT_TAG_POLICY, p as parseReference, f as formatReference, g as globToRegExp } from './chunks/index.js';
 import 'node:child_process';
 import 'node:fs';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
 import 'node:crypto';
 import 'node:os';
 import { parseArgs } from 'node:util';
-import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as DEFAULT_TAG_POLICY, p as parseReference, f as formatReference, g as globToRegExp } from './chunks/index.js';
+import 'node:http';
 import 'fs';
 import 'os';
 import 'http';
 import 'https';
-import 'process';
-import 'buffer';
 import 'node:timers/promises';
 import 'node:url';
 import 'tty';
 import 'util';
 import 'child_process';
 import 'node:events';
+import 'process';
+import 'buffer';
 import 'net';
 import 'tls';
 import 'events';
 import 'assert';
 import 'node:assert';
 import 'node:net';
-import 'node:http';
 import 'node:stream';
 import 'node:buffer';
 import 'node:querystring';
@@ -82,11 +82,24 @@ function pinFrom(value) {
         hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
     });
 }
+/** The --insecure-registry hosts, checked as the action checks insecure-registries. */
+function insecureRegistriesFrom(values) {
+    return (values['insecure-registry'] ?? []).map(host => checkHost('--insecure-registry', host));
+}
+/**
+ * Validates the flags every resolving command shares (usage errors, exit 2),
+ * so that a command can refuse a bad flag before any network request.
+ */
+function checkResolveFlags(values) {
+    insecureRegistriesFrom(values);
+    tagPolicyFrom(values);
+    pinFrom(values.pin);
+}
 /** The resolver the shared flags describe. */
 function resolverFromFlags(values, context, credentials) {
     return createResolver({
         logger: context.logger,
-        insecureRegistries: values['insecure-registry'] ?? [],
+        insecureRegistries: insecureRegistriesFrom(values),
         credentials,
         env: context.env
     });
@@ -162,12 +175,16 @@ async function editCommand(args, context) {
             hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
         });
     }
+    // Every flag is checked before the first registry request.
     const verifyRender = verifyRenderFrom(values['verify-render']);
+    const allowDowngrade = downgradeFrom(values['allow-downgrade']);
+    const configFile = checkConfigFile('--config-file', values['config-file']);
+    checkResolveFlags(values);
     const repoRoot = resolve$1(values.dir ?? '.');
     const resolved = values['from-environment']
         ? await imagesFromEnvironment({
             reader: fsTreeReader(repoRoot),
-            configFile: values['config-file'] ?? 'promotion.yaml',
+            configFile,
             source: values['from-environment'],
             destination: values.environment,
             selections: images,
@@ -178,11 +195,11 @@ async function editCommand(args, context) {
         repoRoot,
         environment: values.environment,
         targets: values.target,
-        configFile: values['config-file'] ?? 'promotion.yaml',
+        configFile,
         images: resolved,
         verifyRender,
         dryRun: values['dry-run'] ?? false,
-        allowDowngrade: downgradeFrom(values['allow-downgrade']),
+        allowDowngrade,
         env: context.env
     }, context.logger);
     if (values.json) {
@@ -273,7 +290,12 @@ function lintText(text, file, options = {}) {
     // The parser counts a BOM as a character, which would shift line 1's columns.
     const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
     const lines = new distExports.LineCounter();
-    const docs = distExports.parseAllDocuments(source, { lineCounter: lines, prettyErrors: false });
+    // Duplicate keys are found by firstYamlProblem: the library's check is quadratic per map.
+    const docs = distExports.parseAllDocuments(source, {
+        lineCounter: lines,
+        prettyErrors: false,
+        uniqueKeys: false
+    });
     const context = {
         file,
         lines,
@@ -288,9 +310,9 @@ function lintText(text, file, options = {}) {
         context.doc = doc;
         context.seen = { plain: new Set(), image: new Set() };
         context.entries = new Map();
-        const error = doc.errors[0];
+        const error = firstYamlProblem(doc);
         if (error) {
-            const { line, col } = lines.linePos(error.pos[0]);
+            const { line, col } = lines.linePos(error.offset);
             add(context, line, col, {
                 severity: 'warning',
                 kind: guessKind(file, source),
@@ -315,8 +337,8 @@ function kustomizeTagOverrides(text, file) {
         return [];
     const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
     const names = [];
-    for (const doc of distExports.parseAllDocuments(source, { prettyErrors: false })) {
-        if (doc.errors.length > 0)
+    for (const doc of distExports.parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false })) {
+        if (firstYamlProblem(doc))
             continue;
         const images = doc.get('images', true);
         if (!distExports.isSeq(images))
@@ -721,8 +743,6 @@ function guessKind(file, text) {
  * `Kustomization`, in sorted order, never through a link that leaves the
  * directory.
  */
-/** Larger files are generated or vendored, not hand-written config. */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
 function isConfigFileName(name) {
     return /\.ya?ml$/i.test(name) || name === 'Kustomization';
 }
@@ -971,9 +991,14 @@ async function promoteCommand(args, context) {
     if (mode !== 'push' && mode !== 'pull-request') {
         throw new InputError(`promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`);
     }
+    // Every flag is checked before the first request (registry, clone or API).
+    const verifyRender = verifyRenderFrom(values['verify-render']);
+    const allowDowngrade = downgradeFrom(values['allow-downgrade']);
+    const configFile = checkConfigFile('--config-file', values['config-file']);
+    checkResolveFlags(values);
+    const policy = tagPolicyFrom(values);
     const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN;
     const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined;
-    const verifyRender = verifyRenderFrom(values['verify-render']);
     const source = values['from-environment'];
     const resolved = source ? [] : await resolveFromFlags(images, values, context);
     const result = await promote({
@@ -1009,21 +1034,21 @@ async function promoteCommand(args, context) {
         token,
         environment: values.environment,
         targets: values.target,
-        configFile: values['config-file'] ?? 'promotion.yaml',
+        configFile,
         images: source
             ? reader => imagesFromEnvironment({
                 reader,
-                configFile: values['config-file'] ?? 'promotion.yaml',
+                configFile,
                 source,
                 destination: values.environment,
                 selections: images,
-                policy: tagPolicyFrom(values),
+                policy,
                 since: github ? file => github.lastChanged(file, values['base-branch']) : undefined
             }, resolverFromFlags(values, context), context.logger)
             : resolved,
         verifyRender,
         dryRun: values['dry-run'] ?? false,
-        allowDowngrade: downgradeFrom(values['allow-downgrade']),
+        allowDowngrade,
         message: (edit, promoted) => commitMessage({
             environment: values.environment,
             images: promoted,
@@ -1108,6 +1133,7 @@ async function resolveCommand(args, context) {
             hint: 'Example: promote-image resolve ghcr.io/acme/api:v1.4.2'
         });
     }
+    checkResolveFlags(values);
     const credentials = await credentialsFrom(values, context);
     const images = await resolveFromFlags(positionals, values, context, {
         credentials,

@@ -1,5 +1,5 @@
 import { g as getInput, s as setSecret, a as group, b as setOutput, n as notice, c as summary, e as error, d as setFailed, f as debug, w as warning, i as info } from './chunks/core.js';
-import { d as code, e as escapeText, r as resolveImages } from './chunks/index.js';
+import { e as code, h as escapeText, r as resolveImages } from './chunks/index.js';
 import { P as PromoteError, d as describeError } from './chunks/errors.js';
 import { p as parseInputs, c as createResolver, i as imagesOutput, r as resolutionSummary } from './chunks/resolver.js';
 import 'os';
@@ -13,6 +13,10 @@ import 'events';
 import 'child_process';
 import 'assert';
 import 'timers';
+import 'process';
+import 'buffer';
+import 'node:fs/promises';
+import 'node:path';
 import 'net';
 import 'tls';
 import 'util';
@@ -35,9 +39,7 @@ import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'node:child_process';
-import 'node:fs/promises';
 import 'node:os';
-import 'node:path';
 import 'node:timers/promises';
 import 'node:crypto';
 

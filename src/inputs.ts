@@ -1,3 +1,4 @@
+import { relativePathProblem } from './config/index.js'
 import { InputError } from './errors.js'
 import type { PinMode } from './engine/resolve.js'
 import {
@@ -137,7 +138,7 @@ export function parseInputs(read: InputReader): Inputs {
     environments,
     targets: lines(get('targets')),
     configRepository,
-    configFile: get('config-file') ?? 'promotion.yaml',
+    configFile: checkConfigFile('config-file', get('config-file')),
     baseBranch: get('base-branch'),
     mode:
       get('mode') === undefined
@@ -264,10 +265,35 @@ function checkName(name: string, value: string): void {
   }
 }
 
-function checkHost(name: string, value: string): string {
+/** `Input name` for an action input, the flag itself (`--name`) for the CLI. */
+function label(name: string): string {
+  return name.startsWith('--') ? name : `Input ${name}`
+}
+
+/**
+ * A registry host (`host`, `host:port`, `[v6]:port`), no scheme or path; the
+ * action's insecure-registries and the CLI's --insecure-registry.
+ */
+export function checkHost(name: string, value: string): string {
   if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(value)) {
-    throw new InputError(`Input ${name} has an invalid host ${JSON.stringify(value)}.`, {
+    throw new InputError(`${label(name)} has an invalid host ${JSON.stringify(value)}.`, {
       hint: 'List registry hosts as host or host:port, without a scheme, e.g. registry.internal:5000.'
+    })
+  }
+  return value
+}
+
+/**
+ * The promotion config's path inside the config repository (default
+ * promotion.yaml), refused from its text alone when it cannot name a file
+ * there: before any registry request or clone.
+ */
+export function checkConfigFile(name: string, value: string | undefined): string {
+  if (value === undefined) return 'promotion.yaml'
+  const problem = relativePathProblem(value)
+  if (problem !== undefined) {
+    throw new InputError(`${label(name)} ${JSON.stringify(value)} ${problem}.`, {
+      hint: 'Name promotion.yaml by its path inside the config repository, with "/", e.g. promotion.yaml or deploy/promotion.yaml.'
     })
   }
   return value

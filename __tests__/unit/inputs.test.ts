@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import { parseInputs } from '../../src/inputs.js'
+import { checkConfigFile, checkHost, parseInputs } from '../../src/inputs.js'
 
 const reader =
   (values: Record<string, string>) =>
@@ -102,10 +102,51 @@ describe('parseInputs', () => {
     ],
     [{ 'allow-tags': '(v' }, /allow-tags is not a valid regular expression/],
     [{ 'mutable-tags': 'a b' }, /mutable-tags has an invalid pattern/],
-    [{ 'from-environment': 'staging' }, /from-environment needs environment/]
+    [{ 'from-environment': 'staging' }, /from-environment needs environment/],
+    [
+      { 'config-file': '../promotion.yaml' },
+      /config-file "\.\.\/promotion\.yaml" leaves the repository/
+    ],
+    [{ 'config-file': '/etc/promotion.yaml' }, /config-file "\/etc\/promotion\.yaml" is absolute/],
+    [{ 'config-file': 'deploy\\promotion.yaml' }, /config-file .* contains a backslash/]
   ])('%j → %s', (values, message) => {
     const read = reader({ image: 'ghcr.io/acme/api:v1', ...values })
     expect(() => parseInputs(read)).toThrow(InputError)
     expect(() => parseInputs(read)).toThrow(message)
+  })
+})
+
+describe('checkConfigFile', () => {
+  it('defaults to promotion.yaml and keeps a path inside the repository', () => {
+    expect(checkConfigFile('config-file', undefined)).toBe('promotion.yaml')
+    expect(checkConfigFile('config-file', 'deploy/promotion.yaml')).toBe('deploy/promotion.yaml')
+    expect(parseInputs(reader({ image: 'a/b:v1', 'config-file': 'x/p.yaml' })).configFile).toBe(
+      'x/p.yaml'
+    )
+  })
+
+  it('names the CLI flag as it was given', () => {
+    expect(() => checkConfigFile('--config-file', '../p.yaml')).toThrow(
+      /^--config-file "\.\.\/p\.yaml" leaves the repository \(\.\.\)\.$/
+    )
+  })
+})
+
+describe('checkHost', () => {
+  it.each(['registry.internal:5000', 'localhost', '127.0.0.1:5000', '[::1]:5000'])(
+    'accepts %s',
+    host => {
+      expect(checkHost('--insecure-registry', host)).toBe(host)
+    }
+  )
+
+  it.each(['http://registry.local', 'registry.local/v2', 'reg istry', ''])('refuses %j', host => {
+    expect(() => checkHost('--insecure-registry', host)).toThrow(InputError)
+    expect(() => checkHost('--insecure-registry', host)).toThrow(
+      `--insecure-registry has an invalid host ${JSON.stringify(host)}.`
+    )
+    expect(() => checkHost('insecure-registries', host)).toThrow(
+      `Input insecure-registries has an invalid host ${JSON.stringify(host)}.`
+    )
   })
 })

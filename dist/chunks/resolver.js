@@ -1,4 +1,4 @@
-import { d as code, e as escapeText, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, h as assertDigest, n as networkProblem, R as RETRYABLE_STATUS, i as backoffDelay, j as readCapped, k as isPinnableDigest, l as registryHost, f as formatReference } from './index.js';
+import { i as relativePathProblem, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, j as assertDigest, e as code, h as escapeText, n as networkProblem, R as RETRYABLE_STATUS, k as backoffDelay, l as readCapped, m as isPinnableDigest, o as registryHost, f as formatReference } from './index.js';
 import { I as InputError, R as RegistryError } from './errors.js';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -6,57 +6,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
-
-function imagesOutput(images) {
-    return images.map(i => ({
-        image: i.reference.name,
-        tag: i.reference.tag ?? null,
-        digest: i.digest,
-        ref: i.pinned,
-        ...(i.tagImmutability
-            ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
-            : {})
-    }));
-}
-function verdictWord(image) {
-    const immutable = image.tagImmutability?.immutable;
-    return immutable === undefined ? 'unknown' : immutable ? 'immutable' : 'mutable';
-}
-/** The job summary's resolution table, in GitHub-flavored markdown. */
-function resolutionSummary(images, dryRun) {
-    const withImmutability = images.some(i => i.tagImmutability);
-    const rows = images.map(i => {
-        const cells = [
-            code(i.reference.name, true),
-            code(i.reference.tag ?? '—', true),
-            code(i.digest, true),
-            describeKind(i),
-            code(i.pinned, true)
-        ];
-        if (withImmutability) {
-            cells.push(i.tagImmutability ? `${verdictWord(i)}: ${escapeText(i.tagImmutability.reason)}` : '—');
-        }
-        return `| ${cells.join(' | ')} |`;
-    });
-    const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference'];
-    if (withImmutability)
-        header.push('Tag immutability (ECR)');
-    return [
-        `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
-        '',
-        `| ${header.join(' | ')} |`,
-        `|${' --- |'.repeat(header.length)}`,
-        ...rows,
-        ''
-    ].join('\n');
-}
-function describeKind(image) {
-    if (image.kind === 'manifest')
-        return 'single platform';
-    return image.platforms && image.platforms.length > 0
-        ? `index (${image.platforms.join(', ')})`
-        : 'multi-platform index';
-}
 
 const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}';
 const DEFAULT_VERIFY_TIMEOUT_SECONDS = 600;
@@ -119,7 +68,7 @@ function parseInputs(read) {
         environments,
         targets: lines(get('targets')),
         configRepository,
-        configFile: get('config-file') ?? 'promotion.yaml',
+        configFile: checkConfigFile('config-file', get('config-file')),
         baseBranch: get('base-branch'),
         mode: get('mode') === undefined
             ? undefined
@@ -209,10 +158,34 @@ function checkName(name, value) {
         });
     }
 }
+/** `Input name` for an action input, the flag itself (`--name`) for the CLI. */
+function label(name) {
+    return name.startsWith('--') ? name : `Input ${name}`;
+}
+/**
+ * A registry host (`host`, `host:port`, `[v6]:port`), no scheme or path; the
+ * action's insecure-registries and the CLI's --insecure-registry.
+ */
 function checkHost(name, value) {
     if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(value)) {
-        throw new InputError(`Input ${name} has an invalid host ${JSON.stringify(value)}.`, {
+        throw new InputError(`${label(name)} has an invalid host ${JSON.stringify(value)}.`, {
             hint: 'List registry hosts as host or host:port, without a scheme, e.g. registry.internal:5000.'
+        });
+    }
+    return value;
+}
+/**
+ * The promotion config's path inside the config repository (default
+ * promotion.yaml), refused from its text alone when it cannot name a file
+ * there: before any registry request or clone.
+ */
+function checkConfigFile(name, value) {
+    if (value === undefined)
+        return 'promotion.yaml';
+    const problem = relativePathProblem(value);
+    if (problem !== undefined) {
+        throw new InputError(`${label(name)} ${JSON.stringify(value)} ${problem}.`, {
+            hint: 'Name promotion.yaml by its path inside the config repository, with "/", e.g. promotion.yaml or deploy/promotion.yaml.'
         });
     }
     return value;
@@ -226,6 +199,57 @@ function wrap(name, check) {
             hint: error.hint
         });
     }
+}
+
+function imagesOutput(images) {
+    return images.map(i => ({
+        image: i.reference.name,
+        tag: i.reference.tag ?? null,
+        digest: i.digest,
+        ref: i.pinned,
+        ...(i.tagImmutability
+            ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
+            : {})
+    }));
+}
+function verdictWord(image) {
+    const immutable = image.tagImmutability?.immutable;
+    return immutable === undefined ? 'unknown' : immutable ? 'immutable' : 'mutable';
+}
+/** The job summary's resolution table, in GitHub-flavored markdown. */
+function resolutionSummary(images, dryRun) {
+    const withImmutability = images.some(i => i.tagImmutability);
+    const rows = images.map(i => {
+        const cells = [
+            code(i.reference.name, true),
+            code(i.reference.tag ?? '—', true),
+            code(i.digest, true),
+            describeKind(i),
+            code(i.pinned, true)
+        ];
+        if (withImmutability) {
+            cells.push(i.tagImmutability ? `${verdictWord(i)}: ${escapeText(i.tagImmutability.reason)}` : '—');
+        }
+        return `| ${cells.join(' | ')} |`;
+    });
+    const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference'];
+    if (withImmutability)
+        header.push('Tag immutability (ECR)');
+    return [
+        `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
+        '',
+        `| ${header.join(' | ')} |`,
+        `|${' --- |'.repeat(header.length)}`,
+        ...rows,
+        ''
+    ].join('\n');
+}
+function describeKind(image) {
+    if (image.kind === 'manifest')
+        return 'single platform';
+    return image.platforms && image.platforms.length > 0
+        ? `index (${image.platforms.join(', ')})`
+        : 'multi-platform index';
 }
 
 const ANONYMOUS = { description: 'no credentials (anonymous)' };
@@ -762,7 +786,8 @@ const KNOWN_TYPES = new Set(Object.values(MEDIA_TYPES));
  * Resolves a tag (or checks a digest) to the digest Kubernetes will pull:
  * the index digest for multi-arch images, so every node keeps its own
  * architecture. HEAD first (free of Docker Hub pull quota); GET and hash the
- * exact bytes when HEAD gives no usable digest — but never after a 404.
+ * exact bytes when HEAD gives no usable digest — but never after a 404, nor
+ * after an outage or rate limit that outlasted the transport's retries.
  */
 async function resolveManifest(client, target) {
     const path = `/v2/${target.repository}/manifests/${target.reference}`;
@@ -771,6 +796,10 @@ async function resolveManifest(client, target) {
     if (head.status === 404)
         throw notFound(client, target);
     await throwIfDenied(client, target, head);
+    // The transport already spent its retries on an outage or a rate limit:
+    // a GET would only start over (twice the requests, twice the wait).
+    if (RETRYABLE_STATUS.has(head.status))
+        throw unavailable(client, target, head);
     if (head.status === 200) {
         const fromHead = digestFromHead(head);
         if (fromHead)
@@ -780,10 +809,12 @@ async function resolveManifest(client, target) {
     if (get.status === 404)
         throw notFound(client, target);
     await throwIfDenied(client, target, get);
-    if (get.status !== 200) {
-        throw new RegistryError(`Registry ${client.host} answered HTTP ${get.status} for ${target.display}.`, { hint: 'Re-run the job if the registry outage is transient.', subject: target.display });
-    }
+    if (get.status !== 200)
+        throw unavailable(client, target, get);
     return checkRequested(target, digestFromBody(get, client.host, target.display), client.host);
+}
+function unavailable(client, target, response) {
+    return new RegistryError(`Registry ${client.host} answered HTTP ${response.status} for ${target.display}.`, { hint: 'Re-run the job if the registry outage is transient.', subject: target.display });
 }
 function digestFromHead(response) {
     const digest = response.headers.get('docker-content-digest');
@@ -935,5 +966,5 @@ function createResolver(options) {
     };
 }
 
-export { DEFAULT_BRANCH_TEMPLATE as D, DEFAULT_VERIFY_TIMEOUT_SECONDS as a, createResolver as c, imagesOutput as i, list as l, parseInputs as p, resolutionSummary as r };
+export { DEFAULT_BRANCH_TEMPLATE as D, checkHost as a, checkConfigFile as b, createResolver as c, DEFAULT_VERIFY_TIMEOUT_SECONDS as d, imagesOutput as i, list as l, parseInputs as p, resolutionSummary as r };
 //# sourceMappingURL=resolver.js.map

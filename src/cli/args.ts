@@ -9,7 +9,7 @@ import {
   type TagPolicy
 } from '../policy/index.js'
 import { resolveImages, type ResolvedImage } from '../engine/resolve.js'
-import { list } from '../inputs.js'
+import { checkHost, list } from '../inputs.js'
 import { createResolver, type DigestResolver, type ExplicitCredentials } from '../registry/index.js'
 import type { CommandContext } from './context.js'
 
@@ -64,6 +64,26 @@ export function pinFrom(value: string | undefined): PinMode {
   })
 }
 
+/** The --insecure-registry hosts, checked as the action checks insecure-registries. */
+export function insecureRegistriesFrom(values: { 'insecure-registry'?: string[] }): string[] {
+  return (values['insecure-registry'] ?? []).map(host => checkHost('--insecure-registry', host))
+}
+
+/**
+ * Validates the flags every resolving command shares (usage errors, exit 2),
+ * so that a command can refuse a bad flag before any network request.
+ */
+export function checkResolveFlags(values: {
+  pin?: string
+  'mutable-tags'?: string
+  'allow-tags'?: string
+  'insecure-registry'?: string[]
+}): void {
+  insecureRegistriesFrom(values)
+  tagPolicyFrom(values)
+  pinFrom(values.pin)
+}
+
 /** The resolver the shared flags describe. */
 export function resolverFromFlags(
   values: { 'insecure-registry'?: string[] },
@@ -72,7 +92,7 @@ export function resolverFromFlags(
 ): DigestResolver {
   return createResolver({
     logger: context.logger,
-    insecureRegistries: values['insecure-registry'] ?? [],
+    insecureRegistries: insecureRegistriesFrom(values),
     credentials,
     env: context.env
   })

@@ -1,10 +1,12 @@
 import { resolve } from 'node:path'
 import { editConfigRepo, type EditResult, type VerifyRenderMode } from '../engine/edit.js'
 import { InputError } from '../errors.js'
+import { checkConfigFile } from '../inputs.js'
 import { imagesOutput } from '../report/summary.js'
 import { imagesFromEnvironment } from '../engine/promote-from.js'
 import { fsTreeReader } from '../render/index.js'
 import {
+  checkResolveFlags,
   COMMON_OPTIONS,
   downgradeFrom,
   parseCommandArgs,
@@ -69,13 +71,17 @@ export async function editCommand(args: string[], context: CommandContext): Prom
       hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
     })
   }
+  // Every flag is checked before the first registry request.
   const verifyRender = verifyRenderFrom(values['verify-render'])
+  const allowDowngrade = downgradeFrom(values['allow-downgrade'])
+  const configFile = checkConfigFile('--config-file', values['config-file'])
+  checkResolveFlags(values)
   const repoRoot = resolve(values.dir ?? '.')
   const resolved = values['from-environment']
     ? await imagesFromEnvironment(
         {
           reader: fsTreeReader(repoRoot),
-          configFile: values['config-file'] ?? 'promotion.yaml',
+          configFile,
           source: values['from-environment'],
           destination: values.environment,
           selections: images,
@@ -90,11 +96,11 @@ export async function editCommand(args: string[], context: CommandContext): Prom
       repoRoot,
       environment: values.environment,
       targets: values.target,
-      configFile: values['config-file'] ?? 'promotion.yaml',
+      configFile,
       images: resolved,
       verifyRender,
       dryRun: values['dry-run'] ?? false,
-      allowDowngrade: downgradeFrom(values['allow-downgrade']),
+      allowDowngrade,
       env: context.env
     },
     context.logger

@@ -1,12 +1,13 @@
 import { createOctokit, GitHubRepo } from '../deliver/github.js'
 import { branchName } from '../engine/environments.js'
 import { promote } from '../engine/promote.js'
-import { DEFAULT_BRANCH_TEMPLATE } from '../inputs.js'
+import { checkConfigFile, DEFAULT_BRANCH_TEMPLATE } from '../inputs.js'
 import { InputError } from '../errors.js'
 import { commitMessage, pullRequestBody, pullRequestTitle } from '../report/promotion.js'
 import { imagesOutput } from '../report/summary.js'
 import { imagesFromEnvironment } from '../engine/promote-from.js'
 import {
+  checkResolveFlags,
   COMMON_OPTIONS,
   downgradeFrom,
   parseCommandArgs,
@@ -85,9 +86,14 @@ export async function promoteCommand(args: string[], context: CommandContext): P
       `promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`
     )
   }
+  // Every flag is checked before the first request (registry, clone or API).
+  const verifyRender = verifyRenderFrom(values['verify-render'])
+  const allowDowngrade = downgradeFrom(values['allow-downgrade'])
+  const configFile = checkConfigFile('--config-file', values['config-file'])
+  checkResolveFlags(values)
+  const policy = tagPolicyFrom(values)
   const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN
   const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined
-  const verifyRender = verifyRenderFrom(values['verify-render'])
   const source = values['from-environment']
   const resolved = source ? [] : await resolveFromFlags(images, values, context)
   const result = await promote(
@@ -128,17 +134,17 @@ export async function promoteCommand(args: string[], context: CommandContext): P
       token,
       environment: values.environment,
       targets: values.target,
-      configFile: values['config-file'] ?? 'promotion.yaml',
+      configFile,
       images: source
         ? reader =>
             imagesFromEnvironment(
               {
                 reader,
-                configFile: values['config-file'] ?? 'promotion.yaml',
+                configFile,
                 source,
                 destination: values.environment,
                 selections: images,
-                policy: tagPolicyFrom(values),
+                policy,
                 since: github ? file => github.lastChanged(file, values['base-branch']) : undefined
               },
               resolverFromFlags(values, context),
@@ -147,7 +153,7 @@ export async function promoteCommand(args: string[], context: CommandContext): P
         : resolved,
       verifyRender,
       dryRun: values['dry-run'] ?? false,
-      allowDowngrade: downgradeFrom(values['allow-downgrade']),
+      allowDowngrade,
       message: (edit, promoted) =>
         commitMessage({
           environment: values.environment,

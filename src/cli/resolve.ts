@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js'
 import type { ExplicitCredentials } from '../registry/index.js'
 import { imagesOutput } from '../report/summary.js'
-import { COMMON_OPTIONS, parseCommandArgs, resolveFromFlags } from './args.js'
+import { checkResolveFlags, COMMON_OPTIONS, parseCommandArgs, resolveFromFlags } from './args.js'
 import type { CommandContext } from './context.js'
 
 export const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]
@@ -39,6 +39,7 @@ export async function resolveCommand(args: string[], context: CommandContext): P
       hint: 'Example: promote-image resolve ghcr.io/acme/api:v1.4.2'
     })
   }
+  checkResolveFlags(values)
   const credentials = await credentialsFrom(values, context)
   const images = await resolveFromFlags(positionals, values, context, {
     credentials,

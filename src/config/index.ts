@@ -11,6 +11,7 @@ export {
   assertRelativePath,
   findKustomization,
   KUSTOMIZATION_FILE_NAMES,
+  MissingPathError,
   normalizeRelativePath,
   relativePathProblem,
   resolveInRepo

@@ -42,6 +42,12 @@ export function assertRelativePath(relPath: string, what = 'Path'): string {
   return normalizeRelativePath(relPath)
 }
 
+/**
+ * resolveInRepo's "does not exist": the path is simply absent (not unsafe, not
+ * a dangling symlink, not outside), so a caller may say what to add instead.
+ */
+export class MissingPathError extends ConfigError {}
+
 function inside(root: string, candidate: string): boolean {
   return (
     candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
@@ -123,7 +129,7 @@ export async function resolveInRepo(
       }
     )
   }
-  const missing = new ConfigError(
+  const missing = new MissingPathError(
     `${JSON.stringify(relPath)} does not exist in the config repository.`,
     {
       hint: 'Check the target path (relative to the config repository root, case-sensitive).',

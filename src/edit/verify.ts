@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { EditError } from '../errors.js'
 import type { EditOutcome, ValueChange } from './types.js'
-import type { Pair, Scalar, YAMLMap } from 'yaml'
+import type { Document, Pair, Scalar, YAMLMap } from 'yaml'
 import {
   applyEdits,
   editableScalar,
@@ -32,16 +32,41 @@ export function verifyEdit(
   afterText: string,
   changes: readonly IntendedChange[]
 ): void {
-  const after = parseYaml(afterText, before.file)
-  const expected = before.documents.map(doc => doc.toJS({ maxAliasCount: -1 }) as unknown)
+  const after = parseYaml(afterText, before.file, { checkSize: false })
+  const expected = before.documents.map(doc => plainData(doc, before.file))
   for (const change of changes) {
     expected[change.document] = withChange(expected[change.document], change.path, change.value)
   }
-  const actual = after.documents.map(doc => doc.toJS({ maxAliasCount: -1 }) as unknown)
+  const actual = after.documents.map(doc => plainData(doc, before.file))
   if (!isDeepStrictEqual(actual, expected)) {
     throw new EditError(
       `${before.file}: the edit would change more than the target values; nothing was written.`,
       { hint: 'This is a bug in promote-image: please report it with the file.' }
+    )
+  }
+}
+
+/**
+ * As many aliases as the yaml library allows by default: enough for any
+ * hand-written file, and a "billion laughs" file (nine levels of nine
+ * aliases, 9^9 nodes expanded) is refused in milliseconds instead of hanging.
+ */
+export const MAX_ALIAS_COUNT = 100
+
+/** The document as plain data, aliases expanded within MAX_ALIAS_COUNT. */
+function plainData(doc: Document.Parsed, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown
+  } catch (error) {
+    if (!(error instanceof ReferenceError && /excessive alias count/i.test(error.message))) {
+      throw error
+    }
+    throw new EditError(
+      `${file}: too many aliases (more than ${MAX_ALIAS_COUNT} expansions of its anchors); refusing to edit a file that expands this much (a "billion laughs" file?). Nothing was written.`,
+      {
+        subject: file,
+        hint: 'Write the repeated values out, or use fewer nested aliases (*name) in this file.'
+      }
     )
   }
 }

@@ -29,18 +29,57 @@ export interface ParsedYaml {
   readonly eol: '\n' | '\r\n'
 }
 
-export function parseYaml(text: string, file: string): ParsedYaml {
+/**
+ * The largest file promote-image parses, edits or lints: larger files are
+ * generated or vendored, not hand-written config, and parsing them costs
+ * seconds. One limit for every entry point (lint skips, edits refuse).
+ */
+export const MAX_FILE_BYTES = 2 * 1024 * 1024
+
+/** `3145728` → `3.0 MiB`. */
+export function formatMiB(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`
+}
+
+/** Throws EditError when `text` is over MAX_FILE_BYTES. */
+export function assertEditableSize(text: string, file: string): void {
+  // One UTF-16 unit is at most 3 UTF-8 bytes: short texts need no byte count.
+  if (text.length * 3 <= MAX_FILE_BYTES) return
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes <= MAX_FILE_BYTES) return
+  throw new EditError(
+    `${file} is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_FILE_BYTES)} promote-image edits; nothing was written.`,
+    {
+      subject: file,
+      hint: `Keep the image values in a smaller file (Helm takes several values files; a kustomization can be split), or point the target at one under ${formatMiB(MAX_FILE_BYTES)}.`
+    }
+  )
+}
+
+/**
+ * Parses every document of a file to edit, refusing (EditError) one over
+ * MAX_FILE_BYTES, invalid YAML and duplicate keys. `checkSize: false` is for
+ * re-parsing an edit's own result, which may have grown a few bytes.
+ */
+export function parseYaml(
+  text: string,
+  file: string,
+  options: { readonly checkSize?: boolean } = {}
+): ParsedYaml {
+  if (options.checkSize ?? true) assertEditableSize(text, file)
   const lines = new LineCounter()
+  // uniqueKeys is quadratic per map in the yaml library (20,000 keys take
+  // seconds); duplicateKeyOffset finds the same duplicates in linear time.
   const documents = parseAllDocuments(text, {
     lineCounter: lines,
-    uniqueKeys: true,
+    uniqueKeys: false,
     prettyErrors: false
   })
   const list = Array.isArray(documents) ? documents : []
   for (const doc of list) {
-    const problem = doc.errors[0]
+    const problem = firstYamlProblem(doc)
     if (problem) {
-      const { line, col } = lines.linePos(problem.pos[0])
+      const { line, col } = lines.linePos(problem.offset)
       throw new EditError(`${file}:${line}:${col}: not valid YAML: ${firstLine(problem.message)}`, {
         subject: `${file}:${line}`,
         hint: 'Fix the file first; promote-image never rewrites a file it cannot parse.'
@@ -48,6 +87,79 @@ export function parseYaml(text: string, file: string): ParsedYaml {
     }
   }
   return { text, file, documents: list, lines, eol: text.includes('\r\n') ? '\r\n' : '\n' }
+}
+
+/**
+ * The first problem of a document parsed with `uniqueKeys: false`: a syntax
+ * error, a duplicate key (see duplicateKeyOffset) or an alias without an
+ * anchor before it (the library parses those, then throws on toJS),
+ * whichever comes first in the text.
+ */
+export function firstYamlProblem(
+  doc: Document.Parsed
+): { readonly offset: number; readonly message: string } | undefined {
+  const error = doc.errors[0]
+  const duplicate = duplicateKeyOffset(doc)
+  const problems = [
+    error && { offset: error.pos[0], message: error.message },
+    duplicate === undefined ? undefined : { offset: duplicate, message: DUPLICATE_KEY_MESSAGE },
+    unresolvedAlias(doc)
+  ].filter(p => p !== undefined)
+  return problems.sort((a, b) => a.offset - b.offset)[0]
+}
+
+/** The first alias whose anchor is not defined before it, as the library resolves them. */
+function unresolvedAlias(doc: Document.Parsed): { offset: number; message: string } | undefined {
+  const anchors = new Set<string>()
+  let found: { offset: number; message: string } | undefined
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        if (!anchors.has(node.source)) {
+          found = {
+            offset: node.range?.[0] ?? 0,
+            message: `Unresolved alias *${node.source} (the anchor must be set before the alias)`
+          }
+          return visit.BREAK
+        }
+      } else if (node.anchor) {
+        anchors.add(node.anchor)
+      }
+      return undefined
+    }
+  })
+  return found
+}
+
+/** The yaml library's words for a duplicate key, kept so messages do not change. */
+export const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique'
+
+/**
+ * The offset of the first key that repeats an earlier scalar key of its map
+ * (what the yaml library's `uniqueKeys: true` reports as "Map keys must be
+ * unique", with the same equality: scalars with the same value), or
+ * undefined. One Set per map: linear in the size of the document.
+ */
+export function duplicateKeyOffset(doc: Document.Parsed): number | undefined {
+  let first: number | undefined
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>()
+      for (const pair of map.items) {
+        const key = pair.key
+        if (!isScalar(key)) continue
+        // NaN never equals itself (as in the library's === comparison).
+        if (typeof key.value === 'number' && Number.isNaN(key.value)) continue
+        if (seen.has(key.value)) {
+          const at = key.range?.[0]
+          if (at !== undefined && (first === undefined || at < first)) first = at
+          break
+        }
+        seen.add(key.value)
+      }
+    }
+  })
+  return first
 }
 
 function firstLine(message: string): string {

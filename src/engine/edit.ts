@@ -9,6 +9,7 @@ import { createTwoFilesPatch } from 'diff'
 import {
   expandTargets,
   findKustomization,
+  MissingPathError,
   parsePromotionConfig,
   parseTargetSpec,
   resolveInRepo,
@@ -205,10 +206,15 @@ export async function loadTargets(
     })
   }
   const path = await resolveInRepo(request.repoRoot, request.configFile).catch((error: unknown) => {
+    // Only a missing file calls for adding one; a missing --dir, a symlink
+    // out of the repository or a loop keep their own message and hint.
+    if (!(error instanceof MissingPathError)) throw error
     throw new ConfigError(
-      `Cannot read the promotion config ${request.configFile}: ${(error as Error).message}`,
+      `Cannot read the promotion config ${request.configFile}: ${error.message}`,
       {
-        hint: 'Add promotion.yaml at the root of the config repo (see schema/promotion.schema.json), or pass targets.'
+        hint: `Add ${request.configFile} to the config repo (see schema/promotion.schema.json), or pass targets.`,
+        subject: request.configFile,
+        cause: error
       }
     )
   })

@@ -12,6 +12,7 @@ import {
   type Document,
   type Node
 } from 'yaml'
+import { firstYamlProblem } from '../edit/yaml-text.js'
 import { DEFAULT_TAG_POLICY, globToRegExp, type TagPolicy } from '../policy/index.js'
 import { formatReference, parseReference, type ImageReference } from '../reference/index.js'
 import { compareFindings, type Finding, type FindingKind } from './finding.js'
@@ -79,7 +80,12 @@ export function lintText(text: string, file: string, options: LintOptions = {}):
   // The parser counts a BOM as a character, which would shift line 1's columns.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
   const lines = new LineCounter()
-  const docs = parseAllDocuments(source, { lineCounter: lines, prettyErrors: false })
+  // Duplicate keys are found by firstYamlProblem: the library's check is quadratic per map.
+  const docs = parseAllDocuments(source, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: false
+  })
   const context: Context = {
     file,
     lines,
@@ -94,9 +100,9 @@ export function lintText(text: string, file: string, options: LintOptions = {}):
     context.doc = doc
     context.seen = { plain: new Set(), image: new Set() }
     context.entries = new Map()
-    const error = doc.errors[0]
+    const error = firstYamlProblem(doc)
     if (error) {
-      const { line, col } = lines.linePos(error.pos[0])
+      const { line, col } = lines.linePos(error.offset)
       add(context, line, col, {
         severity: 'warning',
         kind: guessKind(file, source),
@@ -121,8 +127,8 @@ export function kustomizeTagOverrides(text: string, file: string): string[] {
   if (!isKustomizationFile(file)) return []
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
   const names: string[] = []
-  for (const doc of parseAllDocuments(source, { prettyErrors: false })) {
-    if (doc.errors.length > 0) continue
+  for (const doc of parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false })) {
+    if (firstYamlProblem(doc)) continue
     const images = doc.get('images', true)
     if (!isSeq(images)) continue
     for (const item of images.items) {

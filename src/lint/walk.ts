@@ -5,9 +5,10 @@
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
+import { MAX_FILE_BYTES } from '../edit/yaml-text.js'
 
-/** Larger files are generated or vendored, not hand-written config. */
-export const MAX_FILE_BYTES = 2 * 1024 * 1024
+/** Larger files are generated or vendored, not hand-written config (edits refuse them too). */
+export { MAX_FILE_BYTES }
 
 export interface Skipped {
   /** Relative to the root, with `/`. */
