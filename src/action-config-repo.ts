@@ -4,7 +4,7 @@
  * environment or targets are given, so a resolve-only run starts fast.
  */
 import * as core from '@actions/core'
-import { realpathSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
 import { createOctokit, GitHubRepo } from './deliver/github.js'
 import { editConfigRepo, type EditResult } from './engine/edit.js'
@@ -74,7 +74,9 @@ async function editWorkspace(
   actionLogger: Logger
 ) {
   const workspace = realpathSync(process.env.GITHUB_WORKSPACE ?? process.cwd())
-  const repoRoot = resolve(workspace, inputs.configPath!)
+  const given = resolve(workspace, inputs.configPath!)
+  // The real path: a symlink in the workspace must not lead the edit out of it.
+  const repoRoot = existsSync(given) ? realpathSync(given) : given
   if (repoRoot !== workspace && !repoRoot.startsWith(`${workspace}${sep}`)) {
     throw new InputError(
       `Input config-path ${JSON.stringify(inputs.configPath)} leads outside the workspace ${workspace}.`,

@@ -1,5 +1,5 @@
 import { a as group, s as setSecret, i as info } from './core.js';
-import { realpathSync } from 'node:fs';
+import { realpathSync, existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { j as promoteEnvironments, i as imagesFromEnvironment, f as fsTreeReader, e as editConfigRepo, G as GitHubRepo, c as createOctokit, v as verifyDeployment } from './verify.js';
 import { I as InputError } from './errors.js';
@@ -82,7 +82,9 @@ async function configRepoStep(inputs, resolved, resolver, actionLogger) {
  */
 async function editWorkspace(inputs, resolved, resolver, actionLogger) {
     const workspace = realpathSync(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const repoRoot = resolve(workspace, inputs.configPath);
+    const given = resolve(workspace, inputs.configPath);
+    // The real path: a symlink in the workspace must not lead the edit out of it.
+    const repoRoot = existsSync(given) ? realpathSync(given) : given;
     if (repoRoot !== workspace && !repoRoot.startsWith(`${workspace}${sep}`)) {
         throw new InputError(`Input config-path ${JSON.stringify(inputs.configPath)} leads outside the workspace ${workspace}.`, {
             hint: 'Check the config repository out inside the workspace (actions/checkout path:) and pass that path.'

@@ -17215,6 +17215,9 @@ function relativePathProblem(relPath) {
     const normalized = path.posix.normalize(relPath);
     if (normalized === '..' || normalized.startsWith('../'))
         return 'leaves the repository (..)';
+    // git's own directory is not part of the repository's content.
+    if (normalized.split('/').some(part => part.toLowerCase() === '.git'))
+        return 'is inside .git (git metadata, not repository content)';
     return undefined;
 }
 /** `apps/./api//overlays/` → `apps/api/overlays`; the root is `.`. Assumes a safe path. */

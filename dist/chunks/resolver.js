@@ -385,7 +385,7 @@ function runCredentialHelper(helper, serverUrl, env, source) {
         return Promise.reject(new RegistryError(`${source}: invalid helper name ${JSON.stringify(helper)}.`));
     }
     return new Promise((resolve, reject) => {
-        const child = execFile(`docker-credential-${helper}`, ['get'], { env, timeout: 30_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
+        const child = execFile(`docker-credential-${helper}`, ['get'], { env: helperEnv(env), timeout: 30_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
             if (error) {
                 // Helpers answer "credentials not found" with a non-zero exit.
                 if (/not found/i.test(`${stdout}${stderr}`))
@@ -410,6 +410,10 @@ function runCredentialHelper(helper, serverUrl, env, source) {
         });
         child.stdin?.end(serverUrl);
     });
+}
+/** The helper's environment without the tokens this run holds: it needs none of them. */
+function helperEnv(env) {
+    return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(INPUT_|PROMOTE_IMAGE_|ACTIONS_.*TOKEN|ACTIONS_RUNTIME)|^(GITHUB_TOKEN|GH_TOKEN|ARGOCD_AUTH_TOKEN)$/i.test(name)));
 }
 
 /**

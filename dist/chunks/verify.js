@@ -18335,7 +18335,7 @@ async function apiSession(request, logger) {
     const baseTree = async () => (await github.commit(state.baseSha)).tree;
     const open = async (refresh) => {
         if (state.dir)
-            await rm(state.dir, { recursive: true, force: true });
+            await rm(join(state.dir, '..'), { recursive: true, force: true });
         // The first read reuses the head promotion.yaml was read at; a lost race reads it anew.
         const head = await github.branchHead(baseBranch, { reuse: !refresh });
         if (!head) {

@@ -21,6 +21,9 @@ export function relativePathProblem(relPath: string): string | undefined {
   if (relPath.startsWith('/')) return 'is absolute (paths are relative to the repository root)'
   const normalized = path.posix.normalize(relPath)
   if (normalized === '..' || normalized.startsWith('../')) return 'leaves the repository (..)'
+  // git's own directory is not part of the repository's content.
+  if (normalized.split('/').some(part => part.toLowerCase() === '.git'))
+    return 'is inside .git (git metadata, not repository content)'
   return undefined
 }
 

@@ -294,7 +294,7 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
   // The base commit's tree: only commits made through the REST Git Data API need it.
   const baseTree = async () => (await github.commit(state.baseSha)).tree
   const open = async (refresh: boolean): Promise<void> => {
-    if (state.dir) await rm(state.dir, { recursive: true, force: true })
+    if (state.dir) await rm(join(state.dir, '..'), { recursive: true, force: true })
     // The first read reuses the head promotion.yaml was read at; a lost race reads it anew.
     const head = await github.branchHead(baseBranch, { reuse: !refresh })
     if (!head) {

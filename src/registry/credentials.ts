@@ -192,7 +192,7 @@ function runCredentialHelper(
     const child = execFile(
       `docker-credential-${helper}`,
       ['get'],
-      { env, timeout: 30_000, maxBuffer: 1024 * 1024 },
+      { env: helperEnv(env), timeout: 30_000, maxBuffer: 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) {
           // Helpers answer "credentials not found" with a non-zero exit.
@@ -223,4 +223,16 @@ function runCredentialHelper(
     )
     child.stdin?.end(serverUrl)
   })
+}
+
+/** The helper's environment without the tokens this run holds: it needs none of them. */
+function helperEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      ([name]) =>
+        !/^(INPUT_|PROMOTE_IMAGE_|ACTIONS_.*TOKEN|ACTIONS_RUNTIME)|^(GITHUB_TOKEN|GH_TOKEN|ARGOCD_AUTH_TOKEN)$/i.test(
+          name
+        )
+    )
+  )
 }
