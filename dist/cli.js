@@ -2,7 +2,7 @@
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
 import { i as imagesFromEnvironment, e as editConfigRepo, f as fsTreeReader, a as firstYamlProblem, M as MAX_FILE_BYTES, p as promote, b as branchName, G as GitHubRepo, c as createOctokit, d as commitMessage, g as pullRequestBody, h as pullRequestTitle, D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
-import { l as list, c as createResolver, a as checkHost, b as checkConfigFile, i as imagesOutput, D as DEFAULT_BRANCH_TEMPLATE, d as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/resolver.js';
+import { l as list, c as createResolver, a as checkHost, i as imagesOutput, b as checkConfigFile, D as DEFAULT_BRANCH_TEMPLATE, d as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/resolver.js';
 import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, d as distExports, b as DEFAULT_TAG_POLICY, p as parseReference, f as formatReference, g as globToRegExp } from './chunks/index.js';
 import 'node:child_process';
 import 'node:fs';
@@ -175,11 +175,7 @@ async function editCommand(args, context) {
             hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
         });
     }
-    // Every flag is checked before the first registry request.
-    const verifyRender = verifyRenderFrom(values['verify-render']);
-    const allowDowngrade = downgradeFrom(values['allow-downgrade']);
-    const configFile = checkConfigFile('--config-file', values['config-file']);
-    checkResolveFlags(values);
+    const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values);
     const repoRoot = resolve$1(values.dir ?? '.');
     const resolved = values['from-environment']
         ? await imagesFromEnvironment({
@@ -188,7 +184,7 @@ async function editCommand(args, context) {
             source: values['from-environment'],
             destination: values.environment,
             selections: images,
-            policy: tagPolicyFrom(values)
+            policy
         }, resolverFromFlags(values, context), context.logger)
         : await resolveFromFlags(images, values, context);
     const result = await editConfigRepo({
@@ -212,6 +208,14 @@ async function editCommand(args, context) {
         context.stdout(describeChanges(result));
     }
     return 0;
+}
+/** The flags `edit` and `promote` share, every one checked before the first request. */
+function editFlagsFrom(values) {
+    const verifyRender = verifyRenderFrom(values['verify-render']);
+    const allowDowngrade = downgradeFrom(values['allow-downgrade']);
+    const configFile = checkConfigFile('--config-file', values['config-file']);
+    checkResolveFlags(values);
+    return { verifyRender, allowDowngrade, configFile, policy: tagPolicyFrom(values) };
 }
 function verifyRenderFrom(value) {
     if (value === undefined || value === 'auto' || value === 'true' || value === 'false')
@@ -991,12 +995,7 @@ async function promoteCommand(args, context) {
     if (mode !== 'push' && mode !== 'pull-request') {
         throw new InputError(`promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`);
     }
-    // Every flag is checked before the first request (registry, clone or API).
-    const verifyRender = verifyRenderFrom(values['verify-render']);
-    const allowDowngrade = downgradeFrom(values['allow-downgrade']);
-    const configFile = checkConfigFile('--config-file', values['config-file']);
-    checkResolveFlags(values);
-    const policy = tagPolicyFrom(values);
+    const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values);
     const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN;
     const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined;
     const source = values['from-environment'];

@@ -71,11 +71,7 @@ export async function editCommand(args: string[], context: CommandContext): Prom
       hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
     })
   }
-  // Every flag is checked before the first registry request.
-  const verifyRender = verifyRenderFrom(values['verify-render'])
-  const allowDowngrade = downgradeFrom(values['allow-downgrade'])
-  const configFile = checkConfigFile('--config-file', values['config-file'])
-  checkResolveFlags(values)
+  const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values)
   const repoRoot = resolve(values.dir ?? '.')
   const resolved = values['from-environment']
     ? await imagesFromEnvironment(
@@ -85,7 +81,7 @@ export async function editCommand(args: string[], context: CommandContext): Prom
           source: values['from-environment'],
           destination: values.environment,
           selections: images,
-          policy: tagPolicyFrom(values)
+          policy
         },
         resolverFromFlags(values, context),
         context.logger
@@ -113,6 +109,21 @@ export async function editCommand(args: string[], context: CommandContext): Prom
     context.stdout(describeChanges(result))
   }
   return 0
+}
+
+/** The flags `edit` and `promote` share, every one checked before the first request. */
+export function editFlagsFrom(
+  values: Parameters<typeof checkResolveFlags>[0] & {
+    'verify-render'?: string
+    'allow-downgrade'?: string
+    'config-file'?: string
+  }
+) {
+  const verifyRender = verifyRenderFrom(values['verify-render'])
+  const allowDowngrade = downgradeFrom(values['allow-downgrade'])
+  const configFile = checkConfigFile('--config-file', values['config-file'])
+  checkResolveFlags(values)
+  return { verifyRender, allowDowngrade, configFile, policy: tagPolicyFrom(values) }
 }
 
 export function verifyRenderFrom(value: string | undefined): VerifyRenderMode {

@@ -1,21 +1,13 @@
 import { createOctokit, GitHubRepo } from '../deliver/github.js'
 import { branchName } from '../engine/environments.js'
 import { promote } from '../engine/promote.js'
-import { checkConfigFile, DEFAULT_BRANCH_TEMPLATE } from '../inputs.js'
+import { DEFAULT_BRANCH_TEMPLATE } from '../inputs.js'
 import { InputError } from '../errors.js'
 import { commitMessage, pullRequestBody, pullRequestTitle } from '../report/promotion.js'
 import { imagesOutput } from '../report/summary.js'
 import { imagesFromEnvironment } from '../engine/promote-from.js'
-import {
-  checkResolveFlags,
-  COMMON_OPTIONS,
-  downgradeFrom,
-  parseCommandArgs,
-  resolveFromFlags,
-  resolverFromFlags,
-  tagPolicyFrom
-} from './args.js'
-import { verifyRenderFrom } from './edit.js'
+import { COMMON_OPTIONS, parseCommandArgs, resolveFromFlags, resolverFromFlags } from './args.js'
+import { editFlagsFrom } from './edit.js'
 import type { CommandContext } from './context.js'
 
 export const PROMOTE_USAGE = `Usage: promote-image promote --config-repo URL|PATH (--environment ENV | --target SPEC...) --image IMAGE... [options]
@@ -86,12 +78,7 @@ export async function promoteCommand(args: string[], context: CommandContext): P
       `promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`
     )
   }
-  // Every flag is checked before the first request (registry, clone or API).
-  const verifyRender = verifyRenderFrom(values['verify-render'])
-  const allowDowngrade = downgradeFrom(values['allow-downgrade'])
-  const configFile = checkConfigFile('--config-file', values['config-file'])
-  checkResolveFlags(values)
-  const policy = tagPolicyFrom(values)
+  const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values)
   const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN
   const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined
   const source = values['from-environment']
