@@ -120,6 +120,25 @@ function downgradeFrom(value) {
         return value ?? 'warn';
     throw new InputError(`--allow-downgrade must be warn, true or false; got ${JSON.stringify(value)}.`);
 }
+/** Passwords never come from argv, where `ps` and shell history would show them. */
+async function credentialsFrom(values, context) {
+    const username = values['registry-username'];
+    if (username === undefined) {
+        if (values['password-stdin']) {
+            throw new InputError('--password-stdin needs --registry-username.');
+        }
+        return undefined;
+    }
+    const password = values['password-stdin']
+        ? (await context.readStdin()).replace(/\r?\n$/, '')
+        : context.env.PROMOTE_IMAGE_REGISTRY_PASSWORD;
+    if (!password) {
+        throw new InputError('--registry-username needs a password.', {
+            hint: 'Pipe it with --password-stdin, or set PROMOTE_IMAGE_REGISTRY_PASSWORD.'
+        });
+    }
+    return { username, password };
+}
 
 const EDIT_USAGE = `Usage: promote-image edit --dir DIR (--environment ENV | --target SPEC...) --image IMAGE... [options]
 
@@ -176,6 +195,7 @@ async function editCommand(args, context) {
         });
     }
     const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values);
+    const credentials = await credentialsFrom(values, context);
     const repoRoot = resolve$1(values.dir ?? '.');
     const resolved = values['from-environment']
         ? await imagesFromEnvironment({
@@ -185,8 +205,8 @@ async function editCommand(args, context) {
             destination: values.environment,
             selections: images,
             policy
-        }, resolverFromFlags(values, context), context.logger)
-        : await resolveFromFlags(images, values, context);
+        }, resolverFromFlags(values, context, credentials), context.logger)
+        : await resolveFromFlags(images, values, context, { credentials });
     const result = await editConfigRepo({
         repoRoot,
         environment: values.environment,
@@ -996,10 +1016,11 @@ async function promoteCommand(args, context) {
         throw new InputError(`promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`);
     }
     const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values);
+    const credentials = await credentialsFrom(values, context);
     const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN;
     const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined;
     const source = values['from-environment'];
-    const resolved = source ? [] : await resolveFromFlags(images, values, context);
+    const resolved = source ? [] : await resolveFromFlags(images, values, context, { credentials });
     const result = await promote({
         method: 'git',
         mode,
@@ -1043,7 +1064,7 @@ async function promoteCommand(args, context) {
                 selections: images,
                 policy,
                 since: github ? file => github.lastChanged(file, values['base-branch']) : undefined
-            }, resolverFromFlags(values, context), context.logger)
+            }, resolverFromFlags(values, context, credentials), context.logger)
             : resolved,
         verifyRender,
         dryRun: values['dry-run'] ?? false,
@@ -1151,25 +1172,6 @@ async function resolveCommand(args, context) {
         context.stdout(images.map(i => `${i.pinned}\n`).join(''));
     }
     return 0;
-}
-/** Passwords never come from argv, where `ps` and shell history would show them. */
-async function credentialsFrom(values, context) {
-    const username = values['registry-username'];
-    if (username === undefined) {
-        if (values['password-stdin']) {
-            throw new InputError('--password-stdin needs --registry-username.');
-        }
-        return undefined;
-    }
-    const password = values['password-stdin']
-        ? (await context.readStdin()).replace(/\r?\n$/, '')
-        : context.env.PROMOTE_IMAGE_REGISTRY_PASSWORD;
-    if (!password) {
-        throw new InputError('--registry-username needs a password.', {
-            hint: 'Pipe it with --password-stdin, or set PROMOTE_IMAGE_REGISTRY_PASSWORD.'
-        });
-    }
-    return { username, password };
 }
 
 const VERIFY_USAGE = `Usage: promote-image verify --argocd-server URL --application NAME [options]

@@ -468,7 +468,7 @@ describe('symbolic links', () => {
     await rm(copy, { recursive: true })
   })
 
-  it('renders through a directory link inside the repository (full copy)', async () => {
+  it('renders through a directory link inside the repository: the closure holds the link and its target', async () => {
     const root = await makeRepo({
       ...BASE,
       'shared-base': { link: 'base' },
@@ -490,9 +490,38 @@ describe('symbolic links', () => {
         ]
       ])
     )
-    expect(result.copy).toBe('full')
+    expect(result.copy).toBe('closure')
     expect(result.after[0]?.image).toBe(`${REPO}:v2@${D_NEW}`)
     expect(await snapshot(root)).toEqual(before)
+    expect((await renderClosure('kustomize', root, 'overlays/dev', new Map()))?.sort()).toEqual([
+      'base/cronjob.yaml',
+      'base/deployment.yaml',
+      'base/kustomization.yaml',
+      'base/service.yaml',
+      'overlays/dev/kustomization.yaml',
+      'shared-base'
+    ])
+  })
+
+  it('follows a kustomization.yaml linked to a shared one; references stay relative to the overlay', async () => {
+    const root = await makeRepo({
+      ...BASE,
+      'overlays/shared/kustomization.yaml': overlay('latest'),
+      'overlays/dev/kustomization.yaml': { link: '../shared/kustomization.yaml' },
+      'overlays/loop/kustomization.yaml': { link: 'kustomization.yaml' },
+      'overlays/out/kustomization.yaml': { link: path.join(outside, 'dir/kustomization.yaml') }
+    })
+    expect((await renderClosure('kustomize', root, 'overlays/dev', new Map()))?.sort()).toEqual([
+      'base/cronjob.yaml',
+      'base/deployment.yaml',
+      'base/kustomization.yaml',
+      'base/service.yaml',
+      'overlays/dev/kustomization.yaml',
+      'overlays/shared/kustomization.yaml'
+    ])
+    // A loop and a link out of the repository cannot be told: the caller copies everything.
+    expect(await renderClosure('kustomize', root, 'overlays/loop', new Map())).toBeUndefined()
+    expect(await renderClosure('kustomize', root, 'overlays/out', new Map())).toBeUndefined()
   })
 
   it.each([

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { findKustomization, relativePathProblem, resolveInRepo } from '../../src/config/index.js'
+import { linkTargetInRepo } from '../../src/config/paths.js'
 import { ConfigError, EditError } from '../../src/errors.js'
 
 // A real repository on disk with real symlinks, some pointing inside, some escaping.
@@ -247,5 +248,41 @@ describe('findKustomization', () => {
   ])('refuses %s', async (_name, target, type, message) => {
     await expect(findKustomization(repo, target)).rejects.toBeInstanceOf(type)
     await expect(findKustomization(repo, target)).rejects.toThrow(message)
+  })
+})
+
+describe('linkTargetInRepo: where a stored symlink leads, followed only inside the repository', () => {
+  it.each<[string, string, string, string, string | undefined]>([
+    [
+      'a sibling file',
+      'charts/api/values-dev.yaml',
+      'values-common.yaml',
+      '',
+      'charts/api/values-common.yaml'
+    ],
+    [
+      'a file one level up',
+      'apps/api/overlays/dev/kustomization.yaml',
+      '../shared/kustomization.yaml',
+      '',
+      'apps/api/overlays/shared/kustomization.yaml'
+    ],
+    [
+      'a directory, rest appended',
+      'apps/api/base',
+      '../../shared/api-base',
+      'deployment.yaml',
+      'shared/api-base/deployment.yaml'
+    ],
+    ['a link at the root', 'values.yaml', 'charts/api/values.yaml', '', 'charts/api/values.yaml'],
+    ['a target with ./ and //', 'a/b', './c//d/', '', 'a/c/d'],
+    ['an absolute target', 'apps/api/base', '/etc', '', undefined],
+    ['a target climbing out', 'apps/api/base', '../../../outside', '', undefined],
+    ['a target climbing out through rest', 'apps/link', 'x', '../../..', undefined],
+    ['a target into .git', 'apps/hook', '../.git/hooks/pre-commit', '', undefined],
+    ['the repository root itself', 'apps/root', '..', '', undefined],
+    ['an empty target', 'apps/empty', '', '', undefined]
+  ])('%s', (_name, link, target, rest, expected) => {
+    expect(linkTargetInRepo(link, target, rest)).toBe(expected)
   })
 })

@@ -17236,6 +17236,24 @@ function assertRelativePath(relPath, what = 'Path') {
     }
     return normalizeRelativePath(relPath);
 }
+/** Symlinks followed on the way to one file at most, as Linux's MAXSYMLINKS: loops end. */
+const MAX_LINK_HOPS = 40;
+/**
+ * Where a symlink stored at `linkPath` with `target` leads, `rest` appended, as a
+ * repo-relative path; undefined when it leaves the repository (absolute, climbing out of
+ * it, into .git) or names the root. Partial checkouts fetch only these targets, so a link
+ * inside the repository reads what it does in a full clone and one leading out stays
+ * dangling, for resolveInRepo to refuse.
+ */
+function linkTargetInRepo(linkPath, target, rest = '') {
+    if (target === '' || path.posix.isAbsolute(target))
+        return undefined;
+    const joined = path.posix.join(path.posix.dirname(linkPath), target, rest);
+    if (relativePathProblem(joined) !== undefined)
+        return undefined;
+    const normalized = normalizeRelativePath(joined);
+    return normalized === '.' ? undefined : normalized;
+}
 /**
  * resolveInRepo's "does not exist": the path is simply absent (not unsafe, not
  * a dangling symlink, not outside), so a caller may say what to add instead.
@@ -17327,6 +17345,15 @@ async function resolveInRepo(repoRoot, relPath, options = {}) {
     if (!(await stat(realParent)).isDirectory())
         throw missing;
     return path.join(realParent, path.posix.basename(normalized));
+}
+/**
+ * The repository-relative POSIX path of the real file `relPath` names: symlinks resolved and
+ * checked to stay inside, so an edit reports (and a commit writes) the file, not a link to it.
+ */
+async function realRelativePath(repoRoot, relPath) {
+    const root = await realpath(repoRoot).catch(() => repoRoot);
+    const real = await resolveInRepo(repoRoot, relPath);
+    return path.relative(root, real).split(path.sep).join('/') || '.';
 }
 /** kustomize's own precedence (konfig.RecognizedKustomizationFileNames). */
 const KUSTOMIZATION_FILE_NAMES = [
@@ -49746,5 +49773,5 @@ function requireUndici () {
 
 var undiciExports = requireUndici();
 
-export { repositoryNameOf as A, requireTunnel as B, requireUndici as C, DEFAULT_MUTABLE_TAGS as D, undiciExports as E, commonjsGlobal as F, getDefaultExportFromCjs as G, oneLine as H, KUSTOMIZATION_FILE_NAMES as K, MissingPathError as M, RETRYABLE_STATUS as R, SCHEMA_URL as S, compileAllowTags as a, DEFAULT_TAG_POLICY as b, checkMutableTagPattern as c, distExports as d, code as e, formatReference as f, globToRegExp as g, escapeText as h, relativePathProblem as i, assertDigest as j, backoffDelay as k, readCapped as l, isPinnableDigest as m, networkProblem as n, registryHost as o, parseReference as p, normalizeRelativePath as q, resolveImages as r, canonicalRepositoryOf as s, semver as t, canonicalRepository as u, validatePromotionSchema as v, repositoryName as w, resolveInRepo as x, findKustomization as y, checkTagPolicy as z };
+export { findKustomization as A, realRelativePath as B, checkTagPolicy as C, DEFAULT_MUTABLE_TAGS as D, repositoryNameOf as E, requireTunnel as F, requireUndici as G, undiciExports as H, commonjsGlobal as I, getDefaultExportFromCjs as J, KUSTOMIZATION_FILE_NAMES as K, oneLine as L, MAX_LINK_HOPS as M, RETRYABLE_STATUS as R, SCHEMA_URL as S, compileAllowTags as a, DEFAULT_TAG_POLICY as b, checkMutableTagPattern as c, distExports as d, code as e, formatReference as f, globToRegExp as g, escapeText as h, relativePathProblem as i, assertDigest as j, backoffDelay as k, readCapped as l, isPinnableDigest as m, networkProblem as n, registryHost as o, parseReference as p, normalizeRelativePath as q, resolveImages as r, canonicalRepositoryOf as s, semver as t, linkTargetInRepo as u, validatePromotionSchema as v, canonicalRepository as w, repositoryName as x, resolveInRepo as y, MissingPathError as z };
 //# sourceMappingURL=index.js.map

@@ -1,11 +1,11 @@
-import { stat, access, readdir, readFile, lstat, realpath, mkdir, cp, readlink, symlink, writeFile, mkdtemp, rm, rename } from 'node:fs/promises';
+import { stat, access, readdir, lstat, readlink, readFile, realpath, mkdir, cp, symlink, writeFile, mkdtemp, rm, rename } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
 import path, { posix, dirname, join, normalize as normalize$1, isAbsolute, resolve } from 'node:path';
 import fs__default, { existsSync, readFileSync } from 'fs';
 import os__default, { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { i as relativePathProblem, q as normalizeRelativePath, d as distExports$2, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, u as canonicalRepository, w as repositoryName, x as resolveInRepo, M as MissingPathError, y as findKustomization, m as isPinnableDigest, z as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, A as repositoryNameOf, B as requireTunnel, C as requireUndici, E as undiciExports, F as commonjsGlobal, G as getDefaultExportFromCjs, H as oneLine, e as code, h as escapeText, k as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, l as readCapped } from './index.js';
+import { i as relativePathProblem, q as normalizeRelativePath, d as distExports$2, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, u as linkTargetInRepo, w as canonicalRepository, x as repositoryName, y as resolveInRepo, z as MissingPathError, A as findKustomization, B as realRelativePath, m as isPinnableDigest, C as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, E as repositoryNameOf, F as requireTunnel, G as requireUndici, H as undiciExports, I as commonjsGlobal, J as getDefaultExportFromCjs, L as oneLine, e as code, h as escapeText, k as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, l as readCapped } from './index.js';
 import { C as ConfigError, E as EditError, a as PolicyError, b as RenderError, P as PromoteError, I as InputError } from './errors.js';
 import { isDeepStrictEqual } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -2595,6 +2595,18 @@ function fsTreeReader(root) {
             }
         },
         read: rel => readFile(path.join(root, rel), 'utf8'),
+        async linkOn(rel) {
+            const parts = rel.split('/');
+            for (let i = 1; i <= parts.length; i++) {
+                const prefix = parts.slice(0, i).join('/');
+                const stats = await lstat(path.join(root, prefix)).catch(() => undefined);
+                if (stats?.isSymbolicLink())
+                    return { path: prefix, target: await readlink(path.join(root, prefix)) };
+                if (!stats?.isDirectory())
+                    return undefined;
+            }
+            return undefined;
+        },
         list: async (dir) => (await readdir(path.join(root, dir)).catch(() => [])).map(name => dir ? `${dir.replace(/\/$/, '')}/${name}` : name)
     };
 }
@@ -2608,21 +2620,21 @@ class Closure {
         this.changes = changes;
     }
     async chart(valuesFile) {
-        const type = await this.type(valuesFile);
-        const dir = type === 'dir' ? valuesFile : path.posix.dirname(valuesFile);
-        if ((await this.type(dir)) !== 'dir')
+        const values = await this.resolve(valuesFile);
+        const chart = await this.resolve(values.type === 'dir' ? values.rel : path.posix.dirname(values.rel));
+        if (chart.type !== 'dir')
             return false;
-        this.paths.add(dir === '.' ? '' : dir);
+        this.paths.add(chart.rel === '.' ? '' : chart.rel);
         return true;
     }
     /** `target` is a kustomization directory or a kustomization file. */
     async kustomization(target) {
         if (KUSTOMIZATION_FILES.includes(path.posix.basename(target))) {
-            const type = await this.type(target);
-            if (type === 'file')
+            const file = await this.resolve(target);
+            if (file.type === 'file')
                 return this.root_(path.posix.dirname(target));
         }
-        return this.root_(target);
+        return this.root_((await this.resolve(target)).rel);
     }
     async root_(dir) {
         const key = dir === '.' ? '' : dir;
@@ -2632,8 +2644,14 @@ class Closure {
         let file;
         for (const name of KUSTOMIZATION_FILES) {
             const candidate = key ? `${key}/${name}` : name;
-            if (this.changes.has(candidate) || (await this.type(candidate)) === 'file') {
+            if (this.changes.has(candidate)) {
                 file = candidate;
+                break;
+            }
+            // A kustomization.yaml linked to a shared one: references stay relative to this directory.
+            const found = await this.resolve(candidate);
+            if (found.type === 'file') {
+                file = found.rel;
                 break;
             }
         }
@@ -2714,19 +2732,33 @@ class Closure {
             this.paths.add(rel);
             return true;
         }
-        const type = await this.type(rel);
+        const found = await this.resolve(rel);
         // Remote bases (git URLs, https) and missing files: the renderer fetches or fails alike.
-        if (type === 'missing')
+        if (found.type === 'missing')
             return true;
-        if (type === 'other')
+        if (found.type === 'other')
             return false;
-        if (type === 'dir' && asRoot)
-            return this.root_(rel);
-        this.paths.add(rel);
+        if (found.type === 'dir' && asRoot)
+            return this.root_(found.rel);
+        this.paths.add(found.rel);
         return true;
     }
-    type(rel) {
-        return this.tree.type(rel);
+    /**
+     * What `rel` is once the symlinks on its way are followed, and its real path: links that
+     * stay in the repository join the closure (the copy holds them as links) with their targets.
+     */
+    async resolve(rel) {
+        for (let hops = 0;; hops++) {
+            const type = await this.tree.type(rel);
+            if (type !== 'other' || !this.tree.linkOn || hops === MAX_LINK_HOPS)
+                return { rel, type };
+            const link = await this.tree.linkOn(rel);
+            const target = link && linkTargetInRepo(link.path, link.target, rel.slice(link.path.length + 1));
+            if (!link || target === undefined)
+                return { rel, type };
+            this.paths.add(link.path);
+            rel = target;
+        }
     }
 }
 /**
@@ -3259,8 +3291,7 @@ async function loadTargets(request) {
 async function targetFile(repoRoot, target) {
     if (target.kind === 'kustomize')
         return findKustomization(repoRoot, target.path);
-    await resolveInRepo(repoRoot, target.path, { mustExist: true });
-    return target.path;
+    return realRelativePath(repoRoot, target.path);
 }
 async function read(repoRoot, file) {
     const text = await readFile(await resolveInRepo(repoRoot, file, { mustExist: true }), 'utf8');
@@ -10714,6 +10745,16 @@ throttling.triggersNotification = triggersNotification;
  */
 class GitHubError extends PromoteError {
 }
+/**
+ * plugin-throttling's spacing of writes (and of every GraphQL request): GitHub asks for a
+ * second between content-creating requests of one client.
+ */
+const WRITE_SPACING_MS = 1000;
+/** What plugin-throttling queues as a write. */
+function isWrite(options) {
+    return ((options.method !== 'GET' && options.method !== 'HEAD') ||
+        (options.url ?? '').startsWith('/graphql'));
+}
 /** A request GitHub never answers must fail (and be retried), not hang the job. */
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
 function createOctokit(token, logger, baseUrl) {
@@ -10752,11 +10793,30 @@ class GitHubRepo {
     settings;
     /** Branch heads as this run last read or moved them. */
     heads = new Map();
+    /** When this run's last write ended (Date.now()), for writeWait. */
+    lastWrite = 0;
     constructor(octokit, owner, repo, logger) {
         this.octokit = octokit;
         this.owner = owner;
         this.repo = repo;
         this.logger = logger;
+        octokit.hook.wrap('request', async (request, options) => {
+            try {
+                return await request(options);
+            }
+            finally {
+                if (isWrite(options))
+                    this.lastWrite = Date.now();
+            }
+        });
+    }
+    /**
+     * How long until a write would leave at once rather than queue behind plugin-throttling's
+     * spacing. A retry after a lost race waits this out before it reads the new head, so the
+     * head it writes against is fresh, not a second old.
+     */
+    writeWait() {
+        return Math.max(0, this.lastWrite + WRITE_SPACING_MS - Date.now());
     }
     get fullName() {
         return `${this.owner}/${this.repo}`;
@@ -10899,12 +10959,22 @@ class GitHubRepo {
             throw this.explain(error, `read ${path}`);
         }
     }
-    /** Writes `paths` (files, or directories recursively) of the reader's commit under `dir`. */
+    /**
+     * Writes `paths` (files, or directories recursively) of the reader's commit under `dir`.
+     * A symlink stays a link, so the edit's path checks see (and refuse) an escape; its target
+     * is written too when it stays in the repository, so the link reads as in a full clone.
+     */
     async materialize(reader, paths, dir) {
-        // All at once: Octokit's throttling keeps GitHub's concurrency in bounds.
-        await Promise.all([...paths].map(path => this.materializeOne(reader, path, dir)));
+        await this.materializeAll(reader, paths, dir, { seen: new Set(), hops: 0 });
     }
-    async materializeOne(reader, path, dir) {
+    async materializeAll(reader, paths, dir, walk) {
+        const fresh = [...paths].filter(path => !walk.seen.has(path));
+        for (const path of fresh)
+            walk.seen.add(path);
+        // All at once: Octokit's throttling keeps GitHub's concurrency in bounds.
+        await Promise.all(fresh.map(path => this.materializeOne(reader, path, dir, walk)));
+    }
+    async materializeOne(reader, path, dir, walk) {
         const type = await reader.type(path);
         if (type === 'file') {
             await mkdir(dirname(join(dir, path)), { recursive: true });
@@ -10912,15 +10982,20 @@ class GitHubRepo {
         }
         else if (type === 'dir') {
             await mkdir(join(dir, path), { recursive: true });
-            await this.materialize(reader, await reader.list(path), dir);
+            await this.materializeAll(reader, await reader.list(path), dir, walk);
         }
         else if (type === 'other') {
-            // A symlink stays a symlink, so the edit's path checks see (and refuse) an escape.
             const link = await reader.linkOn(path);
-            if (link) {
-                await mkdir(dirname(join(dir, link.path)), { recursive: true });
-                await symlink(link.target, join(dir, link.path)).catch(() => undefined);
-            }
+            if (!link)
+                return;
+            await mkdir(dirname(join(dir, link.path)), { recursive: true });
+            await symlink(link.target, join(dir, link.path)).catch(() => undefined);
+            if (++walk.hops > MAX_LINK_HOPS)
+                return;
+            const rest = path === link.path ? '' : path.slice(link.path.length + 1);
+            const target = linkTargetInRepo(link.path, link.target, rest);
+            if (target !== undefined)
+                await this.materializeAll(reader, [target], dir, walk);
         }
     }
     /** Blobs, a tree on `baseTree`, and a commit with `parent`: a commit no branch points at yet. */
@@ -17898,18 +17973,22 @@ class GitCheckout {
         return {
             type: async (rel) => {
                 const tree = await this.listing();
-                const mode = tree.get(rel.replace(/\/$/, ''));
+                const clean = rel.replace(/\/$/, '');
+                const mode = tree.get(clean);
                 if (rel === '' || mode === '040000')
                     return 'dir';
+                // Under a symlinked directory nothing is listed: the link decides.
                 if (mode === undefined)
-                    return 'missing';
-                if (mode === '100644' || mode === '100755') {
-                    // A file under a symlinked directory cannot be listed; plain parents are guaranteed here.
+                    return linkOnPath(tree, clean) ? 'other' : 'missing';
+                if (mode === '100644' || mode === '100755')
                     return 'file';
-                }
                 return 'other'; // symlinks (120000) and submodules (160000)
             },
             read: async (rel) => this.git.raw(['cat-file', 'blob', `HEAD:${rel}`]),
+            linkOn: async (rel) => {
+                const link = linkOnPath(await this.listing(), rel.replace(/\/$/, ''));
+                return link === undefined ? undefined : { path: link, target: await this.linkTarget(link) };
+            },
             list: async (dir) => {
                 const prefix = dir ? `${dir.replace(/\/$/, '')}/` : '';
                 return [...(await this.listing()).keys()].filter(p => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p !== prefix);
@@ -17929,16 +18008,49 @@ class GitCheckout {
         }
         return this.tree;
     }
-    /** Adds files and directories (repo-relative) to the sparse checkout; fetches their blobs in one go. */
+    /**
+     * Adds files and directories (repo-relative) to the sparse checkout; fetches their blobs in
+     * one go. A symlink on the way brings its target too when that stays in the repository, so
+     * the checkout reads as a full clone would; one leading out stays dangling, to be refused.
+     */
     async include(paths) {
         const tree = await this.listing();
-        const patterns = [...new Set(paths)]
-            .map(p => p.replace(/\/$/, ''))
-            .filter(p => p !== '' && tree.has(p))
-            .map(p => (tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`));
+        const wanted = new Set();
+        const seen = new Set();
+        const queue = paths.map(p => p.replace(/\/$/, ''));
+        const links = [...tree].filter(([, mode]) => mode === LINK).map(([p]) => p);
+        let hops = 0;
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+            if (next === '' || seen.has(next))
+                continue;
+            seen.add(next);
+            const link = linkOnPath(tree, next);
+            if (link !== undefined) {
+                wanted.add(link);
+                if (++hops > MAX_LINK_HOPS)
+                    continue;
+                const rest = next.slice(link.length + 1);
+                const target = linkTargetInRepo(link, await this.linkTarget(link), rest);
+                if (target !== undefined)
+                    queue.push(target);
+                continue;
+            }
+            if (!tree.has(next))
+                continue;
+            wanted.add(next);
+            // Links inside an included directory are checked out with it: their targets are needed too.
+            if (tree.get(next) === '040000') {
+                queue.push(...links.filter(p => p.startsWith(`${next}/`)));
+            }
+        }
+        const patterns = [...wanted].map(p => tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`);
         if (patterns.length === 0)
             return;
         await this.git.raw(['sparse-checkout', 'add', ...patterns]);
+    }
+    /** A symlink's stored target (its blob), fetched on demand like any blob of the partial clone. */
+    async linkTarget(link) {
+        return this.git.raw(['cat-file', 'blob', `HEAD:${link}`]);
     }
     /** Gives up on sparseness: everything is checked out (the render needs what cannot be told in advance). */
     async includeAll() {
@@ -18043,6 +18155,21 @@ async function gitEnv(url, home, token, identity, onSecret) {
         GIT_COMMITTER_NAME: identity.name,
         GIT_COMMITTER_EMAIL: identity.email
     };
+}
+/** git's tree mode for a symbolic link. */
+const LINK = '120000';
+/** The first symlink on the way to `rel` (itself included) in a listing, if any. */
+function linkOnPath(tree, rel) {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join('/');
+        const mode = tree.get(prefix);
+        if (mode === LINK)
+            return prefix;
+        if (mode !== '040000')
+            return undefined;
+    }
+    return undefined;
 }
 function escapePattern(path) {
     return path.replace(/[*?[\]\\!#]/g, c => `\\${c}`);
@@ -18228,7 +18355,8 @@ async function promote(request, logger) {
             if (attempt >= attempts) {
                 throw new LostRaceError(`${session.baseBranch} kept moving: ${attempts} attempts to push the promotion lost the race to other commits.`, { hint: 'Re-run the job; nothing was pushed.' });
             }
-            const delay = lostRaceDelay(attempt);
+            // The throttle's wait comes first: a head read before it would be stale when the write leaves.
+            const delay = (session.writeWait?.() ?? 0) + lostRaceDelay(attempt);
             logger.info(`${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
             await setTimeout$1(delay);
             await session.refresh();
@@ -18383,6 +18511,7 @@ async function apiSession(request, logger) {
             return existing.parents[0] === state.baseSha && existing.tree === commit.tree;
         },
         refresh: () => open(true),
+        writeWait: () => github.writeWait(),
         close: async () => {
             if (state.dir)
                 await rm(join(state.dir, '..'), { recursive: true, force: true });

@@ -132,3 +132,26 @@ export function downgradeFrom(value: string | undefined): DowngradePolicy {
     `--allow-downgrade must be warn, true or false; got ${JSON.stringify(value)}.`
   )
 }
+
+/** Passwords never come from argv, where `ps` and shell history would show them. */
+export async function credentialsFrom(
+  values: { 'registry-username'?: string; 'password-stdin'?: boolean },
+  context: CommandContext
+): Promise<ExplicitCredentials | undefined> {
+  const username = values['registry-username']
+  if (username === undefined) {
+    if (values['password-stdin']) {
+      throw new InputError('--password-stdin needs --registry-username.')
+    }
+    return undefined
+  }
+  const password = values['password-stdin']
+    ? (await context.readStdin()).replace(/\r?\n$/, '')
+    : context.env.PROMOTE_IMAGE_REGISTRY_PASSWORD
+  if (!password) {
+    throw new InputError('--registry-username needs a password.', {
+      hint: 'Pipe it with --password-stdin, or set PROMOTE_IMAGE_REGISTRY_PASSWORD.'
+    })
+  }
+  return { username, password }
+}

@@ -10,6 +10,7 @@ import {
   COMMON_OPTIONS,
   downgradeFrom,
   parseCommandArgs,
+  credentialsFrom,
   resolveFromFlags,
   resolverFromFlags,
   tagPolicyFrom
@@ -72,6 +73,7 @@ export async function editCommand(args: string[], context: CommandContext): Prom
     })
   }
   const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values)
+  const credentials = await credentialsFrom(values, context)
   const repoRoot = resolve(values.dir ?? '.')
   const resolved = values['from-environment']
     ? await imagesFromEnvironment(
@@ -83,10 +85,10 @@ export async function editCommand(args: string[], context: CommandContext): Prom
           selections: images,
           policy
         },
-        resolverFromFlags(values, context),
+        resolverFromFlags(values, context, credentials),
         context.logger
       )
-    : await resolveFromFlags(images, values, context)
+    : await resolveFromFlags(images, values, context, { credentials })
   const result = await editConfigRepo(
     {
       repoRoot,

@@ -6,7 +6,13 @@ import { InputError } from '../errors.js'
 import { commitMessage, pullRequestBody, pullRequestTitle } from '../report/promotion.js'
 import { imagesOutput } from '../report/summary.js'
 import { imagesFromEnvironment } from '../engine/promote-from.js'
-import { COMMON_OPTIONS, parseCommandArgs, resolveFromFlags, resolverFromFlags } from './args.js'
+import {
+  COMMON_OPTIONS,
+  credentialsFrom,
+  parseCommandArgs,
+  resolveFromFlags,
+  resolverFromFlags
+} from './args.js'
 import { editFlagsFrom } from './edit.js'
 import type { CommandContext } from './context.js'
 
@@ -79,10 +85,11 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     )
   }
   const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values)
+  const credentials = await credentialsFrom(values, context)
   const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN
   const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined
   const source = values['from-environment']
-  const resolved = source ? [] : await resolveFromFlags(images, values, context)
+  const resolved = source ? [] : await resolveFromFlags(images, values, context, { credentials })
   const result = await promote(
     {
       method: 'git',
@@ -134,7 +141,7 @@ export async function promoteCommand(args: string[], context: CommandContext): P
                 policy,
                 since: github ? file => github.lastChanged(file, values['base-branch']) : undefined
               },
-              resolverFromFlags(values, context),
+              resolverFromFlags(values, context, credentials),
               context.logger
             )
         : resolved,

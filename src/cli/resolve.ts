@@ -1,7 +1,12 @@
 import { InputError } from '../errors.js'
-import type { ExplicitCredentials } from '../registry/index.js'
 import { imagesOutput } from '../report/summary.js'
-import { checkResolveFlags, COMMON_OPTIONS, parseCommandArgs, resolveFromFlags } from './args.js'
+import {
+  checkResolveFlags,
+  COMMON_OPTIONS,
+  credentialsFrom,
+  parseCommandArgs,
+  resolveFromFlags
+} from './args.js'
 import type { CommandContext } from './context.js'
 
 export const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]
@@ -57,27 +62,4 @@ export async function resolveCommand(args: string[], context: CommandContext): P
     context.stdout(images.map(i => `${i.pinned}\n`).join(''))
   }
   return 0
-}
-
-/** Passwords never come from argv, where `ps` and shell history would show them. */
-async function credentialsFrom(
-  values: { 'registry-username'?: string; 'password-stdin'?: boolean },
-  context: CommandContext
-): Promise<ExplicitCredentials | undefined> {
-  const username = values['registry-username']
-  if (username === undefined) {
-    if (values['password-stdin']) {
-      throw new InputError('--password-stdin needs --registry-username.')
-    }
-    return undefined
-  }
-  const password = values['password-stdin']
-    ? (await context.readStdin()).replace(/\r?\n$/, '')
-    : context.env.PROMOTE_IMAGE_REGISTRY_PASSWORD
-  if (!password) {
-    throw new InputError('--registry-username needs a password.', {
-      hint: 'Pipe it with --password-stdin, or set PROMOTE_IMAGE_REGISTRY_PASSWORD.'
-    })
-  }
-  return { username, password }
 }

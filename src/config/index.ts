@@ -13,6 +13,7 @@ export {
   KUSTOMIZATION_FILE_NAMES,
   MissingPathError,
   normalizeRelativePath,
+  realRelativePath,
   relativePathProblem,
   resolveInRepo
 } from './paths.js'

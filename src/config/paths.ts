@@ -45,6 +45,24 @@ export function assertRelativePath(relPath: string, what = 'Path'): string {
   return normalizeRelativePath(relPath)
 }
 
+/** Symlinks followed on the way to one file at most, as Linux's MAXSYMLINKS: loops end. */
+export const MAX_LINK_HOPS = 40
+
+/**
+ * Where a symlink stored at `linkPath` with `target` leads, `rest` appended, as a
+ * repo-relative path; undefined when it leaves the repository (absolute, climbing out of
+ * it, into .git) or names the root. Partial checkouts fetch only these targets, so a link
+ * inside the repository reads what it does in a full clone and one leading out stays
+ * dangling, for resolveInRepo to refuse.
+ */
+export function linkTargetInRepo(linkPath: string, target: string, rest = ''): string | undefined {
+  if (target === '' || path.posix.isAbsolute(target)) return undefined
+  const joined = path.posix.join(path.posix.dirname(linkPath), target, rest)
+  if (relativePathProblem(joined) !== undefined) return undefined
+  const normalized = normalizeRelativePath(joined)
+  return normalized === '.' ? undefined : normalized
+}
+
 /**
  * resolveInRepo's "does not exist": the path is simply absent (not unsafe, not
  * a dangling symlink, not outside), so a caller may say what to add instead.
@@ -150,6 +168,16 @@ export async function resolveInRepo(
   }
   if (!(await stat(realParent)).isDirectory()) throw missing
   return path.join(realParent, path.posix.basename(normalized))
+}
+
+/**
+ * The repository-relative POSIX path of the real file `relPath` names: symlinks resolved and
+ * checked to stay inside, so an edit reports (and a commit writes) the file, not a link to it.
+ */
+export async function realRelativePath(repoRoot: string, relPath: string): Promise<string> {
+  const root = await realpath(repoRoot).catch(() => repoRoot)
+  const real = await resolveInRepo(repoRoot, relPath)
+  return path.relative(root, real).split(path.sep).join('/') || '.'
 }
 
 /** kustomize's own precedence (konfig.RecognizedKustomizationFileNames). */

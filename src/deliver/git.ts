@@ -15,6 +15,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { simpleGit, type SimpleGit } from 'simple-git'
+import { linkTargetInRepo, MAX_LINK_HOPS } from '../config/paths.js'
 import { PromoteError } from '../errors.js'
 import { backoffDelay, type RetryPolicy } from '../http/retry.js'
 import type { Logger } from '../log/logger.js'
@@ -109,16 +110,19 @@ export class GitCheckout {
     return {
       type: async rel => {
         const tree = await this.listing()
-        const mode = tree.get(rel.replace(/\/$/, ''))
+        const clean = rel.replace(/\/$/, '')
+        const mode = tree.get(clean)
         if (rel === '' || mode === '040000') return 'dir'
-        if (mode === undefined) return 'missing'
-        if (mode === '100644' || mode === '100755') {
-          // A file under a symlinked directory cannot be listed; plain parents are guaranteed here.
-          return 'file'
-        }
+        // Under a symlinked directory nothing is listed: the link decides.
+        if (mode === undefined) return linkOnPath(tree, clean) ? 'other' : 'missing'
+        if (mode === '100644' || mode === '100755') return 'file'
         return 'other' // symlinks (120000) and submodules (160000)
       },
       read: async rel => this.git.raw(['cat-file', 'blob', `HEAD:${rel}`]),
+      linkOn: async rel => {
+        const link = linkOnPath(await this.listing(), rel.replace(/\/$/, ''))
+        return link === undefined ? undefined : { path: link, target: await this.linkTarget(link) }
+      },
       list: async dir => {
         const prefix = dir ? `${dir.replace(/\/$/, '')}/` : ''
         return [...(await this.listing()).keys()].filter(
@@ -144,15 +148,47 @@ export class GitCheckout {
     return this.tree
   }
 
-  /** Adds files and directories (repo-relative) to the sparse checkout; fetches their blobs in one go. */
+  /**
+   * Adds files and directories (repo-relative) to the sparse checkout; fetches their blobs in
+   * one go. A symlink on the way brings its target too when that stays in the repository, so
+   * the checkout reads as a full clone would; one leading out stays dangling, to be refused.
+   */
   async include(paths: readonly string[]): Promise<void> {
     const tree = await this.listing()
-    const patterns = [...new Set(paths)]
-      .map(p => p.replace(/\/$/, ''))
-      .filter(p => p !== '' && tree.has(p))
-      .map(p => (tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`))
+    const wanted = new Set<string>()
+    const seen = new Set<string>()
+    const queue = paths.map(p => p.replace(/\/$/, ''))
+    const links = [...tree].filter(([, mode]) => mode === LINK).map(([p]) => p)
+    let hops = 0
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+      if (next === '' || seen.has(next)) continue
+      seen.add(next)
+      const link = linkOnPath(tree, next)
+      if (link !== undefined) {
+        wanted.add(link)
+        if (++hops > MAX_LINK_HOPS) continue
+        const rest = next.slice(link.length + 1)
+        const target = linkTargetInRepo(link, await this.linkTarget(link), rest)
+        if (target !== undefined) queue.push(target)
+        continue
+      }
+      if (!tree.has(next)) continue
+      wanted.add(next)
+      // Links inside an included directory are checked out with it: their targets are needed too.
+      if (tree.get(next) === '040000') {
+        queue.push(...links.filter(p => p.startsWith(`${next}/`)))
+      }
+    }
+    const patterns = [...wanted].map(p =>
+      tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`
+    )
     if (patterns.length === 0) return
     await this.git.raw(['sparse-checkout', 'add', ...patterns])
+  }
+
+  /** A symlink's stored target (its blob), fetched on demand like any blob of the partial clone. */
+  private async linkTarget(link: string): Promise<string> {
+    return this.git.raw(['cat-file', 'blob', `HEAD:${link}`])
   }
 
   /** Gives up on sparseness: everything is checked out (the render needs what cannot be told in advance). */
@@ -276,6 +312,21 @@ async function gitEnv(
     GIT_COMMITTER_NAME: identity.name,
     GIT_COMMITTER_EMAIL: identity.email
   }
+}
+
+/** git's tree mode for a symbolic link. */
+const LINK = '120000'
+
+/** The first symlink on the way to `rel` (itself included) in a listing, if any. */
+function linkOnPath(tree: ReadonlyMap<string, string>, rel: string): string | undefined {
+  const parts = rel.split('/')
+  for (let i = 1; i <= parts.length; i++) {
+    const prefix = parts.slice(0, i).join('/')
+    const mode = tree.get(prefix)
+    if (mode === LINK) return prefix
+    if (mode !== '040000') return undefined
+  }
+  return undefined
 }
 
 function escapePattern(path: string): string {

@@ -10,6 +10,7 @@ import { dirname, join, posix } from 'node:path'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
+import { linkTargetInRepo, MAX_LINK_HOPS } from '../config/paths.js'
 import { PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import type { TreeReader } from '../render/index.js'
@@ -17,6 +18,20 @@ import type { TreeReader } from '../render/index.js'
 export type Octokit = ReturnType<typeof getOctokit>
 
 export class GitHubError extends PromoteError {}
+
+/**
+ * plugin-throttling's spacing of writes (and of every GraphQL request): GitHub asks for a
+ * second between content-creating requests of one client.
+ */
+export const WRITE_SPACING_MS = 1000
+
+/** What plugin-throttling queues as a write. */
+function isWrite(options: { method?: string; url?: string }): boolean {
+  return (
+    (options.method !== 'GET' && options.method !== 'HEAD') ||
+    (options.url ?? '').startsWith('/graphql')
+  )
+}
 
 /** A request GitHub never answers must fail (and be retried), not hang the job. */
 export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
@@ -86,13 +101,32 @@ export class GitHubRepo {
   private settings?: Promise<RepoInfo>
   /** Branch heads as this run last read or moved them. */
   private readonly heads = new Map<string, string>()
+  /** When this run's last write ended (Date.now()), for writeWait. */
+  private lastWrite = 0
 
   constructor(
     private readonly octokit: Octokit,
     readonly owner: string,
     readonly repo: string,
     private readonly logger: Logger
-  ) {}
+  ) {
+    octokit.hook.wrap('request', async (request, options) => {
+      try {
+        return await request(options)
+      } finally {
+        if (isWrite(options)) this.lastWrite = Date.now()
+      }
+    })
+  }
+
+  /**
+   * How long until a write would leave at once rather than queue behind plugin-throttling's
+   * spacing. A retry after a lost race waits this out before it reads the new head, so the
+   * head it writes against is fresh, not a second old.
+   */
+  writeWait(): number {
+    return Math.max(0, this.lastWrite + WRITE_SPACING_MS - Date.now())
+  }
 
   get fullName(): string {
     return `${this.owner}/${this.repo}`
@@ -239,20 +273,36 @@ export class GitHubRepo {
     }
   }
 
-  /** Writes `paths` (files, or directories recursively) of the reader's commit under `dir`. */
+  /**
+   * Writes `paths` (files, or directories recursively) of the reader's commit under `dir`.
+   * A symlink stays a link, so the edit's path checks see (and refuse) an escape; its target
+   * is written too when it stays in the repository, so the link reads as in a full clone.
+   */
   async materialize(
     reader: ReturnType<GitHubRepo['reader']>,
     paths: Iterable<string>,
     dir: string
   ): Promise<void> {
+    await this.materializeAll(reader, paths, dir, { seen: new Set(), hops: 0 })
+  }
+
+  private async materializeAll(
+    reader: ReturnType<GitHubRepo['reader']>,
+    paths: Iterable<string>,
+    dir: string,
+    walk: { seen: Set<string>; hops: number }
+  ): Promise<void> {
+    const fresh = [...paths].filter(path => !walk.seen.has(path))
+    for (const path of fresh) walk.seen.add(path)
     // All at once: Octokit's throttling keeps GitHub's concurrency in bounds.
-    await Promise.all([...paths].map(path => this.materializeOne(reader, path, dir)))
+    await Promise.all(fresh.map(path => this.materializeOne(reader, path, dir, walk)))
   }
 
   private async materializeOne(
     reader: ReturnType<GitHubRepo['reader']>,
     path: string,
-    dir: string
+    dir: string,
+    walk: { seen: Set<string>; hops: number }
   ): Promise<void> {
     const type = await reader.type(path)
     if (type === 'file') {
@@ -260,14 +310,16 @@ export class GitHubRepo {
       await writeFile(join(dir, path), await reader.read(path))
     } else if (type === 'dir') {
       await mkdir(join(dir, path), { recursive: true })
-      await this.materialize(reader, await reader.list(path), dir)
+      await this.materializeAll(reader, await reader.list(path), dir, walk)
     } else if (type === 'other') {
-      // A symlink stays a symlink, so the edit's path checks see (and refuse) an escape.
       const link = await reader.linkOn(path)
-      if (link) {
-        await mkdir(dirname(join(dir, link.path)), { recursive: true })
-        await symlink(link.target, join(dir, link.path)).catch(() => undefined)
-      }
+      if (!link) return
+      await mkdir(dirname(join(dir, link.path)), { recursive: true })
+      await symlink(link.target, join(dir, link.path)).catch(() => undefined)
+      if (++walk.hops > MAX_LINK_HOPS) return
+      const rest = path === link.path ? '' : path.slice(link.path.length + 1)
+      const target = linkTargetInRepo(link.path, link.target, rest)
+      if (target !== undefined) await this.materializeAll(reader, [target], dir, walk)
     }
   }
 

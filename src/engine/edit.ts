@@ -12,6 +12,7 @@ import {
   MissingPathError,
   parsePromotionConfig,
   parseTargetSpec,
+  realRelativePath,
   resolveInRepo,
   type Target,
   type TargetTemplate
@@ -233,8 +234,7 @@ export async function loadTargets(
 
 async function targetFile(repoRoot: string, target: Target): Promise<string> {
   if (target.kind === 'kustomize') return findKustomization(repoRoot, target.path)
-  await resolveInRepo(repoRoot, target.path, { mustExist: true })
-  return target.path
+  return realRelativePath(repoRoot, target.path)
 }
 
 async function read(repoRoot: string, file: string): Promise<{ before: string; after: string }> {

@@ -98,6 +98,8 @@ interface Session {
   unchanged?(branch: string, commit: { sha: string; tree?: string }): Promise<boolean>
   /** Re-reads the base branch after a lost race. */
   refresh(): Promise<void>
+  /** Milliseconds before a write would leave without queueing (the api method's throttle). */
+  writeWait?(): number
   close(): Promise<void>
 }
 
@@ -172,7 +174,8 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
           { hint: 'Re-run the job; nothing was pushed.' }
         )
       }
-      const delay = lostRaceDelay(attempt)
+      // The throttle's wait comes first: a head read before it would be stale when the write leaves.
+      const delay = (session.writeWait?.() ?? 0) + lostRaceDelay(attempt)
       logger.info(
         `${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
       )
@@ -345,6 +348,7 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
       return existing.parents[0] === state.baseSha && existing.tree === commit.tree
     },
     refresh: () => open(true),
+    writeWait: () => github.writeWait(),
     close: async () => {
       if (state.dir) await rm(join(state.dir, '..'), { recursive: true, force: true })
     }

@@ -11,6 +11,7 @@ import {
 } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { linkTargetInRepo, MAX_LINK_HOPS } from '../config/paths.js'
 import { RenderError } from '../errors.js'
 import { KUSTOMIZATION_FILES, type RendererKind } from './renderers.js'
 
@@ -70,6 +71,8 @@ export interface TreeReader {
   read(rel: string): Promise<string>
   /** The entries of a directory, as repo-relative paths (for discovering `{name}` targets). */
   list?(dir: string): Promise<string[]>
+  /** The first symlink on the way to `rel` (itself included) and its stored target. */
+  linkOn?(rel: string): Promise<{ path: string; target: string } | undefined>
 }
 
 export function fsTreeReader(root: string): TreeReader {
@@ -87,6 +90,17 @@ export function fsTreeReader(root: string): TreeReader {
       }
     },
     read: rel => readFile(path.join(root, rel), 'utf8'),
+    async linkOn(rel) {
+      const parts = rel.split('/')
+      for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join('/')
+        const stats = await lstat(path.join(root, prefix)).catch(() => undefined)
+        if (stats?.isSymbolicLink())
+          return { path: prefix, target: await readlink(path.join(root, prefix)) }
+        if (!stats?.isDirectory()) return undefined
+      }
+      return undefined
+    },
     list: async dir =>
       (await readdir(path.join(root, dir)).catch(() => [] as string[])).map(name =>
         dir ? `${dir.replace(/\/$/, '')}/${name}` : name
@@ -104,20 +118,22 @@ class Closure {
   ) {}
 
   async chart(valuesFile: string): Promise<boolean> {
-    const type = await this.type(valuesFile)
-    const dir = type === 'dir' ? valuesFile : path.posix.dirname(valuesFile)
-    if ((await this.type(dir)) !== 'dir') return false
-    this.paths.add(dir === '.' ? '' : dir)
+    const values = await this.resolve(valuesFile)
+    const chart = await this.resolve(
+      values.type === 'dir' ? values.rel : path.posix.dirname(values.rel)
+    )
+    if (chart.type !== 'dir') return false
+    this.paths.add(chart.rel === '.' ? '' : chart.rel)
     return true
   }
 
   /** `target` is a kustomization directory or a kustomization file. */
   async kustomization(target: string): Promise<boolean> {
     if (KUSTOMIZATION_FILES.includes(path.posix.basename(target))) {
-      const type = await this.type(target)
-      if (type === 'file') return this.root_(path.posix.dirname(target))
+      const file = await this.resolve(target)
+      if (file.type === 'file') return this.root_(path.posix.dirname(target))
     }
-    return this.root_(target)
+    return this.root_((await this.resolve(target)).rel)
   }
 
   private async root_(dir: string): Promise<boolean> {
@@ -127,8 +143,14 @@ class Closure {
     let file: string | undefined
     for (const name of KUSTOMIZATION_FILES) {
       const candidate = key ? `${key}/${name}` : name
-      if (this.changes.has(candidate) || (await this.type(candidate)) === 'file') {
+      if (this.changes.has(candidate)) {
         file = candidate
+        break
+      }
+      // A kustomization.yaml linked to a shared one: references stay relative to this directory.
+      const found = await this.resolve(candidate)
+      if (found.type === 'file') {
+        file = found.rel
         break
       }
     }
@@ -195,17 +217,32 @@ class Closure {
       this.paths.add(rel)
       return true
     }
-    const type = await this.type(rel)
+    const found = await this.resolve(rel)
     // Remote bases (git URLs, https) and missing files: the renderer fetches or fails alike.
-    if (type === 'missing') return true
-    if (type === 'other') return false
-    if (type === 'dir' && asRoot) return this.root_(rel)
-    this.paths.add(rel)
+    if (found.type === 'missing') return true
+    if (found.type === 'other') return false
+    if (found.type === 'dir' && asRoot) return this.root_(found.rel)
+    this.paths.add(found.rel)
     return true
   }
 
-  private type(rel: string): Promise<'file' | 'dir' | 'missing' | 'other'> {
-    return this.tree.type(rel)
+  /**
+   * What `rel` is once the symlinks on its way are followed, and its real path: links that
+   * stay in the repository join the closure (the copy holds them as links) with their targets.
+   */
+  private async resolve(
+    rel: string
+  ): Promise<{ rel: string; type: 'file' | 'dir' | 'missing' | 'other' }> {
+    for (let hops = 0; ; hops++) {
+      const type = await this.tree.type(rel)
+      if (type !== 'other' || !this.tree.linkOn || hops === MAX_LINK_HOPS) return { rel, type }
+      const link = await this.tree.linkOn(rel)
+      const target =
+        link && linkTargetInRepo(link.path, link.target, rel.slice(link.path.length + 1))
+      if (!link || target === undefined) return { rel, type }
+      this.paths.add(link.path)
+      rel = target
+    }
   }
 }
 
