@@ -19,7 +19,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir, readFile, readlink, rm, symlink } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { startGitHubBox, type GitHubBox } from '../support/github.js'
 import {
   pushImage,
