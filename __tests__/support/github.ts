@@ -1130,6 +1130,76 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     sendJson(ctx, 200, commits)
   })
 
+  /** `per_page` as GitHub reads it: 1 to 100 (250 for compare's commits), `max` by default. */
+  const perPage = (ctx: { url: URL }, max: number): number =>
+    Math.min(Math.max(Number(ctx.url.searchParams.get('per_page') ?? max) || max, 1), max)
+
+  // GET /compare/{base}...{head}: what changed from the merge base to head, as GitHub's compare
+  // API answers it (status, ahead_by/behind_by, commits, files with rename detection, 300 files
+  // at most).
+  route('GET', /^\/compare\/(.+)\.\.\.(.+)$/, async (ctx, repo, [baseRev = '', headRev = '']) => {
+    const base = await repo.resolve(`${decodeURIComponent(baseRev)}^{commit}`)
+    const head = await repo.resolve(`${decodeURIComponent(headRev)}^{commit}`)
+    if (!base || !head) notFound()
+    const mergeBase = (await repo.text(['merge-base', base, head], { okCodes: [1] })).trim()
+    if (!mergeBase) fail(404, `No common ancestor between ${baseRev} and ${headRev}.`)
+    const count = async (range: string) =>
+      Number((await repo.text(['rev-list', '--count', range])).trim())
+    const [aheadBy, behindBy] = await Promise.all([
+      count(`${mergeBase}..${head}`),
+      count(`${mergeBase}..${base}`)
+    ])
+    const status =
+      aheadBy === 0 && behindBy === 0
+        ? 'identical'
+        : behindBy === 0
+          ? 'ahead'
+          : aheadBy === 0
+            ? 'behind'
+            : 'diverged'
+    const fields = (await repo.text(['diff', '--name-status', '-z', '-M', mergeBase, head])).split(
+      '\0'
+    )
+    const STATUS: Record<string, string> = {
+      A: 'added',
+      D: 'removed',
+      M: 'modified',
+      R: 'renamed',
+      C: 'copied',
+      T: 'changed'
+    }
+    const files: object[] = []
+    for (let i = 0; i < fields.length - 1;) {
+      const letter = fields[i++]!.charAt(0)
+      const previous = letter === 'R' || letter === 'C' ? fields[i++] : undefined
+      const filename = fields[i++]!
+      files.push({
+        filename,
+        status: STATUS[letter] ?? 'modified',
+        ...(previous !== undefined ? { previous_filename: previous } : {})
+      })
+    }
+    const shas = (await repo.text(['rev-list', '--reverse', `${mergeBase}..${head}`]))
+      .split('\n')
+      .filter(Boolean)
+    sendJson(ctx, 200, {
+      url: `${repoApi(repo)}/compare/${baseRev}...${headRev}`,
+      html_url: `${url}/${repo.fullName}/compare/${baseRev}...${headRev}`,
+      base_commit: await commitShape(repo, base),
+      merge_base_commit: await commitShape(repo, mergeBase),
+      status,
+      ahead_by: aheadBy,
+      behind_by: behindBy,
+      total_commits: aheadBy,
+      commits: await Promise.all(
+        shas
+          .slice(0, perPage(ctx, 250))
+          .map(async sha => ({ sha, commit: await commitShape(repo, sha) }))
+      ),
+      files: files.slice(0, 300)
+    })
+  })
+
   route('GET', /^\/git\/commits\/([0-9a-f]{40})$/, async (ctx, repo, [sha = '']) => {
     if ((await repo.objectType(sha)) !== 'commit') notFound()
     sendJson(ctx, 200, await commitShape(repo, sha))

@@ -358,6 +358,28 @@ describe('parsePromotionConfig refuses bad configs, naming file:line and the key
       /^promotion\.yaml:1: Excessive alias count indicates a resource exhaustion attack/
     )
   })
+
+  it('refuses a file over 2 MiB before parsing it', () => {
+    const huge = `environments:\n  dev:\n    targets: []\n# ${'x'.repeat(2 * 1024 * 1024)}\n`
+    const started = performance.now()
+    expect(configError(huge).message).toBe(
+      'promotion.yaml:1: is 2 MiB, larger than the 2 MiB promote-image reads'
+    )
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('finds every duplicate among 50,000 keys of one map in linear time', () => {
+    const keys = Array.from({ length: 50_000 }, (_, i) => `  k${i}: ${i}`)
+    keys.push('  k7: again', '  k49999: again')
+    const started = performance.now()
+    const error = configError(`environments: {}\nextra:\n${keys.join('\n')}\n`)
+    expect(error.problems.map(p => `${p.line}: ${p.message}`)).toEqual([
+      '50003: duplicate key "k7" (keys must be unique; a second one would silently replace the first)',
+      '50004: duplicate key "k49999" (keys must be unique; a second one would silently replace the first)'
+    ])
+    // The library's uniqueKeys took 14.7 s on 50,000 keys of an edited file.
+    expect(performance.now() - started).toBeLessThan(5000)
+  })
 })
 
 describe('parsePromotionConfig accepts good configs', () => {

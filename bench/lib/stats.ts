@@ -1,4 +1,5 @@
 /** Small numeric helpers: machines are noisy, so every figure is a median. */
+import { readFileSync } from 'node:fs'
 
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN
@@ -32,4 +33,17 @@ export function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024
     ? `${(bytes / 1024 / 1024).toFixed(2)} MB`
     : `${Math.round(bytes / 1024)} KB`
+}
+
+/**
+ * CPU milliseconds used so far by this process and its waited-for children (the action runs,
+ * the box's git processes, kubectl), from /proc: a concurrent batch cannot finish sooner than
+ * this much CPU spread over the machine's cores.
+ */
+export function cpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8')
+  // Fields after "(comm) ": utime stime cutime cstime are the 14th to 17th fields of the line.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0)
+  return (ticks * 1000) / 100 // USER_HZ is 100 on Linux
 }

@@ -5,10 +5,10 @@ import fs__default, { existsSync, readFileSync } from 'fs';
 import os__default, { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { i as relativePathProblem, q as normalizeRelativePath, d as distExports$2, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, u as linkTargetInRepo, w as canonicalRepository, x as repositoryName, y as resolveInRepo, z as MissingPathError, A as findKustomization, B as realRelativePath, m as isPinnableDigest, C as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, E as repositoryNameOf, F as requireTunnel, G as requireUndici, H as undiciExports, I as commonjsGlobal, J as getDefaultExportFromCjs, L as oneLine, e as code, h as escapeText, k as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, l as readCapped } from './index.js';
-import { C as ConfigError, E as EditError, a as PolicyError, b as RenderError, P as PromoteError, I as InputError } from './errors.js';
+import { d as distExports$2, i as relativePathProblem, q as normalizeRelativePath, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, u as linkTargetInRepo, w as canonicalRepository, x as repositoryName, y as resolveInRepo, z as MissingPathError, A as findKustomization, B as realRelativePath, C as pLimit, m as isPinnableDigest, E as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, F as repositoryNameOf, G as requireTunnel, H as requireUndici, I as undiciExports, J as commonjsGlobal, L as getDefaultExportFromCjs, N as oneLine, e as code, h as escapeText, k as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, l as readCapped } from './index.js';
+import { E as EditError, C as ConfigError, a as PolicyError, b as RenderError, P as PromoteError, I as InputError } from './errors.js';
 import { isDeepStrictEqual } from 'node:util';
-import { tmpdir } from 'node:os';
+import { tmpdir, availableParallelism } from 'node:os';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import require$$1 from 'tty';
@@ -536,6 +536,320 @@ const ENVIRONMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*$/;
 
 /**
+ * Source-level YAML surgery: find nodes with the `yaml` library, then change
+ * the text only inside the byte ranges of the target scalars. Nothing is ever
+ * re-serialized, so comments, blank lines, quoting, flow style, block
+ * scalars, CRLF, a BOM and document markers survive by construction.
+ */
+/**
+ * The largest file promote-image parses, edits or lints: larger files are
+ * generated or vendored, not hand-written config, and parsing them costs
+ * seconds. One limit for every entry point (lint skips, edits refuse).
+ */
+const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** `3145728` → `3.0 MiB`. */
+function formatMiB(bytes) {
+    return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;
+}
+/** Throws EditError when `text` is over MAX_FILE_BYTES. */
+function assertEditableSize(text, file) {
+    // One UTF-16 unit is at most 3 UTF-8 bytes: short texts need no byte count.
+    if (text.length * 3 <= MAX_FILE_BYTES)
+        return;
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes <= MAX_FILE_BYTES)
+        return;
+    throw new EditError(`${file} is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_FILE_BYTES)} promote-image edits; nothing was written.`, {
+        subject: file,
+        hint: `Keep the image values in a smaller file (Helm takes several values files; a kustomization can be split), or point the target at one under ${formatMiB(MAX_FILE_BYTES)}.`
+    });
+}
+/**
+ * Parses every document of a file to edit, refusing (EditError) one over
+ * MAX_FILE_BYTES, invalid YAML and duplicate keys. `checkSize: false` is for
+ * re-parsing an edit's own result, which may have grown a few bytes.
+ */
+function parseYaml(text, file, options = {}) {
+    if (options.checkSize ?? true)
+        assertEditableSize(text, file);
+    const lines = new distExports$2.LineCounter();
+    // uniqueKeys is quadratic per map in the yaml library (20,000 keys take
+    // seconds); duplicateKeyOffset finds the same duplicates in linear time.
+    const documents = distExports$2.parseAllDocuments(text, {
+        lineCounter: lines,
+        uniqueKeys: false,
+        prettyErrors: false
+    });
+    const list = Array.isArray(documents) ? documents : [];
+    for (const doc of list) {
+        const problem = firstYamlProblem(doc);
+        if (problem) {
+            const { line, col } = lines.linePos(problem.offset);
+            throw new EditError(`${file}:${line}:${col}: not valid YAML: ${firstLine(problem.message)}`, {
+                subject: `${file}:${line}`,
+                hint: 'Fix the file first; promote-image never rewrites a file it cannot parse.'
+            });
+        }
+    }
+    return { text, file, documents: list, lines, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+}
+/**
+ * The first problem of a document parsed with `uniqueKeys: false`: a syntax
+ * error, a duplicate key (see duplicateKeyOffset) or an alias without an
+ * anchor before it (the library parses those, then throws on toJS),
+ * whichever comes first in the text.
+ */
+function firstYamlProblem(doc) {
+    const error = doc.errors[0];
+    const duplicate = duplicateKeyOffset(doc);
+    const problems = [
+        error && { offset: error.pos[0], message: error.message },
+        duplicate === undefined ? undefined : { offset: duplicate, message: DUPLICATE_KEY_MESSAGE },
+        unresolvedAlias(doc)
+    ].filter(p => p !== undefined);
+    return problems.sort((a, b) => a.offset - b.offset)[0];
+}
+/** The first alias whose anchor is not defined before it, as the library resolves them. */
+function unresolvedAlias(doc) {
+    const anchors = new Set();
+    let found;
+    distExports$2.visit(doc, {
+        Node(_key, node) {
+            if (distExports$2.isAlias(node)) {
+                if (!anchors.has(node.source)) {
+                    found = {
+                        offset: node.range?.[0] ?? 0,
+                        message: `Unresolved alias *${node.source} (the anchor must be set before the alias)`
+                    };
+                    return distExports$2.visit.BREAK;
+                }
+            }
+            else if (node.anchor) {
+                anchors.add(node.anchor);
+            }
+            return undefined;
+        }
+    });
+    return found;
+}
+/** The yaml library's words for a duplicate key, kept so messages do not change. */
+const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique';
+/**
+ * The offset of the first key that repeats an earlier scalar key of its map
+ * (what the yaml library's `uniqueKeys: true` reports as "Map keys must be
+ * unique", with the same equality: scalars with the same value), or
+ * undefined.
+ */
+function duplicateKeyOffset(doc) {
+    const offsets = duplicateKeyOffsets(doc);
+    return offsets.length > 0 ? Math.min(...offsets) : undefined;
+}
+/**
+ * The offsets of every key that repeats an earlier scalar key of its map. One Set per map:
+ * linear in the size of the document, where the library's `uniqueKeys` is quadratic per map.
+ */
+function duplicateKeyOffsets(doc) {
+    const offsets = [];
+    distExports$2.visit(doc, {
+        Map(_key, map) {
+            const seen = new Set();
+            for (const pair of map.items) {
+                const key = pair.key;
+                if (!distExports$2.isScalar(key))
+                    continue;
+                // NaN never equals itself (as in the library's === comparison).
+                if (typeof key.value === 'number' && Number.isNaN(key.value))
+                    continue;
+                const at = key.range?.[0];
+                if (seen.has(key.value) && at !== undefined)
+                    offsets.push(at);
+                seen.add(key.value);
+            }
+        }
+    });
+    return offsets;
+}
+function firstLine(message) {
+    return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+function lineOf(parsed, offset) {
+    return parsed.lines.linePos(offset).line;
+}
+/** Applies non-overlapping edits, last first so earlier offsets stay valid. */
+function applyEdits(text, edits) {
+    const sorted = [...edits].sort((a, b) => b.start - a.start);
+    let out = text;
+    for (let i = 0; i < sorted.length; i++) {
+        const edit = sorted[i];
+        if (i > 0 && edit.end > sorted[i - 1].start)
+            throw new Error('overlapping YAML edits');
+        out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
+    }
+    return out;
+}
+/** A pair of a map whose key is the plain string `key`. */
+function findPair(map, key) {
+    return map.items.find((p) => distExports$2.isScalar(p.key) && p.key.value === key);
+}
+/** The string value of a map key, if it is a plain string scalar. */
+function stringAt(map, key) {
+    const value = findPair(map, key)?.value;
+    return distExports$2.isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+}
+/**
+ * The scalar a target key holds, refusing what cannot be edited in place:
+ * an alias (the value lives elsewhere) or an anchor other keys reuse (the
+ * edit would silently change them too).
+ */
+function editableScalar(parsed, doc, node, where) {
+    if (distExports$2.isAlias(node)) {
+        const line = lineOf(parsed, node.range[0]);
+        throw new EditError(`${parsed.file}:${line}: ${where} is an alias (*${node.source}); editing it would change the anchored value for every key that uses it.`, {
+            subject: `${parsed.file}:${line}`,
+            hint: `Write the value directly at ${where} instead of *${node.source}.`
+        });
+    }
+    if (!distExports$2.isScalar(node) || !node.range) {
+        throw new EditError(`${parsed.file}: ${where} is not a single value.`, {
+            hint: 'Point the target at a key holding a tag, digest or image reference.'
+        });
+    }
+    if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
+        const line = lineOf(parsed, node.range[0]);
+        throw new EditError(`${parsed.file}:${line}: ${where} is a block scalar; refusing to rewrite it.`, {
+            subject: `${parsed.file}:${line}`
+        });
+    }
+    if (node.anchor && aliasCount(doc, node.anchor) > 0) {
+        const line = lineOf(parsed, node.range[0]);
+        throw new EditError(`${parsed.file}:${line}: ${where} carries the anchor &${node.anchor}, which other keys reuse; editing it would change them too.`, {
+            subject: `${parsed.file}:${line}`,
+            hint: `Give ${where} its own value, or point the target at the keys that use *${node.anchor}.`
+        });
+    }
+    return node;
+}
+function aliasCount(doc, anchor) {
+    let count = 0;
+    distExports$2.visit(doc, {
+        Alias(_key, node) {
+            if (node.source === anchor)
+                count++;
+        }
+    });
+    return count;
+}
+/** Would `value` read back as this exact string if written plain, in YAML 1.1 and 1.2? */
+function plainIsSafe(value) {
+    if (value === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]|[\s:]$|: | #|[\r\n\t]/.test(value))
+        return false;
+    // YAML 1.1 resolvers (kustomize's, Helm's) turn these into numbers, booleans or null.
+    if (/^(?:[-+]?(?:\.\d+|\d[\d_]*(?:\.[\d_]*)?)(?:[eE][-+]?\d+)?|[-+]?0x[\da-fA-F_]+|[-+]?0o?[0-7_]+|[-+]?0b[01_]+|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(value)) {
+        return false;
+    }
+    return !/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/.test(value);
+}
+/** `value` written in the style of `like`: plain stays plain unless ambiguous. */
+function formatScalar(value, like) {
+    const style = like?.type;
+    if (style === 'QUOTE_SINGLE')
+        return `'${value.replace(/'/g, "''")}'`;
+    if (style === 'QUOTE_DOUBLE' || !plainIsSafe(value))
+        return JSON.stringify(value);
+    return value;
+}
+/** Replaces a scalar's source text, keeping its quoting style. */
+function replaceScalar(node, value) {
+    const [start, end] = node.range;
+    return { start, end, replacement: formatScalar(value, node) };
+}
+/**
+ * Inserts `key: value` pairs as siblings right after the pair `after`, on
+ * their own lines with the sibling's indentation; in flow maps as
+ * `, key: value` before the closing brace.
+ */
+function insertAfter(parsed, map, after, entries) {
+    const rendered = entries.map(([key, value]) => `${key}: ${formatScalar(value)}`);
+    if (map.flow) {
+        // Flow maps get new keys at the end, before the closing brace.
+        const last = endOfValue(map.items[map.items.length - 1]);
+        return { start: last, end: last, replacement: rendered.map(r => `, ${r}`).join('') };
+    }
+    const valueEnd = endOfValue(after);
+    const indent = ' '.repeat(columnOf(parsed.text, after.key.range[0]));
+    return insertLines(parsed, valueEnd, rendered.map(r => `${indent}${r}`));
+}
+/** Inserts whole lines after the line holding `offset`, in the file's line ending. */
+function insertLines(parsed, offset, lines) {
+    const { text, eol } = parsed;
+    const newline = text.indexOf('\n', offset);
+    if (newline === -1) {
+        // The file has no final newline: keep it that way.
+        return {
+            start: text.length,
+            end: text.length,
+            replacement: lines.map(l => `${eol}${l}`).join('')
+        };
+    }
+    return {
+        start: newline + 1,
+        end: newline + 1,
+        replacement: lines.map(l => `${l}${eol}`).join('')
+    };
+}
+function columnOf(text, offset) {
+    return offset - (text.lastIndexOf('\n', offset - 1) + 1);
+}
+/** Removes a pair: its whole line in block maps, `, key: value` in flow maps. */
+function removePair(parsed, map, pair) {
+    const index = map.items.indexOf(pair);
+    if (map.flow) {
+        const previous = map.items[index - 1];
+        if (previous)
+            return { start: endOfValue(previous), end: endOfValue(pair), replacement: '' };
+        const next = map.items[index + 1];
+        return {
+            start: pair.key.range[0],
+            end: next ? next.key.range[0] : endOfValue(pair),
+            replacement: ''
+        };
+    }
+    const { text } = parsed;
+    const lineStart = text.lastIndexOf('\n', pair.key.range[0] - 1) + 1;
+    const newline = text.indexOf('\n', endOfValue(pair));
+    const before = text.slice(lineStart, pair.key.range[0]);
+    if (before.trim() !== '') {
+        // The key shares its line with a sequence dash (`- digest: …`); keep the
+        // dash only if other keys follow — otherwise the entry would change shape.
+        throw new EditError(`${parsed.file}:${lineOf(parsed, pair.key.range[0])}: cannot remove ${String(pair.key.value)} from the first line of an entry.`);
+    }
+    return { start: lineStart, end: newline === -1 ? text.length : newline + 1, replacement: '' };
+}
+function endOfValue(pair) {
+    const value = pair.value;
+    return value?.range ? value.range[1] : pair.key.range[1];
+}
+/** The node at `path` in `doc`, or undefined; aliases along the way are followed only at the end. */
+function nodeAt(doc, path) {
+    let node = doc.contents;
+    for (const segment of path) {
+        if (typeof segment === 'number') {
+            if (!distExports$2.isSeq(node))
+                return undefined;
+            node = node.items[segment];
+        }
+        else {
+            if (!distExports$2.isMap(node))
+                return undefined;
+            node = findPair(node, segment)?.value;
+        }
+        if (node === undefined || node === null)
+            return undefined;
+    }
+    return node;
+}
+
+/**
  * Edit distance with adjacent transpositions (optimal string alignment), so
  * that `kye` is one typo away from `key`. Inputs are short keys and names.
  */
@@ -888,26 +1202,46 @@ function formatProblem(file, problem) {
  * `file:line: path: message`; YAML syntax errors as `file:line:col: message`.
  */
 function parsePromotionConfig(text, file) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_FILE_BYTES) {
+        throw new PromotionConfigError(file, [
+            {
+                line: 1,
+                column: 0,
+                path: '',
+                message: `is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_FILE_BYTES)} promote-image reads`
+            }
+        ], `Point config-file at the promotion config itself; it lists environments and targets, a few KB.`);
+    }
     const lineCounter = new distExports$2.LineCounter();
-    // uniqueKeys: a duplicated environment or key silently replacing the first is a classic GitOps accident.
+    // Duplicates are found below in linear time (the library's uniqueKeys is quadratic per map).
     const doc = distExports$2.parseDocument(text, {
         lineCounter,
         prettyErrors: true,
-        uniqueKeys: true,
+        uniqueKeys: false,
         merge: true
     });
     const locate = new Locator(doc, lineCounter);
-    if (doc.errors.length > 0) {
-        const problems = doc.errors.map(error => {
-            const position = error.linePos?.[0] ?? { line: 1, col: 1 };
+    // A duplicated environment or key silently replacing the first is a classic GitOps accident.
+    const errors = [
+        ...doc.errors.map(error => ({
+            code: error.code,
+            message: error.message,
+            offset: error.pos[0]
+        })),
+        ...duplicateKeyOffsets(doc).map(offset => ({ code: 'DUPLICATE_KEY', message: '', offset }))
+    ].sort((a, b) => a.offset - b.offset);
+    if (errors.length > 0) {
+        const problems = errors.map(error => {
+            const position = lineCounter.linePos(error.offset);
             return {
                 line: position.line,
                 column: position.col,
                 path: '',
-                message: yamlErrorMessage(error.code, error.message, text.slice(error.pos[0]))
+                message: yamlErrorMessage(error.code, error.message, text.slice(error.offset))
             };
         });
-        throw new PromotionConfigError(file, problems, doc.errors.some(error => error.code === 'TAB_AS_INDENT')
+        throw new PromotionConfigError(file, problems, errors.some(error => error.code === 'TAB_AS_INDENT')
             ? 'Indent with spaces: YAML does not allow tabs for indentation.'
             : `Fix the YAML syntax of ${file} at the line shown.`);
     }
@@ -1408,315 +1742,6 @@ function build(raw, names, file, locate) {
 }
 function withoutUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-/**
- * Source-level YAML surgery: find nodes with the `yaml` library, then change
- * the text only inside the byte ranges of the target scalars. Nothing is ever
- * re-serialized, so comments, blank lines, quoting, flow style, block
- * scalars, CRLF, a BOM and document markers survive by construction.
- */
-/**
- * The largest file promote-image parses, edits or lints: larger files are
- * generated or vendored, not hand-written config, and parsing them costs
- * seconds. One limit for every entry point (lint skips, edits refuse).
- */
-const MAX_FILE_BYTES = 2 * 1024 * 1024;
-/** `3145728` → `3.0 MiB`. */
-function formatMiB(bytes) {
-    return `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MiB`;
-}
-/** Throws EditError when `text` is over MAX_FILE_BYTES. */
-function assertEditableSize(text, file) {
-    // One UTF-16 unit is at most 3 UTF-8 bytes: short texts need no byte count.
-    if (text.length * 3 <= MAX_FILE_BYTES)
-        return;
-    const bytes = Buffer.byteLength(text, 'utf8');
-    if (bytes <= MAX_FILE_BYTES)
-        return;
-    throw new EditError(`${file} is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_FILE_BYTES)} promote-image edits; nothing was written.`, {
-        subject: file,
-        hint: `Keep the image values in a smaller file (Helm takes several values files; a kustomization can be split), or point the target at one under ${formatMiB(MAX_FILE_BYTES)}.`
-    });
-}
-/**
- * Parses every document of a file to edit, refusing (EditError) one over
- * MAX_FILE_BYTES, invalid YAML and duplicate keys. `checkSize: false` is for
- * re-parsing an edit's own result, which may have grown a few bytes.
- */
-function parseYaml(text, file, options = {}) {
-    if (options.checkSize ?? true)
-        assertEditableSize(text, file);
-    const lines = new distExports$2.LineCounter();
-    // uniqueKeys is quadratic per map in the yaml library (20,000 keys take
-    // seconds); duplicateKeyOffset finds the same duplicates in linear time.
-    const documents = distExports$2.parseAllDocuments(text, {
-        lineCounter: lines,
-        uniqueKeys: false,
-        prettyErrors: false
-    });
-    const list = Array.isArray(documents) ? documents : [];
-    for (const doc of list) {
-        const problem = firstYamlProblem(doc);
-        if (problem) {
-            const { line, col } = lines.linePos(problem.offset);
-            throw new EditError(`${file}:${line}:${col}: not valid YAML: ${firstLine(problem.message)}`, {
-                subject: `${file}:${line}`,
-                hint: 'Fix the file first; promote-image never rewrites a file it cannot parse.'
-            });
-        }
-    }
-    return { text, file, documents: list, lines, eol: text.includes('\r\n') ? '\r\n' : '\n' };
-}
-/**
- * The first problem of a document parsed with `uniqueKeys: false`: a syntax
- * error, a duplicate key (see duplicateKeyOffset) or an alias without an
- * anchor before it (the library parses those, then throws on toJS),
- * whichever comes first in the text.
- */
-function firstYamlProblem(doc) {
-    const error = doc.errors[0];
-    const duplicate = duplicateKeyOffset(doc);
-    const problems = [
-        error && { offset: error.pos[0], message: error.message },
-        duplicate === undefined ? undefined : { offset: duplicate, message: DUPLICATE_KEY_MESSAGE },
-        unresolvedAlias(doc)
-    ].filter(p => p !== undefined);
-    return problems.sort((a, b) => a.offset - b.offset)[0];
-}
-/** The first alias whose anchor is not defined before it, as the library resolves them. */
-function unresolvedAlias(doc) {
-    const anchors = new Set();
-    let found;
-    distExports$2.visit(doc, {
-        Node(_key, node) {
-            if (distExports$2.isAlias(node)) {
-                if (!anchors.has(node.source)) {
-                    found = {
-                        offset: node.range?.[0] ?? 0,
-                        message: `Unresolved alias *${node.source} (the anchor must be set before the alias)`
-                    };
-                    return distExports$2.visit.BREAK;
-                }
-            }
-            else if (node.anchor) {
-                anchors.add(node.anchor);
-            }
-            return undefined;
-        }
-    });
-    return found;
-}
-/** The yaml library's words for a duplicate key, kept so messages do not change. */
-const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique';
-/**
- * The offset of the first key that repeats an earlier scalar key of its map
- * (what the yaml library's `uniqueKeys: true` reports as "Map keys must be
- * unique", with the same equality: scalars with the same value), or
- * undefined. One Set per map: linear in the size of the document.
- */
-function duplicateKeyOffset(doc) {
-    let first;
-    distExports$2.visit(doc, {
-        Map(_key, map) {
-            const seen = new Set();
-            for (const pair of map.items) {
-                const key = pair.key;
-                if (!distExports$2.isScalar(key))
-                    continue;
-                // NaN never equals itself (as in the library's === comparison).
-                if (typeof key.value === 'number' && Number.isNaN(key.value))
-                    continue;
-                if (seen.has(key.value)) {
-                    const at = key.range?.[0];
-                    if (at !== undefined && (first === undefined || at < first))
-                        first = at;
-                    break;
-                }
-                seen.add(key.value);
-            }
-        }
-    });
-    return first;
-}
-function firstLine(message) {
-    return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-}
-function lineOf(parsed, offset) {
-    return parsed.lines.linePos(offset).line;
-}
-/** Applies non-overlapping edits, last first so earlier offsets stay valid. */
-function applyEdits(text, edits) {
-    const sorted = [...edits].sort((a, b) => b.start - a.start);
-    let out = text;
-    for (let i = 0; i < sorted.length; i++) {
-        const edit = sorted[i];
-        if (i > 0 && edit.end > sorted[i - 1].start)
-            throw new Error('overlapping YAML edits');
-        out = out.slice(0, edit.start) + edit.replacement + out.slice(edit.end);
-    }
-    return out;
-}
-/** A pair of a map whose key is the plain string `key`. */
-function findPair(map, key) {
-    return map.items.find((p) => distExports$2.isScalar(p.key) && p.key.value === key);
-}
-/** The string value of a map key, if it is a plain string scalar. */
-function stringAt(map, key) {
-    const value = findPair(map, key)?.value;
-    return distExports$2.isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
-}
-/**
- * The scalar a target key holds, refusing what cannot be edited in place:
- * an alias (the value lives elsewhere) or an anchor other keys reuse (the
- * edit would silently change them too).
- */
-function editableScalar(parsed, doc, node, where) {
-    if (distExports$2.isAlias(node)) {
-        const line = lineOf(parsed, node.range[0]);
-        throw new EditError(`${parsed.file}:${line}: ${where} is an alias (*${node.source}); editing it would change the anchored value for every key that uses it.`, {
-            subject: `${parsed.file}:${line}`,
-            hint: `Write the value directly at ${where} instead of *${node.source}.`
-        });
-    }
-    if (!distExports$2.isScalar(node) || !node.range) {
-        throw new EditError(`${parsed.file}: ${where} is not a single value.`, {
-            hint: 'Point the target at a key holding a tag, digest or image reference.'
-        });
-    }
-    if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') {
-        const line = lineOf(parsed, node.range[0]);
-        throw new EditError(`${parsed.file}:${line}: ${where} is a block scalar; refusing to rewrite it.`, {
-            subject: `${parsed.file}:${line}`
-        });
-    }
-    if (node.anchor && aliasCount(doc, node.anchor) > 0) {
-        const line = lineOf(parsed, node.range[0]);
-        throw new EditError(`${parsed.file}:${line}: ${where} carries the anchor &${node.anchor}, which other keys reuse; editing it would change them too.`, {
-            subject: `${parsed.file}:${line}`,
-            hint: `Give ${where} its own value, or point the target at the keys that use *${node.anchor}.`
-        });
-    }
-    return node;
-}
-function aliasCount(doc, anchor) {
-    let count = 0;
-    distExports$2.visit(doc, {
-        Alias(_key, node) {
-            if (node.source === anchor)
-                count++;
-        }
-    });
-    return count;
-}
-/** Would `value` read back as this exact string if written plain, in YAML 1.1 and 1.2? */
-function plainIsSafe(value) {
-    if (value === '' || /^[\s\-?:,[\]{}#&*!|>'"%@`]|[\s:]$|: | #|[\r\n\t]/.test(value))
-        return false;
-    // YAML 1.1 resolvers (kustomize's, Helm's) turn these into numbers, booleans or null.
-    if (/^(?:[-+]?(?:\.\d+|\d[\d_]*(?:\.[\d_]*)?)(?:[eE][-+]?\d+)?|[-+]?0x[\da-fA-F_]+|[-+]?0o?[0-7_]+|[-+]?0b[01_]+|[-+]?\d[\d_]*(?::[0-5]?\d)+(?:\.\d*)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(value)) {
-        return false;
-    }
-    return !/^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/.test(value);
-}
-/** `value` written in the style of `like`: plain stays plain unless ambiguous. */
-function formatScalar(value, like) {
-    const style = like?.type;
-    if (style === 'QUOTE_SINGLE')
-        return `'${value.replace(/'/g, "''")}'`;
-    if (style === 'QUOTE_DOUBLE' || !plainIsSafe(value))
-        return JSON.stringify(value);
-    return value;
-}
-/** Replaces a scalar's source text, keeping its quoting style. */
-function replaceScalar(node, value) {
-    const [start, end] = node.range;
-    return { start, end, replacement: formatScalar(value, node) };
-}
-/**
- * Inserts `key: value` pairs as siblings right after the pair `after`, on
- * their own lines with the sibling's indentation; in flow maps as
- * `, key: value` before the closing brace.
- */
-function insertAfter(parsed, map, after, entries) {
-    const rendered = entries.map(([key, value]) => `${key}: ${formatScalar(value)}`);
-    if (map.flow) {
-        // Flow maps get new keys at the end, before the closing brace.
-        const last = endOfValue(map.items[map.items.length - 1]);
-        return { start: last, end: last, replacement: rendered.map(r => `, ${r}`).join('') };
-    }
-    const valueEnd = endOfValue(after);
-    const indent = ' '.repeat(columnOf(parsed.text, after.key.range[0]));
-    return insertLines(parsed, valueEnd, rendered.map(r => `${indent}${r}`));
-}
-/** Inserts whole lines after the line holding `offset`, in the file's line ending. */
-function insertLines(parsed, offset, lines) {
-    const { text, eol } = parsed;
-    const newline = text.indexOf('\n', offset);
-    if (newline === -1) {
-        // The file has no final newline: keep it that way.
-        return {
-            start: text.length,
-            end: text.length,
-            replacement: lines.map(l => `${eol}${l}`).join('')
-        };
-    }
-    return {
-        start: newline + 1,
-        end: newline + 1,
-        replacement: lines.map(l => `${l}${eol}`).join('')
-    };
-}
-function columnOf(text, offset) {
-    return offset - (text.lastIndexOf('\n', offset - 1) + 1);
-}
-/** Removes a pair: its whole line in block maps, `, key: value` in flow maps. */
-function removePair(parsed, map, pair) {
-    const index = map.items.indexOf(pair);
-    if (map.flow) {
-        const previous = map.items[index - 1];
-        if (previous)
-            return { start: endOfValue(previous), end: endOfValue(pair), replacement: '' };
-        const next = map.items[index + 1];
-        return {
-            start: pair.key.range[0],
-            end: next ? next.key.range[0] : endOfValue(pair),
-            replacement: ''
-        };
-    }
-    const { text } = parsed;
-    const lineStart = text.lastIndexOf('\n', pair.key.range[0] - 1) + 1;
-    const newline = text.indexOf('\n', endOfValue(pair));
-    const before = text.slice(lineStart, pair.key.range[0]);
-    if (before.trim() !== '') {
-        // The key shares its line with a sequence dash (`- digest: …`); keep the
-        // dash only if other keys follow — otherwise the entry would change shape.
-        throw new EditError(`${parsed.file}:${lineOf(parsed, pair.key.range[0])}: cannot remove ${String(pair.key.value)} from the first line of an entry.`);
-    }
-    return { start: lineStart, end: newline === -1 ? text.length : newline + 1, replacement: '' };
-}
-function endOfValue(pair) {
-    const value = pair.value;
-    return value?.range ? value.range[1] : pair.key.range[1];
-}
-/** The node at `path` in `doc`, or undefined; aliases along the way are followed only at the end. */
-function nodeAt(doc, path) {
-    let node = doc.contents;
-    for (const segment of path) {
-        if (typeof segment === 'number') {
-            if (!distExports$2.isSeq(node))
-                return undefined;
-            node = node.items[segment];
-        }
-        else {
-            if (!distExports$2.isMap(node))
-                return undefined;
-            node = findPair(node, segment)?.value;
-        }
-        if (node === undefined || node === null)
-            return undefined;
-    }
-    return node;
 }
 
 /**
@@ -3326,21 +3351,27 @@ async function proveRenders(request, files, dirs, logger) {
     if (request.verifyRender === 'false' || files.length === 0)
         return [];
     const changed = new Map(files.map(f => [f.file, f.after]));
-    const reports = [];
-    for (const [dir, images] of dirs) {
-        if (![...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))))
-            continue;
-        const renderer = await findRenderer('kustomize', request.env);
-        if ('unavailable' in renderer) {
-            if (request.verifyRender === 'true') {
-                throw new RenderError(`verify-render is true, but no Kustomize renderer is available: ${renderer.unavailable}.`, {
-                    hint: 'Install kustomize or kubectl on the runner, or set verify-render: auto.'
-                });
-            }
-            logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`);
-            continue;
+    const proved = [...dirs].filter(([, images]) => [...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))));
+    if (proved.length === 0)
+        return [];
+    const renderer = await findRenderer('kustomize', request.env);
+    if ('unavailable' in renderer) {
+        if (request.verifyRender === 'true') {
+            throw new RenderError(`verify-render is true, but no Kustomize renderer is available: ${renderer.unavailable}.`, {
+                hint: 'Install kustomize or kubectl on the runner, or set verify-render: auto.'
+            });
         }
-        const { before, after } = await renderBeforeAfter(renderer, request.repoRoot, dir, changed);
+        for (const [dir] of proved)
+            logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`);
+        return [];
+    }
+    // Overlays render side by side (50 images are 50 overlays), one renderer process per CPU;
+    // verdicts are then reported in order, so logs and the first failure do not depend on timing.
+    const limit = pLimit(availableParallelism());
+    const renders = await Promise.all(proved.map(([dir]) => limit(() => renderBeforeAfter(renderer, request.repoRoot, dir, changed))));
+    const reports = [];
+    for (const [i, [dir, images]] of proved.entries()) {
+        const { before, after } = renders[i];
         for (const image of images) {
             const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, dir);
             reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message });
@@ -10865,6 +10896,7 @@ class GitHubRepo {
      * read for the environments' settings is not fetched again for the edit.
      */
     reader(ref) {
+        const reads = { probed: new Map(), listed: new Set() };
         const get = (path) => {
             const key = `${ref}\0${path}`;
             let found = this.contents.get(key);
@@ -10872,6 +10904,14 @@ class GitHubRepo {
                 found = this.content(path, ref);
                 this.contents.set(key, found);
             }
+            reads.probed.set(path, reads.probed.get(path) ?? 'other');
+            found.then(entry => {
+                if (Array.isArray(entry))
+                    reads.probed.set(path, 'dir');
+                // A link to a file comes back as that file: a change to the file is a change to it.
+                else if (entry && entry.path !== path)
+                    reads.probed.set(entry.path, 'other');
+            }, () => undefined);
             return found;
         };
         const typeOf = async (rel) => {
@@ -10938,10 +10978,34 @@ class GitHubRepo {
                 return Buffer.from(data.content, 'base64').toString('utf8');
             },
             list: async (dir) => {
+                reads.listed.add(dir.replace(/\/$/, ''));
                 const entry = await get(dir.replace(/\/$/, ''));
                 return Array.isArray(entry) ? entry.map(e => e.path) : [];
-            }
+            },
+            reads
         };
+    }
+    /**
+     * The files changed from `base` to `head` (one compare request), when `head` descends from
+     * `base` and GitHub lists them all; undefined otherwise (the caller reads everything again).
+     */
+    async changesBetween(base, head) {
+        try {
+            const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
+                owner: this.owner,
+                repo: this.repo,
+                basehead: `${base}...${head}`,
+                per_page: 1
+            });
+            // GitHub lists 300 files at most: a longer list may hide the one that matters.
+            if (data.status !== 'ahead' || !data.files || data.files.length >= 300)
+                return undefined;
+            return data.files;
+        }
+        catch (error) {
+            this.logger.debug(`compare ${base}...${head}: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+        }
     }
     async content(path, ref) {
         try {
@@ -17946,7 +18010,9 @@ class GitCheckout {
                     ...branchArgs
                 ]);
             });
-            const git = simpleGit({ baseDir: dir }).env(env);
+            // One git process at a time: concurrent lazy blob fetches of a shallow clone each rewrite
+            // .git/shallow, and git fails the loser with "shallow file has changed since we read it".
+            const git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 1 }).env(env);
             const baseBranch = options.baseBranch ?? (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
             await git.raw(['sparse-checkout', 'init', '--no-cone']);
             await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing']);
@@ -18272,6 +18338,45 @@ function redact(url) {
     return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
+/**
+ * What a promotion read from one commit, and whether a later commit changed any of it. After a
+ * lost race the api method asks GitHub what changed between the commit it read and the new head
+ * (one compare request): when none of it touches the read set, the edit, its render proof and
+ * the commit's file contents all stand, and the same commit is sent again on the new head
+ * instead of reading, editing and rendering everything anew.
+ */
+/** Whether any change could alter what was read: false only when that is certain. */
+function changesTouch(reads, changes) {
+    return changes.some(change => {
+        if (change.status === 'unchanged')
+            return false;
+        const paths = change.previous_filename !== undefined && change.status !== 'copied'
+            ? [change.filename, change.previous_filename]
+            : [change.filename];
+        return paths.some(path => pathTouched(reads, path, change.status));
+    });
+}
+function pathTouched(reads, path, status) {
+    if (reads.probed.has(path))
+        return true;
+    const parts = path.split('/');
+    for (let i = parts.length - 1; i >= 0; i--) {
+        const ancestor = parts.slice(0, i).join('/');
+        const seen = reads.probed.get(ancestor);
+        // Seen as a file, a link or nothing: a child appearing or going changes that answer.
+        if (seen === 'other')
+            return true;
+        if (status === 'modified')
+            continue;
+        // A child added or removed changes a listing; a removal may leave a directory empty, gone.
+        if (reads.listed.has(ancestor))
+            return true;
+        if (seen === 'dir' && status !== 'added' && status !== 'copied')
+            return true;
+    }
+    return false;
+}
+
 const silentLogger = { debug() { }, info() { }, warning() { } };
 
 /**
@@ -18299,14 +18404,21 @@ async function promote(request, logger) {
     const session = request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger);
     const attempts = request.attempts ?? LOST_RACE_ATTEMPTS;
     try {
+        // Kept across a lost race when nothing it read changed on the new head (session.rebase).
+        let prepared;
         for (let attempt = 1;; attempt++) {
-            const images = typeof request.images === 'function' ? await request.images(session.reader) : request.images;
-            const templates = await fetchWhatIsRead(session, { ...request, images });
-            const edit = await editConfigRepo({ ...request, images, templates, repoRoot: session.dir }, logger);
+            if (!prepared) {
+                const images = typeof request.images === 'function'
+                    ? await request.images(session.reader)
+                    : request.images;
+                const templates = await fetchWhatIsRead(session, { ...request, images });
+                const edit = await editConfigRepo({ ...request, images, templates, repoRoot: session.dir }, logger);
+                if (request.dryRun || edit.files.length === 0)
+                    return { images, edit, baseBranch: session.baseBranch, attempts: attempt };
+                prepared = { images, edit, message: request.message(edit, images) };
+            }
+            const { images, edit, message } = prepared;
             const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt };
-            if (request.dryRun || edit.files.length === 0)
-                return base;
-            const message = request.message(edit, images);
             if (request.mode === 'push' && session.commitToBase) {
                 const landed = await session.commitToBase(edit, message);
                 if (landed !== 'rejected')
@@ -18359,7 +18471,13 @@ async function promote(request, logger) {
             const delay = (session.writeWait?.() ?? 0) + lostRaceDelay(attempt);
             logger.info(`${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
             await setTimeout$1(delay);
-            await session.refresh();
+            if (await session.rebase?.()) {
+                logger.debug(`${session.baseBranch} moved, but not what this promotion read: the same commit goes onto the new head.`);
+            }
+            else {
+                await session.refresh();
+                prepared = undefined;
+            }
         }
     }
     finally {
@@ -18509,6 +18627,16 @@ async function apiSession(request, logger) {
                 return false;
             const existing = await github.commit(head);
             return existing.parents[0] === state.baseSha && existing.tree === commit.tree;
+        },
+        rebase: async () => {
+            const head = await github.branchHead(baseBranch);
+            if (!head || head === state.baseSha)
+                return false;
+            const changes = await github.changesBetween(state.baseSha, head);
+            if (!changes || changesTouch(state.reader.reads, changes))
+                return false;
+            state.baseSha = head;
+            return true;
         },
         refresh: () => open(true),
         writeWait: () => github.writeWait(),

@@ -10,6 +10,7 @@ import {
   type Document,
   type YAMLMap
 } from 'yaml'
+import { duplicateKeyOffsets, formatMiB, MAX_FILE_BYTES } from '../edit/yaml-text.js'
 import { ConfigError } from '../errors.js'
 import { SCHEMA_URL, validatePromotionSchema } from './schema.js'
 import { didYouMean, suggestion } from './suggest.js'
@@ -67,30 +68,54 @@ interface Finding {
  * `file:line: path: message`; YAML syntax errors as `file:line:col: message`.
  */
 export function parsePromotionConfig(text: string, file: string): PromotionConfig {
+  const bytes = Buffer.byteLength(text, 'utf8')
+  if (bytes > MAX_FILE_BYTES) {
+    throw new PromotionConfigError(
+      file,
+      [
+        {
+          line: 1,
+          column: 0,
+          path: '',
+          message: `is ${formatMiB(bytes)}, larger than the ${formatMiB(MAX_FILE_BYTES)} promote-image reads`
+        }
+      ],
+      `Point config-file at the promotion config itself; it lists environments and targets, a few KB.`
+    )
+  }
   const lineCounter = new LineCounter()
-  // uniqueKeys: a duplicated environment or key silently replacing the first is a classic GitOps accident.
+  // Duplicates are found below in linear time (the library's uniqueKeys is quadratic per map).
   const doc = parseDocument(text, {
     lineCounter,
     prettyErrors: true,
-    uniqueKeys: true,
+    uniqueKeys: false,
     merge: true
   })
   const locate = new Locator(doc, lineCounter)
 
-  if (doc.errors.length > 0) {
-    const problems = doc.errors.map(error => {
-      const position = error.linePos?.[0] ?? { line: 1, col: 1 }
+  // A duplicated environment or key silently replacing the first is a classic GitOps accident.
+  const errors = [
+    ...doc.errors.map(error => ({
+      code: error.code,
+      message: error.message,
+      offset: error.pos[0]
+    })),
+    ...duplicateKeyOffsets(doc).map(offset => ({ code: 'DUPLICATE_KEY', message: '', offset }))
+  ].sort((a, b) => a.offset - b.offset)
+  if (errors.length > 0) {
+    const problems = errors.map(error => {
+      const position = lineCounter.linePos(error.offset)
       return {
         line: position.line,
         column: position.col,
         path: '',
-        message: yamlErrorMessage(error.code, error.message, text.slice(error.pos[0]))
+        message: yamlErrorMessage(error.code, error.message, text.slice(error.offset))
       }
     })
     throw new PromotionConfigError(
       file,
       problems,
-      doc.errors.some(error => error.code === 'TAB_AS_INDENT')
+      errors.some(error => error.code === 'TAB_AS_INDENT')
         ? 'Indent with spaces: YAML does not allow tabs for indentation.'
         : `Fix the YAML syntax of ${file} at the line shown.`
     )

@@ -78,7 +78,9 @@ export class GitCheckout {
           ...branchArgs
         ])
       })
-      const git = simpleGit({ baseDir: dir }).env(env)
+      // One git process at a time: concurrent lazy blob fetches of a shallow clone each rewrite
+      // .git/shallow, and git fails the loser with "shallow file has changed since we read it".
+      const git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 1 }).env(env)
       const baseBranch = options.baseBranch ?? (await git.revparse(['--abbrev-ref', 'HEAD'])).trim()
       await git.raw(['sparse-checkout', 'init', '--no-cone'])
       await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing'])

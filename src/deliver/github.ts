@@ -14,6 +14,7 @@ import { linkTargetInRepo, MAX_LINK_HOPS } from '../config/paths.js'
 import { PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import type { TreeReader } from '../render/index.js'
+import type { ChangedFile, ReadSet } from './read-set.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -182,7 +183,10 @@ export class GitHubRepo {
   reader(ref: string): TreeReader & {
     list(dir: string): Promise<string[]>
     linkOn(rel: string): Promise<{ path: string; target: string } | undefined>
+    /** What this reader was asked for so far: see changesTouch. */
+    readonly reads: ReadSet
   } {
+    const reads = { probed: new Map<string, 'dir' | 'other'>(), listed: new Set<string>() }
     const get = (path: string) => {
       const key = `${ref}\0${path}`
       let found = this.contents.get(key)
@@ -190,6 +194,15 @@ export class GitHubRepo {
         found = this.content(path, ref)
         this.contents.set(key, found)
       }
+      reads.probed.set(path, reads.probed.get(path) ?? 'other')
+      found.then(
+        entry => {
+          if (Array.isArray(entry)) reads.probed.set(path, 'dir')
+          // A link to a file comes back as that file: a change to the file is a change to it.
+          else if (entry && entry.path !== path) reads.probed.set(entry.path, 'other')
+        },
+        () => undefined
+      )
       return found
     }
     const typeOf = async (rel: string): Promise<'file' | 'dir' | 'missing' | 'other'> => {
@@ -249,9 +262,34 @@ export class GitHubRepo {
         return Buffer.from(data.content, 'base64').toString('utf8')
       },
       list: async dir => {
+        reads.listed.add(dir.replace(/\/$/, ''))
         const entry = await get(dir.replace(/\/$/, ''))
         return Array.isArray(entry) ? entry.map(e => e.path) : []
-      }
+      },
+      reads
+    }
+  }
+
+  /**
+   * The files changed from `base` to `head` (one compare request), when `head` descends from
+   * `base` and GitHub lists them all; undefined otherwise (the caller reads everything again).
+   */
+  async changesBetween(base: string, head: string): Promise<ChangedFile[] | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
+        owner: this.owner,
+        repo: this.repo,
+        basehead: `${base}...${head}`,
+        per_page: 1
+      })
+      // GitHub lists 300 files at most: a longer list may hide the one that matters.
+      if (data.status !== 'ahead' || !data.files || data.files.length >= 300) return undefined
+      return data.files
+    } catch (error) {
+      this.logger.debug(
+        `compare ${base}...${head}: ${error instanceof Error ? error.message : String(error)}`
+      )
+      return undefined
     }
   }
 

@@ -138,10 +138,19 @@ export const DUPLICATE_KEY_MESSAGE = 'Map keys must be unique'
  * The offset of the first key that repeats an earlier scalar key of its map
  * (what the yaml library's `uniqueKeys: true` reports as "Map keys must be
  * unique", with the same equality: scalars with the same value), or
- * undefined. One Set per map: linear in the size of the document.
+ * undefined.
  */
 export function duplicateKeyOffset(doc: Document.Parsed): number | undefined {
-  let first: number | undefined
+  const offsets = duplicateKeyOffsets(doc)
+  return offsets.length > 0 ? Math.min(...offsets) : undefined
+}
+
+/**
+ * The offsets of every key that repeats an earlier scalar key of its map. One Set per map:
+ * linear in the size of the document, where the library's `uniqueKeys` is quadratic per map.
+ */
+export function duplicateKeyOffsets(doc: Document.Parsed): number[] {
+  const offsets: number[] = []
   visit(doc, {
     Map(_key, map) {
       const seen = new Set<unknown>()
@@ -150,16 +159,13 @@ export function duplicateKeyOffset(doc: Document.Parsed): number | undefined {
         if (!isScalar(key)) continue
         // NaN never equals itself (as in the library's === comparison).
         if (typeof key.value === 'number' && Number.isNaN(key.value)) continue
-        if (seen.has(key.value)) {
-          const at = key.range?.[0]
-          if (at !== undefined && (first === undefined || at < first)) first = at
-          break
-        }
+        const at = key.range?.[0]
+        if (seen.has(key.value) && at !== undefined) offsets.push(at)
         seen.add(key.value)
       }
     }
   })
-  return first
+  return offsets
 }
 
 function firstLine(message: string): string {

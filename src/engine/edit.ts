@@ -4,7 +4,9 @@
  * every render succeeded, so a refusal leaves the config repo untouched.
  */
 import { readFile, rename, stat, writeFile } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
 import { dirname, posix } from 'node:path'
+import pLimit from 'p-limit'
 import { createTwoFilesPatch } from 'diff'
 import {
   expandTargets,
@@ -290,24 +292,33 @@ async function proveRenders(
 ): Promise<RenderReport[]> {
   if (request.verifyRender === 'false' || files.length === 0) return []
   const changed = new Map(files.map(f => [f.file, f.after]))
-  const reports: RenderReport[] = []
-  for (const [dir, images] of dirs) {
-    if (![...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))))
-      continue
-    const renderer = await findRenderer('kustomize', request.env)
-    if ('unavailable' in renderer) {
-      if (request.verifyRender === 'true') {
-        throw new RenderError(
-          `verify-render is true, but no Kustomize renderer is available: ${renderer.unavailable}.`,
-          {
-            hint: 'Install kustomize or kubectl on the runner, or set verify-render: auto.'
-          }
-        )
-      }
-      logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`)
-      continue
+  const proved = [...dirs].filter(([, images]) =>
+    [...images].some(image => files.some(f => f.changes.some(c => c.image === image.input)))
+  )
+  if (proved.length === 0) return []
+  const renderer = await findRenderer('kustomize', request.env)
+  if ('unavailable' in renderer) {
+    if (request.verifyRender === 'true') {
+      throw new RenderError(
+        `verify-render is true, but no Kustomize renderer is available: ${renderer.unavailable}.`,
+        {
+          hint: 'Install kustomize or kubectl on the runner, or set verify-render: auto.'
+        }
+      )
     }
-    const { before, after } = await renderBeforeAfter(renderer, request.repoRoot, dir, changed)
+    for (const [dir] of proved)
+      logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`)
+    return []
+  }
+  // Overlays render side by side (50 images are 50 overlays), one renderer process per CPU;
+  // verdicts are then reported in order, so logs and the first failure do not depend on timing.
+  const limit = pLimit(availableParallelism())
+  const renders = await Promise.all(
+    proved.map(([dir]) => limit(() => renderBeforeAfter(renderer, request.repoRoot, dir, changed)))
+  )
+  const reports: RenderReport[] = []
+  for (const [i, [dir, images]] of proved.entries()) {
+    const { before, after } = renders[i]!
     for (const image of images) {
       const verdict = verifyRender(
         before,

@@ -18,6 +18,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { join, posix } from 'node:path'
 import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo, PullRequestResult, PullRequestSpec } from '../deliver/github.js'
+import { changesTouch } from '../deliver/read-set.js'
 import { PromoteError, RenderError } from '../errors.js'
 import type { TargetTemplate } from '../config/index.js'
 import { silentLogger, type Logger } from '../log/logger.js'
@@ -98,6 +99,11 @@ interface Session {
   unchanged?(branch: string, commit: { sha: string; tree?: string }): Promise<boolean>
   /** Re-reads the base branch after a lost race. */
   refresh(): Promise<void>
+  /**
+   * After a lost race: moves onto the branch's new head when nothing read for this promotion
+   * changed there (the edit stands as it is); false when it cannot tell, or something changed.
+   */
+  rebase?(): Promise<boolean>
   /** Milliseconds before a write would leave without queueing (the api method's throttle). */
   writeWait?(): number
   close(): Promise<void>
@@ -116,17 +122,26 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
     request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger)
   const attempts = request.attempts ?? LOST_RACE_ATTEMPTS
   try {
+    // Kept across a lost race when nothing it read changed on the new head (session.rebase).
+    let prepared:
+      { images: readonly ResolvedImage[]; edit: EditResult; message: string } | undefined
     for (let attempt = 1; ; attempt++) {
-      const images =
-        typeof request.images === 'function' ? await request.images(session.reader) : request.images
-      const templates = await fetchWhatIsRead(session, { ...request, images })
-      const edit = await editConfigRepo(
-        { ...request, images, templates, repoRoot: session.dir },
-        logger
-      )
+      if (!prepared) {
+        const images =
+          typeof request.images === 'function'
+            ? await request.images(session.reader)
+            : request.images
+        const templates = await fetchWhatIsRead(session, { ...request, images })
+        const edit = await editConfigRepo(
+          { ...request, images, templates, repoRoot: session.dir },
+          logger
+        )
+        if (request.dryRun || edit.files.length === 0)
+          return { images, edit, baseBranch: session.baseBranch, attempts: attempt }
+        prepared = { images, edit, message: request.message(edit, images) }
+      }
+      const { images, edit, message } = prepared
       const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt }
-      if (request.dryRun || edit.files.length === 0) return base
-      const message = request.message(edit, images)
       if (request.mode === 'push' && session.commitToBase) {
         const landed = await session.commitToBase(edit, message)
         if (landed !== 'rejected')
@@ -180,7 +195,14 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
         `${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
       )
       await sleep(delay)
-      await session.refresh()
+      if (await session.rebase?.()) {
+        logger.debug(
+          `${session.baseBranch} moved, but not what this promotion read: the same commit goes onto the new head.`
+        )
+      } else {
+        await session.refresh()
+        prepared = undefined
+      }
     }
   } finally {
     await session.close()
@@ -346,6 +368,14 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
       if (!head) return false
       const existing = await github.commit(head)
       return existing.parents[0] === state.baseSha && existing.tree === commit.tree
+    },
+    rebase: async () => {
+      const head = await github.branchHead(baseBranch)
+      if (!head || head === state.baseSha) return false
+      const changes = await github.changesBetween(state.baseSha, head)
+      if (!changes || changesTouch(state.reader!.reads, changes)) return false
+      state.baseSha = head
+      return true
     },
     refresh: () => open(true),
     writeWait: () => github.writeWait(),
