@@ -56,6 +56,10 @@ function files(registry: string): Record<string, string> {
   return out
 }
 
+/** The debug line of a lost race whose winner touched nothing the promotion read. */
+const SAME_COMMIT =
+  'moved, but not what this promotion read: the same commit goes onto the new head'
+
 describe('the action against GitHub in a box', () => {
   let box: GitHubBox
   let reg: RegistryInstance
@@ -68,6 +72,7 @@ describe('the action against GitHub in a box', () => {
     for (const tag of ['v1.4.2', 'v1.4.3'])
       images.set(`api:${tag}`, await pushImage(reg, 'team/api', tag, { seed: tag }))
     images.set('web:v2.0.0', await pushImage(reg, 'team/web', 'v2.0.0', { seed: 'web' }))
+    images.set('web:v2.0.1', await pushImage(reg, 'team/web', 'v2.0.1', { seed: 'web-2' }))
     box = await startGitHubBox()
     await box.createRepo(REPO, files(reg.host), { allowAutoMerge: false })
     work = await mkdtemp(join(tmpdir(), 'action-github-'))
@@ -221,6 +226,8 @@ describe('the action against GitHub in a box', () => {
       const ran = await action({ image: `${reg.host}/team/web:v2.0.0`, environment: 'dev' })
       expect(ran.code).toBe(0)
       expect(raced).toBe(true)
+      // One compare request showed the winner touched nothing read: the same commit, re-sent.
+      expect(ran.stdout).toContain(SAME_COMMIT)
       const log = await box.log(REPO, 'main')
       expect(log[0]!.files).toEqual(['apps/web/overlays/dev/kustomization.yaml'])
       expect(log[1]!.message).toMatch(/^concurrent change/)
@@ -228,6 +235,36 @@ describe('the action against GitHub in a box', () => {
       expect(
         await box.readFile(REPO, 'main', 'apps/web/overlays/dev/kustomization.yaml')
       ).toContain(`digest: ${images.get('web:v2.0.0')!.digest}`)
+    } finally {
+      box.beforeRefUpdate(undefined)
+    }
+  })
+
+  it('a concurrent change to the file being promoted: read again and re-applied, both changes kept', async () => {
+    const file = 'apps/web/overlays/dev/kustomization.yaml'
+    let raced = false
+    box.beforeRefUpdate(async (_repo, ref) => {
+      if (raced || ref !== 'refs/heads/main') return
+      raced = true
+      const text = await box.readFile(REPO, 'main', file)
+      await box.commit(
+        REPO,
+        'main',
+        { [file]: `# owned by the web team\n${text}` },
+        'concurrent edit of the overlay'
+      )
+    })
+    try {
+      const ran = await action({ image: `${reg.host}/team/web:v2.0.1`, environment: 'dev' })
+      expect(ran.code).toBe(0)
+      expect(raced).toBe(true)
+      expect(ran.stdout).toContain('moved while promoting')
+      expect(ran.stdout).not.toContain(SAME_COMMIT)
+      const text = await box.readFile(REPO, 'main', file)
+      expect(text).toMatch(/^# owned by the web team\n/)
+      expect(text).toContain(`newTag: v2.0.1`)
+      expect(text).toContain(`digest: ${images.get('web:v2.0.1')!.digest}`)
+      expect((await box.log(REPO, 'main'))[1]!.message).toMatch(/^concurrent edit of the overlay/)
     } finally {
       box.beforeRefUpdate(undefined)
     }
