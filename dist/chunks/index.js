@@ -17578,9 +17578,12 @@ async function resolveInRepo(repoRoot, relPath, options = {}) {
  * checked to stay inside, so an edit reports (and a commit writes) the file, not a link to it.
  */
 async function realRelativePath(repoRoot, relPath) {
+    return repoRelativeOf(repoRoot, await resolveInRepo(repoRoot, relPath));
+}
+/** `absolute`, a real path inside the repository, as a repository-relative POSIX path. */
+async function repoRelativeOf(repoRoot, absolute) {
     const root = await realpath(repoRoot).catch(() => repoRoot);
-    const real = await resolveInRepo(repoRoot, relPath);
-    return path.relative(root, real).split(path.sep).join('/') || '.';
+    return path.relative(root, absolute).split(path.sep).join('/') || '.';
 }
 /** kustomize's own precedence (konfig.RecognizedKustomizationFileNames). */
 const KUSTOMIZATION_FILE_NAMES = [
@@ -17595,11 +17598,9 @@ const KUSTOMIZATION_FILE_NAMES = [
  * of the real file (symlinks resolved, checked to stay inside).
  */
 async function findKustomization(repoRoot, targetPath) {
-    const root = await realpath(repoRoot).catch(() => repoRoot);
     const real = await resolveInRepo(repoRoot, targetPath);
-    const relative = (absolute) => path.relative(root, absolute).split(path.sep).join('/') || '.';
     if (!(await stat(real)).isDirectory())
-        return relative(real);
+        return repoRelativeOf(repoRoot, real);
     // readdir, not stat: exact names even on case-insensitive file systems.
     const entries = new Set(await readdir(real));
     const found = KUSTOMIZATION_FILE_NAMES.filter(name => entries.has(name));
@@ -17622,7 +17623,7 @@ async function findKustomization(repoRoot, targetPath) {
             subject: dir
         });
     }
-    return relative(file);
+    return repoRelativeOf(repoRoot, file);
 }
 
 // The reference grammar of distribution/reference (regexp.go), transcribed so

@@ -18404,7 +18404,7 @@ async function promote(request, logger) {
     const session = request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger);
     const attempts = request.attempts ?? LOST_RACE_ATTEMPTS;
     try {
-        // Kept across a lost race when nothing it read changed on the new head (session.rebase).
+        // Kept across a lost race when nothing it read changed on the new head (session.refresh).
         let prepared;
         for (let attempt = 1;; attempt++) {
             if (!prepared) {
@@ -18471,11 +18471,10 @@ async function promote(request, logger) {
             const delay = (session.writeWait?.() ?? 0) + lostRaceDelay(attempt);
             logger.info(`${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
             await setTimeout$1(delay);
-            if (await session.rebase?.()) {
+            if ((await session.refresh()) === 'kept') {
                 logger.debug(`${session.baseBranch} moved, but not what this promotion read: the same commit goes onto the new head.`);
             }
             else {
-                await session.refresh();
                 prepared = undefined;
             }
         }
@@ -18565,7 +18564,10 @@ async function gitSession(request, logger) {
             return sha ? { sha } : undefined;
         },
         push: (_sha, branch, force) => checkout.push(branch, { force }),
-        refresh: () => checkout.refresh(),
+        refresh: async () => {
+            await checkout.refresh();
+            return 'reread';
+        },
         close: () => checkout.close()
     };
 }
@@ -18579,11 +18581,9 @@ async function apiSession(request, logger) {
     };
     // The base commit's tree: only commits made through the REST Git Data API need it.
     const baseTree = async () => (await github.commit(state.baseSha)).tree;
-    const open = async (refresh) => {
+    const open = async (head) => {
         if (state.dir)
             await rm(join(state.dir, '..'), { recursive: true, force: true });
-        // The first read reuses the head promotion.yaml was read at; a lost race reads it anew.
-        const head = await github.branchHead(baseBranch, { reuse: !refresh });
         if (!head) {
             throw new PromoteError(`Branch ${baseBranch} does not exist in ${github.fullName}.`, {
                 hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
@@ -18596,7 +18596,8 @@ async function apiSession(request, logger) {
         await mkdir(state.dir);
         logger.debug(`${github.fullName} ${baseBranch} at ${head}`);
     };
-    await open(false);
+    // The head promotion.yaml was read at, when it was read through this repository.
+    await open(await github.branchHead(baseBranch, { reuse: true }));
     return {
         baseBranch,
         get dir() {
@@ -18628,17 +18629,18 @@ async function apiSession(request, logger) {
             const existing = await github.commit(head);
             return existing.parents[0] === state.baseSha && existing.tree === commit.tree;
         },
-        rebase: async () => {
+        refresh: async () => {
             const head = await github.branchHead(baseBranch);
-            if (!head || head === state.baseSha)
-                return false;
-            const changes = await github.changesBetween(state.baseSha, head);
-            if (!changes || changesTouch(state.reader.reads, changes))
-                return false;
-            state.baseSha = head;
-            return true;
+            if (head && head !== state.baseSha) {
+                const changes = await github.changesBetween(state.baseSha, head);
+                if (changes && !changesTouch(state.reader.reads, changes)) {
+                    state.baseSha = head;
+                    return 'kept';
+                }
+            }
+            await open(head);
+            return 'reread';
         },
-        refresh: () => open(true),
         writeWait: () => github.writeWait(),
         close: async () => {
             if (state.dir)

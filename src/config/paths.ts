@@ -175,9 +175,13 @@ export async function resolveInRepo(
  * checked to stay inside, so an edit reports (and a commit writes) the file, not a link to it.
  */
 export async function realRelativePath(repoRoot: string, relPath: string): Promise<string> {
+  return repoRelativeOf(repoRoot, await resolveInRepo(repoRoot, relPath))
+}
+
+/** `absolute`, a real path inside the repository, as a repository-relative POSIX path. */
+async function repoRelativeOf(repoRoot: string, absolute: string): Promise<string> {
   const root = await realpath(repoRoot).catch(() => repoRoot)
-  const real = await resolveInRepo(repoRoot, relPath)
-  return path.relative(root, real).split(path.sep).join('/') || '.'
+  return path.relative(root, absolute).split(path.sep).join('/') || '.'
 }
 
 /** kustomize's own precedence (konfig.RecognizedKustomizationFileNames). */
@@ -194,11 +198,8 @@ export const KUSTOMIZATION_FILE_NAMES = [
  * of the real file (symlinks resolved, checked to stay inside).
  */
 export async function findKustomization(repoRoot: string, targetPath: string): Promise<string> {
-  const root = await realpath(repoRoot).catch(() => repoRoot)
   const real = await resolveInRepo(repoRoot, targetPath)
-  const relative = (absolute: string): string =>
-    path.relative(root, absolute).split(path.sep).join('/') || '.'
-  if (!(await stat(real)).isDirectory()) return relative(real)
+  if (!(await stat(real)).isDirectory()) return repoRelativeOf(repoRoot, real)
 
   // readdir, not stat: exact names even on case-insensitive file systems.
   const entries = new Set(await readdir(real))
@@ -228,5 +229,5 @@ export async function findKustomization(repoRoot: string, targetPath: string): P
       subject: dir
     })
   }
-  return relative(file)
+  return repoRelativeOf(repoRoot, file)
 }

@@ -97,13 +97,12 @@ interface Session {
   commitToBase?(edit: EditResult, message: string): Promise<{ sha: string } | 'rejected'>
   /** Whether `branch` already holds exactly this change on this base (a living PR with nothing new). */
   unchanged?(branch: string, commit: { sha: string; tree?: string }): Promise<boolean>
-  /** Re-reads the base branch after a lost race. */
-  refresh(): Promise<void>
   /**
-   * After a lost race: moves onto the branch's new head when nothing read for this promotion
-   * changed there (the edit stands as it is); false when it cannot tell, or something changed.
+   * Moves onto the base branch's new head after a lost race. 'kept' when nothing read for
+   * this promotion changed there, so the edit and its commit stand as they are; 'reread'
+   * when the tree was read anew and the edit must be made again.
    */
-  rebase?(): Promise<boolean>
+  refresh(): Promise<'kept' | 'reread'>
   /** Milliseconds before a write would leave without queueing (the api method's throttle). */
   writeWait?(): number
   close(): Promise<void>
@@ -122,7 +121,7 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
     request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger)
   const attempts = request.attempts ?? LOST_RACE_ATTEMPTS
   try {
-    // Kept across a lost race when nothing it read changed on the new head (session.rebase).
+    // Kept across a lost race when nothing it read changed on the new head (session.refresh).
     let prepared:
       { images: readonly ResolvedImage[]; edit: EditResult; message: string } | undefined
     for (let attempt = 1; ; attempt++) {
@@ -195,12 +194,11 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
         `${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
       )
       await sleep(delay)
-      if (await session.rebase?.()) {
+      if ((await session.refresh()) === 'kept') {
         logger.debug(
           `${session.baseBranch} moved, but not what this promotion read: the same commit goes onto the new head.`
         )
       } else {
-        await session.refresh()
         prepared = undefined
       }
     }
@@ -303,7 +301,10 @@ async function gitSession(request: PromotionRequest, logger: Logger): Promise<Se
       return sha ? { sha } : undefined
     },
     push: (_sha, branch, force) => checkout.push(branch, { force }),
-    refresh: () => checkout.refresh(),
+    refresh: async () => {
+      await checkout.refresh()
+      return 'reread'
+    },
     close: () => checkout.close()
   }
 }
@@ -318,10 +319,8 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
   }
   // The base commit's tree: only commits made through the REST Git Data API need it.
   const baseTree = async () => (await github.commit(state.baseSha)).tree
-  const open = async (refresh: boolean): Promise<void> => {
+  const open = async (head: string | undefined): Promise<void> => {
     if (state.dir) await rm(join(state.dir, '..'), { recursive: true, force: true })
-    // The first read reuses the head promotion.yaml was read at; a lost race reads it anew.
-    const head = await github.branchHead(baseBranch, { reuse: !refresh })
     if (!head) {
       throw new PromoteError(`Branch ${baseBranch} does not exist in ${github.fullName}.`, {
         hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
@@ -334,7 +333,8 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
     await mkdir(state.dir)
     logger.debug(`${github.fullName} ${baseBranch} at ${head}`)
   }
-  await open(false)
+  // The head promotion.yaml was read at, when it was read through this repository.
+  await open(await github.branchHead(baseBranch, { reuse: true }))
   return {
     baseBranch,
     get dir() {
@@ -369,15 +369,18 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
       const existing = await github.commit(head)
       return existing.parents[0] === state.baseSha && existing.tree === commit.tree
     },
-    rebase: async () => {
+    refresh: async () => {
       const head = await github.branchHead(baseBranch)
-      if (!head || head === state.baseSha) return false
-      const changes = await github.changesBetween(state.baseSha, head)
-      if (!changes || changesTouch(state.reader!.reads, changes)) return false
-      state.baseSha = head
-      return true
+      if (head && head !== state.baseSha) {
+        const changes = await github.changesBetween(state.baseSha, head)
+        if (changes && !changesTouch(state.reader!.reads, changes)) {
+          state.baseSha = head
+          return 'kept'
+        }
+      }
+      await open(head)
+      return 'reread'
     },
-    refresh: () => open(true),
     writeWait: () => github.writeWait(),
     close: async () => {
       if (state.dir) await rm(join(state.dir, '..'), { recursive: true, force: true })
