@@ -35,8 +35,9 @@ for (const name of only)
     throw new Error(`--only: unknown section ${name}; sections: ${SECTIONS.join(', ')}`)
 const runs = {
   size: quick ? 3 : 7,
+  sizeBaseline: quick ? 1 : 7,
   fleet: quick ? 1 : 3,
-  sequential: quick ? 3 : 50,
+  sequential: quick ? 2 : 50,
   contentionSingles: quick ? 3 : 5,
   startup: quick ? 11 : 31
 }
@@ -59,7 +60,7 @@ try {
     registry: await step('registry', registryRequests),
     startup: await step('startup', () => startupTimes(runs.startup)),
     bundle: await step('bundle', bundleSizes),
-    sizes: await step('size', () => promotionBySize(box, registry, runs.size)),
+    sizes: await step('size', () => promotionBySize(box, registry, runs.size, runs.sizeBaseline)),
     fleet: await step('fleet', () =>
       fleet(box, registry, { runs: runs.fleet, sequentialRuns: runs.sequential })
     ),

@@ -157,7 +157,7 @@ export function resultsMarkdown(r: Results, methods: readonly Method[]): string 
   return `# Benchmark results
 
 Written by \`npm run bench${r.quick ? ' -- --quick' : ''}\` on ${new Date().toISOString().slice(0, 10)} in ${Math.round(r.seconds)} s.
-${r.quick ? 'Quick mode: fewer runs per figure, so medians are noisier; the fleet baseline is scaled from a few runs.\n' : ''}
+${r.quick ? 'Quick mode: fewer runs per figure, so medians are noisier; the fleet baseline is scaled from the single-image runs.\n' : ''}
 Machine:
 
 \`\`\`
@@ -174,7 +174,7 @@ The CPU floor of the concurrent promotions is all the CPU the batch used (the ${
 
 ## Promotion time against config-repo size
 
-Medians of ${r.sizes[0]!.runs} run${r.sizes[0]!.runs > 1 ? 's' : ''} per cell, methods interleaved. Each history commit is a past promotion of one overlay, as in a real config repo.
+Medians of ${r.sizes[0]!.runs} run${r.sizes[0]!.runs > 1 ? 's' : ''} per cell${r.sizes[0]!.baselineRuns < r.sizes[0]!.runs ? ` (the full clone: ${r.sizes[0]!.baselineRuns})` : ''}, methods interleaved. Each history commit is a past promotion of one overlay, as in a real config repo.
 
 ${sizeTable(r.sizes, methods)}
 

@@ -384,6 +384,21 @@ describe('the action against GitHub in a box', () => {
     ])
     expect(ran.outputs.branch).toBe('main\npromote/prod/api+web')
     expect(ran.outputs['pull-request-operation']).toBe('none\ncreated')
+
+    // What it asked GitHub for: prod reads at the commit dev made, which changed only dev's
+    // overlays, so the bases both read are fetched once; no parent directory is listed on the
+    // way to a path that exists; and the new PR branch is created without a failed update first.
+    const asked = box.requests
+      .filter(r => r.path.startsWith('/api/v3/repos/acme/multi/'))
+      .map(r => `${r.method} ${decodeURIComponent(r.path.slice(25).split('?')[0]!)}`)
+    const reads = asked.filter(r => r.startsWith('GET contents/')).map(r => r.slice(13))
+    for (const file of ['apps/api/base/kustomization.yaml', 'apps/web/base/deployment.yaml'])
+      expect(reads.filter(r => r === file)).toHaveLength(1)
+    expect(reads).toContain('apps/api/overlays/prod/kustomization.yaml')
+    expect(reads).not.toContain('apps')
+    expect(reads).not.toContain('apps/api/overlays')
+    const refWrites = asked.filter(r => /^(POST|PATCH) git\/refs/.test(r))
+    expect(refWrites).toEqual(['POST git/refs'])
   })
 
   it("promotes prod from dev: the PR carries dev's exact tag and digest", async () => {

@@ -25,6 +25,7 @@ import {
   findRenderer,
   renderBeforeAfter,
   renderImages,
+  renderManyBeforeAfter,
   type Renderer,
   verifyRender
 } from '../../src/render/index.js'
@@ -234,6 +235,124 @@ describe('renderBeforeAfter with kubectl kustomize', () => {
     })
     await renderBeforeAfter(counting, touched, 'overlays/dev', edit)
     expect(renders).toBe(4)
+  })
+
+  describe('several overlays under one edit (a fleet promotion)', () => {
+    const counting = (): Renderer & { runs: number } => {
+      const wrapped = {
+        ...renderer,
+        runs: 0,
+        render: (dir: string) => {
+          wrapped.runs++
+          return renderer.render(dir)
+        }
+      }
+      return wrapped
+    }
+    const inNamespace = (namespace: string, tag: string) =>
+      overlay(tag).replace('namespace: dev', `namespace: ${namespace}`)
+    const ENVS = ['dev', 'staging', 'prod']
+    const fleet: Tree = {
+      ...BASE,
+      ...Object.fromEntries(
+        ENVS.map(env => [`overlays/${env}/kustomization.yaml`, inNamespace(env, 'latest')])
+      )
+    }
+    const edits = new Map(
+      ENVS.map(env => [`overlays/${env}/kustomization.yaml`, inNamespace(env, `v3-${env}`)])
+    )
+
+    it('renders them all in one run per side, each getting the images it renders on its own', async () => {
+      const root = await makeRepo(fleet)
+      const before = await snapshot(root)
+      const together = counting()
+      const dirs = ENVS.map(env => `overlays/${env}`)
+
+      const proofs = await renderManyBeforeAfter(together, root, dirs, edits)
+
+      expect(together.runs).toBe(2)
+      for (const [i, env] of ENVS.entries()) {
+        const alone = await renderBeforeAfter(counting(), root, dirs[i]!, edits)
+        expect(proofs[i]).toEqual(alone)
+        expect(proofs[i]!.after.filter(image => image.image === `${REPO}:v3-${env}`)).toHaveLength(
+          3
+        )
+        expect(proofs[i]!.after.every(image => image.namespace === env)).toBe(true)
+      }
+      expect(await snapshot(root)).toEqual(before)
+    })
+
+    it('renders them one by one when they cannot build together (the same resource twice)', async () => {
+      // Without namespaces, both overlays render Deployment notification-service: kustomize
+      // refuses the combined build, and each overlay's proof must still come out right.
+      const root = await makeRepo({
+        ...BASE,
+        'overlays/a/kustomization.yaml': overlay('latest').replace('namespace: dev\n', ''),
+        'overlays/b/kustomization.yaml': overlay('latest').replace('namespace: dev\n', '')
+      })
+      const split = counting()
+      const proofs = await renderManyBeforeAfter(
+        split,
+        root,
+        ['overlays/a', 'overlays/b'],
+        new Map([
+          ['overlays/a/kustomization.yaml', overlay('v1.0.0').replace('namespace: dev\n', '')],
+          ['overlays/b/kustomization.yaml', overlay('v2.0.0').replace('namespace: dev\n', '')]
+        ])
+      )
+      expect(split.runs).toBe(2 + 2 * 2)
+      expect(proofs.map(p => p.after.find(i => i.container === 'app')?.image)).toEqual([
+        `${REPO}:v1.0.0`,
+        `${REPO}:v2.0.0`
+      ])
+    })
+
+    it('names the overlay that does not build after the edit, as a render of it alone would', async () => {
+      const root = await makeRepo(fleet)
+      const broken = new Map(edits).set(
+        'overlays/staging/kustomization.yaml',
+        `${inNamespace('staging', 'v3')}  - missing.yaml\n`.replace(
+          'resources:\n',
+          'resources:\n  - missing.yaml\n'
+        )
+      )
+      const error = await renderManyBeforeAfter(
+        counting(),
+        root,
+        ENVS.map(env => `overlays/${env}`),
+        broken
+      ).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(RenderError)
+      expect((error as Error).message).toContain('could not render overlays/staging after the edit')
+    })
+
+    it('reuses the proofs of overlays whose bytes did not change, and renders only the others', async () => {
+      const root = await makeRepo(fleet)
+      const cached = counting()
+      const rendered: string[] = []
+      const recording: Renderer = {
+        ...cached,
+        render: (dir: string) => {
+          rendered.push(path.relative(temps, dir))
+          return cached.render(dir)
+        }
+      }
+      const dirs = ENVS.map(env => `overlays/${env}`)
+      await renderManyBeforeAfter(recording, root, dirs, edits)
+      expect(cached.runs).toBe(2)
+      await renderManyBeforeAfter(recording, root, dirs, edits)
+      expect(cached.runs).toBe(2)
+
+      // The winning commit touched prod's overlay only: dev and staging read the same bytes
+      // under the same edit, so prod alone renders again, on its own.
+      const moved = await makeRepo({
+        ...fleet,
+        'overlays/prod/kustomization.yaml': `${inNamespace('prod', 'latest')}# touched\n`
+      })
+      await renderManyBeforeAfter(recording, moved, dirs, edits)
+      expect(cached.runs).toBe(4)
+      expect(rendered.slice(2).every(dir => dir.endsWith(`overlays${path.sep}prod`))).toBe(true)
+    })
   })
 
   it.each([

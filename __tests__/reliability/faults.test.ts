@@ -101,6 +101,8 @@ interface Row {
   readonly github?: Plan[]
   /** dev is push mode, prod a living pull request (promotion.yaml). */
   readonly environment?: 'dev' | 'prod'
+  /** prod: the PR branch exists from an earlier run, so its ref is updated, not created. */
+  readonly branchExists?: boolean
   readonly method?: 'api' | 'git'
   /** How long the run may take before it is stopped. */
   readonly timeout?: number
@@ -375,6 +377,7 @@ const githubRows: Row[] = [
     slug: 'gh-ref-503',
     title: 'GitHub 503 updating the branch ref, once',
     environment: 'prod',
+    branchExists: true,
     github: [times(1, api.moveBranch, serverError(503))],
     faulted: 1,
     perPath: OCTOKIT_ATTEMPTS
@@ -472,6 +475,7 @@ const githubRows: Row[] = [
     slug: 'gh-ref-down',
     title: 'GitHub 503 on every branch ref update',
     environment: 'prod',
+    branchExists: true,
     github: [always(api.moveBranch, serverError(503))],
     faulted: OCTOKIT_ATTEMPTS,
     perPath: OCTOKIT_ATTEMPTS,
@@ -637,6 +641,10 @@ describe('faults against the real registry and GitHub in a box (dist bundles)', 
       const registry = row.registry && world.tapRegistry(slot.slug, row.registry(slot))
       const github = row.github && world.tapBox(slot, row.github)
       const environment = row.environment ?? 'dev'
+      if (row.branchExists)
+        await slot.box.commit(slot.fullName, `promote/prod/${slot.slug}`, {
+          [slot.overlay('prod')]: 'resources: [../../base]\n# an earlier promotion\n'
+        })
       const refsBefore = await world.refs(slot)
       const mainBefore = (await slot.box.log(slot.fullName, 'main'))[0]!.sha
 

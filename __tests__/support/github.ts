@@ -419,8 +419,33 @@ class Repo {
     return (await this.git(args, opts)).stdout.toString('utf8')
   }
 
+  /**
+   * Answers about objects named by their sha never change (GitHub caches them too): without
+   * this, each contents request would cost the box four or five git processes.
+   */
+  private readonly immutable = new Map<string, Promise<unknown>>()
+
+  private once<T>(key: string, read: () => Promise<T>): Promise<T> {
+    let answer = this.immutable.get(key) as Promise<T> | undefined
+    if (!answer) {
+      answer = read()
+      this.immutable.set(key, answer)
+      answer.catch(() => this.immutable.delete(key))
+    }
+    return answer
+  }
+
   /** Object name of `rev`, or undefined when it does not resolve. */
   async resolve(rev: string): Promise<string | undefined> {
+    // A sha, or a path or peel of one, names the same object forever; branch names do not.
+    if (!/^[0-9a-f]{40}(?:\^\{\w+\}|:.*)?$/.test(rev)) return this.resolveNow(rev)
+    const sha = await this.once(`resolve\0${rev}`, () => this.resolveNow(rev))
+    // An object not written yet may be pushed later: only found ones are remembered.
+    if (sha === undefined) this.immutable.delete(`resolve\0${rev}`)
+    return sha
+  }
+
+  private async resolveNow(rev: string): Promise<string | undefined> {
     const { stdout, code } = await this.git(
       ['rev-parse', '--verify', '--quiet', '--end-of-options', rev],
       {
@@ -454,8 +479,13 @@ class Repo {
 
   async objectType(sha: string): Promise<string | undefined> {
     if (!/^[0-9a-f]{40}$/.test(sha)) return undefined
-    const { stdout, code } = await this.git(['cat-file', '-t', sha], { okCodes: [1, 128] })
-    return code === 0 ? stdout.toString('utf8').trim() : undefined
+    const type = await this.once(`type\0${sha}`, async () => {
+      const { stdout, code } = await this.git(['cat-file', '-t', sha], { okCodes: [1, 128] })
+      return code === 0 ? stdout.toString('utf8').trim() : undefined
+    })
+    // A missing object may be written later: only found ones are remembered.
+    if (type === undefined) this.immutable.delete(`type\0${sha}`)
+    return type
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
@@ -472,7 +502,11 @@ class Repo {
   /** One level of a tree: name → entry. */
   async lsTree(tree: string, long = false): Promise<Map<string, TreeEntry>> {
     const args = ['ls-tree', '-z', ...(long ? ['-l'] : []), tree]
-    return parseLsTree(await this.git(args))
+    if (!/^[0-9a-f]{40}$/.test(tree)) return parseLsTree(await this.git(args))
+    // Callers get their own copy: some edit the map they are given.
+    return new Map(
+      await this.once(`ls-tree\0${args.join(' ')}`, async () => parseLsTree(await this.git(args)))
+    )
   }
 
   /**
@@ -500,13 +534,19 @@ class Repo {
 
   private async writeTrie(tree: string | undefined, node: TrieNode): Promise<string | undefined> {
     const entries = tree ? await this.lsTree(tree) : new Map<string, TreeEntry>()
-    for (const [name, child] of node.children) {
-      if (child.op === null) entries.delete(name)
-      else if (child.op) entries.set(name, child.op)
-      if (child.children.size === 0) continue
-      const existing = entries.get(name)
-      const sub = await this.writeTrie(existing?.type === 'tree' ? existing.sha : undefined, child)
-      if (sub) entries.set(name, { mode: '040000', type: 'tree', sha: sub })
+    // Sibling subtrees are independent: written side by side (50 apps are 150 trees).
+    const written = await Promise.all(
+      [...node.children].map(async ([name, child]) => {
+        let entry = child.op === null ? undefined : (child.op ?? entries.get(name))
+        if (child.children.size > 0) {
+          const sub = await this.writeTrie(entry?.type === 'tree' ? entry.sha : undefined, child)
+          entry = sub ? { mode: '040000', type: 'tree', sha: sub } : undefined
+        }
+        return [name, entry] as const
+      })
+    )
+    for (const [name, entry] of written) {
+      if (entry) entries.set(name, entry)
       else entries.delete(name)
     }
     // Git stores no empty directories; neither does GitHub.
@@ -1302,6 +1342,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       if (!baseTree) fail(422, 'base_tree is not a valid tree oid')
     }
     const changes: TreeChange[] = []
+    const blobs: Array<{ index: number; content: string }> = []
     for (const raw of body.tree as unknown[]) {
       if (raw === null || typeof raw !== 'object') fail(422, 'Invalid tree info')
       const item = raw as Record<string, unknown>
@@ -1319,7 +1360,9 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       let sha: string
       if (typeof item.content === 'string') {
         if (!FILE_MODES.has(mode)) fail(422, 'Invalid tree info: content needs a blob mode')
-        sha = await repo.hashBlob(Buffer.from(item.content, 'utf8'))
+        // Written side by side once every entry is checked: 50 files are 50 git processes.
+        sha = ''
+        blobs.push({ index: changes.length, content: item.content })
       } else {
         sha = str(item, 'sha')
         const actual = await repo.objectType(sha)
@@ -1328,6 +1371,13 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       }
       changes.push({ path: p, entry: { mode, type, sha } })
     }
+    await Promise.all(
+      blobs.map(async ({ index, content }) => {
+        const change = changes[index]!
+        const sha = await repo.hashBlob(Buffer.from(content, 'utf8'))
+        changes[index] = { ...change, entry: { ...change.entry!, sha } }
+      })
+    )
     const sha = await repo.buildTree(baseTree, changes)
     const entries = treeEntriesShape(repo, await repo.lsTree(sha, true))
     sendJson(
@@ -1874,15 +1924,23 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       )
       return
     }
-    const changes: TreeChange[] = []
-    for (const { path: p, contents } of input.fileChanges?.additions ?? []) {
-      if (!validPath(p)) {
-        error('UNPROCESSABLE', `The path ${JSON.stringify(p)} is not a valid file path.`)
-        return
-      }
-      const sha = await repo.hashBlob(Buffer.from(contents, 'base64'))
-      changes.push({ path: p, entry: { mode: '100644', type: 'blob', sha } })
+    const additions = input.fileChanges?.additions ?? []
+    const invalid = additions.find(({ path: p }) => !validPath(p))
+    if (invalid) {
+      error('UNPROCESSABLE', `The path ${JSON.stringify(invalid.path)} is not a valid file path.`)
+      return
     }
+    // Side by side: 50 files are 50 git processes.
+    const changes: TreeChange[] = await Promise.all(
+      additions.map(async ({ path: p, contents }) => ({
+        path: p,
+        entry: {
+          mode: '100644',
+          type: 'blob' as const,
+          sha: await repo.hashBlob(Buffer.from(contents, 'base64'))
+        }
+      }))
+    )
     for (const { path: p } of input.fileChanges?.deletions ?? [])
       changes.push({ path: p, entry: null })
     const ref = `refs/heads/${branchName}`

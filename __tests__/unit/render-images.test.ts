@@ -4,6 +4,7 @@ import {
   cleanStderr,
   describeContainer,
   extractImages,
+  extractImagesByAnnotation,
   type RenderedImage,
   verifyRender
 } from '../../src/render/index.js'
@@ -232,6 +233,56 @@ spec:
 
   it('refuses output that is not YAML, with a RenderError', () => {
     expect(() => extractImages('kind: Deployment\n  bad: [indent\n')).toThrow(RenderError)
+  })
+})
+
+describe('extractImagesByAnnotation', () => {
+  const KEY = 'promote-image.dev/render-target'
+  const workload = (name: string, image: string, mark?: string) => `---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+${mark === undefined ? '' : `  annotations:\n    ${KEY}: "${mark}"\n`}spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: ${image}
+`
+  const service = (mark?: string) => `---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+${mark === undefined ? '' : `  annotations:\n    ${KEY}: "${mark}"\n`}`
+
+  it('groups the images of a combined build by the mark of their workload, in document order', () => {
+    const yaml = [
+      workload('a', 'ghcr.io/acme/a:1', '0'),
+      service('1'),
+      workload('b', 'ghcr.io/acme/b:1', '1'),
+      workload('a2', 'ghcr.io/acme/a:2', '0')
+    ].join('')
+    const groups = extractImagesByAnnotation(yaml, KEY)
+    expect(
+      Object.fromEntries([...groups!].map(([mark, images]) => [mark, images.map(i => i.image)]))
+    ).toEqual({ '0': ['ghcr.io/acme/a:1', 'ghcr.io/acme/a:2'], '1': ['ghcr.io/acme/b:1'] })
+  })
+
+  it.each([
+    ['a workload without the mark', [workload('a', 'a:1', '0'), workload('b', 'b:1')]],
+    [
+      'a workload whose mark is not a string',
+      [workload('a', 'a:1', '0').replace(`"0"`, '{nested: 1}')]
+    ]
+  ])('cannot attribute %s, and says so with undefined', (_, docs) => {
+    expect(extractImagesByAnnotation(docs.join(''), KEY)).toBeUndefined()
+  })
+
+  it('does not need marks on resources without images', () => {
+    const groups = extractImagesByAnnotation(service() + workload('a', 'a:1', '0'), KEY)
+    expect([...groups!.keys()]).toEqual(['0'])
   })
 })
 

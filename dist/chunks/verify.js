@@ -5,10 +5,10 @@ import fs__default, { existsSync, readFileSync } from 'fs';
 import os__default, { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { d as distExports$2, i as relativePathProblem, q as normalizeRelativePath, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, u as linkTargetInRepo, w as canonicalRepository, x as repositoryName, y as resolveInRepo, z as MissingPathError, A as findKustomization, B as realRelativePath, C as pLimit, m as isPinnableDigest, E as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, F as repositoryNameOf, G as requireTunnel, H as requireUndici, I as undiciExports, J as commonjsGlobal, L as getDefaultExportFromCjs, N as oneLine, e as code, h as escapeText, k as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, l as readCapped } from './index.js';
+import { d as distExports$2, i as relativePathProblem, q as normalizeRelativePath, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, u as linkTargetInRepo, w as pLimit, x as canonicalRepository, y as repositoryName, z as resolveInRepo, A as MissingPathError, B as findKustomization, C as realRelativePath, m as isPinnableDigest, E as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, F as repositoryNameOf, G as requireTunnel, H as requireUndici, I as undiciExports, J as commonjsGlobal, L as getDefaultExportFromCjs, N as oneLine, e as code, h as escapeText, k as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, l as readCapped } from './index.js';
 import { E as EditError, C as ConfigError, a as PolicyError, b as RenderError, P as PromoteError, I as InputError } from './errors.js';
 import { isDeepStrictEqual } from 'node:util';
-import { tmpdir, availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import require$$1 from 'tty';
@@ -2243,6 +2243,32 @@ const TEMPLATE_KINDS = new Set([
  */
 function extractImages(renderedYaml) {
     const images = [];
+    for (const object of renderedObjects(renderedYaml))
+        collect(object, image => images.push(image));
+    return images;
+}
+/**
+ * The images of renderer output that holds several targets at once, grouped by the value of
+ * `annotation` on each workload (in document order within a group). `undefined` when a
+ * workload lacks the annotation, so that no image is ever put down to the wrong target.
+ */
+function extractImagesByAnnotation(renderedYaml, annotation) {
+    const groups = new Map();
+    let unattributed = false;
+    for (const object of renderedObjects(renderedYaml)) {
+        collect(object, (image, workload) => {
+            const value = field(field(workload, 'metadata'), 'annotations')?.[annotation];
+            if (typeof value !== 'string')
+                unattributed = true;
+            else if (groups.has(value))
+                groups.get(value).push(image);
+            else
+                groups.set(value, [image]);
+        });
+    }
+    return unattributed ? undefined : groups;
+}
+function* renderedObjects(renderedYaml) {
     for (const doc of distExports$2.parseAllDocuments(renderedYaml)) {
         const error = doc.errors[0];
         if (error) {
@@ -2251,17 +2277,16 @@ function extractImages(renderedYaml) {
             });
         }
         // toJS keeps its default alias cap: chart templates may hold anchors, never need many.
-        collect(doc.toJS(), images);
+        yield doc.toJS();
     }
-    return images;
 }
-function collect(object, out) {
+function collect(object, push) {
     if (!isObject$1(object))
         return;
     const kind = typeof object.kind === 'string' ? object.kind : '';
     if (Array.isArray(object.items) && (kind === 'List' || kind.endsWith('List'))) {
         for (const item of object.items)
-            collect(item, out);
+            collect(item, push);
         return;
     }
     const podSpec = podSpecOf(kind, object);
@@ -2279,14 +2304,14 @@ function collect(object, out) {
             // A container without an image is not valid Kubernetes; nothing to compare.
             if (!isObject$1(container) || typeof container.image !== 'string')
                 continue;
-            out.push({
+            push({
                 kind,
                 name,
                 ...(namespace === undefined ? {} : { namespace }),
                 container: typeof container.name === 'string' ? container.name : '',
                 containerType: key,
                 image: container.image
-            });
+            }, object);
         }
     }
 }
@@ -2884,13 +2909,14 @@ function isObject(value) {
 }
 
 /**
- * Renders `targetDir` (repo-relative) as the working tree of `repoRoot` has it, and as it
- * would be with `changes` (repo-relative path → new text) applied, without touching repoRoot:
- * the edit is applied to a copy in a fresh temporary directory, removed afterwards.
+ * renderBeforeAfter for several targets under one edit, in order. Kustomize builds them all in
+ * one run per side (see renderTogether): a run costs about the same for one overlay as for fifty,
+ * and fifty overlays are what a fleet promotion edits. Targets it cannot build together render
+ * one by one, side by side, and report their own errors.
  */
-async function renderBeforeAfter(renderer, repoRoot, targetDir, changes) {
+async function renderManyBeforeAfter(renderer, repoRoot, targetDirs, changes) {
     const root = await realRoot(repoRoot);
-    const target = repoRelative(targetDir, 'render target');
+    const targets = targetDirs.map(dir => repoRelative(dir, 'render target'));
     const edits = new Map();
     for (const [file, text] of changes) {
         const rel = repoRelative(file, 'changed file');
@@ -2899,19 +2925,41 @@ async function renderBeforeAfter(renderer, repoRoot, targetDir, changes) {
         await assertInsideRepository(root, rel);
         edits.set(rel, text);
     }
-    const key = await proofKey(kindOf(renderer), root, target, edits);
+    const kind = kindOf(renderer);
     let cache = proofs.get(renderer);
     if (!cache)
         proofs.set(renderer, (cache = new Map()));
-    const cached = key && cache.get(key);
-    if (cached)
-        return cached;
-    const proof = renderBoth(renderer, root, target, edits);
-    if (key) {
-        cache.set(key, proof);
-        proof.catch(() => cache.delete(key));
+    const proofsByTarget = new Map();
+    const pending = [];
+    const unique = [...new Set(targets)];
+    const inspected = await Promise.all(unique.map(target => inspect(kind, root, target, edits)));
+    for (const [i, target] of unique.entries()) {
+        const { key, closure } = inspected[i];
+        const cached = key === undefined ? undefined : cache.get(key);
+        if (cached)
+            proofsByTarget.set(target, cached);
+        else
+            pending.push({ target, key, closure });
     }
-    return proof;
+    const together = kind === 'kustomize' && pending.length > 1
+        ? renderTogether(renderer, root, pending, edits).catch(() => undefined)
+        : Promise.resolve(undefined);
+    const limit = pLimit(availableParallelism());
+    for (const { target, key } of pending) {
+        const proof = together.then(rendered => rendered?.get(target) ?? limit(() => renderBoth(renderer, root, target, edits)));
+        proofsByTarget.set(target, proof);
+        if (key) {
+            cache.set(key, proof);
+            proof.catch(() => cache.delete(key));
+        }
+    }
+    // Settled in order, so that the first failure reported does not depend on timing.
+    for (const proof of proofsByTarget.values())
+        proof.catch(() => undefined);
+    const results = [];
+    for (const target of targets)
+        results.push(await proofsByTarget.get(target));
+    return results;
 }
 /**
  * Proofs by renderer and the exact bytes they read. A promotion that lost a
@@ -2919,20 +2967,23 @@ async function renderBeforeAfter(renderer, repoRoot, targetDir, changes) {
  * nothing this render reads, the proof stands and the renderer is not run again.
  */
 const proofs = new WeakMap();
-/** A digest of the target, the edits and every byte the render reads; undefined when that cannot be told. */
-async function proofKey(kind, root, target, edits) {
+/**
+ * What rendering `target` after the edit reads (its closure; undefined when that cannot be
+ * told), and a digest of the target, the edits and every byte read before and after.
+ */
+async function inspect(kind, root, target, edits) {
     const [before, after] = await Promise.all([
         renderClosure(kind, root, target, new Map()),
         renderClosure(kind, root, target, edits)
     ]);
     if (!before || !after)
-        return undefined;
+        return after ? { closure: after } : {};
     const hash = createHash('sha256').update(`${kind}\0${target}\0`);
     for (const [file, text] of [...edits].sort(([a], [b]) => a.localeCompare(b)))
         hash.update(`edit\0${file}\0${text}\0`);
     for (const rel of [...new Set([...before, ...after])].sort())
         await hashPath(hash, root, rel);
-    return hash.digest('hex');
+    return { key: hash.digest('hex'), closure: after };
 }
 async function hashPath(hash, root, rel) {
     const full = path.join(root, rel);
@@ -2948,6 +2999,63 @@ async function hashPath(hash, root, rel) {
             .update(`file\0${rel}\0`)
             .update(await readFile(full))
             .update('\0');
+}
+/** Marks what each target renders in a combined build, to tell whose images are whose. */
+const TARGET_ANNOTATION = 'promote-image.dev/render-target';
+/**
+ * Builds all targets in one kustomize run per side: a wrapper kustomization per target takes
+ * the target as its only resource and marks everything it renders with TARGET_ANNOTATION, and
+ * a top kustomization lists the wrappers. Images are then grouped by that mark. Undefined when
+ * the targets cannot be built together (say two of them render a resource of the same kind,
+ * name and namespace, which kustomize refuses): each then renders on its own.
+ */
+async function renderTogether(renderer, root, targets, edits) {
+    const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')));
+    try {
+        const copyRoot = path.join(temp, 'repo');
+        const closures = targets.map(t => t.closure);
+        const union = closures.every(closure => closure !== undefined)
+            ? [...new Set(closures.flat())]
+            : undefined;
+        await copyRepository(root, copyRoot, union);
+        await applyChanges(copyRoot, edits);
+        const dirs = targets.map(t => t.target);
+        const [before, after] = await Promise.all([
+            renderWrapped(renderer, path.join(temp, 'before'), root, dirs),
+            renderWrapped(renderer, path.join(temp, 'after'), copyRoot, dirs)
+        ]);
+        if (!before || !after)
+            return undefined;
+        const copy = union ? 'closure' : 'full';
+        return new Map(dirs.map((dir, i) => [
+            dir,
+            { before: before.get(String(i)) ?? [], after: after.get(String(i)) ?? [], copy }
+        ]));
+    }
+    finally {
+        await rm(temp, { recursive: true, force: true });
+    }
+}
+async function renderWrapped(renderer, wrapRoot, tree, dirs) {
+    const wrappers = [];
+    for (const [i, dir] of dirs.entries()) {
+        const wrapper = path.join(wrapRoot, String(i));
+        let target = path.join(tree, dir);
+        if (KUSTOMIZATION_FILES.includes(path.basename(target))) {
+            if ((await stat(target).catch(() => undefined))?.isFile())
+                target = path.dirname(target);
+        }
+        await mkdir(wrapper, { recursive: true });
+        // Relative: kustomize refuses absolute resource paths.
+        const kustomization = {
+            resources: [path.relative(wrapper, target)],
+            commonAnnotations: { [TARGET_ANNOTATION]: String(i) }
+        };
+        await writeFile(path.join(wrapper, 'kustomization.yaml'), distExports$2.stringify(kustomization));
+        wrappers.push(String(i));
+    }
+    await writeFile(path.join(wrapRoot, 'kustomization.yaml'), distExports$2.stringify({ resources: wrappers }));
+    return extractImagesByAnnotation(await renderer.render(wrapRoot), TARGET_ANNOTATION);
 }
 async function renderBoth(renderer, root, target, edits) {
     const before = renderSide(renderer, root, root, target, 'before');
@@ -3365,10 +3473,7 @@ async function proveRenders(request, files, dirs, logger) {
             logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`);
         return [];
     }
-    // Overlays render side by side (50 images are 50 overlays), one renderer process per CPU;
-    // verdicts are then reported in order, so logs and the first failure do not depend on timing.
-    const limit = pLimit(availableParallelism());
-    const renders = await Promise.all(proved.map(([dir]) => limit(() => renderBeforeAfter(renderer, request.repoRoot, dir, changed))));
+    const renders = await renderManyBeforeAfter(renderer, request.repoRoot, proved.map(([dir]) => dir), changed);
     const reports = [];
     for (const [i, [dir, images]] of proved.entries()) {
         const { before, after } = renders[i];
@@ -10822,10 +10927,16 @@ class GitHubRepo {
     /** Contents answers by commit and path; commits never change. */
     contents = new Map();
     settings;
-    /** Branch heads as this run last read or moved them. */
+    /** Branch heads as this run last read or moved them; undefined: seen missing. */
     heads = new Map();
     /** When this run's last write ended (Date.now()), for writeWait. */
     lastWrite = 0;
+    /**
+     * Commits whose difference from an earlier one is known (this run made them, or a compare
+     * listed it): their contents answers are inherited from that commit for every path the
+     * difference cannot have changed, so promoting three environments reads shared bases once.
+     */
+    lineage = new Map();
     constructor(octokit, owner, repo, logger) {
         this.octokit = octokit;
         this.owner = owner;
@@ -10867,9 +10978,8 @@ class GitHubRepo {
      * stale answer only costs a lost race, which the caller handles anyway.
      */
     async branchHead(branch, options = {}) {
-        const known = this.heads.get(branch);
-        if (options.reuse && known)
-            return known;
+        if (options.reuse && this.heads.has(branch))
+            return this.heads.get(branch);
         try {
             const { data } = await this.octokit.rest.git.getRef({
                 owner: this.owner,
@@ -10880,9 +10990,10 @@ class GitHubRepo {
             return data.object.sha;
         }
         catch (error) {
-            if (status(error) === 404)
-                return undefined;
-            throw this.explain(error, `read branch ${branch}`);
+            if (status(error) !== 404)
+                throw this.explain(error, `read branch ${branch}`);
+            this.heads.set(branch, undefined);
+            return undefined;
         }
     }
     async commit(sha) {
@@ -10901,7 +11012,7 @@ class GitHubRepo {
             const key = `${ref}\0${path}`;
             let found = this.contents.get(key);
             if (!found) {
-                found = this.content(path, ref);
+                found = this.inherited(ref, path) ?? this.content(path, ref);
                 this.contents.set(key, found);
             }
             reads.probed.set(path, reads.probed.get(path) ?? 'other');
@@ -10918,26 +11029,26 @@ class GitHubRepo {
             const clean = rel.replace(/\/$/, '');
             if (clean === '')
                 return 'dir';
-            // A symlinked directory on the way must be seen, not followed: every parent is read,
-            // all at once, so the walk costs one round trip rather than one per level.
+            // GitHub does not follow a symlinked directory on the way to a path (it answers 404), so
+            // a path that is found has real directories above it and its parents need not be read.
+            const entry = await get(clean);
+            if (Array.isArray(entry))
+                return 'dir';
+            // GitHub answers a link to a file in the repository with that file: its path tells.
+            if (entry)
+                return entry.type === 'file' && entry.path === clean ? 'file' : 'other';
+            // Not found: missing, or behind a link (or a file) on the way, which the parents tell.
             const parts = clean.split('/');
-            const pending = parts.map((_, i) => get(parts.slice(0, i + 1).join('/')));
+            const parents = parts.slice(0, -1).map((_, i) => get(parts.slice(0, i + 1).join('/')));
             // Below a parent that is not a directory, reads may fail; they do not matter then.
-            for (const read of pending)
+            for (const read of parents)
                 read.catch(() => undefined);
-            for (const [i, read] of pending.entries()) {
-                const entry = await read;
-                if (entry === undefined)
+            for (const read of parents) {
+                const parent = await read;
+                if (parent === undefined)
                     return 'missing';
-                if (Array.isArray(entry)) {
-                    if (i === pending.length - 1)
-                        return 'dir';
-                    continue;
-                }
-                // GitHub answers a link to a file in the repository with that file: its path tells.
-                if (i < pending.length - 1 || entry.type !== 'file' || entry.path !== clean)
+                if (!Array.isArray(parent))
                     return 'other';
-                return 'file';
             }
             return 'missing';
         };
@@ -11000,12 +11111,33 @@ class GitHubRepo {
             // GitHub lists 300 files at most: a longer list may hide the one that matters.
             if (data.status !== 'ahead' || !data.files || data.files.length >= 300)
                 return undefined;
+            const changed = data.files.flatMap(f => f.previous_filename === undefined ? [f.filename] : [f.filename, f.previous_filename]);
+            this.lineage.set(head, { base, changed });
             return data.files;
         }
         catch (error) {
             this.logger.debug(`compare ${base}...${head}: ${error instanceof Error ? error.message : String(error)}`);
             return undefined;
         }
+    }
+    /**
+     * The answer for `path` at `ref` taken from the commit `ref` was derived from, when none of
+     * the changes between them is the path, inside it or above it (nor the file a link to a file
+     * answers with); undefined otherwise. Symlink answers are always read again.
+     */
+    inherited(ref, path) {
+        const step = this.lineage.get(ref);
+        if (!step || !untouched(path, step.changed))
+            return undefined;
+        const key = `${step.base}\0${path}`;
+        const earlier = this.contents.get(key) ?? this.inherited(step.base, path);
+        if (!earlier)
+            return undefined;
+        return earlier.then(entry => Array.isArray(entry) ||
+            entry === undefined ||
+            (entry.type === 'file' && (entry.path === path || untouched(entry.path, step.changed)))
+            ? entry
+            : this.content(path, ref), () => this.content(path, ref));
     }
     async content(path, ref) {
         try {
@@ -11083,6 +11215,7 @@ class GitHubRepo {
             tree: tree.data.sha,
             parents: [parent]
         }));
+        this.lineage.set(data.sha, { base: parent, changed: [...files.keys()] });
         return { sha: data.sha, tree: tree.data.sha };
     }
     /**
@@ -11110,8 +11243,10 @@ class GitHubRepo {
                     }
                 }
             });
-            this.heads.set(branch, data.createCommitOnBranch.commit.oid);
-            return { sha: data.createCommitOnBranch.commit.oid };
+            const sha = data.createCommitOnBranch.commit.oid;
+            this.heads.set(branch, sha);
+            this.lineage.set(sha, { base: expectedHead, changed: [...files.keys()] });
+            return { sha };
         }
         catch (error) {
             const errors = error.errors;
@@ -11133,6 +11268,12 @@ class GitHubRepo {
     }
     /** Moves (or creates) a branch. 'not-fast-forward' when it moved on since it was read. */
     async moveBranch(branch, sha, force) {
+        // Seen missing a moment ago (a new promotion branch): create it, without a failed update
+        // first, which would cost a throttled write, a second.
+        if (this.heads.has(branch) && this.heads.get(branch) === undefined) {
+            if (await this.createBranch(branch, sha))
+                return 'moved';
+        }
         try {
             await this.octokit.rest.git.updateRef({
                 owner: this.owner,
@@ -11148,17 +11289,31 @@ class GitHubRepo {
             if (status(error) === 422 && /not a fast forward/i.test(message(error)))
                 return 'not-fast-forward';
             if (status(error) === 422 && /does not exist/i.test(message(error))) {
-                await this.call(`create branch ${branch}`, () => this.octokit.rest.git.createRef({
-                    owner: this.owner,
-                    repo: this.repo,
-                    ref: `refs/heads/${branch}`,
-                    sha
-                }));
-                this.heads.set(branch, sha);
-                return 'moved';
+                if (await this.createBranch(branch, sha))
+                    return 'moved';
             }
             throw this.explain(error, `move branch ${branch}`);
         }
+    }
+    /** Creates `branch` at `sha`; false when it exists after all (someone else made it). */
+    async createBranch(branch, sha) {
+        try {
+            await this.octokit.rest.git.createRef({
+                owner: this.owner,
+                repo: this.repo,
+                ref: `refs/heads/${branch}`,
+                sha
+            });
+        }
+        catch (error) {
+            if (status(error) === 422 && /already exists/i.test(message(error))) {
+                this.heads.delete(branch);
+                return false;
+            }
+            throw this.explain(error, `create branch ${branch}`);
+        }
+        this.heads.set(branch, sha);
+        return true;
     }
     /** Deletes a branch this run created (undoing a promotion that could not be completed). */
     async deleteBranch(branch) {
@@ -11167,7 +11322,7 @@ class GitHubRepo {
             repo: this.repo,
             ref: `heads/${branch}`
         }));
-        this.heads.delete(branch);
+        this.heads.set(branch, undefined);
     }
     /** Creates the pull request, or updates the open one for the branch: a living PR. */
     async upsertPullRequest(spec, info) {
@@ -11263,6 +11418,12 @@ class GitHubRepo {
                     : 'Re-run the job if GitHub had a transient failure.';
         return new GitHubError(`GitHub refused to ${what} in ${this.fullName}${code ? ` (HTTP ${code})` : ''}: ${message(error)}`, { hint, cause: error });
     }
+}
+/** Whether no change in `changed` is `path`, below it or above it (the root lists everything). */
+function untouched(path, changed) {
+    if (path === '')
+        return changed.length === 0;
+    return changed.every(c => c !== path && !c.startsWith(`${path}/`) && !path.startsWith(`${c}/`));
 }
 function status(error) {
     const value = error?.status;

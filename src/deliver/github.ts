@@ -100,10 +100,16 @@ export class GitHubRepo {
   /** Contents answers by commit and path; commits never change. */
   private readonly contents = new Map<string, Promise<ContentEntry | ContentEntry[] | undefined>>()
   private settings?: Promise<RepoInfo>
-  /** Branch heads as this run last read or moved them. */
-  private readonly heads = new Map<string, string>()
+  /** Branch heads as this run last read or moved them; undefined: seen missing. */
+  private readonly heads = new Map<string, string | undefined>()
   /** When this run's last write ended (Date.now()), for writeWait. */
   private lastWrite = 0
+  /**
+   * Commits whose difference from an earlier one is known (this run made them, or a compare
+   * listed it): their contents answers are inherited from that commit for every path the
+   * difference cannot have changed, so promoting three environments reads shared bases once.
+   */
+  private readonly lineage = new Map<string, { base: string; changed: readonly string[] }>()
 
   constructor(
     private readonly octokit: Octokit,
@@ -151,8 +157,7 @@ export class GitHubRepo {
    * stale answer only costs a lost race, which the caller handles anyway.
    */
   async branchHead(branch: string, options: { reuse?: boolean } = {}): Promise<string | undefined> {
-    const known = this.heads.get(branch)
-    if (options.reuse && known) return known
+    if (options.reuse && this.heads.has(branch)) return this.heads.get(branch)
     try {
       const { data } = await this.octokit.rest.git.getRef({
         owner: this.owner,
@@ -162,8 +167,9 @@ export class GitHubRepo {
       this.heads.set(branch, data.object.sha)
       return data.object.sha
     } catch (error) {
-      if (status(error) === 404) return undefined
-      throw this.explain(error, `read branch ${branch}`)
+      if (status(error) !== 404) throw this.explain(error, `read branch ${branch}`)
+      this.heads.set(branch, undefined)
+      return undefined
     }
   }
 
@@ -191,7 +197,7 @@ export class GitHubRepo {
       const key = `${ref}\0${path}`
       let found = this.contents.get(key)
       if (!found) {
-        found = this.content(path, ref)
+        found = this.inherited(ref, path) ?? this.content(path, ref)
         this.contents.set(key, found)
       }
       reads.probed.set(path, reads.probed.get(path) ?? 'other')
@@ -208,22 +214,21 @@ export class GitHubRepo {
     const typeOf = async (rel: string): Promise<'file' | 'dir' | 'missing' | 'other'> => {
       const clean = rel.replace(/\/$/, '')
       if (clean === '') return 'dir'
-      // A symlinked directory on the way must be seen, not followed: every parent is read,
-      // all at once, so the walk costs one round trip rather than one per level.
+      // GitHub does not follow a symlinked directory on the way to a path (it answers 404), so
+      // a path that is found has real directories above it and its parents need not be read.
+      const entry = await get(clean)
+      if (Array.isArray(entry)) return 'dir'
+      // GitHub answers a link to a file in the repository with that file: its path tells.
+      if (entry) return entry.type === 'file' && entry.path === clean ? 'file' : 'other'
+      // Not found: missing, or behind a link (or a file) on the way, which the parents tell.
       const parts = clean.split('/')
-      const pending = parts.map((_, i) => get(parts.slice(0, i + 1).join('/')))
+      const parents = parts.slice(0, -1).map((_, i) => get(parts.slice(0, i + 1).join('/')))
       // Below a parent that is not a directory, reads may fail; they do not matter then.
-      for (const read of pending) read.catch(() => undefined)
-      for (const [i, read] of pending.entries()) {
-        const entry = await read
-        if (entry === undefined) return 'missing'
-        if (Array.isArray(entry)) {
-          if (i === pending.length - 1) return 'dir'
-          continue
-        }
-        // GitHub answers a link to a file in the repository with that file: its path tells.
-        if (i < pending.length - 1 || entry.type !== 'file' || entry.path !== clean) return 'other'
-        return 'file'
+      for (const read of parents) read.catch(() => undefined)
+      for (const read of parents) {
+        const parent = await read
+        if (parent === undefined) return 'missing'
+        if (!Array.isArray(parent)) return 'other'
       }
       return 'missing'
     }
@@ -284,6 +289,10 @@ export class GitHubRepo {
       })
       // GitHub lists 300 files at most: a longer list may hide the one that matters.
       if (data.status !== 'ahead' || !data.files || data.files.length >= 300) return undefined
+      const changed = data.files.flatMap(f =>
+        f.previous_filename === undefined ? [f.filename] : [f.filename, f.previous_filename]
+      )
+      this.lineage.set(head, { base, changed })
       return data.files
     } catch (error) {
       this.logger.debug(
@@ -291,6 +300,31 @@ export class GitHubRepo {
       )
       return undefined
     }
+  }
+
+  /**
+   * The answer for `path` at `ref` taken from the commit `ref` was derived from, when none of
+   * the changes between them is the path, inside it or above it (nor the file a link to a file
+   * answers with); undefined otherwise. Symlink answers are always read again.
+   */
+  private inherited(
+    ref: string,
+    path: string
+  ): Promise<ContentEntry | ContentEntry[] | undefined> | undefined {
+    const step = this.lineage.get(ref)
+    if (!step || !untouched(path, step.changed)) return undefined
+    const key = `${step.base}\0${path}`
+    const earlier = this.contents.get(key) ?? this.inherited(step.base, path)
+    if (!earlier) return undefined
+    return earlier.then(
+      entry =>
+        Array.isArray(entry) ||
+        entry === undefined ||
+        (entry.type === 'file' && (entry.path === path || untouched(entry.path, step.changed)))
+          ? entry
+          : this.content(path, ref),
+      () => this.content(path, ref)
+    )
   }
 
   private async content(
@@ -391,6 +425,7 @@ export class GitHubRepo {
         parents: [parent]
       })
     )
+    this.lineage.set(data.sha, { base: parent, changed: [...files.keys()] })
     return { sha: data.sha, tree: tree.data.sha }
   }
 
@@ -429,8 +464,10 @@ export class GitHubRepo {
           }
         }
       )
-      this.heads.set(branch, data.createCommitOnBranch.commit.oid)
-      return { sha: data.createCommitOnBranch.commit.oid }
+      const sha = data.createCommitOnBranch.commit.oid
+      this.heads.set(branch, sha)
+      this.lineage.set(sha, { base: expectedHead, changed: [...files.keys()] })
+      return { sha }
     } catch (error) {
       const errors = (error as { errors?: { type?: string }[] }).errors
       if (errors?.some(e => e.type === 'STALE_DATA')) return 'stale'
@@ -458,6 +495,11 @@ export class GitHubRepo {
     sha: string,
     force: boolean
   ): Promise<'moved' | 'not-fast-forward'> {
+    // Seen missing a moment ago (a new promotion branch): create it, without a failed update
+    // first, which would cost a throttled write, a second.
+    if (this.heads.has(branch) && this.heads.get(branch) === undefined) {
+      if (await this.createBranch(branch, sha)) return 'moved'
+    }
     try {
       await this.octokit.rest.git.updateRef({
         owner: this.owner,
@@ -472,19 +514,30 @@ export class GitHubRepo {
       if (status(error) === 422 && /not a fast forward/i.test(message(error)))
         return 'not-fast-forward'
       if (status(error) === 422 && /does not exist/i.test(message(error))) {
-        await this.call(`create branch ${branch}`, () =>
-          this.octokit.rest.git.createRef({
-            owner: this.owner,
-            repo: this.repo,
-            ref: `refs/heads/${branch}`,
-            sha
-          })
-        )
-        this.heads.set(branch, sha)
-        return 'moved'
+        if (await this.createBranch(branch, sha)) return 'moved'
       }
       throw this.explain(error, `move branch ${branch}`)
     }
+  }
+
+  /** Creates `branch` at `sha`; false when it exists after all (someone else made it). */
+  private async createBranch(branch: string, sha: string): Promise<boolean> {
+    try {
+      await this.octokit.rest.git.createRef({
+        owner: this.owner,
+        repo: this.repo,
+        ref: `refs/heads/${branch}`,
+        sha
+      })
+    } catch (error) {
+      if (status(error) === 422 && /already exists/i.test(message(error))) {
+        this.heads.delete(branch)
+        return false
+      }
+      throw this.explain(error, `create branch ${branch}`)
+    }
+    this.heads.set(branch, sha)
+    return true
   }
 
   /** Deletes a branch this run created (undoing a promotion that could not be completed). */
@@ -496,7 +549,7 @@ export class GitHubRepo {
         ref: `heads/${branch}`
       })
     )
-    this.heads.delete(branch)
+    this.heads.set(branch, undefined)
   }
 
   /** Creates the pull request, or updates the open one for the branch: a living PR. */
@@ -618,6 +671,12 @@ export class GitHubRepo {
       { hint, cause: error }
     )
   }
+}
+
+/** Whether no change in `changed` is `path`, below it or above it (the root lists everything). */
+function untouched(path: string, changed: readonly string[]): boolean {
+  if (path === '') return changed.length === 0
+  return changed.every(c => c !== path && !c.startsWith(`${path}/`) && !path.startsWith(`${c}/`))
 }
 
 interface ContentEntry {

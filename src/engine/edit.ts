@@ -4,9 +4,7 @@
  * every render succeeded, so a refusal leaves the config repo untouched.
  */
 import { readFile, rename, stat, writeFile } from 'node:fs/promises'
-import { availableParallelism } from 'node:os'
 import { dirname, posix } from 'node:path'
-import pLimit from 'p-limit'
 import { createTwoFilesPatch } from 'diff'
 import {
   expandTargets,
@@ -37,7 +35,7 @@ import {
 } from '../reference/index.js'
 import {
   findRenderer,
-  renderBeforeAfter,
+  renderManyBeforeAfter,
   renderImages,
   verifyRender,
   type RenderedImage
@@ -310,11 +308,11 @@ async function proveRenders(
       logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`)
     return []
   }
-  // Overlays render side by side (50 images are 50 overlays), one renderer process per CPU;
-  // verdicts are then reported in order, so logs and the first failure do not depend on timing.
-  const limit = pLimit(availableParallelism())
-  const renders = await Promise.all(
-    proved.map(([dir]) => limit(() => renderBeforeAfter(renderer, request.repoRoot, dir, changed)))
+  const renders = await renderManyBeforeAfter(
+    renderer,
+    request.repoRoot,
+    proved.map(([dir]) => dir),
+    changed
   )
   const reports: RenderReport[] = []
   for (const [i, [dir, images]] of proved.entries()) {

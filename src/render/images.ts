@@ -39,6 +39,33 @@ type Json = Record<string, unknown>
  */
 export function extractImages(renderedYaml: string): RenderedImage[] {
   const images: RenderedImage[] = []
+  for (const object of renderedObjects(renderedYaml)) collect(object, image => images.push(image))
+  return images
+}
+
+/**
+ * The images of renderer output that holds several targets at once, grouped by the value of
+ * `annotation` on each workload (in document order within a group). `undefined` when a
+ * workload lacks the annotation, so that no image is ever put down to the wrong target.
+ */
+export function extractImagesByAnnotation(
+  renderedYaml: string,
+  annotation: string
+): Map<string, RenderedImage[]> | undefined {
+  const groups = new Map<string, RenderedImage[]>()
+  let unattributed = false
+  for (const object of renderedObjects(renderedYaml)) {
+    collect(object, (image, workload) => {
+      const value = field(field(workload, 'metadata'), 'annotations')?.[annotation]
+      if (typeof value !== 'string') unattributed = true
+      else if (groups.has(value)) groups.get(value)!.push(image)
+      else groups.set(value, [image])
+    })
+  }
+  return unattributed ? undefined : groups
+}
+
+function* renderedObjects(renderedYaml: string): Generator<unknown> {
   for (const doc of parseAllDocuments(renderedYaml)) {
     const error = doc.errors[0]
     if (error) {
@@ -47,16 +74,15 @@ export function extractImages(renderedYaml: string): RenderedImage[] {
       })
     }
     // toJS keeps its default alias cap: chart templates may hold anchors, never need many.
-    collect(doc.toJS(), images)
+    yield doc.toJS()
   }
-  return images
 }
 
-function collect(object: unknown, out: RenderedImage[]): void {
+function collect(object: unknown, push: (image: RenderedImage, workload: Json) => void): void {
   if (!isObject(object)) return
   const kind = typeof object.kind === 'string' ? object.kind : ''
   if (Array.isArray(object.items) && (kind === 'List' || kind.endsWith('List'))) {
-    for (const item of object.items) collect(item, out)
+    for (const item of object.items) collect(item, push)
     return
   }
   const podSpec = podSpecOf(kind, object)
@@ -72,14 +98,17 @@ function collect(object: unknown, out: RenderedImage[]): void {
     for (const container of list) {
       // A container without an image is not valid Kubernetes; nothing to compare.
       if (!isObject(container) || typeof container.image !== 'string') continue
-      out.push({
-        kind,
-        name,
-        ...(namespace === undefined ? {} : { namespace }),
-        container: typeof container.name === 'string' ? container.name : '',
-        containerType: key as ContainerType,
-        image: container.image
-      })
+      push(
+        {
+          kind,
+          name,
+          ...(namespace === undefined ? {} : { namespace }),
+          container: typeof container.name === 'string' ? container.name : '',
+          containerType: key as ContainerType,
+          image: container.image
+        },
+        object
+      )
     }
   }
 }

@@ -1,10 +1,17 @@
 import { createHash, type Hash } from 'node:crypto'
-import { mkdtemp, readdir, readFile, realpath, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
+import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
+import pLimit from 'p-limit'
+import { stringify } from 'yaml'
 import { RenderError } from '../errors.js'
-import { extractImages, type RenderedImage } from './images.js'
-import { RenderCommandError, type Renderer, type RendererKind } from './renderers.js'
+import { extractImages, extractImagesByAnnotation, type RenderedImage } from './images.js'
+import {
+  KUSTOMIZATION_FILES,
+  RenderCommandError,
+  type Renderer,
+  type RendererKind
+} from './renderers.js'
 import {
   applyChanges,
   assertInsideRepository,
@@ -36,8 +43,24 @@ export async function renderBeforeAfter(
   targetDir: string,
   changes: ReadonlyMap<string, string>
 ): Promise<BeforeAfter> {
+  const [proof] = await renderManyBeforeAfter(renderer, repoRoot, [targetDir], changes)
+  return proof!
+}
+
+/**
+ * renderBeforeAfter for several targets under one edit, in order. Kustomize builds them all in
+ * one run per side (see renderTogether): a run costs about the same for one overlay as for fifty,
+ * and fifty overlays are what a fleet promotion edits. Targets it cannot build together render
+ * one by one, side by side, and report their own errors.
+ */
+export async function renderManyBeforeAfter(
+  renderer: Renderer,
+  repoRoot: string,
+  targetDirs: readonly string[],
+  changes: ReadonlyMap<string, string>
+): Promise<BeforeAfter[]> {
   const root = await realRoot(repoRoot)
-  const target = repoRelative(targetDir, 'render target')
+  const targets = targetDirs.map(dir => repoRelative(dir, 'render target'))
   const edits = new Map<string, string>()
   for (const [file, text] of changes) {
     const rel = repoRelative(file, 'changed file')
@@ -46,17 +69,40 @@ export async function renderBeforeAfter(
     edits.set(rel, text)
   }
 
-  const key = await proofKey(kindOf(renderer), root, target, edits)
+  const kind = kindOf(renderer)
   let cache = proofs.get(renderer)
   if (!cache) proofs.set(renderer, (cache = new Map()))
-  const cached = key && cache.get(key)
-  if (cached) return cached
-  const proof = renderBoth(renderer, root, target, edits)
-  if (key) {
-    cache.set(key, proof)
-    proof.catch(() => cache.delete(key))
+  const proofsByTarget = new Map<string, Promise<BeforeAfter>>()
+  const pending: Array<{ target: string; key?: string; closure?: readonly string[] }> = []
+  const unique = [...new Set(targets)]
+  const inspected = await Promise.all(unique.map(target => inspect(kind, root, target, edits)))
+  for (const [i, target] of unique.entries()) {
+    const { key, closure } = inspected[i]!
+    const cached = key === undefined ? undefined : cache.get(key)
+    if (cached) proofsByTarget.set(target, cached)
+    else pending.push({ target, key, closure })
   }
-  return proof
+
+  const together =
+    kind === 'kustomize' && pending.length > 1
+      ? renderTogether(renderer, root, pending, edits).catch(() => undefined)
+      : Promise.resolve(undefined)
+  const limit = pLimit(availableParallelism())
+  for (const { target, key } of pending) {
+    const proof = together.then(
+      rendered => rendered?.get(target) ?? limit(() => renderBoth(renderer, root, target, edits))
+    )
+    proofsByTarget.set(target, proof)
+    if (key) {
+      cache.set(key, proof)
+      proof.catch(() => cache.delete(key))
+    }
+  }
+  // Settled in order, so that the first failure reported does not depend on timing.
+  for (const proof of proofsByTarget.values()) proof.catch(() => undefined)
+  const results: BeforeAfter[] = []
+  for (const target of targets) results.push(await proofsByTarget.get(target)!)
+  return results
 }
 
 /**
@@ -66,25 +112,27 @@ export async function renderBeforeAfter(
  */
 const proofs = new WeakMap<Renderer, Map<string, Promise<BeforeAfter>>>()
 
-/** A digest of the target, the edits and every byte the render reads; undefined when that cannot be told. */
-async function proofKey(
+/**
+ * What rendering `target` after the edit reads (its closure; undefined when that cannot be
+ * told), and a digest of the target, the edits and every byte read before and after.
+ */
+async function inspect(
   kind: RendererKind,
   root: string,
   target: string,
   edits: ReadonlyMap<string, string>
-): Promise<string | undefined> {
+): Promise<{ key?: string; closure?: readonly string[] }> {
   const [before, after] = await Promise.all([
     renderClosure(kind, root, target, new Map()),
     renderClosure(kind, root, target, edits)
   ])
-  if (!before || !after) return undefined
+  if (!before || !after) return after ? { closure: after } : {}
   const hash = createHash('sha256').update(`${kind}\0${target}\0`)
   for (const [file, text] of [...edits].sort(([a], [b]) => a.localeCompare(b)))
     hash.update(`edit\0${file}\0${text}\0`)
   for (const rel of [...new Set([...before, ...after])].sort()) await hashPath(hash, root, rel)
-  return hash.digest('hex')
+  return { key: hash.digest('hex'), closure: after }
 }
-
 async function hashPath(hash: Hash, root: string, rel: string): Promise<void> {
   const full = path.join(root, rel)
   const info = await stat(full).catch(() => undefined)
@@ -97,6 +145,75 @@ async function hashPath(hash: Hash, root: string, rel: string): Promise<void> {
       .update(`file\0${rel}\0`)
       .update(await readFile(full))
       .update('\0')
+}
+
+/** Marks what each target renders in a combined build, to tell whose images are whose. */
+const TARGET_ANNOTATION = 'promote-image.dev/render-target'
+
+/**
+ * Builds all targets in one kustomize run per side: a wrapper kustomization per target takes
+ * the target as its only resource and marks everything it renders with TARGET_ANNOTATION, and
+ * a top kustomization lists the wrappers. Images are then grouped by that mark. Undefined when
+ * the targets cannot be built together (say two of them render a resource of the same kind,
+ * name and namespace, which kustomize refuses): each then renders on its own.
+ */
+async function renderTogether(
+  renderer: Renderer,
+  root: string,
+  targets: ReadonlyArray<{ target: string; closure?: readonly string[] }>,
+  edits: ReadonlyMap<string, string>
+): Promise<Map<string, BeforeAfter> | undefined> {
+  const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')))
+  try {
+    const copyRoot = path.join(temp, 'repo')
+    const closures = targets.map(t => t.closure)
+    const union = closures.every(closure => closure !== undefined)
+      ? [...new Set(closures.flat())]
+      : undefined
+    await copyRepository(root, copyRoot, union)
+    await applyChanges(copyRoot, edits)
+    const dirs = targets.map(t => t.target)
+    const [before, after] = await Promise.all([
+      renderWrapped(renderer, path.join(temp, 'before'), root, dirs),
+      renderWrapped(renderer, path.join(temp, 'after'), copyRoot, dirs)
+    ])
+    if (!before || !after) return undefined
+    const copy = union ? 'closure' : 'full'
+    return new Map(
+      dirs.map((dir, i) => [
+        dir,
+        { before: before.get(String(i)) ?? [], after: after.get(String(i)) ?? [], copy }
+      ])
+    )
+  } finally {
+    await rm(temp, { recursive: true, force: true })
+  }
+}
+
+async function renderWrapped(
+  renderer: Renderer,
+  wrapRoot: string,
+  tree: string,
+  dirs: readonly string[]
+): Promise<Map<string, RenderedImage[]> | undefined> {
+  const wrappers: string[] = []
+  for (const [i, dir] of dirs.entries()) {
+    const wrapper = path.join(wrapRoot, String(i))
+    let target = path.join(tree, dir)
+    if (KUSTOMIZATION_FILES.includes(path.basename(target))) {
+      if ((await stat(target).catch(() => undefined))?.isFile()) target = path.dirname(target)
+    }
+    await mkdir(wrapper, { recursive: true })
+    // Relative: kustomize refuses absolute resource paths.
+    const kustomization = {
+      resources: [path.relative(wrapper, target)],
+      commonAnnotations: { [TARGET_ANNOTATION]: String(i) }
+    }
+    await writeFile(path.join(wrapper, 'kustomization.yaml'), stringify(kustomization))
+    wrappers.push(String(i))
+  }
+  await writeFile(path.join(wrapRoot, 'kustomization.yaml'), stringify({ resources: wrappers }))
+  return extractImagesByAnnotation(await renderer.render(wrapRoot), TARGET_ANNOTATION)
 }
 
 async function renderBoth(
