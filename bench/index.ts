@@ -35,9 +35,8 @@ for (const name of only)
     throw new Error(`--only: unknown section ${name}; sections: ${SECTIONS.join(', ')}`)
 const runs = {
   size: quick ? 3 : 7,
-  sizeBaseline: quick ? 1 : 7,
   fleet: quick ? 1 : 3,
-  sequential: quick ? 2 : 50,
+  sequential: quick ? 0 : 50,
   contentionSingles: quick ? 3 : 5,
   startup: quick ? 11 : 31
 }
@@ -60,7 +59,7 @@ try {
     registry: await step('registry', registryRequests),
     startup: await step('startup', () => startupTimes(runs.startup)),
     bundle: await step('bundle', bundleSizes),
-    sizes: await step('size', () => promotionBySize(box, registry, runs.size, runs.sizeBaseline)),
+    sizes: await step('size', () => promotionBySize(box, registry, runs.size)),
     fleet: await step('fleet', () =>
       fleet(box, registry, { runs: runs.fleet, sequentialRuns: runs.sequential })
     ),

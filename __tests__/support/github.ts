@@ -341,6 +341,107 @@ function run(
   })
 }
 
+/** An object as `git cat-file --batch` gives it (`body` only in --batch mode). */
+interface CatFileAnswer {
+  sha: string
+  type: string
+  size: number
+  body?: Buffer
+}
+
+/**
+ * A long-lived `git cat-file --batch` (or `--batch-check`) answering one name per line, in
+ * order: the box reads objects without a git process per request (GitHub has none either;
+ * 50 overlays were a thousand processes). Only for names that cannot change: shas, and paths
+ * or peels of them.
+ */
+class CatFile {
+  private child?: ReturnType<typeof spawn>
+  private readonly waiting: Array<{
+    resolve: (answer: CatFileAnswer | undefined) => void
+    reject: (error: Error) => void
+  }> = []
+  private buffer: Buffer = Buffer.alloc(0)
+
+  constructor(
+    private readonly mode: '--batch' | '--batch-check',
+    private readonly env: Record<string, string>
+  ) {}
+
+  ask(name: string): Promise<CatFileAnswer | undefined> {
+    if (/[\n\0]/.test(name)) return Promise.resolve(undefined)
+    const child = this.start()
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject })
+      child.stdin!.write(`${name}\n`)
+    })
+  }
+
+  close(): void {
+    this.child?.stdin?.end()
+    this.child = undefined
+  }
+
+  private start(): ReturnType<typeof spawn> {
+    if (this.child) return this.child
+    const child = spawn('git', ['cat-file', this.mode], { env: this.env, stdio: 'pipe' })
+    child.stdout!.on('data', (chunk: Buffer) => {
+      this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk
+      this.drain()
+    })
+    child.stdin!.on('error', () => {})
+    child.once('close', () => {
+      if (this.child === child) this.child = undefined
+      for (const waiter of this.waiting.splice(0)) waiter.reject(new Error('git cat-file exited'))
+    })
+    this.child = child
+    return child
+  }
+
+  private drain(): void {
+    while (this.waiting.length > 0) {
+      const newline = this.buffer.indexOf(10)
+      if (newline < 0) return
+      // "<sha> <type> <size>", or "<name> missing" / "<name> ambiguous".
+      const header = /^([0-9a-f]{40}) (\w+) (\d+)$/.exec(
+        this.buffer.subarray(0, newline).toString('utf8')
+      )
+      if (!header) {
+        this.buffer = this.buffer.subarray(newline + 1)
+        this.waiting.shift()!.resolve(undefined)
+        continue
+      }
+      const answer: CatFileAnswer = { sha: header[1]!, type: header[2]!, size: Number(header[3]) }
+      if (this.mode === '--batch') {
+        const end = newline + 1 + answer.size
+        if (this.buffer.length < end + 1) return
+        answer.body = Buffer.from(this.buffer.subarray(newline + 1, end))
+        this.buffer = this.buffer.subarray(end + 1)
+      } else {
+        this.buffer = this.buffer.subarray(newline + 1)
+      }
+      this.waiting.shift()!.resolve(answer)
+    }
+  }
+}
+
+/** A tree object's entries, as `ls-tree` lists them (modes zero-padded to six digits). */
+function parseTree(body: Buffer): Map<string, TreeEntry> {
+  const entries = new Map<string, TreeEntry>()
+  let at = 0
+  while (at < body.length) {
+    const space = body.indexOf(32, at)
+    const nul = body.indexOf(0, space)
+    const mode = body.subarray(at, space).toString('utf8').padStart(6, '0')
+    const name = body.subarray(space + 1, nul).toString('utf8')
+    const sha = body.subarray(nul + 1, nul + 21).toString('hex')
+    const type = mode === '040000' ? 'tree' : mode === '160000' ? 'commit' : 'blob'
+    entries.set(name, { mode, type, sha })
+    at = nul + 21
+  }
+  return entries
+}
+
 // ---------------------------------------------------------------------------------------------
 // Repositories
 
@@ -401,7 +502,10 @@ class Repo {
     public defaultBranch: string,
     public allowAutoMerge: boolean,
     private readonly env: Record<string, string>
-  ) {}
+  ) {
+    this.objects = new CatFile('--batch', { ...env, GIT_DIR: dir })
+    this.objectInfo = new CatFile('--batch-check', { ...env, GIT_DIR: dir })
+  }
 
   get fullName(): string {
     return `${this.owner}/${this.name}`
@@ -424,6 +528,21 @@ class Repo {
    * this, each contents request would cost the box four or five git processes.
    */
   private readonly immutable = new Map<string, Promise<unknown>>()
+  private readonly objects: CatFile
+  private readonly objectInfo: CatFile
+
+  /** Stops the long-lived git processes (the box is stopping). */
+  close(): void {
+    this.objects.close()
+    this.objectInfo.close()
+  }
+
+  /** A blob's bytes; throws when `sha` names no blob. */
+  async blob(sha: string): Promise<Buffer> {
+    const answer = /^[0-9a-f]{40}$/.test(sha) ? await this.objects.ask(sha) : undefined
+    if (answer?.type !== 'blob' || !answer.body) throw new GitError(`no blob ${sha}`, 128, '')
+    return answer.body
+  }
 
   private once<T>(key: string, read: () => Promise<T>): Promise<T> {
     let answer = this.immutable.get(key) as Promise<T> | undefined
@@ -439,7 +558,10 @@ class Repo {
   async resolve(rev: string): Promise<string | undefined> {
     // A sha, or a path or peel of one, names the same object forever; branch names do not.
     if (!/^[0-9a-f]{40}(?:\^\{\w+\}|:.*)?$/.test(rev)) return this.resolveNow(rev)
-    const sha = await this.once(`resolve\0${rev}`, () => this.resolveNow(rev))
+    const sha = await this.once(
+      `resolve\0${rev}`,
+      async () => (await this.objectInfo.ask(rev))?.sha
+    )
     // An object not written yet may be pushed later: only found ones are remembered.
     if (sha === undefined) this.immutable.delete(`resolve\0${rev}`)
     return sha
@@ -479,10 +601,7 @@ class Repo {
 
   async objectType(sha: string): Promise<string | undefined> {
     if (!/^[0-9a-f]{40}$/.test(sha)) return undefined
-    const type = await this.once(`type\0${sha}`, async () => {
-      const { stdout, code } = await this.git(['cat-file', '-t', sha], { okCodes: [1, 128] })
-      return code === 0 ? stdout.toString('utf8').trim() : undefined
-    })
+    const type = await this.once(`type\0${sha}`, async () => (await this.objectInfo.ask(sha))?.type)
     // A missing object may be written later: only found ones are remembered.
     if (type === undefined) this.immutable.delete(`type\0${sha}`)
     return type
@@ -503,10 +622,22 @@ class Repo {
   async lsTree(tree: string, long = false): Promise<Map<string, TreeEntry>> {
     const args = ['ls-tree', '-z', ...(long ? ['-l'] : []), tree]
     if (!/^[0-9a-f]{40}$/.test(tree)) return parseLsTree(await this.git(args))
+    const entries = await this.once(`ls-tree\0${args.join(' ')}`, async () => {
+      const answer = await this.objects.ask(tree)
+      // Not a tree: ls-tree says why.
+      if (answer?.type !== 'tree' || !answer.body) return parseLsTree(await this.git(args))
+      const parsed = parseTree(answer.body)
+      if (long) {
+        await Promise.all(
+          [...parsed.values()].map(async entry => {
+            if (entry.type === 'blob') entry.size = (await this.objectInfo.ask(entry.sha))?.size
+          })
+        )
+      }
+      return parsed
+    })
     // Callers get their own copy: some edit the map they are given.
-    return new Map(
-      await this.once(`ls-tree\0${args.join(' ')}`, async () => parseLsTree(await this.git(args)))
-    )
+    return new Map([...entries].map(([name, entry]) => [name, { ...entry }]))
   }
 
   /**
@@ -1296,7 +1427,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
 
   route('GET', /^\/git\/blobs\/([0-9a-f]{40})$/, async (ctx, repo, [sha = '']) => {
     if ((await repo.objectType(sha)) !== 'blob') notFound()
-    const bytes = (await repo.git(['cat-file', 'blob', sha])).stdout
+    const bytes = await repo.blob(sha)
     sendJson(ctx, 200, {
       sha,
       node_id: nodeId('B', repo.id, sha),
@@ -1418,7 +1549,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     entry: TreeEntry,
     ref: string
   ): Promise<object> => {
-    const bytes = (await repo.git(['cat-file', 'blob', entry.sha])).stdout
+    const bytes = await repo.blob(entry.sha)
     const tooLarge = bytes.length > CONTENTS_MAX_BYTES
     return {
       type: 'file',
@@ -1481,7 +1612,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       return
     }
     if (entry.mode === '120000') {
-      const target = (await repo.git(['cat-file', 'blob', entry.sha])).stdout.toString('utf8')
+      const target = (await repo.blob(entry.sha)).toString('utf8')
       // GitHub answers with the target file itself when it is a regular file in the repository.
       const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(p), target))
       if (!target.startsWith('/') && validPath(resolved)) {
@@ -2366,7 +2497,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     const repo = mustRepo(fullName)
     const blob = await repo.resolve(`${ref}:${p}`)
     if (!blob || (await repo.objectType(blob)) !== 'blob') return undefined
-    return (await repo.git(['cat-file', 'blob', blob])).stdout.toString('utf8')
+    return (await repo.blob(blob)).toString('utf8')
   }
 
   const log = async (fullName: string, ref: string): Promise<LogEntry[]> => {
@@ -2439,6 +2570,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         // Hung (fault-injected) and keep-alive connections would otherwise hold close() forever.
         server.closeAllConnections()
       })
+      for (const repo of repos.values()) repo.close()
       await rm(root, { recursive: true, force: true })
     }
   }
