@@ -99,6 +99,7 @@ async function fullClonePipeline(
     const env = {
       PATH: process.env.PATH,
       HOME: work,
+      TMPDIR: tmpdir(),
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_TERMINAL_PROMPT: '0'
     }

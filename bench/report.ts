@@ -4,7 +4,7 @@
  * met — printed, written to bench/RESULTS.md, and mirrored into README.md.
  */
 import { execFileSync } from 'node:child_process'
-import { cpus, release, totalmem } from 'node:os'
+import { cpus, release, tmpdir, totalmem } from 'node:os'
 import type { BundleFile } from './bundle.js'
 import type { ContentionResult } from './contention.js'
 import type { FleetResult } from './fleet.js'
@@ -148,7 +148,10 @@ export function machine(): string {
   return [
     `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 1024 ** 3)} GB RAM, Linux ${release()}`,
     `Node ${process.version}, ${version('git', ['--version'])}, ${version('skopeo', ['--version'])}, ${version('docker-registry', ['--version'])}`,
-    'Everything on loopback: the registry, GitHub in a box (git http-backend + REST/GraphQL) and the runs share the machine.'
+    'Everything on loopback: the registry, GitHub in a box (git http-backend + REST/GraphQL) and the runs share the machine.',
+    tmpdir().startsWith('/dev/shm/')
+      ? 'Temporary files, clones, work trees and the repositories on tmpfs (/dev/shm), so that disk speed does not decide the figures.'
+      : 'Temporary files, clones, work trees and the repositories on disk (no /dev/shm here).'
   ].join('\n')
 }
 

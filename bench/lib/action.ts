@@ -54,6 +54,8 @@ export async function runAction(
       PATH: process.env.PATH,
       HOME: work,
       RUNNER_TEMP: work,
+      // The action's clones and render copies go where the bench's own temporary files go.
+      TMPDIR: tmpdir(),
       DOCKER_CONFIG: '/nonexistent',
       NODE_NO_WARNINGS: '1',
       GITHUB_OUTPUT: outputFile,

@@ -18562,6 +18562,9 @@ async function promote(request, logger) {
             hint: 'Use the git method and push mode for other git hosts.'
         });
     }
+    // The renderer lookup (a `kubectl version` run, once per process) overlaps the reads.
+    if (request.verifyRender !== 'false')
+        findRenderer('kustomize').catch(() => undefined);
     const session = request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger);
     const attempts = request.attempts ?? LOST_RACE_ATTEMPTS;
     try {

@@ -23,7 +23,7 @@ import { PromoteError, RenderError } from '../errors.js'
 import type { TargetTemplate } from '../config/index.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { DowngradePolicy } from '../policy/index.js'
-import { renderClosure, type TreeReader } from '../render/index.js'
+import { findRenderer, renderClosure, type TreeReader } from '../render/index.js'
 import {
   editConfigRepo,
   loadTargets,
@@ -117,6 +117,8 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
       }
     )
   }
+  // The renderer lookup (a `kubectl version` run, once per process) overlaps the reads.
+  if (request.verifyRender !== 'false') findRenderer('kustomize').catch(() => undefined)
   const session =
     request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger)
   const attempts = request.attempts ?? LOST_RACE_ATTEMPTS
