@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { changesTouch, type ChangedFile, type ReadSet } from '../../src/deliver/read-set.js'
+import {
+  answerStands,
+  changesTouch,
+  type ChangedFile,
+  type ReadSet
+} from '../../src/deliver/read-set.js'
 
 /** What promoting api to dev reads through the contents API. */
 const reads: ReadSet = {
@@ -108,5 +113,35 @@ describe('changesTouch: whether the new head changed anything the promotion read
     ]
   ])('%s → %s', (_name, changes, touched) => {
     expect(changesTouch(reads, changes)).toBe(touched)
+  })
+})
+
+describe('answerStands: a contents answer taken over from the commit a run built on', () => {
+  // dev's commit changed only dev's overlay; staging reads at the new head.
+  const devCommit = ['apps/api/overlays/dev/kustomization.yaml']
+  it.each<[string, string, readonly string[], boolean]>([
+    ['a shared base file', 'apps/api/base/deployment.yaml', devCommit, true],
+    ['a shared base listing', 'apps/api/base', devCommit, true],
+    ["staging's overlay", 'apps/api/overlays/staging/kustomization.yaml', devCommit, true],
+    ['a sibling whose name extends the changed one', 'apps/api/overlays/dev2', devCommit, true],
+    ['the changed file itself', 'apps/api/overlays/dev/kustomization.yaml', devCommit, false],
+    ['the listing holding it (its sha changed)', 'apps/api/overlays/dev', devCommit, false],
+    ['a listing further up', 'apps/api', devCommit, false],
+    ['the root listing', '', devCommit, false],
+    ['the root listing, nothing changed', '', [], true],
+    [
+      'a path below a file that became a directory',
+      'charts/api/values.yaml/x',
+      ['charts/api/values.yaml'],
+      false
+    ],
+    [
+      'a path seen missing, then added',
+      'apps/new/base',
+      ['apps/new/base/kustomization.yaml'],
+      false
+    ]
+  ])('%s', (_, path, changed, stands) => {
+    expect(answerStands(path, changed)).toBe(stands)
   })
 })

@@ -10874,6 +10874,56 @@ throttling.VERSION = VERSION;
 throttling.triggersNotification = triggersNotification;
 
 /**
+ * What a promotion read from one commit, and whether a later commit changed any of it. After a
+ * lost race the api method asks GitHub what changed between the commit it read and the new head
+ * (one compare request): when none of it touches the read set, the edit, its render proof and
+ * the commit's file contents all stand, and the same commit is sent again on the new head
+ * instead of reading, editing and rendering everything anew.
+ */
+/** Whether any change could alter what was read: false only when that is certain. */
+function changesTouch(reads, changes) {
+    return changes.some(change => {
+        if (change.status === 'unchanged')
+            return false;
+        const paths = change.previous_filename !== undefined && change.status !== 'copied'
+            ? [change.filename, change.previous_filename]
+            : [change.filename];
+        return paths.some(path => pathTouched(reads, path, change.status));
+    });
+}
+function pathTouched(reads, path, status) {
+    if (reads.probed.has(path))
+        return true;
+    const parts = path.split('/');
+    for (let i = parts.length - 1; i >= 0; i--) {
+        const ancestor = parts.slice(0, i).join('/');
+        const seen = reads.probed.get(ancestor);
+        // Seen as a file, a link or nothing: a child appearing or going changes that answer.
+        if (seen === 'other')
+            return true;
+        if (status === 'modified')
+            continue;
+        // A child added or removed changes a listing; a removal may leave a directory empty, gone.
+        if (reads.listed.has(ancestor))
+            return true;
+        if (seen === 'dir' && status !== 'added' && status !== 'copied')
+            return true;
+    }
+    return false;
+}
+/**
+ * Whether a contents answer for `path` stands after `changed` (paths added, removed or modified
+ * between two commits): none of them is the path, below it (a listing or a directory's sha
+ * changes) or above it (a file or link replaced by a directory, or the reverse). The root lists
+ * everything, so any change touches it.
+ */
+function answerStands(path, changed) {
+    if (path === '')
+        return changed.length === 0;
+    return changed.every(c => c !== path && !c.startsWith(`${path}/`) && !path.startsWith(`${c}/`));
+}
+
+/**
  * The GitHub side of delivery: the Git Data API writer (no clone; commits
  * made with GITHUB_TOKEN or an App token come out Verified), and pull
  * requests. Octokit with the retry and throttling plugins, as
@@ -11127,7 +11177,7 @@ class GitHubRepo {
      */
     inherited(ref, path) {
         const step = this.lineage.get(ref);
-        if (!step || !untouched(path, step.changed))
+        if (!step || !answerStands(path, step.changed))
             return undefined;
         const key = `${step.base}\0${path}`;
         const earlier = this.contents.get(key) ?? this.inherited(step.base, path);
@@ -11135,7 +11185,7 @@ class GitHubRepo {
             return undefined;
         return earlier.then(entry => Array.isArray(entry) ||
             entry === undefined ||
-            (entry.type === 'file' && (entry.path === path || untouched(entry.path, step.changed)))
+            (entry.type === 'file' && (entry.path === path || answerStands(entry.path, step.changed)))
             ? entry
             : this.content(path, ref), () => this.content(path, ref));
     }
@@ -11418,12 +11468,6 @@ class GitHubRepo {
                     : 'Re-run the job if GitHub had a transient failure.';
         return new GitHubError(`GitHub refused to ${what} in ${this.fullName}${code ? ` (HTTP ${code})` : ''}: ${message(error)}`, { hint, cause: error });
     }
-}
-/** Whether no change in `changed` is `path`, below it or above it (the root lists everything). */
-function untouched(path, changed) {
-    if (path === '')
-        return changed.length === 0;
-    return changed.every(c => c !== path && !c.startsWith(`${path}/`) && !path.startsWith(`${c}/`));
 }
 function status(error) {
     const value = error?.status;
@@ -18497,45 +18541,6 @@ async function retryTransient(what, logger, run, retryable = isTransientGitFailu
 }
 function redact(url) {
     return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
-/**
- * What a promotion read from one commit, and whether a later commit changed any of it. After a
- * lost race the api method asks GitHub what changed between the commit it read and the new head
- * (one compare request): when none of it touches the read set, the edit, its render proof and
- * the commit's file contents all stand, and the same commit is sent again on the new head
- * instead of reading, editing and rendering everything anew.
- */
-/** Whether any change could alter what was read: false only when that is certain. */
-function changesTouch(reads, changes) {
-    return changes.some(change => {
-        if (change.status === 'unchanged')
-            return false;
-        const paths = change.previous_filename !== undefined && change.status !== 'copied'
-            ? [change.filename, change.previous_filename]
-            : [change.filename];
-        return paths.some(path => pathTouched(reads, path, change.status));
-    });
-}
-function pathTouched(reads, path, status) {
-    if (reads.probed.has(path))
-        return true;
-    const parts = path.split('/');
-    for (let i = parts.length - 1; i >= 0; i--) {
-        const ancestor = parts.slice(0, i).join('/');
-        const seen = reads.probed.get(ancestor);
-        // Seen as a file, a link or nothing: a child appearing or going changes that answer.
-        if (seen === 'other')
-            return true;
-        if (status === 'modified')
-            continue;
-        // A child added or removed changes a listing; a removal may leave a directory empty, gone.
-        if (reads.listed.has(ancestor))
-            return true;
-        if (seen === 'dir' && status !== 'added' && status !== 'copied')
-            return true;
-    }
-    return false;
 }
 
 const silentLogger = { debug() { }, info() { }, warning() { } };

@@ -14,7 +14,7 @@ import { linkTargetInRepo, MAX_LINK_HOPS } from '../config/paths.js'
 import { PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import type { TreeReader } from '../render/index.js'
-import type { ChangedFile, ReadSet } from './read-set.js'
+import { answerStands, type ChangedFile, type ReadSet } from './read-set.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
 
@@ -312,7 +312,7 @@ export class GitHubRepo {
     path: string
   ): Promise<ContentEntry | ContentEntry[] | undefined> | undefined {
     const step = this.lineage.get(ref)
-    if (!step || !untouched(path, step.changed)) return undefined
+    if (!step || !answerStands(path, step.changed)) return undefined
     const key = `${step.base}\0${path}`
     const earlier = this.contents.get(key) ?? this.inherited(step.base, path)
     if (!earlier) return undefined
@@ -320,7 +320,7 @@ export class GitHubRepo {
       entry =>
         Array.isArray(entry) ||
         entry === undefined ||
-        (entry.type === 'file' && (entry.path === path || untouched(entry.path, step.changed)))
+        (entry.type === 'file' && (entry.path === path || answerStands(entry.path, step.changed)))
           ? entry
           : this.content(path, ref),
       () => this.content(path, ref)
@@ -671,12 +671,6 @@ export class GitHubRepo {
       { hint, cause: error }
     )
   }
-}
-
-/** Whether no change in `changed` is `path`, below it or above it (the root lists everything). */
-function untouched(path: string, changed: readonly string[]): boolean {
-  if (path === '') return changed.length === 0
-  return changed.every(c => c !== path && !c.startsWith(`${path}/`) && !path.startsWith(`${c}/`))
 }
 
 interface ContentEntry {

@@ -48,3 +48,14 @@ function pathTouched(reads: ReadSet, path: string, status: string): boolean {
   }
   return false
 }
+
+/**
+ * Whether a contents answer for `path` stands after `changed` (paths added, removed or modified
+ * between two commits): none of them is the path, below it (a listing or a directory's sha
+ * changes) or above it (a file or link replaced by a directory, or the reverse). The root lists
+ * everything, so any change touches it.
+ */
+export function answerStands(path: string, changed: readonly string[]): boolean {
+  if (path === '') return changed.length === 0
+  return changed.every(c => c !== path && !c.startsWith(`${path}/`) && !path.startsWith(`${c}/`))
+}

@@ -133,6 +133,7 @@ async function inspect(
   for (const rel of [...new Set([...before, ...after])].sort()) await hashPath(hash, root, rel)
   return { key: hash.digest('hex'), closure: after }
 }
+
 async function hashPath(hash: Hash, root: string, rel: string): Promise<void> {
   const full = path.join(root, rel)
   const info = await stat(full).catch(() => undefined)
