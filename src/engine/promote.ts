@@ -259,9 +259,12 @@ async function fetchWhatIsRead(
       if (target.kind === 'kustomize') overlays.add(target.path)
     }
   }
-  await session.fetch([...paths])
-  if (request.verifyRender === 'false') return templates
-  // Every overlay's closure at once (50 images are 50 overlays), then one fetch for all of them.
+  if (request.verifyRender === 'false') {
+    await session.fetch([...paths])
+    return templates
+  }
+  // Every overlay's closure at once (50 images are 50 overlays), read from the commit, then
+  // one fetch for the targets and all closures (for the git method, one sparse-checkout).
   const closures = await Promise.all(
     [...overlays].map(async overlay => {
       const type = await session.reader.type(overlay)
@@ -270,9 +273,10 @@ async function fetchWhatIsRead(
     })
   )
   if (closures.every(closure => closure !== undefined)) {
-    await session.fetch([...new Set(closures.flat())])
+    await session.fetch([...new Set([...paths, ...closures.flat()])])
     return templates
   }
+  await session.fetch([...paths])
   // No closure may just mean a broken target: let the edit say so before giving up on it.
   await editConfigRepo(
     { ...request, templates, repoRoot: session.dir, verifyRender: 'false', dryRun: true },
