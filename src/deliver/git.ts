@@ -20,6 +20,7 @@ import { PromoteError } from '../errors.js'
 import { backoffDelay, type RetryPolicy } from '../http/retry.js'
 import type { Logger } from '../log/logger.js'
 import type { TreeReader } from '../render/index.js'
+import { answerStands } from './read-set.js'
 
 /** Commits made by the action look like other automation on GitHub. */
 export const DEFAULT_IDENTITY = {
@@ -46,6 +47,8 @@ export interface GitCheckoutOptions {
 
 export class GitCheckout {
   private tree?: Map<string, string>
+  /** Every path the promotion read or checked out: what a racing commit must not touch (rebase). */
+  private readonly readPaths = new Set<string>()
 
   private constructor(
     readonly dir: string,
@@ -54,7 +57,8 @@ export class GitCheckout {
     private readonly temp: string,
     private readonly logger: Logger,
     /** The repository for messages, credentials redacted. */
-    private readonly remote: string
+    private readonly remote: string,
+    private readonly env: Record<string, string>
   ) {}
 
   /** Clones the base branch: history depth 1, no blobs, nothing checked out but what `include` asks for. */
@@ -85,7 +89,7 @@ export class GitCheckout {
       await git.raw(['sparse-checkout', 'init', '--no-cone'])
       await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing'])
       await git.raw(['checkout', '--quiet', baseBranch])
-      return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url))
+      return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url), env)
     } catch (error) {
       await rm(temp, { recursive: true, force: true })
       throw new GitError(
@@ -109,10 +113,15 @@ export class GitCheckout {
 
   /** Reads the commit's tree without checking anything out (blobs are fetched one by one). */
   reader(): TreeReader {
+    const note = (rel: string): string => {
+      const clean = rel.replace(/\/$/, '')
+      this.readPaths.add(clean)
+      return clean
+    }
     return {
       type: async rel => {
         const tree = await this.listing()
-        const clean = rel.replace(/\/$/, '')
+        const clean = note(rel)
         const mode = tree.get(clean)
         if (rel === '' || mode === '040000') return 'dir'
         // Under a symlinked directory nothing is listed: the link decides.
@@ -120,13 +129,14 @@ export class GitCheckout {
         if (mode === '100644' || mode === '100755') return 'file'
         return 'other' // symlinks (120000) and submodules (160000)
       },
-      read: async rel => this.git.raw(['cat-file', 'blob', `HEAD:${rel}`]),
+      read: async rel => this.git.raw(['cat-file', 'blob', `HEAD:${note(rel)}`]),
       linkOn: async rel => {
-        const link = linkOnPath(await this.listing(), rel.replace(/\/$/, ''))
+        const link = linkOnPath(await this.listing(), note(rel))
         return link === undefined ? undefined : { path: link, target: await this.linkTarget(link) }
       },
       list: async dir => {
-        const prefix = dir ? `${dir.replace(/\/$/, '')}/` : ''
+        const clean = note(dir)
+        const prefix = clean ? `${clean}/` : ''
         return [...(await this.listing()).keys()].filter(
           p => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p !== prefix
         )
@@ -181,6 +191,7 @@ export class GitCheckout {
         queue.push(...links.filter(p => p.startsWith(`${next}/`)))
       }
     }
+    for (const path of wanted) this.readPaths.add(path)
     const patterns = [...wanted].map(p =>
       tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`
     )
@@ -244,8 +255,61 @@ export class GitCheckout {
     }
   }
 
-  /** Moves to the remote's current base branch, discarding local edits. */
-  async refresh(): Promise<void> {
+  /**
+   * After a lost race: fetches the base branch's new head. When nothing changed on the way
+   * there is a path the promotion read or checked out (or inside or above one), the
+   * promotion's commit is put onto the new head as it is, without reading, editing or
+   * rendering again: 'kept', HEAD is that commit. Otherwise the checkout moves to the new
+   * head, its edits discarded, for the promotion to be made again: 'reread'.
+   */
+  async rebase(): Promise<'kept' | 'reread'> {
+    await this.fetchBase()
+    const head = (await this.git.revparse(['FETCH_HEAD'])).trim()
+    // HEAD is the promotion's commit, on the head it was made on.
+    const base = (await this.git.revparse(['HEAD^'])).trim()
+    const changed = splitZ(
+      await this.git.raw(['diff', '--name-only', '--no-renames', '-z', base, head])
+    )
+    if ([...this.readPaths].some(path => !answerStands(path, changed))) {
+      await this.reset()
+      return 'reread'
+    }
+    // The promotion's own changes, applied to the new head's tree in an index of its own; the
+    // new head's blobs are not here (partial clone), and write-tree need not see them.
+    const ours = parseDiffTree(
+      await this.git.raw(['diff-tree', '-r', '-z', '--no-renames', base, 'HEAD'])
+    )
+    const index = simpleGit({ baseDir: this.dir, maxConcurrentProcesses: 1 }).env({
+      ...this.env,
+      GIT_INDEX_FILE: join(this.temp, 'rebase.index')
+    })
+    await index.raw(['read-tree', head])
+    const removed = ours.filter(change => change.mode === '000000').map(change => change.path)
+    const kept = ours.filter(change => change.mode !== '000000')
+    if (kept.length > 0)
+      await index.raw([
+        'update-index',
+        '--add',
+        ...kept.flatMap(change => ['--cacheinfo', `${change.mode},${change.sha},${change.path}`])
+      ])
+    if (removed.length > 0) await index.raw(['update-index', '--force-remove', '--', ...removed])
+    const tree = (await index.raw(['write-tree', '--missing-ok'])).trim()
+    const message = join(this.temp, 'rebase.message')
+    await writeFile(message, commitMessageOf(await this.git.raw(['cat-file', 'commit', 'HEAD'])))
+    const commit = (await this.git.raw(['commit-tree', tree, '-p', head, '-F', message])).trim()
+    // Only HEAD matters from here: it is pushed, or reset by the next rebase.
+    await this.git.raw(['reset', '--quiet', '--soft', commit])
+    return 'kept'
+  }
+
+  /** Moves to the base branch's head as last fetched, discarding the promotion. */
+  private async reset(): Promise<void> {
+    await this.git.raw(['reset', '--quiet', '--hard', 'FETCH_HEAD'])
+    this.tree = undefined
+    this.readPaths.clear()
+  }
+
+  private async fetchBase(): Promise<void> {
     const args = [
       'fetch',
       '--quiet',
@@ -268,13 +332,32 @@ export class GitCheckout {
         }
       )
     }
-    await this.git.raw(['reset', '--quiet', '--hard', 'FETCH_HEAD'])
-    this.tree = undefined
   }
 
   async close(): Promise<void> {
     await rm(this.temp, { recursive: true, force: true })
   }
+}
+
+function splitZ(text: string): string[] {
+  return text.split('\0').filter(Boolean)
+}
+
+/** `diff-tree -r -z` records: ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0". */
+function parseDiffTree(text: string): Array<{ mode: string; sha: string; path: string }> {
+  const fields = splitZ(text)
+  const changes: Array<{ mode: string; sha: string; path: string }> = []
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const [, mode = '', , sha = ''] = fields[i]!.slice(1).split(' ')
+    changes.push({ mode, sha, path: fields[i + 1]! })
+  }
+  return changes
+}
+
+/** The message of a raw commit object: everything after the header's blank line. */
+function commitMessageOf(raw: string): string {
+  const start = raw.indexOf('\n\n')
+  return start < 0 ? '' : raw.slice(start + 2)
 }
 
 /** Local paths become file:// URLs, so that --depth and --filter apply. */
