@@ -51,7 +51,10 @@ export function createOctokit(token: string, logger: Logger, baseUrl?: string): 
       },
       // 4xx are answers, not outages (create-pull-request's list); rate limits (403 and 429
       // with a wait) belong to the throttling plugin alone, so they are not retried twice.
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+      retry: {
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        retryAfterBaseValue: retryBaseMs()
+      },
       throttle: {
         onRateLimit: retryRateLimit('rate limit', logger),
         onSecondaryRateLimit: retryRateLimit('secondary rate limit', logger)
@@ -60,6 +63,15 @@ export function createOctokit(token: string, logger: Logger, baseUrl?: string): 
     retry,
     throttling
   )
+}
+
+/**
+ * plugin-retry waits base × attempt² after a 5xx and takes no jitter, so the base is drawn per
+ * client: jobs that met the same outage retry apart instead of together. 1 s on average, the
+ * plugin's default.
+ */
+export function retryBaseMs(random: () => number = Math.random): number {
+  return Math.round(500 + random() * 1000)
 }
 
 /** Both rate limits: say so, and retry up to three times after GitHub's wait. */
