@@ -210,43 +210,49 @@ describe('the action against GitHub in a box', () => {
     })
   })
 
+  /**
+   * Promotes web into dev with `method` while `race` lands on main once, just before the
+   * action's first update of main. The tag differs by method, so every run changes the overlay.
+   */
+  async function promoteWebRacing(method: string, race: () => Promise<unknown>) {
+    let raced = false
+    box.beforeRefUpdate(async (_repo, ref) => {
+      if (raced || ref !== 'refs/heads/main') return
+      raced = true
+      await race()
+    })
+    try {
+      const tag = method === 'api' ? 'v2.0.0' : 'v2.0.1'
+      const ran = await action({
+        image: `${reg.host}/team/web:${tag}`,
+        environment: 'dev',
+        'write-method': method
+      })
+      return { ran, tag, raced }
+    } finally {
+      box.beforeRefUpdate(undefined)
+    }
+  }
+
   it.each(['api', 'git'])(
     '%s: survives a commit that lands between read and write, with nothing lost',
     async method => {
-      let raced = false
-      box.beforeRefUpdate(async (_repo, ref) => {
-        if (raced || ref !== 'refs/heads/main') return
-        raced = true
-        await box.commit(
-          REPO,
-          'main',
-          { 'README.md': 'changed by someone else\n' },
-          'concurrent change'
-        )
-      })
-      try {
-        const tag = method === 'api' ? 'v2.0.0' : 'v2.0.1'
-        const ran = await action({
-          image: `${reg.host}/team/web:${tag}`,
-          environment: 'dev',
-          'write-method': method
-        })
-        expect(ran.code).toBe(0)
-        expect(raced).toBe(true)
-        // The winner touched nothing read (a compare request, or git diff, says so): the same
-        // commit goes onto the new head, without reading, editing or rendering again.
-        expect(ran.stdout).toContain(SAME_COMMIT)
-        const log = await box.log(REPO, 'main')
-        expect(log[0]!.files).toEqual(['apps/web/overlays/dev/kustomization.yaml'])
-        expect(log[0]!.message).toMatch(new RegExp(`^promote\\(dev\\): web ${tag} `))
-        expect(log[1]!.message).toMatch(/^concurrent change/)
-        expect(await box.readFile(REPO, 'main', 'README.md')).toBe('changed by someone else\n')
-        expect(
-          await box.readFile(REPO, 'main', 'apps/web/overlays/dev/kustomization.yaml')
-        ).toContain(`digest: ${images.get(`web:${tag}`)!.digest}`)
-      } finally {
-        box.beforeRefUpdate(undefined)
-      }
+      const { ran, tag, raced } = await promoteWebRacing(method, () =>
+        box.commit(REPO, 'main', { 'README.md': 'changed by someone else\n' }, 'concurrent change')
+      )
+      expect(ran.code).toBe(0)
+      expect(raced).toBe(true)
+      // The winner touched nothing read (a compare request, or git diff, says so): the same
+      // commit goes onto the new head, without reading, editing or rendering again.
+      expect(ran.stdout).toContain(SAME_COMMIT)
+      const log = await box.log(REPO, 'main')
+      expect(log[0]!.files).toEqual(['apps/web/overlays/dev/kustomization.yaml'])
+      expect(log[0]!.message).toMatch(new RegExp(`^promote\\(dev\\): web ${tag} `))
+      expect(log[1]!.message).toMatch(/^concurrent change/)
+      expect(await box.readFile(REPO, 'main', 'README.md')).toBe('changed by someone else\n')
+      expect(
+        await box.readFile(REPO, 'main', 'apps/web/overlays/dev/kustomization.yaml')
+      ).toContain(`digest: ${images.get(`web:${tag}`)!.digest}`)
     }
   )
 
@@ -254,10 +260,7 @@ describe('the action against GitHub in a box', () => {
     '%s: a concurrent change to the file being promoted: read again and re-applied, both changes kept',
     async method => {
       const file = 'apps/web/overlays/dev/kustomization.yaml'
-      let raced = false
-      box.beforeRefUpdate(async (_repo, ref) => {
-        if (raced || ref !== 'refs/heads/main') return
-        raced = true
+      const { ran, tag, raced } = await promoteWebRacing(method, async () => {
         const text = await box.readFile(REPO, 'main', file)
         await box.commit(
           REPO,
@@ -266,25 +269,15 @@ describe('the action against GitHub in a box', () => {
           'concurrent edit of the overlay'
         )
       })
-      try {
-        const tag = method === 'api' ? 'v2.0.0' : 'v2.0.1'
-        const ran = await action({
-          image: `${reg.host}/team/web:${tag}`,
-          environment: 'dev',
-          'write-method': method
-        })
-        expect(ran.code).toBe(0)
-        expect(raced).toBe(true)
-        expect(ran.stdout).toContain('moved while promoting')
-        expect(ran.stdout).not.toContain(SAME_COMMIT)
-        const text = await box.readFile(REPO, 'main', file)
-        expect(text).toMatch(/^# owned by the web team\n/)
-        expect(text).toContain(`newTag: ${tag}`)
-        expect(text).toContain(`digest: ${images.get(`web:${tag}`)!.digest}`)
-        expect((await box.log(REPO, 'main'))[1]!.message).toMatch(/^concurrent edit of the overlay/)
-      } finally {
-        box.beforeRefUpdate(undefined)
-      }
+      expect(ran.code).toBe(0)
+      expect(raced).toBe(true)
+      expect(ran.stdout).toContain('moved while promoting')
+      expect(ran.stdout).not.toContain(SAME_COMMIT)
+      const text = await box.readFile(REPO, 'main', file)
+      expect(text).toMatch(/^# owned by the web team\n/)
+      expect(text).toContain(`newTag: ${tag}`)
+      expect(text).toContain(`digest: ${images.get(`web:${tag}`)!.digest}`)
+      expect((await box.log(REPO, 'main'))[1]!.message).toMatch(/^concurrent edit of the overlay/)
     }
   )
 

@@ -294,8 +294,6 @@ async function gitSession(request: PromotionRequest, logger: Logger): Promise<Se
     logger,
     onSecret: request.onSecret
   })
-  // Set when a lost race left the promotion's commit standing, moved onto the new head.
-  let rebased = false
   return {
     baseBranch: checkout.baseBranch,
     dir: checkout.dir,
@@ -305,19 +303,11 @@ async function gitSession(request: PromotionRequest, logger: Logger): Promise<Se
     fetch: paths => checkout.include(paths),
     fetchAll: () => checkout.includeAll(),
     commit: async (_edit, message) => {
-      if (rebased) {
-        rebased = false
-        return { sha: await checkout.head() }
-      }
       const sha = await checkout.commit(message)
       return sha ? { sha } : undefined
     },
     push: (_sha, branch, force) => checkout.push(branch, { force }),
-    refresh: async () => {
-      const outcome = await checkout.rebase()
-      rebased = outcome === 'kept'
-      return outcome
-    },
+    refresh: () => checkout.rebase(),
     close: () => checkout.close()
   }
 }

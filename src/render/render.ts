@@ -88,9 +88,10 @@ export async function renderManyBeforeAfter(
       ? renderTogether(renderer, root, pending, edits).catch(() => undefined)
       : Promise.resolve(undefined)
   const limit = pLimit(availableParallelism())
-  for (const { target, key } of pending) {
+  for (const { target, key, closure } of pending) {
     const proof = together.then(
-      rendered => rendered?.get(target) ?? limit(() => renderBoth(renderer, root, target, edits))
+      rendered =>
+        rendered?.get(target) ?? limit(() => renderBoth(renderer, root, target, edits, closure))
     )
     proofsByTarget.set(target, proof)
     if (key) {
@@ -217,17 +218,17 @@ async function renderWrapped(
   return extractImagesByAnnotation(await renderer.render(wrapRoot), TARGET_ANNOTATION)
 }
 
+/** `closure`: what the edited render reads (from inspect); undefined copies the whole repository. */
 async function renderBoth(
   renderer: Renderer,
   root: string,
   target: string,
-  edits: ReadonlyMap<string, string>
+  edits: ReadonlyMap<string, string>,
+  closure: readonly string[] | undefined
 ): Promise<BeforeAfter> {
   const before = renderSide(renderer, root, root, target, 'before')
   // Settled without waiting: the after side decides on a fallback only once before is known.
   before.catch(() => undefined)
-  const kind = kindOf(renderer)
-  const closure = await renderClosure(kind, root, target, edits)
   let after: { images: RenderedImage[]; copy: BeforeAfter['copy'] }
   try {
     after = {
