@@ -18192,18 +18192,22 @@ class GitCheckout {
     temp;
     logger;
     remote;
+    env;
     tree;
     /** Every path the promotion read or checked out: what a racing commit must not touch (rebase). */
     readPaths = new Set();
+    /** The promotion's commit as rebase() moved it onto a new head, for the next commit() to give. */
+    rebased;
     constructor(dir, baseBranch, git, temp, logger, 
     /** The repository for messages, credentials redacted. */
-    remote) {
+    remote, env) {
         this.dir = dir;
         this.baseBranch = baseBranch;
         this.git = git;
         this.temp = temp;
         this.logger = logger;
         this.remote = remote;
+        this.env = env;
     }
     /** Clones the base branch: history depth 1, no blobs, nothing checked out but what `include` asks for. */
     static async open(options) {
@@ -18234,7 +18238,7 @@ class GitCheckout {
             await git.raw(['sparse-checkout', 'init', '--no-cone']);
             await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing']);
             await git.raw(['checkout', '--quiet', baseBranch]);
-            return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url));
+            return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url), env);
         }
         catch (error) {
             await rm(temp, { recursive: true, force: true });
@@ -18347,8 +18351,13 @@ class GitCheckout {
     async includeAll() {
         await this.git.raw(['sparse-checkout', 'disable']);
     }
-    /** Commits every change in the sparse working tree; undefined when there is none. */
+    /** Commits every change in the sparse working tree (or gives the commit rebase() moved); undefined when there is none. */
     async commit(message) {
+        if (this.rebased) {
+            const sha = this.rebased;
+            this.rebased = undefined;
+            return sha;
+        }
         await this.git.raw(['add', '--sparse', '--all']);
         const staged = await this.git.raw(['diff', '--cached', '--name-only']);
         if (staged.trim() === '')
@@ -18389,33 +18398,57 @@ class GitCheckout {
     }
     /**
      * After a lost race: fetches the base branch's new head. When nothing changed on the way
-     * there is a path the promotion read or checked out (or inside or above one), the edited
-     * files stand: HEAD and the index move to the new head, the working tree keeps the edits,
-     * and the next commit goes onto the new head without reading, editing or rendering again:
-     * 'kept'. Otherwise the checkout moves to the new head, its edits discarded, for the
-     * promotion to be made again: 'reread'.
+     * there is a path the promotion read or checked out (or inside or above one), the
+     * promotion's commit is put onto the new head as it is, without reading, editing or
+     * rendering again: 'kept', HEAD is that commit. Otherwise the checkout moves to the new
+     * head, its edits discarded, for the promotion to be made again: 'reread'.
      */
     async rebase() {
         await this.fetchBase();
+        const head = (await this.git.revparse(['FETCH_HEAD'])).trim();
         // HEAD is the promotion's commit, on the head it was made on.
-        const changed = (await this.git.raw(['diff', '--name-only', '--no-renames', '-z', 'HEAD^', 'FETCH_HEAD']))
-            .split('\0')
-            .filter(Boolean);
+        const base = (await this.git.revparse(['HEAD^'])).trim();
+        const changed = splitZ(await this.git.raw(['diff', '--name-only', '--no-renames', '-z', base, head]));
         if ([...this.readPaths].some(path => !answerStands(path, changed))) {
-            await this.reset('--hard');
+            await this.reset();
             return 'reread';
         }
-        // The sparse checkout holds only read paths, so what changed lies outside it: those index
-        // entries stay skip-worktree and need no blobs, and the edited files are still on disk.
-        await this.reset('--mixed');
+        // The promotion's own changes, applied to the new head's tree in an index of its own; the
+        // new head's blobs are not here (partial clone), and write-tree need not see them.
+        const ours = parseDiffTree(await this.git.raw(['diff-tree', '-r', '-z', '--no-renames', base, 'HEAD']));
+        const index = simpleGit({ baseDir: this.dir, maxConcurrentProcesses: 1 }).env({
+            ...this.env,
+            GIT_INDEX_FILE: join(this.temp, 'rebase.index')
+        });
+        await index.raw(['read-tree', head]);
+        const removed = ours.filter(change => change.mode === '000000').map(change => change.path);
+        const kept = ours.filter(change => change.mode !== '000000');
+        if (kept.length > 0)
+            await index.raw([
+                'update-index',
+                '--add',
+                ...kept.flatMap(change => ['--cacheinfo', `${change.mode},${change.sha},${change.path}`])
+            ]);
+        if (removed.length > 0)
+            await index.raw(['update-index', '--force-remove', '--', ...removed]);
+        const tree = (await index.raw(['write-tree', '--missing-ok'])).trim();
+        const message = join(this.temp, 'rebase.message');
+        await writeFile(message, commitMessageOf(await this.git.raw(['cat-file', 'commit', 'HEAD'])));
+        const commit = (await this.git.raw(['commit-tree', tree, '-p', head, '-F', message])).trim();
+        // Only HEAD matters from here: it is pushed, or reset by the next rebase. (A mixed reset
+        // onto the new head would keep the edits more simply, but it fetches the new head's
+        // changed blobs: one more round trip per lost race, and 20 concurrent promotions took
+        // 26–27 s instead of 23–25 s.)
+        await this.git.raw(['reset', '--quiet', '--soft', commit]);
+        this.rebased = commit;
         return 'kept';
     }
-    /** Moves to the base branch's head as last fetched: --hard discards the promotion's edits. */
-    async reset(mode) {
-        await this.git.raw(['reset', '--quiet', mode, 'FETCH_HEAD']);
+    /** Moves to the base branch's head as last fetched, discarding the promotion. */
+    async reset() {
+        await this.git.raw(['reset', '--quiet', '--hard', 'FETCH_HEAD']);
         this.tree = undefined;
-        if (mode === '--hard')
-            this.readPaths.clear();
+        this.readPaths.clear();
+        this.rebased = undefined;
     }
     async fetchBase() {
         const args = [
@@ -18441,6 +18474,24 @@ class GitCheckout {
     async close() {
         await rm(this.temp, { recursive: true, force: true });
     }
+}
+function splitZ(text) {
+    return text.split('\0').filter(Boolean);
+}
+/** `diff-tree -r -z` records: ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0". */
+function parseDiffTree(text) {
+    const fields = splitZ(text);
+    const changes = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [, mode = '', , sha = ''] = fields[i].slice(1).split(' ');
+        changes.push({ mode, sha, path: fields[i + 1] });
+    }
+    return changes;
+}
+/** The message of a raw commit object: everything after the header's blank line. */
+function commitMessageOf(raw) {
+    const start = raw.indexOf('\n\n');
+    return start < 0 ? '' : raw.slice(start + 2);
 }
 /** Local paths become file:// URLs, so that --depth and --filter apply. */
 function normalizeUrl(url) {
