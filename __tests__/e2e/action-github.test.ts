@@ -325,7 +325,9 @@ describe('the action against GitHub in a box', () => {
       'auto-merge': 'squash'
     })
     expect(ran.code).toBe(0)
-    expect(ran.stdout).toMatch(/::warning::Auto-merge is not allowed in acme\/gitops/)
+    expect(ran.stdout).toMatch(
+      /::warning::Auto-merge is off in acme\/gitops: enable "Allow auto-merge"/
+    )
     expect(ran.outputs['pull-request-operation']).toBe('created')
   })
 

@@ -1365,7 +1365,29 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       commits: await Promise.all(
         shas
           .slice(0, perPage(ctx, 250))
-          .map(async sha => ({ sha, commit: await commitShape(repo, sha) }))
+          .map(async sha => {
+            // GitHub's "commit" schema: the git commit nested, its parents beside it.
+            const git = (await commitShape(repo, sha)) as Record<string, unknown>
+            return {
+              sha,
+              node_id: git.node_id,
+              url: `${repoApi(repo)}/commits/${sha}`,
+              html_url: git.html_url,
+              comments_url: `${repoApi(repo)}/commits/${sha}/comments`,
+              commit: {
+                url: git.url,
+                author: git.author,
+                committer: git.committer,
+                message: git.message,
+                tree: git.tree,
+                comment_count: 0,
+                verification: git.verification
+              },
+              author: null,
+              committer: null,
+              parents: git.parents
+            }
+          })
       ),
       files: files.slice(0, 300)
     })
@@ -1929,6 +1951,10 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       await createCommitOnBranch(ctx, variables)
       return
     }
+    if (/^\s*mutation\b/.test(query) && /\bupdateRefs\b/.test(query)) {
+      await updateRefs(ctx, variables)
+      return
+    }
     if (!/^\s*mutation\b/.test(query) || !/\benablePullRequestAutoMerge\b/.test(query)) {
       sendJson(ctx, 400, {
         errors: [
@@ -2106,6 +2132,67 @@ export async function startGitHubBox(): Promise<GitHubBox> {
           commit: { oid: outcome.sha, url: `${url}/${repo.fullName}/commit/${outcome.sha}` }
         }
       }
+    })
+  }
+
+  /**
+   * updateRefs (`$input: UpdateRefsInput!`): creates, moves and deletes refs atomically, each
+   * only if it points at `beforeOid` (zeros: must not exist); `afterOid` zeros deletes; a
+   * non-fast-forward move needs `force`. Added to GitHub's public schema in April 2024
+   * (octokit/graphql-schema#934); https://docs.github.com/graphql/reference/mutations#updaterefs.
+   * GitHub's wording for a refused update is not documented: clients read the ref to tell.
+   */
+  const updateRefs = async (ctx: Context, variables: Record<string, unknown>): Promise<void> => {
+    const error = (type: string, message: string): void =>
+      sendJson(ctx, 200, {
+        data: { updateRefs: null },
+        errors: [{ type, path: ['updateRefs'], locations: [{ line: 1, column: 1 }], message }]
+      })
+    const input = (variables.input ?? {}) as {
+      repositoryId?: string
+      refUpdates?: { name: string; beforeOid?: string; afterOid: string; force?: boolean }[]
+      clientMutationId?: string
+    }
+    const repo = [...repos.values()].find(r => r.nodeId === input.repositoryId)
+    if (!repo) {
+      error(
+        'NOT_FOUND',
+        `Could not resolve to a node with the global id of '${String(input.repositoryId)}'`
+      )
+      return
+    }
+    const updates = input.refUpdates ?? []
+    const refused = await (async (): Promise<string | undefined> => {
+      for (const update of updates) if (refHook) await refHook(repo.fullName, update.name)
+      return repo.mutex.run(async () => {
+        const checked: { name: string; current: string | undefined; next: string | null }[] = []
+        for (const update of updates) {
+          if (!update.name.startsWith('refs/'))
+            return `${update.name} is not a fully qualified ref name`
+          const current = await repo.readRef(update.name)
+          if (update.beforeOid !== undefined && update.beforeOid !== null) {
+            const expected = update.beforeOid === ZERO_SHA ? undefined : update.beforeOid
+            if (current !== expected) return `${update.name} does not point at ${update.beforeOid}`
+          }
+          const next = update.afterOid === ZERO_SHA ? null : update.afterOid
+          if (next !== null && (await repo.objectType(next)) === undefined)
+            return `Object ${next} does not exist`
+          if (next !== null && current && !update.force && !(await repo.isAncestor(current, next)))
+            return `${update.name}: update is not a fast forward`
+          checked.push({ name: update.name, current, next })
+        }
+        // The box applies them one by one; a compare-and-swap each, as git's own transaction.
+        for (const { name, current, next } of checked)
+          if (!(await repo.casRef(name, next, current))) return `${name} moved during the update`
+        return undefined
+      })
+    })()
+    if (refused) {
+      error('UNPROCESSABLE', refused)
+      return
+    }
+    sendJson(ctx, 200, {
+      data: { updateRefs: { clientMutationId: input.clientMutationId ?? null } }
     })
   }
 

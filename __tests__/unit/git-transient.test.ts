@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { gitHttpStatus, isTransientGitFailure, lostRace } from '../../src/deliver/git.js'
+import {
+  gitHttpStatus,
+  isTransientGitFailure,
+  lostRace,
+  pushRefused
+} from '../../src/deliver/git.js'
 
 /** git's own words (stderr as simple-git reports it), from real failures. */
 const transient: ReadonlyArray<readonly [string, string]> = [
@@ -122,8 +127,67 @@ describe('lostRace', () => {
       false
     ],
     ['pre-receive hook', ' ! [remote rejected] HEAD -> main (pre-receive hook declined)', false],
-    ['permission', 'remote: Permission to acme/gitops.git denied to bot.', false]
+    ['permission', 'remote: Permission to acme/gitops.git denied to bot.', false],
+    ['lease no longer holds', ' ! [rejected]        HEAD -> promote/dev/api (stale info)', true],
+    [
+      'remote ref lock',
+      " ! [remote rejected] HEAD -> main (cannot lock ref 'refs/heads/main': is at 1234 but expected 5678)",
+      true
+    ],
+    [
+      'non-bare remote with the branch checked out',
+      [
+        'remote: error: refusing to update checked out branch: refs/heads/main',
+        'remote: error: By default, updating the current branch in a non-bare repository',
+        ' ! [remote rejected] HEAD -> main (branch is currently checked out)'
+      ].join('\n'),
+      false
+    ],
+    [
+      'GitHub classic protection (GH006)',
+      'remote: error: GH006: Protected branch update failed for refs/heads/main.\n ! [remote rejected] HEAD -> main (protected branch hook declined)',
+      false
+    ],
+    [
+      'GitHub ruleset (GH013)',
+      'remote: error: GH013: Repository rule violations found for refs/heads/main.\n ! [remote rejected] HEAD -> main (push declined due to repository rule violations)',
+      false
+    ]
   ])('%s', (_, output, expected) => {
     expect(lostRace(output)).toBe(expected)
+  })
+})
+
+describe('pushRefused', () => {
+  it.each([
+    [
+      'non-bare remote with the branch checked out',
+      'remote: error: refusing to update checked out branch: refs/heads/main\n ! [remote rejected] HEAD -> main (branch is currently checked out)',
+      /\(branch is currently checked out\).*refusing to update checked out branch/s,
+      /non-bare repository with main checked out/
+    ],
+    [
+      'classic protection',
+      'remote: error: GH006: Protected branch update failed for refs/heads/main.\n ! [remote rejected] HEAD -> main (protected branch hook declined)',
+      /GH006: Protected branch update failed/,
+      /mode: pull-request.*branch protection/
+    ],
+    [
+      'ruleset',
+      'remote: error: GH013: Repository rule violations found for refs/heads/main.\n ! [remote rejected] HEAD -> main (push declined due to repository rule violations)',
+      /GH013/,
+      /mode: pull-request.*ruleset/
+    ],
+    [
+      'a hook',
+      'remote: only release managers may push here\n ! [remote rejected] HEAD -> main (pre-receive hook declined)',
+      /only release managers may push here/,
+      /server-side hook/
+    ]
+  ])('%s: git’s own reason and what to do', (_, output, message, hint) => {
+    const error = pushRefused('main', 'https://git.example/acme/gitops.git', output)
+    expect(error.message).toMatch(message)
+    expect(error.message).toMatch(/nothing was pushed/)
+    expect(error.hint).toMatch(hint)
   })
 })

@@ -5,7 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createOctokit, retryBaseMs } from '../../src/deliver/github.js'
+import {
+  createOctokit,
+  RATE_LIMIT_BUDGET_S,
+  retryBaseMs,
+  retryRateLimit
+} from '../../src/deliver/github.js'
 import { silentLogger } from '../../src/log/logger.js'
 
 describe('retryBaseMs', () => {
@@ -69,5 +74,44 @@ describe('a client created by createOctokit', () => {
     }
     // Six uniform draws over a second all within 100 ms of each other: odds of 1 in 18,000.
     expect(Math.max(...waits) - Math.min(...waits)).toBeGreaterThan(100)
+  })
+})
+
+describe('retryRateLimit', () => {
+  const request = { method: 'POST', url: '/repos/acme/gitops/pulls' }
+  it.each([
+    // retry count, GitHub's wait (retry-after or the 60 s fallback), retried?, extra wait (s)
+    [0, 60, true, 0],
+    [1, 60, true, 60],
+    [2, 60, true, 180],
+    [3, 60, false, 0],
+    [0, 1, true, 0],
+    [2, 1, true, 3]
+  ])(
+    'retry %p after %p s: retried %p, waiting %p s on top (exponential growth)',
+    async (count, after, retried, extra) => {
+      const waits: number[] = []
+      const handler = retryRateLimit(
+        'secondary rate limit',
+        silentLogger,
+        async ms => {
+          waits.push(ms)
+        },
+        { seconds: 10_000 }
+      )
+      await expect(handler(after, request, undefined, count)).resolves.toBe(retried)
+      expect(waits).toEqual(extra > 0 ? [extra * 1000] : [])
+    }
+  )
+
+  it('stops retrying when the waits of one client would pass the budget', async () => {
+    const budget = { seconds: RATE_LIMIT_BUDGET_S }
+    const handler = retryRateLimit('secondary rate limit', silentLogger, async () => {}, budget)
+    // 60 + 120 + 240 s: within 600 s; a fourth request's 60 s after that is not.
+    await expect(handler(60, request, undefined, 0)).resolves.toBe(true)
+    await expect(handler(60, request, undefined, 1)).resolves.toBe(true)
+    await expect(handler(60, request, undefined, 2)).resolves.toBe(true)
+    await expect(handler(300, request, undefined, 0)).resolves.toBe(false)
+    expect(budget.seconds).toBe(RATE_LIMIT_BUDGET_S - 420)
   })
 })

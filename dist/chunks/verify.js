@@ -1,5 +1,6 @@
 import { stat, access, readdir, lstat, readlink, readFile, realpath, mkdir, cp, symlink, writeFile, mkdtemp, rm, rename } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import path, { posix, dirname, join, normalize as normalize$1, isAbsolute, resolve } from 'node:path';
 import fs__default, { existsSync, readFileSync } from 'fs';
 import os__default, { EOL } from 'os';
@@ -9,7 +10,6 @@ import { d as distExports$2, i as relativePathProblem, q as normalizeRelativePat
 import { E as EditError, C as ConfigError, a as PolicyError, b as RenderError, P as PromoteError, I as InputError } from './errors.js';
 import { isDeepStrictEqual } from 'node:util';
 import { availableParallelism, tmpdir } from 'node:os';
-import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import require$$1 from 'tty';
 import require$$6 from 'util';
@@ -10928,6 +10928,8 @@ function answerStands(path, changed) {
  * requests. Octokit with the retry and throttling plugins, as
  * create-pull-request does; GITHUB_API_URL is honored (GHES).
  */
+/** A ref update's "no such ref" (updateRefs' beforeOid/afterOid). */
+const ZERO_OID = '0'.repeat(40);
 class GitHubError extends PromoteError {
 }
 /**
@@ -10943,6 +10945,7 @@ function isWrite(options) {
 /** A request GitHub never answers must fail (and be retried), not hang the job. */
 const GITHUB_REQUEST_TIMEOUT_MS = 30_000;
 function createOctokit(token, logger, baseUrl) {
+    const budget = { seconds: RATE_LIMIT_BUDGET_S };
     return getOctokit(token, {
         ...(baseUrl ? { baseUrl } : {}),
         request: {
@@ -10958,8 +10961,8 @@ function createOctokit(token, logger, baseUrl) {
             retryAfterBaseValue: retryBaseMs()
         },
         throttle: {
-            onRateLimit: retryRateLimit('rate limit', logger),
-            onSecondaryRateLimit: retryRateLimit('secondary rate limit', logger)
+            onRateLimit: retryRateLimit('rate limit', logger, setTimeout$1, budget),
+            onSecondaryRateLimit: retryRateLimit('secondary rate limit', logger, setTimeout$1, budget)
         }
     }, retry, throttling);
 }
@@ -10971,12 +10974,55 @@ function createOctokit(token, logger, baseUrl) {
 function retryBaseMs(random = Math.random) {
     return Math.round(500 + random() * 1000);
 }
-/** Both rate limits: say so, and retry up to three times after GitHub's wait. */
-function retryRateLimit(kind, logger) {
-    return (after, options, _o, count) => {
-        logger.warning(`GitHub ${kind} on ${options.method} ${options.url}; retrying in ${after} s.`);
-        return count < 3;
+/** The most a client waits out GitHub's rate limits in one run, all waits together. */
+const RATE_LIMIT_BUDGET_S = 600;
+/**
+ * Both rate limits: say so, and retry up to three times after GitHub's wait, growing it
+ * exponentially (GitHub: "wait at least one minute … an exponentially increasing amount of
+ * time between retries", docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api
+ * #exceeding-the-rate-limit). plugin-throttling waits `after` seconds once the handler says
+ * yes (its fallback without retry-after is 60 s); the handler waits the growth on top. Never
+ * past the budget: then the request fails, named as a rate limit.
+ */
+function retryRateLimit(kind, logger, wait = setTimeout$1, budget = { seconds: RATE_LIMIT_BUDGET_S }) {
+    return async (after, options, _o, count) => {
+        const extra = after * (2 ** count - 1);
+        if (count >= 3 || after + extra > budget.seconds) {
+            logger.warning(`GitHub ${kind} on ${options.method} ${options.url}: giving up after ${count} retries (waiting ${after + extra} s more would exceed the ${RATE_LIMIT_BUDGET_S} s budget).`);
+            return false;
+        }
+        budget.seconds -= after + extra;
+        logger.warning(`GitHub ${kind} on ${options.method} ${options.url}; retrying in ${after + extra} s.`);
+        if (extra > 0)
+            await wait(extra * 1000);
+        return true;
     };
+}
+/**
+ * Reviewers as GitHub takes them: logins without "@", team slugs without "org/". An
+ * `org/team` among the users is a team; a team of another organization cannot review here.
+ */
+function reviewersOf(spec, owner, logger) {
+    const users = new Set();
+    const teams = new Set();
+    for (const raw of [
+        ...spec.reviewers,
+        ...spec.teamReviewers.map(t => (t.includes('/') ? t : `/${t}`))
+    ]) {
+        const name = raw.replace(/^@/, '');
+        const slash = name.indexOf('/');
+        if (slash < 0) {
+            users.add(name);
+            continue;
+        }
+        const org = name.slice(0, slash);
+        if (org !== '' && org.toLowerCase() !== owner.toLowerCase()) {
+            logger?.warning(`Reviewer team ${raw} belongs to ${org}, not ${owner}: only teams of ${owner} can review there; skipped.`);
+            continue;
+        }
+        teams.add(name.slice(slash + 1));
+    }
+    return { users: [...users], teams: [...teams] };
 }
 /** One repository on GitHub (or GHES, or the test box). */
 class GitHubRepo {
@@ -11027,7 +11073,8 @@ class GitHubRepo {
     info() {
         this.settings ??= this.call('read the repository', () => this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo })).then(({ data }) => ({
             defaultBranch: data.default_branch,
-            allowAutoMerge: data.allow_auto_merge ?? false,
+            nodeId: data.node_id,
+            allowAutoMerge: data.allow_auto_merge,
             htmlUrl: data.html_url
         }));
         return this.settings;
@@ -11058,7 +11105,7 @@ class GitHubRepo {
     }
     async commit(sha) {
         const { data } = await this.call('read a commit', () => this.octokit.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: sha }));
-        return { tree: data.tree.sha, parents: data.parents.map(p => p.sha) };
+        return { tree: data.tree.sha, parents: data.parents.map(p => p.sha), message: data.message };
     }
     /**
      * Reads a commit's tree through the contents API, one path at a time: the
@@ -11159,6 +11206,8 @@ class GitHubRepo {
     /**
      * The files changed from `base` to `head` (one compare request), when `head` descends from
      * `base` and GitHub lists them all; undefined otherwise (the caller reads everything again).
+     * `only` is the commit between them when there is exactly one: a write whose answer was lost
+     * (a 5xx after GitHub applied it) is recognised by it, without another request.
      */
     async changesBetween(base, head) {
         try {
@@ -11173,7 +11222,15 @@ class GitHubRepo {
                 return undefined;
             const changed = data.files.flatMap(f => f.previous_filename === undefined ? [f.filename] : [f.filename, f.previous_filename]);
             this.lineage.set(head, { base, changed });
-            return data.files;
+            const first = data.commits[0];
+            const only = data.ahead_by === 1 && first
+                ? {
+                    sha: first.sha,
+                    message: first.commit.message,
+                    parents: first.parents.map(p => p.sha)
+                }
+                : undefined;
+            return { files: data.files, only };
         }
         catch (error) {
             this.logger.debug(`compare ${base}...${head}: ${error instanceof Error ? error.message : String(error)}`);
@@ -11312,6 +11369,9 @@ class GitHubRepo {
             const errors = error.errors;
             if (errors?.some(e => e.type === 'STALE_DATA'))
                 return 'stale';
+            const rule = errors?.find(e => e.type === 'BRANCH_PROTECTION_RULE_VIOLATION' || PROTECTION.test(e.message ?? ''));
+            if (rule)
+                throw protectedBranch(this.fullName, branch, rule.message ?? rule.type ?? '');
             throw this.explain(error, `commit to ${branch}`);
         }
     }
@@ -11326,82 +11386,109 @@ class GitHubRepo {
         }));
         return data[0]?.commit.committer?.date ?? undefined;
     }
-    /** Moves (or creates) a branch. 'not-fast-forward' when it moved on since it was read. */
-    async moveBranch(branch, sha, force) {
-        // Seen missing a moment ago (a new promotion branch): create it, without a failed update
-        // first, which would cost a throttled write, a second.
-        if (this.heads.has(branch) && this.heads.get(branch) === undefined) {
-            if (await this.createBranch(branch, sha))
+    /**
+     * Points `branch` at `sha` only if it still points at `expected` (undefined: only if it does
+     * not exist): a compare-and-swap, so a run never moves a branch over a commit it has not
+     * seen. 'conflict' when the branch is elsewhere. A create is REST createRef (it fails when
+     * the ref exists); a move is GraphQL updateRefs with `beforeOid`, the one GitHub write that
+     * force-moves a ref conditionally (REST updateRef's only condition is fast-forward).
+     * https://docs.github.com/graphql/reference/mutations#updaterefs
+     */
+    async setBranch(branch, sha, expected) {
+        return this.swapRef(branch, expected, sha);
+    }
+    /** Deletes `branch` only if it still points at `expected` (the run's own commit). */
+    async deleteBranch(branch, expected) {
+        return (await this.swapRef(branch, expected, undefined)) === 'moved' ? 'deleted' : 'conflict';
+    }
+    async swapRef(branch, before, after) {
+        const what = after === undefined ? `delete branch ${branch}` : `move branch ${branch}`;
+        try {
+            if (before === undefined && after !== undefined) {
+                await this.octokit.rest.git.createRef({
+                    owner: this.owner,
+                    repo: this.repo,
+                    ref: `refs/heads/${branch}`,
+                    sha: after
+                });
+            }
+            else {
+                const { nodeId } = await this.info();
+                await this.octokit.graphql(`mutation($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }`, {
+                    input: {
+                        repositoryId: nodeId,
+                        refUpdates: [
+                            {
+                                name: `refs/heads/${branch}`,
+                                beforeOid: before ?? ZERO_OID,
+                                afterOid: after ?? ZERO_OID,
+                                force: true
+                            }
+                        ]
+                    }
+                });
+            }
+        }
+        catch (error) {
+            // Refused, or applied with the answer lost (a retried 5xx): the ref itself tells which.
+            this.heads.delete(branch);
+            const now = await this.branchHead(branch);
+            if (now === after) {
+                this.logger.debug(`${what}: already done (${message(error)}).`);
                 return 'moved';
-        }
-        try {
-            await this.octokit.rest.git.updateRef({
-                owner: this.owner,
-                repo: this.repo,
-                ref: `heads/${branch}`,
-                sha,
-                force
-            });
-            this.heads.set(branch, sha);
-            return 'moved';
-        }
-        catch (error) {
-            if (status(error) === 422 && /not a fast forward/i.test(message(error)))
-                return 'not-fast-forward';
-            if (status(error) === 422 && /does not exist/i.test(message(error))) {
-                if (await this.createBranch(branch, sha))
-                    return 'moved';
             }
-            throw this.explain(error, `move branch ${branch}`);
+            if (now !== before)
+                return 'conflict';
+            throw this.explain(error, what);
         }
+        this.heads.set(branch, after);
+        return 'moved';
     }
-    /** Creates `branch` at `sha`; false when it exists after all (someone else made it). */
-    async createBranch(branch, sha) {
-        try {
-            await this.octokit.rest.git.createRef({
-                owner: this.owner,
-                repo: this.repo,
-                ref: `refs/heads/${branch}`,
-                sha
-            });
-        }
-        catch (error) {
-            if (status(error) === 422 && /already exists/i.test(message(error))) {
-                this.heads.delete(branch);
-                return false;
-            }
-            throw this.explain(error, `create branch ${branch}`);
-        }
-        this.heads.set(branch, sha);
-        return true;
-    }
-    /** Deletes a branch this run created (undoing a promotion that could not be completed). */
-    async deleteBranch(branch) {
-        await this.call(`delete branch ${branch}`, () => this.octokit.rest.git.deleteRef({
+    /** The open pull requests whose head is `branch` (any base). */
+    async openPullRequestsFrom(branch) {
+        const { data } = await this.call('list pull requests', () => this.octokit.rest.pulls.list({
             owner: this.owner,
             repo: this.repo,
-            ref: `heads/${branch}`
+            head: `${this.owner}:${branch}`,
+            state: 'open'
         }));
-        this.heads.set(branch, undefined);
+        return data.map(pull => ({ number: pull.number, base: pull.base.ref }));
     }
-    /** Creates the pull request, or updates the open one for the branch: a living PR. */
-    async upsertPullRequest(spec, info) {
-        const existing = await this.openPullRequest(spec.branch, spec.base);
-        let pull;
-        let operation;
-        if (existing) {
-            const { data } = await this.call('update the pull request', () => this.octokit.rest.pulls.update({
+    /**
+     * Creates the pull request, or updates the open one for the branch: a living PR. Labels,
+     * assignees, reviewers and auto-merge decorate it afterwards; GitHub refusing one of them
+     * is a warning, never a reason to fail (or close) a pull request that is open.
+     */
+    async upsertPullRequest(spec) {
+        let existing = await this.openPullRequest(spec.branch, spec.base);
+        let created;
+        if (!existing) {
+            created = await this.createPullRequest(spec);
+            // Another job opened it first, or GitHub applied our request and its answer was lost
+            // (a retried 5xx meets "already exists"): adopt the open one.
+            if (!created)
+                existing = await this.openPullRequest(spec.branch, spec.base);
+            if (!created && !existing) {
+                throw new GitHubError(`GitHub says a pull request from ${spec.branch} exists in ${this.fullName}, but none is open into ${spec.base}.`, {
+                    hint: `Look at the pull requests from ${spec.branch}; close the one into another base, or change branch.`
+                });
+            }
+        }
+        const pull = created ??
+            (await this.call('update the pull request', () => this.octokit.rest.pulls.update({
                 owner: this.owner,
                 repo: this.repo,
                 pull_number: existing.number,
                 title: spec.title,
                 body: spec.body
-            }));
-            pull = data;
-            operation = 'updated';
-        }
-        else {
-            const { data } = await this.call('open the pull request', () => this.octokit.rest.pulls.create({
+            }))).data;
+        await this.decorate(pull, spec);
+        return { number: pull.number, url: pull.html_url, operation: created ? 'created' : 'updated' };
+    }
+    /** undefined when GitHub says a pull request for the branch exists already. */
+    async createPullRequest(spec) {
+        try {
+            const { data } = await this.octokit.rest.pulls.create({
                 owner: this.owner,
                 repo: this.repo,
                 head: spec.branch,
@@ -11410,27 +11497,14 @@ class GitHubRepo {
                 body: spec.body,
                 draft: spec.draft,
                 maintainer_can_modify: true
-            }));
-            pull = data;
-            operation = 'created';
+            });
+            return data;
         }
-        const issue = { owner: this.owner, repo: this.repo, issue_number: pull.number };
-        if (spec.labels.length)
-            await this.call('add labels', () => this.octokit.rest.issues.addLabels({ ...issue, labels: [...spec.labels] }));
-        if (spec.assignees.length)
-            await this.call('add assignees', () => this.octokit.rest.issues.addAssignees({ ...issue, assignees: [...spec.assignees] }));
-        if (spec.reviewers.length || spec.teamReviewers.length) {
-            await this.call('request reviewers', () => this.octokit.rest.pulls.requestReviewers({
-                owner: this.owner,
-                repo: this.repo,
-                pull_number: pull.number,
-                reviewers: [...spec.reviewers],
-                team_reviewers: [...spec.teamReviewers]
-            }));
+        catch (error) {
+            if (status(error) === 422 && /already exists/i.test(message(error)))
+                return undefined;
+            throw this.explain(error, 'open the pull request');
         }
-        if (spec.autoMerge)
-            await this.enableAutoMerge(pull.node_id, spec.autoMerge, info);
-        return { number: pull.number, url: pull.html_url, operation };
     }
     async openPullRequest(branch, base) {
         const { data } = await this.call('list pull requests', () => this.octokit.rest.pulls.list({
@@ -11442,10 +11516,83 @@ class GitHubRepo {
         }));
         return data[0];
     }
-    /** A repository that does not allow auto-merge gets a warning, not a failed promotion. */
-    async enableAutoMerge(pullRequestId, method, info) {
-        if (!info.allowAutoMerge) {
-            this.logger.warning(`Auto-merge is not allowed in ${this.fullName}; enable "Allow auto-merge" in its settings. The pull request stays open for a manual merge.`);
+    async decorate(pull, spec) {
+        const issue = { owner: this.owner, repo: this.repo, issue_number: pull.number };
+        if (spec.labels.length) {
+            await this.octokit.rest.issues
+                .addLabels({ ...issue, labels: [...spec.labels] })
+                .catch((error) => this.refused(`add the labels ${spec.labels.join(', ')}`, error));
+        }
+        if (spec.assignees.length) {
+            // GitHub drops assignees who may not be assigned without a word: say who is missing.
+            const assignees = spec.assignees.map(login => login.replace(/^@/, ''));
+            await this.octokit.rest.issues
+                .addAssignees({ ...issue, assignees })
+                .then(({ data }) => {
+                const kept = new Set((data.assignees ?? []).map(a => a.login.toLowerCase()));
+                const dropped = assignees.filter(a => !kept.has(a.toLowerCase()));
+                if (dropped.length)
+                    this.logger.warning(`GitHub did not assign ${dropped.join(', ')} to pull request #${pull.number}: only users with access to ${this.fullName} can be assigned (at most 10).`);
+            })
+                .catch((error) => this.refused(`assign ${assignees.join(', ')}`, error));
+        }
+        const { users, teams } = reviewersOf(spec, this.owner, this.logger);
+        if (users.length || teams.length)
+            await this.requestReviewers(pull.number, users, teams);
+        if (spec.autoMerge)
+            await this.autoMerge(pull, spec.autoMerge, spec.headSha ?? pull.head.sha);
+    }
+    /**
+     * One request for all reviewers; when GitHub refuses it (422 names no one: "Reviews may only
+     * be requested from collaborators. One or more of the users or teams you specified is not a
+     * collaborator…"), one request each, so the warning says who was refused and the rest are
+     * still requested.
+     */
+    async requestReviewers(pullNumber, users, teams) {
+        const ask = (reviewers, team_reviewers) => this.octokit.rest.pulls.requestReviewers({
+            owner: this.owner,
+            repo: this.repo,
+            pull_number: pullNumber,
+            reviewers: [...reviewers],
+            team_reviewers: [...team_reviewers]
+        });
+        try {
+            await ask(users, teams);
+            return;
+        }
+        catch (error) {
+            if (status(error) !== 422 || users.length + teams.length === 1) {
+                this.refused(`request reviews from ${[...users, ...teams.map(t => `team ${t}`)].join(', ')}`, error);
+                return;
+            }
+        }
+        const refused = [];
+        let why = '';
+        for (const [who, request] of [
+            ...users.map(u => [u, () => ask([u], [])]),
+            ...teams.map(t => [`team ${t}`, () => ask([], [t])])
+        ]) {
+            try {
+                await request();
+            }
+            catch (error) {
+                refused.push(who);
+                why = message(error);
+            }
+        }
+        if (refused.length)
+            this.logger.warning(`GitHub refused to request reviews from ${refused.join(', ')} on pull request #${pullNumber}: ${why} The pull request stays open; fix reviewers (collaborators of ${this.fullName}, team slugs of ${this.owner}, not the token's own user).`);
+    }
+    /**
+     * Auto-merge as the user asked: GraphQL enablePullRequestAutoMerge, tried whenever the
+     * repository does not say it is off (its setting is hidden from tokens without admin).
+     * GitHub refuses to arm it on a pull request with nothing pending ("Pull request is in clean
+     * status"): that pull request can be merged now, so it is, with the chosen method.
+     */
+    async autoMerge(pull, method, headSha) {
+        const info = await this.info();
+        if (info.allowAutoMerge === false) {
+            this.logger.warning(`Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pull.number} stays open for a manual merge.`);
             return;
         }
         try {
@@ -11453,11 +11600,43 @@ class GitHubRepo {
           enablePullRequestAutoMerge(input: {pullRequestId: $pullRequestId, mergeMethod: $mergeMethod}) {
             pullRequest { autoMergeRequest { mergeMethod } }
           }
-        }`, { pullRequestId, mergeMethod: method.toUpperCase() });
+        }`, { pullRequestId: pull.node_id, mergeMethod: method.toUpperCase() });
+            this.logger.info(`Auto-merge (${method}) armed on pull request #${pull.number}.`);
         }
         catch (error) {
-            this.logger.warning(`Could not enable auto-merge on the pull request: ${message(error)}`);
+            const why = message(error);
+            if (/\b(clean|unstable) status\b/i.test(why)) {
+                await this.mergeNow(pull, method, headSha);
+            }
+            else if (/auto.?merge is not allowed/i.test(why)) {
+                this.logger.warning(`Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pull.number} stays open for a manual merge.`);
+            }
+            else {
+                this.logger.warning(`Could not enable auto-merge on pull request #${pull.number}: ${why} It stays open for a manual merge.`);
+            }
         }
+    }
+    /** Merges a pull request that has nothing pending; only the head this run wrote. */
+    async mergeNow(pull, method, headSha) {
+        try {
+            await this.octokit.rest.pulls.merge({
+                owner: this.owner,
+                repo: this.repo,
+                pull_number: pull.number,
+                merge_method: method,
+                sha: headSha
+            });
+            this.logger.info(`Pull request #${pull.number} had nothing pending (no required checks or reviews), so auto-merge could not be armed: merged it now (${method}).`);
+        }
+        catch (error) {
+            this.logger.warning(`Pull request #${pull.number} has nothing pending, so GitHub will not arm auto-merge, and merging it now was refused: ${message(error)} ${status(error) === 403
+                ? 'The token may not merge (it needs contents: write and pull-requests: write, and to satisfy the branch rules).'
+                : 'Merge it by hand.'}`);
+        }
+    }
+    /** A decoration GitHub refused: the pull request stands, the run goes on. */
+    refused(what, error) {
+        this.logger.warning(`GitHub refused to ${what} in ${this.fullName}: ${message(error)}`);
     }
     async call(what, run) {
         try {
@@ -11469,15 +11648,37 @@ class GitHubRepo {
     }
     explain(error, what) {
         const code = status(error);
-        const hint = code === 401
-            ? 'The token is invalid or expired.'
-            : rateLimited(error)
-                ? 'GitHub is rate-limiting this token; re-run the job in a few minutes, or spread promotions over fewer concurrent jobs.'
-                : code === 403 || code === 404
-                    ? `The token cannot ${what} in ${this.fullName}. GITHUB_TOKEN only reaches the workflow's own repository: use a GitHub App token or a fine-grained token with contents: write and pull-requests: write on the config repository.`
-                    : 'Re-run the job if GitHub had a transient failure.';
-        return new GitHubError(`GitHub refused to ${what} in ${this.fullName}${code ? ` (HTTP ${code})` : ''}: ${message(error)}`, { hint, cause: error });
+        const said = message(error);
+        if (code === 422 && PROTECTION.test(said)) {
+            const branch = /refs\/heads\/([^\s.]+(?:\.[^\s.]+)*)/.exec(said)?.[1] ?? 'the branch';
+            return protectedBranch(this.fullName, branch, said);
+        }
+        const hint = code === 403 && /not permitted to create or approve pull requests/i.test(said)
+            ? `${this.fullName} (or its organization) does not let GitHub Actions open pull requests: enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" (in the organization's settings too, where it is greyed out), or use a GitHub App token.`
+            : code === 403 && /not accessible by integration/i.test(said)
+                ? `The token lacks a permission to ${what}: give the job permissions contents: write and pull-requests: write, or, for another repository than the workflow's, a GitHub App or fine-grained token with them on ${this.fullName}.`
+                : code === 401
+                    ? 'The token is invalid or expired.'
+                    : rateLimited(error)
+                        ? 'GitHub is rate-limiting this token; re-run the job in a few minutes, or spread promotions over fewer concurrent jobs.'
+                        : code === 403 || code === 404
+                            ? `The token cannot ${what} in ${this.fullName}. GITHUB_TOKEN only reaches the workflow's own repository: use a GitHub App token or a fine-grained token with contents: write and pull-requests: write on the config repository.`
+                            : 'Re-run the job if GitHub had a transient failure.';
+        return new GitHubError(`GitHub refused to ${what} in ${this.fullName}${code ? ` (HTTP ${code})` : ''}: ${said}`, { hint, cause: error });
     }
+}
+/**
+ * GitHub's words for a write a branch rule refused: classic protection ("Protected branch
+ * update failed for refs/heads/main.", GraphQL type BRANCH_PROTECTION_RULE_VIOLATION, git's
+ * GH006) and rulesets ("Repository rule violations found", git's GH013).
+ */
+const PROTECTION = /protected branch|branch protection|repository rule violation|rule violations? found|GH006|GH013/i;
+/** A push-mode write into a branch whose rules require a pull request: retrying cannot help. */
+function protectedBranch(repository, branch, said) {
+    const ruleset = /rule violation|ruleset|GH013/i.test(said);
+    return new GitHubError(`${repository} refuses direct commits to ${branch}: ${ruleset ? 'a repository ruleset' : 'branch protection'} applies (${said.trim()}). Nothing was written.`, {
+        hint: `Promote this environment with mode: pull-request (in promotion.yaml or the mode input), or ${ruleset ? "add the token to the ruleset's bypass list" : 'let the token bypass the protection'} if direct pushes are intended.`
+    });
 }
 function status(error) {
     const value = error?.status;
@@ -18367,28 +18568,31 @@ class GitCheckout {
     }
     /**
      * Pushes HEAD to `branch`. 'rejected' when the remote moved on (someone
-     * else promoted in between): the caller re-reads and re-applies.
+     * else promoted in between): the caller re-reads and re-applies. With
+     * `expected`, a compare-and-swap (`--force-with-lease`): the branch is
+     * force-moved only if it still points at `expected` (null: only if it does
+     * not exist), so a colleague's commit is never pushed over.
      */
-    async push(branch, options) {
-        const args = [
-            'push',
-            '--quiet',
-            ...(options.force ? ['--force'] : []),
-            'origin',
-            `HEAD:refs/heads/${branch}`
-        ];
+    async push(branch, options = {}) {
+        const ref = `refs/heads/${branch}`;
+        const lease = options.expected === undefined ? [] : [`--force-with-lease=${ref}:${options.expected ?? ''}`];
+        const args = ['push', '--quiet', ...lease, 'origin', `HEAD:${ref}`];
         try {
             // A retried push whose first try landed in spite of the error finds the
             // branch already at HEAD: "Everything up-to-date", exit 0, 'pushed'.
-            await retryTransient(`push to ${branch}`, this.logger, () => this.git.raw(args), output => !PUSH_REJECTED.test(output) && isTransientGitFailure(output));
+            await retryTransient(`push to ${branch}`, this.logger, () => this.git.raw(args), output => !PUSH_REFUSED.test(output) && isTransientGitFailure(output));
             return 'pushed';
         }
         catch (error) {
+            // The whole output: git's advice after a rejection pushes its status line out of the tail.
+            const output = errorText(error);
             const message = gitMessage(error);
-            if (lostRace(message)) {
+            if (lostRace(output)) {
                 this.logger.debug(`push to ${branch} rejected: ${message}`);
                 return 'rejected';
             }
+            if (PUSH_REFUSED.test(output))
+                throw pushRefused(branch, this.remote, output);
             throw new GitError(`Cannot push to ${branch} of ${this.remote}${tried(error)}: ${message}`, {
                 hint: outageHint(error) ??
                     'The token needs contents: write on the config repository (and the branch must not be protected against it).',
@@ -18561,13 +18765,39 @@ function missingBranchHint(error, branch) {
     }
     return `The repository has no branch ${branch}: set the base branch (--base-branch, base-branch) to an existing branch, or leave it out to use the default branch.`;
 }
-/** git's words for a push the remote refused because the branch moved (or is being moved). */
-const PUSH_REJECTED = /non-fast-forward|fetch first|rejected|cannot lock ref|failed to update ref/i;
-/** Refused by the host's rules (branch protection, hooks): re-applying cannot help. */
-const PUSH_DECLINED = /hook declined|protected branch|permission|denied|not allowed/i;
+/** git's words for a push the remote did not take, for whatever reason. */
+const PUSH_REFUSED = /\[(?:remote )?rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref/i;
+/**
+ * The push lost a race: the branch moved between read and push (`[rejected] (fetch first)`,
+ * `(non-fast-forward)`, a lease that no longer holds: `(stale info)`), or another push held
+ * the ref at that moment (`[remote rejected] (cannot lock ref …)`, `(failed to update ref)`,
+ * `(incorrect old value provided)`). Any other refusal — protection, a hook, a non-bare
+ * remote with the branch checked out — stays refused on retry.
+ * Reasons from git's transport.c (push_ref status) and receive-pack.c (update()).
+ */
+const RACE = /\[rejected\][^\n]*\((?:fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((?:cannot lock ref|failed to update ref|incorrect old value provided)|(?:^|\n)(?:error: )?cannot lock ref/i;
 /** The branch moved under the push: the caller re-reads and re-applies. */
 function lostRace(output) {
-    return PUSH_REJECTED.test(output) && !PUSH_DECLINED.test(output);
+    return RACE.test(output) && !/GH006|GH013|protected branch|hook declined/i.test(output);
+}
+/** A refused push, with git's own reason and what to do about it. */
+function pushRefused(branch, remote, output) {
+    const lines = output.split('\n').map(line => line.trim());
+    const reason = /\[(?:remote )?rejected\][^(]*\(([^)]*)\)/.exec(output)?.[1] ?? 'refused';
+    const said = lines
+        .filter(line => /^remote: ?\S/.test(line) && !/^remote: *$/.test(line))
+        .map(line => line.replace(/^remote: ?/, ''))
+        .slice(0, 6);
+    const detail = said.length ? ` The remote said: ${said.join(' / ')}` : '';
+    const protectedRule = /GH006|GH013|protected branch|rule violation/i.test(output);
+    const hint = protectedRule
+        ? `Promote this environment with mode: pull-request (in promotion.yaml or the mode input / --mode), or let the token bypass the ${/GH013|rule violation/i.test(output) ? 'ruleset' : 'branch protection'} if direct pushes are intended.`
+        : /checked out/i.test(output)
+            ? `The remote is a non-bare repository with ${branch} checked out: push to a bare repository (git clone --bare), or promote into a branch that is not checked out there.`
+            : /hook declined/i.test(output)
+                ? 'A server-side hook refused the push: read its message above and fix what it asks for.'
+                : 'The remote refused the push: read its reason above.';
+    return new GitError(`${remote} refused the push to ${branch} (${reason}); nothing was pushed.${detail}`, { hint });
 }
 /** The HTTP status in git's output: "The requested URL returned error: 502", "RPC failed; HTTP 502". */
 function gitHttpStatus(output) {
@@ -18665,12 +18895,20 @@ async function promote(request, logger) {
             hint: 'Use the git method and push mode for other git hosts.'
         });
     }
+    // Refused before any request when the base is named; otherwise once the session knows it.
+    const branch = request.mode === 'pull-request' ? promotionBranch(request.branch) : undefined;
+    if (branch !== undefined && request.baseBranch !== undefined)
+        refuseBaseAsBranch(branch, promotionBranch(request.baseBranch));
     // The renderer lookup (a `kubectl version` run, once per process) overlaps the reads.
     if (request.verifyRender !== 'false')
         findRenderer('kustomize').catch(() => undefined);
     const session = request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger);
     const attempts = request.attempts ?? LOST_RACE_ATTEMPTS;
     try {
+        if (branch !== undefined) {
+            refuseBaseAsBranch(branch, session.baseBranch);
+            refuseBaseAsBranch(branch, (await request.github.info()).defaultBranch);
+        }
         // Kept across a lost race when nothing it read changed on the new head (session.refresh).
         let prepared;
         for (let attempt = 1;; attempt++) {
@@ -18686,7 +18924,10 @@ async function promote(request, logger) {
             }
             const { images, edit, message } = prepared;
             const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt };
-            if (request.mode === 'push' && session.commitToBase) {
+            if (branch !== undefined) {
+                return { ...base, ...(await proposeChange(request, session, branch, prepared, logger)) };
+            }
+            if (session.commitToBase) {
                 const landed = await session.commitToBase(edit, message);
                 if (landed !== 'rejected')
                     return { ...base, commit: landed.sha, branch: session.baseBranch };
@@ -18695,40 +18936,8 @@ async function promote(request, logger) {
                 const commit = await session.commit(edit, message);
                 if (!commit)
                     return base;
-                if (request.mode === 'push') {
-                    if ((await session.push(commit.sha, session.baseBranch, false)) === 'pushed') {
-                        return { ...base, commit: commit.sha, branch: session.baseBranch };
-                    }
-                }
-                else {
-                    // A living pull request: its branch is the base plus this one commit, rewritten each run.
-                    const branch = request.branch;
-                    const github = request.github;
-                    const same = (await session.unchanged?.(branch, commit)) ?? false;
-                    const previous = same ? undefined : await github.branchHead(branch, { reuse: true });
-                    if (!same)
-                        await session.push(commit.sha, branch, true);
-                    const spec = {
-                        ...request.pullRequest(edit, session.baseBranch, images),
-                        branch,
-                        base: session.baseBranch
-                    };
-                    const pullRequest = await github
-                        .upsertPullRequest(spec, await github.info())
-                        .catch(async (error) => {
-                        // Never a branch without its pull request: put it back as it was.
-                        if (!same)
-                            await restoreBranch(github, branch, previous, logger);
-                        throw error;
-                    });
-                    return {
-                        ...base,
-                        commit: commit.sha,
-                        branch,
-                        pullRequest: same && pullRequest.operation === 'updated'
-                            ? { ...pullRequest, operation: 'none' }
-                            : pullRequest
-                    };
+                if ((await session.push(commit.sha, session.baseBranch)) === 'pushed') {
+                    return { ...base, commit: commit.sha, branch: session.baseBranch };
                 }
             }
             if (attempt >= attempts) {
@@ -18738,7 +18947,12 @@ async function promote(request, logger) {
             const delay = (session.writeWait?.() ?? 0) + lostRaceDelay(attempt);
             logger.info(`${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
             await setTimeout$1(delay);
-            if ((await session.refresh()) === 'kept') {
+            const refreshed = await session.refresh();
+            if (typeof refreshed === 'object') {
+                logger.info(`${session.baseBranch} is at ${refreshed.landed}, this promotion's own commit: GitHub applied it and its answer was lost.`);
+                return { ...base, commit: refreshed.landed, branch: session.baseBranch };
+            }
+            if (refreshed === 'kept') {
                 logger.debug(`${session.baseBranch} moved, but not what this promotion read: the same commit goes onto the new head.`);
             }
             else {
@@ -18750,15 +18964,106 @@ async function promote(request, logger) {
         await session.close();
     }
 }
-async function restoreBranch(github, branch, previous, logger) {
+/** A pull-request branch as a branch name: `refs/heads/x` is `x`, never `refs/heads/refs/heads/x`. */
+function promotionBranch(name) {
+    if (name === undefined)
+        throw new PromoteError('Pull-request mode needs a branch.');
+    return name.replace(/^refs\/heads\//, '');
+}
+/** A pull request needs a branch of its own: moving the base would land the change unreviewed. */
+function refuseBaseAsBranch(branch, base) {
+    if (branch.toLowerCase() !== base.toLowerCase())
+        return;
+    throw new InputError(`The pull-request branch ${JSON.stringify(branch)} is the base branch ${JSON.stringify(base)}: promoting through a pull request would move ${base} itself, unreviewed. Nothing was written.`, {
+        hint: 'Set branch (the action input, --branch, or branch: in promotion.yaml) to a template of its own, such as the default promote/{environment}/{name}; or use mode: push to commit to the base branch on purpose.'
+    });
+}
+/**
+ * The living pull request: its branch is the base plus this one commit, rewritten each run
+ * — but only a branch promote-image made (its head a promotion commit), and only by
+ * compare-and-swap, so a colleague's commit on it, or a branch of the same name, survives.
+ * When the pull request cannot be opened, the branch goes back exactly as it was, again
+ * by compare-and-swap, unless an open pull request uses it.
+ */
+async function proposeChange(request, session, branch, prepared, logger) {
+    const github = request.github;
+    let previous = await ownBranchHead(github, branch);
+    const commit = await session.commit(prepared.edit, prepared.message);
+    if (!commit)
+        return {};
+    let same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false);
+    for (let attempt = 1; !same; attempt++) {
+        const pushed = await session.push(commit.sha, branch, previous?.sha ?? null);
+        if (pushed === 'pushed')
+            break;
+        // Another job moved the promotion branch between our read and our write: read it again.
+        if (attempt >= BRANCH_ATTEMPTS) {
+            throw new LostRaceError(`${branch} kept moving: ${attempt} attempts to update the promotion branch lost the race.`, { hint: 'Another job is promoting into the same branch; re-run this one when it is done.' });
+        }
+        await setTimeout$1((session.writeWait?.() ?? 0) + lostRaceDelay(attempt));
+        previous = await ownBranchHead(github, branch);
+        same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false);
+    }
+    const spec = {
+        ...request.pullRequest(prepared.edit, session.baseBranch, prepared.images),
+        branch,
+        base: session.baseBranch,
+        headSha: same ? previous.sha : commit.sha
+    };
+    let pullRequest;
     try {
-        if (previous)
-            await github.moveBranch(branch, previous, true);
-        else
-            await github.deleteBranch(branch);
+        pullRequest = await github.upsertPullRequest(spec);
     }
     catch (error) {
-        logger.warning(`Could not ${previous ? `move ${branch} back to ${previous}` : `delete ${branch}`}: ${error instanceof Error ? error.message : String(error)}`);
+        // Never a branch without its pull request: undo this run's own move, if it is still ours.
+        if (!same)
+            await rollbackBranch(github, branch, commit.sha, previous?.sha, logger);
+        throw error;
+    }
+    return {
+        commit: spec.headSha,
+        branch,
+        pullRequest: same && pullRequest.operation === 'updated'
+            ? { ...pullRequest, operation: 'none' }
+            : pullRequest
+    };
+}
+/** Attempts to move a promotion branch that other jobs keep moving. */
+const BRANCH_ATTEMPTS = 5;
+/** The trailer every promotion commit carries (report/promotion.ts, commitMessage). */
+const PROMOTION_TRAILER = /^Promoted-Image: \S/m;
+/**
+ * The branch's head when it is promote-image's own (a promotion commit), undefined when there
+ * is no such branch; refused when it holds someone else's commit.
+ */
+async function ownBranchHead(github, branch) {
+    const sha = await github.branchHead(branch);
+    if (sha === undefined)
+        return undefined;
+    const head = { sha, ...(await github.commit(sha)) };
+    if (PROMOTION_TRAILER.test(head.message))
+        return head;
+    const subject = head.message.split('\n')[0] ?? '';
+    throw new PromoteError(`Branch ${branch} of ${github.fullName} exists, and its head ${sha.slice(0, 7)} ("${subject.slice(0, 72)}") is not a promote-image commit: promote-image only moves branches it made. Nothing was written.`, {
+        hint: `If ${branch} is a promotion branch someone pushed to, merge or close its pull request and delete the branch; otherwise set branch (the input, --branch, or branch: in promotion.yaml) to a template of its own, such as promote/{environment}/{name}.`
+    });
+}
+async function rollbackBranch(github, branch, ours, previous, logger) {
+    const what = previous ? `move ${branch} back to ${previous}` : `delete ${branch}`;
+    try {
+        const open = await github.openPullRequestsFrom(branch);
+        if (open.length > 0) {
+            logger.warning(`Left ${branch} at ${ours}: pull request #${open[0].number} uses it.`);
+            return;
+        }
+        const undone = previous
+            ? await github.setBranch(branch, previous, ours)
+            : await github.deleteBranch(branch, ours);
+        if (undone === 'conflict')
+            logger.warning(`Did not ${what}: it moved on since this run wrote it, and is not this run's to undo.`);
+    }
+    catch (error) {
+        logger.warning(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 /**
@@ -18813,6 +19118,10 @@ async function fetchWhatIsRead(session, request) {
     await session.fetchAll();
     return templates;
 }
+/** Commit messages as GitHub stores them: trailing newlines and spaces do not count. */
+function sameMessage(a, b) {
+    return a.trim() === b.trim();
+}
 async function gitSession(request, logger) {
     const checkout = await GitCheckout.open({
         url: request.configRepo,
@@ -18833,7 +19142,7 @@ async function gitSession(request, logger) {
             const sha = await checkout.commit(message);
             return sha ? { sha } : undefined;
         },
-        push: (_sha, branch, force) => checkout.push(branch, { force }),
+        push: (_sha, branch, expected) => checkout.push(branch, { expected }),
         refresh: () => checkout.rebase(),
         close: () => checkout.close()
     };
@@ -18844,7 +19153,9 @@ async function apiSession(request, logger) {
     const state = {
         dir: '',
         baseSha: '',
-        reader: undefined
+        reader: undefined,
+        /** The message of the last commit sent to the base branch: recognises it when it landed. */
+        message: undefined
     };
     // The base commit's tree: only commits made through the REST Git Data API need it.
     const baseTree = async () => (await github.commit(state.baseSha)).tree;
@@ -18883,24 +19194,30 @@ async function apiSession(request, logger) {
             const files = new Map(edit.files.map(f => [f.file, f.after]));
             return github.createCommit(await baseTree(), state.baseSha, files, message);
         },
-        push: async (sha, branch, force) => (await github.moveBranch(branch, sha, force)) === 'moved' ? 'pushed' : 'rejected',
+        push: async (sha, branch, expected) => {
+            // Only pull-request branches are pushed here: the base gets commitToBase.
+            const moved = await github.setBranch(branch, sha, expected ?? undefined);
+            return moved === 'moved' ? 'pushed' : 'rejected';
+        },
         commitToBase: async (edit, message) => {
             const files = new Map(edit.files.map(f => [f.file, f.after]));
+            state.message = message;
             const landed = await github.commitOnBranch(baseBranch, state.baseSha, files, message);
             return landed === 'stale' ? 'rejected' : landed;
         },
-        unchanged: async (branch, commit) => {
-            const head = await github.branchHead(branch);
-            if (!head)
-                return false;
-            const existing = await github.commit(head);
-            return existing.parents[0] === state.baseSha && existing.tree === commit.tree;
-        },
+        unchanged: (head, commit) => head.parents[0] === state.baseSha && head.tree === commit.tree,
         refresh: async () => {
             const head = await github.branchHead(baseBranch);
             if (head && head !== state.baseSha) {
                 const changes = await github.changesBetween(state.baseSha, head);
-                if (changes && !changesTouch(state.reader.reads, changes)) {
+                // GitHub applied createCommitOnBranch and the answer was lost: the retry met STALE_DATA.
+                const only = changes?.only;
+                if (only &&
+                    state.message !== undefined &&
+                    only.parents[0] === state.baseSha &&
+                    sameMessage(only.message, state.message))
+                    return { landed: only.sha };
+                if (changes && !changesTouch(state.reader.reads, changes.files)) {
                     state.baseSha = head;
                     return 'kept';
                 }

@@ -227,16 +227,19 @@ export class GitCheckout {
 
   /**
    * Pushes HEAD to `branch`. 'rejected' when the remote moved on (someone
-   * else promoted in between): the caller re-reads and re-applies.
+   * else promoted in between): the caller re-reads and re-applies. With
+   * `expected`, a compare-and-swap (`--force-with-lease`): the branch is
+   * force-moved only if it still points at `expected` (null: only if it does
+   * not exist), so a colleague's commit is never pushed over.
    */
-  async push(branch: string, options: { force: boolean }): Promise<'pushed' | 'rejected'> {
-    const args = [
-      'push',
-      '--quiet',
-      ...(options.force ? ['--force'] : []),
-      'origin',
-      `HEAD:refs/heads/${branch}`
-    ]
+  async push(
+    branch: string,
+    options: { expected?: string | null } = {}
+  ): Promise<'pushed' | 'rejected'> {
+    const ref = `refs/heads/${branch}`
+    const lease =
+      options.expected === undefined ? [] : [`--force-with-lease=${ref}:${options.expected ?? ''}`]
+    const args = ['push', '--quiet', ...lease, 'origin', `HEAD:${ref}`]
     try {
       // A retried push whose first try landed in spite of the error finds the
       // branch already at HEAD: "Everything up-to-date", exit 0, 'pushed'.
@@ -244,15 +247,18 @@ export class GitCheckout {
         `push to ${branch}`,
         this.logger,
         () => this.git.raw(args),
-        output => !PUSH_REJECTED.test(output) && isTransientGitFailure(output)
+        output => !PUSH_REFUSED.test(output) && isTransientGitFailure(output)
       )
       return 'pushed'
     } catch (error) {
+      // The whole output: git's advice after a rejection pushes its status line out of the tail.
+      const output = errorText(error)
       const message = gitMessage(error)
-      if (lostRace(message)) {
+      if (lostRace(output)) {
         this.logger.debug(`push to ${branch} rejected: ${message}`)
         return 'rejected'
       }
+      if (PUSH_REFUSED.test(output)) throw pushRefused(branch, this.remote, output)
       throw new GitError(`Cannot push to ${branch} of ${this.remote}${tried(error)}: ${message}`, {
         hint:
           outageHint(error) ??
@@ -450,14 +456,47 @@ export function missingBranchHint(error: unknown, branch: string | undefined): s
   return `The repository has no branch ${branch}: set the base branch (--base-branch, base-branch) to an existing branch, or leave it out to use the default branch.`
 }
 
-/** git's words for a push the remote refused because the branch moved (or is being moved). */
-const PUSH_REJECTED = /non-fast-forward|fetch first|rejected|cannot lock ref|failed to update ref/i
-/** Refused by the host's rules (branch protection, hooks): re-applying cannot help. */
-const PUSH_DECLINED = /hook declined|protected branch|permission|denied|not allowed/i
+/** git's words for a push the remote did not take, for whatever reason. */
+const PUSH_REFUSED =
+  /\[(?:remote )?rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref/i
+
+/**
+ * The push lost a race: the branch moved between read and push (`[rejected] (fetch first)`,
+ * `(non-fast-forward)`, a lease that no longer holds: `(stale info)`), or another push held
+ * the ref at that moment (`[remote rejected] (cannot lock ref …)`, `(failed to update ref)`,
+ * `(incorrect old value provided)`). Any other refusal — protection, a hook, a non-bare
+ * remote with the branch checked out — stays refused on retry.
+ * Reasons from git's transport.c (push_ref status) and receive-pack.c (update()).
+ */
+const RACE =
+  /\[rejected\][^\n]*\((?:fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((?:cannot lock ref|failed to update ref|incorrect old value provided)|(?:^|\n)(?:error: )?cannot lock ref/i
 
 /** The branch moved under the push: the caller re-reads and re-applies. */
 export function lostRace(output: string): boolean {
-  return PUSH_REJECTED.test(output) && !PUSH_DECLINED.test(output)
+  return RACE.test(output) && !/GH006|GH013|protected branch|hook declined/i.test(output)
+}
+
+/** A refused push, with git's own reason and what to do about it. */
+export function pushRefused(branch: string, remote: string, output: string): GitError {
+  const lines = output.split('\n').map(line => line.trim())
+  const reason = /\[(?:remote )?rejected\][^(]*\(([^)]*)\)/.exec(output)?.[1] ?? 'refused'
+  const said = lines
+    .filter(line => /^remote: ?\S/.test(line) && !/^remote: *$/.test(line))
+    .map(line => line.replace(/^remote: ?/, ''))
+    .slice(0, 6)
+  const detail = said.length ? ` The remote said: ${said.join(' / ')}` : ''
+  const protectedRule = /GH006|GH013|protected branch|rule violation/i.test(output)
+  const hint = protectedRule
+    ? `Promote this environment with mode: pull-request (in promotion.yaml or the mode input / --mode), or let the token bypass the ${/GH013|rule violation/i.test(output) ? 'ruleset' : 'branch protection'} if direct pushes are intended.`
+    : /checked out/i.test(output)
+      ? `The remote is a non-bare repository with ${branch} checked out: push to a bare repository (git clone --bare), or promote into a branch that is not checked out there.`
+      : /hook declined/i.test(output)
+        ? 'A server-side hook refused the push: read its message above and fix what it asks for.'
+        : 'The remote refused the push: read its reason above.'
+  return new GitError(
+    `${remote} refused the push to ${branch} (${reason}); nothing was pushed.${detail}`,
+    { hint }
+  )
 }
 
 /** The HTTP status in git's output: "The requested URL returned error: 502", "RPC failed; HTTP 502". */

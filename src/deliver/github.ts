@@ -6,6 +6,7 @@
  */
 import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { STATUS_CODES } from 'node:http'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { dirname, join, posix } from 'node:path'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
@@ -17,6 +18,9 @@ import type { TreeReader } from '../render/index.js'
 import { answerStands, type ChangedFile, type ReadSet } from './read-set.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
+
+/** A ref update's "no such ref" (updateRefs' beforeOid/afterOid). */
+const ZERO_OID = '0'.repeat(40)
 
 export class GitHubError extends PromoteError {}
 
@@ -38,6 +42,7 @@ function isWrite(options: { method?: string; url?: string }): boolean {
 export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 
 export function createOctokit(token: string, logger: Logger, baseUrl?: string): Octokit {
+  const budget = { seconds: RATE_LIMIT_BUDGET_S }
   return getOctokit(
     token,
     {
@@ -56,8 +61,8 @@ export function createOctokit(token: string, logger: Logger, baseUrl?: string): 
         retryAfterBaseValue: retryBaseMs()
       },
       throttle: {
-        onRateLimit: retryRateLimit('rate limit', logger),
-        onSecondaryRateLimit: retryRateLimit('secondary rate limit', logger)
+        onRateLimit: retryRateLimit('rate limit', logger, sleep, budget),
+        onSecondaryRateLimit: retryRateLimit('secondary rate limit', logger, sleep, budget)
       }
     },
     retry,
@@ -74,17 +79,55 @@ export function retryBaseMs(random: () => number = Math.random): number {
   return Math.round(500 + random() * 1000)
 }
 
-/** Both rate limits: say so, and retry up to three times after GitHub's wait. */
-function retryRateLimit(kind: string, logger: Logger) {
-  return (after: number, options: { method: string; url: string }, _o: unknown, count: number) => {
-    logger.warning(`GitHub ${kind} on ${options.method} ${options.url}; retrying in ${after} s.`)
-    return count < 3
+/** The most a client waits out GitHub's rate limits in one run, all waits together. */
+export const RATE_LIMIT_BUDGET_S = 600
+
+/**
+ * Both rate limits: say so, and retry up to three times after GitHub's wait, growing it
+ * exponentially (GitHub: "wait at least one minute … an exponentially increasing amount of
+ * time between retries", docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api
+ * #exceeding-the-rate-limit). plugin-throttling waits `after` seconds once the handler says
+ * yes (its fallback without retry-after is 60 s); the handler waits the growth on top. Never
+ * past the budget: then the request fails, named as a rate limit.
+ */
+export function retryRateLimit(
+  kind: string,
+  logger: Logger,
+  wait: (ms: number) => Promise<unknown> = sleep,
+  budget = { seconds: RATE_LIMIT_BUDGET_S }
+) {
+  return async (
+    after: number,
+    options: { method: string; url: string },
+    _o: unknown,
+    count: number
+  ): Promise<boolean> => {
+    const extra = after * (2 ** count - 1)
+    if (count >= 3 || after + extra > budget.seconds) {
+      logger.warning(
+        `GitHub ${kind} on ${options.method} ${options.url}: giving up after ${count} retries (waiting ${after + extra} s more would exceed the ${RATE_LIMIT_BUDGET_S} s budget).`
+      )
+      return false
+    }
+    budget.seconds -= after + extra
+    logger.warning(
+      `GitHub ${kind} on ${options.method} ${options.url}; retrying in ${after + extra} s.`
+    )
+    if (extra > 0) await wait(extra * 1000)
+    return true
   }
 }
 
 export interface RepoInfo {
   readonly defaultBranch: string
-  readonly allowAutoMerge: boolean
+  /** The repository's GraphQL node id (updateRefs takes it). */
+  readonly nodeId: string
+  /**
+   * The "Allow auto-merge" setting; undefined when the token may not see it: GitHub leaves
+   * the allow_* fields out of GET /repos/{owner}/{repo} for tokens without admin rights
+   * (GITHUB_TOKEN, App and fine-grained tokens), so absence means "unknown", not "off".
+   */
+  readonly allowAutoMerge?: boolean
   readonly htmlUrl: string
 }
 
@@ -98,7 +141,52 @@ export interface PullRequestSpec {
   readonly reviewers: readonly string[]
   readonly teamReviewers: readonly string[]
   readonly assignees: readonly string[]
-  readonly autoMerge?: 'merge' | 'squash' | 'rebase'
+  readonly autoMerge?: MergeMethod
+  /** The commit the run put on `branch`: merging now merges exactly it. */
+  readonly headSha?: string
+}
+
+export type MergeMethod = 'merge' | 'squash' | 'rebase'
+
+/** What this file reads of a pull request answer. */
+interface PullRequestData {
+  readonly number: number
+  readonly html_url: string
+  readonly node_id: string
+  readonly head: { readonly sha: string }
+}
+
+/**
+ * Reviewers as GitHub takes them: logins without "@", team slugs without "org/". An
+ * `org/team` among the users is a team; a team of another organization cannot review here.
+ */
+export function reviewersOf(
+  spec: Pick<PullRequestSpec, 'reviewers' | 'teamReviewers'>,
+  owner: string,
+  logger?: Logger
+): { users: string[]; teams: string[] } {
+  const users = new Set<string>()
+  const teams = new Set<string>()
+  for (const raw of [
+    ...spec.reviewers,
+    ...spec.teamReviewers.map(t => (t.includes('/') ? t : `/${t}`))
+  ]) {
+    const name = raw.replace(/^@/, '')
+    const slash = name.indexOf('/')
+    if (slash < 0) {
+      users.add(name)
+      continue
+    }
+    const org = name.slice(0, slash)
+    if (org !== '' && org.toLowerCase() !== owner.toLowerCase()) {
+      logger?.warning(
+        `Reviewer team ${raw} belongs to ${org}, not ${owner}: only teams of ${owner} can review there; skipped.`
+      )
+      continue
+    }
+    teams.add(name.slice(slash + 1))
+  }
+  return { users: [...users], teams: [...teams] }
 }
 
 export interface PullRequestResult {
@@ -157,7 +245,8 @@ export class GitHubRepo {
       this.octokit.rest.repos.get({ owner: this.owner, repo: this.repo })
     ).then(({ data }) => ({
       defaultBranch: data.default_branch,
-      allowAutoMerge: data.allow_auto_merge ?? false,
+      nodeId: data.node_id,
+      allowAutoMerge: data.allow_auto_merge,
       htmlUrl: data.html_url
     }))
     return this.settings
@@ -185,11 +274,11 @@ export class GitHubRepo {
     }
   }
 
-  async commit(sha: string): Promise<{ tree: string; parents: string[] }> {
+  async commit(sha: string): Promise<{ tree: string; parents: string[]; message: string }> {
     const { data } = await this.call('read a commit', () =>
       this.octokit.rest.git.getCommit({ owner: this.owner, repo: this.repo, commit_sha: sha })
     )
-    return { tree: data.tree.sha, parents: data.parents.map(p => p.sha) }
+    return { tree: data.tree.sha, parents: data.parents.map(p => p.sha), message: data.message }
   }
 
   /**
@@ -290,8 +379,15 @@ export class GitHubRepo {
   /**
    * The files changed from `base` to `head` (one compare request), when `head` descends from
    * `base` and GitHub lists them all; undefined otherwise (the caller reads everything again).
+   * `only` is the commit between them when there is exactly one: a write whose answer was lost
+   * (a 5xx after GitHub applied it) is recognised by it, without another request.
    */
-  async changesBetween(base: string, head: string): Promise<ChangedFile[] | undefined> {
+  async changesBetween(
+    base: string,
+    head: string
+  ): Promise<
+    { files: ChangedFile[]; only?: { sha: string; message: string; parents: string[] } } | undefined
+  > {
     try {
       const { data } = await this.octokit.rest.repos.compareCommitsWithBasehead({
         owner: this.owner,
@@ -305,7 +401,16 @@ export class GitHubRepo {
         f.previous_filename === undefined ? [f.filename] : [f.filename, f.previous_filename]
       )
       this.lineage.set(head, { base, changed })
-      return data.files
+      const first = data.commits[0]
+      const only =
+        data.ahead_by === 1 && first
+          ? {
+              sha: first.sha,
+              message: first.commit.message,
+              parents: first.parents.map(p => p.sha)
+            }
+          : undefined
+      return { files: data.files, only }
     } catch (error) {
       this.logger.debug(
         `compare ${base}...${head}: ${error instanceof Error ? error.message : String(error)}`
@@ -481,8 +586,12 @@ export class GitHubRepo {
       this.lineage.set(sha, { base: expectedHead, changed: [...files.keys()] })
       return { sha }
     } catch (error) {
-      const errors = (error as { errors?: { type?: string }[] }).errors
+      const errors = (error as { errors?: { type?: string; message?: string }[] }).errors
       if (errors?.some(e => e.type === 'STALE_DATA')) return 'stale'
+      const rule = errors?.find(
+        e => e.type === 'BRANCH_PROTECTION_RULE_VIOLATION' || PROTECTION.test(e.message ?? '')
+      )
+      if (rule) throw protectedBranch(this.fullName, branch, rule.message ?? rule.type ?? '')
       throw this.explain(error, `commit to ${branch}`)
     }
   }
@@ -501,124 +610,145 @@ export class GitHubRepo {
     return data[0]?.commit.committer?.date ?? undefined
   }
 
-  /** Moves (or creates) a branch. 'not-fast-forward' when it moved on since it was read. */
-  async moveBranch(
+  /**
+   * Points `branch` at `sha` only if it still points at `expected` (undefined: only if it does
+   * not exist): a compare-and-swap, so a run never moves a branch over a commit it has not
+   * seen. 'conflict' when the branch is elsewhere. A create is REST createRef (it fails when
+   * the ref exists); a move is GraphQL updateRefs with `beforeOid`, the one GitHub write that
+   * force-moves a ref conditionally (REST updateRef's only condition is fast-forward).
+   * https://docs.github.com/graphql/reference/mutations#updaterefs
+   */
+  async setBranch(
     branch: string,
     sha: string,
-    force: boolean
-  ): Promise<'moved' | 'not-fast-forward'> {
-    // Seen missing a moment ago (a new promotion branch): create it, without a failed update
-    // first, which would cost a throttled write, a second.
-    if (this.heads.has(branch) && this.heads.get(branch) === undefined) {
-      if (await this.createBranch(branch, sha)) return 'moved'
-    }
-    try {
-      await this.octokit.rest.git.updateRef({
-        owner: this.owner,
-        repo: this.repo,
-        ref: `heads/${branch}`,
-        sha,
-        force
-      })
-      this.heads.set(branch, sha)
-      return 'moved'
-    } catch (error) {
-      if (status(error) === 422 && /not a fast forward/i.test(message(error)))
-        return 'not-fast-forward'
-      if (status(error) === 422 && /does not exist/i.test(message(error))) {
-        if (await this.createBranch(branch, sha)) return 'moved'
-      }
-      throw this.explain(error, `move branch ${branch}`)
-    }
+    expected: string | undefined
+  ): Promise<'moved' | 'conflict'> {
+    return this.swapRef(branch, expected, sha)
   }
 
-  /** Creates `branch` at `sha`; false when it exists after all (someone else made it). */
-  private async createBranch(branch: string, sha: string): Promise<boolean> {
-    try {
-      await this.octokit.rest.git.createRef({
-        owner: this.owner,
-        repo: this.repo,
-        ref: `refs/heads/${branch}`,
-        sha
-      })
-    } catch (error) {
-      if (status(error) === 422 && /already exists/i.test(message(error))) {
-        this.heads.delete(branch)
-        return false
-      }
-      throw this.explain(error, `create branch ${branch}`)
-    }
-    this.heads.set(branch, sha)
-    return true
+  /** Deletes `branch` only if it still points at `expected` (the run's own commit). */
+  async deleteBranch(branch: string, expected: string): Promise<'deleted' | 'conflict'> {
+    return (await this.swapRef(branch, expected, undefined)) === 'moved' ? 'deleted' : 'conflict'
   }
 
-  /** Deletes a branch this run created (undoing a promotion that could not be completed). */
-  async deleteBranch(branch: string): Promise<void> {
-    await this.call(`delete branch ${branch}`, () =>
-      this.octokit.rest.git.deleteRef({
+  private async swapRef(
+    branch: string,
+    before: string | undefined,
+    after: string | undefined
+  ): Promise<'moved' | 'conflict'> {
+    const what = after === undefined ? `delete branch ${branch}` : `move branch ${branch}`
+    try {
+      if (before === undefined && after !== undefined) {
+        await this.octokit.rest.git.createRef({
+          owner: this.owner,
+          repo: this.repo,
+          ref: `refs/heads/${branch}`,
+          sha: after
+        })
+      } else {
+        const { nodeId } = await this.info()
+        await this.octokit.graphql(
+          `mutation($input: UpdateRefsInput!) { updateRefs(input: $input) { clientMutationId } }`,
+          {
+            input: {
+              repositoryId: nodeId,
+              refUpdates: [
+                {
+                  name: `refs/heads/${branch}`,
+                  beforeOid: before ?? ZERO_OID,
+                  afterOid: after ?? ZERO_OID,
+                  force: true
+                }
+              ]
+            }
+          }
+        )
+      }
+    } catch (error) {
+      // Refused, or applied with the answer lost (a retried 5xx): the ref itself tells which.
+      this.heads.delete(branch)
+      const now = await this.branchHead(branch)
+      if (now === after) {
+        this.logger.debug(`${what}: already done (${message(error)}).`)
+        return 'moved'
+      }
+      if (now !== before) return 'conflict'
+      throw this.explain(error, what)
+    }
+    this.heads.set(branch, after)
+    return 'moved'
+  }
+
+  /** The open pull requests whose head is `branch` (any base). */
+  async openPullRequestsFrom(branch: string): Promise<{ number: number; base: string }[]> {
+    const { data } = await this.call('list pull requests', () =>
+      this.octokit.rest.pulls.list({
         owner: this.owner,
         repo: this.repo,
-        ref: `heads/${branch}`
+        head: `${this.owner}:${branch}`,
+        state: 'open'
       })
     )
-    this.heads.set(branch, undefined)
+    return data.map(pull => ({ number: pull.number, base: pull.base.ref }))
   }
 
-  /** Creates the pull request, or updates the open one for the branch: a living PR. */
-  async upsertPullRequest(spec: PullRequestSpec, info: RepoInfo): Promise<PullRequestResult> {
-    const existing = await this.openPullRequest(spec.branch, spec.base)
-    let pull: { number: number; html_url: string; node_id: string }
-    let operation: PullRequestResult['operation']
-    if (existing) {
-      const { data } = await this.call('update the pull request', () =>
-        this.octokit.rest.pulls.update({
-          owner: this.owner,
-          repo: this.repo,
-          pull_number: existing.number,
-          title: spec.title,
-          body: spec.body
-        })
-      )
-      pull = data
-      operation = 'updated'
-    } else {
-      const { data } = await this.call('open the pull request', () =>
-        this.octokit.rest.pulls.create({
-          owner: this.owner,
-          repo: this.repo,
-          head: spec.branch,
-          base: spec.base,
-          title: spec.title,
-          body: spec.body,
-          draft: spec.draft,
-          maintainer_can_modify: true
-        })
-      )
-      pull = data
-      operation = 'created'
+  /**
+   * Creates the pull request, or updates the open one for the branch: a living PR. Labels,
+   * assignees, reviewers and auto-merge decorate it afterwards; GitHub refusing one of them
+   * is a warning, never a reason to fail (or close) a pull request that is open.
+   */
+  async upsertPullRequest(spec: PullRequestSpec): Promise<PullRequestResult> {
+    let existing = await this.openPullRequest(spec.branch, spec.base)
+    let created: PullRequestData | undefined
+    if (!existing) {
+      created = await this.createPullRequest(spec)
+      // Another job opened it first, or GitHub applied our request and its answer was lost
+      // (a retried 5xx meets "already exists"): adopt the open one.
+      if (!created) existing = await this.openPullRequest(spec.branch, spec.base)
+      if (!created && !existing) {
+        throw new GitHubError(
+          `GitHub says a pull request from ${spec.branch} exists in ${this.fullName}, but none is open into ${spec.base}.`,
+          {
+            hint: `Look at the pull requests from ${spec.branch}; close the one into another base, or change branch.`
+          }
+        )
+      }
     }
-    const issue = { owner: this.owner, repo: this.repo, issue_number: pull.number }
-    if (spec.labels.length)
-      await this.call('add labels', () =>
-        this.octokit.rest.issues.addLabels({ ...issue, labels: [...spec.labels] })
-      )
-    if (spec.assignees.length)
-      await this.call('add assignees', () =>
-        this.octokit.rest.issues.addAssignees({ ...issue, assignees: [...spec.assignees] })
-      )
-    if (spec.reviewers.length || spec.teamReviewers.length) {
-      await this.call('request reviewers', () =>
-        this.octokit.rest.pulls.requestReviewers({
-          owner: this.owner,
-          repo: this.repo,
-          pull_number: pull.number,
-          reviewers: [...spec.reviewers],
-          team_reviewers: [...spec.teamReviewers]
-        })
-      )
+    const pull =
+      created ??
+      (
+        await this.call('update the pull request', () =>
+          this.octokit.rest.pulls.update({
+            owner: this.owner,
+            repo: this.repo,
+            pull_number: existing!.number,
+            title: spec.title,
+            body: spec.body
+          })
+        )
+      ).data
+    await this.decorate(pull, spec)
+    return { number: pull.number, url: pull.html_url, operation: created ? 'created' : 'updated' }
+  }
+
+  /** undefined when GitHub says a pull request for the branch exists already. */
+  private async createPullRequest(spec: PullRequestSpec): Promise<PullRequestData | undefined> {
+    try {
+      const { data } = await this.octokit.rest.pulls.create({
+        owner: this.owner,
+        repo: this.repo,
+        head: spec.branch,
+        base: spec.base,
+        title: spec.title,
+        body: spec.body,
+        draft: spec.draft,
+        maintainer_can_modify: true
+      })
+      return data
+    } catch (error) {
+      if (status(error) === 422 && /already exists/i.test(message(error))) return undefined
+      throw this.explain(error, 'open the pull request')
     }
-    if (spec.autoMerge) await this.enableAutoMerge(pull.node_id, spec.autoMerge, info)
-    return { number: pull.number, url: pull.html_url, operation }
   }
 
   private async openPullRequest(branch: string, base: string) {
@@ -634,15 +764,98 @@ export class GitHubRepo {
     return data[0]
   }
 
-  /** A repository that does not allow auto-merge gets a warning, not a failed promotion. */
-  private async enableAutoMerge(
-    pullRequestId: string,
-    method: 'merge' | 'squash' | 'rebase',
-    info: RepoInfo
+  private async decorate(pull: PullRequestData, spec: PullRequestSpec): Promise<void> {
+    const issue = { owner: this.owner, repo: this.repo, issue_number: pull.number }
+    if (spec.labels.length) {
+      await this.octokit.rest.issues
+        .addLabels({ ...issue, labels: [...spec.labels] })
+        .catch((error: unknown) => this.refused(`add the labels ${spec.labels.join(', ')}`, error))
+    }
+    if (spec.assignees.length) {
+      // GitHub drops assignees who may not be assigned without a word: say who is missing.
+      const assignees = spec.assignees.map(login => login.replace(/^@/, ''))
+      await this.octokit.rest.issues
+        .addAssignees({ ...issue, assignees })
+        .then(({ data }) => {
+          const kept = new Set((data.assignees ?? []).map(a => a.login.toLowerCase()))
+          const dropped = assignees.filter(a => !kept.has(a.toLowerCase()))
+          if (dropped.length)
+            this.logger.warning(
+              `GitHub did not assign ${dropped.join(', ')} to pull request #${pull.number}: only users with access to ${this.fullName} can be assigned (at most 10).`
+            )
+        })
+        .catch((error: unknown) => this.refused(`assign ${assignees.join(', ')}`, error))
+    }
+    const { users, teams } = reviewersOf(spec, this.owner, this.logger)
+    if (users.length || teams.length) await this.requestReviewers(pull.number, users, teams)
+    if (spec.autoMerge) await this.autoMerge(pull, spec.autoMerge, spec.headSha ?? pull.head.sha)
+  }
+
+  /**
+   * One request for all reviewers; when GitHub refuses it (422 names no one: "Reviews may only
+   * be requested from collaborators. One or more of the users or teams you specified is not a
+   * collaborator…"), one request each, so the warning says who was refused and the rest are
+   * still requested.
+   */
+  private async requestReviewers(
+    pullNumber: number,
+    users: readonly string[],
+    teams: readonly string[]
   ): Promise<void> {
-    if (!info.allowAutoMerge) {
+    const ask = (reviewers: readonly string[], team_reviewers: readonly string[]) =>
+      this.octokit.rest.pulls.requestReviewers({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: pullNumber,
+        reviewers: [...reviewers],
+        team_reviewers: [...team_reviewers]
+      })
+    try {
+      await ask(users, teams)
+      return
+    } catch (error) {
+      if (status(error) !== 422 || users.length + teams.length === 1) {
+        this.refused(
+          `request reviews from ${[...users, ...teams.map(t => `team ${t}`)].join(', ')}`,
+          error
+        )
+        return
+      }
+    }
+    const refused: string[] = []
+    let why = ''
+    for (const [who, request] of [
+      ...users.map(u => [u, () => ask([u], [])] as const),
+      ...teams.map(t => [`team ${t}`, () => ask([], [t])] as const)
+    ]) {
+      try {
+        await request()
+      } catch (error) {
+        refused.push(who)
+        why = message(error)
+      }
+    }
+    if (refused.length)
       this.logger.warning(
-        `Auto-merge is not allowed in ${this.fullName}; enable "Allow auto-merge" in its settings. The pull request stays open for a manual merge.`
+        `GitHub refused to request reviews from ${refused.join(', ')} on pull request #${pullNumber}: ${why} The pull request stays open; fix reviewers (collaborators of ${this.fullName}, team slugs of ${this.owner}, not the token's own user).`
+      )
+  }
+
+  /**
+   * Auto-merge as the user asked: GraphQL enablePullRequestAutoMerge, tried whenever the
+   * repository does not say it is off (its setting is hidden from tokens without admin).
+   * GitHub refuses to arm it on a pull request with nothing pending ("Pull request is in clean
+   * status"): that pull request can be merged now, so it is, with the chosen method.
+   */
+  private async autoMerge(
+    pull: PullRequestData,
+    method: MergeMethod,
+    headSha: string
+  ): Promise<void> {
+    const info = await this.info()
+    if (info.allowAutoMerge === false) {
+      this.logger.warning(
+        `Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pull.number} stays open for a manual merge.`
       )
       return
     }
@@ -653,11 +866,56 @@ export class GitHubRepo {
             pullRequest { autoMergeRequest { mergeMethod } }
           }
         }`,
-        { pullRequestId, mergeMethod: method.toUpperCase() }
+        { pullRequestId: pull.node_id, mergeMethod: method.toUpperCase() }
+      )
+      this.logger.info(`Auto-merge (${method}) armed on pull request #${pull.number}.`)
+    } catch (error) {
+      const why = message(error)
+      if (/\b(clean|unstable) status\b/i.test(why)) {
+        await this.mergeNow(pull, method, headSha)
+      } else if (/auto.?merge is not allowed/i.test(why)) {
+        this.logger.warning(
+          `Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pull.number} stays open for a manual merge.`
+        )
+      } else {
+        this.logger.warning(
+          `Could not enable auto-merge on pull request #${pull.number}: ${why} It stays open for a manual merge.`
+        )
+      }
+    }
+  }
+
+  /** Merges a pull request that has nothing pending; only the head this run wrote. */
+  private async mergeNow(
+    pull: PullRequestData,
+    method: MergeMethod,
+    headSha: string
+  ): Promise<void> {
+    try {
+      await this.octokit.rest.pulls.merge({
+        owner: this.owner,
+        repo: this.repo,
+        pull_number: pull.number,
+        merge_method: method,
+        sha: headSha
+      })
+      this.logger.info(
+        `Pull request #${pull.number} had nothing pending (no required checks or reviews), so auto-merge could not be armed: merged it now (${method}).`
       )
     } catch (error) {
-      this.logger.warning(`Could not enable auto-merge on the pull request: ${message(error)}`)
+      this.logger.warning(
+        `Pull request #${pull.number} has nothing pending, so GitHub will not arm auto-merge, and merging it now was refused: ${message(error)} ${
+          status(error) === 403
+            ? 'The token may not merge (it needs contents: write and pull-requests: write, and to satisfy the branch rules).'
+            : 'Merge it by hand.'
+        }`
+      )
     }
+  }
+
+  /** A decoration GitHub refused: the pull request stands, the run goes on. */
+  private refused(what: string, error: unknown): void {
+    this.logger.warning(`GitHub refused to ${what} in ${this.fullName}: ${message(error)}`)
   }
 
   private async call<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -670,19 +928,47 @@ export class GitHubRepo {
 
   private explain(error: unknown, what: string): GitHubError {
     const code = status(error)
+    const said = message(error)
+    if (code === 422 && PROTECTION.test(said)) {
+      const branch = /refs\/heads\/([^\s.]+(?:\.[^\s.]+)*)/.exec(said)?.[1] ?? 'the branch'
+      return protectedBranch(this.fullName, branch, said)
+    }
     const hint =
-      code === 401
-        ? 'The token is invalid or expired.'
-        : rateLimited(error)
-          ? 'GitHub is rate-limiting this token; re-run the job in a few minutes, or spread promotions over fewer concurrent jobs.'
-          : code === 403 || code === 404
-            ? `The token cannot ${what} in ${this.fullName}. GITHUB_TOKEN only reaches the workflow's own repository: use a GitHub App token or a fine-grained token with contents: write and pull-requests: write on the config repository.`
-            : 'Re-run the job if GitHub had a transient failure.'
+      code === 403 && /not permitted to create or approve pull requests/i.test(said)
+        ? `${this.fullName} (or its organization) does not let GitHub Actions open pull requests: enable Settings → Actions → General → Workflow permissions → "Allow GitHub Actions to create and approve pull requests" (in the organization's settings too, where it is greyed out), or use a GitHub App token.`
+        : code === 403 && /not accessible by integration/i.test(said)
+          ? `The token lacks a permission to ${what}: give the job permissions contents: write and pull-requests: write, or, for another repository than the workflow's, a GitHub App or fine-grained token with them on ${this.fullName}.`
+          : code === 401
+            ? 'The token is invalid or expired.'
+            : rateLimited(error)
+              ? 'GitHub is rate-limiting this token; re-run the job in a few minutes, or spread promotions over fewer concurrent jobs.'
+              : code === 403 || code === 404
+                ? `The token cannot ${what} in ${this.fullName}. GITHUB_TOKEN only reaches the workflow's own repository: use a GitHub App token or a fine-grained token with contents: write and pull-requests: write on the config repository.`
+                : 'Re-run the job if GitHub had a transient failure.'
     return new GitHubError(
-      `GitHub refused to ${what} in ${this.fullName}${code ? ` (HTTP ${code})` : ''}: ${message(error)}`,
+      `GitHub refused to ${what} in ${this.fullName}${code ? ` (HTTP ${code})` : ''}: ${said}`,
       { hint, cause: error }
     )
   }
+}
+
+/**
+ * GitHub's words for a write a branch rule refused: classic protection ("Protected branch
+ * update failed for refs/heads/main.", GraphQL type BRANCH_PROTECTION_RULE_VIOLATION, git's
+ * GH006) and rulesets ("Repository rule violations found", git's GH013).
+ */
+export const PROTECTION =
+  /protected branch|branch protection|repository rule violation|rule violations? found|GH006|GH013/i
+
+/** A push-mode write into a branch whose rules require a pull request: retrying cannot help. */
+export function protectedBranch(repository: string, branch: string, said: string): GitHubError {
+  const ruleset = /rule violation|ruleset|GH013/i.test(said)
+  return new GitHubError(
+    `${repository} refuses direct commits to ${branch}: ${ruleset ? 'a repository ruleset' : 'branch protection'} applies (${said.trim()}). Nothing was written.`,
+    {
+      hint: `Promote this environment with mode: pull-request (in promotion.yaml or the mode input), or ${ruleset ? "add the token to the ruleset's bypass list" : 'let the token bypass the protection'} if direct pushes are intended.`
+    }
+  )
 }
 
 interface ContentEntry {

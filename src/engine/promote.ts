@@ -19,7 +19,7 @@ import { join, posix } from 'node:path'
 import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo, PullRequestResult, PullRequestSpec } from '../deliver/github.js'
 import { changesTouch } from '../deliver/read-set.js'
-import { PromoteError, RenderError } from '../errors.js'
+import { InputError, PromoteError, RenderError } from '../errors.js'
 import type { TargetTemplate } from '../config/index.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { DowngradePolicy } from '../policy/index.js'
@@ -81,6 +81,13 @@ export interface PromotionResult {
 
 export class LostRaceError extends PromoteError {}
 
+interface CommitInfo {
+  readonly sha: string
+  readonly tree: string
+  readonly parents: readonly string[]
+  readonly message: string
+}
+
 /** What the flow needs from a writer. */
 interface Session {
   readonly baseBranch: string
@@ -91,18 +98,23 @@ interface Session {
   fetchAll(): Promise<void>
   /** Commits the edited files on the base commit; undefined when nothing changed. */
   commit(edit: EditResult, message: string): Promise<{ sha: string; tree?: string } | undefined>
-  /** Moves `branch` to the commit; 'rejected' when it moved on meanwhile (force: false). */
-  push(sha: string, branch: string, force: boolean): Promise<'pushed' | 'rejected'>
+  /**
+   * Moves `branch` to the commit; 'rejected' when it moved on meanwhile. Without `expected`
+   * only forward (the base branch); with it, a compare-and-swap that force-moves the branch
+   * only if it still points at `expected` (null: only if it does not exist).
+   */
+  push(sha: string, branch: string, expected?: string | null): Promise<'pushed' | 'rejected'>
   /** Commit and push to the base branch in one step, where the writer can. */
   commitToBase?(edit: EditResult, message: string): Promise<{ sha: string } | 'rejected'>
-  /** Whether `branch` already holds exactly this change on this base (a living PR with nothing new). */
-  unchanged?(branch: string, commit: { sha: string; tree?: string }): Promise<boolean>
+  /** Whether `head` (a promotion branch's commit) holds exactly this change on this base. */
+  unchanged?(head: CommitInfo, commit: { sha: string; tree?: string }): boolean
   /**
    * Moves onto the base branch's new head after a lost race. 'kept' when nothing read for
    * this promotion changed there, so the edit and its commit stand as they are; 'reread'
-   * when the tree was read anew and the edit must be made again.
+   * when the tree was read anew and the edit must be made again; `landed` when the new head
+   * is this promotion's own commit (GitHub applied the write, and its answer was lost).
    */
-  refresh(): Promise<'kept' | 'reread'>
+  refresh(): Promise<'kept' | 'reread' | { landed: string }>
   /** Milliseconds before a write would leave without queueing (the api method's throttle). */
   writeWait?(): number
   close(): Promise<void>
@@ -117,12 +129,20 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
       }
     )
   }
+  // Refused before any request when the base is named; otherwise once the session knows it.
+  const branch = request.mode === 'pull-request' ? promotionBranch(request.branch) : undefined
+  if (branch !== undefined && request.baseBranch !== undefined)
+    refuseBaseAsBranch(branch, promotionBranch(request.baseBranch))
   // The renderer lookup (a `kubectl version` run, once per process) overlaps the reads.
   if (request.verifyRender !== 'false') findRenderer('kustomize').catch(() => undefined)
   const session =
     request.method === 'api' ? await apiSession(request, logger) : await gitSession(request, logger)
   const attempts = request.attempts ?? LOST_RACE_ATTEMPTS
   try {
+    if (branch !== undefined) {
+      refuseBaseAsBranch(branch, session.baseBranch)
+      refuseBaseAsBranch(branch, (await request.github!.info()).defaultBranch)
+    }
     // Kept across a lost race when nothing it read changed on the new head (session.refresh).
     let prepared:
       { images: readonly ResolvedImage[]; edit: EditResult; message: string } | undefined
@@ -143,45 +163,18 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
       }
       const { images, edit, message } = prepared
       const base = { images, edit, baseBranch: session.baseBranch, attempts: attempt }
-      if (request.mode === 'push' && session.commitToBase) {
+      if (branch !== undefined) {
+        return { ...base, ...(await proposeChange(request, session, branch, prepared, logger)) }
+      }
+      if (session.commitToBase) {
         const landed = await session.commitToBase(edit, message)
         if (landed !== 'rejected')
           return { ...base, commit: landed.sha, branch: session.baseBranch }
       } else {
         const commit = await session.commit(edit, message)
         if (!commit) return base
-        if (request.mode === 'push') {
-          if ((await session.push(commit.sha, session.baseBranch, false)) === 'pushed') {
-            return { ...base, commit: commit.sha, branch: session.baseBranch }
-          }
-        } else {
-          // A living pull request: its branch is the base plus this one commit, rewritten each run.
-          const branch = request.branch!
-          const github = request.github!
-          const same = (await session.unchanged?.(branch, commit)) ?? false
-          const previous = same ? undefined : await github.branchHead(branch, { reuse: true })
-          if (!same) await session.push(commit.sha, branch, true)
-          const spec = {
-            ...request.pullRequest!(edit, session.baseBranch, images),
-            branch,
-            base: session.baseBranch
-          }
-          const pullRequest = await github
-            .upsertPullRequest(spec, await github.info())
-            .catch(async (error: unknown) => {
-              // Never a branch without its pull request: put it back as it was.
-              if (!same) await restoreBranch(github, branch, previous, logger)
-              throw error
-            })
-          return {
-            ...base,
-            commit: commit.sha,
-            branch,
-            pullRequest:
-              same && pullRequest.operation === 'updated'
-                ? { ...pullRequest, operation: 'none' }
-                : pullRequest
-          }
+        if ((await session.push(commit.sha, session.baseBranch)) === 'pushed') {
+          return { ...base, commit: commit.sha, branch: session.baseBranch }
         }
       }
       if (attempt >= attempts) {
@@ -196,7 +189,14 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
         `${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`
       )
       await sleep(delay)
-      if ((await session.refresh()) === 'kept') {
+      const refreshed = await session.refresh()
+      if (typeof refreshed === 'object') {
+        logger.info(
+          `${session.baseBranch} is at ${refreshed.landed}, this promotion's own commit: GitHub applied it and its answer was lost.`
+        )
+        return { ...base, commit: refreshed.landed, branch: session.baseBranch }
+      }
+      if (refreshed === 'kept') {
         logger.debug(
           `${session.baseBranch} moved, but not what this promotion read: the same commit goes onto the new head.`
         )
@@ -209,19 +209,127 @@ export async function promote(request: PromotionRequest, logger: Logger): Promis
   }
 }
 
-async function restoreBranch(
+/** A pull-request branch as a branch name: `refs/heads/x` is `x`, never `refs/heads/refs/heads/x`. */
+function promotionBranch(name: string | undefined): string {
+  if (name === undefined) throw new PromoteError('Pull-request mode needs a branch.')
+  return name.replace(/^refs\/heads\//, '')
+}
+
+/** A pull request needs a branch of its own: moving the base would land the change unreviewed. */
+function refuseBaseAsBranch(branch: string, base: string): void {
+  if (branch.toLowerCase() !== base.toLowerCase()) return
+  throw new InputError(
+    `The pull-request branch ${JSON.stringify(branch)} is the base branch ${JSON.stringify(base)}: promoting through a pull request would move ${base} itself, unreviewed. Nothing was written.`,
+    {
+      hint: 'Set branch (the action input, --branch, or branch: in promotion.yaml) to a template of its own, such as the default promote/{environment}/{name}; or use mode: push to commit to the base branch on purpose.'
+    }
+  )
+}
+
+/**
+ * The living pull request: its branch is the base plus this one commit, rewritten each run
+ * — but only a branch promote-image made (its head a promotion commit), and only by
+ * compare-and-swap, so a colleague's commit on it, or a branch of the same name, survives.
+ * When the pull request cannot be opened, the branch goes back exactly as it was, again
+ * by compare-and-swap, unless an open pull request uses it.
+ */
+async function proposeChange(
+  request: PromotionRequest,
+  session: Session,
+  branch: string,
+  prepared: { images: readonly ResolvedImage[]; edit: EditResult; message: string },
+  logger: Logger
+): Promise<Pick<PromotionResult, 'commit' | 'branch' | 'pullRequest'>> {
+  const github = request.github!
+  let previous = await ownBranchHead(github, branch)
+  const commit = await session.commit(prepared.edit, prepared.message)
+  if (!commit) return {}
+  let same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false)
+  for (let attempt = 1; !same; attempt++) {
+    const pushed = await session.push(commit.sha, branch, previous?.sha ?? null)
+    if (pushed === 'pushed') break
+    // Another job moved the promotion branch between our read and our write: read it again.
+    if (attempt >= BRANCH_ATTEMPTS) {
+      throw new LostRaceError(
+        `${branch} kept moving: ${attempt} attempts to update the promotion branch lost the race.`,
+        { hint: 'Another job is promoting into the same branch; re-run this one when it is done.' }
+      )
+    }
+    await sleep((session.writeWait?.() ?? 0) + lostRaceDelay(attempt))
+    previous = await ownBranchHead(github, branch)
+    same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false)
+  }
+  const spec = {
+    ...request.pullRequest!(prepared.edit, session.baseBranch, prepared.images),
+    branch,
+    base: session.baseBranch,
+    headSha: same ? previous!.sha : commit.sha
+  }
+  let pullRequest: PullRequestResult
+  try {
+    pullRequest = await github.upsertPullRequest(spec)
+  } catch (error) {
+    // Never a branch without its pull request: undo this run's own move, if it is still ours.
+    if (!same) await rollbackBranch(github, branch, commit.sha, previous?.sha, logger)
+    throw error
+  }
+  return {
+    commit: spec.headSha,
+    branch,
+    pullRequest:
+      same && pullRequest.operation === 'updated'
+        ? { ...pullRequest, operation: 'none' }
+        : pullRequest
+  }
+}
+
+/** Attempts to move a promotion branch that other jobs keep moving. */
+const BRANCH_ATTEMPTS = 5
+
+/** The trailer every promotion commit carries (report/promotion.ts, commitMessage). */
+const PROMOTION_TRAILER = /^Promoted-Image: \S/m
+
+/**
+ * The branch's head when it is promote-image's own (a promotion commit), undefined when there
+ * is no such branch; refused when it holds someone else's commit.
+ */
+async function ownBranchHead(github: GitHubRepo, branch: string): Promise<CommitInfo | undefined> {
+  const sha = await github.branchHead(branch)
+  if (sha === undefined) return undefined
+  const head = { sha, ...(await github.commit(sha)) }
+  if (PROMOTION_TRAILER.test(head.message)) return head
+  const subject = head.message.split('\n')[0] ?? ''
+  throw new PromoteError(
+    `Branch ${branch} of ${github.fullName} exists, and its head ${sha.slice(0, 7)} ("${subject.slice(0, 72)}") is not a promote-image commit: promote-image only moves branches it made. Nothing was written.`,
+    {
+      hint: `If ${branch} is a promotion branch someone pushed to, merge or close its pull request and delete the branch; otherwise set branch (the input, --branch, or branch: in promotion.yaml) to a template of its own, such as promote/{environment}/{name}.`
+    }
+  )
+}
+
+async function rollbackBranch(
   github: GitHubRepo,
   branch: string,
+  ours: string,
   previous: string | undefined,
   logger: Logger
 ): Promise<void> {
+  const what = previous ? `move ${branch} back to ${previous}` : `delete ${branch}`
   try {
-    if (previous) await github.moveBranch(branch, previous, true)
-    else await github.deleteBranch(branch)
+    const open = await github.openPullRequestsFrom(branch)
+    if (open.length > 0) {
+      logger.warning(`Left ${branch} at ${ours}: pull request #${open[0]!.number} uses it.`)
+      return
+    }
+    const undone = previous
+      ? await github.setBranch(branch, previous, ours)
+      : await github.deleteBranch(branch, ours)
+    if (undone === 'conflict')
+      logger.warning(
+        `Did not ${what}: it moved on since this run wrote it, and is not this run's to undo.`
+      )
   } catch (error) {
-    logger.warning(
-      `Could not ${previous ? `move ${branch} back to ${previous}` : `delete ${branch}`}: ${error instanceof Error ? error.message : String(error)}`
-    )
+    logger.warning(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`)
   }
 }
 
@@ -286,6 +394,11 @@ async function fetchWhatIsRead(
   return templates
 }
 
+/** Commit messages as GitHub stores them: trailing newlines and spaces do not count. */
+function sameMessage(a: string, b: string): boolean {
+  return a.trim() === b.trim()
+}
+
 async function gitSession(request: PromotionRequest, logger: Logger): Promise<Session> {
   const checkout = await GitCheckout.open({
     url: request.configRepo!,
@@ -306,7 +419,7 @@ async function gitSession(request: PromotionRequest, logger: Logger): Promise<Se
       const sha = await checkout.commit(message)
       return sha ? { sha } : undefined
     },
-    push: (_sha, branch, force) => checkout.push(branch, { force }),
+    push: (_sha, branch, expected) => checkout.push(branch, { expected }),
     refresh: () => checkout.rebase(),
     close: () => checkout.close()
   }
@@ -318,7 +431,9 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
   const state = {
     dir: '',
     baseSha: '',
-    reader: undefined as ReturnType<GitHubRepo['reader']> | undefined
+    reader: undefined as ReturnType<GitHubRepo['reader']> | undefined,
+    /** The message of the last commit sent to the base branch: recognises it when it landed. */
+    message: undefined as string | undefined
   }
   // The base commit's tree: only commits made through the REST Git Data API need it.
   const baseTree = async () => (await github.commit(state.baseSha)).tree
@@ -359,24 +474,32 @@ async function apiSession(request: PromotionRequest, logger: Logger): Promise<Se
       const files = new Map(edit.files.map(f => [f.file, f.after]))
       return github.createCommit(await baseTree(), state.baseSha, files, message)
     },
-    push: async (sha, branch, force) =>
-      (await github.moveBranch(branch, sha, force)) === 'moved' ? 'pushed' : 'rejected',
+    push: async (sha, branch, expected) => {
+      // Only pull-request branches are pushed here: the base gets commitToBase.
+      const moved = await github.setBranch(branch, sha, expected ?? undefined)
+      return moved === 'moved' ? 'pushed' : 'rejected'
+    },
     commitToBase: async (edit, message) => {
       const files = new Map(edit.files.map(f => [f.file, f.after]))
+      state.message = message
       const landed = await github.commitOnBranch(baseBranch, state.baseSha, files, message)
       return landed === 'stale' ? 'rejected' : landed
     },
-    unchanged: async (branch, commit) => {
-      const head = await github.branchHead(branch)
-      if (!head) return false
-      const existing = await github.commit(head)
-      return existing.parents[0] === state.baseSha && existing.tree === commit.tree
-    },
+    unchanged: (head, commit) => head.parents[0] === state.baseSha && head.tree === commit.tree,
     refresh: async () => {
       const head = await github.branchHead(baseBranch)
       if (head && head !== state.baseSha) {
         const changes = await github.changesBetween(state.baseSha, head)
-        if (changes && !changesTouch(state.reader!.reads, changes)) {
+        // GitHub applied createCommitOnBranch and the answer was lost: the retry met STALE_DATA.
+        const only = changes?.only
+        if (
+          only &&
+          state.message !== undefined &&
+          only.parents[0] === state.baseSha &&
+          sameMessage(only.message, state.message)
+        )
+          return { landed: only.sha }
+        if (changes && !changesTouch(state.reader!.reads, changes.files)) {
           state.baseSha = head
           return 'kept'
         }
