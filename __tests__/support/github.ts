@@ -1363,31 +1363,29 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       behind_by: behindBy,
       total_commits: aheadBy,
       commits: await Promise.all(
-        shas
-          .slice(0, perPage(ctx, 250))
-          .map(async sha => {
-            // GitHub's "commit" schema: the git commit nested, its parents beside it.
-            const git = (await commitShape(repo, sha)) as Record<string, unknown>
-            return {
-              sha,
-              node_id: git.node_id,
-              url: `${repoApi(repo)}/commits/${sha}`,
-              html_url: git.html_url,
-              comments_url: `${repoApi(repo)}/commits/${sha}/comments`,
-              commit: {
-                url: git.url,
-                author: git.author,
-                committer: git.committer,
-                message: git.message,
-                tree: git.tree,
-                comment_count: 0,
-                verification: git.verification
-              },
-              author: null,
-              committer: null,
-              parents: git.parents
-            }
-          })
+        shas.slice(0, perPage(ctx, 250)).map(async sha => {
+          // GitHub's "commit" schema: the git commit nested, its parents beside it.
+          const git = (await commitShape(repo, sha)) as Record<string, unknown>
+          return {
+            sha,
+            node_id: git.node_id,
+            url: `${repoApi(repo)}/commits/${sha}`,
+            html_url: git.html_url,
+            comments_url: `${repoApi(repo)}/commits/${sha}/comments`,
+            commit: {
+              url: git.url,
+              author: git.author,
+              committer: git.committer,
+              message: git.message,
+              tree: git.tree,
+              comment_count: 0,
+              verification: git.verification
+            },
+            author: null,
+            committer: null,
+            parents: git.parents
+          }
+        })
       ),
       files: files.slice(0, 300)
     })
