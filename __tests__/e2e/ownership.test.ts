@@ -50,6 +50,7 @@ describe('delivery owns only what it made', () => {
   beforeAll(async () => {
     reg = await startRegistry({ auth: 'none' })
     await pushImage(reg, 'team/api', 'v1.4.2', { seed: 'ownership' })
+    await pushImage(reg, 'team/api', 'v1.4.3', { seed: 'ownership-2' })
     image = `${reg.host}/team/api:v1.4.2`
     box = await startGitHubBox()
     work = await mkdtemp(join(tmpdir(), 'ownership-'))
@@ -213,6 +214,26 @@ describe('delivery owns only what it made', () => {
     })
     expect(ran.outputs['pull-request-operation']).toBe('created')
   })
+
+  it.each(['api', 'git'])(
+    '%s: two jobs racing for the same pull-request branch both end with one open PR',
+    async method => {
+      const repo = await configRepo()
+      const [first, second] = await Promise.all([
+        action(repo, { 'write-method': method }),
+        action(repo, { 'write-method': method, image: image.replace('v1.4.2', 'v1.4.3') })
+      ])
+      expect(first.stdout).not.toMatch(/::error::/)
+      expect(second.stdout).not.toMatch(/::error::/)
+      expect([first.code, second.code]).toEqual([0, 0])
+      const pulls = box.pulls(repo)
+      expect(pulls).toHaveLength(1)
+      expect(pulls[0]).toMatchObject({ state: 'open', head: { ref: 'promote/prod/api' } })
+      expect(
+        [first.outputs['pull-request-operation'], second.outputs['pull-request-operation']].sort()
+      ).toEqual(['created', 'updated'])
+    }
+  )
 
   it("git's own reason for a push refused for another reason than a race, at once", async () => {
     // A non-bare repository with main checked out refuses every push to main.
