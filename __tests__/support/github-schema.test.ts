@@ -182,6 +182,8 @@ describe('well-formed REST requests pass', () => {
     ['GET', `/repos/${REPO}/git/ref/heads%2Fmain`],
     ['GET', `/repos/${REPO}/contents/apps/web/values.yaml?ref=main`],
     ['GET', `/repos/${REPO}/contents/apps%2Fweb?ref=main`],
+    ['GET', `/repos/${REPO}/contents/?ref=main`],
+    ['GET', `/repos/${REPO}/contents`],
     ['GET', `/repos/${REPO}/commits?sha=main&per_page=1`]
   ])('%s %s', async (method, route) => {
     const reply = await api(method, route)

@@ -171,9 +171,9 @@ function loadRest(): RestState {
       }
       const names: string[] = []
       let literal = 0
-      const source = template
-        .split(/(\{[^}]+\})/)
-        .map(part => {
+      const parts = template.split(/(\{[^}]+\})/)
+      const source = parts
+        .map((part, i) => {
           const m = /^\{([^}]+)\}$/.exec(part)
           if (!m) {
             literal += part.length
@@ -185,9 +185,13 @@ function loadRest(): RestState {
           const multi = parameters.find(x => x.param.name === name && x.param.in === 'path')?.param[
             'x-multi-segment'
           ]
-          return multi ? '(.+)' : '([^/]+)'
+          if (!multi) return '([^/]+)'
+          // A trailing one may be empty: GitHub serves the root directory at /contents and
+          // /contents/ (what Octokit's getContent sends for path ''), like a Rails glob route.
+          return i === parts.length - 2 && parts[i + 1] === '' ? '(.*)' : '(.+)'
         })
         .join('')
+        .replace(/\/\(\.\*\)$/, '(?:/(.*))?')
       const list = byMethod.get(method.toUpperCase()) ?? []
       list.push({
         template,
