@@ -4,7 +4,7 @@
 // ones pass untouched.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { startGitHubBox, type GitHubBox } from './github.js'
-import { graphqlLoadMs, restLoadMs } from './github-schema.js'
+import { checkRestResponse, graphqlLoadMs, restLoadMs } from './github-schema.js'
 
 const REPO = 'acme/strict'
 
@@ -340,6 +340,109 @@ describe('well-formed GraphQL requests pass', () => {
     expect(reply.json.errors[0].type).toBe('NOT_FOUND')
     expect(box.violations).toEqual([])
   })
+})
+
+describe("the box answers with GitHub's shapes", () => {
+  // KNOWN GAP, hence it.failing (it fails, so this passes; once the box's shapes are fixed it
+  // passes, so this fails: turn it into `it`). The box's answers lack properties the description
+  // marks required: the user (avatar_url…), repository (archive_url… URL templates), branch
+  // (protection), commit list items (url…), compare (permalink_url…), pull request and issue
+  // (comments_url…, comments) objects, and rate_limit's `search` resource. The shapes live in
+  // github.ts, which the box-realities branch is rewriting; the lead merges, then fixes them.
+  it.failing(
+    "every REST endpoint it serves, checked against the description's response schemas",
+    async () => {
+      const problems: string[] = []
+      const shaped = async (method: string, route: string, body?: unknown): Promise<Reply> => {
+        const reply = await api(method, route, body)
+        const path = route.split('?')[0] ?? route
+        for (const p of checkRestResponse(method, path, reply.status, reply.json ?? null))
+          problems.push(`${method} ${route} → ${reply.status}: ${p}`)
+        return reply
+      }
+      const repo = 'acme/shapes'
+      await box.createRepo(
+        repo,
+        {
+          'README.md': '# shapes\n',
+          'apps/web/values.yaml': 'tag: 1\n'
+        },
+        { symlinks: { 'current.yaml': 'apps/web/values.yaml' } }
+      )
+      const base = (await box.git(repo, ['rev-parse', 'refs/heads/main'])).trim()
+      await shaped('GET', '/user')
+      await shaped('GET', '/rate_limit')
+      await shaped('GET', `/repos/${repo}`)
+      await shaped('GET', `/repos/${repo}/branches/main`)
+      await shaped('GET', `/repos/${repo}/git/ref/heads/main`)
+      await shaped('GET', `/repos/${repo}/git/ref/heads/none`)
+      await shaped('GET', `/repos/${repo}/git/matching-refs/heads/`)
+      await shaped('GET', `/repos/${repo}/commits?sha=main&per_page=2`)
+      await shaped('GET', `/repos/${repo}/git/commits/${base}`)
+      const blob = await shaped('POST', `/repos/${repo}/git/blobs`, {
+        content: 'tag: 2\n',
+        encoding: 'utf-8'
+      })
+      await shaped('GET', `/repos/${repo}/git/blobs/${blob.json.sha}`)
+      await shaped('GET', `/repos/${repo}/git/trees/main?recursive=1`)
+      const tree = await shaped('POST', `/repos/${repo}/git/trees`, {
+        base_tree: base,
+        tree: [{ path: 'apps/web/values.yaml', mode: '100644', type: 'blob', sha: blob.json.sha }]
+      })
+      const commit = await shaped('POST', `/repos/${repo}/git/commits`, {
+        message: 'Promote web',
+        tree: tree.json.sha,
+        parents: [base]
+      })
+      await shaped('GET', `/repos/${repo}/compare/main...${commit.json.sha}`)
+      await shaped('POST', `/repos/${repo}/git/refs`, {
+        ref: 'refs/heads/promote',
+        sha: commit.json.sha
+      })
+      await shaped('POST', `/repos/${repo}/git/refs`, {
+        ref: 'refs/heads/promote',
+        sha: commit.json.sha
+      })
+      await shaped('PATCH', `/repos/${repo}/git/refs/heads/main`, { sha: base, force: false })
+      await shaped('GET', `/repos/${repo}/contents/apps/web/values.yaml?ref=main`)
+      await shaped('GET', `/repos/${repo}/contents/apps?ref=main`)
+      await shaped('GET', `/repos/${repo}/contents/current.yaml?ref=main`)
+      await shaped('GET', `/repos/${repo}/contents/missing.yaml?ref=main`)
+      const pull = await shaped('POST', `/repos/${repo}/pulls`, {
+        head: 'promote',
+        base: 'main',
+        title: 'Promote web',
+        body: 'digest',
+        draft: false,
+        maintainer_can_modify: true
+      })
+      await shaped('POST', `/repos/${repo}/pulls`, {
+        head: 'promote',
+        base: 'main',
+        title: 'again'
+      })
+      await shaped('GET', `/repos/${repo}/pulls?head=acme:promote&base=main&state=open`)
+      await shaped('GET', `/repos/${repo}/pulls/${pull.json.number}`)
+      await shaped('PATCH', `/repos/${repo}/pulls/${pull.json.number}`, { title: 'Promote web v2' })
+      await shaped('POST', `/repos/${repo}/issues/${pull.json.number}/labels`, {
+        labels: ['promotion']
+      })
+      await shaped('PUT', `/repos/${repo}/issues/${pull.json.number}/labels`, {
+        labels: ['promotion']
+      })
+      await shaped('GET', `/repos/${repo}/issues/${pull.json.number}/labels`)
+      await shaped('POST', `/repos/${repo}/issues/${pull.json.number}/assignees`, {
+        assignees: ['octocat']
+      })
+      await shaped('POST', `/repos/${repo}/pulls/${pull.json.number}/requested_reviewers`, {
+        reviewers: ['octocat'],
+        team_reviewers: []
+      })
+      await shaped('DELETE', `/repos/${repo}/git/refs/heads/promote`)
+      expect(problems).toEqual([])
+      expect(box.violations).toEqual([])
+    }
+  )
 })
 
 describe('violations fail the test that caused them', () => {

@@ -64,11 +64,15 @@ interface OpenApiOperation {
   externalDocs?: { url: string }
   parameters?: OpenApiParameter[]
   requestBody?: { required?: boolean; content: Record<string, unknown> }
+  responses?: Record<string, { $ref?: string; content?: Record<string, unknown> }>
 }
 
 interface Description {
   paths: Record<string, Record<string, unknown> & { parameters?: OpenApiParameter[] }>
-  components: { parameters: Record<string, OpenApiParameter> }
+  components: {
+    parameters: Record<string, OpenApiParameter>
+    responses: Record<string, { content?: Record<string, unknown> }>
+  }
 }
 
 interface Template {
@@ -82,9 +86,11 @@ interface Template {
   parameters: { param: OpenApiParameter; pointer: string }[]
   params?: ValidateFunction
   body?: ValidateFunction | null
+  responses?: Map<number, ValidateFunction | null>
 }
 
 interface RestState {
+  description: Description
   byMethod: Map<string, Template[]>
   /** Body validation: no coercion, as GitHub takes JSON types as sent ("true" is no boolean). */
   strict: Ajv
@@ -126,11 +132,33 @@ function pointerRef(parts: (string | number)[]): string {
   return `${DESCRIPTION_ID}#/${escaped.join('/')}`
 }
 
+/**
+ * OpenAPI 3.0 allows `nullable: true` beside allOf/oneOf/$ref without `type`; ajv implements
+ * nullable only with a type ("nullable" cannot be used without "type"). Rewrites those, in place,
+ * to the equivalent `anyOf: [schema, {type: 'null'}]`. Examples are data, not schemas: skipped.
+ */
+function typelessNullables(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const item of node) typelessNullables(item)
+    return
+  }
+  if (typeof node !== 'object' || node === null) return
+  const record = node as Record<string, unknown>
+  for (const [key, value] of Object.entries(record))
+    if (key !== 'example' && key !== 'examples') typelessNullables(value)
+  if (record.nullable === true && record.type === undefined) {
+    const { nullable: _nullable, ...schema } = record
+    for (const key of Object.keys(record)) delete record[key]
+    record.anyOf = [schema, { type: 'null' }]
+  }
+}
+
 function loadRest(): RestState {
   if (rest) return rest
   const started = performance.now()
   const file = require.resolve('@octokit/openapi/generated/api.github.com.json')
   const description = JSON.parse(readFileSync(file, 'utf8')) as Description
+  typelessNullables(description)
   const make = (coerceTypes: false | 'array'): Ajv => {
     // strict: false: OpenAPI 3.0 keywords ajv does not know (example, discriminator, x-…) are
     // annotations. `nullable` is one ajv implements (its OpenAPI support). validateSchema: false
@@ -207,7 +235,7 @@ function loadRest(): RestState {
   }
   for (const list of byMethod.values())
     list.sort((a, b) => a.names.length - b.names.length || b.literal - a.literal)
-  rest = { byMethod, strict: make(false), coercing: make('array') }
+  rest = { description, byMethod, strict: make(false), coercing: make('array') }
   restLoadMs = performance.now() - started
   return rest
 }
@@ -498,4 +526,49 @@ export function checkGraphqlRequest(raw: Buffer): Refusal | undefined {
   if (coerced.errors)
     return graphqlErrors(coerced.errors, coerced.errors.map(e => e.message).join(' / '))
   return undefined
+}
+
+/**
+ * Checks one of the box's own JSON answers against the description's schema for that operation
+ * and status: a list of problems, empty when it has GitHub's shape. For the box's self-tests.
+ */
+export function checkRestResponse(
+  method: string,
+  apiPath: string,
+  status: number,
+  body: unknown
+): string[] {
+  const state = loadRest()
+  const found = findOperation(state, method, apiPath)
+  if (!found) return [`no operation ${method} ${apiPath}`]
+  const { template } = found
+  template.responses ??= new Map()
+  let validator = template.responses.get(status)
+  if (validator === undefined) {
+    const declared = template.operation.responses?.[String(status)]
+    let pointer: (string | number)[] | undefined
+    if (declared?.$ref) {
+      const name = declared.$ref.replace('#/components/responses/', '')
+      if (state.description.components.responses[name]?.content?.['application/json'])
+        pointer = ['components', 'responses', name]
+    } else if (declared?.content?.['application/json']) {
+      pointer = ['paths', template.template, method.toLowerCase(), 'responses', String(status)]
+    }
+    validator = pointer
+      ? (state.strict.getSchema(
+          pointerRef([...pointer, 'content', 'application/json', 'schema'])
+        ) ?? null)
+      : null
+    template.responses.set(status, validator)
+  }
+  if (validator === null) {
+    const declared = Object.keys(template.operation.responses ?? {})
+    return declared.includes(String(status))
+      ? []
+      : [`${template.operation.operationId}: status ${status} not among ${declared.join(', ')}`]
+  }
+  if (validator(body)) return []
+  return (validator.errors ?? []).map(
+    e => `${template.operation.operationId} ${status}: ${e.instancePath || '/'} ${e.message ?? ''}`
+  )
 }
