@@ -14,7 +14,7 @@
  * directory outside the config repository, {{digest:api:v1.4.2}} the digest
  * the registry serves for that image.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -1333,6 +1333,8 @@ describe('bad inputs: clear message, non-zero exit, nothing pushed, files unchan
     await mkdir(home)
     await mkdir(join(work, 'outputs'))
   })
+  // A request GitHub's descriptions refuse fails the test that sent it (github-schema.ts).
+  afterEach(() => box?.assertNoViolations())
   afterAll(async () => {
     await box?.stop()
     await reg?.stop()

@@ -10,7 +10,7 @@
  * those commits (nothing force-pushed away); and no temp directory is left behind.
  * The wall time of the 20 against one promotion is printed, not asserted.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -207,6 +207,8 @@ describe(`${COUNT} concurrent promotions of different images into one branch`, (
     box = await startGitHubBox()
     work = await workDir('reliability-contention-')
   }, TIMEOUT)
+  // A request GitHub's descriptions refuse fails the test that sent it (github-schema.ts).
+  afterEach(() => box?.assertNoViolations())
   afterAll(async () => {
     await dropBundle()
     await box?.stop()

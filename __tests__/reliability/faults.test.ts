@@ -718,6 +718,8 @@ describe('faults against the real registry and GitHub in a box (dist bundles)', 
           }
         })
       }
+      // Concurrent rows share no afterEach: each checks its own box (github-schema.ts).
+      await checks.check('every request one GitHub accepts', () => slot.box.assertNoViolations())
       checks.done()
     },
     ROW_TIMEOUT

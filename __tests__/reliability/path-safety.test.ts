@@ -17,7 +17,7 @@
  * inside the repository works as documented — the real file is edited and the link stays a link
  * (the api method may instead refuse clearly, writing nothing; it must not replace the link).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir, readFile, readlink, rm, symlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { startGitHubBox, type GitHubBox } from '../support/github.js'
@@ -286,6 +286,8 @@ describe('no write outside the config repository, under any input', () => {
     box = await startGitHubBox()
     work = await workDir('reliability-paths-')
   })
+  // A request GitHub's descriptions refuse fails the test that sent it (github-schema.ts).
+  afterEach(() => box?.assertNoViolations())
   afterAll(async () => {
     await dropBundle()
     await box?.stop()

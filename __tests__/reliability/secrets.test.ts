@@ -19,7 +19,7 @@
  * because nothing happened. Table-driven over runner × write method × mode × kind of secret, with
  * failure paths (a rejected token, a refused push) whose error messages must not leak either.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { randomBytes } from 'node:crypto'
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -154,6 +154,8 @@ describe('secrets stay secret', () => {
     box = await startGitHubBox()
     work = await workDir('reliability-secrets-')
   })
+  // A request GitHub's descriptions refuse fails the test that sent it (github-schema.ts).
+  afterEach(() => box?.assertNoViolations())
   afterAll(async () => {
     await dropBundle()
     console.log(

@@ -1,6 +1,6 @@
 // Self-test of "GitHub in a box", checked with independent clients (the git CLI over smart HTTP,
 // plain fetch for REST and GraphQL), so the delivery tests can trust what it reports.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -28,6 +28,9 @@ beforeAll(async () => {
     symlinks: { 'current.yaml': 'apps/api/values.yaml', 'web-link': 'apps/web', escape: '../x' }
   })
 })
+
+// A request GitHub's descriptions refuse fails the test that sent it (github-schema.ts).
+afterEach(() => box?.assertNoViolations())
 
 afterAll(async () => {
   await box?.stop()
@@ -658,6 +661,8 @@ describe('auth, request log and faults', () => {
       message: 'Not Found',
       documentation_url: expect.any(String)
     })
+    // An unknown endpoint is a request GitHub refuses: recorded, claimed here on purpose.
+    expect(box.takeViolations()).toMatchObject([{ path: `/api/v3/repos/${REPO}/nope` }])
   })
 
   it('never logs the token', () => {

@@ -16,6 +16,14 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import {
+  checkGraphqlRequest,
+  checkRestRequest,
+  type Refusal,
+  type Violation
+} from './github-schema.js'
+
+export type { Violation } from './github-schema.js'
 
 // ---------------------------------------------------------------------------------------------
 // Public API
@@ -153,6 +161,20 @@ export interface GitHubBox {
    * land a racing commit between a client's read and its write.
    */
   beforeRefUpdate(fn: ((fullName: string, ref: string) => Promise<void>) | undefined): void
+  /**
+   * Requests GitHub's own descriptions refuse (REST: @octokit/openapi, GraphQL:
+   * @octokit/graphql-schema; see github-schema.ts), in arrival order. The box answers them as
+   * GitHub would (404, 400, 422, GraphQL errors) and keeps them here so the test fails.
+   */
+  readonly violations: readonly Violation[]
+  /** Returns the violations so far and forgets them: for tests that send invalid requests on purpose. */
+  takeViolations(): Violation[]
+  /**
+   * Throws, listing them, when violations happened since the last call (and forgets them). Call
+   * it in afterEach, so the test that sent an invalid request is the one that fails.
+   */
+  assertNoViolations(): void
+  /** Stops the box; then throws if violations were left unclaimed (no assertNoViolations/take). */
   stop(): Promise<void>
 }
 
@@ -802,6 +824,9 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   const repos = new Map<string, Repo>()
   const verified = new Set<string>()
   const requests: LoggedRequest[] = []
+  const violations: Violation[] = []
+  /** Bodies read by the strictness check, for the handler's readBody to return. */
+  const checkedBodies = new WeakMap<IncomingMessage, Buffer>()
   let injector: Injector | undefined
   let refHook: ((fullName: string, ref: string) => Promise<void>) | undefined
   let nextId = 1000
@@ -895,6 +920,8 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   }
 
   const readBody = async (req: IncomingMessage): Promise<Buffer> => {
+    const checked = checkedBodies.get(req)
+    if (checked) return checked
     const chunks: Buffer[] = []
     let size = 0
     for await (const chunk of req) {
@@ -1905,7 +1932,34 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     sendJson(ctx, 201, pullShape(repo, pull, false))
   })
 
+  /**
+   * Validates the request against GitHub's descriptions (github-schema.ts) before any handler runs:
+   * false when it was refused, answered as GitHub would and recorded in `violations`.
+   */
+  const accepted = async (
+    ctx: Context,
+    check: (body: Buffer) => Refusal | undefined
+  ): Promise<boolean> => {
+    const body = await readBody(ctx.req)
+    checkedBodies.set(ctx.req, body)
+    const refusal = check(body)
+    if (!refusal) return true
+    violations.push({
+      kind: ctx.entry.kind === 'graphql' ? 'graphql' : 'api',
+      method: ctx.entry.method,
+      path: ctx.entry.path,
+      problem: refusal.problem
+    })
+    sendJson(ctx, refusal.status, refusal.body)
+    return false
+  }
+
   const handleApi = async (ctx: Context, apiPath: string): Promise<void> => {
+    const method = ctx.req.method ?? 'GET'
+    if (
+      !(await accepted(ctx, body => checkRestRequest(method, apiPath, ctx.url.searchParams, body)))
+    )
+      return
     if (ctx.req.method === 'GET' && (apiPath === '/user' || apiPath === '/user/')) {
       sendJson(ctx, 200, { ...botShape(), name: BOT_LOGIN })
       return
@@ -1940,6 +1994,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   // --- GraphQL --------------------------------------------------------------------------------
 
   const handleGraphql = async (ctx: Context): Promise<void> => {
+    if (!(await accepted(ctx, checkGraphqlRequest))) return
     const body = await readJson(ctx.req)
     const query = typeof body.query === 'string' ? body.query : ''
     const variables = (
@@ -2645,6 +2700,12 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     beforeRefUpdate: fn => {
       refHook = fn
     },
+    violations,
+    takeViolations: () => violations.splice(0),
+    assertNoViolations: () => {
+      const found = violations.splice(0)
+      if (found.length) throw new Error(describeViolations(found))
+    },
     stop: async () => {
       if (stopped) return
       stopped = true
@@ -2657,8 +2718,15 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       })
       for (const repo of repos.values()) repo.close()
       await rm(root, { recursive: true, force: true })
+      const left = violations.splice(0)
+      if (left.length) throw new Error(describeViolations(left))
     }
   }
+}
+
+function describeViolations(found: Violation[]): string {
+  const lines = found.map(v => `  ${v.method} ${v.path}: ${v.problem}`)
+  return `GitHub box: ${found.length} request(s) GitHub would refuse:\n${lines.join('\n')}`
 }
 
 /** Removes temp dirs left by test processes that died before stop(). */
