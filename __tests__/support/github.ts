@@ -2290,8 +2290,9 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     if (reviewers.some(r => r.toLowerCase() === BOT_LOGIN)) {
       fail(422, 'Review cannot be requested from pull request author.')
     }
-    // Logins and team slugs as given: "@user" or "org/team" name no collaborator either.
-    // https://github.com/peter-evans/create-pull-request/issues/155
+    // Logins and team slugs (without the "org/" prefix) as given: "@user" or "org/team" name no
+    // collaborator either. https://github.com/peter-evans/create-pull-request/issues/4138 (the
+    // message), https://github.com/peter-evans/create-pull-request/issues/130 (team slugs)
     const users = reviewers.map(r => repo.hasAccess(r, 'collaborators'))
     const slugs = teams.map(t => repo.hasAccess(t, 'teams'))
     if (users.includes(undefined) || slugs.includes(undefined)) {
