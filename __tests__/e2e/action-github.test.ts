@@ -74,7 +74,11 @@ describe('the action against GitHub in a box', () => {
     images.set('web:v2.0.0', await pushImage(reg, 'team/web', 'v2.0.0', { seed: 'web' }))
     images.set('web:v2.0.1', await pushImage(reg, 'team/web', 'v2.0.1', { seed: 'web-2' }))
     box = await startGitHubBox()
-    await box.createRepo(REPO, files(reg.host), { allowAutoMerge: false })
+    // prod requests octo-sre's review: GitHub only takes collaborators.
+    await box.createRepo(REPO, files(reg.host), {
+      allowAutoMerge: false,
+      collaborators: ['octo-sre']
+    })
     work = await mkdtemp(join(tmpdir(), 'action-github-'))
     // A git shim on PATH records every git command line and the repo config it leaves behind.
     shim = join(work, 'bin')
@@ -334,7 +338,7 @@ describe('the action against GitHub in a box', () => {
   })
 
   it('the CLI opens the same kind of living PR over git + the API', async () => {
-    await box.createRepo('acme/cli-config', files(reg.host))
+    await box.createRepo('acme/cli-config', files(reg.host), { collaborators: ['octo-sre'] })
     const cli = (image: string) =>
       run(
         process.execPath,
@@ -372,7 +376,7 @@ describe('the action against GitHub in a box', () => {
   })
 
   it('2 images × 2 environments: one commit on dev and one PR on prod, each holding both images', async () => {
-    await box.createRepo('acme/multi', files(reg.host))
+    await box.createRepo('acme/multi', files(reg.host), { collaborators: ['octo-sre'] })
     const before = (await box.log('acme/multi', 'main'))[0]!.sha
     const ran = await action({
       image: `${api('v1.4.3')}\n${reg.host}/team/web:v2.0.0`,
@@ -417,7 +421,7 @@ describe('the action against GitHub in a box', () => {
   })
 
   it("promotes prod from dev: the PR carries dev's exact tag and digest", async () => {
-    await box.createRepo('acme/envs', files(reg.host))
+    await box.createRepo('acme/envs', files(reg.host), { collaborators: ['octo-sre'] })
     const common = { 'config-repository': 'acme/envs' }
     const refused = await action({
       ...common,
@@ -455,7 +459,7 @@ describe('the action against GitHub in a box', () => {
   it('verify: after a push, waits until Argo CD syncs the commit and runs the pinned digest', async () => {
     const argo = await startArgoCD()
     try {
-      await box.createRepo('acme/verify', files(reg.host))
+      await box.createRepo('acme/verify', files(reg.host), { collaborators: ['octo-sre'] })
       const old = (await box.log('acme/verify', 'main'))[0]!.sha
       const pinned = `${api('v1.4.3')}@${images.get('api:v1.4.3')!.digest}`
       const workloads = (image: string) => [{ name: 'api', pods: [{ images: [image] }] }]
@@ -507,7 +511,7 @@ describe('the action against GitHub in a box', () => {
   it('verify: incident 1, Synced and Healthy on the old digest, fails in those words', async () => {
     const argo = await startArgoCD()
     try {
-      await box.createRepo('acme/verify-stale', files(reg.host))
+      await box.createRepo('acme/verify-stale', files(reg.host), { collaborators: ['octo-sre'] })
       const old = (await box.log('acme/verify-stale', 'main'))[0]!.sha
       const stale = `${api('v1.4.2')}@${images.get('api:v1.4.2')!.digest}`
       argo.setApplication({

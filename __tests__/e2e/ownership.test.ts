@@ -6,7 +6,7 @@
  * decorations leave the pull request open, and git's own reason for a refused push is reported
  * at once. Every test has a repository of its own.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -55,6 +55,7 @@ describe('delivery owns only what it made', () => {
     box = await startGitHubBox()
     work = await mkdtemp(join(tmpdir(), 'ownership-'))
   })
+  afterEach(() => box?.assertNoViolations())
   afterAll(async () => {
     await box.stop()
     await reg.stop()
@@ -103,7 +104,7 @@ describe('delivery owns only what it made', () => {
       .sort()
 
   describe.each(['api', 'git'])('write-method %s', method => {
-    it.each([
+    it.each<[string, Record<string, string>]>([
       ['main', { 'base-branch': 'main' }],
       ['refs/heads/main', { 'base-branch': 'main' }],
       ['main', {}], // the base is the repository's default branch, read before any write

@@ -7,7 +7,16 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
-import { secondaryRateLimit, serverError, startGitHubBox, type GitHubBox } from './github.js'
+import {
+  secondaryRateLimit,
+  secondaryRateLimitUntilReset,
+  secondaryRateLimitWithoutHeaders,
+  serverError,
+  startGitHubBox,
+  type BranchProtection,
+  type CreateRepoOptions,
+  type GitHubBox
+} from './github.js'
 
 const execFileAsync = promisify(execFile)
 
@@ -25,7 +34,9 @@ beforeAll(async () => {
   box = await startGitHubBox()
   work = await mkdtemp(path.join(tmpdir(), 'github-box-test-'))
   await box.createRepo(REPO, FILES, {
-    symlinks: { 'current.yaml': 'apps/api/values.yaml', 'web-link': 'apps/web', escape: '../x' }
+    symlinks: { 'current.yaml': 'apps/api/values.yaml', 'web-link': 'apps/web', escape: '../x' },
+    collaborators: ['alice', 'octo-sre'],
+    teams: ['sre']
   })
 })
 
@@ -598,10 +609,15 @@ describe('pull requests', () => {
       ]
     })
 
+    // Something must be pending for auto-merge to arm: a required check on the base branch.
     await box.createRepo(
       'acme/auto',
       { 'a.txt': 'a\n' },
-      { allowAutoMerge: true, defaultBranch: 'trunk' }
+      {
+        allowAutoMerge: true,
+        defaultBranch: 'trunk',
+        protectedBranches: { trunk: { kind: 'protection', requiredStatusChecks: ['ci'] } }
+      }
     )
     const head = await box.commit('acme/auto', 'feature', { 'a.txt': 'b\n' })
     const created = await api('POST', '/repos/acme/auto/pulls', {
@@ -626,7 +642,8 @@ describe('pull requests', () => {
       headers: { authorization: `bearer ${box.token}` },
       body: JSON.stringify({ query: '{ viewer { login } }' })
     })
-    expect(other.status).toBe(400)
+    expect(other.status).toBe(200)
+    expect(await other.json()).toEqual({ data: { viewer: { login: 'promote-bot' } } })
   })
 })
 
@@ -641,9 +658,9 @@ describe('auth, request log and faults', () => {
       full_name: REPO,
       default_branch: 'main',
       clone_url: `${box.url}/${REPO}.git`,
-      allow_auto_merge: false,
-      permissions: { push: true, pull: true }
+      permissions: { admin: false, push: true, pull: true }
     })
+    expect(ok.json).not.toHaveProperty('allow_auto_merge')
     expect(ok.headers.get('content-type')).toBe('application/json; charset=utf-8')
     for (const header of [
       'x-github-request-id',
@@ -689,6 +706,481 @@ describe('auth, request log and faults', () => {
       box.inject(undefined)
     }
     expect(box.requests.slice(-3).map(r => r.status)).toEqual([502, 403, 200])
+  })
+})
+
+async function gql(query: string, variables: Record<string, unknown> = {}): Promise<Reply> {
+  const res = await fetch(box.graphqlUrl, {
+    method: 'POST',
+    headers: { authorization: `bearer ${box.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables })
+  })
+  const text = await res.text()
+  const isJson = res.headers.get('content-type')?.startsWith('application/json')
+  return { status: res.status, headers: res.headers, json: isJson ? JSON.parse(text) : undefined }
+}
+
+let repoCount = 0
+
+/** A fresh repository (its own name per call) with `settings`, and a feature branch ahead. */
+async function freshRepo(
+  settings: CreateRepoOptions = {}
+): Promise<{ repo: string; feature: string }> {
+  const repo = `acme/real-${++repoCount}`
+  await box.createRepo(repo, { 'a.txt': 'a\n', 'b.txt': 'b\n' }, settings)
+  const feature = await box.commit(repo, 'feature', { 'a.txt': 'feature\n' })
+  return { repo, feature }
+}
+
+async function openPull(repo: string, head = 'feature', base = 'main'): Promise<Reply> {
+  const created = await api('POST', `/repos/${repo}/pulls`, { title: `Change ${head}`, head, base })
+  expect(created.status).toBe(201)
+  return created
+}
+
+const COMMIT_ON_BRANCH = `mutation($input: CreateCommitOnBranchInput!) {
+  createCommitOnBranch(input: $input) { commit { oid } }
+}`
+
+function commitInput(
+  repo: string,
+  branch: string,
+  expectedHeadOid: string
+): Record<string, unknown> {
+  return {
+    input: {
+      branch: { repositoryNameWithOwner: repo, branchName: branch },
+      message: { headline: 'Change a.txt' },
+      expectedHeadOid,
+      fileChanges: {
+        additions: [{ path: 'a.txt', contents: Buffer.from('api\n').toString('base64') }]
+      }
+    }
+  }
+}
+
+const ENABLE_AUTO_MERGE = `mutation($id: ID!) {
+  enablePullRequestAutoMerge(input: {pullRequestId: $id, mergeMethod: SQUASH}) {
+    pullRequest { autoMergeRequest { mergeMethod } }
+  }
+}`
+
+describe('GitHub realities', () => {
+  const notCollaborator = (repo: string): string =>
+    'Reviews may only be requested from collaborators. One or more of the users or teams you ' +
+    `specified is not a collaborator of the ${repo} repository.`
+
+  it.each([
+    { name: 'a non-collaborator', body: { reviewers: ['mallory'] }, refused: 'collaborator' },
+    { name: 'an unknown team', body: { team_reviewers: ['platform'] }, refused: 'collaborator' },
+    { name: 'an @user spelling', body: { reviewers: ['@alice'] }, refused: 'collaborator' },
+    {
+      name: 'an org/team spelling',
+      body: { team_reviewers: ['acme/sre'] },
+      refused: 'collaborator'
+    },
+    { name: 'the PR author', body: { reviewers: ['promote-bot'] }, refused: 'author' },
+    { name: 'a collaborator and a team', body: { reviewers: ['Alice'], team_reviewers: ['sre'] } }
+  ])('requests reviews only from collaborators: $name', async ({ body, refused }) => {
+    const { repo } = await freshRepo({ collaborators: ['alice'], teams: ['sre'] })
+    await openPull(repo)
+    const reply = await api('POST', `/repos/${repo}/pulls/1/requested_reviewers`, body)
+    if (refused === undefined) {
+      expect(reply.status).toBe(201)
+      expect(box.pulls(repo)[0]).toMatchObject({
+        requestedReviewers: ['alice'],
+        requestedTeams: ['sre']
+      })
+      return
+    }
+    expect(reply.status).toBe(422)
+    expect(reply.json.message).toBe(
+      refused === 'author'
+        ? 'Review cannot be requested from pull request author.'
+        : notCollaborator(repo)
+    )
+    expect(box.pulls(repo)[0]).toMatchObject({ requestedReviewers: [], requestedTeams: [] })
+  })
+
+  it('silently drops assignees without access and keeps at most 10', async () => {
+    const team = Array.from({ length: 11 }, (_, i) => `dev-${i}`)
+    const { repo } = await freshRepo({ collaborators: team })
+    await openPull(repo)
+    const reply = await api('POST', `/repos/${repo}/issues/1/assignees`, {
+      assignees: ['stranger', ...team]
+    })
+    expect(reply.status).toBe(201)
+    expect(reply.json.assignees.map((a: { login: string }) => a.login)).toEqual(team.slice(0, 10))
+  })
+
+  const MERGE_SETTINGS = [
+    'allow_auto_merge',
+    'allow_squash_merge',
+    'allow_merge_commit',
+    'allow_rebase_merge',
+    'delete_branch_on_merge'
+  ]
+
+  it.each([{ admin: false }, { admin: true }])(
+    'answers the merge settings over REST only to an admin token (admin: $admin), over GraphQL always',
+    async ({ admin }) => {
+      const { repo } = await freshRepo({ admin, allowAutoMerge: true })
+      const rest = await api('GET', `/repos/${repo}`)
+      expect(rest.json.permissions.admin).toBe(admin)
+      for (const key of MERGE_SETTINGS) expect(key in rest.json).toBe(admin)
+      if (admin) expect(rest.json.allow_auto_merge).toBe(true)
+
+      const main = await mainSha(repo)
+      const reply = await gql(
+        `query($owner: String!, $name: String!) {
+          r: repository(owner: $owner, name: $name) {
+            __typename
+            autoMergeAllowed
+            viewerPermission
+            ...Branch
+            blob: object(expression: "main:a.txt") { ... on Blob { text byteSize } }
+          }
+        }
+        fragment Branch on Repository { defaultBranchRef { name target { oid } } }`,
+        { owner: 'acme', name: repo.split('/')[1] }
+      )
+      expect(reply.json).toEqual({
+        data: {
+          r: {
+            __typename: 'Repository',
+            autoMergeAllowed: true,
+            viewerPermission: admin ? 'ADMIN' : 'WRITE',
+            defaultBranchRef: { name: 'main', target: { oid: main } },
+            blob: { text: 'a\n', byteSize: 2 }
+          }
+        }
+      })
+    }
+  )
+
+  it('answers GraphQL errors per field: unknown repository and unknown field', async () => {
+    const reply = await gql(`{
+      missing: repository(owner: "acme", name: "nope") { name }
+      viewer { login }
+    }`)
+    expect(reply.json).toEqual({
+      data: { missing: null, viewer: { login: 'promote-bot' } },
+      errors: [
+        expect.objectContaining({
+          type: 'NOT_FOUND',
+          path: ['missing'],
+          message: "Could not resolve to a Repository with the name 'acme/nope'."
+        })
+      ]
+    })
+    const syntax = await gql('{ viewer { login }')
+    expect(syntax.json.errors[0].message).toMatch(/Syntax Error/)
+  })
+
+  it('refuses PR creation by GitHub Actions where the repository does not allow it', async () => {
+    const { repo } = await freshRepo({ actionsMayCreatePullRequests: false })
+    const refused = await api('POST', `/repos/${repo}/pulls`, {
+      title: 't',
+      head: 'feature',
+      base: 'main'
+    })
+    expect([refused.status, refused.json.message]).toEqual([
+      403,
+      'GitHub Actions is not permitted to create or approve pull requests.'
+    ])
+    expect(box.pulls(repo)).toEqual([])
+    await box.configureRepo(repo, { actionsMayCreatePullRequests: true })
+    await openPull(repo)
+  })
+
+  it.each([
+    { name: 'head equal to base', head: 'main', base: 'main' },
+    { name: 'head behind base', head: 'main', base: 'feature' }
+  ])('answers "No commits between" for $name', async ({ head, base }) => {
+    const { repo } = await freshRepo()
+    const reply = await api('POST', `/repos/${repo}/pulls`, { title: 't', head, base })
+    expect(reply.status).toBe(422)
+    expect(reply.json.errors).toEqual([
+      { resource: 'PullRequest', code: 'custom', message: `No commits between ${base} and ${head}` }
+    ])
+  })
+
+  describe.each<{ kind: BranchProtection['kind']; rest: string; type: string; push: RegExp[] }>([
+    {
+      kind: 'protection',
+      rest: 'Protected branch update failed for refs/heads/main.',
+      type: 'BRANCH_PROTECTION_RULE_VIOLATION',
+      push: [
+        /remote: error: GH006: Protected branch update failed for refs\/heads\/main\./,
+        /remote: - Changes must be made through a pull request\./,
+        /! \[remote rejected\] HEAD -> main \(protected branch hook declined\)/
+      ]
+    },
+    {
+      kind: 'ruleset',
+      rest: 'Repository rule violations found\n\nChanges must be made through a pull request.\n\n',
+      type: 'UNPROCESSABLE',
+      push: [
+        /remote: error: GH013: Repository rule violations found for refs\/heads\/main\./,
+        /remote: Review all repository rules at http:\/\/127\.0\.0\.1:\d+\/acme\/real-\d+\/rules\?ref=refs%2Fheads%2Fmain/,
+        /! \[remote rejected\] HEAD -> main \(push declined due to repository rule violations\)/
+      ]
+    }
+  ])('a branch under $kind', ({ kind, rest, type, push }) => {
+    const protectedMain = { protectedBranches: { main: { kind } } }
+
+    it('refuses REST ref updates and deletion, and allows other branches', async () => {
+      const { repo, feature } = await freshRepo(protectedMain)
+      const main = await mainSha(repo)
+      const patch = await api('PATCH', `/repos/${repo}/git/refs/heads/main`, { sha: feature })
+      expect([patch.status, patch.json.message]).toEqual([422, rest])
+      const del = await api('DELETE', `/repos/${repo}/git/refs/heads/main`)
+      expect([del.status, del.json.message]).toEqual([422, rest])
+      expect(await mainSha(repo)).toBe(main)
+      const other = await api('PATCH', `/repos/${repo}/git/refs/heads/feature`, {
+        sha: main,
+        force: true
+      })
+      expect(other.status).toBe(200)
+    })
+
+    it(`refuses createCommitOnBranch with type ${type}`, async () => {
+      const { repo } = await freshRepo(protectedMain)
+      const main = await mainSha(repo)
+      const reply = await gql(COMMIT_ON_BRANCH, commitInput(repo, 'main', main))
+      expect(reply.json.data).toEqual({ createCommitOnBranch: null })
+      expect(reply.json.errors).toEqual([
+        expect.objectContaining({ type, path: ['createCommitOnBranch'] })
+      ])
+      expect(reply.json.errors[0].message).toMatch(/Changes must be made through a pull request\./)
+      expect(await mainSha(repo)).toBe(main)
+    })
+
+    it("refuses a git push with GitHub's remote messages", async () => {
+      const { repo } = await freshRepo(protectedMain)
+      const main = await mainSha(repo)
+      const dir = await mkdtemp(path.join(work, 'protected-'))
+      await git(['clone', '--quiet', `${box.url}/${repo}.git`, dir])
+      await writeFile(path.join(dir, 'a.txt'), 'pushed\n')
+      await git(['commit', '--quiet', '-am', 'Direct push'], dir)
+      const stderr = await gitFails(['push', 'origin', 'HEAD:main'], dir)
+      for (const line of push) expect(stderr).toMatch(line)
+      expect(await mainSha(repo)).toBe(main)
+      await git(['push', '--quiet', 'origin', 'HEAD:side'], dir)
+      expect(await mainSha(repo, 'side')).not.toBe(main)
+    })
+  })
+
+  it('arms auto-merge while required checks are pending and merges once they pass', async () => {
+    const { repo, feature } = await freshRepo({
+      allowAutoMerge: true,
+      protectedBranches: { main: { kind: 'protection', requiredStatusChecks: ['ci'] } }
+    })
+    const created = await openPull(repo)
+    expect(created.json.mergeable_state).toBe('blocked')
+    const merge = await api('PUT', `/repos/${repo}/pulls/1/merge`, {})
+    expect([merge.status, merge.json.message]).toEqual([
+      405,
+      'Required status check "ci" is expected.'
+    ])
+    const armed = await gql(ENABLE_AUTO_MERGE, { id: created.json.node_id })
+    expect(armed.json.data.enablePullRequestAutoMerge.pullRequest.autoMergeRequest).toEqual({
+      mergeMethod: 'SQUASH'
+    })
+
+    await box.passChecks(repo, feature)
+    const merged = await api('GET', `/repos/${repo}/pulls/1`)
+    expect(merged.json).toMatchObject({
+      state: 'closed',
+      merged: true,
+      merged_at: expect.any(String),
+      merge_commit_sha: await mainSha(repo),
+      auto_merge: null
+    })
+    expect(await box.readFile(repo, 'main', 'a.txt')).toBe('feature\n')
+  })
+
+  it('refuses to arm auto-merge on a PR with nothing pending ("clean status")', async () => {
+    const { repo } = await freshRepo({
+      allowAutoMerge: true,
+      protectedBranches: { main: { kind: 'ruleset' } }
+    })
+    const created = await openPull(repo)
+    expect((await api('GET', `/repos/${repo}/pulls/1`)).json.mergeable_state).toBe('clean')
+    const reply = await gql(ENABLE_AUTO_MERGE, { id: created.json.node_id })
+    expect(reply.json).toEqual({
+      data: { enablePullRequestAutoMerge: null },
+      errors: [
+        expect.objectContaining({
+          type: 'UNPROCESSABLE',
+          message: 'Pull request Pull request is in clean status'
+        })
+      ]
+    })
+    expect(box.pulls(repo)[0]?.autoMerge).toBeNull()
+  })
+
+  it.each([
+    { method: 'merge', parents: 2, commits: 1 },
+    { method: 'squash', parents: 1, commits: 1 },
+    { method: 'rebase', parents: 1, commits: 2 }
+  ])('merges with $method onto a base that moved on', async ({ method, parents, commits }) => {
+    const { repo } = await freshRepo({ deleteBranchOnMerge: true })
+    await box.commit(repo, 'feature', { 'c.txt': 'c\n' })
+    await openPull(repo)
+    const base = await box.commit(repo, 'main', { 'b.txt': 'main moved\n' })
+    const pull = await api('GET', `/repos/${repo}/pulls/1`)
+    expect([pull.json.mergeable_state, pull.json.mergeable]).toEqual(['clean', true])
+    const reply = await api('PUT', `/repos/${repo}/pulls/1/merge`, {
+      merge_method: method,
+      sha: pull.json.head.sha
+    })
+    expect(reply.status).toBe(200)
+    expect(reply.json).toEqual({
+      sha: await mainSha(repo),
+      merged: true,
+      message: 'Pull Request successfully merged'
+    })
+    const log = await box.log(repo, 'main')
+    expect(log[0]?.parents).toHaveLength(parents)
+    // Commits added on top of the base, along first parents.
+    const added = await box.git(repo, ['rev-list', '--first-parent', '--count', `${base}..main`])
+    expect(Number(added)).toBe(commits)
+    expect(log[0]?.verified).toBe(true)
+    for (const [file, text] of Object.entries({
+      'a.txt': 'feature\n',
+      'b.txt': 'main moved\n',
+      'c.txt': 'c\n'
+    }))
+      expect(await box.readFile(repo, 'main', file)).toBe(text)
+    expect(box.pulls(repo)[0]).toMatchObject({
+      state: 'closed',
+      merged: true,
+      mergeCommitSha: reply.json.sha
+    })
+    // "Automatically delete head branches"
+    expect(await box.readFile(repo, 'feature', 'a.txt')).toBeUndefined()
+  })
+
+  it.each([
+    {
+      name: 'a stale sha',
+      setup: {},
+      body: { sha: '0'.repeat(40) },
+      status: 409,
+      message: 'Head branch was modified. Review and try the merge again.'
+    },
+    {
+      name: 'a conflict',
+      setup: {},
+      conflict: true,
+      body: {},
+      status: 405,
+      message: 'Pull Request is not mergeable'
+    },
+    {
+      name: 'squash disallowed',
+      setup: { allowSquashMerge: false },
+      body: { merge_method: 'squash' },
+      status: 405,
+      message: 'Squash merges are not allowed on this repository.'
+    },
+    {
+      name: 'merge commits disallowed',
+      setup: { allowMergeCommit: false },
+      body: {},
+      status: 405,
+      message: 'Merge commits are not allowed on this repository.'
+    }
+  ])('refuses a merge with $name', async ({ setup, conflict, body, status, message }) => {
+    const { repo } = await freshRepo(setup)
+    await openPull(repo)
+    if (conflict) await box.commit(repo, 'main', { 'a.txt': 'other\n' })
+    const main = await mainSha(repo)
+    if (conflict)
+      expect((await api('GET', `/repos/${repo}/pulls/1`)).json.mergeable_state).toBe('dirty')
+    const reply = await api('PUT', `/repos/${repo}/pulls/1/merge`, body)
+    expect([reply.status, reply.json.message]).toEqual([status, message])
+    expect(await mainSha(repo)).toBe(main)
+    expect(box.pulls(repo)[0]).toMatchObject({ state: 'open', merged: false })
+  })
+
+  it('answers secondary rate limits without retry-after', async () => {
+    const before = Math.floor(Date.now() / 1000)
+    const faults = [secondaryRateLimitUntilReset(3), secondaryRateLimitWithoutHeaders(429)]
+    box.inject(req => (req.kind === 'api' ? faults.shift() : 'pass'))
+    try {
+      const reset = await api('GET', `/repos/${REPO}`)
+      expect(reset.status).toBe(403)
+      expect(reset.headers.get('retry-after')).toBeNull()
+      expect(reset.headers.get('x-ratelimit-remaining')).toBe('0')
+      const at = Number(reset.headers.get('x-ratelimit-reset'))
+      expect(at).toBeGreaterThanOrEqual(before + 3)
+      expect(at).toBeLessThanOrEqual(before + 5)
+      expect(reset.json.message).toMatch(/^You have exceeded a secondary rate limit/)
+      const bare = await api('GET', `/repos/${REPO}`)
+      expect(bare.status).toBe(429)
+      for (const header of ['retry-after', 'x-ratelimit-remaining', 'x-ratelimit-reset'])
+        expect(bare.headers.get(header)).toBeNull()
+      expect(bare.json.message).toMatch(/^You have exceeded a secondary rate limit/)
+    } finally {
+      box.inject(undefined)
+    }
+  })
+
+  it('applies a write, then answers 5xx: a retry meets the applied state', async () => {
+    const { repo, feature } = await freshRepo()
+    const main = await mainSha(repo)
+    let lose = true
+    box.inject(req => {
+      if (!lose || req.method !== 'POST') return 'pass'
+      lose = false
+      return { applyThen: serverError(req.kind === 'graphql' ? 504 : 502) }
+    })
+    try {
+      const created = await api('POST', `/repos/${repo}/pulls`, {
+        title: 't',
+        head: 'feature',
+        base: 'main'
+      })
+      expect(created.status).toBe(502)
+      expect(box.pulls(repo)).toHaveLength(1)
+      const again = await api('POST', `/repos/${repo}/pulls`, {
+        title: 't',
+        head: 'feature',
+        base: 'main'
+      })
+      expect(again.json.errors[0].message).toBe('A pull request already exists for acme:feature.')
+
+      lose = true
+      const commit = await gql(COMMIT_ON_BRANCH, commitInput(repo, 'main', main))
+      expect(commit.status).toBe(504)
+      expect(await mainSha(repo)).not.toBe(main)
+      const retry = await gql(COMMIT_ON_BRANCH, commitInput(repo, 'main', main))
+      expect(retry.json.errors[0]).toMatchObject({ type: 'STALE_DATA' })
+
+      lose = true
+      const ref = await api('POST', `/repos/${repo}/git/refs`, {
+        ref: 'refs/heads/copy',
+        sha: feature
+      })
+      expect(ref.status).toBe(502)
+      const refAgain = await api('POST', `/repos/${repo}/git/refs`, {
+        ref: 'refs/heads/copy',
+        sha: feature
+      })
+      expect([refAgain.status, refAgain.json.message]).toEqual([422, 'Reference already exists'])
+
+      const dir = await mkdtemp(path.join(work, 'applied-'))
+      await git(['clone', '--quiet', `${box.url}/${repo}.git`, dir])
+      await writeFile(path.join(dir, 'b.txt'), 'pushed\n')
+      await git(['commit', '--quiet', '-am', 'Pushed'], dir)
+      lose = true
+      await gitFails(['push', 'origin', 'HEAD:main'], dir)
+      expect(await mainSha(repo)).toBe((await git(['rev-parse', 'HEAD'], dir)).trim())
+    } finally {
+      box.inject(undefined)
+    }
   })
 })
 

@@ -17,6 +17,19 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import {
+  getLocation,
+  Kind,
+  parse,
+  Source,
+  valueFromASTUntyped,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLError,
+  type OperationDefinitionNode,
+  type SelectionSetNode
+} from 'graphql'
+import {
   checkGraphqlRequest,
   checkRestRequest,
   type Refusal,
@@ -43,12 +56,24 @@ export interface Fault {
 
 export type RequestKind = 'api' | 'git' | 'graphql'
 
-/** Returns a Fault to answer with instead of the box; undefined or 'pass' lets it through. */
+/**
+ * The box performs the request (refs move, PRs open, commits land), then answers with this fault
+ * instead of its real answer: GitHub applied the write but the client never heard (a 502/504
+ * from the edge, a timeout). A retry then meets the applied state.
+ */
+export interface ApplyThen {
+  applyThen: Fault
+}
+
+/**
+ * Returns a Fault to answer with instead of the box, `{ applyThen: fault }` to perform the
+ * request and answer with the fault, or undefined / 'pass' to let it through.
+ */
 export type Injector = (req: {
   method: string
   path: string
   kind: RequestKind
-}) => Fault | 'pass' | undefined | Promise<Fault | 'pass' | undefined>
+}) => Fault | ApplyThen | 'pass' | undefined | Promise<Fault | ApplyThen | 'pass' | undefined>
 
 export interface LoggedRequest {
   method: string
@@ -84,6 +109,9 @@ export interface PullRecord {
   createdAt: string
   updatedAt: string
   closedAt: string | null
+  merged: boolean
+  mergedAt: string | null
+  mergeCommitSha: string | null
 }
 
 export interface LogEntry {
@@ -96,12 +124,51 @@ export interface LogEntry {
   files: string[]
 }
 
-export interface CreateRepoOptions {
+/** A branch protection rule or ruleset on one branch; both require changes through a PR. */
+export interface BranchProtection {
+  /**
+   * 'protection': a classic branch protection rule (git push: GH006; GraphQL error type
+   * BRANCH_PROTECTION_RULE_VIOLATION); 'ruleset': a repository ruleset (GH013; another type).
+   */
+  kind: 'protection' | 'ruleset'
+  /** Checks a PR head must pass (see `passChecks`); PRs into the branch are 'blocked' until then. */
+  requiredStatusChecks?: string[]
+}
+
+/** Per-repository settings; the defaults are those of a fresh GitHub repository. */
+export interface RepoSettings {
+  /** "Allow auto-merge": false by default, as on GitHub. */
+  allowAutoMerge: boolean
+  /** Merge methods the repository allows: all three by default. */
+  allowMergeCommit: boolean
+  allowSquashMerge: boolean
+  allowRebaseMerge: boolean
+  /** "Automatically delete head branches": false by default. */
+  deleteBranchOnMerge: boolean
+  /** Users with access besides the token's own: assignable, and reviewers. None by default. */
+  collaborators: string[]
+  /** Team slugs of the owning organization with access (team reviewers). None by default. */
+  teams: string[]
+  /**
+   * The token has admin on the repository. False by default, as for GITHUB_TOKEN and most App
+   * and fine-grained tokens: GET /repos/{o}/{r} then omits the merge settings.
+   */
+  admin: boolean
+  /**
+   * "Allow GitHub Actions to create and approve pull requests". The box's token stands for an App
+   * installation token, which the setting does not concern, so true by default; false models
+   * GITHUB_TOKEN in a repository (or organization) with the setting off, the default since 2022:
+   * POST /pulls then answers 403.
+   */
+  actionsMayCreatePullRequests: boolean
+  /** Branch name → protection. None by default. */
+  protectedBranches: Record<string, BranchProtection>
+}
+
+export interface CreateRepoOptions extends Partial<RepoSettings> {
   defaultBranch?: string
   /** Extra small commits (touching `history.txt`) before the one holding `files`. */
   history?: number
-  /** The repository setting GraphQL auto-merge needs; false by default, as on GitHub. */
-  allowAutoMerge?: boolean
   /** path → link target, committed with mode 120000. */
   symlinks?: Record<string, string>
   /**
@@ -174,6 +241,18 @@ export interface GitHubBox {
    * it in afterEach, so the test that sent an invalid request is the one that fails.
    */
   assertNoViolations(): void
+  /**
+   * Changes settings of a repository mid-test (the others stay). Armed auto-merges that become
+   * mergable (e.g. required checks removed) merge, as on GitHub.
+   */
+  configureRepo(fullName: string, settings: Partial<RepoSettings>): Promise<void>
+  /** The repository's current settings, as a copy. */
+  repoSettings(fullName: string): RepoSettings
+  /**
+   * Reports every required status check green on commit `sha` (what CI would do). Open PRs with
+   * that head stop being 'blocked'; those with auto-merge armed merge, as on GitHub.
+   */
+  passChecks(fullName: string, sha: string): Promise<void>
   /** Stops the box; then throws if violations were left unclaimed (no assertNoViolations/take). */
   stop(): Promise<void>
 }
@@ -188,12 +267,59 @@ export function secondaryRateLimit(retryAfterSeconds = 1): Fault {
       'x-github-request-id': requestId()
     },
     body: JSON.stringify({
-      message:
-        'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
-        'If you reach out to GitHub Support for help, please include the request ID.',
+      message: SECONDARY_MESSAGE,
       documentation_url:
         'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
       status: '403'
+    })
+  }
+}
+
+const SECONDARY_MESSAGE =
+  'You have exceeded a secondary rate limit. Please wait a few minutes before you try again. ' +
+  'If you reach out to GitHub Support for help, please include the request ID.'
+
+/**
+ * A secondary rate limit answered without retry-after, only `x-ratelimit-remaining: 0` and
+ * `x-ratelimit-reset` (epoch seconds, `resetInSeconds` from when this is called): GitHub says
+ * not to retry before that time.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+export function secondaryRateLimitUntilReset(resetInSeconds = 3, status: 403 | 429 = 403): Fault {
+  return {
+    status,
+    headers: {
+      'content-type': JSON_TYPE,
+      'x-ratelimit-limit': String(RATE_LIMIT),
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': String(RATE_LIMIT),
+      'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + resetInSeconds),
+      'x-ratelimit-resource': 'core',
+      'x-github-request-id': requestId()
+    },
+    body: JSON.stringify({
+      message: SECONDARY_MESSAGE,
+      documentation_url:
+        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      status: String(status)
+    })
+  }
+}
+
+/**
+ * A secondary rate limit with neither retry-after nor x-ratelimit-* headers: GitHub says to wait
+ * at least one minute, then exponentially longer between retries.
+ * https://docs.github.com/en/rest/using-the-rest-api/rate-limits-for-the-rest-api#exceeding-the-rate-limit
+ */
+export function secondaryRateLimitWithoutHeaders(status: 403 | 429 = 403): Fault {
+  return {
+    status,
+    headers: { 'content-type': JSON_TYPE, 'x-github-request-id': requestId() },
+    body: JSON.stringify({
+      message: SECONDARY_MESSAGE,
+      documentation_url:
+        'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+      status: String(status)
     })
   }
 }
@@ -268,6 +394,17 @@ class ApiError extends Error {
 
 function fail(status: number, message: string, extra: Record<string, unknown> = {}): never {
   throw new ApiError(status, { message, ...extra, documentation_url: DOCS, status: String(status) })
+}
+
+/** A GraphQL field error: `type` as GitHub sends it (STALE_DATA, NOT_FOUND, UNPROCESSABLE …). */
+class GqlError extends Error {
+  constructor(
+    readonly type: string | undefined,
+    message: string,
+    readonly node?: FieldNode
+  ) {
+    super(message)
+  }
 }
 
 function validationFailed(errors: unknown[]): never {
@@ -501,6 +638,14 @@ interface Pull {
   createdAt: string
   updatedAt: string
   closedAt: string | null
+  merged: boolean
+  mergedAt: string | null
+  mergeCommitSha: string | null
+}
+
+interface MergeState {
+  state: 'clean' | 'blocked' | 'dirty' | 'unknown'
+  mergeable: boolean | null
 }
 
 type TreeChange = { path: string; entry: { mode: string; type: string; sha: string } | null }
@@ -515,6 +660,8 @@ class Repo {
   readonly mutex = new Mutex()
   readonly pulls: Pull[] = []
   readonly createdAt = nowIso()
+  /** Commits whose required status checks have all passed (`passChecks`). */
+  readonly passedChecks = new Set<string>()
 
   constructor(
     readonly owner: string,
@@ -522,7 +669,7 @@ class Repo {
     readonly dir: string,
     readonly id: number,
     public defaultBranch: string,
-    public allowAutoMerge: boolean,
+    public settings: RepoSettings,
     private readonly env: Record<string, string>
   ) {
     this.objects = new CatFile('--batch', { ...env, GIT_DIR: dir })
@@ -531,6 +678,19 @@ class Repo {
 
   get fullName(): string {
     return `${this.owner}/${this.name}`
+  }
+
+  /** The protection of a full ref name, when it is a protected branch. */
+  protectionOf(ref: string): BranchProtection | undefined {
+    if (!ref.startsWith('refs/heads/')) return undefined
+    const branch = ref.slice('refs/heads/'.length)
+    return Object.hasOwn(this.settings.protectedBranches, branch)
+      ? this.settings.protectedBranches[branch]
+      : undefined
+  }
+
+  hasAccess(login: string, list: 'collaborators' | 'teams'): string | undefined {
+    return this.settings[list].find(c => c.toLowerCase() === login.toLowerCase())
   }
 
   get nodeId(): string {
@@ -812,6 +972,8 @@ interface Context {
   res: ServerResponse
   entry: LoggedRequest
   url: URL
+  /** Set by an injector's `{ applyThen }`: the request runs, then this answers instead. */
+  applyThen?: Fault
 }
 
 export async function startGitHubBox(): Promise<GitHubBox> {
@@ -886,6 +1048,10 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     body: unknown,
     headers: Record<string, string> = {}
   ): void => {
+    if (ctx.applyThen) {
+      sendFault(ctx, ctx.applyThen)
+      return
+    }
     const payload = status === 204 ? '' : JSON.stringify(body)
     ctx.entry.status = status
     ctx.res.writeHead(status, {
@@ -977,13 +1143,25 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     default_branch: repo.defaultBranch,
     archived: false,
     disabled: false,
-    allow_auto_merge: repo.allowAutoMerge,
-    allow_squash_merge: true,
-    allow_merge_commit: true,
-    allow_rebase_merge: true,
-    allow_update_branch: false,
-    delete_branch_on_merge: false,
-    permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+    // The merge settings come back only to a token with admin on the repository; they are
+    // optional in the schema (https://docs.github.com/rest/repos/repos#get-a-repository), and
+    // absent for GITHUB_TOKEN and most App tokens (../../../shared/reference/github-realities.md).
+    // GraphQL's Repository.autoMergeAllowed answers with read access.
+    ...(repo.settings.admin && {
+      allow_auto_merge: repo.settings.allowAutoMerge,
+      allow_squash_merge: repo.settings.allowSquashMerge,
+      allow_merge_commit: repo.settings.allowMergeCommit,
+      allow_rebase_merge: repo.settings.allowRebaseMerge,
+      allow_update_branch: false,
+      delete_branch_on_merge: repo.settings.deleteBranchOnMerge
+    }),
+    permissions: {
+      admin: repo.settings.admin,
+      maintain: repo.settings.admin,
+      push: true,
+      triage: true,
+      pull: true
+    },
     created_at: repo.createdAt,
     updated_at: repo.createdAt,
     pushed_at: repo.createdAt
@@ -1068,7 +1246,12 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     refreshPull(pull, head, base)
   }
 
-  const pullShape = (repo: Repo, pull: Pull, full: boolean): object => {
+  const pullShape = (
+    repo: Repo,
+    pull: Pull,
+    full: boolean,
+    merge: MergeState = { state: 'unknown', mergeable: null }
+  ): object => {
     const prUrl = `${repoApi(repo)}/pulls/${pull.number}`
     const html = `${url}/${repo.fullName}/pull/${pull.number}`
     const side = (ref: string, sha: string): object => ({
@@ -1098,8 +1281,8 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       created_at: pull.createdAt,
       updated_at: pull.updatedAt,
       closed_at: pull.closedAt,
-      merged_at: null,
-      merge_commit_sha: null,
+      merged_at: pull.mergedAt,
+      merge_commit_sha: pull.mergeCommitSha,
       assignee: pull.assignees[0] ? userShape(pull.assignees[0]) : null,
       assignees: pull.assignees.map(a => userShape(a)),
       requested_reviewers: pull.requestedReviewers.map(r => userShape(r)),
@@ -1120,11 +1303,11 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         issue: { href: `${repoApi(repo)}/issues/${pull.number}` }
       },
       ...(full && {
-        merged: false,
-        mergeable: null,
-        rebaseable: null,
-        mergeable_state: 'unknown',
-        merged_by: null,
+        merged: pull.merged,
+        mergeable: merge.mergeable,
+        rebaseable: merge.mergeable,
+        mergeable_state: merge.state,
+        merged_by: pull.merged ? botShape() : null,
         comments: 0,
         review_comments: 0,
         maintainer_can_modify: pull.maintainerCanModify,
@@ -1176,8 +1359,170 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     autoMerge: pull.autoMerge && { ...pull.autoMerge },
     createdAt: pull.createdAt,
     updatedAt: pull.updatedAt,
-    closedAt: pull.closedAt
+    closedAt: pull.closedAt,
+    merged: pull.merged,
+    mergedAt: pull.mergedAt,
+    mergeCommitSha: pull.mergeCommitSha
   })
+
+  // --- merging --------------------------------------------------------------------------------
+
+  /** The merged tree of two commits, or undefined on a conflict (`merge-tree`, git ≥ 2.38). */
+  const mergeTree = async (
+    repo: Repo,
+    ours: string,
+    theirs: string
+  ): Promise<string | undefined> => {
+    const { stdout, code } = await repo.git(
+      ['merge-tree', '--write-tree', '--no-messages', ours, theirs],
+      { okCodes: [1] }
+    )
+    return code === 0 ? stdout.toString('utf8').split('\n')[0]!.trim() : undefined
+  }
+
+  /**
+   * GitHub's mergeable_state of an open PR: 'dirty' on a conflict, 'blocked' while the base
+   * branch's required status checks have not passed on the head, else 'clean'.
+   * https://docs.github.com/graphql/reference/enums#mergestatestatus
+   */
+  const mergeState = async (repo: Repo, pull: Pull): Promise<MergeState> => {
+    if (pull.state !== 'open') return { state: 'unknown', mergeable: null }
+    if (!(await mergeTree(repo, pull.baseSha, pull.headSha)))
+      return { state: 'dirty', mergeable: false }
+    const checks = repo.protectionOf(`refs/heads/${pull.baseRef}`)?.requiredStatusChecks ?? []
+    if (checks.length > 0 && !repo.passedChecks.has(pull.headSha))
+      return { state: 'blocked', mergeable: true }
+    return { state: 'clean', mergeable: true }
+  }
+
+  /**
+   * Merges a PR the way GitHub does, in the bare repo: a merge commit, a squash or a rebase
+   * (each commit replayed with GitHub as committer), then a compare-and-swap of the base branch.
+   * Messages: https://docs.github.com/rest/pulls/pulls#merge-a-pull-request, and the 405s for a
+   * method the repository does not allow as in https://github.com/bazelbuild/continuous-integration/pull/2178
+   * and https://github.com/ridedott/merge-me-action/issues/329.
+   */
+  const mergePull = async (
+    repo: Repo,
+    pull: Pull,
+    method: 'merge' | 'squash' | 'rebase',
+    opts: { sha?: string; title?: string; message?: string } = {}
+  ): Promise<string> => {
+    await refreshPullAsync(repo, pull)
+    if (pull.state !== 'open') fail(405, 'Pull Request is not mergeable')
+    const allowed = {
+      merge: [repo.settings.allowMergeCommit, 'Merge commits are not allowed on this repository.'],
+      squash: [repo.settings.allowSquashMerge, 'Squash merges are not allowed on this repository.'],
+      rebase: [repo.settings.allowRebaseMerge, 'Rebase merges are not allowed on this repository.']
+    } as const
+    if (!allowed[method][0]) fail(405, allowed[method][1])
+    if (opts.sha !== undefined && opts.sha !== pull.headSha)
+      fail(409, 'Head branch was modified. Review and try the merge again.')
+    const state = await mergeState(repo, pull)
+    if (state.state === 'dirty') fail(405, 'Pull Request is not mergeable')
+    const rule = repo.protectionOf(`refs/heads/${pull.baseRef}`)
+    if (state.state === 'blocked' && rule) {
+      // https://github.com/dependabot/dependabot-core/pull/9454 (required status check messages)
+      if (rule.kind === 'ruleset')
+        fail(405, `Repository rule violations found\n\n${ruleLines(rule).slice(1).join('\n')}\n\n`)
+      fail(405, `Required status check "${rule.requiredStatusChecks![0]}" is expected.`)
+    }
+    const baseRef = `refs/heads/${pull.baseRef}`
+    const headRef = `refs/heads/${pull.headRef}`
+    const sha = await refHookThen(repo, baseRef, async () => {
+      const [base, head] = await Promise.all([repo.readRef(baseRef), repo.readRef(headRef)])
+      if (!base || !head) fail(405, 'Pull Request is not mergeable')
+      if (opts.sha !== undefined && head !== opts.sha)
+        fail(409, 'Head branch was modified. Review and try the merge again.')
+      const author = { ...BOT_IDENT, date: '' }
+      const committer = { ...WEB_FLOW, date: '' }
+      let next: string
+      if (method === 'rebase') {
+        const mergeBase = (await repo.text(['merge-base', base, head])).trim()
+        const commits = (
+          await repo.text(['rev-list', '--reverse', '--no-merges', `${mergeBase}..${head}`])
+        )
+          .split('\n')
+          .filter(Boolean)
+        next = base
+        for (const c of commits) {
+          const commit = parseCommit(await repo.text(['cat-file', 'commit', c]))
+          const parent = commit.parents[0]!
+          let tree: string | undefined = commit.tree
+          if (parent !== next) {
+            // A cherry-pick with git 2.39's merge-tree (no --merge-base): a throwaway commit of
+            // `next`'s tree on `parent` makes `parent` the merge base of it and `c`.
+            const onto = await repo.commitTree(
+              (await repo.resolve(`${next}^{tree}`))!,
+              [parent],
+              'rebase',
+              author,
+              committer
+            )
+            tree = await mergeTree(repo, onto, c)
+            if (!tree) fail(405, 'Pull Request is not mergeable')
+          }
+          next = await repo.commitTree(tree, [next], commit.message, commit.author, committer)
+          verified.add(next)
+        }
+      } else {
+        const tree = await mergeTree(repo, base, head)
+        if (!tree) fail(405, 'Pull Request is not mergeable')
+        const title =
+          opts.title ??
+          (method === 'merge'
+            ? `Merge pull request #${pull.number} from ${repo.owner}/${pull.headRef}`
+            : `${pull.title} (#${pull.number})`)
+        const message = opts.message ?? (method === 'merge' ? pull.title : '')
+        const parents = method === 'merge' ? [base, head] : [base]
+        next = await repo.commitTree(
+          tree,
+          parents,
+          message ? `${title}\n\n${message}` : title,
+          author,
+          committer
+        )
+        verified.add(next)
+      }
+      if (!(await repo.casRef(baseRef, next, base)))
+        fail(409, 'Base branch was modified. Review and try the merge again.')
+      return next
+    })
+    const now = nowIso()
+    Object.assign(pull, {
+      state: 'closed',
+      merged: true,
+      mergedAt: now,
+      closedAt: now,
+      updatedAt: now,
+      mergeCommitSha: sha,
+      autoMerge: null
+    })
+    if (repo.settings.deleteBranchOnMerge) {
+      await repo.mutex.run(async () => {
+        const head = await repo.readRef(headRef)
+        if (head) await repo.casRef(headRef, null, head)
+      })
+    }
+    return sha
+  }
+
+  /** What GitHub does for armed auto-merges once nothing is pending: merges them. */
+  const sweepAutoMerges = async (repo: Repo): Promise<void> => {
+    for (const pull of repo.pulls) {
+      if (pull.state !== 'open' || !pull.autoMerge) continue
+      await refreshPullAsync(repo, pull)
+      if ((await mergeState(repo, pull)).state !== 'clean') continue
+      const method = pull.autoMerge.mergeMethod.toLowerCase() as 'merge' | 'squash' | 'rebase'
+      try {
+        await mergePull(repo, pull, method)
+      } catch (err) {
+        // GitHub disables auto-merge when the merge fails.
+        if (!(err instanceof ApiError)) throw err
+        pull.autoMerge = null
+      }
+    }
+  }
 
   // --- REST handlers --------------------------------------------------------------------------
 
@@ -1211,6 +1556,31 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     // Outside the mutex: the hook may itself commit (box.commit takes the mutex).
     if (refHook) await refHook(repo.fullName, ref)
     return repo.mutex.run(fn)
+  }
+
+  /** What a protection requires, as GitHub lists it under a refused update. */
+  const ruleLines = (rule: BranchProtection): string[] => {
+    const checks = rule.requiredStatusChecks ?? []
+    return [
+      'Changes must be made through a pull request.',
+      ...(checks.length
+        ? [`${checks.length} of ${checks.length} required status checks are expected.`]
+        : [])
+    ]
+  }
+
+  /**
+   * REST ref writes onto a protected branch: 422. Rulesets answer "Repository rule violations
+   * found" and the rules (https://github.com/satisfactory-factories/application/issues/67);
+   * classic protection names the ref, as its git push refusal does (GH006, below).
+   */
+  const refuseProtectedRef = (repo: Repo, ref: string): void => {
+    const rule = repo.protectionOf(ref)
+    if (!rule) return
+    if (rule.kind === 'ruleset') {
+      fail(422, `Repository rule violations found\n\n${ruleLines(rule).join('\n')}\n\n`)
+    }
+    fail(422, `Protected branch update failed for ${ref}.`)
   }
 
   route('GET', /^$/, async (ctx, repo) => sendJson(ctx, 200, repoShape(repo)))
@@ -1262,6 +1632,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     if (!(await repo.objectType(sha))) fail(422, 'Object does not exist')
     await refHookThen(repo, ref, async () => {
       if (await repo.readRef(ref)) fail(422, 'Reference already exists')
+      refuseProtectedRef(repo, ref)
       if (!(await repo.casRef(ref, sha, undefined))) fail(422, 'Reference already exists')
     })
     sendJson(ctx, 201, await refShape(repo, ref, sha), {
@@ -1278,6 +1649,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       const current = await repo.readRef(ref)
       if (!current) fail(422, 'Reference does not exist')
       if ((await repo.objectType(sha)) === undefined) fail(422, 'Object does not exist')
+      refuseProtectedRef(repo, ref)
       if (!force && current !== sha && !(await repo.isAncestor(current, sha))) {
         fail(422, 'Update is not a fast forward')
       }
@@ -1293,6 +1665,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     await refHookThen(repo, ref, async () => {
       const current = await repo.readRef(ref)
       if (!current) fail(422, 'Reference does not exist')
+      refuseProtectedRef(repo, ref)
       if (!(await repo.casRef(ref, null, current))) fail(422, 'Reference cannot be deleted')
     })
     sendJson(ctx, 204, undefined)
@@ -1724,6 +2097,11 @@ export async function startGitHubBox(): Promise<GitHubBox> {
 
   route('POST', /^\/pulls$/, async (ctx, repo) => {
     const body = await readJson(ctx.req)
+    // "Allow GitHub Actions to create and approve pull requests" off (the default for new
+    // repositories since 2022): https://github.com/peter-evans/create-pull-request/issues/3979
+    if (!repo.settings.actionsMayCreatePullRequests) {
+      fail(403, 'GitHub Actions is not permitted to create or approve pull requests.')
+    }
     const title = str(body, 'title')
     const headRef = parseHead(repo, str(body, 'head'))
     const baseRef = str(body, 'base')
@@ -1735,6 +2113,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     if (!baseSha) validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }])
     if (!headSha) validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }])
     alreadyExists(repo, { headRef, baseRef })
+    // Head equal to base, or behind it: nothing to compare.
     if (await repo.isAncestor(headSha, baseSha)) {
       validationFailed([
         {
@@ -1766,10 +2145,13 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       autoMerge: null,
       createdAt: now,
       updatedAt: now,
-      closedAt: null
+      closedAt: null,
+      merged: false,
+      mergedAt: null,
+      mergeCommitSha: null
     }
     repo.pulls.push(pull)
-    sendJson(ctx, 201, pullShape(repo, pull, true), {
+    sendJson(ctx, 201, pullShape(repo, pull, true, await mergeState(repo, pull)), {
       location: `${repoApi(repo)}/pulls/${number}`
     })
   })
@@ -1814,7 +2196,23 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   route('GET', /^\/pulls\/(\d+)$/, async (ctx, repo, [n = '']) => {
     const pull = findPull(repo, n)
     await refreshPullAsync(repo, pull)
-    sendJson(ctx, 200, pullShape(repo, pull, true))
+    sendJson(ctx, 200, pullShape(repo, pull, true, await mergeState(repo, pull)))
+  })
+
+  // PUT /pulls/{n}/merge: https://docs.github.com/rest/pulls/pulls#merge-a-pull-request
+  route('PUT', /^\/pulls\/(\d+)\/merge$/, async (ctx, repo, [n = '']) => {
+    const pull = findPull(repo, n)
+    const body = await readJson(ctx.req)
+    const method = optStr(body, 'merge_method') ?? 'merge'
+    if (method !== 'merge' && method !== 'squash' && method !== 'rebase') {
+      validationFailed([{ resource: 'PullRequest', field: 'merge_method', code: 'invalid' }])
+    }
+    const sha = await mergePull(repo, pull, method, {
+      sha: optStr(body, 'sha'),
+      title: optStr(body, 'commit_title'),
+      message: optStr(body, 'commit_message')
+    })
+    sendJson(ctx, 200, { sha, merged: true, message: 'Pull Request successfully merged' })
   })
 
   route('PATCH', /^\/pulls\/(\d+)$/, async (ctx, repo, [n = '']) => {
@@ -1853,6 +2251,15 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     if (base !== undefined) pull.baseRef = base
     if (typeof body.maintainer_can_modify === 'boolean')
       pull.maintainerCanModify = body.maintainer_can_modify
+    if (state === 'open' && pull.merged) {
+      validationFailed([
+        {
+          resource: 'PullRequest',
+          code: 'custom',
+          message: 'state cannot be changed. The pull request cannot be reopened.'
+        }
+      ])
+    }
     if (state !== undefined && state !== pull.state) {
       pull.state = state
       pull.closedAt = state === 'closed' ? nowIso() : null
@@ -1860,7 +2267,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     }
     pull.updatedAt = nowIso()
     await refreshPullAsync(repo, pull)
-    sendJson(ctx, 200, pullShape(repo, pull, true))
+    sendJson(ctx, 200, pullShape(repo, pull, true, await mergeState(repo, pull)))
   })
 
   const labelsBody = async (ctx: Context): Promise<string[]> => {
@@ -1910,8 +2317,14 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   route('POST', /^\/issues\/(\d+)\/assignees$/, async (ctx, repo, [n = '']) => {
     const pull = findPull(repo, n)
     const body = await readJson(ctx.req)
-    // GitHub silently drops assignees without access; the box has no such notion and keeps all.
-    for (const a of strList(body.assignees)) if (!pull.assignees.includes(a)) pull.assignees.push(a)
+    // "Adds up to 10 assignees to an issue. Users already assigned to an issue are not replaced.
+    // Only users with push access can add assignees to an issue. Assignees are silently ignored
+    // otherwise." https://docs.github.com/rest/issues/assignees#add-assignees-to-an-issue
+    for (const a of strList(body.assignees)) {
+      const login = repo.hasAccess(a, 'collaborators')
+      if (login && !pull.assignees.includes(login) && pull.assignees.length < 10)
+        pull.assignees.push(login)
+    }
     pull.updatedAt = nowIso()
     sendJson(ctx, 201, issueShape(repo, pull))
   })
@@ -1924,9 +2337,22 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     if (reviewers.some(r => r.toLowerCase() === BOT_LOGIN)) {
       fail(422, 'Review cannot be requested from pull request author.')
     }
-    for (const r of reviewers)
+    // Logins and team slugs (without the "org/" prefix) as given: "@user" or "org/team" name no
+    // collaborator either. https://github.com/peter-evans/create-pull-request/issues/4138 (the
+    // message), https://github.com/peter-evans/create-pull-request/issues/130 (team slugs)
+    const users = reviewers.map(r => repo.hasAccess(r, 'collaborators'))
+    const slugs = teams.map(t => repo.hasAccess(t, 'teams'))
+    if (users.includes(undefined) || slugs.includes(undefined)) {
+      fail(
+        422,
+        'Reviews may only be requested from collaborators. One or more of the users or teams you ' +
+          `specified is not a collaborator of the ${repo.fullName} repository.`
+      )
+    }
+    for (const r of users as string[])
       if (!pull.requestedReviewers.includes(r)) pull.requestedReviewers.push(r)
-    for (const t of teams) if (!pull.requestedTeams.includes(t)) pull.requestedTeams.push(t)
+    for (const t of slugs as string[])
+      if (!pull.requestedTeams.includes(t)) pull.requestedTeams.push(t)
     pull.updatedAt = nowIso()
     await refreshPullAsync(repo, pull)
     sendJson(ctx, 201, pullShape(repo, pull, false))
@@ -1992,6 +2418,238 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   }
 
   // --- GraphQL --------------------------------------------------------------------------------
+  //
+  // The document is parsed with graphql-js and answered field by field: each top-level field of
+  // the operation resolves to a plain object whose properties (or functions of the field's
+  // arguments) the selection set then picks, with aliases, variables, fragments and __typename.
+  // A field that fails gives `null` under its key and an entry in `errors` (HTTP 200), as GitHub
+  // answers. https://docs.github.com/graphql/guides/forming-calls-with-graphql
+
+  /** A GraphQL object: its type name and fields, values or resolvers taking the arguments. */
+  type GqlObject = { __typename: string } & Record<string, unknown>
+
+  const commitObject = (repo: Repo, sha: string): GqlObject => ({
+    __typename: 'Commit',
+    id: nodeId('C', repo.id, sha),
+    oid: sha,
+    abbreviatedOid: sha.slice(0, 7),
+    url: `${url}/${repo.fullName}/commit/${sha}`,
+    message: async () => parseCommit(await repo.text(['cat-file', 'commit', sha])).message
+  })
+
+  const refObject = (repo: Repo, ref: string, sha: string): GqlObject => ({
+    __typename: 'Ref',
+    id: nodeId('REF', repo.id, ref),
+    name: ref.replace(/^refs\/(heads|tags)\//, ''),
+    prefix: ref.startsWith('refs/tags/') ? 'refs/tags/' : 'refs/heads/',
+    target: commitObject(repo, sha)
+  })
+
+  /** `object(expression: "REF:PATH")`: a blob gives `text` (null when binary) and `byteSize`. */
+  const gitObject = async (repo: Repo, expression: string): Promise<GqlObject | null> => {
+    const sha = await repo.resolve(expression)
+    const type = sha && (await repo.objectType(sha))
+    if (!sha || !type) return null
+    if (type === 'commit') return commitObject(repo, sha)
+    if (type === 'tree') {
+      return {
+        __typename: 'Tree',
+        oid: sha,
+        entries: async () =>
+          [...(await repo.lsTree(sha))].map(([name, e]) => ({
+            __typename: 'TreeEntry',
+            name,
+            mode: Number.parseInt(e.mode, 8),
+            type: e.type,
+            oid: e.sha
+          }))
+      }
+    }
+    if (type !== 'blob') return null
+    const bytes = await repo.blob(sha)
+    const isBinary = bytes.subarray(0, 8000).includes(0)
+    return {
+      __typename: 'Blob',
+      oid: sha,
+      byteSize: bytes.length,
+      isBinary,
+      isTruncated: false,
+      text: isBinary ? null : bytes.toString('utf8')
+    }
+  }
+
+  const pullObject = (repo: Repo, pull: Pull): GqlObject => ({
+    __typename: 'PullRequest',
+    id: pull.nodeId,
+    number: pull.number,
+    title: pull.title,
+    url: `${url}/${repo.fullName}/pull/${pull.number}`,
+    state: pull.merged ? 'MERGED' : pull.state.toUpperCase(),
+    merged: pull.merged,
+    mergedAt: pull.mergedAt,
+    headRefName: pull.headRef,
+    headRefOid: pull.headSha,
+    baseRefName: pull.baseRef,
+    mergeStateStatus: async () => (await mergeState(repo, pull)).state.toUpperCase(),
+    mergeable: async () => {
+      const { mergeable } = await mergeState(repo, pull)
+      return mergeable === null ? 'UNKNOWN' : mergeable ? 'MERGEABLE' : 'CONFLICTING'
+    },
+    autoMergeRequest: pull.autoMerge && {
+      __typename: 'AutoMergeRequest',
+      mergeMethod: pull.autoMerge.mergeMethod,
+      enabledAt: pull.updatedAt,
+      enabledBy: { __typename: 'Bot', login: BOT_LOGIN }
+    }
+  })
+
+  const repositoryObject = (repo: Repo): GqlObject => ({
+    __typename: 'Repository',
+    id: repo.nodeId,
+    name: repo.name,
+    nameWithOwner: repo.fullName,
+    owner: { __typename: 'Organization', login: repo.owner },
+    url: `${url}/${repo.fullName}`,
+    isArchived: false,
+    // Readable with read access, unlike REST's allow_* fields.
+    autoMergeAllowed: repo.settings.allowAutoMerge,
+    mergeCommitAllowed: repo.settings.allowMergeCommit,
+    squashMergeAllowed: repo.settings.allowSquashMerge,
+    rebaseMergeAllowed: repo.settings.allowRebaseMerge,
+    deleteBranchOnMerge: repo.settings.deleteBranchOnMerge,
+    viewerPermission: repo.settings.admin ? 'ADMIN' : 'WRITE',
+    defaultBranchRef: async () => {
+      const ref = `refs/heads/${repo.defaultBranch}`
+      const sha = await repo.readRef(ref)
+      return sha ? refObject(repo, ref, sha) : null
+    },
+    ref: async ({ qualifiedName }: { qualifiedName?: string }) => {
+      const name = String(qualifiedName ?? '')
+      const ref = name.startsWith('refs/') ? name : `refs/heads/${name}`
+      const sha = await repo.readRef(ref)
+      return sha ? refObject(repo, ref, sha) : null
+    },
+    object: ({ expression, oid }: { expression?: string; oid?: string }) =>
+      gitObject(repo, String(expression ?? oid ?? '')),
+    pullRequest: async ({ number }: { number?: number }) => {
+      const pull = repo.pulls.find(p => p.number === Number(number))
+      if (!pull) {
+        throw new GqlError(
+          'NOT_FOUND',
+          `Could not resolve to a PullRequest with the number of ${String(number)}.`
+        )
+      }
+      await refreshPullAsync(repo, pull)
+      return pullObject(repo, pull)
+    }
+  })
+
+  const findPullByNode = (id: unknown): { repo: Repo; pull: Pull } => {
+    for (const repo of repos.values()) {
+      const pull = repo.pulls.find(p => p.nodeId === id)
+      if (pull) return { repo, pull }
+    }
+    throw new GqlError(
+      'NOT_FOUND',
+      `Could not resolve to a node with the global id of '${String(id)}'`
+    )
+  }
+
+  const inputOf = (args: Record<string, unknown>): Record<string, unknown> =>
+    (typeof args.input === 'object' && args.input !== null ? args.input : {}) as Record<
+      string,
+      unknown
+    >
+
+  /** Top-level fields: a resolver per name, given the field's arguments. */
+  const queryFields: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {
+    repository: async ({ owner, name }) => {
+      const repo = findRepo(`${String(owner)}/${String(name)}`)
+      if (!repo) {
+        throw new GqlError(
+          'NOT_FOUND',
+          `Could not resolve to a Repository with the name '${String(owner)}/${String(name)}'.`
+        )
+      }
+      return repositoryObject(repo)
+    },
+    viewer: async () => ({ __typename: 'Bot', login: BOT_LOGIN }),
+    node: async ({ id }) => {
+      const { repo, pull } = findPullByNode(id)
+      await refreshPullAsync(repo, pull)
+      return pullObject(repo, pull)
+    }
+  }
+
+  const mutationFields: Record<string, (args: Record<string, unknown>) => Promise<unknown>> = {
+    createCommitOnBranch: args => createCommitOnBranch(inputOf(args)),
+    updateRefs: args => updateRefs(inputOf(args)),
+    enablePullRequestAutoMerge: async args => {
+      const input = inputOf(args)
+      const mergeMethod = String(input.mergeMethod ?? 'MERGE').toUpperCase()
+      if (mergeMethod !== 'MERGE' && mergeMethod !== 'SQUASH' && mergeMethod !== 'REBASE') {
+        throw new GqlError(
+          'INVALID',
+          `Argument 'mergeMethod' has an invalid value (${mergeMethod}).`
+        )
+      }
+      const { repo, pull } = findPullByNode(input.pullRequestId)
+      await refreshPullAsync(repo, pull)
+      if (!repo.settings.allowAutoMerge) {
+        throw new GqlError(
+          'UNPROCESSABLE',
+          'Pull request Auto merge is not allowed for this repository'
+        )
+      }
+      if (pull.state !== 'open') throw new GqlError('UNPROCESSABLE', 'Pull request is closed')
+      // Nothing pending: GitHub refuses to arm a PR that can be merged now ("Pull request Pull
+      // request is in clean status", type UNPROCESSABLE), the caller merges it instead.
+      // https://github.com/peter-evans/enable-pull-request-automerge/issues/1118,
+      // https://github.com/rjwalters/loom/pull/3379
+      const { state } = await mergeState(repo, pull)
+      if (state === 'clean') {
+        throw new GqlError('UNPROCESSABLE', 'Pull request Pull request is in clean status')
+      }
+      pull.autoMerge = { mergeMethod }
+      pull.updatedAt = nowIso()
+      return {
+        __typename: 'EnablePullRequestAutoMergePayload',
+        clientMutationId: input.clientMutationId ?? null,
+        pullRequest: pullObject(repo, pull)
+      }
+    },
+    disablePullRequestAutoMerge: async args => {
+      const input = inputOf(args)
+      const { repo, pull } = findPullByNode(input.pullRequestId)
+      pull.autoMerge = null
+      pull.updatedAt = nowIso()
+      return {
+        __typename: 'DisablePullRequestAutoMergePayload',
+        clientMutationId: input.clientMutationId ?? null,
+        pullRequest: pullObject(repo, pull)
+      }
+    },
+    mergePullRequest: async args => {
+      const input = inputOf(args)
+      const { repo, pull } = findPullByNode(input.pullRequestId)
+      const method = String(input.mergeMethod ?? 'MERGE').toLowerCase()
+      try {
+        await mergePull(repo, pull, method as 'merge' | 'squash' | 'rebase', {
+          sha: input.expectedHeadOid === undefined ? undefined : String(input.expectedHeadOid),
+          title: input.commitHeadline === undefined ? undefined : String(input.commitHeadline),
+          message: input.commitBody === undefined ? undefined : String(input.commitBody)
+        })
+      } catch (err) {
+        if (err instanceof ApiError) throw new GqlError('UNPROCESSABLE', err.message)
+        throw err
+      }
+      return {
+        __typename: 'MergePullRequestPayload',
+        clientMutationId: input.clientMutationId ?? null,
+        pullRequest: pullObject(repo, pull)
+      }
+    }
+  }
 
   const handleGraphql = async (ctx: Context): Promise<void> => {
     if (!(await accepted(ctx, checkGraphqlRequest))) return
@@ -2000,118 +2658,136 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     const variables = (
       typeof body.variables === 'object' && body.variables !== null ? body.variables : {}
     ) as Record<string, unknown>
-    if (/^\s*mutation\b/.test(query) && /\bcreateCommitOnBranch\b/.test(query)) {
-      await createCommitOnBranch(ctx, variables)
+    let document: DocumentNode
+    try {
+      document = parse(query)
+    } catch (err) {
+      const e = err as GraphQLError
+      sendJson(ctx, 200, { errors: [{ message: e.message, locations: e.locations ?? [] }] })
       return
     }
-    if (/^\s*mutation\b/.test(query) && /\bupdateRefs\b/.test(query)) {
-      await updateRefs(ctx, variables)
-      return
-    }
-    if (!/^\s*mutation\b/.test(query) || !/\benablePullRequestAutoMerge\b/.test(query)) {
-      sendJson(ctx, 400, {
-        errors: [
-          {
-            message:
-              'GitHub in a box only supports the enablePullRequestAutoMerge and createCommitOnBranch mutations'
-          }
-        ]
-      })
-      return
-    }
-    // Minimal argument resolution: `name: $var`, an inline literal, or variables.input.
-    const input = (
-      typeof variables.input === 'object' && variables.input !== null ? variables.input : {}
-    ) as Record<string, unknown>
-    const arg = (name: string): string | undefined => {
-      const ref = new RegExp(`(?<![$\\w])${name}\\s*:\\s*\\$(\\w+)`).exec(query)
-      if (ref?.[1] !== undefined && variables[ref[1]] !== undefined)
-        return String(variables[ref[1]])
-      const literal = new RegExp(`(?<![$\\w])${name}\\s*:\\s*(?:"([^"]*)"|([A-Z_]+)\\b)`).exec(
-        query
-      )
-      if (literal) return literal[1] ?? literal[2]
-      const value = input[name] ?? variables[name]
-      return value === undefined ? undefined : String(value)
-    }
-    const pullRequestId = arg('pullRequestId')
-    const mergeMethod = (arg('mergeMethod') ?? 'MERGE').toUpperCase()
-    const error = (type: string, message: string): void =>
+    const operations = document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION
+    )
+    const wanted = typeof body.operationName === 'string' ? body.operationName : undefined
+    const operation = wanted ? operations.find(o => o.name?.value === wanted) : operations[0]
+    if (!operation || (!wanted && operations.length > 1)) {
       sendJson(ctx, 200, {
-        data: { enablePullRequestAutoMerge: null },
         errors: [
           {
-            type,
-            path: ['enablePullRequestAutoMerge'],
-            locations: [{ line: 1, column: 1 }],
-            message
+            message: wanted
+              ? `Unknown operation named "${wanted}".`
+              : 'An operation name is required'
           }
         ]
       })
-    if (mergeMethod !== 'MERGE' && mergeMethod !== 'SQUASH' && mergeMethod !== 'REBASE') {
-      error('INVALID', `Argument 'mergeMethod' has an invalid value (${mergeMethod}).`)
       return
     }
-    let found: { repo: Repo; pull: Pull } | undefined
-    for (const repo of repos.values()) {
-      const pull = repo.pulls.find(p => p.nodeId === pullRequestId)
-      if (pull) found = { repo, pull }
+    const fragments = new Map(
+      document.definitions
+        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map(f => [f.name.value, f])
+    )
+    // Declared defaults apply to variables the request leaves out.
+    const vars: Record<string, unknown> = { ...variables }
+    for (const def of operation.variableDefinitions ?? []) {
+      const name = def.variable.name.value
+      if (vars[name] === undefined && def.defaultValue)
+        vars[name] = valueFromASTUntyped(def.defaultValue)
     }
-    if (!found) {
-      error(
-        'NOT_FOUND',
-        `Could not resolve to a node with the global id of '${String(pullRequestId)}'`
+    const source = new Source(query)
+    const locate = (node: FieldNode): { line: number; column: number }[] =>
+      node.loc ? [getLocation(source, node.loc.start)] : []
+    const argsOf = (node: FieldNode): Record<string, unknown> =>
+      Object.fromEntries(
+        (node.arguments ?? []).map(a => [a.name.value, valueFromASTUntyped(a.value, vars)])
       )
-      return
-    }
-    const { repo, pull } = found
-    await refreshPullAsync(repo, pull)
-    if (!repo.allowAutoMerge) {
-      error('UNPROCESSABLE', 'Pull request Auto merge is not allowed for this repository')
-      return
-    }
-    if (pull.state !== 'open') {
-      error('UNPROCESSABLE', 'Pull request is closed')
-      return
-    }
-    pull.autoMerge = { mergeMethod }
-    pull.updatedAt = nowIso()
-    sendJson(ctx, 200, {
-      data: {
-        enablePullRequestAutoMerge: {
-          clientMutationId: input.clientMutationId ?? null,
-          pullRequest: {
-            id: pull.nodeId,
-            number: pull.number,
-            url: `${url}/${repo.fullName}/pull/${pull.number}`,
-            autoMergeRequest: {
-              mergeMethod,
-              enabledAt: pull.updatedAt,
-              enabledBy: { login: BOT_LOGIN }
-            }
-          }
+
+    /** The fields of a selection set that apply to an object of `typename`, fragments expanded. */
+    const fieldsOf = (set: SelectionSetNode, typename: string): FieldNode[] =>
+      set.selections.flatMap(sel => {
+        if (sel.kind === Kind.FIELD) return [sel]
+        const fragment = sel.kind === Kind.FRAGMENT_SPREAD ? fragments.get(sel.name.value) : sel
+        if (!fragment) return []
+        const on = fragment.typeCondition?.name.value
+        return on === undefined || on === typename ? fieldsOf(fragment.selectionSet, typename) : []
+      })
+
+    const project = async (
+      value: unknown,
+      set: SelectionSetNode | undefined,
+      path: (string | number)[]
+    ): Promise<unknown> => {
+      if (value === null || value === undefined) return null
+      if (Array.isArray(value))
+        return Promise.all(value.map((v, i) => project(v, set, [...path, i])))
+      if (!set) return value
+      const object = value as GqlObject
+      const out: Record<string, unknown> = {}
+      for (const field of fieldsOf(set, object.__typename)) {
+        const key = field.alias?.value ?? field.name.value
+        const name = field.name.value
+        if (name === '__typename') {
+          out[key] = object.__typename
+          continue
         }
+        if (!(name in object)) {
+          throw new GqlError(
+            undefined,
+            `Field '${name}' doesn't exist on type '${object.__typename}'`,
+            field
+          )
+        }
+        let v = object[name]
+        if (typeof v === 'function')
+          v = await (v as (a: Record<string, unknown>) => unknown)(argsOf(field))
+        out[key] = await project(await v, field.selectionSet, [...path, key])
       }
-    })
+      return out
+    }
+
+    const isMutation = operation.operation === 'mutation'
+    const top = isMutation ? mutationFields : queryFields
+    const data: Record<string, unknown> = {}
+    const errors: object[] = []
+    // Mutations run one after the other, as GraphQL requires; so do queries here.
+    for (const field of fieldsOf(operation.selectionSet, isMutation ? 'Mutation' : 'Query')) {
+      const key = field.alias?.value ?? field.name.value
+      if (field.name.value === '__typename') {
+        data[key] = isMutation ? 'Mutation' : 'Query'
+        continue
+      }
+      const resolve = Object.hasOwn(top, field.name.value) ? top[field.name.value] : undefined
+      try {
+        if (!resolve) {
+          throw new GqlError(
+            undefined,
+            `Field '${field.name.value}' doesn't exist on type '${isMutation ? 'Mutation' : 'Query'}'`,
+            field
+          )
+        }
+        data[key] = await project(await resolve(argsOf(field)), field.selectionSet, [key])
+      } catch (err) {
+        if (!(err instanceof GqlError)) throw err
+        data[key] = null
+        errors.push({
+          ...(err.type && { type: err.type }),
+          path: [key],
+          locations: locate(err.node ?? field),
+          message: err.message
+        })
+      }
+    }
+    sendJson(ctx, 200, errors.length ? { data, errors } : { data })
   }
 
   /**
-   * createCommitOnBranch with `$input: CreateCommitOnBranchInput!`: one commit of base64 file
-   * additions and deletions on the branch's head, only if the head is still expectedHeadOid —
-   * otherwise GitHub's STALE_DATA error (HTTP 200). Signed by GitHub, like web commits.
+   * createCommitOnBranch: one commit of base64 file additions and deletions on the branch's
+   * head, only if the head is still expectedHeadOid — otherwise GitHub's STALE_DATA error.
+   * Signed by GitHub, like web commits.
    */
-  const createCommitOnBranch = async (
-    ctx: Context,
-    variables: Record<string, unknown>
-  ): Promise<void> => {
-    const error = (type: string, message: string): void =>
-      sendJson(ctx, 200, {
-        data: { createCommitOnBranch: null },
-        errors: [
-          { type, path: ['createCommitOnBranch'], locations: [{ line: 1, column: 1 }], message }
-        ]
-      })
-    const input = (variables.input ?? {}) as {
+  const createCommitOnBranch = async (input: Record<string, unknown>): Promise<GqlObject> => {
+    const { branch, message, expectedHeadOid, fileChanges } = input as {
       branch?: { repositoryNameWithOwner?: string; branchName?: string }
       message?: { headline?: string; body?: string }
       expectedHeadOid?: string
@@ -2120,25 +2796,47 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         deletions?: { path: string }[]
       }
     }
-    const fullName = input.branch?.repositoryNameWithOwner ?? ''
-    const branchName = (input.branch?.branchName ?? '').replace(/^refs\/heads\//, '')
-    const repo = repos.get(fullName.toLowerCase())
+    const fullName = branch?.repositoryNameWithOwner ?? ''
+    const branchName = (branch?.branchName ?? '').replace(/^refs\/heads\//, '')
+    const repo = findRepo(fullName)
     if (!repo) {
-      error('NOT_FOUND', `Could not resolve to a Repository with the name '${fullName}'.`)
-      return
+      throw new GqlError(
+        'NOT_FOUND',
+        `Could not resolve to a Repository with the name '${fullName}'.`
+      )
     }
-    if (!input.expectedHeadOid || !input.message?.headline) {
-      error(
+    if (!expectedHeadOid || !message?.headline) {
+      throw new GqlError(
         'INVALID',
         'Variable $input of type CreateCommitOnBranchInput! was provided invalid value'
       )
-      return
     }
-    const additions = input.fileChanges?.additions ?? []
+    const additions = fileChanges?.additions ?? []
     const invalid = additions.find(({ path: p }) => !validPath(p))
     if (invalid) {
-      error('UNPROCESSABLE', `The path ${JSON.stringify(invalid.path)} is not a valid file path.`)
-      return
+      throw new GqlError(
+        'UNPROCESSABLE',
+        `The path ${JSON.stringify(invalid.path)} is not a valid file path.`
+      )
+    }
+    const ref = `refs/heads/${branchName}`
+    const rule = repo.protectionOf(ref)
+    if (rule?.kind === 'protection') {
+      // https://github.com/microsoft/vscode-remote-repositories-github/issues/252 (message),
+      // https://github.com/Thinkmill/keystatic/issues/1598 (type)
+      throw new GqlError(
+        'BRANCH_PROTECTION_RULE_VIOLATION',
+        `protected branch '${branchName}' check failed:\n  ${ruleLines(rule).join('\n  ')}`
+      )
+    }
+    if (rule?.kind === 'ruleset') {
+      // Rulesets raise another type than BRANCH_PROTECTION_RULE_VIOLATION
+      // (https://github.com/Thinkmill/keystatic/issues/1598, /1559); which one is not public:
+      // UNPROCESSABLE, GitHub's usual type for a refused mutation, with the REST message.
+      throw new GqlError(
+        'UNPROCESSABLE',
+        `Repository rule violations found\n\n${ruleLines(rule).join('\n')}\n\n`
+      )
     }
     // Side by side: 50 files are 50 git processes.
     const changes: TreeChange[] = await Promise.all(
@@ -2151,41 +2849,34 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         }
       }))
     )
-    for (const { path: p } of input.fileChanges?.deletions ?? [])
-      changes.push({ path: p, entry: null })
-    const ref = `refs/heads/${branchName}`
-    const message = input.message.body
-      ? `${input.message.headline}\n\n${input.message.body}`
-      : input.message.headline
+    for (const { path: p } of fileChanges?.deletions ?? []) changes.push({ path: p, entry: null })
+    const text = message.body ? `${message.headline}\n\n${message.body}` : message.headline
     const outcome = await refHookThen(repo, ref, async () => {
       const head = await repo.readRef(ref)
       if (!head) return { missing: true as const }
-      if (head !== input.expectedHeadOid) return { stale: true as const }
+      if (head !== expectedHeadOid) return { stale: true as const }
       const tree = await repo.buildTree(await repo.resolve(`${head}^{tree}`), changes)
       const author = { ...BOT_IDENT, date: '' }
-      const sha = await repo.commitTree(tree, [head], message, author, { ...WEB_FLOW, date: '' })
+      const sha = await repo.commitTree(tree, [head], text, author, { ...WEB_FLOW, date: '' })
       if (!(await repo.casRef(ref, sha, head))) return { stale: true as const }
       verified.add(sha)
       return { sha }
     })
     if ('missing' in outcome) {
-      error('NOT_FOUND', `A ref named "${ref}" does not exist in the repository.`)
-      return
+      throw new GqlError('NOT_FOUND', `A ref named "${ref}" does not exist in the repository.`)
     }
     if ('stale' in outcome) {
-      error(
+      throw new GqlError(
         'STALE_DATA',
-        `Expected branch to point to "${input.expectedHeadOid}" but it did not.  Pull and try again.`
+        `Expected branch to point to "${expectedHeadOid}" but it did not.  Pull and try again.`
       )
-      return
     }
-    sendJson(ctx, 200, {
-      data: {
-        createCommitOnBranch: {
-          commit: { oid: outcome.sha, url: `${url}/${repo.fullName}/commit/${outcome.sha}` }
-        }
-      }
-    })
+    return {
+      __typename: 'CreateCommitOnBranchPayload',
+      clientMutationId: input.clientMutationId ?? null,
+      commit: commitObject(repo, outcome.sha),
+      ref: refObject(repo, ref, outcome.sha)
+    }
   }
 
   /**
@@ -2195,87 +2886,157 @@ export async function startGitHubBox(): Promise<GitHubBox> {
    * (octokit/graphql-schema#934); https://docs.github.com/graphql/reference/mutations#updaterefs.
    * GitHub's wording for a refused update is not documented: clients read the ref to tell.
    */
-  const updateRefs = async (ctx: Context, variables: Record<string, unknown>): Promise<void> => {
-    const error = (type: string, message: string): void =>
-      sendJson(ctx, 200, {
-        data: { updateRefs: null },
-        errors: [{ type, path: ['updateRefs'], locations: [{ line: 1, column: 1 }], message }]
-      })
-    const input = (variables.input ?? {}) as {
+  const updateRefs = async (input: Record<string, unknown>): Promise<GqlObject> => {
+    const { repositoryId, refUpdates, clientMutationId } = input as {
       repositoryId?: string
-      refUpdates?: { name: string; beforeOid?: string; afterOid: string; force?: boolean }[]
+      refUpdates?: { name: string; beforeOid?: string | null; afterOid: string; force?: boolean }[]
       clientMutationId?: string
     }
-    const repo = [...repos.values()].find(r => r.nodeId === input.repositoryId)
+    const repo = [...repos.values()].find(r => r.nodeId === repositoryId)
     if (!repo) {
-      error(
+      throw new GqlError(
         'NOT_FOUND',
-        `Could not resolve to a node with the global id of '${String(input.repositoryId)}'`
+        `Could not resolve to a node with the global id of '${String(repositoryId)}'`
       )
-      return
     }
-    const updates = input.refUpdates ?? []
-    const refused = await (async (): Promise<string | undefined> => {
-      for (const update of updates) if (refHook) await refHook(repo.fullName, update.name)
-      return repo.mutex.run(async () => {
-        const checked: { name: string; current: string | undefined; next: string | null }[] = []
-        for (const update of updates) {
-          if (!update.name.startsWith('refs/'))
-            return `${update.name} is not a fully qualified ref name`
-          const current = await repo.readRef(update.name)
-          if (update.beforeOid !== undefined && update.beforeOid !== null) {
-            const expected = update.beforeOid === ZERO_SHA ? undefined : update.beforeOid
-            if (current !== expected) return `${update.name} does not point at ${update.beforeOid}`
-          }
-          const next = update.afterOid === ZERO_SHA ? null : update.afterOid
-          if (next !== null && (await repo.objectType(next)) === undefined)
-            return `Object ${next} does not exist`
-          if (next !== null && current && !update.force && !(await repo.isAncestor(current, next)))
-            return `${update.name}: update is not a fast forward`
-          checked.push({ name: update.name, current, next })
+    const updates = refUpdates ?? []
+    for (const update of updates) {
+      const rule = repo.protectionOf(update.name)
+      if (rule)
+        throw new GqlError(
+          rule.kind === 'protection' ? 'BRANCH_PROTECTION_RULE_VIOLATION' : 'UNPROCESSABLE',
+          rule.kind === 'protection'
+            ? `protected branch '${update.name.replace(/^refs\/heads\//, '')}' check failed:\n  ${ruleLines(rule).join('\n  ')}`
+            : `Repository rule violations found\n\n${ruleLines(rule).join('\n')}\n\n`
+        )
+    }
+    for (const update of updates) if (refHook) await refHook(repo.fullName, update.name)
+    const refused = await repo.mutex.run(async (): Promise<string | undefined> => {
+      const checked: { name: string; current: string | undefined; next: string | null }[] = []
+      for (const update of updates) {
+        if (!update.name.startsWith('refs/'))
+          return `${update.name} is not a fully qualified ref name`
+        const current = await repo.readRef(update.name)
+        if (update.beforeOid !== undefined && update.beforeOid !== null) {
+          const expected = update.beforeOid === ZERO_SHA ? undefined : update.beforeOid
+          if (current !== expected) return `${update.name} does not point at ${update.beforeOid}`
         }
-        // The box applies them one by one; a compare-and-swap each, as git's own transaction.
-        for (const { name, current, next } of checked)
-          if (!(await repo.casRef(name, next, current))) return `${name} moved during the update`
-        return undefined
-      })
-    })()
-    if (refused) {
-      error('UNPROCESSABLE', refused)
-      return
-    }
-    sendJson(ctx, 200, {
-      data: { updateRefs: { clientMutationId: input.clientMutationId ?? null } }
+        const next = update.afterOid === ZERO_SHA ? null : update.afterOid
+        if (next !== null && (await repo.objectType(next)) === undefined)
+          return `Object ${next} does not exist`
+        if (next !== null && current && !update.force && !(await repo.isAncestor(current, next)))
+          return `${update.name}: update is not a fast forward`
+        checked.push({ name: update.name, current, next })
+      }
+      // One compare-and-swap each, as git's own ref transaction checks every old value.
+      for (const { name, current, next } of checked)
+        if (!(await repo.casRef(name, next, current))) return `${name} moved during the update`
+      return undefined
     })
+    if (refused) throw new GqlError('UNPROCESSABLE', refused)
+    return { __typename: 'UpdateRefsPayload', clientMutationId: clientMutationId ?? null }
   }
 
   // --- git smart HTTP -------------------------------------------------------------------------
 
-  /** Ref names a receive-pack request updates: the pkt-lines before the first flush. */
-  const pushedRefs = (body: Buffer, gzipped: boolean): string[] => {
+  /**
+   * What a receive-pack request asks: the refs it updates (the pkt-lines before the first flush)
+   * and the capabilities after the NUL of the first one.
+   */
+  const pushCommands = (body: Buffer, gzipped: boolean): { refs: string[]; caps: Set<string> } => {
+    const caps = new Set<string>()
     let data = body
     try {
       if (gzipped) data = gunzipSync(body)
     } catch {
-      return []
+      return { refs: [], caps }
     }
     const refs: string[] = []
     for (let off = 0; off + 4 <= data.length;) {
       const len = parseInt(data.subarray(off, off + 4).toString('latin1'), 16)
       if (!Number.isFinite(len) || len === 0 || len < 4) break
-      const line =
-        data
-          .subarray(off + 4, off + len)
-          .toString('utf8')
-          .split('\0')[0]
-          ?.replace(/\n$/, '') ?? ''
+      const [command = '', capabilities] = data
+        .subarray(off + 4, off + len)
+        .toString('utf8')
+        .replace(/\n$/, '')
+        .split('\0')
       off += len
-      if (line.startsWith('shallow ')) continue
-      const [, , ref] = line.split(' ')
+      if (capabilities !== undefined) for (const c of capabilities.split(' ')) caps.add(c)
+      if (command.startsWith('shallow ')) continue
+      const [, , ref] = command.split(' ')
       if (!ref) break // push-cert or anything else ends the command list
       refs.push(ref)
     }
-    return refs
+    return { refs, caps }
+  }
+
+  /** One pkt-line: four hex digits of length, then the payload. */
+  const pkt = (...parts: (Buffer | string)[]): Buffer => {
+    const payload = Buffer.concat(parts.map(p => (typeof p === 'string' ? Buffer.from(p) : p)))
+    return Buffer.concat([Buffer.from((payload.length + 4).toString(16).padStart(4, '0')), payload])
+  }
+
+  const sendRaw = (
+    ctx: Context,
+    status: number,
+    headers: Record<string, string>,
+    body: Buffer | string
+  ): void => {
+    if (ctx.applyThen) {
+      sendFault(ctx, ctx.applyThen)
+      return
+    }
+    ctx.entry.status = status
+    ctx.res.writeHead(status, { 'x-github-request-id': requestId(), ...headers }).end(body)
+  }
+
+  /**
+   * A push onto a protected branch, refused as GitHub's hooks refuse it: every ref of the push
+   * declined, the reasons on the progress side band, which git prints as "remote: …" lines.
+   * Classic protection (https://github.com/foundry-rs/block-explorers/pull/110):
+   *   remote: error: GH006: Protected branch update failed for refs/heads/main.
+   *    ! [remote rejected] main -> main (protected branch hook declined)
+   * Rulesets (https://github.com/DSACMS/repo-scaffolder/issues/342):
+   *   remote: error: GH013: Repository rule violations found for refs/heads/main.
+   *    ! [remote rejected] main -> main (push declined due to repository rule violations)
+   */
+  const refusePush = (ctx: Context, repo: Repo, refs: string[], caps: Set<string>): void => {
+    const ref = refs.find(r => repo.protectionOf(r))!
+    const rule = repo.protectionOf(ref)!
+    const rules = ruleLines(rule).map(line => `- ${line}`)
+    const lines =
+      rule.kind === 'protection'
+        ? [`error: GH006: Protected branch update failed for ${ref}.`, '', ...rules]
+        : [
+            `error: GH013: Repository rule violations found for ${ref}.`,
+            `Review all repository rules at ${url}/${repo.fullName}/rules?ref=${encodeURIComponent(ref)}`,
+            '',
+            ...rules,
+            ''
+          ]
+    const reason =
+      rule.kind === 'protection'
+        ? 'protected branch hook declined'
+        : 'push declined due to repository rule violations'
+    const report = Buffer.concat([
+      pkt('unpack ok\n'),
+      ...refs.map(r => pkt(`ng ${r} ${reason}\n`)),
+      Buffer.from('0000')
+    ])
+    const sideBand = caps.has('side-band-64k') || caps.has('side-band')
+    const body = sideBand
+      ? Buffer.concat([
+          ...lines.map(line => pkt(Buffer.from([2]), `${line}\n`)),
+          pkt(Buffer.from([1]), report),
+          Buffer.from('0000')
+        ])
+      : report
+    sendRaw(
+      ctx,
+      200,
+      { 'content-type': 'application/x-git-receive-pack-result', 'cache-control': 'no-cache' },
+      body
+    )
   }
 
   const handleGit = async (ctx: Context, repo: Repo, rest: string): Promise<void> => {
@@ -2310,13 +3071,21 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     }
 
     let buffered: Buffer | undefined
-    if (refHook && method === 'POST' && rest === 'git-receive-pack') {
+    const guarded = Object.keys(repo.settings.protectedBranches).length > 0
+    if ((refHook || guarded) && method === 'POST' && rest === 'git-receive-pack') {
       // The hook must run before receive-pack reads the refs' old values, so read the commands
       // first; a ref moved by the hook then fails the push (failed to lock / stale info).
       buffered = await readBody(req)
       const gzipped = /gzip/i.test(String(req.headers['content-encoding'] ?? ''))
-      for (const ref of pushedRefs(buffered, gzipped)) await refHook(repo.fullName, ref)
+      const { refs, caps } = pushCommands(buffered, gzipped)
+      if (refs.some(ref => repo.protectionOf(ref))) {
+        refusePush(ctx, repo, refs, caps)
+        return
+      }
+      if (refHook) for (const ref of refs) await refHook(repo.fullName, ref)
     }
+    // `{ applyThen }`: http-backend runs to the end, its answer is dropped for the fault.
+    const swallow = ctx.applyThen
 
     const child = spawn('git', ['http-backend'], { env: cgiEnv, stdio: 'pipe' })
     const stderr: Buffer[] = []
@@ -2335,6 +3104,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     let headersDone = false
     const finishHeaders = (block: string): void => {
       headersDone = true
+      if (swallow) return
       let status = 200
       const headers: Record<string, string> = { 'x-github-request-id': requestId() }
       for (const line of block.split(/\r?\n/)) {
@@ -2349,6 +3119,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       res.writeHead(status, headers)
     }
     child.stdout.on('data', (chunk: Buffer) => {
+      if (swallow) return
       if (headersDone) {
         if (!res.write(chunk)) {
           child.stdout.pause()
@@ -2376,7 +3147,8 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         resolve()
       })
       child.once('close', code => {
-        if (!headersDone) {
+        if (swallow) sendFault(ctx, swallow)
+        else if (!headersDone) {
           ctx.entry.status = 500
           res.writeHead(500, { 'content-type': 'text/plain' })
           res.end(
@@ -2415,15 +3187,18 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     const ctx: Context = { req, res, entry, url: parsed }
 
     try {
-      let verdict: Fault | 'pass' | undefined
+      let verdict: Fault | ApplyThen | 'pass' | undefined
       try {
         verdict = await injector?.({ method: entry.method, path: entry.path, kind })
       } catch (err) {
         verdict = { status: 500, body: `injector threw: ${String(err)}` }
       }
       if (verdict !== undefined && verdict !== 'pass') {
-        sendFault(ctx, verdict)
-        return
+        if (!('applyThen' in verdict)) {
+          sendFault(ctx, verdict)
+          return
+        }
+        ctx.applyThen = verdict.applyThen
       }
 
       if (kind === 'git') {
@@ -2587,10 +3362,19 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         input: Buffer.concat(chunks)
       }
     )
-    repos.set(
-      fullName.toLowerCase(),
-      new Repo(owner, name, dir, nextId++, branch, options.allowAutoMerge ?? false, env)
-    )
+    const settings: RepoSettings = {
+      allowAutoMerge: options.allowAutoMerge ?? false,
+      allowMergeCommit: options.allowMergeCommit ?? true,
+      allowSquashMerge: options.allowSquashMerge ?? true,
+      allowRebaseMerge: options.allowRebaseMerge ?? true,
+      deleteBranchOnMerge: options.deleteBranchOnMerge ?? false,
+      collaborators: [...(options.collaborators ?? [])],
+      teams: [...(options.teams ?? [])],
+      admin: options.admin ?? false,
+      actionsMayCreatePullRequests: options.actionsMayCreatePullRequests ?? true,
+      protectedBranches: { ...options.protectedBranches }
+    }
+    repos.set(fullName.toLowerCase(), new Repo(owner, name, dir, nextId++, branch, settings, env))
   }
 
   const commit = async (
@@ -2705,6 +3489,20 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     assertNoViolations: () => {
       const found = violations.splice(0)
       if (found.length) throw new Error(describeViolations(found))
+    },
+    configureRepo: async (fullName, settings) => {
+      const repo = mustRepo(fullName)
+      const defined = Object.fromEntries(
+        Object.entries(settings).filter(([, v]) => v !== undefined)
+      ) as Partial<RepoSettings>
+      repo.settings = { ...repo.settings, ...defined }
+      await sweepAutoMerges(repo)
+    },
+    repoSettings: fullName => structuredClone(mustRepo(fullName).settings),
+    passChecks: async (fullName, sha) => {
+      const repo = mustRepo(fullName)
+      repo.passedChecks.add(sha)
+      await sweepAutoMerges(repo)
     },
     stop: async () => {
       if (stopped) return
