@@ -10,7 +10,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startGitHubBox, type GitHubBox, type LoggedRequest } from '../support/github.js'
+import {
+  startGitHubBox,
+  type CreateRepoOptions,
+  type Fault,
+  type GitHubBox,
+  type LoggedRequest
+} from '../support/github.js'
 import { parseOutputs, run, runNode } from '../support/run.js'
 import { pushImage, startRegistry, type RegistryInstance } from '../support/registry.js'
 
@@ -62,14 +68,18 @@ describe('delivery owns only what it made', () => {
     await rm(work, { recursive: true, force: true })
   })
 
-  /** A config repository of this test's own. */
-  async function configRepo(): Promise<string> {
+  /** A config repository of this test's own (octo-sre and the platform team may review). */
+  async function configRepo(options: CreateRepoOptions = {}): Promise<string> {
     const name = `acme/config-${++repoCount}`
-    await box.createRepo(name, {
-      'promotion.yaml': PROMOTION,
-      'apps/api/overlays/prod/kustomization.yaml': OVERLAY(reg.host),
-      'apps/api/overlays/prod/deployment.yaml': DEPLOYMENT
-    })
+    await box.createRepo(
+      name,
+      {
+        'promotion.yaml': PROMOTION,
+        'apps/api/overlays/prod/kustomization.yaml': OVERLAY(reg.host),
+        'apps/api/overlays/prod/deployment.yaml': DEPLOYMENT
+      },
+      { collaborators: ['octo-sre'], teams: ['platform'], ...options }
+    )
     return name
   }
 
@@ -147,29 +157,29 @@ describe('delivery owns only what it made', () => {
     })
 
     it('a pull request GitHub will not open: the run deletes the branch it made, and only that', async () => {
-      const repo = await configRepo()
-      const main = (await heads(repo))[0]
-      box.inject(req =>
-        req.method === 'POST' && req.path.endsWith(`/repos/${repo}/pulls`)
-          ? {
-              status: 403,
-              headers: { 'content-type': 'application/json; charset=utf-8' },
-              body: JSON.stringify({
-                message: 'GitHub Actions is not permitted to create or approve pull requests.',
-                documentation_url: 'https://docs.github.com/rest/pulls/pulls#create-a-pull-request',
-                status: '403'
-              })
-            }
-          : undefined
-      )
-      try {
-        const ran = await action(repo, { 'write-method': method })
+      // GITHUB_TOKEN where "Allow GitHub Actions to create and approve pull requests" is off.
+      const repo = await configRepo({ actionsMayCreatePullRequests: false })
+      const before = await heads(repo)
+      const ran = await action(repo, { 'write-method': method })
+      expect(ran.code).not.toBe(0)
+      expect(ran.stdout).toMatch(/not permitted to create or approve pull requests/)
+      expect(ran.stdout).toMatch(/Allow GitHub Actions to create and approve pull requests/)
+      expect(ran.stdout).not.toMatch(/GITHUB_TOKEN only reaches/)
+      expect(await heads(repo)).toEqual(before)
+    })
+
+    it('push mode into a protected branch: the rule named, pull-request mode suggested, nothing written', async () => {
+      for (const kind of ['protection', 'ruleset'] as const) {
+        const repo = await configRepo({ protectedBranches: { main: { kind } } })
+        const before = await heads(repo)
+        const ran = await action(repo, { 'write-method': method, mode: 'push' })
         expect(ran.code).not.toBe(0)
-        expect(ran.stdout).toMatch(/not permitted to create or approve pull requests/)
-        expect(ran.stdout).toMatch(/Allow GitHub Actions to create and approve pull requests/)
-        expect(await heads(repo)).toEqual([main])
-      } finally {
-        box.inject(undefined)
+        expect(ran.stdout).toMatch(
+          kind === 'protection' ? /GH006|branch protection/ : /GH013|ruleset/
+        )
+        expect(ran.stdout).toMatch(/mode: pull-request/)
+        expect(ran.stdout).not.toMatch(/transient|kept moving|attempt 2 of/)
+        expect(await heads(repo)).toEqual(before)
       }
     })
 
@@ -214,6 +224,82 @@ describe('delivery owns only what it made', () => {
       requestedTeams: ['platform']
     })
     expect(ran.outputs['pull-request-operation']).toBe('created')
+  })
+
+  const failAfterApplying = (repo: string, match: (method: string, path: string) => boolean) => {
+    let done = false
+    box.inject(req => {
+      if (done || (!req.path.includes(repo.split('/')[1]!) && req.kind !== 'graphql'))
+        return undefined
+      if (!match(req.method, req.path)) return undefined
+      done = true
+      const fault: Fault = {
+        status: 502,
+        headers: { 'content-type': 'text/html' },
+        body: '<html>502</html>'
+      }
+      return { applyThen: fault }
+    })
+  }
+
+  it('createCommitOnBranch applied, then answered 502: the retry finds its own commit and adopts it', async () => {
+    const repo = await configRepo()
+    const [main] = await heads(repo)
+    failAfterApplying(repo, (m, path) => m === 'POST' && path.endsWith('/graphql'))
+    try {
+      const ran = await action(repo, { mode: 'push' })
+      expect(ran.stdout).not.toMatch(/::error::/)
+      expect(ran.code).toBe(0)
+      const log = await box.log(repo, 'main')
+      // One promotion commit, on the head it was made from: no second one, no "nothing changed".
+      expect(log[0]!.parents).toEqual([main!.split(' ')[1]])
+      expect(ran.outputs['commit-sha']).toBe(log[0]!.sha)
+      expect(ran.outputs.changed).toBe('true')
+    } finally {
+      box.inject(undefined)
+    }
+  })
+
+  it('POST /pulls applied, then answered 502: the retry adopts the pull request it opened', async () => {
+    const repo = await configRepo()
+    failAfterApplying(repo, (m, path) => m === 'POST' && path.endsWith('/pulls'))
+    try {
+      const ran = await action(repo, {})
+      expect(ran.stdout).not.toMatch(/::error::/)
+      expect(ran.code).toBe(0)
+      const pulls = box.pulls(repo)
+      expect(pulls).toHaveLength(1)
+      expect(pulls[0]).toMatchObject({ state: 'open' })
+      expect(ran.outputs['pull-request-number']).toBe(String(pulls[0]!.number))
+    } finally {
+      box.inject(undefined)
+    }
+  })
+
+  it('auto-merge is armed although the token cannot see the setting (no allow_auto_merge)', async () => {
+    // Required checks keep the PR pending, so GitHub arms auto-merge instead of refusing.
+    const repo = await configRepo({
+      allowAutoMerge: true,
+      protectedBranches: { main: { kind: 'protection', requiredStatusChecks: ['ci'] } }
+    })
+    const ran = await action(repo, { 'auto-merge': 'squash' })
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).not.toMatch(/::warning::Auto-merge/)
+    expect(box.pulls(repo)[0]).toMatchObject({
+      state: 'open',
+      autoMerge: { mergeMethod: 'SQUASH' }
+    })
+  })
+
+  it('auto-merge on a pull request with nothing pending: merged now with the chosen method', async () => {
+    const repo = await configRepo({ allowAutoMerge: true })
+    const ran = await action(repo, { 'auto-merge': 'squash' })
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toMatch(/merged it now \(squash\)/)
+    expect(box.pulls(repo)[0]).toMatchObject({ state: 'closed', merged: true })
+    expect(await box.readFile(repo, 'main', 'apps/api/overlays/prod/kustomization.yaml')).toMatch(
+      /newTag: v1\.4\.2/
+    )
   })
 
   it.each(['api', 'git'])(
