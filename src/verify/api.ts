@@ -106,6 +106,12 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024
 /** Argo CD was unreachable or answered 5xx after every retry: worth polling again. */
 export class ArgoUnavailableError extends VerifyError {}
 
+/**
+ * The overall deadline cut the request short (it had less than its own limit, and ran out of
+ * it): says that time is up, not that Argo CD is down.
+ */
+export class ArgoDeadlineError extends ArgoUnavailableError {}
+
 export interface ClientOptions {
   /** Base URL, without a trailing slash; may carry Argo CD's --rootpath. */
   readonly server: string
@@ -175,8 +181,10 @@ export class ArgoClient {
     for (let attempt = 1; ; attempt++) {
       const budgetMs = requestBudget(ownMs, deadline)
       let response: { status: number; body: string; contentType: string } | undefined
+      let cut = false
       if (budgetMs <= 0) {
         problem ||= 'the verify timeout ran out before it could be sent'
+        cut = true
       } else {
         try {
           this.options.logger.debug(`argocd: ${shown}`)
@@ -184,6 +192,8 @@ export class ArgoClient {
         } catch (error) {
           if (error instanceof VerifyError) throw error
           problem = networkProblem(error, formatSeconds(budgetMs), host)
+          const name = (error as { name?: string })?.name
+          cut = budgetMs < ownMs && (name === 'TimeoutError' || name === 'AbortError')
         }
       }
       if (response && !RETRYABLE_STATUS.has(response.status)) {
@@ -195,7 +205,7 @@ export class ArgoClient {
       // A retry that could not start before the overall deadline is not worth waiting for.
       const outOfTime = deadline !== undefined && deadline - Date.now() <= delay
       if (attempt >= attempts || outOfTime) {
-        throw new ArgoUnavailableError(
+        throw new (cut ? ArgoDeadlineError : ArgoUnavailableError)(
           this.redact(`Argo CD at ${this.options.server} did not answer ${shown}: ${problem}.`),
           {
             hint: /certificate|CERT|self.signed/i.test(problem)

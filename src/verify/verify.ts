@@ -3,6 +3,7 @@ import { InputError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import {
   ArgoClient,
+  ArgoDeadlineError,
   ArgoUnavailableError,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRY,
@@ -139,8 +140,13 @@ export async function verifyDeployment(
     } catch (error) {
       // Never reached: a wrong URL, DNS or TLS; fail now rather than after the timeout.
       if (!(error instanceof ArgoUnavailableError) || !reached) throw error
-      lastUnavailable = error
-      logger.warning(`${error.message} Polling on (${elapsed()} s).`)
+      if (error instanceof ArgoDeadlineError && last !== undefined) {
+        // A poll the timeout cut short says nothing new about Argo CD: report what was last seen.
+        logger.warning(`${error.message} (cut short by the timeout)`)
+      } else {
+        lastUnavailable = error
+        logger.warning(`${error.message} Polling on (${elapsed()} s).`)
+      }
     }
     // The last poll starts early enough to finish (its requests are cut at the deadline); after
     // it, wait out the timeout and report what was last seen.
@@ -187,7 +193,7 @@ async function observe(
   } catch (error) {
     if (!(error instanceof ArgoUnavailableError)) throw error
     // Cut by the deadline: an assessment without the tree would lose what the timeout reports.
-    if (Date.now() >= deadline) throw error
+    if (error instanceof ArgoDeadlineError) throw error
     logger.debug(`argocd: no resource tree this poll: ${error.message}`)
   }
   const events = new Map<string, readonly KubeEvent[]>()
