@@ -26,6 +26,7 @@ import {
   type FakeArgoCD,
   type FakeWorkload
 } from '../support/argocd.js'
+import { startDripServer, type DripServer } from '../support/drip.js'
 
 const FAST = { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, requestTimeoutMs: 2000 }
 const POLL = 0.02
@@ -770,6 +771,94 @@ describe('promote-image verify (CLI, in-process)', () => {
     const ran = await cli(['--help'])
     expect(ran).toEqual({ code: 0, stdout: VERIFY_USAGE, stderr: '' })
     expect(VERIFY_USAGE).toContain('ARGOCD_AUTH_TOKEN')
+  })
+})
+
+/**
+ * --timeout bounds every request: each one's deadline (headers and body) is the smaller of its
+ * own (30 s by default) and what is left of the overall timeout, and no retry starts past it. A
+ * server that drips its answer a byte at a time once kept `verify --timeout 20` busy for 112 s
+ * (a 30 s refresh, then three 30 s reads); scaled down here to a 1.5 s timeout.
+ */
+describe('verify against a server that drips its answer', () => {
+  const TIMEOUT_SECONDS = 1.5
+  /** Slack for a loaded machine (2 cores shared). */
+  const SLACK_MS = 2000
+  const drips: DripServer[] = []
+  afterAll(() => Promise.all(drips.map(d => d.close())))
+
+  const dripping = async (mode: 'headers' | 'body'): Promise<DripServer> => {
+    const drip = await startDripServer(mode, 100)
+    drips.push(drip)
+    return drip
+  }
+  const hostPattern = (drip: DripServer) => drip.host.replace(/\./g, '\\.')
+
+  it.each(['headers', 'body'] as const)(
+    'dripping %s: verifyDeployment gives up at the timeout, naming the host and the deadline',
+    async mode => {
+      const drip = await dripping(mode)
+      const { logger } = capture()
+      const started = Date.now()
+      let error: unknown
+      try {
+        await verifyDeployment(
+          {
+            server: drip.url,
+            token: 't0ken',
+            application: 'api',
+            revision: PROMOTION,
+            timeoutSeconds: TIMEOUT_SECONDS,
+            pollSeconds: POLL
+          },
+          logger,
+          // The default per-request limit and retries: only the overall timeout can cap them.
+          { retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 50 }, requestTimeoutMs: 30_000 }
+        )
+      } catch (caught) {
+        error = caught
+      }
+      const elapsed = Date.now() - started
+      expect(error).toBeInstanceOf(VerifyError)
+      expect((error as Error).message).toMatch(
+        new RegExp(
+          `^Argo CD at http://${hostPattern(drip)} did not answer GET /api/v1/applications/api\\?refresh=normal: no answer within 1\\.5 s from ${hostPattern(drip)} \\(headers and body\\)\\.$`
+        )
+      )
+      expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_SECONDS * 1000 - 50)
+      expect(elapsed).toBeLessThan(TIMEOUT_SECONDS * 1000 + SLACK_MS)
+      expect(drip.requests()).toBe(1)
+    }
+  )
+
+  it('the CLI with its defaults: verify --timeout ends within a few seconds of it, exit 1', async () => {
+    const drip = await dripping('headers')
+    const err: string[] = []
+    const context: CommandContext = {
+      logger: { debug: () => {}, info: m => err.push(m), warning: m => err.push(m) },
+      stdout: () => {},
+      readStdin: () => Promise.resolve(''),
+      env: { ARGOCD_AUTH_TOKEN: 't0ken' }
+    }
+    const started = Date.now()
+    const run = verifyCommand(
+      [
+        '--argocd-server',
+        drip.url,
+        '--application',
+        'api',
+        '--revision',
+        PROMOTION,
+        '--timeout',
+        String(TIMEOUT_SECONDS)
+      ],
+      context
+    )
+    await expect(run).rejects.toThrow(
+      new RegExp(`no answer within 1\\.5 s from ${hostPattern(drip)} \\(headers and body\\)`)
+    )
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_SECONDS * 1000 + SLACK_MS)
+    expect(err.join('\n')).not.toContain('t0ken')
   })
 })
 

@@ -1074,6 +1074,15 @@ const ACTION_INPUTS: readonly BadInput[] = [
     ...PRE
   },
   {
+    // RE2 runs in linear time and so has no lookaround or backreferences (src/policy/pattern.ts).
+    name: 'allow-tags with a lookahead, which RE2 does not support',
+    via: 'action-api',
+    inputs: { 'allow-tags': '(?!dev)v\\d+' },
+    message:
+      /Input allow-tags is not a valid regular expression in RE2 syntax: "\(\?!dev\)v\\\\d\+" \(it uses lookaround/,
+    ...PRE
+  },
+  {
     name: 'an empty token',
     via: 'action-api',
     inputs: { token: '' },

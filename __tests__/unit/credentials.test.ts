@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { silentLogger } from '../../src/log/logger.js'
-import { configKeyToHost, lookupCredentials } from '../../src/registry/credentials.js'
+import {
+  configKeyToHost,
+  lookupCredentials,
+  maskHelperOutput
+} from '../../src/registry/credentials.js'
 
 const b64 = (s: string) => Buffer.from(s).toString('base64')
 
@@ -204,4 +208,147 @@ describe('configKeyToHost', () => {
     ['http://localhost:5000/v2', 'localhost:5000'],
     ['GHCR.IO', 'ghcr.io']
   ])('%s → %s', (key, host) => expect(configKeyToHost(key)).toBe(host))
+})
+
+/**
+ * Misbehaving helpers, as real shell scripts on PATH: each run ends within the bound (timeout,
+ * then SIGTERM to the helper's process group, then SIGKILL after a 2 s grace), leaves no process
+ * behind, and says what happened without echoing a secret or a workflow command.
+ */
+describe('credential helpers are bounded', () => {
+  /** Scaled down from the 30 s default; the grace before SIGKILL is fixed (2 s). */
+  const TIMEOUT_MS = 500
+  const GRACE_MS = 2000
+  /** Slack for a loaded machine (2 cores shared). */
+  const SLACK_MS = 1500
+  let dir: string
+
+  const helpers: Record<string, string> = {
+    hangs: 'read server\nsleep 600\n',
+    'ignores-term': "trap '' TERM\nread server\nwhile :; do sleep 1; done\n",
+    // Answers, but leaves a child running that holds our stdout open.
+    'leaves-child': `read server\nsleep 600 &\necho $! > "$PIDS/leaves-child"\necho '{"Username":"u","Secret":"from-leaver"}'\n`,
+    // Hangs, and its child ignores SIGTERM too.
+    'hangs-with-child': `read server\n(trap '' TERM; while :; do sleep 1; done) &\necho $! > "$PIDS/hangs-with-child"\nsleep 600\n`,
+    'leaks-secret': [
+      'read server',
+      `echo '{"ServerURL":"x","Username":"robot","Secret":"s3cr3t-from-stdout-value"}'`,
+      "echo 'error: s3cr3t-from-stdout-value rejected for robot' >&2",
+      "echo 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl' >&2",
+      "echo 'key ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789 and 0123456789abcdef0123456789abcdef' >&2",
+      "echo 'basic: Basic dXNlcjpwYXNzd29yZA==' >&2",
+      "echo '::add-mask::nothing' >&2",
+      "echo '::error::injected' >&2",
+      "echo '##[error]injected' >&2",
+      `i=0; while [ $i -lt 200 ]; do printf 'padding ' >&2; i=$((i+1)); done`,
+      'exit 1',
+      ''
+    ].join('\n')
+  }
+
+  const lookupWith = async (helper: string) => {
+    await writeFile(join(dir, 'cfg', 'config.json'), JSON.stringify({ credsStore: helper }))
+    const started = Date.now()
+    try {
+      const found = await lookupCredentials('helped.example.com', {
+        env: {
+          DOCKER_CONFIG: join(dir, 'cfg'),
+          PATH: `${join(dir, 'bin')}:/usr/bin:/bin`,
+          HOME: dir,
+          PIDS: join(dir, 'pids')
+        },
+        logger: silentLogger,
+        helperTimeoutMs: TIMEOUT_MS
+      })
+      return { found, elapsed: Date.now() - started }
+    } catch (error) {
+      return { error: error as Error, elapsed: Date.now() - started }
+    }
+  }
+
+  /** Gone: no such process, or a zombie waiting for init to reap it. */
+  const gone = async (pidFile: string): Promise<boolean> => {
+    const pid = (await readFile(pidFile, 'utf8')).trim()
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+      return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')
+    } catch {
+      return true
+    }
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'creds-bounded-'))
+    await mkdir(join(dir, 'bin'))
+    await mkdir(join(dir, 'cfg'))
+    await mkdir(join(dir, 'pids'))
+    for (const [name, body] of Object.entries(helpers)) {
+      const path = join(dir, 'bin', `docker-credential-${name}`)
+      await writeFile(path, `#!/bin/sh\n${body}`)
+      await chmod(path, 0o755)
+    }
+  })
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+
+  it.each([
+    ['hangs', TIMEOUT_MS],
+    ['ignores-term', TIMEOUT_MS + GRACE_MS],
+    ['hangs-with-child', TIMEOUT_MS + GRACE_MS]
+  ])('a helper that %s times out within the bound, by name', async (helper, bound) => {
+    const { error, elapsed } = await lookupWith(helper)
+    expect(error?.message).toMatch(
+      new RegExp(`^docker-credential-${helper} timed out after 0\\.5 s and was stopped`)
+    )
+    expect(error?.message).not.toMatch(/Command failed/)
+    expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50)
+    expect(elapsed).toBeLessThan(bound + SLACK_MS)
+    if (helper === 'hangs-with-child') expect(await gone(join(dir, 'pids', helper))).toBe(true)
+  })
+
+  it('a helper that answers but leaves a child running: the answer counts, the child is stopped', async () => {
+    const { found, error, elapsed } = await lookupWith('leaves-child')
+    expect(error).toBeUndefined()
+    expect(found?.credential).toEqual({ kind: 'basic', username: 'u', password: 'from-leaver' })
+    expect(elapsed).toBeLessThan(TIMEOUT_MS + SLACK_MS)
+    expect(await gone(join(dir, 'pids', 'leaves-child'))).toBe(true)
+  })
+
+  it('a failing helper: its stderr is shown without secrets or workflow commands, capped', async () => {
+    const { error } = await lookupWith('leaks-secret')
+    const message = error!.message
+    expect(message).toMatch(
+      /^credential helper docker-credential-leaks-secret .* failed \(exit code 1\): error: \*\*\* rejected/
+    )
+    for (const secret of [
+      's3cr3t-from-stdout-value',
+      'eyJhbGciOiJIUzI1NiJ9',
+      'c2lnbmF0dXJl',
+      'ghp_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789',
+      '0123456789abcdef0123456789abcdef',
+      'dXNlcjpwYXNzd29yZA'
+    ]) {
+      expect(message).not.toContain(secret)
+    }
+    expect(message).not.toContain('::')
+    expect(message).not.toContain('##[')
+    expect(message).not.toContain('\n')
+    expect(message.length).toBeLessThan(600)
+  })
+})
+
+describe('maskHelperOutput', () => {
+  it.each([
+    ['token=abc123secret', '', 'token=***'],
+    ['Bearer abc.def', '', 'Bearer ***'],
+    ['oops hunter22 leaked', 'hunter22', 'oops *** leaked'],
+    ['::::set-output name=x::y', '', ': : : :set-output name=x: :y'],
+    [
+      'not found: /usr/local/bin/docker-credential-pass',
+      '',
+      'not found: /usr/local/bin/docker-credential-pass'
+    ],
+    ['line one\nline two\r\n\u001b[31mred\u001b[0m', '', 'line one line two [31mred [0m']
+  ])('%j (stdout %j) → %j', (stderr, stdout, shown) => {
+    expect(maskHelperOutput(stderr, stdout)).toBe(shown)
+  })
 })

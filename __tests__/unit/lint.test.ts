@@ -15,7 +15,7 @@ import {
   type Finding,
   type LintOptions
 } from '../../src/lint/index.js'
-import { DEFAULT_MUTABLE_TAGS } from '../../src/policy/index.js'
+import { compileAllowTags, DEFAULT_MUTABLE_TAGS } from '../../src/policy/index.js'
 
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/lint/config-repo')
 const D = `sha256:${'ab'.repeat(32)}`
@@ -95,7 +95,12 @@ const KUSTOMIZE: Row[] = [
   {
     name: '--allow-tags: a tag outside it is an error',
     yaml: ['images:', '  - name: app', '    newTag: build-7'],
-    options: { policy: { mutableTags: DEFAULT_MUTABLE_TAGS, allowTags: /^(?:v\d+\.\d+\.\d+)$/ } },
+    options: {
+      policy: {
+        mutableTags: DEFAULT_MUTABLE_TAGS,
+        allowTags: compileAllowTags('v\\d+\\.\\d+\\.\\d+')
+      }
+    },
     expected: ['3:13 error mutable-tag app:build-7']
   },
   {
@@ -669,6 +674,10 @@ describe('promote-image lint on the fixture config repo', () => {
     [['--pin', 'tag'], /Unknown option '--pin'/],
     [['--mutable-tags', 'a b'], /invalid pattern/],
     [['--allow-tags', '('], /not a valid regular expression/],
+    [
+      ['--allow-tags', '(?!dev)\\w+'],
+      /--allow-tags is not a valid regular expression in RE2 syntax.*lookaround/
+    ],
     [[join(dir, 'no-such-dir')], /cannot read .*no-such-dir.*ENOENT/]
   ])('usage error %j is an InputError (exit 2)', async (args, message) => {
     const { context } = capture()
@@ -772,5 +781,26 @@ describe('kustomize bases', () => {
     } finally {
       await rm(base, { recursive: true, force: true })
     }
+  })
+})
+
+describe('--allow-tags runs in linear time', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lint-re2-'))
+    await writeFile(
+      join(dir, 'kustomization.yaml'),
+      ['images:', '  - name: app', `    newTag: ${'a'.repeat(60)}_`, ''].join('\n')
+    )
+  })
+  afterAll(() => rm(dir, { recursive: true, force: true }))
+
+  // JavaScript's RegExp backtracks exponentially on (a+)+$ against 60 a's and a mismatch.
+  it("'(a+)+$' against a 60-character tag reports the tag within a second", async () => {
+    const { context, out } = capture()
+    const started = performance.now()
+    expect(await lintCommand([dir, '--allow-tags', '(a+)+$'], context)).toBe(1)
+    expect(performance.now() - started).toBeLessThan(1000)
+    expect(out()).toContain(`tag ${'a'.repeat(60)}_ does not match allow-tags /(a+)+$/`)
   })
 })

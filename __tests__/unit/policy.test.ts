@@ -6,7 +6,8 @@ import {
   checkTagPolicy,
   compileAllowTags,
   DEFAULT_TAG_POLICY,
-  globToRegExp
+  mutableTagGlob,
+  tagImmutabilityVerdict
 } from '../../src/policy/index.js'
 import { parseReference } from '../../src/reference/index.js'
 
@@ -95,9 +96,55 @@ describe('mutable-tags patterns and allow-tags', () => {
     )
   })
 
-  it.each(['(', '[a-', '*x'])('an invalid allow-tags regex %j is an input error', source => {
-    expect(() => compileAllowTags(source)).toThrow(InputError)
-    expect(() => compileAllowTags(source)).toThrow(/allow-tags is not a valid regular expression/)
+  it.each([
+    ['(', /missing closing \)/],
+    ['[a-', /missing closing \]/],
+    ['*x', /missing argument to repetition operator/],
+    ['a)|(b', /unexpected \)/], // compiled as written, not wrapped in (?:…) where it would pass
+    ['(?=v)\\d+', /lookaround/],
+    ['(?!dev)\\w+', /lookaround/],
+    ['(?<=v)\\d+', /lookaround/],
+    ['(?<!v)\\d+', /lookaround/],
+    ['(a)\\1', /backreference/],
+    ['(?<x>a)\\k<x>', /backreference/],
+    ['a{1001}', /invalid repeat count/]
+  ])(
+    'an invalid allow-tags regex %j is an input error naming the input, pattern and RE2',
+    (source, why) => {
+      let error: unknown
+      try {
+        compileAllowTags(source)
+      } catch (caught) {
+        error = caught
+      }
+      expect(error).toBeInstanceOf(InputError)
+      const { message, hint } = error as InputError
+      expect(message).toContain('Input allow-tags is not a valid regular expression in RE2 syntax')
+      expect(message).toContain(JSON.stringify(source))
+      expect(message).toMatch(why)
+      expect(hint).toContain('https://github.com/google/re2/wiki/Syntax')
+    }
+  )
+
+  it('names the CLI flag when the pattern came from --allow-tags', () => {
+    expect(() => compileAllowTags('(?=x)', '--allow-tags')).toThrow(
+      /^Input --allow-tags is not a valid regular expression in RE2 syntax/
+    )
+  })
+
+  it.each([
+    // RE2 syntax a user may rely on, and full-match semantics (not a search)
+    ['(?<major>\\d+)\\.\\d+', '1.2', true],
+    ['(?P<major>\\d+)\\.\\d+', '1.2', true],
+    ['[[:alnum:]]+', 'abc123', true],
+    ['v\\d+', 'v12', true],
+    ['v\\d+', 'xv12', false],
+    ['v\\d+', 'v12x', false],
+    ['sha-[0-9a-f]{7}|v.*', 'xsha-3f9c2d1', false],
+    ['sha-[0-9a-f]{7}|v.*', 'sha-3f9c2d1x', false],
+    ['(?i)V\\d+', 'v1', true]
+  ])('allow-tags %j against %s → %s', (source, tag, matches) => {
+    expect(compileAllowTags(source).test(tag)).toBe(matches)
   })
 
   it.each(['a b', 'x/y', '', 'tag;rm', '.hidden'])(
@@ -107,9 +154,62 @@ describe('mutable-tags patterns and allow-tags', () => {
     }
   )
 
-  it('globs escape regex metacharacters', () => {
-    expect(globToRegExp('v1.0').test('v1x0')).toBe(false)
-    expect(globToRegExp('v1.0').test('V1.0')).toBe(true)
+  it('globs escape regex metacharacters and ignore case', () => {
+    expect(mutableTagGlob('v1.0').test('v1x0')).toBe(false)
+    expect(mutableTagGlob('v1.0').test('V1.0')).toBe(true)
+    expect(mutableTagGlob('pr-*').test('PR-42')).toBe(true)
+    expect(mutableTagGlob('pr-*').test('xpr-42')).toBe(false)
+    expect(mutableTagGlob('r?').test('r1')).toBe(true)
+    expect(mutableTagGlob('r?').test('r12')).toBe(false)
+  })
+})
+
+/**
+ * Patterns that backtrack exponentially (or with a high polynomial degree) in JavaScript's RegExp
+ * answer at once with RE2. The bound is generous for a loaded machine; the backtracking engine
+ * takes minutes to hours on these.
+ */
+describe('user patterns run in linear time', () => {
+  const BOUND_MS = 1000
+  const long = 'a'.repeat(60)
+  const timed = (check: () => void): number => {
+    const started = performance.now()
+    check()
+    return performance.now() - started
+  }
+
+  it.each([
+    ['(a+)+$', `${long}!`],
+    ['(a|a)*b', long],
+    ['(a|aa)+$', `${long}!`],
+    ['(.*a){20}', long.replace(/a$/, '!')]
+  ])('allow-tags %j against a 60-character tag answers within a second', (source, tag) => {
+    const policy = { mutableTags: [], allowTags: compileAllowTags(source) }
+    const elapsed = timed(() =>
+      expect(() => checkTagPolicy(parseReference(`app:${tag.replace('!', '_')}`), policy)).toThrow(
+        /does not match allow-tags/
+      )
+    )
+    expect(elapsed).toBeLessThan(BOUND_MS)
+  })
+
+  it('a mutable-tags glob with many stars answers within a second', () => {
+    const glob = `${'*a'.repeat(40)}*b`
+    const policy = { mutableTags: [checkMutableTagPattern(glob)] }
+    const elapsed = timed(() =>
+      expect(() => checkTagPolicy(parseReference(`app:${'a'.repeat(127)}`), policy)).not.toThrow()
+    )
+    expect(elapsed).toBeLessThan(BOUND_MS)
+  })
+
+  it('an ECR exclusion filter with many stars answers within a second', () => {
+    const filter = `${'*a'.repeat(40)}*b`
+    const elapsed = timed(() =>
+      expect(tagImmutabilityVerdict('IMMUTABLE_WITH_EXCLUSION', [filter], 'a'.repeat(127))).toEqual(
+        expect.objectContaining({ immutable: true })
+      )
+    )
+    expect(elapsed).toBeLessThan(BOUND_MS)
   })
 })
 

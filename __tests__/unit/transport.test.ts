@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { RegistryError } from '../../src/errors.js'
 import { silentLogger } from '../../src/log/logger.js'
 import { parseRetryAfter, schemeFor, Transport } from '../../src/registry/oci/transport.js'
+import { startDripServer } from '../support/drip.js'
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void
 
@@ -150,6 +151,71 @@ describe('Transport', () => {
     expect(response.body.toString()).toBe('none')
     expect(b.hits[0]!.headers.authorization).toBeUndefined()
     expect(response.url).toBe(`${b.url}/blob`)
+  })
+})
+
+/**
+ * Every attempt has a whole-response deadline: a server that drips its headers or its body a
+ * byte at a time (never idle, never done) fails the attempt at the timeout, named by host.
+ */
+describe('Transport deadlines', () => {
+  /** Scaled down from the 30 s default. */
+  const TIMEOUT_MS = 400
+  /** Slack for a loaded machine (2 cores shared). */
+  const SLACK_MS = 1500
+
+  it.each(['headers', 'body'] as const)(
+    'a server that drips its %s fails each attempt at the deadline, naming the host',
+    async mode => {
+      const drip = await startDripServer(mode, 50)
+      try {
+        const started = Date.now()
+        const send = transport(TIMEOUT_MS).send(
+          { method: 'GET', url: `${drip.url}/v2/team/app/manifests/v1` },
+          `GET ${drip.url}/v2/team/app/manifests/v1`
+        )
+        await expect(send).rejects.toThrow(
+          new RegExp(
+            `failed after 3 attempts: no answer within ${TIMEOUT_MS} ms from ${drip.host.replace(/\./g, '\\.')} \\(headers and body\\)`
+          )
+        )
+        const elapsed = Date.now() - started
+        expect(drip.requests()).toBe(3)
+        expect(elapsed).toBeGreaterThanOrEqual(3 * TIMEOUT_MS - 50)
+        expect(elapsed).toBeLessThan(3 * TIMEOUT_MS + SLACK_MS)
+      } finally {
+        await drip.close()
+      }
+    }
+  )
+
+  it('one deadline covers every redirect hop of an attempt', async () => {
+    const server = await startServer()
+    try {
+      let hops = 0
+      // Six hops of 150 ms each: within 400 ms per hop, but not as a whole.
+      server.handle((req, res) => {
+        hops++
+        setTimeout(() => {
+          if (req.url === '/hop5') return res.end('done')
+          res.writeHead(307, { location: `/hop${Number(req.url!.slice(4) || 0) + 1}` })
+          res.end()
+        }, 150)
+      })
+      const started = Date.now()
+      const send = transport(TIMEOUT_MS).send(
+        { method: 'GET', url: `${server.url}/hop0` },
+        'GET hops'
+      )
+      await expect(send).rejects.toThrow(
+        /GET hops failed after 3 attempts: no answer within 400 ms/
+      )
+      expect(hops).toBeLessThan(12) // three attempts of at most three hops each, never six
+      expect(Date.now() - started).toBeLessThan(3 * TIMEOUT_MS + SLACK_MS)
+    } finally {
+      server.server.closeAllConnections()
+      server.server.close()
+    }
   })
 })
 

@@ -41,15 +41,21 @@ export async function readCapped(response: Response, limit: number): Promise<Buf
   return Buffer.concat(chunks)
 }
 
-/** A fetch failure in words; `timeout` is how the caller states its time limit ("30 s"). */
-export function networkProblem(error: unknown, timeout: string): string {
+/**
+ * A fetch failure in words; `timeout` is how the caller states its time limit ("30 s"), `host`
+ * who did not answer in time.
+ */
+export function networkProblem(error: unknown, timeout: string, host?: string): string {
   // Duck-typed: fetch's errors may come from another realm (test runners).
   const e = error as {
     name?: string
     message?: string
     cause?: { message?: string; code?: string }
   }
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeout}`
+  if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
+    // The deadline covers the whole response: a server that sent only part of it gets this too.
+    return `no answer within ${timeout}${host ? ` from ${host}` : ''} (headers and body)`
+  }
   const code = e?.cause?.code ? ` (${e.cause.code})` : ''
   return `${e?.cause?.message ?? e?.message ?? String(error)}${code}`
 }

@@ -13,7 +13,7 @@ import {
   type Node
 } from 'yaml'
 import { firstYamlProblem } from '../edit/yaml-text.js'
-import { DEFAULT_TAG_POLICY, globToRegExp, type TagPolicy } from '../policy/index.js'
+import { DEFAULT_TAG_POLICY, matchingMutablePattern, type TagPolicy } from '../policy/index.js'
 import { formatReference, parseReference, type ImageReference } from '../reference/index.js'
 import { compareFindings, type Finding, type FindingKind } from './finding.js'
 
@@ -278,7 +278,8 @@ function lintContainer(context: Context, container: Map<string, Entry>): void {
   const pullPolicy = scalarText(container.get('imagePullPolicy')?.value)
   // Kubernetes defaults to Always only for `:latest` and untagged images.
   const defaulted = ref.tag === undefined || ref.tag === 'latest' ? 'Always' : 'IfNotPresent'
-  const mutable = ref.tag === undefined || mutablePattern(ref.tag, context.policy) !== undefined
+  const mutable =
+    ref.tag === undefined || matchingMutablePattern(ref.tag, context.policy) !== undefined
   if (mutable && (pullPolicy ?? defaulted) === 'IfNotPresent') {
     const how = pullPolicy === undefined ? ' (the default for a tag other than latest)' : ''
     const tag = ref.tag ?? 'latest (implied: no tag)'
@@ -377,7 +378,7 @@ function checkReference(context: Context, at: Node, kind: FindingKind, ref: Imag
 function checkTagged(context: Context, at: Node, kind: FindingKind, ref: ImageReference): void {
   const tag = ref.tag!
   const image = formatReference(ref)
-  const pattern = mutablePattern(tag, context.policy)
+  const pattern = matchingMutablePattern(tag, context.policy)
   if (pattern !== undefined) {
     const matched = pattern.toLowerCase() === tag.toLowerCase() ? '' : ` (matches ${pattern})`
     report(context, at, {
@@ -389,7 +390,7 @@ function checkTagged(context: Context, at: Node, kind: FindingKind, ref: ImageRe
       suggestion: PIN_SUGGESTION
     })
   } else if (context.policy.allowTags && !context.policy.allowTags.test(tag)) {
-    const source = context.policy.allowTags.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')
+    const source = context.policy.allowTags.source
     report(context, at, {
       severity: 'error',
       kind,
@@ -408,11 +409,6 @@ function checkTagged(context: Context, at: Node, kind: FindingKind, ref: ImageRe
       suggestion: 'run promote-image to pin it'
     })
   }
-}
-
-/** The policy pattern a tag matches; "latest" always does (as checkTagPolicy). */
-function mutablePattern(tag: string, policy: TagPolicy): string | undefined {
-  return ['latest', ...policy.mutableTags].find(p => globToRegExp(p).test(tag))
 }
 
 // --- YAML helpers ----------------------------------------------------------

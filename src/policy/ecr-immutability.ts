@@ -1,4 +1,5 @@
 import { PolicyError } from '../errors.js'
+import { compileGlob, type TagPattern } from './pattern.js'
 
 /** ECR's imageTagMutability, with the exclusion modes of 2025. */
 export type TagMutabilityMode =
@@ -52,10 +53,12 @@ export function tagImmutabilityVerdict(
   }
 }
 
-/** ECR filters: `*` is the only wildcard; everything else is literal. */
-function wildcardToRegExp(filter: string): RegExp {
-  const body = filter.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')
-  return new RegExp(`^${body}$`)
+/**
+ * ECR filters: `*` is the only wildcard; everything else is literal, case-sensitive. Compiled to
+ * RE2 (pattern.ts): the filters are the repository's, and `*a*a*a*b` must not stall a run.
+ */
+function wildcardToRegExp(filter: string): TagPattern {
+  return compileGlob(filter, { caseInsensitive: false, starOnly: true })
 }
 
 /**

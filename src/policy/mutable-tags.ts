@@ -1,5 +1,6 @@
 import { PolicyError, InputError } from '../errors.js'
 import { formatReference, type ImageReference } from '../reference/index.js'
+import { compileGlob, compileRe2, type TagPattern } from './pattern.js'
 
 /** Tags that name a moving target rather than a build (DESIGN.md). */
 export const DEFAULT_MUTABLE_TAGS: readonly string[] = [
@@ -21,8 +22,8 @@ export const DEFAULT_MUTABLE_TAGS: readonly string[] = [
 export interface TagPolicy {
   /** Glob patterns (`*` any run, `?` one character), matched case-insensitively. */
   readonly mutableTags: readonly string[]
-  /** When set, every tag must match this regular expression in full. */
-  readonly allowTags?: RegExp
+  /** When set, every tag must match this regular expression (RE2 syntax) in full. */
+  readonly allowTags?: TagPattern
 }
 
 export const DEFAULT_TAG_POLICY: TagPolicy = { mutableTags: DEFAULT_MUTABLE_TAGS }
@@ -44,7 +45,7 @@ export function checkTagPolicy(ref: ImageReference, policy: TagPolicy): void {
     )
   }
   // "latest" is always refused: it is the failure this tool exists to prevent.
-  const pattern = ['latest', ...policy.mutableTags].find(p => globToRegExp(p).test(ref.tag!))
+  const pattern = matchingMutablePattern(ref.tag, policy)
   if (pattern !== undefined) {
     const matched = pattern.toLowerCase() === ref.tag.toLowerCase() ? '' : ` (matches "${pattern}")`
     throw new PolicyError(
@@ -54,7 +55,7 @@ export function checkTagPolicy(ref: ImageReference, policy: TagPolicy): void {
   }
   if (policy.allowTags && !policy.allowTags.test(ref.tag)) {
     throw new PolicyError(
-      `Tag "${ref.tag}" of ${shown} does not match allow-tags /${policy.allowTags.source.replace(/^\^\(\?:(.*)\)\$$/, '$1')}/.`,
+      `Tag "${ref.tag}" of ${shown} does not match allow-tags /${policy.allowTags.source}/.`,
       {
         hint: 'Promote a tag that matches allow-tags, or widen the allow-tags pattern.',
         subject: shown
@@ -63,27 +64,33 @@ export function checkTagPolicy(ref: ImageReference, policy: TagPolicy): void {
   }
 }
 
-/** `mutable-tags` entries are globs; anything else would surprise users. */
-export function globToRegExp(glob: string): RegExp {
-  const body = glob
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.')
-  return new RegExp(`^${body}$`, 'i')
+/** The policy's glob a tag matches; "latest" always does. */
+export function matchingMutablePattern(tag: string, policy: TagPolicy): string | undefined {
+  return ['latest', ...policy.mutableTags].find(p => mutableTagGlob(p).test(tag))
 }
 
-/** Compiles `allow-tags`, anchored so that "v\d+" cannot match "dev1-latest". */
-export function compileAllowTags(source: string, inputName = 'allow-tags'): RegExp {
-  try {
-    return new RegExp(`^(?:${source})$`)
-  } catch (error) {
-    throw new InputError(
-      `Input ${inputName} is not a valid regular expression: ${(error as Error).message}.`,
-      {
-        hint: 'Write a JavaScript regular expression, e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}.'
-      }
-    )
+const globs = new Map<string, TagPattern>()
+
+/**
+ * `mutable-tags` entries are globs (anything else would surprise users), matched
+ * case-insensitively with RE2 (see pattern.ts). Compiled once per pattern: a run checks many tags
+ * against the same few patterns.
+ */
+export function mutableTagGlob(glob: string): TagPattern {
+  let compiled = globs.get(glob)
+  if (!compiled) {
+    compiled = compileGlob(glob, { caseInsensitive: true })
+    globs.set(glob, compiled)
   }
+  return compiled
+}
+
+/**
+ * Compiles `allow-tags` with RE2 semantics (linear time: see pattern.ts), matched against the
+ * whole tag so that "v\d+" cannot match "dev1-latest".
+ */
+export function compileAllowTags(source: string, inputName = 'allow-tags'): TagPattern {
+  return compileRe2(source, inputName)
 }
 
 /** Validates a `mutable-tags` entry: a tag with optional `*`/`?` wildcards. */

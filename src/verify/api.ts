@@ -4,6 +4,7 @@
  * is optional because Go's omitempty drops empty ones and the JSON is not ours to trust.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
+import { formatSeconds, requestBudget } from '../http/deadline.js'
 import {
   backoffDelay,
   networkProblem,
@@ -105,6 +106,12 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024
 /** Argo CD was unreachable or answered 5xx after every retry: worth polling again. */
 export class ArgoUnavailableError extends VerifyError {}
 
+/**
+ * The overall deadline cut the request short (it had less than its own limit, and ran out of
+ * it): says that time is up, not that Argo CD is down.
+ */
+export class ArgoDeadlineError extends ArgoUnavailableError {}
+
 export interface ClientOptions {
   /** Base URL, without a trailing slash; may carry Argo CD's --rootpath. */
   readonly server: string
@@ -113,10 +120,16 @@ export interface ClientOptions {
   readonly requestTimeoutMs: number
   readonly retry: RetryPolicy
   readonly logger: Logger
+  /**
+   * The overall deadline (epoch ms; verify's --timeout): no request, retry included, runs past
+   * it. Each request's own limit is the smaller of requestTimeoutMs and what is left.
+   */
+  readonly deadline?: number
 }
 
 /**
- * GETs with what a poller needs and fetch lacks: a per-attempt timeout, bounded jittered
+ * GETs with what a poller needs and fetch lacks: a per-attempt whole-response deadline (headers
+ * and body, capped by the overall deadline: src/http/deadline.ts), bounded jittered
  * retries on 5xx and network errors, and Argo CD's error bodies ({error, code, message}) turned
  * into the user's words. The token goes in Authorization only, never in a message or a log.
  */
@@ -160,25 +173,39 @@ export class ArgoClient {
     const path = `/api/v1/applications/${encodeURIComponent(name)}${suffix}${search ? `?${search}` : ''}`
     const url = `${this.options.server}${path}`
     const shown = `GET ${path}`
-    const timeoutMs = overrides.timeoutMs ?? this.options.requestTimeoutMs
+    const ownMs = overrides.timeoutMs ?? this.options.requestTimeoutMs
     const attempts = overrides.attempts ?? this.options.retry.attempts
+    const { deadline } = this.options
+    const host = new URL(this.options.server).host
     let problem = ''
     for (let attempt = 1; ; attempt++) {
+      const budgetMs = requestBudget(ownMs, deadline)
       let response: { status: number; body: string; contentType: string } | undefined
-      try {
-        this.options.logger.debug(`argocd: ${shown}`)
-        response = await this.fetchOnce(url, timeoutMs)
-      } catch (error) {
-        if (error instanceof VerifyError) throw error
-        problem = networkProblem(error, `${Math.round(timeoutMs / 100) / 10} s`)
+      let cut = false
+      if (budgetMs <= 0) {
+        problem ||= 'the verify timeout ran out before it could be sent'
+        cut = true
+      } else {
+        try {
+          this.options.logger.debug(`argocd: ${shown}`)
+          response = await this.fetchOnce(url, budgetMs)
+        } catch (error) {
+          if (error instanceof VerifyError) throw error
+          problem = networkProblem(error, formatSeconds(budgetMs), host)
+          const name = (error as { name?: string })?.name
+          cut = budgetMs < ownMs && (name === 'TimeoutError' || name === 'AbortError')
+        }
       }
       if (response && !RETRYABLE_STATUS.has(response.status)) {
         if (response.status >= 200 && response.status < 300) return this.parse<T>(response, shown)
         throw this.refusal(response, shown)
       }
       if (response) problem = `HTTP ${response.status}${argoMessage(response.body, ': ')}`
-      if (attempt >= attempts) {
-        throw new ArgoUnavailableError(
+      const delay = backoffDelay(attempt, this.options.retry)
+      // A retry that could not start before the overall deadline is not worth waiting for.
+      const outOfTime = deadline !== undefined && deadline - Date.now() <= delay
+      if (attempt >= attempts || outOfTime) {
+        throw new (cut ? ArgoDeadlineError : ArgoUnavailableError)(
           this.redact(`Argo CD at ${this.options.server} did not answer ${shown}: ${problem}.`),
           {
             hint: /certificate|CERT|self.signed/i.test(problem)
@@ -187,7 +214,6 @@ export class ArgoClient {
           }
         )
       }
-      const delay = backoffDelay(attempt, this.options.retry)
       this.options.logger.debug(
         `argocd: ${shown}: ${this.redact(problem)}; retrying in ${delay} ms`
       )

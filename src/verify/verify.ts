@@ -3,6 +3,7 @@ import { InputError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import {
   ArgoClient,
+  ArgoDeadlineError,
   ArgoUnavailableError,
   DEFAULT_REQUEST_TIMEOUT_MS,
   DEFAULT_RETRY,
@@ -85,13 +86,18 @@ export async function verifyDeployment(
 ): Promise<VerifyResult> {
   const checked = checkRequest(request)
   const { target, server, name, namespace, pollMs, timeoutMs } = checked
+  const started = Date.now()
+  const deadline = started + timeoutMs
   const client = new ArgoClient({
     server,
     token: request.token,
     application: { name, namespace },
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     retry: options.retry ?? DEFAULT_RETRY,
-    logger
+    logger,
+    // --timeout bounds every request too, retries included: a server that drips its answer
+    // cannot keep verify past it.
+    deadline
   })
   if (target.revision === undefined && target.images.length === 0) {
     logger.warning(
@@ -99,9 +105,9 @@ export async function verifyDeployment(
     )
   }
 
-  const started = Date.now()
-  const deadline = started + timeoutMs
   const elapsed = (): number => Math.round((Date.now() - started) / 1000)
+  /** Time left for the last poll: a second, or a quarter of a shorter timeout. */
+  const finalWindow = Math.min(1000, timeoutMs / 4)
   let reached = false
   let lastRefresh = -Infinity
   let last: Assessment | undefined
@@ -134,18 +140,27 @@ export async function verifyDeployment(
     } catch (error) {
       // Never reached: a wrong URL, DNS or TLS; fail now rather than after the timeout.
       if (!(error instanceof ArgoUnavailableError) || !reached) throw error
-      lastUnavailable = error
-      logger.warning(`${error.message} Polling on (${elapsed()} s).`)
+      if (error instanceof ArgoDeadlineError && last !== undefined) {
+        // A poll the timeout cut short says nothing new about Argo CD: report what was last seen.
+        logger.warning(`${error.message} (cut short by the timeout)`)
+      } else {
+        lastUnavailable = error
+        logger.warning(`${error.message} Polling on (${elapsed()} s).`)
+      }
     }
+    // The last poll starts early enough to finish (its requests are cut at the deadline); after
+    // it, wait out the timeout and report what was last seen.
     const left = deadline - Date.now()
-    if (left <= 0) {
-      const error = timeout(last, lastUnavailable, target, request.timeoutSeconds)
-      throw new VerifyError(client.redact(error.message), {
-        hint: error.hint,
-        subject: error.subject
-      })
+    if (left > finalWindow) {
+      await sleep(Math.min(pollMs, left - finalWindow))
+      continue
     }
-    await sleep(Math.min(pollMs, left))
+    if (left > 0) await sleep(left)
+    const error = timeout(last, lastUnavailable, target, request.timeoutSeconds)
+    throw new VerifyError(client.redact(error.message), {
+      hint: error.hint,
+      subject: error.subject
+    })
   }
 }
 
@@ -164,6 +179,9 @@ async function observe(
       app = await client.getApplication(true, Math.max(1000, Math.min(left, REFRESH_WAIT_MS)))
     } catch (error) {
       if (!(error instanceof ArgoUnavailableError)) throw error
+      // (Nearly) out of time: what stopped the refresh is the news, not a read that cannot
+      // start or finish.
+      if (deadline - Date.now() < 1000) throw error
       logger.debug(`argocd: the refresh did not complete (${error.message}); reading without one`)
     }
   }
@@ -174,6 +192,8 @@ async function observe(
     tree = await client.getResourceTree()
   } catch (error) {
     if (!(error instanceof ArgoUnavailableError)) throw error
+    // Cut by the deadline: an assessment without the tree would lose what the timeout reports.
+    if (error instanceof ArgoDeadlineError) throw error
     logger.debug(`argocd: no resource tree this poll: ${error.message}`)
   }
   const events = new Map<string, readonly KubeEvent[]>()

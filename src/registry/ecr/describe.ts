@@ -28,12 +28,27 @@ export interface EcrTarget {
   readonly display: string
 }
 
+/**
+ * A whole-call deadline for each ECR API call, retries included (src/http/deadline.ts). The SDK
+ * sets none by default, and its `requestTimeout` is a socket idle timeout that a server
+ * dripping bytes never trips (@smithy/types HttpHandlerOptions, requestTimeout); an abortSignal
+ * passed to send() aborts the request at any stage (@smithy/node-http-handler, abortSignal).
+ */
+export const ECR_CALL_TIMEOUT_MS = 60_000
+
 /** One SDK client per region and endpoint flavor; credentials from the default chain. */
 export class EcrDescriber {
   private readonly clients = new Map<string, ECRClient>()
   private readonly mutability = new Map<string, Promise<TagMutabilitySettings>>()
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly callTimeoutMs = ECR_CALL_TIMEOUT_MS
+  ) {}
+
+  private deadline(): { abortSignal: AbortSignal } {
+    return { abortSignal: AbortSignal.timeout(this.callTimeoutMs) }
+  }
 
   async resolve(target: EcrTarget): Promise<Resolution> {
     const { registry } = target
@@ -51,11 +66,12 @@ export class EcrDescriber {
           registryId: registry.accountId,
           repositoryName: target.repository,
           imageIds: [imageId]
-        })
+        }),
+        this.deadline()
       )
       details = answer.imageDetails?.[0]
     } catch (error) {
-      throw explain(error, target, 'ecr:DescribeImages')
+      throw explain(error, target, 'ecr:DescribeImages', this.callTimeoutMs)
     }
     if (!details?.imageDigest) throw notFound(target)
     const mediaType = details.imageManifestMediaType ?? ''
@@ -95,7 +111,8 @@ export class EcrDescriber {
           new DescribeRepositoriesCommand({
             registryId: target.registry.accountId,
             repositoryNames: [target.repository]
-          })
+          }),
+          this.deadline()
         )
         .then(
           (answer): TagMutabilitySettings => {
@@ -142,13 +159,27 @@ const CREDENTIAL_ERRORS = new Set([
 ])
 
 /** Turns SDK errors into messages that say what to change in the workflow. */
-function explain(error: unknown, target: EcrTarget, action: string): RegistryError {
+function explain(
+  error: unknown,
+  target: EcrTarget,
+  action: string,
+  timeoutMs: number
+): RegistryError {
   const e = error as { name?: string; message?: string }
   const name = e?.name ?? 'Error'
   const { accountId, region } = target.registry
   const where = `(account ${accountId}, region ${region})`
   const options = { subject: target.display, cause: error }
 
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return new RegistryError(
+      `ECR ${where} gave no complete answer to ${action} for ${target.display} within ${timeoutMs / 1000} s (retries, headers and body included).`,
+      {
+        ...options,
+        hint: 'Check that this runner reaches the ECR API endpoint of the region (ecr.<region>.amazonaws.com, or AWS_ENDPOINT_URL_ECR); re-run the job if the outage was transient.'
+      }
+    )
+  }
   if (name === 'ImageNotFoundException') return notFound(target)
   if (name === 'RepositoryNotFoundException') {
     return new RegistryError(

@@ -58,7 +58,7 @@ export function schemeFor(host: string, insecureRegistries: readonly string[]): 
 
 /**
  * fetch with what a registry client needs and fetch lacks: a per-attempt
- * timeout, bounded retries with jittered backoff that honor Retry-After, a
+ * whole-response deadline (headers and body), bounded retries with jittered backoff that honor Retry-After, a
  * body size cap, and redirects followed by hand so that Authorization is
  * dropped whenever the redirect leaves the origin (distribution-spec, "API").
  * Hand-written rather than p-retry because the delay depends on the response
@@ -79,7 +79,11 @@ export class Transport {
       try {
         response = await this.sendFollowingRedirects(request)
       } catch (error) {
-        lastProblem = networkProblem(error, `${this.options.timeoutMs} ms`)
+        lastProblem = networkProblem(
+          error,
+          `${this.options.timeoutMs} ms`,
+          new URL(request.url).host
+        )
       }
       if (response && !RETRYABLE_STATUS.has(response.status)) return response
       if (response) lastProblem = `HTTP ${response.status}${statusText(response)}`
@@ -104,19 +108,24 @@ export class Transport {
     return backoffDelay(attempt, { baseDelayMs, maxDelayMs })
   }
 
+  /**
+   * One attempt, bounded as a whole (src/http/deadline.ts): one signal covers every redirect hop,
+   * the headers and the body, so a server that drips bytes fails at timeoutMs.
+   */
   private async sendFollowingRedirects(request: HttpRequest): Promise<HttpResponse> {
     let url = request.url
     let headers: Record<string, string> = {
       'user-agent': this.options.userAgent,
       ...request.headers
     }
+    const signal = AbortSignal.timeout(this.options.timeoutMs)
     for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
       const response = await fetch(url, {
         method: request.method,
         headers,
         body: request.body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.options.timeoutMs)
+        signal
       })
       const location = response.headers.get('location')
       if (response.status >= 300 && response.status < 400 && location) {
