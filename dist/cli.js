@@ -3,7 +3,7 @@ import { I as InputError, P as PromoteError, d as describeError } from './chunks
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
 import { i as imagesFromEnvironment, e as editConfigRepo, f as fsTreeReader, a as firstYamlProblem, M as MAX_FILE_BYTES, p as promote, b as branchName, G as GitHubRepo, c as createOctokit, d as commitMessage, g as pullRequestBody, h as pullRequestTitle, D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
 import { l as list, c as createResolver, a as checkHost, i as imagesOutput, b as checkConfigFile, D as DEFAULT_BRANCH_TEMPLATE, d as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/resolver.js';
-import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, d as distExports, b as DEFAULT_TAG_POLICY, p as parseReference, f as formatReference, g as globToRegExp } from './chunks/index.js';
+import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, d as distExports, b as DEFAULT_TAG_POLICY, p as parseReference, f as formatReference, m as matchingMutablePattern } from './chunks/index.js';
 import 'node:child_process';
 import 'node:fs';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
@@ -523,7 +523,7 @@ function lintContainer(context, container) {
     const pullPolicy = scalarText(container.get('imagePullPolicy')?.value);
     // Kubernetes defaults to Always only for `:latest` and untagged images.
     const defaulted = ref.tag === undefined || ref.tag === 'latest' ? 'Always' : 'IfNotPresent';
-    const mutable = ref.tag === undefined || mutablePattern(ref.tag, context.policy) !== undefined;
+    const mutable = ref.tag === undefined || matchingMutablePattern(ref.tag, context.policy) !== undefined;
     if (mutable && (pullPolicy ?? defaulted) === 'IfNotPresent') {
         const how = pullPolicy === undefined ? ' (the default for a tag other than latest)' : '';
         const tag = ref.tag ?? 'latest (implied: no tag)';
@@ -625,7 +625,7 @@ function checkReference(context, at, kind, ref) {
 function checkTagged(context, at, kind, ref) {
     const tag = ref.tag;
     const image = formatReference(ref);
-    const pattern = mutablePattern(tag, context.policy);
+    const pattern = matchingMutablePattern(tag, context.policy);
     if (pattern !== undefined) {
         const matched = pattern.toLowerCase() === tag.toLowerCase() ? '' : ` (matches ${pattern})`;
         report(context, at, {
@@ -638,7 +638,7 @@ function checkTagged(context, at, kind, ref) {
         });
     }
     else if (context.policy.allowTags && !context.policy.allowTags.test(tag)) {
-        const source = context.policy.allowTags.source.replace(/^\^\(\?:(.*)\)\$$/, '$1');
+        const source = context.policy.allowTags.source;
         report(context, at, {
             severity: 'error',
             kind,
@@ -658,10 +658,6 @@ function checkTagged(context, at, kind, ref) {
             suggestion: 'run promote-image to pin it'
         });
     }
-}
-/** The policy pattern a tag matches; "latest" always does (as checkTagPolicy). */
-function mutablePattern(tag, policy) {
-    return ['latest', ...policy.mutableTags].find(p => globToRegExp(p).test(tag));
 }
 function report(context, node, finding) {
     const { line, col } = context.lines.linePos(node.range?.[0] ?? 0);

@@ -1,5 +1,5 @@
 import { g as getInput, s as setSecret, a as group, b as setOutput, n as notice, c as summary, e as error, d as setFailed, f as debug, w as warning, i as info } from './chunks/core.js';
-import { e as code, h as escapeText, r as resolveImages } from './chunks/index.js';
+import { e as code, g as escapeText, r as resolveImages } from './chunks/index.js';
 import { P as PromoteError, d as describeError } from './chunks/errors.js';
 import { p as parseInputs, c as createResolver, i as imagesOutput, r as resolutionSummary } from './chunks/resolver.js';
 import 'os';

@@ -23,13 +23,25 @@ const INDEX_TYPES = new Set([
     'application/vnd.oci.image.index.v1+json',
     'application/vnd.docker.distribution.manifest.list.v2+json'
 ]);
+/**
+ * A whole-call deadline for each ECR API call, retries included (src/http/deadline.ts). The SDK
+ * sets none by default, and its `requestTimeout` is a socket idle timeout that a server
+ * dripping bytes never trips (@smithy/types HttpHandlerOptions, requestTimeout); an abortSignal
+ * passed to send() aborts the request at any stage (@smithy/node-http-handler, abortSignal).
+ */
+const ECR_CALL_TIMEOUT_MS = 60_000;
 /** One SDK client per region and endpoint flavor; credentials from the default chain. */
 class EcrDescriber {
     logger;
+    callTimeoutMs;
     clients = new Map();
     mutability = new Map();
-    constructor(logger) {
+    constructor(logger, callTimeoutMs = ECR_CALL_TIMEOUT_MS) {
         this.logger = logger;
+        this.callTimeoutMs = callTimeoutMs;
+    }
+    deadline() {
+        return { abortSignal: AbortSignal.timeout(this.callTimeoutMs) };
     }
     async resolve(target) {
         const { registry } = target;
@@ -46,11 +58,11 @@ class EcrDescriber {
                 registryId: registry.accountId,
                 repositoryName: target.repository,
                 imageIds: [imageId]
-            }));
+            }), this.deadline());
             details = answer.imageDetails?.[0];
         }
         catch (error) {
-            throw explain(error, target, 'ecr:DescribeImages');
+            throw explain(error, target, 'ecr:DescribeImages', this.callTimeoutMs);
         }
         if (!details?.imageDigest)
             throw notFound(target);
@@ -88,7 +100,7 @@ class EcrDescriber {
                 .send(new DescribeRepositoriesCommand({
                 registryId: target.registry.accountId,
                 repositoryNames: [target.repository]
-            }))
+            }), this.deadline())
                 .then((answer) => {
                 const repository = answer.repositories?.[0];
                 if (!repository?.imageTagMutability)
@@ -124,12 +136,18 @@ const CREDENTIAL_ERRORS = new Set([
     'TokenProviderError'
 ]);
 /** Turns SDK errors into messages that say what to change in the workflow. */
-function explain(error, target, action) {
+function explain(error, target, action, timeoutMs) {
     const e = error;
     const name = e?.name ?? 'Error';
     const { accountId, region } = target.registry;
     const where = `(account ${accountId}, region ${region})`;
     const options = { subject: target.display, cause: error };
+    if (name === 'TimeoutError' || name === 'AbortError') {
+        return new RegistryError(`ECR ${where} gave no complete answer to ${action} for ${target.display} within ${timeoutMs / 1000} s (retries, headers and body included).`, {
+            ...options,
+            hint: 'Check that this runner reaches the ECR API endpoint of the region (ecr.<region>.amazonaws.com, or AWS_ENDPOINT_URL_ECR); re-run the job if the outage was transient.'
+        });
+    }
     if (name === 'ImageNotFoundException')
         return notFound(target);
     if (name === 'RepositoryNotFoundException') {
@@ -168,5 +186,5 @@ function notFound(target) {
     });
 }
 
-export { EcrDescriber };
+export { ECR_CALL_TIMEOUT_MS, EcrDescriber };
 //# sourceMappingURL=describe.js.map

@@ -1,10 +1,10 @@
-import { i as relativePathProblem, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, j as assertDigest, e as code, h as escapeText, n as networkProblem, R as RETRYABLE_STATUS, k as backoffDelay, l as readCapped, m as isPinnableDigest, o as registryHost, f as formatReference } from './index.js';
+import { h as relativePathProblem, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, i as assertDigest, e as code, g as escapeText, n as networkProblem, R as RETRYABLE_STATUS, j as backoffDelay, k as readCapped, l as isPinnableDigest, o as registryHost, f as formatReference } from './index.js';
 import { I as InputError, R as RegistryError } from './errors.js';
-import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout } from 'node:timers/promises';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 
 const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}';
@@ -253,6 +253,17 @@ function describeKind(image) {
 }
 
 const ANONYMOUS = { description: 'no credentials (anonymous)' };
+/**
+ * A helper answers from a keychain or a short API call; a locked keychain or a prompt waits
+ * forever. 30 s is the registry request timeout too (transport.ts DEFAULT_TIMEOUT_MS).
+ */
+const DEFAULT_HELPER_TIMEOUT_MS = 30_000;
+/** Between SIGTERM and SIGKILL of the helper's process group. */
+const KILL_GRACE_MS = 2_000;
+/** A helper prints one small JSON object; anything longer is not an answer. */
+const MAX_HELPER_OUTPUT_BYTES = 1024 * 1024;
+/** How much of a failing helper's stderr reaches the error message. */
+const MAX_STDERR_SHOWN = 300;
 /** The key docker login writes for Docker Hub (docker/cli IndexServer). */
 const DOCKER_HUB_KEY = 'https://index.docker.io/v1/';
 const DOCKER_HUB_ALIASES = new Set([
@@ -286,7 +297,7 @@ async function lookupCredentials(host, options) {
     if (helper) {
         const serverUrl = isHub ? DOCKER_HUB_KEY : host;
         const source = `credential helper docker-credential-${helper} (configured in ${path})`;
-        const found = await runCredentialHelper(helper, serverUrl, env, source);
+        const found = await runCredentialHelper(helper, serverUrl, env, source, options.helperTimeoutMs ?? DEFAULT_HELPER_TIMEOUT_MS);
         if (found) {
             options.onSecret?.('token' in found ? found.token : found.password);
             return { description: source, credential: found };
@@ -380,36 +391,204 @@ function decodeAuthEntry(entry, source) {
     return { kind: 'basic', username, password };
 }
 /** docker-credential-helpers protocol: `get`, server URL on stdin, JSON out. */
-function runCredentialHelper(helper, serverUrl, env, source) {
+async function runCredentialHelper(helper, serverUrl, env, source, timeoutMs) {
     if (!/^[A-Za-z0-9._-]+$/.test(helper)) {
-        return Promise.reject(new RegistryError(`${source}: invalid helper name ${JSON.stringify(helper)}.`));
+        throw new RegistryError(`${source}: invalid helper name ${JSON.stringify(helper)}.`);
     }
-    return new Promise((resolve, reject) => {
-        const child = execFile(`docker-credential-${helper}`, ['get'], { env: helperEnv(env), timeout: 30_000, maxBuffer: 1024 * 1024 }, (error, stdout, stderr) => {
-            if (error) {
-                // Helpers answer "credentials not found" with a non-zero exit.
-                if (/not found/i.test(`${stdout}${stderr}`))
-                    return resolve(undefined);
-                const missing = error.code === 'ENOENT';
-                return reject(new RegistryError(missing
-                    ? `${source} is configured, but docker-credential-${helper} is not on PATH.`
-                    : `${source} failed: ${stderr.trim() || error.message}`, { hint: 'Install the helper on the runner, or remove it from the docker config.' }));
-            }
-            try {
-                const answer = JSON.parse(stdout);
-                if (!answer.Secret)
-                    return resolve(undefined);
-                const username = answer.Username ?? '';
-                resolve(username === '<token>'
-                    ? { kind: 'identity-token', username, token: answer.Secret }
-                    : { kind: 'basic', username, password: answer.Secret });
-            }
-            catch {
-                reject(new RegistryError(`${source} printed something other than JSON.`));
-            }
+    const command = `docker-credential-${helper}`;
+    let run;
+    try {
+        run = await runBounded(command, ['get'], serverUrl, helperEnv(env), timeoutMs);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT') {
+            throw new RegistryError(`${source} is configured, but ${command} is not on PATH.`, {
+                hint: 'Install the helper on the runner, or remove it from the docker config.'
+            });
+        }
+        throw new RegistryError(`${source} could not be started: ${error.message}.`);
+    }
+    const { stdout, stderr } = run;
+    if (run.timedOut) {
+        throw new RegistryError(`${command} timed out after ${timeoutMs / 1000} s and was stopped (${source}).`, {
+            hint: 'A helper waiting on a locked keychain or a prompt never answers in CI: configure it to answer non-interactively on this runner, or remove it from the docker config.'
         });
-        child.stdin?.end(serverUrl);
+    }
+    if (run.tooLarge) {
+        throw new RegistryError(`${command} printed more than ${MAX_HELPER_OUTPUT_BYTES} bytes and was stopped (${source}).`);
+    }
+    if (run.code !== 0) {
+        // Helpers answer "credentials not found" with a non-zero exit (docker-credential-helpers
+        // credentials.ErrCredentialsNotFound, "credentials not found in native keychain").
+        if (/not found/i.test(`${stdout}${stderr}`))
+            return undefined;
+        const said = maskHelperOutput(stderr, stdout);
+        throw new RegistryError(`${source} failed (${run.signal ? `killed by ${run.signal}` : `exit code ${run.code}`})${said ? `: ${said}` : ''}.`, { hint: 'Install the helper on the runner, or remove it from the docker config.' });
+    }
+    try {
+        const answer = JSON.parse(stdout);
+        if (!answer.Secret)
+            return undefined;
+        const username = answer.Username ?? '';
+        return username === '<token>'
+            ? { kind: 'identity-token', username, token: answer.Secret }
+            : { kind: 'basic', username, password: answer.Secret };
+    }
+    catch {
+        throw new RegistryError(`${source} printed something other than JSON.`);
+    }
+}
+/**
+ * Runs a command in its own process group (detached) and bounds it: after `timeoutMs` the whole
+ * group gets SIGTERM, then SIGKILL after a grace, so neither a helper that ignores SIGTERM nor a
+ * child it left running (holding our pipes open, or not) can hang the run or outlive it. A
+ * group still populated once the helper has exited is stopped the same way. Hand-written:
+ * execFile's `timeout` signals the helper alone, and only once (nodejs/node lib/child_process.js).
+ */
+function runBounded(command, args, input, env, timeoutMs) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+        const out = [];
+        const err = [];
+        let bytes = 0;
+        let timedOut = false;
+        let tooLarge = false;
+        let stopping;
+        const stop = () => {
+            stopping ??= stopGroup(child.pid).then(() => {
+                // Whatever still holds our pipes now is outside the group (it called setsid): stop
+                // reading after a moment, so that 'close' comes.
+                setTimeout(() => {
+                    child.stdout.destroy();
+                    child.stderr.destroy();
+                }, 1000).unref();
+            });
+            return stopping;
+        };
+        const timer = setTimeout(() => {
+            timedOut = true;
+            void stop();
+        }, timeoutMs);
+        const collect = (into) => (chunk) => {
+            bytes += chunk.byteLength;
+            if (bytes > MAX_HELPER_OUTPUT_BYTES) {
+                tooLarge = true;
+                void stop();
+                return;
+            }
+            into.push(chunk);
+        };
+        child.stdout.on('data', collect(out));
+        child.stderr.on('data', collect(err));
+        // The helper may exit without reading stdin (EPIPE): its exit status tells what happened.
+        child.stdin.on('error', () => { });
+        child.on('error', error => {
+            clearTimeout(timer);
+            reject(error);
+        });
+        // Exited, but its children may live on in the group: stop them too.
+        child.on('exit', () => void stop());
+        child.on('close', (code, signal) => {
+            clearTimeout(timer);
+            void (stopping ?? Promise.resolve()).then(() => resolve({
+                code,
+                signal,
+                stdout: Buffer.concat(out).toString('utf8'),
+                stderr: Buffer.concat(err).toString('utf8'),
+                timedOut,
+                tooLarge
+            }));
+        });
+        child.stdin.end(input);
     });
+}
+/** SIGTERM to the process group, then SIGKILL once the grace is over if any member is left. */
+async function stopGroup(pgid) {
+    if (!signalGroup(pgid, 'SIGTERM'))
+        return;
+    const until = Date.now() + KILL_GRACE_MS;
+    while (Date.now() < until) {
+        await new Promise(resolve => setTimeout(resolve, 50));
+        if (!(await groupAlive(pgid)))
+            return;
+    }
+    signalGroup(pgid, 'SIGKILL');
+}
+function signalGroup(pgid, signal) {
+    try {
+        process.kill(-pgid, signal);
+        return true;
+    }
+    catch {
+        return false; // ESRCH: the group is empty
+    }
+}
+/**
+ * Whether a process of the group still runs. `kill(-pgid, 0)` (POSIX kill(2)) also counts
+ * zombies, which an init that reaps slowly (containers, microVMs) keeps around for seconds: on
+ * Linux, /proc/<pid>/stat tells them apart (proc(5): state is field 3, pgrp field 5).
+ */
+async function groupAlive(pgid) {
+    if (!signalGroup(pgid, 0))
+        return false;
+    let pids;
+    try {
+        pids = (await readdir('/proc')).filter(name => /^\d+$/.test(name));
+    }
+    catch {
+        return true; // no /proc (macOS): the kill above is all we know
+    }
+    for (const pid of pids) {
+        let stat;
+        try {
+            stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+        }
+        catch {
+            continue; // gone meanwhile
+        }
+        const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(group) === pgid && state !== 'Z')
+            return true;
+    }
+    return false;
+}
+/**
+ * A failing helper's stderr, fit for an error message (which the action prints as `::error::`):
+ * without what it printed on stdout (the answer may be in it), Authorization-style tokens,
+ * long base64/hex runs and workflow-command markers, on one line and capped.
+ */
+function maskHelperOutput(stderr, stdout) {
+    let text = stderr;
+    const printed = new Set();
+    for (const line of stdout.split(/\r?\n/))
+        if (line.trim().length >= 4)
+            printed.add(line.trim());
+    try {
+        const answer = JSON.parse(stdout);
+        for (const value of Object.values(answer)) {
+            if (typeof value === 'string' && value.length >= 4)
+                printed.add(value);
+        }
+    }
+    catch {
+        // not JSON: its lines are masked above
+    }
+    for (const secret of [...printed].sort((a, b) => b.length - a.length)) {
+        text = text.split(secret).join('***');
+    }
+    text = text
+        .replace(/\b(Basic|Bearer|token)(\s+|=|:\s*)[^\s"',;]+/gi, '$1$2***')
+        .replace(/[A-Za-z0-9+/_=-]{20,}/g, run => /\d/.test(run) || (/[a-z]/.test(run) && /[A-Z]/.test(run)) ? '***' : run)
+        .replace(/[0-9a-f]{16,}/gi, '***')
+        // eslint-disable-next-line no-control-regex
+        .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+        // The runner reads `::command::` and `##[command]` anywhere a line starts (actions/runner
+        // ActionCommandManager); an error message is one, so break every marker.
+        .replace(/:(?=:)/g, ': ')
+        .replace(/##\[/g, '# #[')
+        .replace(/\s+/g, ' ')
+        .trim();
+    return text.length > MAX_STDERR_SHOWN ? `${text.slice(0, MAX_STDERR_SHOWN)}…` : text;
 }
 /** The helper's environment without the tokens this run holds: it needs none of them. */
 function helperEnv(env) {
@@ -495,7 +674,7 @@ function schemeFor(host, insecureRegistries) {
 }
 /**
  * fetch with what a registry client needs and fetch lacks: a per-attempt
- * timeout, bounded retries with jittered backoff that honor Retry-After, a
+ * whole-response deadline (headers and body), bounded retries with jittered backoff that honor Retry-After, a
  * body size cap, and redirects followed by hand so that Authorization is
  * dropped whenever the redirect leaves the origin (distribution-spec, "API").
  * Hand-written rather than p-retry because the delay depends on the response
@@ -518,7 +697,7 @@ class Transport {
                 response = await this.sendFollowingRedirects(request);
             }
             catch (error) {
-                lastProblem = networkProblem(error, `${this.options.timeoutMs} ms`);
+                lastProblem = networkProblem(error, `${this.options.timeoutMs} ms`, new URL(request.url).host);
             }
             if (response && !RETRYABLE_STATUS.has(response.status))
                 return response;
@@ -533,7 +712,7 @@ class Transport {
             }
             const delay = this.delayBefore(attempt, response);
             this.options.logger.debug(`${describe}: ${lastProblem}; retrying in ${delay} ms (attempt ${attempt + 1} of ${attempts})`);
-            await setTimeout(delay);
+            await setTimeout$1(delay);
         }
     }
     delayBefore(attempt, response) {
@@ -543,19 +722,24 @@ class Transport {
             return Math.min(retryAfter, maxDelayMs);
         return backoffDelay(attempt, { baseDelayMs, maxDelayMs });
     }
+    /**
+     * One attempt, bounded as a whole (src/http/deadline.ts): one signal covers every redirect hop,
+     * the headers and the body, so a server that drips bytes fails at timeoutMs.
+     */
     async sendFollowingRedirects(request) {
         let url = request.url;
         let headers = {
             'user-agent': this.options.userAgent,
             ...request.headers
         };
+        const signal = AbortSignal.timeout(this.options.timeoutMs);
         for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
             const response = await fetch(url, {
                 method: request.method,
                 headers,
                 body: request.body,
                 redirect: 'manual',
-                signal: AbortSignal.timeout(this.options.timeoutMs)
+                signal
             });
             const location = response.headers.get('location');
             if (response.status >= 300 && response.status < 400 && location) {

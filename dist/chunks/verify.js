@@ -6,7 +6,7 @@ import fs__default, { existsSync, readFileSync } from 'fs';
 import os__default, { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { d as distExports$2, i as relativePathProblem, q as normalizeRelativePath, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, u as linkTargetInRepo, w as pLimit, x as canonicalRepository, y as repositoryName, z as resolveInRepo, A as MissingPathError, B as findKustomization, C as realRelativePath, m as isPinnableDigest, E as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, F as repositoryNameOf, G as requireTunnel, H as requireUndici, I as undiciExports, J as commonjsGlobal, L as getDefaultExportFromCjs, N as oneLine, e as code, h as escapeText, k as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, l as readCapped } from './index.js';
+import { d as distExports$2, h as relativePathProblem, q as normalizeRelativePath, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, u as linkTargetInRepo, w as pLimit, x as canonicalRepository, y as repositoryName, z as resolveInRepo, A as MissingPathError, B as findKustomization, C as realRelativePath, l as isPinnableDigest, E as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, F as repositoryNameOf, G as requireTunnel, H as requireUndici, I as undiciExports, J as commonjsGlobal, L as getDefaultExportFromCjs, N as oneLine, e as code, g as escapeText, j as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, k as readCapped } from './index.js';
 import { E as EditError, C as ConfigError, a as PolicyError, b as RenderError, P as PromoteError, I as InputError } from './errors.js';
 import { isDeepStrictEqual } from 'node:util';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -19348,6 +19348,26 @@ async function readEnvironments(inputs, github) {
     return new Map(config.environments);
 }
 
+/**
+ * Whole-response deadlines. An idle timeout (undici's headersTimeout and bodyTimeout, 300 s
+ * each, reset by every byte) never fires on a server that drips a byte a second; an
+ * AbortSignal given to fetch does: undici aborts the connection at any stage, and a body
+ * being read errors with the signal's reason (undici lib/web/fetch/index.js, abortFetch). So
+ * each request gets one signal for connecting, the headers, redirects and the whole body.
+ */
+/**
+ * How long one request may take: its own limit, or what is left of an overall deadline
+ * (epoch ms), whichever is smaller. Zero or less: no time is left.
+ */
+function requestBudget(ownMs, deadline, now = Date.now()) {
+    return deadline === undefined ? ownMs : Math.min(ownMs, deadline - now);
+}
+/** "20 s", "2.5 s", "0.15 s": a limit in words, to a tenth of a second above 1 s. */
+function formatSeconds(ms) {
+    const seconds = ms / 1000;
+    return `${seconds >= 1 ? Math.round(seconds * 10) / 10 : Math.round(seconds * 100) / 100} s`;
+}
+
 /** Argo CD does not confirm the promotion: it runs something else, fails, or cannot be asked. */
 class VerifyError extends PromoteError {
 }
@@ -19365,7 +19385,14 @@ const MAX_BODY_BYTES = 64 * 1024 * 1024;
 class ArgoUnavailableError extends VerifyError {
 }
 /**
- * GETs with what a poller needs and fetch lacks: a per-attempt timeout, bounded jittered
+ * The overall deadline cut the request short (it had less than its own limit, and ran out of
+ * it): says that time is up, not that Argo CD is down.
+ */
+class ArgoDeadlineError extends ArgoUnavailableError {
+}
+/**
+ * GETs with what a poller needs and fetch lacks: a per-attempt whole-response deadline (headers
+ * and body, capped by the overall deadline: src/http/deadline.ts), bounded jittered
  * retries on 5xx and network errors, and Argo CD's error bodies ({error, code, message}) turned
  * into the user's words. The token goes in Authorization only, never in a message or a log.
  */
@@ -19405,19 +19432,31 @@ class ArgoClient {
         const path = `/api/v1/applications/${encodeURIComponent(name)}${suffix}${search ? `?${search}` : ''}`;
         const url = `${this.options.server}${path}`;
         const shown = `GET ${path}`;
-        const timeoutMs = overrides.timeoutMs ?? this.options.requestTimeoutMs;
+        const ownMs = overrides.timeoutMs ?? this.options.requestTimeoutMs;
         const attempts = overrides.attempts ?? this.options.retry.attempts;
+        const { deadline } = this.options;
+        const host = new URL(this.options.server).host;
         let problem = '';
         for (let attempt = 1;; attempt++) {
+            const budgetMs = requestBudget(ownMs, deadline);
             let response;
-            try {
-                this.options.logger.debug(`argocd: ${shown}`);
-                response = await this.fetchOnce(url, timeoutMs);
+            let cut = false;
+            if (budgetMs <= 0) {
+                problem ||= 'the verify timeout ran out before it could be sent';
+                cut = true;
             }
-            catch (error) {
-                if (error instanceof VerifyError)
-                    throw error;
-                problem = networkProblem(error, `${Math.round(timeoutMs / 100) / 10} s`);
+            else {
+                try {
+                    this.options.logger.debug(`argocd: ${shown}`);
+                    response = await this.fetchOnce(url, budgetMs);
+                }
+                catch (error) {
+                    if (error instanceof VerifyError)
+                        throw error;
+                    problem = networkProblem(error, formatSeconds(budgetMs), host);
+                    const name = error?.name;
+                    cut = budgetMs < ownMs && (name === 'TimeoutError' || name === 'AbortError');
+                }
             }
             if (response && !RETRYABLE_STATUS.has(response.status)) {
                 if (response.status >= 200 && response.status < 300)
@@ -19426,14 +19465,16 @@ class ArgoClient {
             }
             if (response)
                 problem = `HTTP ${response.status}${argoMessage(response.body, ': ')}`;
-            if (attempt >= attempts) {
-                throw new ArgoUnavailableError(this.redact(`Argo CD at ${this.options.server} did not answer ${shown}: ${problem}.`), {
+            const delay = backoffDelay(attempt, this.options.retry);
+            // A retry that could not start before the overall deadline is not worth waiting for.
+            const outOfTime = deadline !== undefined && deadline - Date.now() <= delay;
+            if (attempt >= attempts || outOfTime) {
+                throw new (cut ? ArgoDeadlineError : ArgoUnavailableError)(this.redact(`Argo CD at ${this.options.server} did not answer ${shown}: ${problem}.`), {
                     hint: /certificate|CERT|self.signed/i.test(problem)
                         ? 'The server certificate is not trusted: for a private CA, point NODE_EXTRA_CA_CERTS at its PEM file.'
                         : 'Check the --argocd-server URL (with the path prefix of a --rootpath install) and that this runner can reach it.'
                 });
             }
-            const delay = backoffDelay(attempt, this.options.retry);
             this.options.logger.debug(`argocd: ${shown}: ${this.redact(problem)}; retrying in ${delay} ms`);
             await setTimeout$1(delay);
         }
@@ -19949,20 +19990,25 @@ const REFRESH_WAIT_MS = 60_000;
 async function verifyDeployment(request, logger, options = {}) {
     const checked = checkRequest(request);
     const { target, server, name, namespace, pollMs, timeoutMs } = checked;
+    const started = Date.now();
+    const deadline = started + timeoutMs;
     const client = new ArgoClient({
         server,
         token: request.token,
         application: { name, namespace },
         requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
         retry: options.retry ?? DEFAULT_RETRY,
-        logger
+        logger,
+        // --timeout bounds every request too, retries included: a server that drips its answer
+        // cannot keep verify past it.
+        deadline
     });
     if (target.revision === undefined && target.images.length === 0) {
         logger.warning('verify: neither a revision nor images given; Synced and Healthy is all that can be checked, and it may predate the promotion.');
     }
-    const started = Date.now();
-    const deadline = started + timeoutMs;
     const elapsed = () => Math.round((Date.now() - started) / 1000);
+    /** Time left for the last poll: a second, or a quarter of a shorter timeout. */
+    const finalWindow = Math.min(1000, timeoutMs / 4);
     let reached = false;
     let lastRefresh = -Infinity;
     let last;
@@ -19996,18 +20042,29 @@ async function verifyDeployment(request, logger, options = {}) {
             // Never reached: a wrong URL, DNS or TLS; fail now rather than after the timeout.
             if (!(error instanceof ArgoUnavailableError) || !reached)
                 throw error;
-            lastUnavailable = error;
-            logger.warning(`${error.message} Polling on (${elapsed()} s).`);
+            if (error instanceof ArgoDeadlineError && last !== undefined) {
+                // A poll the timeout cut short says nothing new about Argo CD: report what was last seen.
+                logger.warning(`${error.message} (cut short by the timeout)`);
+            }
+            else {
+                lastUnavailable = error;
+                logger.warning(`${error.message} Polling on (${elapsed()} s).`);
+            }
         }
+        // The last poll starts early enough to finish (its requests are cut at the deadline); after
+        // it, wait out the timeout and report what was last seen.
         const left = deadline - Date.now();
-        if (left <= 0) {
-            const error = timeout(last, lastUnavailable, target, request.timeoutSeconds);
-            throw new VerifyError(client.redact(error.message), {
-                hint: error.hint,
-                subject: error.subject
-            });
+        if (left > finalWindow) {
+            await setTimeout$1(Math.min(pollMs, left - finalWindow));
+            continue;
         }
-        await setTimeout$1(Math.min(pollMs, left));
+        if (left > 0)
+            await setTimeout$1(left);
+        const error = timeout(last, lastUnavailable, target, request.timeoutSeconds);
+        throw new VerifyError(client.redact(error.message), {
+            hint: error.hint,
+            subject: error.subject
+        });
     }
 }
 async function observe(client, target, refresh, deadline, logger) {
@@ -20021,6 +20078,10 @@ async function observe(client, target, refresh, deadline, logger) {
         catch (error) {
             if (!(error instanceof ArgoUnavailableError))
                 throw error;
+            // (Nearly) out of time: what stopped the refresh is the news, not a read that cannot
+            // start or finish.
+            if (deadline - Date.now() < 1000)
+                throw error;
             logger.debug(`argocd: the refresh did not complete (${error.message}); reading without one`);
         }
     }
@@ -20031,6 +20092,9 @@ async function observe(client, target, refresh, deadline, logger) {
     }
     catch (error) {
         if (!(error instanceof ArgoUnavailableError))
+            throw error;
+        // Cut by the deadline: an assessment without the tree would lose what the timeout reports.
+        if (error instanceof ArgoDeadlineError)
             throw error;
         logger.debug(`argocd: no resource tree this poll: ${error.message}`);
     }
