@@ -114,8 +114,10 @@ export async function promotePlan(
   plan: PromotionPlan,
   context: DeliveryContext
 ): Promise<EnvironmentRun[]> {
+  // An explicit push to an explicit base needs none of promotion.yaml's settings (they are the
+  // base branch and the pull request's): the CLI's scripted pushes skip the extra read.
   const settings =
-    plan.targets.length > 0
+    plan.targets.length > 0 || (plan.mode === 'push' && plan.baseBranch !== undefined)
       ? new Map<string, EnvironmentConfig>()
       : await readSettings(plan, context)
   const environments = plan.environments.length > 0 ? plan.environments : [undefined]
