@@ -9,14 +9,15 @@ import { resolve, sep } from 'node:path'
 import { createOctokit, GitHubRepo } from './deliver/github.js'
 import { editConfigRepo, type EditResult } from './engine/edit.js'
 import {
-  promoteEnvironments,
+  promotePlan,
   type DeliveryContext,
-  type EnvironmentRun
+  type EnvironmentRun,
+  type PromotionPlan
 } from './engine/environments.js'
-import { imagesFromEnvironment } from './engine/promote-from.js'
+import { checkPromoteFrom, imagesFromEnvironment } from './engine/promote-from.js'
 import type { ResolvedImage } from './engine/resolve.js'
 import { InputError } from './errors.js'
-import type { Inputs } from './inputs.js'
+import { DEFAULT_BRANCH_TEMPLATE, type Inputs } from './inputs.js'
 import type { Logger } from './log/logger.js'
 import type { DigestResolver } from './registry/index.js'
 import { fsTreeReader } from './render/index.js'
@@ -45,10 +46,9 @@ export async function configRepoStep(
     })
   }
   const github = configRepository(inputs, actionLogger)
-  const runs = await promoteEnvironments(
-    inputs,
-    resolved,
-    deliveryContext(github, resolver, actionLogger)
+  const runs = await promotePlan(
+    actionPlan(inputs, resolved),
+    deliveryContext(github, inputs.token, resolver, actionLogger)
   )
   for (const run of runs) logEdit(run.result.edit, inputs.dryRun)
   if (inputs.verify) await verifyRuns(inputs, runs, actionLogger)
@@ -59,6 +59,42 @@ export async function configRepoStep(
       images: r.result.images
     })),
     runs
+  }
+}
+
+/** The action's inputs as the engine's plan: the same one the CLI's flags make. */
+export function actionPlan(inputs: Inputs, resolved: readonly ResolvedImage[]): PromotionPlan {
+  return {
+    images: inputs.fromEnvironment
+      ? {
+          fromEnvironment: inputs.fromEnvironment,
+          selections: inputs.images,
+          policy: inputs.tagPolicy
+        }
+      : { resolved },
+    environments: inputs.environments,
+    targets: inputs.targets,
+    configFile: inputs.configFile,
+    baseBranch: inputs.baseBranch,
+    mode: inputs.mode,
+    defaultMode: 'pull-request',
+    // The input's default stands for "not given": promotion.yaml's branch wins over it.
+    branch: inputs.branch === DEFAULT_BRANCH_TEMPLATE ? undefined : inputs.branch,
+    commitMessage: inputs.commitMessage,
+    pullRequest: {
+      title: inputs.prTitle,
+      labels: inputs.labels,
+      reviewers: inputs.reviewers,
+      teamReviewers: inputs.teamReviewers,
+      assignees: inputs.assignees,
+      // draft defaults to false, so only true is explicit: promotion.yaml's draft: true stands.
+      draft: inputs.draft || undefined,
+      autoMerge: inputs.autoMerge
+    },
+    verifyRender: inputs.verifyRender,
+    dryRun: inputs.dryRun,
+    allowDowngrade: inputs.allowDowngrade,
+    writeMethod: inputs.writeMethod === 'git' ? 'git' : 'api'
   }
 }
 
@@ -88,10 +124,17 @@ async function editWorkspace(
   const environments = inputs.environments.length > 0 ? inputs.environments : [undefined]
   const results = []
   for (const environment of environments) {
+    const reader = fsTreeReader(repoRoot)
+    if (!inputs.fromEnvironment && environment !== undefined && inputs.targets.length === 0) {
+      await checkPromoteFrom(
+        { reader, configFile: inputs.configFile, environment, images: resolved },
+        actionLogger
+      )
+    }
     const images = inputs.fromEnvironment
       ? await imagesFromEnvironment(
           {
-            reader: fsTreeReader(repoRoot),
+            reader,
             configFile: inputs.configFile,
             source: inputs.fromEnvironment,
             destination: environment,
@@ -191,6 +234,7 @@ function configRepository(inputs: Inputs, actionLogger: Logger): GitHubRepo {
 
 function deliveryContext(
   github: GitHubRepo,
+  token: string,
   resolver: DigestResolver,
   actionLogger: Logger
 ): DeliveryContext {
@@ -201,7 +245,7 @@ function deliveryContext(
     github,
     resolver,
     cloneUrl: `${serverUrl}/${github.fullName}.git`,
-    serverUrl,
+    token,
     source: {
       repository,
       sha: process.env.GITHUB_SHA,

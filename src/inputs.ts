@@ -1,5 +1,6 @@
 import { relativePathProblem } from './config/index.js'
 import { InputError } from './errors.js'
+import { checkCommitMessageTemplate } from './report/message-template.js'
 import type { PinMode } from './engine/resolve.js'
 import {
   checkMutableTagPattern,
@@ -162,7 +163,7 @@ export function parseInputs(read: InputReader): Inputs {
     registryCredentials: username === undefined ? undefined : { username, password },
     token: read('token'),
     branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,
-    commitMessage: get('commit-message'),
+    commitMessage: checkCommitMessageTemplate('commit-message', get('commit-message')),
     prTitle: get('pr-title'),
     labels: list(get('labels')),
     reviewers: list(get('reviewers')),

@@ -38,7 +38,6 @@ function files(registry: string): Record<string, string> {
     targets:
       - kustomize: apps/{name}/overlays/dev
   prod:
-    promote-from: dev
     labels: [promotion]
     reviewers: [octo-sre]
     targets:

@@ -82,11 +82,9 @@ environments:
     targets:
       - kustomize: apps/{name}/overlays/dev
   staging:
-    promote-from: dev
     targets:
       - kustomize: apps/{name}/overlays/staging
   prod:
-    promote-from: staging
     targets:
       - kustomize: apps/{name}/overlays/prod
 `,

@@ -123,6 +123,38 @@ describe('promote over git (file://)', () => {
     )
   })
 
+  it('--commit-message is the subject; the changes and trailers follow (no mode in promotion.yaml: push)', async () => {
+    const ran = await cli([
+      'promote',
+      '--config-repo',
+      `file://${bare}`,
+      '--environment',
+      'staging',
+      '--image',
+      image('svc-5'),
+      '--commit-message',
+      'chore(deploy): bump {name} to {tag}'
+    ])
+    expect(ran.stderr).not.toMatch(/promote-image:/)
+    expect(ran.code).toBe(0)
+    const head = (await git(bare, 'rev-parse', 'main')).trim()
+    expect(ran.stdout).toBe(`${head} main\n`)
+    const message = await git(bare, 'log', '-1', '--format=%B', 'main')
+    const file = 'apps/svc-5/overlays/staging/kustomization.yaml'
+    expect(message).toBe(
+      [
+        'chore(deploy): bump svc-5 to v1.0.0',
+        '',
+        `- ${file}:6 images[0].newTag: latest → v1.0.0`,
+        `- ${file}:7 images[0].digest: (none) → ${pushed.get('svc-5')!.digest}`,
+        '',
+        `Promoted-Image: ${image('svc-5')}@${pushed.get('svc-5')!.digest}`,
+        '',
+        ''
+      ].join('\n')
+    )
+  })
+
   it('a rerun changes nothing and commits nothing', async () => {
     const before = (await git(bare, 'rev-parse', 'main')).trim()
     const ran = await cli([

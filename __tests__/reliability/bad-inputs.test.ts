@@ -118,7 +118,6 @@ environments:
     targets:
       - kustomize: apps/{name}/overlays/dev
   prod:
-    promote-from: dev
     labels: [promotion]
     targets:
       - kustomize: apps/{name}/overlays/prod
@@ -685,13 +684,18 @@ const PROMOTION_CONFIGS: readonly BadInput[] = [
   {
     name: 'promote-from an unknown environment',
     via: 'edit',
-    files: promotion(PROMOTION.replace('promote-from: dev', 'promote-from: qa')),
+    files: promotion(PROMOTION.replace('  prod:\n', '  prod:\n    promote-from: qa\n')),
     message: /environments\.prod\.promote-from: unknown environment "qa"; environments: dev, prod/
   },
   {
     name: 'a promote-from cycle',
     via: 'promote',
-    files: promotion(PROMOTION.replace('    mode: push', '    mode: push\n    promote-from: prod')),
+    files: promotion(
+      PROMOTION.replace('  prod:\n', '  prod:\n    promote-from: dev\n').replace(
+        '    mode: push',
+        '    mode: push\n    promote-from: prod'
+      )
+    ),
     message: /cycle in promote-from: dev → prod → dev/
   },
   {

@@ -12,6 +12,11 @@ import {
   readPromotionMarker,
   type PromotionContent
 } from '../../src/report/promotion.js'
+import {
+  checkCommitMessageTemplate,
+  COMMIT_MESSAGE_PLACEHOLDERS
+} from '../../src/report/message-template.js'
+import { InputError } from '../../src/errors.js'
 
 const digest = (hex: string): string => `sha256:${hex.repeat(64 / hex.length)}`
 const D0 = digest('0')
@@ -352,6 +357,136 @@ describe('commit message', () => {
       result: result([change('a.yaml\r\nSigned-off-by: M', 1, 'x\u2028y', 'o\tld', 'new', api)])
     })
     expect(message.split('\n')[2]).toBe('- a.yaml Signed-off-by: M:1 x y: o ld → new')
+  })
+})
+
+describe('commit-message template', () => {
+  const byDigest = image(`ghcr.io/acme/api@${D1}`, D1)
+  it.each<[string, PromotionContent, string, string]>([
+    [
+      "the issue's example",
+      one,
+      'chore(deploy): bump {name} to {tag}',
+      'chore(deploy): bump api to v1.2.3'
+    ],
+    [
+      'every placeholder, one image',
+      one,
+      '{environment}|{name}|{tag}|{digest}|{images}',
+      'prod|api|v1.2.3|sha256:111111111111|api:v1.2.3 (sha256:111111111111)'
+    ],
+    [
+      'several images: each distinct value once, {images} lists them all',
+      three,
+      'bump {name} to {tag} ({digest}) in {environment}: {images}',
+      'bump api, web, worker to v1.2.3, v2, 2024.05.1 (sha256:111111111111, sha256:222222222222, sha256:333333333333) in staging: api:v1.2.3 (sha256:111111111111), web:v2 (sha256:222222222222), worker:2024.05.1 (sha256:333333333333)'
+    ],
+    [
+      'a shared tag appears once',
+      {
+        ...three,
+        images: [api, image('acme/web:v1.2.3', D2)]
+      },
+      'bump {name} to {tag}',
+      'bump api, web to v1.2.3'
+    ],
+    [
+      'an image given by digest alone: {tag} is its short digest',
+      { ...one, images: [byDigest] },
+      'bump {name} to {tag}; {images}',
+      'bump api to sha256:111111111111; api (sha256:111111111111)'
+    ],
+    [
+      'a value that looks like a placeholder is not replaced again',
+      { ...one, environment: '{name}' },
+      '{environment} {name}',
+      '{name} api'
+    ],
+    [
+      'no environment: empty',
+      { ...one, environment: undefined },
+      'bump{environment} {name}',
+      'bump api'
+    ]
+  ])('%s', (_name, content, template, expected) => {
+    const template_ = checkCommitMessageTemplate('commit-message', template)
+    expect(commitMessage({ ...content, messageTemplate: template_ }).split('\n')[0]).toBe(expected)
+  })
+
+  it('the changes and the trailers are still appended; text under the first line is kept', () => {
+    const message = commitMessage({
+      ...one,
+      messageTemplate: 'chore(deploy): bump {name} to {tag}\n\nShipped by the release train.\n'
+    })
+    expect(message).toBe(
+      [
+        'chore(deploy): bump api to v1.2.3',
+        '',
+        'Shipped by the release train.',
+        '',
+        `- ${overlay}:7 images[0].newTag: v1.2.2 → v1.2.3`,
+        `- ${overlay}:8 images[0].digest: ${D0} → ${D1}`,
+        '',
+        `Promoted-Image: ghcr.io/acme/api:v1.2.3@${D1}`,
+        'Source-Repository: acme/api',
+        `Source-Commit: ${SHA}`,
+        'Source-Run: https://github.com/acme/api/actions/runs/42',
+        ''
+      ].join('\n')
+    )
+    expect(gitTrailers(message)).toEqual([
+      `Promoted-Image: ghcr.io/acme/api:v1.2.3@${D1}`,
+      'Source-Repository: acme/api',
+      `Source-Commit: ${SHA}`,
+      'Source-Run: https://github.com/acme/api/actions/runs/42'
+    ])
+  })
+
+  it('no template: the default subject', () => {
+    expect(checkCommitMessageTemplate('commit-message', undefined)).toBeUndefined()
+    expect(commitMessage({ ...one, messageTemplate: undefined }).split('\n')[0]).toBe(
+      'promote(prod): api v1.2.3 (111111111111)'
+    )
+  })
+
+  it.each<[string, string, string, RegExp]>([
+    [
+      'a misspelt placeholder',
+      'commit-message',
+      'bump {name} to {tagg}',
+      /^Input commit-message has an unknown placeholder \{tagg\} in "bump \{name\} to \{tagg\}"\.$/
+    ],
+    [
+      'a placeholder of the branch template only',
+      '--commit-message',
+      'bump {repository}',
+      /^--commit-message has an unknown placeholder \{repository\}/
+    ],
+    ['an empty placeholder', 'commit-message', 'bump {}', /unknown placeholder \{\}/],
+    [
+      'a blank first line',
+      'commit-message',
+      '\nbump {name}',
+      /gives an empty commit subject \(its first line\)/
+    ],
+    [
+      'only {environment}, which may be empty',
+      'commit-message',
+      '{environment}',
+      /gives an empty commit subject/
+    ]
+  ])('refused at parse time: %s', (_name, input, template, message) => {
+    let error: unknown
+    try {
+      checkCommitMessageTemplate(input, template)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).message).toMatch(message)
+    // The hint lists every placeholder.
+    for (const placeholder of Object.keys(COMMIT_MESSAGE_PLACEHOLDERS))
+      expect((error as InputError).hint).toContain(`{${placeholder}}`)
   })
 })
 

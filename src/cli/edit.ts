@@ -3,7 +3,7 @@ import { editConfigRepo, type EditResult, type VerifyRenderMode } from '../engin
 import { InputError } from '../errors.js'
 import { checkConfigFile } from '../inputs.js'
 import { imagesOutput } from '../report/summary.js'
-import { imagesFromEnvironment } from '../engine/promote-from.js'
+import { checkPromoteFrom, imagesFromEnvironment } from '../engine/promote-from.js'
 import { fsTreeReader } from '../render/index.js'
 import {
   checkResolveFlags,
@@ -89,6 +89,17 @@ export async function editCommand(args: string[], context: CommandContext): Prom
         context.logger
       )
     : await resolveFromFlags(images, values, context, { credentials })
+  if (!values['from-environment'] && values.environment && !values.target?.length) {
+    await checkPromoteFrom(
+      {
+        reader: fsTreeReader(repoRoot),
+        configFile,
+        environment: values.environment,
+        images: resolved
+      },
+      context.logger
+    )
+  }
   const result = await editConfigRepo(
     {
       repoRoot,

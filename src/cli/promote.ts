@@ -1,11 +1,9 @@
 import { createOctokit, GitHubRepo } from '../deliver/github.js'
-import { branchName } from '../engine/environments.js'
-import { promote } from '../engine/promote.js'
-import { DEFAULT_BRANCH_TEMPLATE } from '../inputs.js'
+import { promotePlan } from '../engine/environments.js'
 import { InputError } from '../errors.js'
-import { commitMessage, pullRequestBody, pullRequestTitle } from '../report/promotion.js'
+import { list } from '../inputs.js'
+import { checkCommitMessageTemplate } from '../report/message-template.js'
 import { imagesOutput } from '../report/summary.js'
-import { imagesFromEnvironment } from '../engine/promote-from.js'
 import {
   COMMON_OPTIONS,
   credentialsFrom,
@@ -19,22 +17,42 @@ import type { CommandContext } from './context.js'
 export const PROMOTE_USAGE = `Usage: promote-image promote --config-repo URL|PATH (--environment ENV | --target SPEC...) --image IMAGE... [options]
 
 Resolves each image, then commits the pinned references into the config
-repository with git (any host; file:// URLs and local paths too) and pushes:
-one commit on the base branch. A push that loses a race re-applies the edit
-on the new head and tries again.
+repository with git (any host; file:// URLs and local paths too): one commit
+on the base branch, or a living pull request. A push that loses a race
+re-applies the edit on the new head and tries again.
+
+With --environment, the environment's settings in promotion.yaml (read at the
+base branch: mode, base-branch, branch, labels, reviewers, team-reviewers,
+assignees, draft, auto-merge) apply as in the action; a flag wins over
+promotion.yaml, and list flags add to its lists. promote-from in promotion.yaml
+is a gate: a fresh build goes into that environment only if the environment it
+names already runs the same digest.
 
 Options:
   --config-repo URL|PATH     the config repository (https, ssh, file://, or a path)
   --environment ENV          an environment of promotion.yaml
-  --target SPEC              instead of promotion.yaml (repeatable)
+  --target SPEC              instead of promotion.yaml (repeatable; no settings are read)
   --image IMAGE              the image as pushed (repeatable)
-  --mode push|pull-request   push to the base branch (default), or a living pull request
-                             (GitHub only: the API is GITHUB_API_URL, else derived from the URL)
-  --branch TEMPLATE          pull-request branch (default promote/{environment}/{name})
-  --base-branch B            default: the repository's default branch
+  --mode push|pull-request   default: the environment's mode in promotion.yaml, else push
+                             (the action's default is pull-request). A pull request needs a
+                             GitHub repository URL: the API is GITHUB_API_URL, else derived from it
+  --branch TEMPLATE          pull-request branch (default: the environment's branch, else
+                             promote/{environment}/{name})
+  --base-branch B            default: the environment's base-branch, else the repository's default
+  --commit-message TEMPLATE  the commit subject (first line) and text under it; placeholders
+                             {environment}, {name}, {tag}, {digest}, {images}; the list of changes
+                             and the Promoted-Image/Source-* trailers are always appended
+  --pr-title TEMPLATE        pull-request title ({environment}, {name}, {tag}, {digest}, {images})
+  --labels L,…               pull-request labels (repeatable, comma-separated)
+  --reviewers U,…            users to request reviews from (repeatable, comma-separated)
+  --team-reviewers T,…       team slugs to request reviews from (repeatable, comma-separated)
+  --assignees U,…            users to assign (repeatable, comma-separated)
+  --draft                    open the pull request as a draft
+  --auto-merge METHOD        merge, squash or rebase: enable auto-merge with this method
   --from-environment ENV     promote what ENV runs (its pinned tag + digest); --image then names
                              repositories without tags
-  --digest D, --config-file F, --verify-render MODE, --dry-run, --json, and the resolve options
+  --digest D, --config-file F, --verify-render MODE, --allow-downgrade MODE, --dry-run, --json,
+  and the resolve options
 The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.
 `
 
@@ -53,7 +71,15 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     'allow-downgrade': { type: 'string' },
     'from-environment': { type: 'string' },
     'dry-run': { type: 'boolean' },
-    branch: { type: 'string' }
+    branch: { type: 'string' },
+    'commit-message': { type: 'string' },
+    'pr-title': { type: 'string' },
+    labels: { type: 'string', multiple: true },
+    reviewers: { type: 'string', multiple: true },
+    'team-reviewers': { type: 'string', multiple: true },
+    assignees: { type: 'string', multiple: true },
+    draft: { type: 'boolean' },
+    'auto-merge': { type: 'string' }
   })
   if (values.help) {
     context.stdout(PROMOTE_USAGE)
@@ -78,88 +104,60 @@ export async function promoteCommand(args: string[], context: CommandContext): P
   if (!values.environment && !values.target?.length) {
     throw new InputError('promote: pass --environment ENV (from promotion.yaml) or --target SPEC.')
   }
-  const mode = values.mode ?? 'push'
-  if (mode !== 'push' && mode !== 'pull-request') {
-    throw new InputError(
-      `promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`
-    )
-  }
+  const mode = oneOf('--mode', values.mode, ['push', 'pull-request'] as const)
+  const autoMerge = oneOf('--auto-merge', values['auto-merge'], [
+    'merge',
+    'squash',
+    'rebase'
+  ] as const)
+  const commitMessage = checkCommitMessageTemplate('--commit-message', values['commit-message'])
+  const flagList = (given: string[] | undefined): string[] => (given ?? []).flatMap(v => list(v))
   const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values)
   const credentials = await credentialsFrom(values, context)
   const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN
-  const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined
   const source = values['from-environment']
+  // An explicit pull request is checked before any request; one promotion.yaml asks for, when read.
+  let github =
+    mode === 'pull-request'
+      ? githubRepoFor(configRepo, token, context, '--mode pull-request')
+      : undefined
   const resolved = source ? [] : await resolveFromFlags(images, values, context, { credentials })
-  const result = await promote(
+  const [run] = await promotePlan(
     {
-      method: 'git',
-      mode,
-      configRepo,
-      github,
-      branch: github
-        ? branchName(
-            values.branch ?? DEFAULT_BRANCH_TEMPLATE,
-            values.environment,
-            source ? images : resolved.map(i => i.reference.name)
-          )
-        : undefined,
-      pullRequest: (edit, base, promoted) => {
-        const content = {
-          environment: values.environment,
-          images: promoted,
-          result: edit,
-          source: {},
-          mode: 'pull-request' as const,
-          configRepository: github?.fullName,
-          baseBranch: base,
-          fromEnvironment: source
-        }
-        return {
-          title: pullRequestTitle(content),
-          body: pullRequestBody(content),
-          draft: false,
-          labels: [],
-          reviewers: [],
-          teamReviewers: [],
-          assignees: []
-        }
-      },
-      baseBranch: values['base-branch'],
-      token,
-      environment: values.environment,
-      targets: values.target,
+      images: source ? { fromEnvironment: source, selections: images, policy } : { resolved },
+      environments: values.environment ? [values.environment] : [],
+      targets: values.target ?? [],
       configFile,
-      images: source
-        ? reader =>
-            imagesFromEnvironment(
-              {
-                reader,
-                configFile,
-                source,
-                destination: values.environment,
-                selections: images,
-                policy,
-                since: github ? file => github.lastChanged(file, values['base-branch']) : undefined
-              },
-              resolverFromFlags(values, context, credentials),
-              context.logger
-            )
-        : resolved,
+      baseBranch: values['base-branch'],
+      mode,
+      defaultMode: 'push',
+      branch: values.branch,
+      commitMessage,
+      pullRequest: {
+        title: values['pr-title'],
+        labels: flagList(values.labels),
+        reviewers: flagList(values.reviewers),
+        teamReviewers: flagList(values['team-reviewers']),
+        assignees: flagList(values.assignees),
+        draft: values.draft || undefined,
+        autoMerge
+      },
       verifyRender,
       dryRun: values['dry-run'] ?? false,
       allowDowngrade,
-      message: (edit, promoted) =>
-        commitMessage({
-          environment: values.environment,
-          images: promoted,
-          result: edit,
-          source: {},
-          mode: 'push',
-          baseBranch: values['base-branch'] ?? ''
-        })
+      writeMethod: 'git'
     },
-    context.logger
+    {
+      githubFor: why => (github ??= githubRepoFor(configRepo, token, context, why)),
+      cloneUrl: configRepo,
+      token,
+      resolver: resolverFromFlags(values, context, credentials),
+      source: {},
+      logger: context.logger,
+      group: (_name, run) => run()
+    }
   )
+  const result = run!.result
   if (values.json) {
     context.stdout(
       `${JSON.stringify(
@@ -189,25 +187,38 @@ export async function promoteCommand(args: string[], context: CommandContext): P
   return 0
 }
 
+function oneOf<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[]
+): T | undefined {
+  if (value === undefined || (allowed as readonly string[]).includes(value))
+    return value as T | undefined
+  throw new InputError(
+    `promote: ${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}; got ${JSON.stringify(value)}.`
+  )
+}
+
 /** A GitHub (or GHES) repository URL → the repository on its API. */
 function githubRepoFor(
   configRepo: string,
   token: string | undefined,
-  context: CommandContext
+  context: CommandContext,
+  why: string
 ): GitHubRepo {
   const match = /^https?:\/\/([^/]+)\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(configRepo)
   if (!match) {
     throw new InputError(
-      `promote: --mode pull-request needs a GitHub repository URL, got ${JSON.stringify(configRepo)}.`,
+      `promote: ${why} needs a GitHub repository URL, got ${JSON.stringify(configRepo)}.`,
       {
-        hint: 'Example: --config-repo https://github.com/acme/gitops-config.git'
+        hint: 'Pass --mode push to push to the base branch, or a GitHub URL, e.g. --config-repo https://github.com/acme/gitops-config.git'
       }
     )
   }
   if (!token) {
-    throw new InputError(
-      'promote: --mode pull-request needs a token in GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN.'
-    )
+    throw new InputError(`promote: ${why} needs a token in GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN.`, {
+      hint: 'Or pass --mode push to push to the base branch.'
+    })
   }
   const [, host, owner, repo] = match as unknown as [string, string, string, string]
   const origin = new URL(configRepo).origin

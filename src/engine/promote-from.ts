@@ -19,9 +19,11 @@ import {
 import { ConfigError, PolicyError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import { checkTagPolicy, DEFAULT_TAG_POLICY, type TagPolicy } from '../policy/index.js'
+import { shortDigest } from '../report/message-template.js'
 import {
   canonicalRepository,
   formatReference,
+  type ImageReference,
   isPinnableDigest,
   parseReference,
   repositoryName,
@@ -94,18 +96,7 @@ export async function imagesFromEnvironment(
   const pinned: { reference: string; pin: CurrentPin }[] = []
   for (const selection of selections) {
     const ref = parseReference(selection)
-    const repository = canonicalRepository(ref)
-    const name = repositoryName(ref)
-    const pins: CurrentPin[] = []
-    for (const target of expandTargets(from.targets, { name, environment: source })) {
-      const pin =
-        target.kind === 'helm'
-          ? (await reader.type(target.path)) === 'file'
-            ? readHelmPin(await reader.read(target.path), target.path, repository, target)
-            : undefined
-          : await kustomizationPin(reader, target.path, repository)
-      if (pin) pins.push(pin)
-    }
+    const pins = await pinsIn(reader, from.targets, source, ref)
     if (pins.length === 0) {
       throw new ConfigError(`${source} has no target pinning ${ref.name}.`, {
         hint: `Promote ${ref.name} into ${source} first, or check its targets in ${request.configFile}.`
@@ -160,6 +151,90 @@ export async function imagesFromEnvironment(
         promotedFrom: { environment: source, file: pin.file, line: pin.line, since }
       }
     })
+  )
+}
+
+/** What an environment's targets pin for one repository, in target order. */
+async function pinsIn(
+  reader: TreeReader,
+  templates: readonly TargetTemplate[],
+  environment: string,
+  ref: ImageReference
+): Promise<CurrentPin[]> {
+  const repository = canonicalRepository(ref)
+  const pins: CurrentPin[] = []
+  for (const target of expandTargets(templates, { name: repositoryName(ref), environment })) {
+    const pin =
+      target.kind === 'helm'
+        ? (await reader.type(target.path)) === 'file'
+          ? readHelmPin(await reader.read(target.path), target.path, repository, target)
+          : undefined
+        : await kustomizationPin(reader, target.path, repository)
+    if (pin) pins.push(pin)
+  }
+  return pins
+}
+
+export interface PromoteFromGateRequest {
+  /** The config repository at the commit the promotion edits. */
+  readonly reader: TreeReader
+  readonly configFile: string
+  /** The environment promoted into. */
+  readonly environment: string
+  /** Fresh builds (not from-environment): each must be what `promote-from` runs. */
+  readonly images: readonly ResolvedImage[]
+}
+
+/**
+ * `promote-from: X` is a gate: a fresh build may go into the environment
+ * only when X already runs it — every image's digest is the one X's targets
+ * pin at the same commit. Refuses with what X runs and how to promote
+ * properly; nothing has been written when it does.
+ */
+export async function checkPromoteFrom(
+  request: PromoteFromGateRequest,
+  logger: Logger
+): Promise<void> {
+  const { reader, configFile, environment } = request
+  // No promotion.yaml: the edit says so in its own words.
+  if ((await reader.type(configFile)) !== 'file') return
+  const config = parsePromotionConfig(await reader.read(configFile), configFile)
+  const into = config.environments.get(environment)
+  const source = into?.promoteFrom
+  if (source === undefined) return
+  const from = config.environments.get(source)
+  if (!from) {
+    throw new ConfigError(
+      `${configFile}: ${environment} is promoted from ${JSON.stringify(source)} (promote-from), which is no environment.`,
+      { hint: `Environments: ${[...config.environments.keys()].join(', ')}.` }
+    )
+  }
+  const problems: string[] = []
+  for (const image of request.images) {
+    const pins = await pinsIn(reader, from.targets, source, image.reference)
+    const what = `${formatReference({ name: image.reference.name, tag: image.reference.tag })} (${shortDigest(image.digest, true)})`
+    const other = pins.find(p => p.digest !== image.digest)
+    if (pins.length === 0) {
+      problems.push(`${what}: ${source} has no target pinning ${image.reference.name}`)
+    } else if (other) {
+      const runs =
+        other.digest === undefined
+          ? `${other.tag ? `tag ${other.tag}` : 'no tag'} and no digest (unpinned)`
+          : `${other.tag ?? '(no tag)'} (${shortDigest(other.digest, true)})`
+      problems.push(`${what}: ${source} runs ${runs} at ${other.file}:${other.line}`)
+    } else {
+      logger.info(
+        `${environment}: ${what} is what ${source} runs (${pins[0]!.file}:${pins[0]!.line}), as promote-from requires.`
+      )
+    }
+  }
+  if (problems.length === 0) return
+  throw new PolicyError(
+    `${environment} takes only builds that ${source} runs (promote-from: ${source} in ${configFile}); nothing was written for ${environment}:\n${problems.map(p => `  - ${p}`).join('\n')}`,
+    {
+      subject: into?.source ?? configFile,
+      hint: `Promote the build into ${source} first, then into ${environment} with from-environment: ${source} (CLI: --from-environment ${source}), which writes exactly what ${source} runs.`
+    }
   )
 }
 

@@ -7,7 +7,7 @@
 import { code, escapeText, oneLine } from './markdown.js'
 import type { EditResult, ImageValueChange } from '../engine/edit.js'
 import type { ResolvedImage } from '../engine/resolve.js'
-import { repositoryName } from '../reference/index.js'
+import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
 
 /** Where the promoted build came from (GITHUB_* of the build's workflow run). */
 export interface SourceInfo {
@@ -37,6 +37,8 @@ export interface PromotionContent {
   readonly renderNote?: string
   /** Promoting what another environment runs: its name. */
   readonly fromEnvironment?: string
+  /** The commit-message template (checked by checkCommitMessageTemplate); default subject without. */
+  readonly messageTemplate?: string
 }
 
 /** GitHub refuses a pull request body longer than this. */
@@ -48,8 +50,10 @@ const DEFAULT_SERVER_URL = 'https://github.com'
 const MARKER_PREFIX = '<!-- promote-image:environment='
 
 /**
- * `promote(<env>): <name> <tag> (<short digest>)`, one line per changed value,
- * then git trailers: `Promoted-Image` per image and `Source-*` when known.
+ * `promote(<env>): <name> <tag> (<short digest>)` (or the commit-message
+ * template, with what it holds under its first line), one line per changed
+ * value, then git trailers: `Promoted-Image` per image and `Source-*` when
+ * known — so promote-image recognises its own commits whatever the subject.
  */
 export function commitMessage(content: PromotionContent): string {
   const changes = content.result.files.flatMap(f => f.changes)
@@ -60,9 +64,13 @@ export function commitMessage(content: PromotionContent): string {
     ...(sha ? [`Source-Commit: ${oneLine(sha)}`] : []),
     ...(runUrl ? [`Source-Run: ${oneLine(runUrl)}`] : [])
   ]
+  const custom = content.messageTemplate
+    ? expandCommitMessage(content.messageTemplate, content.environment, content.images)
+    : undefined
   // git reads trailers from the last paragraph only, so the change lines stay a paragraph apart.
   const paragraphs = [
-    subject(content),
+    custom?.subject || subject(content),
+    custom?.body ?? '',
     changes.map(commitChangeLine).join('\n'),
     trailers.join('\n')
   ].filter(p => p.length > 0)
@@ -179,18 +187,9 @@ function commitChangeLine(c: ImageValueChange): string {
   return `- ${oneLine(`${c.file}:${c.line} ${c.path}: ${c.old ?? '(none)'} → ${c.new ?? '(removed)'}`)}`
 }
 
-/** The last path component of the repository: `ghcr.io/acme/api` → `api`. */
-function nameOf(image: ResolvedImage): string {
-  return oneLine(repositoryName(image.reference))
-}
-
 function nameAndTag(image: ResolvedImage): string {
   const tag = image.reference.tag
   return tag === undefined ? nameOf(image) : `${nameOf(image)} ${oneLine(tag)}`
-}
-
-function shortDigest(digest: string): string {
-  return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13)
 }
 
 // ---- pull request body ---------------------------------------------------
