@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
-import { i as imagesFromEnvironment, e as editConfigRepo, f as fsTreeReader, a as firstYamlProblem, M as MAX_FILE_BYTES, p as promote, b as branchName, G as GitHubRepo, c as createOctokit, d as commitMessage, g as pullRequestBody, h as pullRequestTitle, D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
-import { l as list, c as createResolver, a as checkHost, i as imagesOutput, b as checkConfigFile, D as DEFAULT_BRANCH_TEMPLATE, d as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/resolver.js';
-import { c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, d as distExports, b as DEFAULT_TAG_POLICY, p as parseReference, f as formatReference, m as matchingMutablePattern } from './chunks/index.js';
+import { i as imagesFromEnvironment, c as checkPromoteFrom, e as editConfigRepo, f as fsTreeReader, a as firstYamlProblem, M as MAX_FILE_BYTES, p as promotePlan, G as GitHubRepo, b as createOctokit, D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
+import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as checkHost, d as checkConfigFile, e as distExports, f as DEFAULT_TAG_POLICY, p as parseReference, g as formatReference, m as matchingMutablePattern, h as checkCommitMessageTemplate, i as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/index.js';
+import { c as createResolver, i as imagesOutput } from './chunks/resolver.js';
 import 'node:child_process';
 import 'node:fs';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
@@ -207,6 +207,14 @@ async function editCommand(args, context) {
             policy
         }, resolverFromFlags(values, context, credentials), context.logger)
         : await resolveFromFlags(images, values, context, { credentials });
+    if (!values['from-environment'] && values.environment && !values.target?.length) {
+        await checkPromoteFrom({
+            reader: fsTreeReader(repoRoot),
+            configFile,
+            environment: values.environment,
+            images: resolved
+        }, context.logger);
+    }
     const result = await editConfigRepo({
         repoRoot,
         environment: values.environment,
@@ -949,22 +957,42 @@ async function lintCommand(args, context) {
 const PROMOTE_USAGE = `Usage: promote-image promote --config-repo URL|PATH (--environment ENV | --target SPEC...) --image IMAGE... [options]
 
 Resolves each image, then commits the pinned references into the config
-repository with git (any host; file:// URLs and local paths too) and pushes:
-one commit on the base branch. A push that loses a race re-applies the edit
-on the new head and tries again.
+repository with git (any host; file:// URLs and local paths too): one commit
+on the base branch, or a living pull request. A push that loses a race
+re-applies the edit on the new head and tries again.
+
+With --environment, the environment's settings in promotion.yaml (read at the
+base branch: mode, base-branch, branch, labels, reviewers, team-reviewers,
+assignees, draft, auto-merge) apply as in the action; a flag wins over
+promotion.yaml, and list flags add to its lists. promote-from in promotion.yaml
+is a gate: a fresh build goes into that environment only if the environment it
+names already runs the same digest.
 
 Options:
   --config-repo URL|PATH     the config repository (https, ssh, file://, or a path)
   --environment ENV          an environment of promotion.yaml
-  --target SPEC              instead of promotion.yaml (repeatable)
+  --target SPEC              instead of promotion.yaml (repeatable; no settings are read)
   --image IMAGE              the image as pushed (repeatable)
-  --mode push|pull-request   push to the base branch (default), or a living pull request
-                             (GitHub only: the API is GITHUB_API_URL, else derived from the URL)
-  --branch TEMPLATE          pull-request branch (default promote/{environment}/{name})
-  --base-branch B            default: the repository's default branch
+  --mode push|pull-request   default: the environment's mode in promotion.yaml, else push
+                             (the action's default is pull-request). A pull request needs a
+                             GitHub repository URL: the API is GITHUB_API_URL, else derived from it
+  --branch TEMPLATE          pull-request branch (default: the environment's branch, else
+                             promote/{environment}/{name})
+  --base-branch B            default: the environment's base-branch, else the repository's default
+  --commit-message TEMPLATE  the commit subject (first line) and text under it; placeholders
+                             {environment}, {name}, {tag}, {digest}, {images}; the list of changes
+                             and the Promoted-Image/Source-* trailers are always appended
+  --pr-title TEMPLATE        pull-request title ({environment}, {name}, {tag}, {digest}, {images})
+  --labels L,…               pull-request labels (repeatable, comma-separated)
+  --reviewers U,…            users to request reviews from (repeatable, comma-separated)
+  --team-reviewers T,…       team slugs to request reviews from (repeatable, comma-separated)
+  --assignees U,…            users to assign (repeatable, comma-separated)
+  --draft                    open the pull request as a draft
+  --auto-merge METHOD        merge, squash or rebase: enable auto-merge with this method
   --from-environment ENV     promote what ENV runs (its pinned tag + digest); --image then names
                              repositories without tags
-  --digest D, --config-file F, --verify-render MODE, --dry-run, --json, and the resolve options
+  --digest D, --config-file F, --verify-render MODE, --allow-downgrade MODE, --dry-run, --json,
+  and the resolve options
 The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.
 `;
 async function promoteCommand(args, context) {
@@ -982,7 +1010,15 @@ async function promoteCommand(args, context) {
         'allow-downgrade': { type: 'string' },
         'from-environment': { type: 'string' },
         'dry-run': { type: 'boolean' },
-        branch: { type: 'string' }
+        branch: { type: 'string' },
+        'commit-message': { type: 'string' },
+        'pr-title': { type: 'string' },
+        labels: { type: 'string', multiple: true },
+        reviewers: { type: 'string', multiple: true },
+        'team-reviewers': { type: 'string', multiple: true },
+        assignees: { type: 'string', multiple: true },
+        draft: { type: 'boolean' },
+        'auto-merge': { type: 'string' }
     });
     if (values.help) {
         context.stdout(PROMOTE_USAGE);
@@ -1007,72 +1043,56 @@ async function promoteCommand(args, context) {
     if (!values.environment && !values.target?.length) {
         throw new InputError('promote: pass --environment ENV (from promotion.yaml) or --target SPEC.');
     }
-    const mode = values.mode ?? 'push';
-    if (mode !== 'push' && mode !== 'pull-request') {
-        throw new InputError(`promote: --mode must be push or pull-request; got ${JSON.stringify(mode)}.`);
-    }
+    const mode = oneOf('--mode', values.mode, ['push', 'pull-request']);
+    const autoMerge = oneOf('--auto-merge', values['auto-merge'], [
+        'merge',
+        'squash',
+        'rebase'
+    ]);
+    const commitMessage = checkCommitMessageTemplate('--commit-message', values['commit-message']);
+    const flagList = (given) => (given ?? []).flatMap(v => list(v));
     const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values);
     const credentials = await credentialsFrom(values, context);
     const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN;
-    const github = mode === 'pull-request' ? githubRepoFor(configRepo, token, context) : undefined;
     const source = values['from-environment'];
+    // An explicit pull request is checked before any request; one promotion.yaml asks for, when read.
+    let github = mode === 'pull-request'
+        ? githubRepoFor(configRepo, token, context, '--mode pull-request')
+        : undefined;
     const resolved = source ? [] : await resolveFromFlags(images, values, context, { credentials });
-    const result = await promote({
-        method: 'git',
-        mode,
-        configRepo,
-        github,
-        branch: github
-            ? branchName(values.branch ?? DEFAULT_BRANCH_TEMPLATE, values.environment, source ? images : resolved.map(i => i.reference.name))
-            : undefined,
-        pullRequest: (edit, base, promoted) => {
-            const content = {
-                environment: values.environment,
-                images: promoted,
-                result: edit,
-                source: {},
-                mode: 'pull-request',
-                configRepository: github?.fullName,
-                baseBranch: base,
-                fromEnvironment: source
-            };
-            return {
-                title: pullRequestTitle(content),
-                body: pullRequestBody(content),
-                draft: false,
-                labels: [],
-                reviewers: [],
-                teamReviewers: [],
-                assignees: []
-            };
-        },
-        baseBranch: values['base-branch'],
-        token,
-        environment: values.environment,
-        targets: values.target,
+    const [run] = await promotePlan({
+        images: source ? { fromEnvironment: source, selections: images, policy } : { resolved },
+        environments: values.environment ? [values.environment] : [],
+        targets: values.target ?? [],
         configFile,
-        images: source
-            ? reader => imagesFromEnvironment({
-                reader,
-                configFile,
-                source,
-                destination: values.environment,
-                selections: images,
-                policy,
-                since: github ? file => github.lastChanged(file, values['base-branch']) : undefined
-            }, resolverFromFlags(values, context, credentials), context.logger)
-            : resolved,
+        baseBranch: values['base-branch'],
+        mode,
+        defaultMode: 'push',
+        branch: values.branch,
+        commitMessage,
+        pullRequest: {
+            title: values['pr-title'],
+            labels: flagList(values.labels),
+            reviewers: flagList(values.reviewers),
+            teamReviewers: flagList(values['team-reviewers']),
+            assignees: flagList(values.assignees),
+            draft: values.draft || undefined,
+            autoMerge
+        },
         verifyRender,
         dryRun: values['dry-run'] ?? false,
         allowDowngrade,
-        message: (edit, promoted) => commitMessage({
-            environment: values.environment,
-            images: promoted,
-            result: edit,
-            source: {},
-            baseBranch: values['base-branch'] ?? ''
-        })
-    }, context.logger);
+        writeMethod: 'git'
+    }, {
+        githubFor: why => (github ??= githubRepoFor(configRepo, token, context, why)),
+        cloneUrl: configRepo,
+        token,
+        resolver: resolverFromFlags(values, context, credentials),
+        source: {},
+        logger: context.logger,
+        group: (_name, run) => run()
+    });
+    const result = run.result;
     if (values.json) {
         context.stdout(`${JSON.stringify({
             images: imagesOutput(result.images),
@@ -1097,16 +1117,23 @@ async function promoteCommand(args, context) {
     }
     return 0;
 }
+function oneOf(flag, value, allowed) {
+    if (value === undefined || allowed.includes(value))
+        return value;
+    throw new InputError(`promote: ${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}; got ${JSON.stringify(value)}.`);
+}
 /** A GitHub (or GHES) repository URL → the repository on its API. */
-function githubRepoFor(configRepo, token, context) {
+function githubRepoFor(configRepo, token, context, why) {
     const match = /^https?:\/\/([^/]+)\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(configRepo);
     if (!match) {
-        throw new InputError(`promote: --mode pull-request needs a GitHub repository URL, got ${JSON.stringify(configRepo)}.`, {
-            hint: 'Example: --config-repo https://github.com/acme/gitops-config.git'
+        throw new InputError(`promote: ${why} needs a GitHub repository URL, got ${JSON.stringify(configRepo)}.`, {
+            hint: 'Pass --mode push to push to the base branch, or a GitHub URL, e.g. --config-repo https://github.com/acme/gitops-config.git'
         });
     }
     if (!token) {
-        throw new InputError('promote: --mode pull-request needs a token in GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN.');
+        throw new InputError(`promote: ${why} needs a token in GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN.`, {
+            hint: 'Or pass --mode push to push to the base branch.'
+        });
     }
     const [, host, owner, repo] = match;
     const origin = new URL(configRepo).origin;

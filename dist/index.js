@@ -1,7 +1,7 @@
 import { g as getInput, s as setSecret, a as group, b as setOutput, n as notice, c as summary, e as error, d as setFailed, f as debug, w as warning, i as info } from './chunks/core.js';
-import { e as code, g as escapeText, r as resolveImages } from './chunks/index.js';
+import { j as code, k as escapeText, n as parseInputs, r as resolveImages } from './chunks/index.js';
 import { P as PromoteError, d as describeError } from './chunks/errors.js';
-import { p as parseInputs, c as createResolver, i as imagesOutput, r as resolutionSummary } from './chunks/resolver.js';
+import { c as createResolver, i as imagesOutput, r as resolutionSummary } from './chunks/resolver.js';
 import 'os';
 import 'crypto';
 import 'fs';

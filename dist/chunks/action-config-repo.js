@@ -1,9 +1,9 @@
 import { a as group, s as setSecret, i as info } from './core.js';
 import { realpathSync, existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
-import { j as promoteEnvironments, i as imagesFromEnvironment, f as fsTreeReader, e as editConfigRepo, G as GitHubRepo, c as createOctokit, v as verifyDeployment } from './verify.js';
+import { p as promotePlan, c as checkPromoteFrom, i as imagesFromEnvironment, e as editConfigRepo, G as GitHubRepo, b as createOctokit, v as verifyDeployment, f as fsTreeReader } from './verify.js';
 import { I as InputError } from './errors.js';
-import './index.js';
+import { v as DEFAULT_BRANCH_TEMPLATE } from './index.js';
 import 'node:child_process';
 import 'node:fs/promises';
 import 'node:crypto';
@@ -21,11 +21,11 @@ import 'assert';
 import 'timers';
 import 'node:http';
 import 'node:timers/promises';
-import 'node:util';
 import 'node:url';
 import 'tty';
 import 'util';
 import 'node:events';
+import 'node:util';
 import 'process';
 import 'buffer';
 import 'net';
@@ -61,7 +61,7 @@ async function configRepoStep(inputs, resolved, resolver, actionLogger) {
         });
     }
     const github = configRepository(inputs, actionLogger);
-    const runs = await promoteEnvironments(inputs, resolved, deliveryContext(github, resolver, actionLogger));
+    const runs = await promotePlan(actionPlan(inputs, resolved), deliveryContext(github, inputs.token, resolver, actionLogger));
     for (const run of runs)
         logEdit(run.result.edit, inputs.dryRun);
     if (inputs.verify)
@@ -73,6 +73,41 @@ async function configRepoStep(inputs, resolved, resolver, actionLogger) {
             images: r.result.images
         })),
         runs
+    };
+}
+/** The action's inputs as the engine's plan: the same one the CLI's flags make. */
+function actionPlan(inputs, resolved) {
+    return {
+        images: inputs.fromEnvironment
+            ? {
+                fromEnvironment: inputs.fromEnvironment,
+                selections: inputs.images,
+                policy: inputs.tagPolicy
+            }
+            : { resolved },
+        environments: inputs.environments,
+        targets: inputs.targets,
+        configFile: inputs.configFile,
+        baseBranch: inputs.baseBranch,
+        mode: inputs.mode,
+        defaultMode: 'pull-request',
+        // The input's default stands for "not given": promotion.yaml's branch wins over it.
+        branch: inputs.branch === DEFAULT_BRANCH_TEMPLATE ? undefined : inputs.branch,
+        commitMessage: inputs.commitMessage,
+        pullRequest: {
+            title: inputs.prTitle,
+            labels: inputs.labels,
+            reviewers: inputs.reviewers,
+            teamReviewers: inputs.teamReviewers,
+            assignees: inputs.assignees,
+            // draft defaults to false, so only true is explicit: promotion.yaml's draft: true stands.
+            draft: inputs.draft || undefined,
+            autoMerge: inputs.autoMerge
+        },
+        verifyRender: inputs.verifyRender,
+        dryRun: inputs.dryRun,
+        allowDowngrade: inputs.allowDowngrade,
+        writeMethod: inputs.writeMethod === 'git' ? 'git' : 'api'
     };
 }
 /**
@@ -93,9 +128,13 @@ async function editWorkspace(inputs, resolved, resolver, actionLogger) {
     const environments = inputs.environments.length > 0 ? inputs.environments : [undefined];
     const results = [];
     for (const environment of environments) {
+        const reader = fsTreeReader(repoRoot);
+        if (!inputs.fromEnvironment && environment !== undefined && inputs.targets.length === 0) {
+            await checkPromoteFrom({ reader, configFile: inputs.configFile, environment, images: resolved }, actionLogger);
+        }
         const images = inputs.fromEnvironment
             ? await imagesFromEnvironment({
-                reader: fsTreeReader(repoRoot),
+                reader,
                 configFile: inputs.configFile,
                 source: inputs.fromEnvironment,
                 destination: environment,
@@ -164,7 +203,7 @@ function configRepository(inputs, actionLogger) {
     const [owner, repo] = fullName.split('/');
     return new GitHubRepo(createOctokit(inputs.token, actionLogger), owner, repo, actionLogger);
 }
-function deliveryContext(github, resolver, actionLogger) {
+function deliveryContext(github, token, resolver, actionLogger) {
     const serverUrl = (process.env.GITHUB_SERVER_URL ?? 'https://github.com').replace(/\/$/, '');
     const repository = process.env.GITHUB_REPOSITORY;
     const runId = process.env.GITHUB_RUN_ID;
@@ -172,7 +211,7 @@ function deliveryContext(github, resolver, actionLogger) {
         github,
         resolver,
         cloneUrl: `${serverUrl}/${github.fullName}.git`,
-        serverUrl,
+        token,
         source: {
             repository,
             sha: process.env.GITHUB_SHA,
@@ -186,5 +225,5 @@ function deliveryContext(github, resolver, actionLogger) {
     };
 }
 
-export { configRepoStep };
+export { actionPlan, configRepoStep };
 //# sourceMappingURL=action-config-repo.js.map

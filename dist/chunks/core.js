@@ -6,7 +6,7 @@ import { promises, constants } from 'fs';
 import 'path';
 import 'http';
 import 'https';
-import { G as requireTunnel } from './index.js';
+import { P as requireTunnel } from './index.js';
 import 'string_decoder';
 import 'events';
 import 'child_process';

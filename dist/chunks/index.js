@@ -1,8 +1,8 @@
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
+import { C as ConfigError, E as EditError, c as InvalidReferenceError, I as InputError, a as PolicyError, P as PromoteError } from './errors.js';
 import { realpath, lstat, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { C as ConfigError, E as EditError, c as InvalidReferenceError, I as InputError, a as PolicyError, P as PromoteError } from './errors.js';
 import 'net';
 import require$$1 from 'tls';
 import http from 'http';
@@ -2835,12 +2835,12 @@ function require_null () {
 	return _null;
 }
 
-var bool$1 = {};
+var bool$2 = {};
 
 var hasRequiredBool$1;
 
 function requireBool$1 () {
-	if (hasRequiredBool$1) return bool$1;
+	if (hasRequiredBool$1) return bool$2;
 	hasRequiredBool$1 = 1;
 
 	var Scalar = requireScalar();
@@ -2861,8 +2861,8 @@ function requireBool$1 () {
 	    }
 	};
 
-	bool$1.boolTag = boolTag;
-	return bool$1;
+	bool$2.boolTag = boolTag;
+	return bool$2;
 }
 
 var float$1 = {};
@@ -3373,12 +3373,12 @@ function requireOmap () {
 
 var schema$1 = {};
 
-var bool = {};
+var bool$1 = {};
 
 var hasRequiredBool;
 
 function requireBool () {
-	if (hasRequiredBool) return bool;
+	if (hasRequiredBool) return bool$1;
 	hasRequiredBool = 1;
 
 	var Scalar = requireScalar();
@@ -3406,9 +3406,9 @@ function requireBool () {
 	    stringify: boolStringify
 	};
 
-	bool.falseTag = falseTag;
-	bool.trueTag = trueTag;
-	return bool;
+	bool$1.falseTag = falseTag;
+	bool$1.trueTag = trueTag;
+	return bool$1;
 }
 
 var float = {};
@@ -15978,14 +15978,14 @@ function requireAnyOf () {
 	return anyOf;
 }
 
-var oneOf = {};
+var oneOf$1 = {};
 
 var hasRequiredOneOf;
 
 function requireOneOf () {
-	if (hasRequiredOneOf) return oneOf;
+	if (hasRequiredOneOf) return oneOf$1;
 	hasRequiredOneOf = 1;
-	Object.defineProperty(oneOf, "__esModule", { value: true });
+	Object.defineProperty(oneOf$1, "__esModule", { value: true });
 	const codegen_1 = /*@__PURE__*/ requireCodegen();
 	const util_1 = /*@__PURE__*/ requireUtil$8();
 	const error = {
@@ -16042,9 +16042,9 @@ function requireOneOf () {
 	        }
 	    },
 	};
-	oneOf.default = def;
+	oneOf$1.default = def;
 	
-	return oneOf;
+	return oneOf$1;
 }
 
 var allOf = {};
@@ -27843,6 +27843,286 @@ function escapeText(text) {
         .trim()
         .replace(/[\\`*_[\]<>&|~$]/g, c => `\\${c}`);
     return escaped.replace(/^(?:[#>+=-]|(\d+)([.)]))/, (marker, digits, dot) => digits === undefined ? `\\${marker}` : `${digits}\\${dot}`);
+}
+
+/**
+ * The `commit-message` template: checked once when the inputs are parsed
+ * (before any request), expanded when the promotion commits. Pure.
+ */
+/** Every placeholder a commit-message template may use, and what it becomes. */
+const COMMIT_MESSAGE_PLACEHOLDERS = {
+    environment: 'the environment (empty with inline targets)',
+    name: 'the image name (last path component); several images: each distinct name, ", "-joined',
+    tag: 'the tag (the short digest for an image given by digest alone); several images: each distinct tag, ", "-joined',
+    digest: 'the short digest (sha256: + 12 hex); several images: each distinct one, ", "-joined',
+    images: 'every image as name:tag (sha256:abcdef123456), ", "-joined'
+};
+const PLACEHOLDER = /\{([^{}\s]*)\}/g;
+function placeholderList() {
+    return Object.keys(COMMIT_MESSAGE_PLACEHOLDERS)
+        .map(p => `{${p}}`)
+        .join(', ');
+}
+/**
+ * Checks a commit-message template; undefined stays undefined (the default
+ * message). `name` is the input (`commit-message`) or the flag
+ * (`--commit-message`) named in the error.
+ */
+function checkCommitMessageTemplate(name, template) {
+    if (template === undefined)
+        return undefined;
+    const label = name.startsWith('--') ? name : `Input ${name}`;
+    const hint = `Placeholders: ${placeholderList()}; e.g. chore(deploy): bump {name} to {tag}. The first line is the subject; the list of changes and the Promoted-Image/Source-* trailers are appended.`;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+        if (!Object.hasOwn(COMMIT_MESSAGE_PLACEHOLDERS, match[1])) {
+            throw new InputError(`${label} has an unknown placeholder ${match[0]} in ${JSON.stringify(template)}.`, { hint, subject: name });
+        }
+    }
+    // {environment} is the only placeholder that can expand to nothing.
+    const subject = template.split(/\r?\n/)[0].replaceAll('{environment}', '');
+    if (subject.trim() === '') {
+        throw new InputError(`${label} ${JSON.stringify(template)} gives an empty commit subject (its first line).`, { hint, subject: name });
+    }
+    return template;
+}
+/** The placeholder values for a set of images promoted into one environment. */
+function messageValues(environment, images) {
+    const distinct = (values) => [...new Set(values)].join(', ');
+    return new Map([
+        ['environment', environment ?? ''],
+        ['name', distinct(images.map(nameOf))],
+        ['tag', distinct(images.map(i => tagOf(i)))],
+        ['digest', distinct(images.map(i => shortDigest(i.digest, true)))],
+        [
+            'images',
+            images.map(i => `${nameOf(i)}${tagOf(i, ':')} (${shortDigest(i.digest, true)})`).join(', ')
+        ]
+    ]);
+}
+/**
+ * The template expanded: the subject (first line) and what the user wrote
+ * under it, each value on one line. One pass, so a value that looks like a
+ * placeholder stays as it is.
+ */
+function expandCommitMessage(template, environment, images) {
+    const values = messageValues(environment, images);
+    const text = template.replace(PLACEHOLDER, (all, key) => values.get(key) ?? all);
+    const [first = '', ...rest] = text.split(/\r?\n/);
+    return {
+        subject: oneLine(first).trim(),
+        body: rest.join('\n').replace(/^\s*\n|\s+$/g, '')
+    };
+}
+/** The last path component of the repository: `ghcr.io/acme/api` → `api`. */
+function nameOf(image) {
+    return oneLine(repositoryName(image.reference));
+}
+/** The tag, or for an image given by digest alone its short digest; `prefix` only before a tag. */
+function tagOf(image, prefix = '') {
+    const tag = image.reference.tag;
+    if (tag === undefined)
+        return prefix ? '' : shortDigest(image.digest, true);
+    return `${prefix}${oneLine(tag)}`;
+}
+/** `sha256:` + 12 hex (`algorithm` true) or the 12 hex alone. */
+function shortDigest(digest, algorithm = false) {
+    const colon = digest.indexOf(':');
+    const hex = digest.slice(colon + 1, colon + 13);
+    return algorithm ? `${digest.slice(0, colon + 1)}${hex}` : hex;
+}
+
+const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}';
+const DEFAULT_VERIFY_TIMEOUT_SECONDS = 600;
+/**
+ * Parses the inputs. `read` is core.getInput in the action and a map in
+ * tests, so validation is tested without the runner.
+ */
+function parseInputs(read) {
+    const get = (name) => {
+        const value = trimAscii(read(name));
+        return value === '' ? undefined : value;
+    };
+    const images = list(get('image'));
+    if (images.length === 0 && get('from-environment') === undefined) {
+        throw new InputError('Input image is required.', {
+            hint: 'Pass the reference CI pushed, e.g. image: ghcr.io/acme/api:${{ github.sha }}.'
+        });
+    }
+    const digest = get('digest');
+    if (digest !== undefined)
+        wrap('digest', () => assertDigest(digest));
+    const environments = list(get('environment'));
+    for (const env of environments)
+        checkName('environment', env);
+    const fromEnvironment = get('from-environment');
+    if (fromEnvironment !== undefined) {
+        checkName('from-environment', fromEnvironment);
+        if (environments.length === 0) {
+            throw new InputError('Input from-environment needs environment: the environment to promote into.', {
+                hint: 'Example: environment: prod, from-environment: staging, image: ghcr.io/acme/api'
+            });
+        }
+    }
+    const configRepository = get('config-repository');
+    if (configRepository !== undefined &&
+        !/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/.test(configRepository)) {
+        throw new InputError(`Input config-repository must be owner/name, got ${JSON.stringify(configRepository)}.`, {
+            hint: 'Write it as on GitHub, e.g. acme/gitops-config (no URL, no .git).'
+        });
+    }
+    const writeMethod = oneOf('write-method', get('write-method'), ['api', 'git', 'none'], 'api');
+    const configPath = get('config-path');
+    if (writeMethod === 'none' && configPath === undefined) {
+        throw new InputError('Input config-path is required with write-method: none.', {
+            hint: 'Check out the config repository with actions/checkout (path: config) and pass config-path: config.'
+        });
+    }
+    const username = get('registry-username');
+    const password = read('registry-password'); // passwords keep their spaces
+    if ((username === undefined) !== (password === '')) {
+        throw new InputError('Inputs registry-username and registry-password must be given together.', {
+            hint: 'Set both, or neither to use the docker config written by docker/login-action.'
+        });
+    }
+    const mutableTags = list(get('mutable-tags')).map(p => checkMutableTagPattern(p));
+    const allowTagsSource = get('allow-tags');
+    return {
+        images,
+        digest,
+        environments,
+        targets: lines(get('targets')),
+        configRepository,
+        configFile: checkConfigFile('config-file', get('config-file')),
+        baseBranch: get('base-branch'),
+        mode: get('mode') === undefined
+            ? undefined
+            : oneOf('mode', get('mode'), ['pull-request', 'push'], 'pull-request'),
+        writeMethod,
+        configPath,
+        insecureRegistries: list(get('insecure-registries')).map(h => checkHost('insecure-registries', h)),
+        pin: oneOf('pin', get('pin'), ['digest', 'tag'], 'digest'),
+        tagPolicy: {
+            mutableTags: mutableTags.length > 0 ? mutableTags : DEFAULT_MUTABLE_TAGS,
+            allowTags: allowTagsSource === undefined ? undefined : compileAllowTags(allowTagsSource)
+        },
+        requireImmutableRepository: bool('require-immutable-repository', get('require-immutable-repository'), false),
+        registryCredentials: username === undefined ? undefined : { username, password },
+        token: read('token'),
+        branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,
+        commitMessage: checkCommitMessageTemplate('commit-message', get('commit-message')),
+        prTitle: get('pr-title'),
+        labels: list(get('labels')),
+        reviewers: list(get('reviewers')),
+        teamReviewers: list(get('team-reviewers')),
+        assignees: list(get('assignees')),
+        draft: bool('draft', get('draft'), false),
+        autoMerge: get('auto-merge') === undefined
+            ? undefined
+            : oneOf('auto-merge', get('auto-merge'), ['merge', 'squash', 'rebase'], 'merge'),
+        verifyRender: oneOf('verify-render', get('verify-render')?.toLowerCase(), ['auto', 'true', 'false'], 'auto'),
+        dryRun: bool('dry-run', get('dry-run'), false),
+        fromEnvironment,
+        allowDowngrade: oneOf('allow-downgrade', get('allow-downgrade')?.toLowerCase(), ['warn', 'true', 'false'], 'warn'),
+        verify: bool('verify', get('verify'), false),
+        argocdServer: get('argocd-server'),
+        argocdToken: get('argocd-token'),
+        argocdApplication: get('argocd-application'),
+        verifyTimeoutSeconds: seconds('verify-timeout', get('verify-timeout'), DEFAULT_VERIFY_TIMEOUT_SECONDS)
+    };
+}
+/** Only ASCII whitespace, as actions/checkout does for refs (a security fix). */
+function trimAscii(value) {
+    return value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+}
+/** Newline- or comma-separated, blanks dropped. */
+function list(value) {
+    return (value ?? '')
+        .split(/[\n,]/)
+        .map(trimAscii)
+        .filter(item => item !== '');
+}
+/** Newline-separated only: target specs may contain commas. */
+function lines(value) {
+    return (value ?? '')
+        .split('\n')
+        .map(trimAscii)
+        .filter(item => item !== '');
+}
+function oneOf(name, value, allowed, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (allowed.includes(value))
+        return value;
+    throw new InputError(`Input ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}.`);
+}
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/** YAML 1.2 core-schema booleans, as core.getBooleanInput, with a better message. */
+function bool(name, value, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (TRUE.has(value))
+        return true;
+    if (FALSE.has(value))
+        return false;
+    throw new InputError(`Input ${name} must be true or false; got ${JSON.stringify(value)}.`);
+}
+function seconds(name, value, fallback) {
+    if (value === undefined)
+        return fallback;
+    if (!/^\d{1,6}$/.test(value) || Number(value) === 0) {
+        throw new InputError(`Input ${name} must be a whole number of seconds above 0; got ${JSON.stringify(value)}.`);
+    }
+    return Number(value);
+}
+function checkName(name, value) {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value)) {
+        throw new InputError(`Input ${name} has an invalid environment name ${JSON.stringify(value)}.`, {
+            hint: 'Environment names are letters, digits, ".", "_" and "-", as in promotion.yaml.'
+        });
+    }
+}
+/** `Input name` for an action input, the flag itself (`--name`) for the CLI. */
+function label(name) {
+    return name.startsWith('--') ? name : `Input ${name}`;
+}
+/**
+ * A registry host (`host`, `host:port`, `[v6]:port`), no scheme or path; the
+ * action's insecure-registries and the CLI's --insecure-registry.
+ */
+function checkHost(name, value) {
+    if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(value)) {
+        throw new InputError(`${label(name)} has an invalid host ${JSON.stringify(value)}.`, {
+            hint: 'List registry hosts as host or host:port, without a scheme, e.g. registry.internal:5000.'
+        });
+    }
+    return value;
+}
+/**
+ * The promotion config's path inside the config repository (default
+ * promotion.yaml), refused from its text alone when it cannot name a file
+ * there: before any registry request or clone.
+ */
+function checkConfigFile(name, value) {
+    if (value === undefined)
+        return 'promotion.yaml';
+    const problem = relativePathProblem(value);
+    if (problem !== undefined) {
+        throw new InputError(`${label(name)} ${JSON.stringify(value)} ${problem}.`, {
+            hint: 'Name promotion.yaml by its path inside the config repository, with "/", e.g. promotion.yaml or deploy/promotion.yaml.'
+        });
+    }
+    return value;
+}
+function wrap(name, check) {
+    try {
+        check();
+    }
+    catch (error) {
+        throw new InputError(`Input ${name}: ${error.message}`, {
+            hint: error.hint
+        });
+    }
 }
 
 /** Several refusals at once, so one run shows every problem. */
@@ -56363,5 +56643,5 @@ function requireUndici () {
 
 var undiciExports = requireUndici();
 
-export { MissingPathError as A, findKustomization as B, realRelativePath as C, DEFAULT_MUTABLE_TAGS as D, checkTagPolicy as E, repositoryNameOf as F, requireTunnel as G, requireUndici as H, undiciExports as I, commonjsGlobal as J, KUSTOMIZATION_FILE_NAMES as K, getDefaultExportFromCjs as L, MAX_LINK_HOPS as M, oneLine as N, RETRYABLE_STATUS as R, SCHEMA_URL as S, compileAllowTags as a, DEFAULT_TAG_POLICY as b, checkMutableTagPattern as c, distExports as d, code as e, formatReference as f, escapeText as g, relativePathProblem as h, assertDigest as i, backoffDelay as j, readCapped as k, isPinnableDigest as l, matchingMutablePattern as m, networkProblem as n, registryHost as o, parseReference as p, normalizeRelativePath as q, resolveImages as r, canonicalRepositoryOf as s, semver as t, linkTargetInRepo as u, validatePromotionSchema as v, pLimit as w, canonicalRepository as x, repositoryName as y, resolveInRepo as z };
+export { semver as A, linkTargetInRepo as B, pLimit as C, DEFAULT_MUTABLE_TAGS as D, canonicalRepository as E, repositoryName as F, resolveInRepo as G, MissingPathError as H, findKustomization as I, realRelativePath as J, KUSTOMIZATION_FILE_NAMES as K, checkTagPolicy as L, MAX_LINK_HOPS as M, shortDigest as N, repositoryNameOf as O, requireTunnel as P, requireUndici as Q, RETRYABLE_STATUS as R, SCHEMA_URL as S, undiciExports as T, commonjsGlobal as U, getDefaultExportFromCjs as V, nameOf as W, oneLine as X, expandCommitMessage as Y, compileAllowTags as a, checkHost as b, checkMutableTagPattern as c, checkConfigFile as d, distExports as e, DEFAULT_TAG_POLICY as f, formatReference as g, checkCommitMessageTemplate as h, DEFAULT_VERIFY_TIMEOUT_SECONDS as i, code as j, escapeText as k, list as l, matchingMutablePattern as m, parseInputs as n, networkProblem as o, parseReference as p, backoffDelay as q, resolveImages as r, readCapped as s, isPinnableDigest as t, registryHost as u, DEFAULT_BRANCH_TEMPLATE as v, relativePathProblem as w, normalizeRelativePath as x, validatePromotionSchema as y, canonicalRepositoryOf as z };
 //# sourceMappingURL=index.js.map

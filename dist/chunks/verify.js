@@ -6,15 +6,15 @@ import fs__default, { existsSync, readFileSync } from 'fs';
 import os__default, { EOL } from 'os';
 import http from 'http';
 import https from 'https';
-import { d as distExports$2, h as relativePathProblem, q as normalizeRelativePath, v as validatePromotionSchema, S as SCHEMA_URL, s as canonicalRepositoryOf, p as parseReference, f as formatReference, t as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, u as linkTargetInRepo, w as pLimit, x as canonicalRepository, y as repositoryName, z as resolveInRepo, A as MissingPathError, B as findKustomization, C as realRelativePath, l as isPinnableDigest, E as checkTagPolicy, b as DEFAULT_TAG_POLICY, r as resolveImages, F as repositoryNameOf, G as requireTunnel, H as requireUndici, I as undiciExports, J as commonjsGlobal, L as getDefaultExportFromCjs, N as oneLine, e as code, g as escapeText, j as backoffDelay, n as networkProblem, R as RETRYABLE_STATUS, k as readCapped } from './index.js';
+import { e as distExports$2, w as relativePathProblem, x as normalizeRelativePath, y as validatePromotionSchema, S as SCHEMA_URL, z as canonicalRepositoryOf, p as parseReference, g as formatReference, A as semver, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, B as linkTargetInRepo, C as pLimit, E as canonicalRepository, F as repositoryName, G as resolveInRepo, H as MissingPathError, I as findKustomization, J as realRelativePath, t as isPinnableDigest, L as checkTagPolicy, r as resolveImages, N as shortDigest, O as repositoryNameOf, f as DEFAULT_TAG_POLICY, P as requireTunnel, Q as requireUndici, T as undiciExports, U as commonjsGlobal, V as getDefaultExportFromCjs, q as backoffDelay, j as code, W as nameOf, X as oneLine, Y as expandCommitMessage, k as escapeText, o as networkProblem, R as RETRYABLE_STATUS, s as readCapped } from './index.js';
 import { E as EditError, C as ConfigError, a as PolicyError, b as RenderError, P as PromoteError, I as InputError } from './errors.js';
-import { isDeepStrictEqual } from 'node:util';
 import { availableParallelism, tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import require$$1 from 'tty';
 import require$$6 from 'util';
 import { spawn } from 'child_process';
 import { EventEmitter } from 'node:events';
+import { isDeepStrictEqual } from 'node:util';
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -3551,18 +3551,7 @@ async function imagesFromEnvironment(request, resolver, logger) {
     const pinned = [];
     for (const selection of selections) {
         const ref = parseReference(selection);
-        const repository = canonicalRepository(ref);
-        const name = repositoryName(ref);
-        const pins = [];
-        for (const target of expandTargets(from.targets, { name, environment: source })) {
-            const pin = target.kind === 'helm'
-                ? (await reader.type(target.path)) === 'file'
-                    ? readHelmPin(await reader.read(target.path), target.path, repository, target)
-                    : undefined
-                : await kustomizationPin(reader, target.path, repository);
-            if (pin)
-                pins.push(pin);
-        }
+        const pins = await pinsIn(reader, from.targets, source, ref);
         if (pins.length === 0) {
             throw new ConfigError(`${source} has no target pinning ${ref.name}.`, {
                 hint: `Promote ${ref.name} into ${source} first, or check its targets in ${request.configFile}.`
@@ -3602,6 +3591,66 @@ async function imagesFromEnvironment(request, resolver, logger) {
             promotedFrom: { environment: source, file: pin.file, line: pin.line, since }
         };
     }));
+}
+/** What an environment's targets pin for one repository, in target order. */
+async function pinsIn(reader, templates, environment, ref) {
+    const repository = canonicalRepository(ref);
+    const pins = [];
+    for (const target of expandTargets(templates, { name: repositoryName(ref), environment })) {
+        const pin = target.kind === 'helm'
+            ? (await reader.type(target.path)) === 'file'
+                ? readHelmPin(await reader.read(target.path), target.path, repository, target)
+                : undefined
+            : await kustomizationPin(reader, target.path, repository);
+        if (pin)
+            pins.push(pin);
+    }
+    return pins;
+}
+/**
+ * `promote-from: X` is a gate: a fresh build may go into the environment
+ * only when X already runs it — every image's digest is the one X's targets
+ * pin at the same commit. Refuses with what X runs and how to promote
+ * properly; nothing has been written when it does.
+ */
+async function checkPromoteFrom(request, logger) {
+    const { reader, configFile, environment } = request;
+    // No promotion.yaml: the edit says so in its own words.
+    if ((await reader.type(configFile)) !== 'file')
+        return;
+    const config = parsePromotionConfig(await reader.read(configFile), configFile);
+    const into = config.environments.get(environment);
+    const source = into?.promoteFrom;
+    if (source === undefined)
+        return;
+    const from = config.environments.get(source);
+    if (!from) {
+        throw new ConfigError(`${configFile}: ${environment} is promoted from ${JSON.stringify(source)} (promote-from), which is no environment.`, { hint: `Environments: ${[...config.environments.keys()].join(', ')}.` });
+    }
+    const problems = [];
+    for (const image of request.images) {
+        const pins = await pinsIn(reader, from.targets, source, image.reference);
+        const what = `${formatReference({ name: image.reference.name, tag: image.reference.tag })} (${shortDigest(image.digest, true)})`;
+        const other = pins.find(p => p.digest !== image.digest);
+        if (pins.length === 0) {
+            problems.push(`${what}: ${source} has no target pinning ${image.reference.name}`);
+        }
+        else if (other) {
+            const runs = other.digest === undefined
+                ? `${other.tag ? `tag ${other.tag}` : 'no tag'} and no digest (unpinned)`
+                : `${other.tag ?? '(no tag)'} (${shortDigest(other.digest, true)})`;
+            problems.push(`${what}: ${source} runs ${runs} at ${other.file}:${other.line}`);
+        }
+        else {
+            logger.info(`${environment}: ${what} is what ${source} runs (${pins[0].file}:${pins[0].line}), as promote-from requires.`);
+        }
+    }
+    if (problems.length === 0)
+        return;
+    throw new PolicyError(`${environment} takes only builds that ${source} runs (promote-from: ${source} in ${configFile}); nothing was written for ${environment}:\n${problems.map(p => `  - ${p}`).join('\n')}`, {
+        subject: into?.source ?? configFile,
+        hint: `Promote the build into ${source} first, then into ${environment} with from-environment: ${source} (CLI: --from-environment ${source}), which writes exactly what ${source} runs.`
+    });
 }
 /**
  * "All images": every repository the source environment's targets pin.
@@ -11709,340 +11758,6 @@ function rateLimited(error) {
                 /rate limit/i.test(message(error)))));
 }
 
-/**
- * The words a promotion leaves behind: the commit message (with git trailers),
- * the pull request title and the pull request body. Pure: data in, text out.
- * Every piece of user text (file names, environments, render messages) goes
- * through one of the escapes at the bottom, so none can break the layout.
- */
-/** GitHub refuses a pull request body longer than this. */
-const PULL_REQUEST_BODY_LIMIT = 65_536;
-/** Longer subjects get cut in `git log --oneline`, GitHub's commit list and mail. */
-const SUBJECT_LIMIT = 72;
-const DEFAULT_SERVER_URL = 'https://github.com';
-const MARKER_PREFIX = '<!-- promote-image:environment=';
-/**
- * `promote(<env>): <name> <tag> (<short digest>)`, one line per changed value,
- * then git trailers: `Promoted-Image` per image and `Source-*` when known.
- */
-function commitMessage(content) {
-    const changes = content.result.files.flatMap(f => f.changes);
-    const { repository, sha, runUrl } = content.source;
-    const trailers = [
-        ...content.images.map(i => `Promoted-Image: ${oneLine(i.pinned)}`),
-        ...(repository ? [`Source-Repository: ${oneLine(repository)}`] : []),
-        ...(sha ? [`Source-Commit: ${oneLine(sha)}`] : []),
-        ...(runUrl ? [`Source-Run: ${oneLine(runUrl)}`] : [])
-    ];
-    // git reads trailers from the last paragraph only, so the change lines stay a paragraph apart.
-    const paragraphs = [
-        subject(content),
-        changes.map(commitChangeLine).join('\n'),
-        trailers.join('\n')
-    ].filter(p => p.length > 0);
-    return `${paragraphs.join('\n\n')}\n`;
-}
-/**
- * The commit subject, or the template with `{environment}`, `{name}`, `{tag}`,
- * `{digest}` (full) and `{images}` (`name tag, …`) replaced. With several
- * images, `{name}`, `{tag}` and `{digest}` list each distinct value once.
- */
-function pullRequestTitle(content, template) {
-    if (template === undefined || template.trim() === '')
-        return subject(content);
-    const distinct = (values) => [...new Set(values)].join(', ');
-    const values = new Map([
-        ['environment', content.environment ?? ''],
-        ['name', distinct(content.images.map(nameOf))],
-        ['tag', distinct(content.images.flatMap(i => i.reference.tag ?? []))],
-        ['digest', distinct(content.images.map(i => i.digest))],
-        ['images', content.images.map(nameAndTag).join(', ')]
-    ]);
-    // One pass, so a replaced value that looks like a placeholder stays as it is.
-    return oneLine(template.replace(/\{(\w+)\}/g, (all, key) => values.get(key) ?? all)).trim();
-}
-/**
- * The pull request body in GitHub-flavored markdown: lead, change table,
- * image details, render proof, how to roll back, and the marker comment that
- * finds the living pull request again. Cut to GitHub's limit, change table first.
- */
-function pullRequestBody(content) {
-    const links = linksOf(content);
-    const changes = content.result.files.flatMap(f => f.changes);
-    const rows = changes.map(c => tableRow(c, content, links));
-    const images = content.images.map(i => imageDetails(i, content, links));
-    const renders = content.result.renders.map(r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${renderMessage(r.message)}`);
-    const compose = (shown) => [
-        lead(content, changes, links),
-        ...tableSection(rows, shown[0]),
-        ...(images.length > 0
-            ? ['### Images', ...listSection(images, shown[1], 'image', '\n\n')]
-            : []),
-        '### Render proof',
-        ...(renders.length > 0
-            ? listSection(renders, shown[2], 'render result', '\n')
-            : [`Not run: ${escapeText(renderSkipped(content))}.`]),
-        '### Rolling back',
-        rollback(content),
-        promotionMarker(content.environment)
-    ].join('\n\n') + '\n';
-    let shown = [rows.length, images.length, renders.length];
-    let body = compose(shown);
-    // The change table is the long part and the commit message repeats it; then renders, then images.
-    for (const section of [0, 2, 1]) {
-        if (body.length <= PULL_REQUEST_BODY_LIMIT)
-            return body;
-        shown = fitSection(compose, shown, section);
-        body = compose(shown);
-    }
-    if (body.length <= PULL_REQUEST_BODY_LIMIT)
-        return body;
-    // Only absurd input gets here (a base branch or environment of ~64k characters): cut hard,
-    // keeping the marker when it is of sane length.
-    const marker = promotionMarker(content.environment);
-    const tail = marker.length < 1000 ? `\n\n…\n\n${marker}\n` : '\n\n…\n';
-    let cut = body.slice(0, PULL_REQUEST_BODY_LIMIT - tail.length);
-    if (/[\uD800-\uDBFF]$/.test(cut))
-        cut = cut.slice(0, -1);
-    return cut + tail;
-}
-/** The hidden comment that marks a promote-image pull request for an environment. */
-function promotionMarker(environment) {
-    // Encoded, so an environment name can never close the comment (`-->`).
-    return `${MARKER_PREFIX}${encodeURIComponent(environment ?? '')} -->`;
-}
-// ---- commit message ------------------------------------------------------
-function subject(content) {
-    const prefix = content.environment ? `promote(${oneLine(content.environment)}): ` : 'promote: ';
-    const images = content.images;
-    if (images.length === 0)
-        return `${prefix}no images`;
-    const full = prefix + images.map(i => `${nameAndTag(i)} (${shortDigest(i.digest)})`).join(', ');
-    // One image keeps its digest however long the line: it is what the commit is about.
-    if (images.length === 1 || full.length <= SUBJECT_LIMIT)
-        return full;
-    const count = `${prefix}${images.length} images`;
-    for (let listed = images.length; listed > 0; listed--) {
-        const names = images.slice(0, listed).map(nameAndTag);
-        if (listed < images.length)
-            names.push(`+${images.length - listed} more`);
-        const candidate = `${count} (${names.join(', ')})`;
-        if (candidate.length <= SUBJECT_LIMIT)
-            return candidate;
-    }
-    return count;
-}
-function commitChangeLine(c) {
-    return `- ${oneLine(`${c.file}:${c.line} ${c.path}: ${c.old ?? '(none)'} → ${c.new ?? '(removed)'}`)}`;
-}
-/** The last path component of the repository: `ghcr.io/acme/api` → `api`. */
-function nameOf(image) {
-    return oneLine(repositoryName(image.reference));
-}
-function nameAndTag(image) {
-    const tag = image.reference.tag;
-    return tag === undefined ? nameOf(image) : `${nameOf(image)} ${oneLine(tag)}`;
-}
-function shortDigest(digest) {
-    return digest.slice(digest.indexOf(':') + 1, digest.indexOf(':') + 13);
-}
-function linksOf(content) {
-    const { repository, sha, runUrl } = content.source;
-    // https://github.com, without a trailing slash; undefined when not an http(s) URL.
-    const server = httpUrl(content.source.serverUrl ?? DEFAULT_SERVER_URL)?.replace(/\/+$/, '');
-    const config = server && content.configRepository && isRepository(content.configRepository)
-        ? `${server}/${content.configRepository}`
-        : undefined;
-    const commit = server && repository && isRepository(repository) && sha && /^[0-9a-f]{7,64}$/i.test(sha)
-        ? `${server}/${repository}/commit/${sha}`
-        : undefined;
-    return { config, commit, run: runUrl ? httpUrl(runUrl) : undefined };
-}
-function lead(content, changes, links) {
-    const where = content.environment ? ` in ${code(content.environment)}` : '';
-    const digests = content.images.every(i => i.pinned.includes('@'));
-    const how = digests ? 'by tag and digest' : 'by immutable tag';
-    const from = content.fromEnvironment
-        ? ` — the exact builds that run in ${code(content.fromEnvironment)} —`
-        : '';
-    const pins = `Pins ${count(content.images.length, 'image')}${where}${from} ${how}`;
-    const base = code(content.baseBranch);
-    if (changes.length === 0) {
-        return `${pins}: nothing to change, every target already pins ${content.images.length === 1 ? 'it' : 'them'} on ${base}.`;
-    }
-    const files = count(new Set(changes.map(c => c.file)).size, 'file');
-    const repository = content.configRepository
-        ? ` of ${links.config ? `[${code(content.configRepository)}](${destination(links.config)})` : code(content.configRepository)}`
-        : '';
-    const what = `${count(changes.length, 'value')} in ${files}${repository}`;
-    return content.mode === 'pull-request'
-        ? `${pins}: ${what}, base ${base}. Merging this pull request changes what Argo CD deploys.`
-        : `${pins}: ${what}, pushed to ${base}. Argo CD deploys the change on its next sync.`;
-}
-function tableSection(rows, shown) {
-    if (rows.length === 0)
-        return [];
-    const table = [
-        '| Image | Environment | File | Old | New |',
-        '| --- | --- | --- | --- | --- |',
-        ...rows.slice(0, shown)
-    ].join('\n');
-    if (shown >= rows.length)
-        return [table];
-    const left = rows.length - shown;
-    return [
-        ...(shown > 0 ? [table] : []),
-        `_${count(left, 'more row')} left out (${number(shown)} of ${number(rows.length)} shown): GitHub limits a pull request body to ${number(PULL_REQUEST_BODY_LIMIT)} characters; Files changed shows every change._`
-    ];
-}
-function listSection(items, shown, noun, separator) {
-    const list = items.slice(0, shown);
-    if (shown < items.length) {
-        list.push(`_${count(items.length - shown, `more ${noun}`)} left out to stay within GitHub's pull request body limit._`);
-    }
-    return [list.join(separator)];
-}
-/** The largest count for one section that fits, the others as they are. */
-function fitSection(compose, shown, section) {
-    const at = (n) => {
-        const next = [...shown];
-        next[section] = n;
-        return next;
-    };
-    let low = 0;
-    let high = shown[section];
-    while (low < high) {
-        const middle = Math.ceil((low + high) / 2);
-        if (compose(at(middle)).length <= PULL_REQUEST_BODY_LIMIT)
-            low = middle;
-        else
-            high = middle - 1;
-    }
-    return at(low);
-}
-function tableRow(c, content, links) {
-    const environment = c.environment ?? content.environment;
-    const place = code(`${c.file}:${c.line}`, true);
-    const file = links.config
-        ? `[${place}](${destination(`${links.config}/blob/${urlPath(content.baseBranch)}/${urlPath(c.file)}#L${c.line}`)})`
-        : place;
-    const cells = [
-        code(c.image, true),
-        environment ? escapeText(environment) : '—',
-        file,
-        c.old === undefined ? '_(none)_' : code(c.old, true),
-        c.new === undefined ? '_(removed)_' : code(c.new, true)
-    ];
-    return `| ${cells.join(' | ')} |`;
-}
-function imageDetails(image, content, links) {
-    const { repository, sha, actor } = content.source;
-    const kind = image.kind === 'index'
-        ? `image index${image.platforms && image.platforms.length > 0 ? ` (${escapeText(image.platforms.join(', '))})` : ''}`
-        : 'single manifest';
-    const pinned = image.pinned.includes('@') ? '' : ' (tag only: pin is `tag`)';
-    const immutability = image.tagImmutability;
-    const commit = links.commit
-        ? `[${code(`${repository}@${sha.slice(0, 7)}`)}](${destination(links.commit)})`
-        : sha
-            ? `${code(sha)}${repository ? ` in ${code(repository)}` : ''}`
-            : 'unknown';
-    const run = links.run ? `[${runLabel(links.run)}](${destination(links.run)})` : 'unknown';
-    const lines = [
-        `- Digest: ${code(image.digest)}`,
-        `- Kind: ${kind}, ${code(image.mediaType)}`,
-        `- Pinned reference: ${code(image.pinned)}${pinned}`,
-        ...(immutability
-            ? [
-                `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
-            ]
-            : []),
-        ...(image.promotedFrom
-            ? [
-                `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`
-            ]
-            : []),
-        `- Source commit: ${commit}`,
-        `- Workflow run: ${run}${actor ? `, triggered by ${code(actor)}` : ''}`
-    ];
-    const summary = `${nameAndTag(image)} (${shortDigest(image.digest)})`;
-    // An HTML block ends at a blank line: the list between them is markdown again.
-    return [
-        '<details>',
-        `<summary>${escapeHtml(summary)}</summary>`,
-        '',
-        ...lines,
-        '',
-        '</details>'
-    ].join('\n');
-}
-/** `summary:\n  - item…` (verifyRender's shape) as a list item with a nested list. */
-function renderMessage(message) {
-    const [first = '', ...rest] = message.split(/\r?\n/);
-    const nested = rest
-        .map(line => line.trim().replace(/^- /, ''))
-        .filter(line => line.length > 0)
-        .map(line => `\n  - ${escapeText(line)}`);
-    return escapeText(first) + nested.join('');
-}
-function renderSkipped(content) {
-    if (content.renderNote)
-        return content.renderNote;
-    if (content.result.files.length === 0)
-        return 'nothing changed';
-    return 'verify-render is false, no Kustomize renderer was found on the runner, or no target is a Kustomize overlay';
-}
-function rollback(content) {
-    const what = content.images.every(i => i.pinned.includes('@')) ? 'digest' : 'tag';
-    const how = content.mode === 'pull-request'
-        ? "`git revert <sha>` once merged, or GitHub's Revert button"
-        : '`git revert <sha>`';
-    return `Revert this commit (${how}); Argo CD then syncs the previous ${what}. A rollback is a revert, not a re-promotion of an older tag.`;
-}
-function runLabel(url) {
-    const match = /\/actions\/runs\/(\d+)(?:\/attempts\/(\d+))?/.exec(url);
-    if (!match)
-        return 'workflow run';
-    return match[2] ? `run ${match[1]}, attempt ${match[2]}` : `run ${match[1]}`;
-}
-// ---- escapes -------------------------------------------------------------
-function escapeHtml(text) {
-    const entities = {
-        '&': '&amp;',
-        '<': '&lt;',
-        '>': '&gt;',
-        '"': '&quot;',
-        "'": '&#39;'
-    };
-    return oneLine(text).replace(/[&<>"']/g, c => entities[c] ?? c);
-}
-/** A link destination: parentheses and spaces would end it early. */
-function destination(url) {
-    return url.replace(/[()\s<>]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-}
-/** Path segments percent-encoded, slashes kept: `a b/c#d` → `a%20b/c%23d`. */
-function urlPath(path) {
-    return path.split('/').map(encodeURIComponent).join('/');
-}
-function httpUrl(text) {
-    try {
-        const url = new URL(text);
-        return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-function isRepository(text) {
-    return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(text);
-}
-function count(n, noun) {
-    return `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
-}
-function number(n) {
-    return n.toLocaleString('en-US');
-}
-
 var dist$1 = {};
 
 var src$1 = {};
@@ -18871,6 +18586,339 @@ function redact(url) {
     return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
+/**
+ * The words a promotion leaves behind: the commit message (with git trailers),
+ * the pull request title and the pull request body. Pure: data in, text out.
+ * Every piece of user text (file names, environments, render messages) goes
+ * through one of the escapes at the bottom, so none can break the layout.
+ */
+/** GitHub refuses a pull request body longer than this. */
+const PULL_REQUEST_BODY_LIMIT = 65_536;
+/** Longer subjects get cut in `git log --oneline`, GitHub's commit list and mail. */
+const SUBJECT_LIMIT = 72;
+const DEFAULT_SERVER_URL = 'https://github.com';
+const MARKER_PREFIX = '<!-- promote-image:environment=';
+/**
+ * `promote(<env>): <name> <tag> (<short digest>)` (or the commit-message
+ * template, with what it holds under its first line), one line per changed
+ * value, then git trailers: `Promoted-Image` per image and `Source-*` when
+ * known — so promote-image recognises its own commits whatever the subject.
+ */
+function commitMessage(content) {
+    const changes = content.result.files.flatMap(f => f.changes);
+    const { repository, sha, runUrl } = content.source;
+    const trailers = [
+        ...content.images.map(i => `Promoted-Image: ${oneLine(i.pinned)}`),
+        ...(repository ? [`Source-Repository: ${oneLine(repository)}`] : []),
+        ...(sha ? [`Source-Commit: ${oneLine(sha)}`] : []),
+        ...(runUrl ? [`Source-Run: ${oneLine(runUrl)}`] : [])
+    ];
+    const custom = content.messageTemplate
+        ? expandCommitMessage(content.messageTemplate, content.environment, content.images)
+        : undefined;
+    // git reads trailers from the last paragraph only, so the change lines stay a paragraph apart.
+    const paragraphs = [
+        custom?.subject || subject(content),
+        custom?.body ?? '',
+        changes.map(commitChangeLine).join('\n'),
+        trailers.join('\n')
+    ].filter(p => p.length > 0);
+    return `${paragraphs.join('\n\n')}\n`;
+}
+/**
+ * The commit subject, or the template with `{environment}`, `{name}`, `{tag}`,
+ * `{digest}` (full) and `{images}` (`name tag, …`) replaced. With several
+ * images, `{name}`, `{tag}` and `{digest}` list each distinct value once.
+ */
+function pullRequestTitle(content, template) {
+    if (template === undefined || template.trim() === '')
+        return subject(content);
+    const distinct = (values) => [...new Set(values)].join(', ');
+    const values = new Map([
+        ['environment', content.environment ?? ''],
+        ['name', distinct(content.images.map(nameOf))],
+        ['tag', distinct(content.images.flatMap(i => i.reference.tag ?? []))],
+        ['digest', distinct(content.images.map(i => i.digest))],
+        ['images', content.images.map(nameAndTag).join(', ')]
+    ]);
+    // One pass, so a replaced value that looks like a placeholder stays as it is.
+    return oneLine(template.replace(/\{(\w+)\}/g, (all, key) => values.get(key) ?? all)).trim();
+}
+/**
+ * The pull request body in GitHub-flavored markdown: lead, change table,
+ * image details, render proof, how to roll back, and the marker comment that
+ * finds the living pull request again. Cut to GitHub's limit, change table first.
+ */
+function pullRequestBody(content) {
+    const links = linksOf(content);
+    const changes = content.result.files.flatMap(f => f.changes);
+    const rows = changes.map(c => tableRow(c, content, links));
+    const images = content.images.map(i => imageDetails(i, content, links));
+    const renders = content.result.renders.map(r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${renderMessage(r.message)}`);
+    const compose = (shown) => [
+        lead(content, changes, links),
+        ...tableSection(rows, shown[0]),
+        ...(images.length > 0
+            ? ['### Images', ...listSection(images, shown[1], 'image', '\n\n')]
+            : []),
+        '### Render proof',
+        ...(renders.length > 0
+            ? listSection(renders, shown[2], 'render result', '\n')
+            : [`Not run: ${escapeText(renderSkipped(content))}.`]),
+        '### Rolling back',
+        rollback(content),
+        promotionMarker(content.environment)
+    ].join('\n\n') + '\n';
+    let shown = [rows.length, images.length, renders.length];
+    let body = compose(shown);
+    // The change table is the long part and the commit message repeats it; then renders, then images.
+    for (const section of [0, 2, 1]) {
+        if (body.length <= PULL_REQUEST_BODY_LIMIT)
+            return body;
+        shown = fitSection(compose, shown, section);
+        body = compose(shown);
+    }
+    if (body.length <= PULL_REQUEST_BODY_LIMIT)
+        return body;
+    // Only absurd input gets here (a base branch or environment of ~64k characters): cut hard,
+    // keeping the marker when it is of sane length.
+    const marker = promotionMarker(content.environment);
+    const tail = marker.length < 1000 ? `\n\n…\n\n${marker}\n` : '\n\n…\n';
+    let cut = body.slice(0, PULL_REQUEST_BODY_LIMIT - tail.length);
+    if (/[\uD800-\uDBFF]$/.test(cut))
+        cut = cut.slice(0, -1);
+    return cut + tail;
+}
+/** The hidden comment that marks a promote-image pull request for an environment. */
+function promotionMarker(environment) {
+    // Encoded, so an environment name can never close the comment (`-->`).
+    return `${MARKER_PREFIX}${encodeURIComponent(environment ?? '')} -->`;
+}
+// ---- commit message ------------------------------------------------------
+function subject(content) {
+    const prefix = content.environment ? `promote(${oneLine(content.environment)}): ` : 'promote: ';
+    const images = content.images;
+    if (images.length === 0)
+        return `${prefix}no images`;
+    const full = prefix + images.map(i => `${nameAndTag(i)} (${shortDigest(i.digest)})`).join(', ');
+    // One image keeps its digest however long the line: it is what the commit is about.
+    if (images.length === 1 || full.length <= SUBJECT_LIMIT)
+        return full;
+    const count = `${prefix}${images.length} images`;
+    for (let listed = images.length; listed > 0; listed--) {
+        const names = images.slice(0, listed).map(nameAndTag);
+        if (listed < images.length)
+            names.push(`+${images.length - listed} more`);
+        const candidate = `${count} (${names.join(', ')})`;
+        if (candidate.length <= SUBJECT_LIMIT)
+            return candidate;
+    }
+    return count;
+}
+function commitChangeLine(c) {
+    return `- ${oneLine(`${c.file}:${c.line} ${c.path}: ${c.old ?? '(none)'} → ${c.new ?? '(removed)'}`)}`;
+}
+function nameAndTag(image) {
+    const tag = image.reference.tag;
+    return tag === undefined ? nameOf(image) : `${nameOf(image)} ${oneLine(tag)}`;
+}
+function linksOf(content) {
+    const { repository, sha, runUrl } = content.source;
+    // https://github.com, without a trailing slash; undefined when not an http(s) URL.
+    const server = httpUrl(content.source.serverUrl ?? DEFAULT_SERVER_URL)?.replace(/\/+$/, '');
+    const config = server && content.configRepository && isRepository(content.configRepository)
+        ? `${server}/${content.configRepository}`
+        : undefined;
+    const commit = server && repository && isRepository(repository) && sha && /^[0-9a-f]{7,64}$/i.test(sha)
+        ? `${server}/${repository}/commit/${sha}`
+        : undefined;
+    return { config, commit, run: runUrl ? httpUrl(runUrl) : undefined };
+}
+function lead(content, changes, links) {
+    const where = content.environment ? ` in ${code(content.environment)}` : '';
+    const digests = content.images.every(i => i.pinned.includes('@'));
+    const how = digests ? 'by tag and digest' : 'by immutable tag';
+    const from = content.fromEnvironment
+        ? ` — the exact builds that run in ${code(content.fromEnvironment)} —`
+        : '';
+    const pins = `Pins ${count(content.images.length, 'image')}${where}${from} ${how}`;
+    const base = code(content.baseBranch);
+    if (changes.length === 0) {
+        return `${pins}: nothing to change, every target already pins ${content.images.length === 1 ? 'it' : 'them'} on ${base}.`;
+    }
+    const files = count(new Set(changes.map(c => c.file)).size, 'file');
+    const repository = content.configRepository
+        ? ` of ${links.config ? `[${code(content.configRepository)}](${destination(links.config)})` : code(content.configRepository)}`
+        : '';
+    const what = `${count(changes.length, 'value')} in ${files}${repository}`;
+    return content.mode === 'pull-request'
+        ? `${pins}: ${what}, base ${base}. Merging this pull request changes what Argo CD deploys.`
+        : `${pins}: ${what}, pushed to ${base}. Argo CD deploys the change on its next sync.`;
+}
+function tableSection(rows, shown) {
+    if (rows.length === 0)
+        return [];
+    const table = [
+        '| Image | Environment | File | Old | New |',
+        '| --- | --- | --- | --- | --- |',
+        ...rows.slice(0, shown)
+    ].join('\n');
+    if (shown >= rows.length)
+        return [table];
+    const left = rows.length - shown;
+    return [
+        ...(shown > 0 ? [table] : []),
+        `_${count(left, 'more row')} left out (${number(shown)} of ${number(rows.length)} shown): GitHub limits a pull request body to ${number(PULL_REQUEST_BODY_LIMIT)} characters; Files changed shows every change._`
+    ];
+}
+function listSection(items, shown, noun, separator) {
+    const list = items.slice(0, shown);
+    if (shown < items.length) {
+        list.push(`_${count(items.length - shown, `more ${noun}`)} left out to stay within GitHub's pull request body limit._`);
+    }
+    return [list.join(separator)];
+}
+/** The largest count for one section that fits, the others as they are. */
+function fitSection(compose, shown, section) {
+    const at = (n) => {
+        const next = [...shown];
+        next[section] = n;
+        return next;
+    };
+    let low = 0;
+    let high = shown[section];
+    while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if (compose(at(middle)).length <= PULL_REQUEST_BODY_LIMIT)
+            low = middle;
+        else
+            high = middle - 1;
+    }
+    return at(low);
+}
+function tableRow(c, content, links) {
+    const environment = c.environment ?? content.environment;
+    const place = code(`${c.file}:${c.line}`, true);
+    const file = links.config
+        ? `[${place}](${destination(`${links.config}/blob/${urlPath(content.baseBranch)}/${urlPath(c.file)}#L${c.line}`)})`
+        : place;
+    const cells = [
+        code(c.image, true),
+        environment ? escapeText(environment) : '—',
+        file,
+        c.old === undefined ? '_(none)_' : code(c.old, true),
+        c.new === undefined ? '_(removed)_' : code(c.new, true)
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function imageDetails(image, content, links) {
+    const { repository, sha, actor } = content.source;
+    const kind = image.kind === 'index'
+        ? `image index${image.platforms && image.platforms.length > 0 ? ` (${escapeText(image.platforms.join(', '))})` : ''}`
+        : 'single manifest';
+    const pinned = image.pinned.includes('@') ? '' : ' (tag only: pin is `tag`)';
+    const immutability = image.tagImmutability;
+    const commit = links.commit
+        ? `[${code(`${repository}@${sha.slice(0, 7)}`)}](${destination(links.commit)})`
+        : sha
+            ? `${code(sha)}${repository ? ` in ${code(repository)}` : ''}`
+            : 'unknown';
+    const run = links.run ? `[${runLabel(links.run)}](${destination(links.run)})` : 'unknown';
+    const lines = [
+        `- Digest: ${code(image.digest)}`,
+        `- Kind: ${kind}, ${code(image.mediaType)}`,
+        `- Pinned reference: ${code(image.pinned)}${pinned}`,
+        ...(immutability
+            ? [
+                `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
+            ]
+            : []),
+        ...(image.promotedFrom
+            ? [
+                `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`
+            ]
+            : []),
+        `- Source commit: ${commit}`,
+        `- Workflow run: ${run}${actor ? `, triggered by ${code(actor)}` : ''}`
+    ];
+    const summary = `${nameAndTag(image)} (${shortDigest(image.digest)})`;
+    // An HTML block ends at a blank line: the list between them is markdown again.
+    return [
+        '<details>',
+        `<summary>${escapeHtml(summary)}</summary>`,
+        '',
+        ...lines,
+        '',
+        '</details>'
+    ].join('\n');
+}
+/** `summary:\n  - item…` (verifyRender's shape) as a list item with a nested list. */
+function renderMessage(message) {
+    const [first = '', ...rest] = message.split(/\r?\n/);
+    const nested = rest
+        .map(line => line.trim().replace(/^- /, ''))
+        .filter(line => line.length > 0)
+        .map(line => `\n  - ${escapeText(line)}`);
+    return escapeText(first) + nested.join('');
+}
+function renderSkipped(content) {
+    if (content.renderNote)
+        return content.renderNote;
+    if (content.result.files.length === 0)
+        return 'nothing changed';
+    return 'verify-render is false, no Kustomize renderer was found on the runner, or no target is a Kustomize overlay';
+}
+function rollback(content) {
+    const what = content.images.every(i => i.pinned.includes('@')) ? 'digest' : 'tag';
+    const how = content.mode === 'pull-request'
+        ? "`git revert <sha>` once merged, or GitHub's Revert button"
+        : '`git revert <sha>`';
+    return `Revert this commit (${how}); Argo CD then syncs the previous ${what}. A rollback is a revert, not a re-promotion of an older tag.`;
+}
+function runLabel(url) {
+    const match = /\/actions\/runs\/(\d+)(?:\/attempts\/(\d+))?/.exec(url);
+    if (!match)
+        return 'workflow run';
+    return match[2] ? `run ${match[1]}, attempt ${match[2]}` : `run ${match[1]}`;
+}
+// ---- escapes -------------------------------------------------------------
+function escapeHtml(text) {
+    const entities = {
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&quot;',
+        "'": '&#39;'
+    };
+    return oneLine(text).replace(/[&<>"']/g, c => entities[c] ?? c);
+}
+/** A link destination: parentheses and spaces would end it early. */
+function destination(url) {
+    return url.replace(/[()\s<>]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** Path segments percent-encoded, slashes kept: `a b/c#d` → `a%20b/c%23d`. */
+function urlPath(path) {
+    return path.split('/').map(encodeURIComponent).join('/');
+}
+function httpUrl(text) {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRepository(text) {
+    return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(text);
+}
+function count(n, noun) {
+    return `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+function number(n) {
+    return n.toLocaleString('en-US');
+}
+
 const silentLogger = { debug() { }, info() { }, warning() { } };
 
 /**
@@ -19234,76 +19282,107 @@ async function apiSession(request, logger) {
 }
 
 /**
- * One promotion per environment, each holding all its images: the action's
- * api and git write methods. Environment settings (mode, reviewers, …) come
- * from promotion.yaml on the base branch; inputs override them.
+ * The one engine entry for delivering a promotion, shared by the action
+ * (api and git write methods) and the CLI's `promote`: one promotion per
+ * environment, each holding all its images. Each environment's settings
+ * (mode, base-branch, branch, labels, reviewers, …) come from promotion.yaml
+ * on the base branch, read the same way for both shells; explicit inputs or
+ * flags win over it, and the shell's default applies when neither says.
  */
-async function promoteEnvironments(inputs, images, context) {
-    const { github } = context;
-    const settings = inputs.targets.length > 0
+const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}';
+/** Delivers the plan: one promotion (commit or pull request) per environment, in order. */
+async function promotePlan(plan, context) {
+    // An explicit push to an explicit base needs none of promotion.yaml's settings (they are the
+    // base branch and the pull request's): the CLI's scripted pushes skip the extra read.
+    const settings = plan.targets.length > 0 || (plan.mode === 'push' && plan.baseBranch !== undefined)
         ? new Map()
-        : await readEnvironments(inputs, github);
-    const environments = inputs.environments.length > 0 ? inputs.environments : [undefined];
+        : await readSettings(plan, context);
+    const environments = plan.environments.length > 0 ? plan.environments : [undefined];
     const runs = [];
     for (const environment of environments) {
         const config = environment === undefined ? undefined : settings.get(environment);
-        const mode = inputs.mode ?? config?.mode ?? 'pull-request';
-        const baseBranch = inputs.baseBranch ?? config?.baseBranch;
-        const branch = branchName(inputs.branch === DEFAULT_BRANCH && config?.branch ? config.branch : inputs.branch, environment, inputs.fromEnvironment ? inputs.images : images.map(i => i.reference.name));
+        const mode = plan.mode ?? config?.mode ?? plan.defaultMode;
+        const github = context.github ??
+            (plan.writeMethod === 'api' || mode === 'pull-request'
+                ? context.githubFor?.(plan.writeMethod === 'api'
+                    ? 'the api write method'
+                    : plan.mode
+                        ? 'pull-request mode'
+                        : config?.mode
+                            ? `pull-request mode (mode: pull-request for ${environment} in ${plan.configFile})`
+                            : 'pull-request mode (the default)')
+                : undefined);
+        const baseBranch = plan.baseBranch ?? config?.baseBranch;
+        const from = 'fromEnvironment' in plan.images ? plan.images : undefined;
+        const resolved = 'resolved' in plan.images ? plan.images.resolved : [];
+        const branch = mode === 'pull-request'
+            ? branchName(plan.branch ?? config?.branch ?? DEFAULT_BRANCH_TEMPLATE, environment, from ? from.selections : resolved.map(i => i.reference.name))
+            : undefined;
         const content = (edit, base, promoted) => ({
             environment,
             images: promoted,
             result: edit,
             source: context.source,
             mode,
-            configRepository: github.fullName,
+            configRepository: github?.fullName,
             baseBranch: base,
-            fromEnvironment: inputs.fromEnvironment
+            fromEnvironment: from?.fromEnvironment,
+            messageTemplate: plan.commitMessage
         });
-        const result = await context.group(`Promote ${environment ?? 'targets'} (${mode}, ${inputs.writeMethod})`, () => promote({
-            method: inputs.writeMethod === 'git' ? 'git' : 'api',
+        const images = from
+            ? (reader) => imagesFromEnvironment({
+                reader,
+                configFile: plan.configFile,
+                source: from.fromEnvironment,
+                destination: environment,
+                selections: from.selections,
+                policy: from.policy,
+                since: github ? file => github.lastChanged(file, baseBranch) : undefined
+            }, context.resolver, context.logger)
+            : async (reader) => {
+                // The gate reads the commit the edit is made on (the session's reader), so what
+                // promote-from's environment runs cannot change between the check and the write.
+                if (environment !== undefined && plan.targets.length === 0) {
+                    await checkPromoteFrom({ reader, configFile: plan.configFile, environment, images: resolved }, context.logger);
+                }
+                return resolved;
+            };
+        const options = plan.pullRequest;
+        const result = await context.group(`Promote ${environment ?? 'targets'} (${mode}, ${plan.writeMethod})`, () => promote({
+            method: plan.writeMethod,
             mode,
             configRepo: context.cloneUrl,
             github,
             baseBranch,
-            token: inputs.token,
+            token: context.token,
             environment,
-            targets: inputs.targets,
-            configFile: inputs.configFile,
-            images: inputs.fromEnvironment
-                ? reader => imagesFromEnvironment({
-                    reader,
-                    configFile: inputs.configFile,
-                    source: inputs.fromEnvironment,
-                    destination: environment,
-                    selections: inputs.images,
-                    policy: inputs.tagPolicy,
-                    since: file => github.lastChanged(file, baseBranch)
-                }, context.resolver, context.logger)
-                : images,
-            verifyRender: inputs.verifyRender,
-            dryRun: inputs.dryRun,
+            targets: plan.targets,
+            configFile: plan.configFile,
+            images,
+            verifyRender: plan.verifyRender,
+            dryRun: plan.dryRun,
+            allowDowngrade: plan.allowDowngrade,
             branch,
             onSecret: context.onSecret,
             message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),
             pullRequest: (edit, base, promoted) => ({
-                title: pullRequestTitle(content(edit, base, promoted), inputs.prTitle),
+                title: pullRequestTitle(content(edit, base, promoted), options.title),
                 body: pullRequestBody(content(edit, base, promoted)),
-                draft: inputs.draft || (config?.draft ?? false),
-                labels: [...new Set([...(config?.labels ?? []), ...inputs.labels])],
-                reviewers: [...new Set([...(config?.reviewers ?? []), ...inputs.reviewers])],
-                teamReviewers: [
-                    ...new Set([...(config?.teamReviewers ?? []), ...inputs.teamReviewers])
-                ],
-                assignees: [...new Set([...(config?.assignees ?? []), ...inputs.assignees])],
-                autoMerge: inputs.autoMerge ?? config?.autoMerge
+                draft: options.draft ?? config?.draft ?? false,
+                labels: union(config?.labels, options.labels),
+                reviewers: union(config?.reviewers, options.reviewers),
+                teamReviewers: union(config?.teamReviewers, options.teamReviewers),
+                assignees: union(config?.assignees, options.assignees),
+                autoMerge: options.autoMerge ?? config?.autoMerge
             })
         }, context.logger));
         runs.push({ environment, mode, result });
     }
     return runs;
 }
-const DEFAULT_BRANCH = 'promote/{environment}/{name}';
+function union(configured, given) {
+    return [...new Set([...(configured ?? []), ...given])];
+}
 /**
  * A deterministic branch per environment and image set, so that a newer
  * build updates the same pull request. Several images share one branch
@@ -19311,7 +19390,12 @@ const DEFAULT_BRANCH = 'promote/{environment}/{name}';
  */
 function branchName(template, environment, repositories) {
     const names = [...new Set(repositories.map(repositoryNameOf))].sort();
-    const name = names.length <= 3 ? names.join('+') : `${names.slice(0, 3).join('+')}+${names.length - 3}-more`;
+    // Every image another environment runs (from-environment without images): `all`.
+    const name = names.length === 0
+        ? 'all'
+        : names.length <= 3
+            ? names.join('+')
+            : `${names.slice(0, 3).join('+')}+${names.length - 3}-more`;
     const branch = template
         .replaceAll('{environment}', environment ?? 'targets')
         .replaceAll('{name}', name);
@@ -19322,25 +19406,52 @@ function branchName(template, environment, repositories) {
     }
     return branch;
 }
-async function readEnvironments(inputs, github) {
-    const info = await github.info();
-    const base = inputs.baseBranch ?? info.defaultBranch;
-    const head = await github.branchHead(base);
-    if (!head) {
-        throw new ConfigError(`Branch ${base} does not exist in ${github.fullName}.`, {
-            hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
-        });
+/**
+ * promotion.yaml at the head of the base branch (explicit, else the
+ * repository's default): through the GitHub API when the shell has the
+ * repository there, else from a throwaway sparse clone (any git host,
+ * file:// too) that fetches the one file's blob.
+ */
+async function readSettings(plan, context) {
+    const read = async (reader, where) => {
+        if ((await reader.type(plan.configFile)) !== 'file') {
+            throw new ConfigError(`${where} has no ${plan.configFile}.`, {
+                hint: `Add ${plan.configFile} to the config repository, or pass targets.`
+            });
+        }
+        return reader.read(plan.configFile);
+    };
+    let text;
+    if (context.github) {
+        const github = context.github;
+        const base = plan.baseBranch ?? (await github.info()).defaultBranch;
+        const head = await github.branchHead(base);
+        if (!head) {
+            throw new ConfigError(`Branch ${base} does not exist in ${github.fullName}.`, {
+                hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
+            });
+        }
+        text = await read(github.reader(head), `${github.fullName} on ${base}`);
     }
-    const reader = github.reader(head);
-    if ((await reader.type(inputs.configFile)) !== 'file') {
-        throw new ConfigError(`${github.fullName} has no ${inputs.configFile} on ${base}.`, {
-            hint: 'Add promotion.yaml at the root of the config repository, or pass targets.'
+    else {
+        const checkout = await GitCheckout.open({
+            url: context.cloneUrl,
+            baseBranch: plan.baseBranch,
+            token: context.token,
+            logger: context.logger,
+            onSecret: context.onSecret
         });
+        try {
+            text = await read(checkout.reader(), `The config repository on ${checkout.baseBranch}`);
+        }
+        finally {
+            await checkout.close();
+        }
     }
-    const config = parsePromotionConfig(await reader.read(inputs.configFile), inputs.configFile);
-    for (const environment of inputs.environments) {
+    const config = parsePromotionConfig(text, plan.configFile);
+    for (const environment of plan.environments) {
         if (!config.environments.has(environment)) {
-            throw new ConfigError(`${inputs.configFile} has no environment ${JSON.stringify(environment)}.`, {
+            throw new ConfigError(`${plan.configFile} has no environment ${JSON.stringify(environment)}.`, {
                 hint: `Environments: ${[...config.environments.keys()].join(', ')}.`
             });
         }
@@ -20210,5 +20321,5 @@ function sentence(text) {
     return `${text.replace(/[.\s]+$/, '')}.`;
 }
 
-export { DEFAULT_POLL_SECONDS as D, GitHubRepo as G, MAX_FILE_BYTES as M, firstYamlProblem as a, branchName as b, createOctokit as c, commitMessage as d, editConfigRepo as e, fsTreeReader as f, pullRequestBody as g, pullRequestTitle as h, imagesFromEnvironment as i, promoteEnvironments as j, promote as p, verifyDeployment as v };
+export { DEFAULT_POLL_SECONDS as D, GitHubRepo as G, MAX_FILE_BYTES as M, firstYamlProblem as a, createOctokit as b, checkPromoteFrom as c, editConfigRepo as e, fsTreeReader as f, imagesFromEnvironment as i, promotePlan as p, verifyDeployment as v };
 //# sourceMappingURL=verify.js.map
