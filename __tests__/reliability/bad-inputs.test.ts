@@ -724,7 +724,7 @@ const PROMOTION_CONFIGS: readonly BadInput[] = [
     files: promotion(
       `${PROMOTION}  dev:\n    targets:\n      - kustomize: apps/{name}/overlays/qa\n`
     ),
-    message: /promotion\.yaml:14:\d+: duplicate key "dev" \(keys must be unique/
+    message: /promotion\.yaml:13:\d+: duplicate key "dev" \(keys must be unique/
   },
   {
     name: 'tab indentation',
@@ -781,7 +781,7 @@ const PROMOTION_CONFIGS: readonly BadInput[] = [
     via: ['edit', 'action-api'],
     files: { 'promotion.yaml': null },
     message:
-      /"promotion\.yaml" does not exist in the config repository|acme\/case-\d+ has no promotion\.yaml on main/
+      /"promotion\.yaml" does not exist in the config repository|acme\/case-\d+ on main has no promotion\.yaml/
   }
 ]
 

@@ -83,8 +83,11 @@ const api = {
   contents: on.api('GET', /^\/contents\//),
   tree: on.api('POST', /^\/git\/trees$/),
   commit: on.api('POST', /^\/git\/commits$/),
-  /** The pull-request branch: PATCH first, POST /git/refs when it does not exist yet. */
-  moveBranch: on.api('PATCH', /^\/git\/refs\/heads\/promote\//),
+  /**
+   * Moving the pull-request branch: a compare-and-swap through GraphQL updateRefs (the only
+   * GraphQL request of a pull-request promotion without auto-merge); POST /git/refs creates it.
+   */
+  moveBranch: on.graphql(),
   createRef: on.api('POST', /^\/git\/refs$/),
   openPull: on.api('POST', /^\/pulls$/),
   /** Push mode: tree, commit and ref compare-and-swap in one GraphQL mutation. */
@@ -642,9 +645,13 @@ describe('faults against the real registry and GitHub in a box (dist bundles)', 
       const github = row.github && world.tapBox(slot, row.github)
       const environment = row.environment ?? 'dev'
       if (row.branchExists)
-        await slot.box.commit(slot.fullName, `promote/prod/${slot.slug}`, {
-          [slot.overlay('prod')]: 'resources: [../../base]\n# an earlier promotion\n'
-        })
+        // An earlier promotion's branch: promote-image moves only branches whose head it made.
+        await slot.box.commit(
+          slot.fullName,
+          `promote/prod/${slot.slug}`,
+          { [slot.overlay('prod')]: 'resources: [../../base]\n# an earlier promotion\n' },
+          `promote(prod): ${slot.slug} v0\n\nPromoted-Image: registry.example/${slot.slug}:v0\n`
+        )
       const refsBefore = await world.refs(slot)
       const mainBefore = (await slot.box.log(slot.fullName, 'main'))[0]!.sha
 

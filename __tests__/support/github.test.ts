@@ -875,6 +875,10 @@ describe('GitHub realities', () => {
     })
     const syntax = await gql('{ viewer { login }')
     expect(syntax.json.errors[0].message).toMatch(/Syntax Error/)
+    // Sent on purpose: GitHub refuses it, and so does the box's schema check.
+    expect(box.takeViolations().map(v => v.problem)).toEqual([
+      expect.stringMatching(/Syntax Error/)
+    ])
   })
 
   it('refuses PR creation by GitHub Actions where the repository does not allow it', async () => {

@@ -636,7 +636,12 @@ export class GitHubRepo {
     before: string | undefined,
     after: string | undefined
   ): Promise<'moved' | 'conflict'> {
-    const what = after === undefined ? `delete branch ${branch}` : `move branch ${branch}`
+    const what =
+      after === undefined
+        ? `delete branch ${branch}`
+        : before === undefined
+          ? `create branch ${branch}`
+          : `move branch ${branch}`
     try {
       if (before === undefined && after !== undefined) {
         await this.octokit.rest.git.createRef({
