@@ -11451,7 +11451,11 @@ class GitHubRepo {
         return (await this.swapRef(branch, expected, undefined)) === 'moved' ? 'deleted' : 'conflict';
     }
     async swapRef(branch, before, after) {
-        const what = after === undefined ? `delete branch ${branch}` : `move branch ${branch}`;
+        const what = after === undefined
+            ? `delete branch ${branch}`
+            : before === undefined
+                ? `create branch ${branch}`
+                : `move branch ${branch}`;
         try {
             if (before === undefined && after !== undefined) {
                 await this.octokit.rest.git.createRef({
