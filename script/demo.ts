@@ -118,11 +118,16 @@ try {
       console.log(shown.map(line => `  ${line}`).join('\n'))
       console.log(`  exit ${ran.code}\n`)
     }
+    await action('promote prod first: promote-from: dev refuses a build dev does not run', {
+      environment: 'prod'
+    })
     await action('promote dev (push mode, from promotion.yaml)', { environment: 'dev' })
     const [commit] = await box.log('acme/gitops', 'main')
     console.log('# the commit on main of acme/gitops:\n')
     console.log(`${commit!.message.replace(/^/gm, '    ')}\n`)
-    await action('promote prod (a living pull request)', { environment: 'prod' })
+    await action('promote prod (a living pull request: dev runs this build now)', {
+      environment: 'prod'
+    })
     const [pull] = box.pulls('acme/gitops')
     console.log(`# pull request #${pull!.number}: ${pull!.title}\n`)
     console.log(`${pull!.body!.replace(/^/gm, '    ')}\n`)
