@@ -136,24 +136,35 @@ describe('delivery owns only what it made', () => {
       expect(box.pulls(repo)).toEqual([])
     })
 
-    it("a branch holding a colleague's commit is never moved", async () => {
+    it.each([
+      ["a colleague's commit", 'wip: my own branch', 'not a promote-image commit'],
+      [
+        'a push-mode promotion commit (a base branch), no pull request',
+        'promote(dev): api v1.4.1 (aaaaaaaaaaaa)\n\nPromoted-Image: registry.example/api:v1.4.1',
+        'a promotion commit no pull request uses'
+      ],
+      [
+        "another promotion branch's commit",
+        'promote(prod): api v1.4.1 (aaaaaaaaaaaa)\n\nPromoted-Image: registry.example/api:v1.4.1\nPromotion-Branch: promote/prod/web',
+        'a promotion commit made for promote/prod/web'
+      ]
+    ])('a branch whose head is %s is never moved', async (_, message, whose) => {
       const repo = await configRepo()
-      const colleague = await box.commit(
+      const theirs = await box.commit(
         repo,
         'promote/prod/api',
         { 'notes.md': 'work in progress\n' },
-        'wip: my own branch'
+        message
       )
       const before = await heads(repo)
       const seen = box.requests.length
       const ran = await action(repo, { 'write-method': method })
       expect(ran.code).not.toBe(0)
-      expect(ran.stdout).toMatch(
-        /::error::Branch promote\/prod\/api of acme\/config-\d+ exists, and its head [0-9a-f]{7} \("wip: my own branch"\) is not a promote-image commit/
-      )
+      expect(ran.stdout).toMatch(/::error::Branch promote\/prod\/api of acme\/config-\d+ exists/)
+      expect(ran.stdout).toContain(`("${message.split('\n')[0]}") is ${whose}`)
       expect(writes(box.requests.slice(seen))).toEqual([])
       expect(await heads(repo)).toEqual(before)
-      expect(before).toContain(`refs/heads/promote/prod/api ${colleague}`)
+      expect(before).toContain(`refs/heads/promote/prod/api ${theirs}`)
     })
 
     it('a pull request GitHub will not open: the run deletes the branch it made, and only that', async () => {

@@ -650,7 +650,7 @@ describe('faults against the real registry and GitHub in a box (dist bundles)', 
           slot.fullName,
           `promote/prod/${slot.slug}`,
           { [slot.overlay('prod')]: 'resources: [../../base]\n# an earlier promotion\n' },
-          `promote(prod): ${slot.slug} v0\n\nPromoted-Image: registry.example/${slot.slug}:v0\n`
+          `promote(prod): ${slot.slug} v0\n\nPromoted-Image: registry.example/${slot.slug}:v0\nPromotion-Branch: promote/prod/${slot.slug}\n`
         )
       const refsBefore = await world.refs(slot)
       const mainBefore = (await slot.box.log(slot.fullName, 'main'))[0]!.sha
