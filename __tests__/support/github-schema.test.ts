@@ -3,7 +3,7 @@
 // Malformed requests are answered as GitHub answers them and recorded as violations; well-formed
 // ones pass untouched.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import { startGitHubBox, type GitHubBox } from './github.js'
+import { startGitHubBox, type CreateRepoOptions, type GitHubBox } from './github.js'
 import { checkRestResponse, graphqlLoadMs, restLoadMs } from './github-schema.js'
 
 const REPO = 'acme/strict'
@@ -343,106 +343,453 @@ describe('well-formed GraphQL requests pass', () => {
 })
 
 describe("the box answers with GitHub's shapes", () => {
-  // KNOWN GAP, hence it.failing (it fails, so this passes; once the box's shapes are fixed it
-  // passes, so this fails: turn it into `it`). The box's answers lack properties the description
-  // marks required: the user (avatar_url…), repository (archive_url… URL templates), branch
-  // (protection), commit list items (url…), compare (permalink_url…), pull request and issue
-  // (comments_url…, comments) objects, and rate_limit's `search` resource. The shapes live in
-  // github.ts, which the box-realities branch is rewriting; the lead merges, then fixes them.
-  it.failing(
-    "every REST endpoint it serves, checked against the description's response schemas",
-    async () => {
-      const problems: string[] = []
-      const shaped = async (method: string, route: string, body?: unknown): Promise<Reply> => {
-        const reply = await api(method, route, body)
-        const path = route.split('?')[0] ?? route
-        for (const p of checkRestResponse(method, path, reply.status, reply.json ?? null))
-          problems.push(`${method} ${route} → ${reply.status}: ${p}`)
-        return reply
-      }
-      const repo = 'acme/shapes'
-      await box.createRepo(
-        repo,
-        {
-          'README.md': '# shapes\n',
-          'apps/web/values.yaml': 'tag: 1\n'
-        },
-        { symlinks: { 'current.yaml': 'apps/web/values.yaml' } }
-      )
-      const base = (await box.git(repo, ['rev-parse', 'refs/heads/main'])).trim()
-      await shaped('GET', '/user')
-      await shaped('GET', '/rate_limit')
-      await shaped('GET', `/repos/${repo}`)
-      await shaped('GET', `/repos/${repo}/branches/main`)
-      await shaped('GET', `/repos/${repo}/git/ref/heads/main`)
-      await shaped('GET', `/repos/${repo}/git/ref/heads/none`)
-      await shaped('GET', `/repos/${repo}/git/matching-refs/heads/`)
-      await shaped('GET', `/repos/${repo}/commits?sha=main&per_page=2`)
-      await shaped('GET', `/repos/${repo}/git/commits/${base}`)
-      const blob = await shaped('POST', `/repos/${repo}/git/blobs`, {
-        content: 'tag: 2\n',
-        encoding: 'utf-8'
-      })
-      await shaped('GET', `/repos/${repo}/git/blobs/${blob.json.sha}`)
-      await shaped('GET', `/repos/${repo}/git/trees/main?recursive=1`)
-      const tree = await shaped('POST', `/repos/${repo}/git/trees`, {
-        base_tree: base,
-        tree: [{ path: 'apps/web/values.yaml', mode: '100644', type: 'blob', sha: blob.json.sha }]
-      })
-      const commit = await shaped('POST', `/repos/${repo}/git/commits`, {
-        message: 'Promote web',
-        tree: tree.json.sha,
-        parents: [base]
-      })
-      await shaped('GET', `/repos/${repo}/compare/main...${commit.json.sha}`)
-      await shaped('POST', `/repos/${repo}/git/refs`, {
-        ref: 'refs/heads/promote',
-        sha: commit.json.sha
-      })
-      await shaped('POST', `/repos/${repo}/git/refs`, {
-        ref: 'refs/heads/promote',
-        sha: commit.json.sha
-      })
-      await shaped('PATCH', `/repos/${repo}/git/refs/heads/main`, { sha: base, force: false })
-      await shaped('GET', `/repos/${repo}/contents/apps/web/values.yaml?ref=main`)
-      await shaped('GET', `/repos/${repo}/contents/apps?ref=main`)
-      await shaped('GET', `/repos/${repo}/contents/current.yaml?ref=main`)
-      await shaped('GET', `/repos/${repo}/contents/missing.yaml?ref=main`)
-      const pull = await shaped('POST', `/repos/${repo}/pulls`, {
-        head: 'promote',
+  // Where GitHub's own description is wrong and the box answers what GitHub really sends; each
+  // entry cites the report of the inaccuracy.
+  const KNOWN_INACCURACIES: { problem: RegExp; source: string }[] = [
+    {
+      // pull-request-simple (list, request-reviewers): labels created by name (as add-labels
+      // does) have a null description there too.
+      problem:
+        /^pulls\/(list 200: \/\d+|request-reviewers 201: )\/labels\/\d+\/description must be string$/,
+      source: 'https://github.com/github/rest-api-description/issues/1812'
+    }
+  ]
+
+  interface Fixture {
+    repo: string
+    /** Tip of main: README.md, apps/web/values.yaml, apps/api/values.yaml, current.yaml → web. */
+    main: string
+    /** Tip of 'feature', one commit on main: web modified, api renamed, README removed, a new file. */
+    feature: string
+    /** An open pull request feature → main, when the row asked for one (else 0). */
+    pull: number
+  }
+  interface Row {
+    name: string
+    options?: CreateRepoOptions
+    /** Open a pull request feature → main first (labelled 'promotion'). */
+    pull?: boolean
+    /** The request whose answer is checked; it may prepare more state through the API first. */
+    request: (f: Fixture) => Promise<[string, string, unknown?]> | [string, string, unknown?]
+    status: number
+  }
+
+  let count = 0
+  const fixture = async (row: Row): Promise<Fixture> => {
+    const repo = `acme/shapes-${++count}`
+    await box.createRepo(
+      repo,
+      {
+        'README.md': '# shapes\n',
+        'apps/web/values.yaml': 'tag: 1\n',
+        'apps/api/values.yaml': 'tag: 1\nreplicas: 2\n'
+      },
+      { symlinks: { 'current.yaml': 'apps/web/values.yaml' }, ...row.options }
+    )
+    const main = (await box.git(repo, ['rev-parse', 'refs/heads/main'])).trim()
+    const feature = await box.commit(repo, 'feature', {
+      'apps/web/values.yaml': 'tag: 2\n',
+      'apps/api/values.yaml': null,
+      'apps/api/deploy.yaml': 'tag: 1\nreplicas: 2\n',
+      'README.md': null,
+      'apps/new/values.yaml': 'tag: 1\n'
+    })
+    let pull = 0
+    if (row.pull) {
+      const created = await api('POST', `/repos/${repo}/pulls`, {
+        head: 'feature',
         base: 'main',
         title: 'Promote web',
-        body: 'digest',
-        draft: false,
-        maintainer_can_modify: true
+        body: 'digest'
       })
-      await shaped('POST', `/repos/${repo}/pulls`, {
-        head: 'promote',
-        base: 'main',
-        title: 'again'
-      })
-      await shaped('GET', `/repos/${repo}/pulls?head=acme:promote&base=main&state=open`)
-      await shaped('GET', `/repos/${repo}/pulls/${pull.json.number}`)
-      await shaped('PATCH', `/repos/${repo}/pulls/${pull.json.number}`, { title: 'Promote web v2' })
-      await shaped('POST', `/repos/${repo}/issues/${pull.json.number}/labels`, {
-        labels: ['promotion']
-      })
-      await shaped('PUT', `/repos/${repo}/issues/${pull.json.number}/labels`, {
-        labels: ['promotion']
-      })
-      await shaped('GET', `/repos/${repo}/issues/${pull.json.number}/labels`)
-      await shaped('POST', `/repos/${repo}/issues/${pull.json.number}/assignees`, {
-        assignees: ['octocat']
-      })
-      await shaped('POST', `/repos/${repo}/pulls/${pull.json.number}/requested_reviewers`, {
-        reviewers: ['octocat'],
-        team_reviewers: []
-      })
-      await shaped('DELETE', `/repos/${repo}/git/refs/heads/promote`)
-      expect(problems).toEqual([])
-      expect(box.violations).toEqual([])
+      pull = created.json.number
+      await api('POST', `/repos/${repo}/issues/${pull}/labels`, { labels: ['promotion'] })
     }
-  )
+    return { repo, main, feature, pull }
+  }
+
+  /** A commit on main with a submodule at vendor/lib (and its .gitmodules), made via the API. */
+  const withSubmodule = async (f: Fixture): Promise<string> => {
+    const tree = await api('POST', `/repos/${f.repo}/git/trees`, {
+      base_tree: f.main,
+      tree: [
+        { path: 'vendor/lib', mode: '160000', type: 'commit', sha: 'a'.repeat(40) },
+        {
+          path: '.gitmodules',
+          mode: '100644',
+          type: 'blob',
+          content:
+            '[submodule "vendor/lib"]\n\tpath = vendor/lib\n\turl = https://github.com/acme/lib.git\n'
+        }
+      ]
+    })
+    const commit = await api('POST', `/repos/${f.repo}/git/commits`, {
+      message: 'Vendor lib',
+      tree: tree.json.sha,
+      parents: [f.main]
+    })
+    return commit.json.sha
+  }
+
+  const r = (f: Fixture): string => `/repos/${f.repo}`
+  const rows: Row[] = [
+    { name: 'GET /user', request: () => ['GET', '/user'], status: 200 },
+    { name: 'GET /rate_limit', request: () => ['GET', '/rate_limit'], status: 200 },
+    { name: 'GET a repository (no admin)', request: f => ['GET', r(f)], status: 200 },
+    {
+      name: 'GET a repository (admin: merge settings)',
+      options: { admin: true },
+      request: f => ['GET', r(f)],
+      status: 200
+    },
+    { name: 'GET an unknown repository', request: () => ['GET', '/repos/acme/none'], status: 404 },
+    { name: 'GET a branch', request: f => ['GET', `${r(f)}/branches/main`], status: 200 },
+    {
+      name: 'GET a protected branch',
+      options: {
+        protectedBranches: { main: { kind: 'protection', requiredStatusChecks: ['ci'] } }
+      },
+      request: f => ['GET', `${r(f)}/branches/main`],
+      status: 200
+    },
+    {
+      name: 'GET a branch under a ruleset',
+      options: { protectedBranches: { main: { kind: 'ruleset' } } },
+      request: f => ['GET', `${r(f)}/branches/main`],
+      status: 200
+    },
+    { name: 'GET a missing branch', request: f => ['GET', `${r(f)}/branches/none`], status: 404 },
+    { name: 'GET a ref', request: f => ['GET', `${r(f)}/git/ref/heads/main`], status: 200 },
+    { name: 'GET a missing ref', request: f => ['GET', `${r(f)}/git/ref/heads/none`], status: 404 },
+    {
+      name: 'GET matching refs',
+      request: f => ['GET', `${r(f)}/git/matching-refs/heads/`],
+      status: 200
+    },
+    {
+      name: 'POST a ref',
+      request: f => ['POST', `${r(f)}/git/refs`, { ref: 'refs/heads/promote', sha: f.feature }],
+      status: 201
+    },
+    {
+      name: 'POST a ref that exists',
+      request: f => ['POST', `${r(f)}/git/refs`, { ref: 'refs/heads/feature', sha: f.main }],
+      status: 422
+    },
+    {
+      name: 'PATCH a ref',
+      request: f => ['PATCH', `${r(f)}/git/refs/heads/main`, { sha: f.feature, force: false }],
+      status: 200
+    },
+    {
+      name: 'PATCH a ref, not a fast forward',
+      request: f => ['PATCH', `${r(f)}/git/refs/heads/feature`, { sha: f.main, force: false }],
+      status: 422
+    },
+    {
+      name: 'DELETE a ref',
+      request: f => ['DELETE', `${r(f)}/git/refs/heads/feature`],
+      status: 204
+    },
+    {
+      name: 'DELETE a missing ref',
+      request: f => ['DELETE', `${r(f)}/git/refs/heads/none`],
+      status: 422
+    },
+    {
+      name: 'GET commits',
+      request: f => ['GET', `${r(f)}/commits?sha=feature&per_page=2`],
+      status: 200
+    },
+    {
+      name: 'GET a comparison (modified, renamed, removed, added)',
+      request: f => ['GET', `${r(f)}/compare/main...feature`],
+      status: 200
+    },
+    {
+      name: 'GET a comparison of an unknown ref',
+      request: f => ['GET', `${r(f)}/compare/main...none`],
+      status: 404
+    },
+    {
+      name: 'GET a git commit',
+      request: f => ['GET', `${r(f)}/git/commits/${f.main}`],
+      status: 200
+    },
+    {
+      name: 'GET a missing git commit',
+      request: f => ['GET', `${r(f)}/git/commits/${'b'.repeat(40)}`],
+      status: 404
+    },
+    {
+      name: 'POST a git commit',
+      request: async f => {
+        const tree = (await box.git(f.repo, ['rev-parse', `${f.feature}^{tree}`])).trim()
+        return ['POST', `${r(f)}/git/commits`, { message: 'Promote', tree, parents: [f.main] }]
+      },
+      status: 201
+    },
+    {
+      name: 'POST a git commit of a missing tree',
+      request: f => [
+        'POST',
+        `${r(f)}/git/commits`,
+        { message: 'Promote', tree: 'c'.repeat(40), parents: [f.main] }
+      ],
+      status: 422
+    },
+    {
+      name: 'POST a blob',
+      request: f => ['POST', `${r(f)}/git/blobs`, { content: 'tag: 2\n', encoding: 'utf-8' }],
+      status: 201
+    },
+    {
+      name: 'GET a blob',
+      request: async f => {
+        const sha = (await box.git(f.repo, ['rev-parse', 'main:README.md'])).trim()
+        return ['GET', `${r(f)}/git/blobs/${sha}`]
+      },
+      status: 200
+    },
+    {
+      name: 'GET a missing blob',
+      request: f => ['GET', `${r(f)}/git/blobs/${'d'.repeat(40)}`],
+      status: 404
+    },
+    {
+      name: 'GET a tree, recursively',
+      request: f => ['GET', `${r(f)}/git/trees/main?recursive=1`],
+      status: 200
+    },
+    { name: 'GET a missing tree', request: f => ['GET', `${r(f)}/git/trees/none`], status: 404 },
+    {
+      name: 'POST a tree',
+      request: f => [
+        'POST',
+        `${r(f)}/git/trees`,
+        {
+          base_tree: f.main,
+          tree: [
+            { path: 'apps/web/values.yaml', mode: '100644', type: 'blob', content: 'tag: 3\n' }
+          ]
+        }
+      ],
+      status: 201
+    },
+    {
+      name: 'POST a tree on a missing base',
+      request: f => [
+        'POST',
+        `${r(f)}/git/trees`,
+        {
+          base_tree: 'e'.repeat(40),
+          tree: [{ path: 'a.txt', mode: '100644', type: 'blob', content: 'a\n' }]
+        }
+      ],
+      status: 422
+    },
+    {
+      name: 'GET the contents of a file',
+      request: f => ['GET', `${r(f)}/contents/apps/web/values.yaml?ref=main`],
+      status: 200
+    },
+    {
+      name: 'GET the contents of a directory',
+      request: f => ['GET', `${r(f)}/contents/apps?ref=main`],
+      status: 200
+    },
+    {
+      name: 'GET the contents of the root',
+      request: f => ['GET', `${r(f)}/contents`],
+      status: 200
+    },
+    {
+      name: 'GET the contents of a symlink to a file (the file)',
+      request: f => ['GET', `${r(f)}/contents/current.yaml?ref=main`],
+      status: 200
+    },
+    {
+      name: 'GET the contents of a symlink to a missing file (the link)',
+      request: f => ['GET', `${r(f)}/contents/current.yaml?ref=feature`],
+      status: 200
+    },
+    {
+      name: 'GET the contents of a submodule',
+      request: async f => ['GET', `${r(f)}/contents/vendor/lib?ref=${await withSubmodule(f)}`],
+      status: 200
+    },
+    {
+      name: 'GET the contents of a missing file',
+      request: f => ['GET', `${r(f)}/contents/missing.yaml?ref=main`],
+      status: 404
+    },
+    {
+      name: 'POST a pull request',
+      request: f => [
+        'POST',
+        `${r(f)}/pulls`,
+        { head: 'feature', base: 'main', title: 'Promote web', body: 'digest', draft: false }
+      ],
+      status: 201
+    },
+    {
+      name: 'POST a pull request that exists',
+      pull: true,
+      request: f => ['POST', `${r(f)}/pulls`, { head: 'feature', base: 'main', title: 'again' }],
+      status: 422
+    },
+    {
+      name: 'POST a pull request, Actions may not',
+      options: { actionsMayCreatePullRequests: false },
+      request: f => ['POST', `${r(f)}/pulls`, { head: 'feature', base: 'main', title: 'Promote' }],
+      status: 403
+    },
+    {
+      name: 'GET pull requests (labelled, reviewers and a team requested)',
+      pull: true,
+      options: { collaborators: ['octocat'], teams: ['platform'] },
+      request: async f => {
+        await api('POST', `${r(f)}/pulls/${f.pull}/requested_reviewers`, {
+          reviewers: ['octocat'],
+          team_reviewers: ['platform']
+        })
+        await api('POST', `${r(f)}/issues/${f.pull}/assignees`, { assignees: ['octocat'] })
+        return ['GET', `${r(f)}/pulls?head=acme:feature&base=main&state=open`]
+      },
+      status: 200
+    },
+    {
+      name: 'GET a pull request',
+      pull: true,
+      request: f => ['GET', `${r(f)}/pulls/${f.pull}`],
+      status: 200
+    },
+    { name: 'GET a missing pull request', request: f => ['GET', `${r(f)}/pulls/99`], status: 404 },
+    {
+      name: 'PATCH a pull request',
+      pull: true,
+      request: f => ['PATCH', `${r(f)}/pulls/${f.pull}`, { title: 'Promote web v2' }],
+      status: 200
+    },
+    {
+      name: 'PATCH a pull request closed',
+      pull: true,
+      request: f => ['PATCH', `${r(f)}/pulls/${f.pull}`, { state: 'closed' }],
+      status: 200
+    },
+    {
+      name: 'PUT a merge',
+      pull: true,
+      request: f => ['PUT', `${r(f)}/pulls/${f.pull}/merge`, { merge_method: 'squash' }],
+      status: 200
+    },
+    {
+      name: 'PUT a merge of a method the repository refuses',
+      pull: true,
+      options: { allowMergeCommit: false },
+      request: f => ['PUT', `${r(f)}/pulls/${f.pull}/merge`, { merge_method: 'merge' }],
+      status: 405
+    },
+    {
+      name: 'PUT a merge of a moved head',
+      pull: true,
+      request: f => ['PUT', `${r(f)}/pulls/${f.pull}/merge`, { sha: f.main }],
+      status: 409
+    },
+    {
+      name: 'GET the labels of an issue',
+      pull: true,
+      request: f => ['GET', `${r(f)}/issues/${f.pull}/labels`],
+      status: 200
+    },
+    {
+      name: 'POST labels',
+      pull: true,
+      request: f => ['POST', `${r(f)}/issues/${f.pull}/labels`, { labels: ['web'] }],
+      status: 200
+    },
+    {
+      name: 'PUT labels',
+      pull: true,
+      request: f => ['PUT', `${r(f)}/issues/${f.pull}/labels`, { labels: ['web'] }],
+      status: 200
+    },
+    {
+      name: 'POST labels on a missing issue',
+      request: f => ['POST', `${r(f)}/issues/99/labels`, { labels: ['web'] }],
+      status: 404
+    },
+    {
+      name: 'POST assignees',
+      pull: true,
+      options: { collaborators: ['octocat'] },
+      request: f => ['POST', `${r(f)}/issues/${f.pull}/assignees`, { assignees: ['octocat'] }],
+      status: 201
+    },
+    {
+      name: 'POST requested reviewers',
+      pull: true,
+      options: { collaborators: ['octocat'], teams: ['platform'] },
+      request: f => [
+        'POST',
+        `${r(f)}/pulls/${f.pull}/requested_reviewers`,
+        { reviewers: ['octocat'], team_reviewers: ['platform'] }
+      ],
+      status: 201
+    },
+    {
+      name: 'POST requested reviewers who are no collaborators',
+      pull: true,
+      request: f => [
+        'POST',
+        `${r(f)}/pulls/${f.pull}/requested_reviewers`,
+        { reviewers: ['stranger'] }
+      ],
+      status: 422
+    }
+  ]
+
+  it.each(rows)("$name: GitHub's schema for the operation and status", async row => {
+    const f = await fixture(row)
+    const [method, route, body] = await row.request(f)
+    const reply = await api(method, route, body)
+    expect(reply.status).toBe(row.status)
+    const problems = checkRestResponse(
+      method,
+      route.split('?')[0] ?? route,
+      reply.status,
+      reply.json ?? null
+    ).filter(p => !KNOWN_INACCURACIES.some(k => k.problem.test(p)))
+    expect(problems).toEqual([])
+  })
+
+  it('keeps the merge settings out of the repository for a token without admin', async () => {
+    const f = await fixture({ name: 'no admin', request: () => ['GET', ''], status: 200 })
+    const reply = await api('GET', r(f))
+    for (const key of [
+      'allow_auto_merge',
+      'allow_squash_merge',
+      'allow_merge_commit',
+      'allow_rebase_merge',
+      'allow_update_branch',
+      'delete_branch_on_merge'
+    ])
+      expect(reply.json).not.toHaveProperty(key)
+  })
+
+  it('the check refuses an answer lacking what the schema requires, listing every miss', () => {
+    const problems = checkRestResponse('GET', '/repos/acme/x', 200, { id: 1, name: 'x' })
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        "repos/get 200: / must have required property 'archive_url'",
+        "repos/get 200: / must have required property 'owner'",
+        "repos/get 200: / must have required property 'pulls_url'"
+      ])
+    )
+    expect(checkRestResponse('GET', '/repos/acme/x', 418, {})).toEqual([
+      'repos/get: status 418 not among 200, 301, 403, 404'
+    ])
+  })
 })
 
 describe('violations fail the test that caused them', () => {

@@ -96,6 +96,8 @@ interface RestState {
   strict: Ajv
   /** Path and query parameters arrive as strings: coerce them to the declared type first. */
   coercing: Ajv
+  /** The box's own answers (checkRestResponse): every error, not the first, made on first use. */
+  answers?: Ajv
 }
 
 let rest: RestState | undefined
@@ -153,26 +155,28 @@ function typelessNullables(node: unknown): void {
   }
 }
 
+function makeAjv(description: Description, coerceTypes: false | 'array', allErrors = false): Ajv {
+  // strict: false: OpenAPI 3.0 keywords ajv does not know (example, discriminator, x-…) are
+  // annotations. `nullable` is one ajv implements (its OpenAPI support). validateSchema: false
+  // skips checking the whole 13 MB description against the meta-schema (~1.3 s, each time).
+  const ajv = new Ajv({
+    strict: false,
+    verbose: true,
+    coerceTypes,
+    allErrors,
+    formats: FORMATS,
+    validateSchema: false
+  })
+  ajv.addSchema(description as object, DESCRIPTION_ID)
+  return ajv
+}
+
 function loadRest(): RestState {
   if (rest) return rest
   const started = performance.now()
   const file = require.resolve('@octokit/openapi/generated/api.github.com.json')
   const description = JSON.parse(readFileSync(file, 'utf8')) as Description
   typelessNullables(description)
-  const make = (coerceTypes: false | 'array'): Ajv => {
-    // strict: false: OpenAPI 3.0 keywords ajv does not know (example, discriminator, x-…) are
-    // annotations. `nullable` is one ajv implements (its OpenAPI support). validateSchema: false
-    // skips checking the whole 13 MB description against the meta-schema (~1.3 s, each time).
-    const ajv = new Ajv({
-      strict: false,
-      verbose: true,
-      coerceTypes,
-      formats: FORMATS,
-      validateSchema: false
-    })
-    ajv.addSchema(description as object, DESCRIPTION_ID)
-    return ajv
-  }
   const byMethod = new Map<string, Template[]>()
   for (const [template, item] of Object.entries(description.paths)) {
     for (const method of METHODS) {
@@ -235,7 +239,12 @@ function loadRest(): RestState {
   }
   for (const list of byMethod.values())
     list.sort((a, b) => a.names.length - b.names.length || b.literal - a.literal)
-  rest = { description, byMethod, strict: make(false), coercing: make('array') }
+  rest = {
+    description,
+    byMethod,
+    strict: makeAjv(description, false),
+    coercing: makeAjv(description, 'array')
+  }
   restLoadMs = performance.now() - started
   return rest
 }
@@ -555,7 +564,7 @@ export function checkRestResponse(
       pointer = ['paths', template.template, method.toLowerCase(), 'responses', String(status)]
     }
     validator = pointer
-      ? (state.strict.getSchema(
+      ? ((state.answers ??= makeAjv(state.description, false, true)).getSchema(
           pointerRef([...pointer, 'content', 'application/json', 'schema'])
         ) ?? null)
       : null

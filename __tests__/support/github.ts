@@ -351,6 +351,9 @@ const CONTENTS_MAX_BYTES = 1024 * 1024
 const TREE_ENTRY_LIMIT = 100_000
 /** GitHub's web-flow committer, which signs API-created commits. */
 const WEB_FLOW = { name: 'GitHub', email: 'noreply@github.com' }
+/** The account behind WEB_FLOW on github.com (https://api.github.com/users/web-flow). */
+const WEB_FLOW_LOGIN = 'web-flow'
+const WEB_FLOW_ID = 19_864_447
 const BOT_IDENT = { name: BOT_LOGIN, email: `${BOT_ID}+${BOT_LOGIN}@users.noreply.github.com` }
 const RACER_IDENT = { name: 'Concurrent Writer', email: 'concurrent-writer@example.com' }
 const FILE_MODES = new Set(['100644', '100755', '120000'])
@@ -996,6 +999,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   const rateReset = Math.floor(Date.now() / 1000) + 3600
   let url = ''
   let apiUrl = ''
+  const startedAt = nowIso()
 
   const findRepo = (fullName: string): Repo | undefined => repos.get(fullName.toLowerCase())
   const mustRepo = (fullName: string): Repo => {
@@ -1113,59 +1117,165 @@ export async function startGitHubBox(): Promise<GitHubBox> {
 
   // --- shapes ---------------------------------------------------------------------------------
 
-  const userShape = (login: string, type: 'User' | 'Bot' | 'Organization' = 'User'): object => ({
-    login,
-    id: login === BOT_LOGIN ? BOT_ID : 2_000_000 + login.length,
-    node_id: nodeId(type === 'Bot' ? 'BOT' : 'U', login),
-    type,
-    site_admin: false,
-    url: `${apiUrl}/users/${login}`,
-    html_url: `${url}/${login}`
-  })
+  // GitHub's simple-user (https://docs.github.com/rest/users/users#get-a-user): every *_url,
+  // templates included, hangs off the API's /users/{login}, organizations too.
+  const userShape = (login: string, type: 'User' | 'Bot' | 'Organization' = 'User'): object => {
+    const id =
+      login === BOT_LOGIN
+        ? BOT_ID
+        : login === WEB_FLOW_LOGIN
+          ? WEB_FLOW_ID
+          : 2_000_000 + login.length
+    const api = `${apiUrl}/users/${login}`
+    return {
+      login,
+      id,
+      node_id: nodeId(type === 'Bot' ? 'BOT' : type === 'Organization' ? 'O' : 'U', login),
+      avatar_url: `${url}/avatars/u/${id}?v=4`,
+      gravatar_id: '',
+      url: api,
+      html_url: `${url}/${login}`,
+      followers_url: `${api}/followers`,
+      following_url: `${api}/following{/other_user}`,
+      gists_url: `${api}/gists{/gist_id}`,
+      starred_url: `${api}/starred{/owner}{/repo}`,
+      subscriptions_url: `${api}/subscriptions`,
+      organizations_url: `${api}/orgs`,
+      repos_url: `${api}/repos`,
+      events_url: `${api}/events{/privacy}`,
+      received_events_url: `${api}/received_events`,
+      type,
+      user_view_type: 'public',
+      site_admin: false
+    }
+  }
   const botShape = (): object => userShape(BOT_LOGIN, 'Bot')
+  /**
+   * The account a commit's email belongs to, as the REST commit shapes link it: the bot's
+   * noreply address, GitHub's own committer (web-flow, which signs web and API commits), or
+   * null for an address no account claims.
+   */
+  const accountOf = (ident: { email: string }): object | null =>
+    ident.email === BOT_IDENT.email
+      ? botShape()
+      : ident.email === WEB_FLOW.email
+        ? userShape(WEB_FLOW_LOGIN)
+        : null
 
   const repoApi = (repo: Repo): string => `${apiUrl}/repos/${repo.fullName}`
 
-  const repoShape = (repo: Repo): object => ({
-    id: repo.id,
-    node_id: repo.nodeId,
-    name: repo.name,
-    full_name: repo.fullName,
-    private: true,
-    visibility: 'private',
-    owner: userShape(repo.owner, 'Organization'),
-    html_url: `${url}/${repo.fullName}`,
-    description: null,
-    fork: false,
-    url: repoApi(repo),
-    git_url: `${url}/${repo.fullName}.git`,
-    clone_url: `${url}/${repo.fullName}.git`,
-    default_branch: repo.defaultBranch,
-    archived: false,
-    disabled: false,
-    // The merge settings come back only to a token with admin on the repository; they are
-    // optional in the schema (https://docs.github.com/rest/repos/repos#get-a-repository), and
-    // absent for GITHUB_TOKEN and most App tokens (../../../shared/reference/github-realities.md).
-    // GraphQL's Repository.autoMergeAllowed answers with read access.
-    ...(repo.settings.admin && {
-      allow_auto_merge: repo.settings.allowAutoMerge,
-      allow_squash_merge: repo.settings.allowSquashMerge,
-      allow_merge_commit: repo.settings.allowMergeCommit,
-      allow_rebase_merge: repo.settings.allowRebaseMerge,
-      allow_update_branch: false,
-      delete_branch_on_merge: repo.settings.deleteBranchOnMerge
-    }),
-    permissions: {
-      admin: repo.settings.admin,
-      maintain: repo.settings.admin,
-      push: true,
-      triage: true,
-      pull: true
-    },
-    created_at: repo.createdAt,
-    updated_at: repo.createdAt,
-    pushed_at: repo.createdAt
-  })
+  /**
+   * GitHub's repository (`full`: full-repository, what GET /repos/{o}/{r} answers; else the
+   * repository inside a pull request's head and base), with the URL templates GitHub sends
+   * (https://docs.github.com/rest/repos/repos#get-a-repository).
+   */
+  const repoShape = (repo: Repo, full = true): object => {
+    const api = repoApi(repo)
+    const host = new URL(url).host
+    const openIssues = repo.pulls.filter(p => p.state === 'open').length
+    return {
+      id: repo.id,
+      node_id: repo.nodeId,
+      name: repo.name,
+      full_name: repo.fullName,
+      private: true,
+      owner: userShape(repo.owner, 'Organization'),
+      html_url: `${url}/${repo.fullName}`,
+      description: null,
+      fork: false,
+      url: api,
+      forks_url: `${api}/forks`,
+      keys_url: `${api}/keys{/key_id}`,
+      collaborators_url: `${api}/collaborators{/collaborator}`,
+      teams_url: `${api}/teams`,
+      hooks_url: `${api}/hooks`,
+      issue_events_url: `${api}/issues/events{/number}`,
+      events_url: `${api}/events`,
+      assignees_url: `${api}/assignees{/user}`,
+      branches_url: `${api}/branches{/branch}`,
+      tags_url: `${api}/tags`,
+      blobs_url: `${api}/git/blobs{/sha}`,
+      git_tags_url: `${api}/git/tags{/sha}`,
+      git_refs_url: `${api}/git/refs{/sha}`,
+      trees_url: `${api}/git/trees{/sha}`,
+      statuses_url: `${api}/statuses/{sha}`,
+      languages_url: `${api}/languages`,
+      stargazers_url: `${api}/stargazers`,
+      contributors_url: `${api}/contributors`,
+      subscribers_url: `${api}/subscribers`,
+      subscription_url: `${api}/subscription`,
+      commits_url: `${api}/commits{/sha}`,
+      git_commits_url: `${api}/git/commits{/sha}`,
+      comments_url: `${api}/comments{/number}`,
+      issue_comment_url: `${api}/issues/comments{/number}`,
+      contents_url: `${api}/contents/{+path}`,
+      compare_url: `${api}/compare/{base}...{head}`,
+      merges_url: `${api}/merges`,
+      archive_url: `${api}/{archive_format}{/ref}`,
+      downloads_url: `${api}/downloads`,
+      issues_url: `${api}/issues{/number}`,
+      pulls_url: `${api}/pulls{/number}`,
+      milestones_url: `${api}/milestones{/number}`,
+      notifications_url: `${api}/notifications{?since,all,participating}`,
+      labels_url: `${api}/labels{/name}`,
+      releases_url: `${api}/releases{/id}`,
+      deployments_url: `${api}/deployments`,
+      created_at: repo.createdAt,
+      updated_at: repo.createdAt,
+      pushed_at: repo.createdAt,
+      git_url: `${url}/${repo.fullName}.git`,
+      ssh_url: `git@${host}:${repo.fullName}.git`,
+      clone_url: `${url}/${repo.fullName}.git`,
+      svn_url: `${url}/${repo.fullName}`,
+      homepage: null,
+      size: 0,
+      stargazers_count: 0,
+      watchers_count: 0,
+      language: null,
+      has_issues: true,
+      has_projects: true,
+      has_downloads: true,
+      has_wiki: false,
+      has_pages: false,
+      has_discussions: false,
+      forks_count: 0,
+      mirror_url: null,
+      archived: false,
+      disabled: false,
+      // Pull requests are issues: GitHub counts the open ones in open_issues_count.
+      open_issues_count: openIssues,
+      license: null,
+      allow_forking: false,
+      is_template: false,
+      web_commit_signoff_required: false,
+      topics: [],
+      visibility: 'private',
+      forks: 0,
+      open_issues: openIssues,
+      watchers: 0,
+      default_branch: repo.defaultBranch,
+      permissions: {
+        admin: repo.settings.admin,
+        maintain: repo.settings.admin,
+        push: true,
+        triage: true,
+        pull: true
+      },
+      // The merge settings come back only to a token with admin on the repository; they are
+      // optional in the schema (https://docs.github.com/rest/repos/repos#get-a-repository), and
+      // absent for GITHUB_TOKEN and most App tokens (../../../shared/reference/github-realities.md).
+      // GraphQL's Repository.autoMergeAllowed answers with read access.
+      ...(repo.settings.admin && {
+        allow_auto_merge: repo.settings.allowAutoMerge,
+        allow_squash_merge: repo.settings.allowSquashMerge,
+        allow_merge_commit: repo.settings.allowMergeCommit,
+        allow_rebase_merge: repo.settings.allowRebaseMerge,
+        allow_update_branch: false,
+        delete_branch_on_merge: repo.settings.deleteBranchOnMerge
+      }),
+      ...(full && { network_count: 0, subscribers_count: 1 })
+    }
+  }
 
   const refShape = async (repo: Repo, ref: string, sha: string): Promise<object> => {
     const type = (await repo.objectType(sha)) ?? 'commit'
@@ -1207,6 +1317,48 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     }
   }
 
+  /**
+   * GitHub's "commit" (the repos API's: GET /commits, branches, compare): the git commit nested
+   * under `commit`, its accounts and parents beside it, parents linking the repos API.
+   * https://docs.github.com/rest/commits/commits#get-a-commit
+   */
+  const repoCommitShape = async (repo: Repo, sha: string): Promise<object> => {
+    const git = (await commitShape(repo, sha)) as {
+      node_id: string
+      url: string
+      html_url: string
+      author: Ident
+      committer: Ident
+      message: string
+      tree: object
+      parents: { sha: string; html_url: string }[]
+      verification: object
+    }
+    return {
+      sha,
+      node_id: git.node_id,
+      commit: {
+        author: git.author,
+        committer: git.committer,
+        message: git.message,
+        tree: git.tree,
+        url: git.url,
+        comment_count: 0,
+        verification: git.verification
+      },
+      url: `${repoApi(repo)}/commits/${sha}`,
+      html_url: git.html_url,
+      comments_url: `${repoApi(repo)}/commits/${sha}/comments`,
+      author: accountOf(git.author),
+      committer: accountOf(git.committer),
+      parents: git.parents.map(p => ({
+        sha: p.sha,
+        url: `${repoApi(repo)}/commits/${p.sha}`,
+        html_url: p.html_url
+      }))
+    }
+  }
+
   const labelShape = (repo: Repo, name: string): object => ({
     id: 5_000_000 + [...name].reduce((h, ch) => (h * 31 + ch.charCodeAt(0)) % 1_000_000, 7),
     node_id: nodeId('LA', repo.id, name),
@@ -1217,16 +1369,27 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     description: null
   })
 
-  const teamShape = (repo: Repo, slug: string): object => ({
-    id: 7_000_000 + slug.length,
-    node_id: nodeId('T', repo.owner, slug),
-    name: slug,
-    slug,
-    url: `${apiUrl}/orgs/${repo.owner}/teams/${slug}`,
-    html_url: `${url}/orgs/${repo.owner}/teams/${slug}`,
-    permission: 'pull',
-    privacy: 'closed'
-  })
+  // GitHub's team (https://docs.github.com/rest/teams/teams#get-a-team-by-name), as listed in a
+  // pull request's requested_teams.
+  const teamShape = (repo: Repo, slug: string): object => {
+    const api = `${apiUrl}/orgs/${repo.owner}/teams/${slug}`
+    return {
+      id: 7_000_000 + slug.length,
+      node_id: nodeId('T', repo.owner, slug),
+      name: slug,
+      slug,
+      description: null,
+      privacy: 'closed',
+      notification_setting: 'notifications_enabled',
+      url: api,
+      html_url: `${url}/orgs/${repo.owner}/teams/${slug}`,
+      members_url: `${api}/members{/member}`,
+      repositories_url: `${api}/repos`,
+      type: 'organization',
+      permission: 'pull',
+      parent: null
+    }
+  }
 
   /** Head/base shas follow the branches; a deleted head branch closes the PR, as on GitHub. */
   const refreshPull = (pull: Pull, head?: string, base?: string): void => {
@@ -1259,7 +1422,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       ref,
       sha,
       user: userShape(repo.owner, 'Organization'),
-      repo: repoShape(repo)
+      repo: repoShape(repo, false)
     })
     return {
       url: prUrl,
@@ -1269,6 +1432,11 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       diff_url: `${html}.diff`,
       patch_url: `${html}.patch`,
       issue_url: `${repoApi(repo)}/issues/${pull.number}`,
+      commits_url: `${prUrl}/commits`,
+      review_comments_url: `${prUrl}/comments`,
+      review_comment_url: `${repoApi(repo)}/pulls/comments{/number}`,
+      comments_url: `${repoApi(repo)}/issues/${pull.number}/comments`,
+      statuses_url: `${repoApi(repo)}/statuses/${pull.headSha}`,
       number: pull.number,
       state: pull.state,
       locked: false,
@@ -1300,7 +1468,12 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       _links: {
         self: { href: prUrl },
         html: { href: html },
-        issue: { href: `${repoApi(repo)}/issues/${pull.number}` }
+        issue: { href: `${repoApi(repo)}/issues/${pull.number}` },
+        comments: { href: `${repoApi(repo)}/issues/${pull.number}/comments` },
+        review_comments: { href: `${prUrl}/comments` },
+        review_comment: { href: `${repoApi(repo)}/pulls/comments{/number}` },
+        commits: { href: `${prUrl}/commits` },
+        statuses: { href: `${repoApi(repo)}/statuses/${pull.headSha}` }
       },
       ...(full && {
         merged: pull.merged,
@@ -1319,27 +1492,51 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     }
   }
 
-  const issueShape = (repo: Repo, pull: Pull): object => ({
-    id: pull.id,
-    node_id: pull.nodeId,
-    url: `${repoApi(repo)}/issues/${pull.number}`,
-    html_url: `${url}/${repo.fullName}/pull/${pull.number}`,
-    number: pull.number,
-    state: pull.state,
-    title: pull.title,
-    body: pull.body,
-    user: botShape(),
-    labels: pull.labels.map(l => labelShape(repo, l)),
-    assignee: pull.assignees[0] ? userShape(pull.assignees[0]) : null,
-    assignees: pull.assignees.map(a => userShape(a)),
-    pull_request: {
-      url: `${repoApi(repo)}/pulls/${pull.number}`,
-      html_url: `${url}/${repo.fullName}/pull/${pull.number}`
-    },
-    created_at: pull.createdAt,
-    updated_at: pull.updatedAt,
-    closed_at: pull.closedAt
-  })
+  // GitHub's issue (https://docs.github.com/rest/issues/issues#get-an-issue): a pull request is
+  // one, with `pull_request` linking it.
+  const issueShape = (repo: Repo, pull: Pull): object => {
+    const issueUrl = `${repoApi(repo)}/issues/${pull.number}`
+    const html = `${url}/${repo.fullName}/pull/${pull.number}`
+    return {
+      url: issueUrl,
+      repository_url: repoApi(repo),
+      labels_url: `${issueUrl}/labels{/name}`,
+      comments_url: `${issueUrl}/comments`,
+      events_url: `${issueUrl}/events`,
+      html_url: html,
+      id: pull.id,
+      node_id: pull.nodeId,
+      number: pull.number,
+      title: pull.title,
+      user: botShape(),
+      labels: pull.labels.map(l => labelShape(repo, l)),
+      state: pull.state,
+      locked: false,
+      assignee: pull.assignees[0] ? userShape(pull.assignees[0]) : null,
+      assignees: pull.assignees.map(a => userShape(a)),
+      milestone: null,
+      comments: 0,
+      created_at: pull.createdAt,
+      updated_at: pull.updatedAt,
+      closed_at: pull.closedAt,
+      author_association: 'CONTRIBUTOR',
+      active_lock_reason: null,
+      draft: pull.draft,
+      pull_request: {
+        url: `${repoApi(repo)}/pulls/${pull.number}`,
+        html_url: html,
+        diff_url: `${html}.diff`,
+        patch_url: `${html}.patch`,
+        merged_at: pull.mergedAt
+      },
+      body: pull.body,
+      closed_by: pull.state === 'closed' ? botShape() : null,
+      timeline_url: `${issueUrl}/timeline`,
+      performed_via_github_app: null
+      // state_reason left out: GitHub sends null on pull requests, which the description's
+      // nullable enum leaves out of its values (and ajv enforces that).
+    }
+  }
 
   const toRecord = (pull: Pull): PullRecord => ({
     number: pull.number,
@@ -1588,20 +1785,26 @@ export async function startGitHubBox(): Promise<GitHubBox> {
   route('GET', /^\/branches\/(.+)$/, async (ctx, repo, [branch = '']) => {
     const sha = await repo.readRef(`refs/heads/${branch}`)
     if (!sha) fail(404, 'Branch not found')
-    const commit = await commitShape(repo, sha)
+    const self = `${repoApi(repo)}/branches/${branch}`
+    const rule = repo.protectionOf(`refs/heads/${branch}`)
+    // `protected` is true under a ruleset too, while `protection` and /protection describe the
+    // classic rule only (a ruleset-only branch: /protection answers 404 "Branch not protected"):
+    // https://github.com/hub4j/github-api/issues/2062, https://github.com/crs-k/stale-branches/issues/1061
+    const checks = rule?.kind === 'protection' ? (rule.requiredStatusChecks ?? []) : []
     sendJson(ctx, 200, {
       name: branch,
-      commit: {
-        sha,
-        node_id: nodeId('C', repo.id, sha),
-        commit,
-        url: `${repoApi(repo)}/commits/${sha}`
+      commit: await repoCommitShape(repo, sha),
+      _links: { self, html: `${url}/${repo.fullName}/tree/${branch}` },
+      protected: rule !== undefined,
+      protection: {
+        enabled: rule?.kind === 'protection',
+        required_status_checks: {
+          enforcement_level: checks.length ? 'non_admins' : 'off',
+          contexts: checks,
+          checks: checks.map(context => ({ context, app_id: null }))
+        }
       },
-      protected: false,
-      _links: {
-        self: `${repoApi(repo)}/branches/${branch}`,
-        html: `${url}/${repo.fullName}/tree/${branch}`
-      }
+      protection_url: `${self}/protection`
     })
   })
 
@@ -1686,18 +1889,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     ]
     const { stdout } = await repo.git(args, { okCodes: [128] })
     const shas = stdout.toString().split('\n').filter(Boolean)
-    // The repos-commit shape: the git commit sits under `commit`.
-    const commits = await Promise.all(
-      shas.map(async sha => {
-        const commit = (await commitShape(repo, sha)) as { parents: unknown }
-        return {
-          sha,
-          commit,
-          parents: commit.parents,
-          html_url: `${url}/${repo.fullName}/commit/${sha}`
-        }
-      })
-    )
+    const commits = await Promise.all(shas.map(sha => repoCommitShape(repo, sha)))
     sendJson(ctx, 200, commits)
   })
 
@@ -1728,9 +1920,13 @@ export async function startGitHubBox(): Promise<GitHubBox> {
           : aheadBy === 0
             ? 'behind'
             : 'diverged'
-    const fields = (await repo.text(['diff', '--name-status', '-z', '-M', mergeBase, head])).split(
-      '\0'
-    )
+    // --raw gives each file's status and blob shas, --numstat its line counts, in the same order.
+    const [raw, numstat] = await Promise.all([
+      repo.text(['diff', '--raw', '--no-abbrev', '-z', '-M', mergeBase, head]),
+      repo.text(['diff', '--numstat', '-z', '-M', mergeBase, head])
+    ])
+    const fields = raw.split('\0')
+    const counts = numstat.split('\0')
     const STATUS: Record<string, string> = {
       A: 'added',
       D: 'removed',
@@ -1740,52 +1936,49 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       T: 'changed'
     }
     const files: object[] = []
-    for (let i = 0; i < fields.length - 1;) {
-      const letter = fields[i++]!.charAt(0)
+    for (let i = 0, n = 0; i < fields.length - 1;) {
+      // ":100644 100644 <old sha> <new sha> R100", then the path(s).
+      const [, , oldSha = ZERO_SHA, newSha = ZERO_SHA, letters = 'M'] = fields[i++]!.split(' ')
+      const letter = letters.charAt(0)
       const previous = letter === 'R' || letter === 'C' ? fields[i++] : undefined
       const filename = fields[i++]!
+      // "1\t2\tpath", or "1\t2\t" then old and new path for a rename; "-\t-\t" for binaries.
+      const [added = '0', deleted = '0', inline = ''] = counts[n++]!.split('\t')
+      if (inline === '') n += 2
+      const additions = Number(added) || 0
+      const deletions = Number(deleted) || 0
+      const blobRev = letter === 'D' ? mergeBase : head
       files.push({
+        sha: letter === 'D' ? oldSha : newSha,
         filename,
         status: STATUS[letter] ?? 'modified',
+        additions,
+        deletions,
+        changes: additions + deletions,
+        blob_url: `${url}/${repo.fullName}/blob/${blobRev}/${filename}`,
+        raw_url: `${url}/${repo.fullName}/raw/${blobRev}/${filename}`,
+        contents_url: `${repoApi(repo)}/contents/${filename}?ref=${blobRev}`,
         ...(previous !== undefined ? { previous_filename: previous } : {})
       })
     }
     const shas = (await repo.text(['rev-list', '--reverse', `${mergeBase}..${head}`]))
       .split('\n')
       .filter(Boolean)
+    const html = `${url}/${repo.fullName}/compare/${baseRev}...${headRev}`
     sendJson(ctx, 200, {
       url: `${repoApi(repo)}/compare/${baseRev}...${headRev}`,
-      html_url: `${url}/${repo.fullName}/compare/${baseRev}...${headRev}`,
-      base_commit: await commitShape(repo, base),
-      merge_base_commit: await commitShape(repo, mergeBase),
+      html_url: html,
+      permalink_url: `${url}/${repo.fullName}/compare/${repo.owner}:${base}...${repo.owner}:${head}`,
+      diff_url: `${html}.diff`,
+      patch_url: `${html}.patch`,
+      base_commit: await repoCommitShape(repo, base),
+      merge_base_commit: await repoCommitShape(repo, mergeBase),
       status,
       ahead_by: aheadBy,
       behind_by: behindBy,
       total_commits: aheadBy,
       commits: await Promise.all(
-        shas.slice(0, perPage(ctx, 250)).map(async sha => {
-          // GitHub's "commit" schema: the git commit nested, its parents beside it.
-          const git = (await commitShape(repo, sha)) as Record<string, unknown>
-          return {
-            sha,
-            node_id: git.node_id,
-            url: `${repoApi(repo)}/commits/${sha}`,
-            html_url: git.html_url,
-            comments_url: `${repoApi(repo)}/commits/${sha}/comments`,
-            commit: {
-              url: git.url,
-              author: git.author,
-              committer: git.committer,
-              message: git.message,
-              tree: git.tree,
-              comment_count: 0,
-              verification: git.verification
-            },
-            author: null,
-            committer: null,
-            parents: git.parents
-          }
-        })
+        shas.slice(0, perPage(ctx, 250)).map(sha => repoCommitShape(repo, sha))
       ),
       files: files.slice(0, 300)
     })
@@ -2020,9 +2213,17 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       return
     }
     if (entry.type === 'commit') {
+      // The submodule's URL, from .gitmodules at that commit (`submodule.<name>.path` = p).
+      const config = await repo.text(['config', '--blob', `${commit}:.gitmodules`, '--list'], {
+        okCodes: [1, 128]
+      })
+      const settings = new Map(
+        config.split('\n').map(line => line.split(/=(.*)/s, 2) as [string, string])
+      )
+      const key = [...settings].find(([k, v]) => /^submodule\..+\.path$/.test(k) && v === p)?.[0]
       sendJson(ctx, 200, {
         type: 'submodule',
-        submodule_git_url: null,
+        submodule_git_url: (key && settings.get(key.replace(/\.path$/, '.url'))) ?? '',
         size: 0,
         name: path.posix.basename(p),
         path: p,
@@ -2387,7 +2588,32 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     )
       return
     if (ctx.req.method === 'GET' && (apiPath === '/user' || apiPath === '/user/')) {
-      sendJson(ctx, 200, { ...botShape(), name: BOT_LOGIN })
+      // The private-user view of one's own account (https://docs.github.com/rest/users/users#get-the-authenticated-user).
+      sendJson(ctx, 200, {
+        ...botShape(),
+        user_view_type: 'private',
+        name: BOT_LOGIN,
+        company: null,
+        blog: '',
+        location: null,
+        email: null,
+        notification_email: null,
+        hireable: null,
+        bio: null,
+        twitter_username: null,
+        public_repos: 0,
+        public_gists: 0,
+        followers: 0,
+        following: 0,
+        created_at: startedAt,
+        updated_at: startedAt,
+        private_gists: 0,
+        total_private_repos: repos.size,
+        owned_private_repos: 0,
+        disk_usage: 0,
+        collaborators: 0,
+        two_factor_authentication: false
+      })
       return
     }
     if (ctx.req.method === 'GET' && apiPath === '/rate_limit') {
@@ -2397,7 +2623,24 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         reset: rateReset,
         used: rateUsed
       }
-      sendJson(ctx, 200, { resources: { core, graphql: core }, rate: core })
+      // The buckets GitHub lists (https://docs.github.com/rest/rate-limit/rate-limit): search and
+      // code_search have their own small per-minute limits, untouched by the box's traffic.
+      const untouched = (limit: number): object => ({
+        limit,
+        remaining: limit,
+        reset: Math.floor(Date.now() / 1000) + 60,
+        used: 0
+      })
+      sendJson(ctx, 200, {
+        resources: {
+          core,
+          search: untouched(30),
+          graphql: core,
+          integration_manifest: untouched(5000),
+          code_search: untouched(10)
+        },
+        rate: core
+      })
       return
     }
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(apiPath)
