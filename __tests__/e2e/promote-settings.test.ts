@@ -71,7 +71,7 @@ describe('promotion settings, the same for the CLI and the action', () => {
     for (const tag of ['v1.0.0', 'v1.1.0'])
       built.set(tag, await pushImage(reg, 'team/api', tag, { seed: tag }))
     box = await startGitHubBox()
-    await box.createRepo(REPO, files(reg.host))
+    await box.createRepo(REPO, files(reg.host), { collaborators: ['octo-sre'] })
     work = await mkdtemp(join(tmpdir(), 'promote-settings-'))
   }, RUN_MS)
   afterAll(async () => {
