@@ -19040,7 +19040,7 @@ function refuseBaseAsBranch(branch, base) {
 async function proposeChange(request, session, branch, prepared, logger) {
     const github = request.github;
     let previous = await ownBranchHead(github, branch);
-    const commit = await session.commit(prepared.edit, prepared.message);
+    const commit = await session.commit(prepared.edit, withBranchTrailer(prepared.message, branch));
     if (!commit)
         return {};
     let same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false);
@@ -19084,19 +19084,41 @@ async function proposeChange(request, session, branch, prepared, logger) {
 const BRANCH_ATTEMPTS = 5;
 /** The trailer every promotion commit carries (report/promotion.ts, commitMessage). */
 const PROMOTION_TRAILER = /^Promoted-Image: \S/m;
+/** The trailer a pull-request branch's commit carries: the branch it was made for. */
+const BRANCH_TRAILER = 'Promotion-Branch';
 /**
- * The branch's head when it is promote-image's own (a promotion commit), undefined when there
- * is no such branch; refused when it holds someone else's commit.
+ * The commit message with `Promotion-Branch: <branch>` among its trailers (the last paragraph,
+ * where git reads them): what marks a branch as this promotion's own, as opposed to a base
+ * branch whose head is a push-mode promotion commit.
+ */
+function withBranchTrailer(message, branch) {
+    return `${message.replace(/\n*$/, '')}\n${BRANCH_TRAILER}: ${branch}\n`;
+}
+/**
+ * The branch's head when it is this promotion's own, undefined when there is no such branch;
+ * refused when it holds anything else. Its own: the head carries `Promotion-Branch: <branch>`;
+ * or, made before that trailer existed, it is a promotion commit that an open pull request
+ * uses as its head (a living pull request, which a base branch is not).
  */
 async function ownBranchHead(github, branch) {
     const sha = await github.branchHead(branch);
     if (sha === undefined)
         return undefined;
     const head = { sha, ...(await github.commit(sha)) };
-    if (PROMOTION_TRAILER.test(head.message))
+    const madeFor = new RegExp(`^${BRANCH_TRAILER}: (.+)$`, 'm').exec(head.message)?.[1]?.trim();
+    if (madeFor === branch)
+        return head;
+    if (madeFor === undefined &&
+        PROMOTION_TRAILER.test(head.message) &&
+        (await github.openPullRequestsFrom(branch)).length > 0)
         return head;
     const subject = head.message.split('\n')[0] ?? '';
-    throw new PromoteError(`Branch ${branch} of ${github.fullName} exists, and its head ${sha.slice(0, 7)} ("${subject.slice(0, 72)}") is not a promote-image commit: promote-image only moves branches it made. Nothing was written.`, {
+    const whose = madeFor !== undefined
+        ? `a promotion commit made for ${madeFor}`
+        : PROMOTION_TRAILER.test(head.message)
+            ? 'a promotion commit no pull request uses (a base branch promoted in push mode?)'
+            : 'not a promote-image commit';
+    throw new PromoteError(`Branch ${branch} of ${github.fullName} exists, and its head ${sha.slice(0, 7)} ("${subject.slice(0, 72)}") is ${whose}: promote-image only moves the pull-request branches it made. Nothing was written.`, {
         hint: `If ${branch} is a promotion branch someone pushed to, merge or close its pull request and delete the branch; otherwise set branch (the input, --branch, or branch: in promotion.yaml) to a template of its own, such as promote/{environment}/{name}.`
     });
 }
