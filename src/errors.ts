@@ -24,6 +24,11 @@ export class PromoteError extends Error {
 /** An input (action input, CLI flag or argument) is malformed. */
 export class InputError extends PromoteError {}
 
+/** `Input name` for an action input, the flag itself (`--name`) for the CLI. */
+export function inputLabel(name: string): string {
+  return name.startsWith('--') ? name : `Input ${name}`
+}
+
 /** The image reference is not a valid reference. */
 export class InvalidReferenceError extends PromoteError {}
 

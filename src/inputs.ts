@@ -1,5 +1,5 @@
 import { relativePathProblem } from './config/index.js'
-import { InputError } from './errors.js'
+import { InputError, inputLabel } from './errors.js'
 import { checkCommitMessageTemplate } from './report/message-template.js'
 import type { PinMode } from './engine/resolve.js'
 import {
@@ -266,18 +266,13 @@ function checkName(name: string, value: string): void {
   }
 }
 
-/** `Input name` for an action input, the flag itself (`--name`) for the CLI. */
-function label(name: string): string {
-  return name.startsWith('--') ? name : `Input ${name}`
-}
-
 /**
  * A registry host (`host`, `host:port`, `[v6]:port`), no scheme or path; the
  * action's insecure-registries and the CLI's --insecure-registry.
  */
 export function checkHost(name: string, value: string): string {
   if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(value)) {
-    throw new InputError(`${label(name)} has an invalid host ${JSON.stringify(value)}.`, {
+    throw new InputError(`${inputLabel(name)} has an invalid host ${JSON.stringify(value)}.`, {
       hint: 'List registry hosts as host or host:port, without a scheme, e.g. registry.internal:5000.'
     })
   }
@@ -293,7 +288,7 @@ export function checkConfigFile(name: string, value: string | undefined): string
   if (value === undefined) return 'promotion.yaml'
   const problem = relativePathProblem(value)
   if (problem !== undefined) {
-    throw new InputError(`${label(name)} ${JSON.stringify(value)} ${problem}.`, {
+    throw new InputError(`${inputLabel(name)} ${JSON.stringify(value)} ${problem}.`, {
       hint: 'Name promotion.yaml by its path inside the config repository, with "/", e.g. promotion.yaml or deploy/promotion.yaml.'
     })
   }

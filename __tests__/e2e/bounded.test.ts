@@ -65,7 +65,7 @@ describe('dist/cli.js: allow-tags runs in linear time', () => {
     ])
     expect(ran.code).toBe(2)
     expect(ran.stderr).toContain(
-      'Input --allow-tags is not a valid regular expression in RE2 syntax: "(?!dev)\\\\w+"'
+      '--allow-tags is not a valid regular expression in RE2 syntax: "(?!dev)\\\\w+"'
     )
     expect(ran.stderr).toContain('lookaround')
   })

@@ -128,7 +128,7 @@ describe('mutable-tags patterns and allow-tags', () => {
 
   it('names the CLI flag when the pattern came from --allow-tags', () => {
     expect(() => compileAllowTags('(?=x)', '--allow-tags')).toThrow(
-      /^Input --allow-tags is not a valid regular expression in RE2 syntax/
+      /^--allow-tags is not a valid regular expression in RE2 syntax/
     )
   })
 

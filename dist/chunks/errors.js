@@ -21,6 +21,10 @@ class PromoteError extends Error {
 /** An input (action input, CLI flag or argument) is malformed. */
 class InputError extends PromoteError {
 }
+/** `Input name` for an action input, the flag itself (`--name`) for the CLI. */
+function inputLabel(name) {
+    return name.startsWith('--') ? name : `Input ${name}`;
+}
 /** The image reference is not a valid reference. */
 class InvalidReferenceError extends PromoteError {
 }
@@ -47,5 +51,5 @@ function describeError(error) {
     return String(error);
 }
 
-export { ConfigError as C, EditError as E, InputError as I, PromoteError as P, RegistryError as R, PolicyError as a, RenderError as b, InvalidReferenceError as c, describeError as d };
+export { ConfigError as C, EditError as E, InputError as I, PromoteError as P, RegistryError as R, PolicyError as a, RenderError as b, InvalidReferenceError as c, describeError as d, inputLabel as i };
 //# sourceMappingURL=errors.js.map

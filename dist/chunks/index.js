@@ -1,6 +1,6 @@
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import { C as ConfigError, E as EditError, c as InvalidReferenceError, I as InputError, a as PolicyError, P as PromoteError } from './errors.js';
+import { C as ConfigError, E as EditError, c as InvalidReferenceError, I as InputError, i as inputLabel, a as PolicyError, P as PromoteError } from './errors.js';
 import { realpath, lstat, stat, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import 'net';
@@ -24110,7 +24110,7 @@ function compileRe2(source, inputName) {
         const why = unsupported
             ? `${unsupported}, which RE2 does not support (it cannot run in linear time)`
             : error.message.replace(/^error parsing regexp: /, '');
-        throw new InputError(`Input ${inputName} is not a valid regular expression in RE2 syntax: ${JSON.stringify(source)} (${why}).`, {
+        throw new InputError(`${inputLabel(inputName)} is not a valid regular expression in RE2 syntax: ${JSON.stringify(source)} (${why}).`, {
             hint: `${inputName} is matched with RE2 (${RE2_SYNTAX_URL}), in time linear in the tag: no lookahead, lookbehind or backreferences. Write e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}; the pattern must match the whole tag.`
         });
     }
@@ -24210,7 +24210,7 @@ function compileAllowTags(source, inputName = 'allow-tags') {
 /** Validates a `mutable-tags` entry: a tag with optional `*`/`?` wildcards. */
 function checkMutableTagPattern(pattern, inputName = 'mutable-tags') {
     if (!/^[\w*?][\w.*?-]{0,127}$/.test(pattern)) {
-        throw new InputError(`Input ${inputName} has an invalid pattern ${JSON.stringify(pattern)}.`, {
+        throw new InputError(`${inputLabel(inputName)} has an invalid pattern ${JSON.stringify(pattern)}.`, {
             hint: 'Each pattern is a tag with optional * and ? wildcards, e.g. latest or pr-*.'
         });
     }
@@ -28082,17 +28082,13 @@ function checkName(name, value) {
         });
     }
 }
-/** `Input name` for an action input, the flag itself (`--name`) for the CLI. */
-function label(name) {
-    return name.startsWith('--') ? name : `Input ${name}`;
-}
 /**
  * A registry host (`host`, `host:port`, `[v6]:port`), no scheme or path; the
  * action's insecure-registries and the CLI's --insecure-registry.
  */
 function checkHost(name, value) {
     if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(value)) {
-        throw new InputError(`${label(name)} has an invalid host ${JSON.stringify(value)}.`, {
+        throw new InputError(`${inputLabel(name)} has an invalid host ${JSON.stringify(value)}.`, {
             hint: 'List registry hosts as host or host:port, without a scheme, e.g. registry.internal:5000.'
         });
     }
@@ -28108,7 +28104,7 @@ function checkConfigFile(name, value) {
         return 'promotion.yaml';
     const problem = relativePathProblem(value);
     if (problem !== undefined) {
-        throw new InputError(`${label(name)} ${JSON.stringify(value)} ${problem}.`, {
+        throw new InputError(`${inputLabel(name)} ${JSON.stringify(value)} ${problem}.`, {
             hint: 'Name promotion.yaml by its path inside the config repository, with "/", e.g. promotion.yaml or deploy/promotion.yaml.'
         });
     }

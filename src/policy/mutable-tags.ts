@@ -1,4 +1,4 @@
-import { PolicyError, InputError } from '../errors.js'
+import { InputError, inputLabel, PolicyError } from '../errors.js'
 import { formatReference, type ImageReference } from '../reference/index.js'
 import { compileGlob, compileRe2, type TagPattern } from './pattern.js'
 
@@ -96,9 +96,12 @@ export function compileAllowTags(source: string, inputName = 'allow-tags'): TagP
 /** Validates a `mutable-tags` entry: a tag with optional `*`/`?` wildcards. */
 export function checkMutableTagPattern(pattern: string, inputName = 'mutable-tags'): string {
   if (!/^[\w*?][\w.*?-]{0,127}$/.test(pattern)) {
-    throw new InputError(`Input ${inputName} has an invalid pattern ${JSON.stringify(pattern)}.`, {
-      hint: 'Each pattern is a tag with optional * and ? wildcards, e.g. latest or pr-*.'
-    })
+    throw new InputError(
+      `${inputLabel(inputName)} has an invalid pattern ${JSON.stringify(pattern)}.`,
+      {
+        hint: 'Each pattern is a tag with optional * and ? wildcards, e.g. latest or pr-*.'
+      }
+    )
   }
   return pattern
 }

@@ -9,7 +9,7 @@
  * a bundled action cannot ship for every runner's platform and Node ABI.
  */
 import { RE2JS, RE2JSException } from 're2js'
-import { InputError } from '../errors.js'
+import { InputError, inputLabel } from '../errors.js'
 
 /** A compiled pattern: `test` is a full match of the tag (anchored at both ends). */
 export interface TagPattern {
@@ -37,7 +37,7 @@ export function compileRe2(source: string, inputName: string): TagPattern {
       ? `${unsupported}, which RE2 does not support (it cannot run in linear time)`
       : error.message.replace(/^error parsing regexp: /, '')
     throw new InputError(
-      `Input ${inputName} is not a valid regular expression in RE2 syntax: ${JSON.stringify(source)} (${why}).`,
+      `${inputLabel(inputName)} is not a valid regular expression in RE2 syntax: ${JSON.stringify(source)} (${why}).`,
       {
         hint: `${inputName} is matched with RE2 (${RE2_SYNTAX_URL}), in time linear in the tag: no lookahead, lookbehind or backreferences. Write e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}; the pattern must match the whole tag.`
       }
