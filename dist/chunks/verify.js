@@ -11645,7 +11645,7 @@ class GitHubRepo {
     async autoMerge(pull, method, headSha) {
         const info = await this.info();
         if (info.allowAutoMerge === false) {
-            this.logger.warning(`Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pull.number} stays open for a manual merge.`);
+            this.autoMergeOff(pull.number);
             return;
         }
         try {
@@ -11662,12 +11662,15 @@ class GitHubRepo {
                 await this.mergeNow(pull, method, headSha);
             }
             else if (/auto.?merge is not allowed/i.test(why)) {
-                this.logger.warning(`Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pull.number} stays open for a manual merge.`);
+                this.autoMergeOff(pull.number);
             }
             else {
                 this.logger.warning(`Could not enable auto-merge on pull request #${pull.number}: ${why} It stays open for a manual merge.`);
             }
         }
+    }
+    autoMergeOff(pullNumber) {
+        this.logger.warning(`Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pullNumber} stays open for a manual merge.`);
     }
     /** Merges a pull request that has nothing pending; only the head this run wrote. */
     async mergeNow(pull, method, headSha) {

@@ -859,9 +859,7 @@ export class GitHubRepo {
   ): Promise<void> {
     const info = await this.info()
     if (info.allowAutoMerge === false) {
-      this.logger.warning(
-        `Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pull.number} stays open for a manual merge.`
-      )
+      this.autoMergeOff(pull.number)
       return
     }
     try {
@@ -879,15 +877,19 @@ export class GitHubRepo {
       if (/\b(clean|unstable) status\b/i.test(why)) {
         await this.mergeNow(pull, method, headSha)
       } else if (/auto.?merge is not allowed/i.test(why)) {
-        this.logger.warning(
-          `Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pull.number} stays open for a manual merge.`
-        )
+        this.autoMergeOff(pull.number)
       } else {
         this.logger.warning(
           `Could not enable auto-merge on pull request #${pull.number}: ${why} It stays open for a manual merge.`
         )
       }
     }
+  }
+
+  private autoMergeOff(pullNumber: number): void {
+    this.logger.warning(
+      `Auto-merge is off in ${this.fullName}: enable "Allow auto-merge" in its settings (General → Pull Requests). Pull request #${pullNumber} stays open for a manual merge.`
+    )
   }
 
   /** Merges a pull request that has nothing pending; only the head this run wrote. */
