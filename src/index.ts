@@ -1,7 +1,7 @@
 /**
  * The action's entry point (action.yml `runs.main: dist/index.js`).
  */
-import { run } from './main.js'
+import { run } from './action/main.js'
 
 /* istanbul ignore next */
 await run()

@@ -5,6 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
+
 import {
   chmod,
   lstat,
@@ -30,7 +31,6 @@ import {
   verifyRender
 } from '../../src/render/index.js'
 import { applyChanges, copyRepository, renderClosure } from '../../src/render/workspace.js'
-
 const D_OLD = `sha256:${'3e7a9f2b'.repeat(8)}`
 const D_NEW = `sha256:${'9c4d8e1a'.repeat(8)}`
 const REPO = 'registry.corp.io/notification-service'

@@ -16,7 +16,7 @@ import {
   VerifyError,
   wantedImage,
   type VerifyRequest
-} from '../../src/verify/index.js'
+} from '../../src/argocd/index.js'
 import {
   commitSha,
   digestOf,

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { accessSync, constants } from 'node:fs'
+
 import {
   chmod,
   cp,
@@ -24,7 +25,6 @@ import { delimiter, dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { inflateSync } from 'node:zlib'
 import { parseOutputs, ROOT } from '../support/run.js'
-
 const execFileAsync = promisify(execFile)
 
 export { ROOT }

@@ -14,7 +14,6 @@ import {
 } from '@aws-sdk/client-ecr'
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { startFakeEcr, type FakeEcr, type TagMutability } from './fake-ecr.js'
-
 const ACCOUNT = '123456789012'
 const REPO = 'team/app'
 const INDEX = 'application/vnd.oci.image.index.v1+json'

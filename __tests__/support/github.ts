@@ -16,6 +16,7 @@ import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { gunzipSync } from 'node:zlib'
+
 import {
   getLocation,
   Kind,
@@ -35,9 +36,7 @@ import {
   type Refusal,
   type Violation
 } from './github-schema.js'
-
 export type { Violation } from './github-schema.js'
-
 // ---------------------------------------------------------------------------------------------
 // Public API
 

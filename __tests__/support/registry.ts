@@ -5,6 +5,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import { closeSync, openSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+
 import http, {
   type IncomingHttpHeaders,
   type IncomingMessage,
@@ -16,7 +17,6 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { startTokenServer, type RequestGate, type TokenServer } from './token-server.js'
-
 const execFileAsync = promisify(execFile)
 
 export type RegistryAuth = 'none' | 'token' | 'htpasswd'

@@ -1,17 +1,17 @@
 import { describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
+
 import schema from '../../schema/promotion.schema.json' with { type: 'json' }
 import {
   expandTargets,
-  parseKeyPath,
   parsePromotionConfig,
   parseTargetSpec,
   PromotionConfigError,
   PROMOTION_SCHEMA,
   type TargetTemplate
 } from '../../src/config/index.js'
+import { parseKeyPath } from '../../src/yaml/index.js'
 import { ConfigError } from '../../src/errors.js'
-
 /** The example of DESIGN.md, "Promotion config", verbatim. */
 const DESIGN_EXAMPLE = `environments:
   dev:

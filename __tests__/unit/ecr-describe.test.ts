@@ -3,6 +3,7 @@
  * on the wire is covered by __tests__/integration/ecr.test.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+
 import {
   DescribeImagesCommand,
   DescribeRepositoriesCommand,
@@ -16,7 +17,6 @@ import { RegistryError } from '../../src/errors.js'
 import { silentLogger } from '../../src/log/logger.js'
 import { EcrDescriber } from '../../src/registry/ecr/describe.js'
 import { parseEcrHost } from '../../src/registry/ecr/host.js'
-
 const ecr = mockClient(ECRClient)
 const DIGEST = `sha256:${'4e'.repeat(32)}`
 const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'

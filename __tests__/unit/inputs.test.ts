@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import { checkConfigFile, checkHost, parseInputs } from '../../src/inputs.js'
+import { checkConfigFile, checkHost, parseInputs } from '../../src/action/inputs.js'
 
 const reader =
   (values: Record<string, string>) =>

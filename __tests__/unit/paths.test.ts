@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { findKustomization, relativePathProblem, resolveInRepo } from '../../src/config/index.js'
-import { linkTargetInRepo } from '../../src/config/paths.js'
+import { findKustomization, relativePathProblem, resolveInRepo } from '../../src/repo/index.js'
+import { linkTargetInRepo } from '../../src/repo/paths.js'
 import { ConfigError, EditError } from '../../src/errors.js'
 
 // A real repository on disk with real symlinks, some pointing inside, some escaping.

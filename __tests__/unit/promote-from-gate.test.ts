@@ -8,12 +8,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { checkPromoteFrom } from '../../src/engine/promote-from.js'
-import type { ResolvedImage } from '../../src/engine/resolve.js'
+import type { ResolvedImage } from '../../src/model.js'
 import { InputError, PolicyError } from '../../src/errors.js'
-import { parseInputs } from '../../src/inputs.js'
+import { parseInputs } from '../../src/action/inputs.js'
 import { silentLogger } from '../../src/log/logger.js'
 import { parseReference } from '../../src/reference/index.js'
-import { fsTreeReader } from '../../src/render/index.js'
+import { fsTreeReader } from '../../src/repo/index.js'
 
 const digest = (hex: string): string => `sha256:${hex.repeat(64 / hex.length)}`
 const D1 = digest('1')
@@ -26,6 +26,7 @@ function image(text: string, d: string): ResolvedImage {
     reference: parseReference(text),
     digest: d,
     pinned: `${text}@${d}`,
+    pin: 'digest',
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
     kind: 'manifest',
     registry: 'ghcr.io'

@@ -1,7 +1,12 @@
 import { execFileSync } from 'node:child_process'
 import { describe, expect, it } from '@jest/globals'
-import type { EditResult, FileEdit, ImageValueChange, RenderReport } from '../../src/engine/edit.js'
-import type { ResolvedImage } from '../../src/engine/resolve.js'
+import type {
+  EditResult,
+  FileEdit,
+  ImageValueChange,
+  RenderReport,
+  ResolvedImage
+} from '../../src/model.js'
 import { parseReference } from '../../src/reference/index.js'
 import {
   commitMessage,
@@ -32,6 +37,7 @@ function image(text: string, d: string, extra: Partial<ResolvedImage> = {}): Res
     reference: parseReference(text),
     digest: d,
     pinned: `${text}@${d}`,
+    pin: 'digest',
     mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
     kind: 'manifest',
     registry: 'registry.example',

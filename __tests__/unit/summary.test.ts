@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import type { ResolvedImage } from '../../src/engine/resolve.js'
+import type { ResolvedImage } from '../../src/model.js'
 import { parseReference } from '../../src/reference/index.js'
 import { imagesOutput, resolutionSummary } from '../../src/report/summary.js'
 
@@ -13,6 +13,7 @@ function image(text: string, digest: string, extra: Partial<ResolvedImage> = {})
     reference,
     digest,
     pinned: `${text}@${digest}`,
+    pin: 'digest',
     mediaType: 'application/vnd.oci.image.index.v1+json',
     kind: 'index',
     registry: 'ghcr.io',

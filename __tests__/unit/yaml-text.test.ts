@@ -12,7 +12,7 @@ import {
   firstYamlProblem,
   MAX_FILE_BYTES,
   parseYaml
-} from '../../src/edit/yaml-text.js'
+} from '../../src/yaml/text.js'
 import { EditError } from '../../src/errors.js'
 import { MAX_FILE_BYTES as LINT_MAX_FILE_BYTES } from '../../src/lint/index.js'
 

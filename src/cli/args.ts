@@ -1,15 +1,14 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { InputError } from '../errors.js'
-import type { PinMode } from '../engine/resolve.js'
+import type { PinMode, DowngradePolicy, ResolvedImage } from '../model.js'
 import {
   checkMutableTagPattern,
   compileAllowTags,
   DEFAULT_MUTABLE_TAGS,
-  type DowngradePolicy,
   type TagPolicy
 } from '../policy/index.js'
-import { resolveImages, type ResolvedImage } from '../engine/resolve.js'
-import { checkHost, list } from '../inputs.js'
+import { resolveImages } from '../engine/resolve.js'
+import { checkHost, list } from '../action/inputs.js'
 import { createResolver, type DigestResolver, type ExplicitCredentials } from '../registry/index.js'
 import type { CommandContext } from './context.js'
 

@@ -1,10 +1,11 @@
 import { resolve } from 'node:path'
-import { editConfigRepo, type EditResult, type VerifyRenderMode } from '../engine/edit.js'
+import { editConfigRepo } from '../engine/edit.js'
+import { type EditResult, type VerifyRenderMode } from '../model.js'
 import { InputError } from '../errors.js'
-import { checkConfigFile } from '../inputs.js'
+import { checkConfigFile } from '../action/inputs.js'
 import { imagesOutput } from '../report/summary.js'
 import { checkPromoteFrom, imagesFromEnvironment } from '../engine/promote-from.js'
-import { fsTreeReader } from '../render/index.js'
+import { fsTreeReader } from '../repo/index.js'
 import {
   checkResolveFlags,
   COMMON_OPTIONS,

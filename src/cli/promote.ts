@@ -1,7 +1,7 @@
 import { createOctokit, GitHubRepo } from '../deliver/github.js'
 import { promotePlan } from '../engine/environments.js'
 import { InputError } from '../errors.js'
-import { list } from '../inputs.js'
+import { list } from '../action/inputs.js'
 import { checkCommitMessageTemplate } from '../report/message-template.js'
 import { imagesOutput } from '../report/summary.js'
 import {

@@ -1,12 +1,7 @@
 export * from './types.js'
 export { parsePromotionConfig, PromotionConfigError, formatProblem } from './load.js'
-export {
-  expandTargets,
-  keyPathProblem,
-  parseKeyPath,
-  parseTargetSpec,
-  PLACEHOLDERS
-} from './targets.js'
+export { expandTargets, parseTargetSpec, PLACEHOLDERS } from './targets.js'
+export { keyPathProblem, parseKeyPath } from '../yaml/key-path.js'
 export {
   assertRelativePath,
   findKustomization,
@@ -16,5 +11,5 @@ export {
   realRelativePath,
   relativePathProblem,
   resolveInRepo
-} from './paths.js'
+} from '../repo/paths.js'
 export { PROMOTION_SCHEMA, SCHEMA_URL, validatePromotionSchema } from './schema.js'

@@ -1,4 +1,6 @@
+import type { MergeMethod } from '../model.js'
 import type { ErrorObject } from 'ajv'
+
 import {
   isAlias,
   isMap,
@@ -10,7 +12,7 @@ import {
   type Document,
   type YAMLMap
 } from 'yaml'
-import { duplicateKeyOffsets, formatMiB, MAX_FILE_BYTES } from '../edit/yaml-text.js'
+import { duplicateKeyOffsets, formatMiB, MAX_FILE_BYTES } from '../yaml/text.js'
 import { ConfigError } from '../errors.js'
 import { SCHEMA_URL, validatePromotionSchema } from './schema.js'
 import { didYouMean, suggestion } from './suggest.js'
@@ -25,7 +27,6 @@ import {
   type PromotionConfig,
   type TargetTemplate
 } from './types.js'
-
 /** promotion.yaml is invalid; `problems` has every finding, `message` one line each. */
 export class PromotionConfigError extends ConfigError {
   readonly file: string
@@ -611,7 +612,7 @@ interface RawEnvironment {
   readonly 'team-reviewers'?: string[]
   readonly assignees?: string[]
   readonly draft?: boolean
-  readonly 'auto-merge'?: 'merge' | 'squash' | 'rebase'
+  readonly 'auto-merge'?: MergeMethod
   readonly targets: RawTarget[]
 }
 

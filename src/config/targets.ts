@@ -1,5 +1,6 @@
+import { keyPathProblem } from '../yaml/index.js'
 import { ConfigError } from '../errors.js'
-import { normalizeRelativePath, relativePathProblem } from './paths.js'
+import { normalizeRelativePath, relativePathProblem } from '../repo/paths.js'
 import { suggestion } from './suggest.js'
 import {
   DEFAULT_DIGEST_KEY,
@@ -44,69 +45,6 @@ export function templatePathProblem(template: string): string | undefined {
 /** Why a Helm key template is invalid (a verb phrase), or undefined. */
 export function templateKeyProblem(template: string): string | undefined {
   return placeholderProblem(template) ?? keyPathProblem(fill(template, SAMPLE))
-}
-
-const KEY_HINT =
-  'Write the key as a dotted path with list indexes, e.g. image, api.image or containers[0].image; quote segments that hold dots: ["app.kubernetes.io"].image.'
-
-const BARE_SEGMENT = /^[^.[\]"'\s]+/
-
-function splitKeyPath(key: string): (string | number)[] | string {
-  if (key === '') return 'is empty'
-  const segments: (string | number)[] = []
-  let rest = key
-  while (rest !== '') {
-    if (rest.startsWith('[')) {
-      const index = /^\[(0|[1-9]\d{0,8})\]/.exec(rest)
-      const quoted = /^\["((?:[^"\\]|\\.)+)"\]/.exec(rest)
-      if (index) {
-        segments.push(Number(index[1]))
-        rest = rest.slice(index[0].length)
-      } else if (quoted) {
-        try {
-          segments.push(JSON.parse(`"${quoted[1]!}"`) as string)
-        } catch {
-          return `has a malformed quoted segment ${quoted[0]}`
-        }
-        rest = rest.slice(quoted[0].length)
-      } else {
-        return `has a malformed [...] part at ${JSON.stringify(rest)} (expected [0] or ["name"])`
-      }
-      continue
-    }
-    if (segments.length > 0) {
-      if (!rest.startsWith('.')) return `needs "." or "[" before ${JSON.stringify(rest)}`
-      rest = rest.slice(1)
-    }
-    const bare = BARE_SEGMENT.exec(rest)
-    if (!bare) {
-      return rest === ''
-        ? 'ends with "."'
-        : `has an empty or invalid segment before ${JSON.stringify(rest)}`
-    }
-    segments.push(bare[0])
-    rest = rest.slice(bare[0].length)
-  }
-  return segments
-}
-
-/** Why a Helm key is malformed (a verb phrase), or undefined. */
-export function keyPathProblem(key: string): string | undefined {
-  const result = splitKeyPath(key)
-  return typeof result === 'string' ? result : undefined
-}
-
-/**
- * `image` → ['image'], `api.image` → ['api', 'image'], `containers[0].image`
- * → ['containers', 0, 'image'], `["app.kubernetes.io/name"].x` → a segment
- * that holds dots. Throws ConfigError when malformed.
- */
-export function parseKeyPath(key: string): (string | number)[] {
-  const result = splitKeyPath(key)
-  if (typeof result === 'string') {
-    throw new ConfigError(`Key ${JSON.stringify(key)} ${result}.`, { hint: KEY_HINT, subject: key })
-  }
-  return result
 }
 
 const SPEC_HINT =

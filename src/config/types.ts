@@ -1,3 +1,5 @@
+import type { MergeMethod, PromotionMode } from '../model.js'
+
 /** A Kustomize overlay: a directory holding a kustomization file, or the file. */
 export interface KustomizeTarget {
   readonly kind: 'kustomize'
@@ -36,12 +38,9 @@ export type KustomizeTargetTemplate = KustomizeTarget & TemplateFields
 export type HelmTargetTemplate = HelmTarget & TemplateFields
 export type TargetTemplate = KustomizeTargetTemplate | HelmTargetTemplate
 
-export type EnvironmentMode = 'push' | 'pull-request'
-export type EnvironmentAutoMerge = 'merge' | 'squash' | 'rebase'
-
 export interface EnvironmentConfig {
   readonly name: string
-  readonly mode?: EnvironmentMode
+  readonly mode?: PromotionMode
   readonly promoteFrom?: string
   readonly branch?: string
   readonly baseBranch?: string
@@ -50,7 +49,7 @@ export interface EnvironmentConfig {
   readonly teamReviewers: readonly string[]
   readonly assignees: readonly string[]
   readonly draft?: boolean
-  readonly autoMerge?: EnvironmentAutoMerge
+  readonly autoMerge?: MergeMethod
   readonly targets: readonly TargetTemplate[]
   /** Where the environment is declared: `promotion.yaml:4`. */
   readonly source?: string

@@ -15,11 +15,11 @@ import { isAbsolute, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { pathToFileURL } from 'node:url'
 import { simpleGit, type SimpleGit } from 'simple-git'
-import { linkTargetInRepo, MAX_LINK_HOPS } from '../config/paths.js'
+import { linkTargetInRepo, MAX_LINK_HOPS } from '../repo/paths.js'
 import { PromoteError } from '../errors.js'
 import { backoffDelay, type RetryPolicy } from '../http/retry.js'
 import type { Logger } from '../log/logger.js'
-import type { TreeReader } from '../render/index.js'
+import type { TreeReader } from '../repo/index.js'
 import { answerStands } from './read-set.js'
 
 /** Commits made by the action look like other automation on GitHub. */

@@ -4,6 +4,7 @@
  * requests. Octokit with the retry and throttling plugins, as
  * create-pull-request does; GITHUB_API_URL is honored (GHES).
  */
+import type { MergeMethod } from '../model.js'
 import { mkdir, symlink, writeFile } from 'node:fs/promises'
 import { STATUS_CODES } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -11,10 +12,10 @@ import { dirname, join, posix } from 'node:path'
 import { getOctokit } from '@actions/github'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
-import { linkTargetInRepo, MAX_LINK_HOPS } from '../config/paths.js'
+import { linkTargetInRepo, MAX_LINK_HOPS } from '../repo/paths.js'
 import { PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
-import type { TreeReader } from '../render/index.js'
+import type { TreeReader } from '../repo/index.js'
 import { answerStands, type ChangedFile, type ReadSet } from './read-set.js'
 
 export type Octokit = ReturnType<typeof getOctokit>
@@ -145,8 +146,6 @@ export interface PullRequestSpec {
   /** The commit the run put on `branch`: merging now merges exactly it. */
   readonly headSha?: string
 }
-
-export type MergeMethod = 'merge' | 'squash' | 'rebase'
 
 /** What this file reads of a pull request answer. */
 interface PullRequestData {

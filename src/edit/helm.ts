@@ -4,12 +4,12 @@
  * plain string holding the whole reference.
  */
 import { isMap, type Document, type Scalar, type YAMLMap } from 'yaml'
-import { parseKeyPath } from '../config/index.js'
+import { parseKeyPath } from '../yaml/index.js'
 import { EditError } from '../errors.js'
 import { canonicalRepositoryOf, formatReference, parseReference } from '../reference/index.js'
 import type { EditOutcome, PinRequest } from './types.js'
 import { mapRepository } from './read.js'
-import { applyVerified, MapEdits } from './verify.js'
+import { applyVerified, MapEdits } from './guard.js'
 import {
   editableScalar,
   findPair,
@@ -19,7 +19,7 @@ import {
   replaceScalar,
   stringAt,
   type ParsedYaml
-} from './yaml-text.js'
+} from '../yaml/text.js'
 
 export interface HelmKeys {
   /** The key path, e.g. `image`, `api.image`, `workers[1].image`. */

@@ -4,7 +4,7 @@ export {
   type KustomizeEditOptions
 } from './kustomize.js'
 export { editHelmValues, type HelmKeys } from './helm.js'
-export type { EditOutcome, PinRequest, ValueChange } from './types.js'
+export type { EditOutcome, PinRequest } from './types.js'
 export {
   helmPin,
   kustomizationPins,

@@ -6,7 +6,7 @@ import { isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap, type YAML
 import { EditError } from '../errors.js'
 import { canonicalRepositoryOf } from '../reference/index.js'
 import type { EditOutcome, PinRequest } from './types.js'
-import { applyVerified, MapEdits, type IntendedChange } from './verify.js'
+import { applyVerified, MapEdits, type IntendedChange } from './guard.js'
 import {
   columnOf,
   findPair,
@@ -17,7 +17,7 @@ import {
   formatScalar,
   type ParsedYaml,
   type TextEdit
-} from './yaml-text.js'
+} from '../yaml/text.js'
 
 /** No `images:` entry names the promoted repository. */
 export class MissingImageEntryError extends EditError {

@@ -3,30 +3,40 @@
  * (unless dry run) files written. Nothing is written until every edit and
  * every render succeeded, so a refusal leaves the config repo untouched.
  */
+import type {
+  EditResult,
+  FileEdit,
+  ImageValueChange,
+  RenderReport,
+  VerifyRenderMode,
+  DowngradePolicy,
+  ResolvedImage
+} from '../model.js'
 import { readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname, posix } from 'node:path'
 import { createTwoFilesPatch } from 'diff'
 import {
   expandTargets,
-  findKustomization,
-  MissingPathError,
   parsePromotionConfig,
   parseTargetSpec,
-  realRelativePath,
-  resolveInRepo,
   type Target,
   type TargetTemplate
 } from '../config/index.js'
+import {
+  findKustomization,
+  MissingPathError,
+  realRelativePath,
+  resolveInRepo
+} from '../repo/index.js'
 import { ConfigError, PolicyError, RenderError } from '../errors.js'
 import {
   editHelmValues,
   editKustomization,
   MissingImageEntryError,
-  type PinRequest,
-  type ValueChange
+  type PinRequest
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
-import { checkDowngrade, type DowngradePolicy } from '../policy/index.js'
+import { checkDowngrade } from '../policy/index.js'
 import {
   canonicalRepository,
   canonicalRepositoryOf,
@@ -40,9 +50,6 @@ import {
   verifyRender,
   type RenderedImage
 } from '../render/index.js'
-import type { ResolvedImage } from './resolve.js'
-
-export type VerifyRenderMode = 'auto' | 'true' | 'false'
 
 export interface EditRequest {
   /** The config repository's working tree (absolute). */
@@ -60,35 +67,6 @@ export interface EditRequest {
   readonly allowDowngrade?: DowngradePolicy
   /** The target templates, when the caller already loaded them (see loadTargets). */
   readonly templates?: readonly TargetTemplate[]
-}
-
-/** One changed file: its text before and after, and what changed in it. */
-export interface FileEdit {
-  readonly file: string
-  readonly before: string
-  readonly after: string
-  readonly changes: readonly ImageValueChange[]
-}
-
-export interface ImageValueChange extends ValueChange {
-  /** The promoted image (as given) this value belongs to. */
-  readonly image: string
-  readonly environment?: string
-}
-
-export interface RenderReport {
-  readonly target: string
-  readonly image: string
-  readonly ok: boolean
-  readonly message: string
-}
-
-export interface EditResult {
-  readonly files: readonly FileEdit[]
-  readonly renders: readonly RenderReport[]
-  /** Unified diff of every changed file. */
-  readonly diff: string
-  readonly written: boolean
 }
 
 export async function editConfigRepo(request: EditRequest, logger: Logger): Promise<EditResult> {
@@ -119,7 +97,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
       repository: canonicalRepository(image.reference),
       name: image.reference.name,
       tag: image.reference.tag,
-      digest: image.pinned.includes('@') ? image.digest : undefined
+      digest: image.pin === 'digest' ? image.digest : undefined
     }
     for (const target of targets) {
       const file = await targetFile(request.repoRoot, target)

@@ -6,28 +6,32 @@
  * on the base branch, read the same way for both shells; explicit inputs or
  * flags win over it, and the shell's default applies when neither says.
  */
+import type {
+  MergeMethod,
+  PromotionMode,
+  DowngradePolicy,
+  SourceInfo,
+  EditResult,
+  VerifyRenderMode,
+  ResolvedImage
+} from '../model.js'
 import { parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
 import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo } from '../deliver/github.js'
 import { ConfigError } from '../errors.js'
 import { repositoryNameOf } from '../reference/index.js'
 import type { Logger } from '../log/logger.js'
-import type { DowngradePolicy, TagPolicy } from '../policy/index.js'
+import type { TagPolicy } from '../policy/index.js'
 import type { DigestResolver } from '../registry/index.js'
-import type { TreeReader } from '../render/index.js'
+import type { TreeReader } from '../repo/index.js'
 import {
   commitMessage,
   pullRequestBody,
   pullRequestTitle,
-  type PromotionContent,
-  type SourceInfo
+  type PromotionContent
 } from '../report/promotion.js'
-import type { EditResult, VerifyRenderMode } from './edit.js'
 import { checkPromoteFrom, imagesFromEnvironment } from './promote-from.js'
 import { promote, type PromotionResult } from './promote.js'
-import type { ResolvedImage } from './resolve.js'
-
-export type PromotionMode = 'push' | 'pull-request'
 
 /** What to promote and how: the shells' inputs or flags, parsed and checked, nothing else. */
 export interface PromotionPlan {
@@ -72,7 +76,7 @@ export interface PullRequestOptions {
   /** Explicit; else the environment's draft, else false. */
   readonly draft?: boolean
   /** Explicit; else the environment's auto-merge, else none. */
-  readonly autoMerge?: 'merge' | 'squash' | 'rebase'
+  readonly autoMerge?: MergeMethod
 }
 
 export interface EnvironmentRun {

@@ -3,12 +3,8 @@
  * (their pinned tag + digest, read from its targets) become the next
  * environment's — staging's bits to prod, never a rebuild or a re-tag.
  */
-import {
-  expandTargets,
-  KUSTOMIZATION_FILE_NAMES,
-  parsePromotionConfig,
-  type TargetTemplate
-} from '../config/index.js'
+import { expandTargets, parsePromotionConfig, type TargetTemplate } from '../config/index.js'
+import { KUSTOMIZATION_FILE_NAMES, type TreeReader } from '../repo/index.js'
 import {
   helmPin,
   kustomizationPins,
@@ -30,8 +26,8 @@ import {
   repositoryNameOf
 } from '../reference/index.js'
 import type { DigestResolver } from '../registry/index.js'
-import type { TreeReader } from '../render/index.js'
-import { resolveImages, type ResolvedImage } from './resolve.js'
+import { resolveImages } from './resolve.js'
+import { type ResolvedImage } from '../model.js'
 
 export interface FromEnvironmentRequest {
   /** The config repository at the base commit. */
@@ -148,6 +144,8 @@ export async function imagesFromEnvironment(
         input: text,
         reference: parseReference(text),
         pinned: text,
+        // The source pins tag and digest (checked above), and they are written as they are.
+        pin: 'digest' as const,
         promotedFrom: { environment: source, file: pin.file, line: pin.line, since }
       }
     })

@@ -22,16 +22,10 @@ import { changesTouch } from '../deliver/read-set.js'
 import { InputError, PromoteError, RenderError } from '../errors.js'
 import type { TargetTemplate } from '../config/index.js'
 import { silentLogger, type Logger } from '../log/logger.js'
-import type { DowngradePolicy } from '../policy/index.js'
-import { findRenderer, renderClosure, type TreeReader } from '../render/index.js'
-import {
-  editConfigRepo,
-  loadTargets,
-  targetsOf,
-  type EditResult,
-  type VerifyRenderMode
-} from './edit.js'
-import type { ResolvedImage } from './resolve.js'
+import type { DowngradePolicy, EditResult, VerifyRenderMode, ResolvedImage } from '../model.js'
+import { findRenderer, renderClosure } from '../render/index.js'
+import { type TreeReader } from '../repo/index.js'
+import { editConfigRepo, loadTargets, targetsOf } from './edit.js'
 
 export interface PromotionRequest {
   readonly method: 'api' | 'git'

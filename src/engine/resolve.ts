@@ -1,3 +1,4 @@
+import type { PinMode, ResolvedImage, TagImmutabilityVerdict } from '../model.js'
 import pLimit from 'p-limit'
 import { InputError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
@@ -6,7 +7,6 @@ import {
   checkRepositoryImmutability,
   checkTagPolicy,
   tagImmutabilityVerdict,
-  type TagImmutabilityVerdict,
   type TagPolicy
 } from '../policy/index.js'
 import {
@@ -19,8 +19,6 @@ import {
 } from '../reference/index.js'
 import type { DigestResolver, Resolution } from '../registry/index.js'
 
-export type PinMode = 'digest' | 'tag'
-
 export interface ResolveRequest {
   /** References as the user wrote them. */
   readonly images: readonly string[]
@@ -32,28 +30,6 @@ export interface ResolveRequest {
   readonly explicitCredentials?: boolean
   /** ECR: a repository whose tags can be overwritten is an error, not a warning. */
   readonly requireImmutableRepository?: boolean
-}
-
-export interface ResolvedImage {
-  /** The reference as given. */
-  readonly input: string
-  readonly reference: ImageReference
-  readonly digest: string
-  /** What gets written to Git: `name:tag@sha256:…` (pin digest) or `name:tag` (pin tag). */
-  readonly pinned: string
-  readonly mediaType: string
-  readonly kind: 'index' | 'manifest'
-  readonly platforms?: readonly string[]
-  readonly registry: string
-  /** ECR only: can the promoted tag be overwritten in its repository? */
-  readonly tagImmutability?: TagImmutabilityVerdict
-  /** Promoted from another environment: where it runs, and since when (ISO date), when known. */
-  readonly promotedFrom?: {
-    readonly environment: string
-    readonly file: string
-    readonly line: number
-    readonly since?: string
-  }
 }
 
 /** Several refusals at once, so one run shows every problem. */
@@ -170,6 +146,7 @@ async function resolveOne(
     reference: ref,
     digest: found.digest,
     pinned,
+    pin: request.pin,
     mediaType: found.mediaType,
     kind: found.kind,
     platforms: found.platforms,

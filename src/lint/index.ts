@@ -9,7 +9,6 @@ import type { TagPolicy } from '../policy/index.js'
 import { compareFindings, summarize, type Finding, type LintSummary } from './finding.js'
 import { kustomizeTagOverrides, lintText } from './rules.js'
 import { MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
-
 export * from './finding.js'
 export { isKustomizationFile, kustomizeTagOverrides, lintText, type LintOptions } from './rules.js'
 export { isConfigFileName, MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'

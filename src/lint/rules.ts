@@ -2,6 +2,7 @@
  * The lint rules: one YAML file's text in, findings out. Pure: no file
  * system, no registry; a reference is judged from its text alone.
  */
+import { isKustomizationFileName } from '../repo/index.js'
 import {
   isAlias,
   isMap,
@@ -12,11 +13,10 @@ import {
   type Document,
   type Node
 } from 'yaml'
-import { firstYamlProblem } from '../edit/yaml-text.js'
+import { firstYamlProblem } from '../yaml/text.js'
 import { DEFAULT_TAG_POLICY, matchingMutablePattern, type TagPolicy } from '../policy/index.js'
 import { formatReference, parseReference, type ImageReference } from '../reference/index.js'
 import { compareFindings, type Finding, type FindingKind } from './finding.js'
-
 export interface LintOptions {
   readonly policy?: TagPolicy
   /**
@@ -27,10 +27,8 @@ export interface LintOptions {
   readonly overriddenImages?: ReadonlySet<string>
 }
 
-const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization'])
-
 export function isKustomizationFile(file: string): boolean {
-  return KUSTOMIZATION_NAMES.has(file.slice(file.lastIndexOf('/') + 1))
+  return isKustomizationFileName(file.slice(file.lastIndexOf('/') + 1))
 }
 
 /** Where each workload kind keeps its Pod spec. */

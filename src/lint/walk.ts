@@ -5,7 +5,7 @@
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, sep } from 'node:path'
-import { MAX_FILE_BYTES } from '../edit/yaml-text.js'
+import { MAX_FILE_BYTES } from '../yaml/text.js'
 
 /** Larger files are generated or vendored, not hand-written config (edits refuse them too). */
 export { MAX_FILE_BYTES }

@@ -1,16 +1,10 @@
+import type { TagImmutabilityVerdict } from '../model.js'
 import { PolicyError } from '../errors.js'
 import { compileGlob, type TagPattern } from './pattern.js'
 
 /** ECR's imageTagMutability, with the exclusion modes of 2025. */
 export type TagMutabilityMode =
   'MUTABLE' | 'IMMUTABLE' | 'IMMUTABLE_WITH_EXCLUSION' | 'MUTABLE_WITH_EXCLUSION'
-
-export interface TagImmutabilityVerdict {
-  /** undefined when the repository's settings could not be read. */
-  readonly immutable: boolean | undefined
-  /** Words for the summary and messages. */
-  readonly reason: string
-}
 
 /**
  * Can this tag be overwritten in its ECR repository? A tag is immutable under

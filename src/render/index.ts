@@ -1,5 +1,6 @@
 export * from './images.js'
 export * from './renderers.js'
 export * from './render.js'
-export * from './verify.js'
-export { renderClosure, fsTreeReader, type TreeReader } from './workspace.js'
+export * from './proof.js'
+export { renderClosure } from './workspace.js'
+export { fsTreeReader, type TreeReader } from '../repo/index.js'

@@ -1,3 +1,4 @@
+import { isKustomizationFileName } from '../repo/index.js'
 import { createHash, type Hash } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -6,12 +7,7 @@ import pLimit from 'p-limit'
 import { stringify } from 'yaml'
 import { RenderError } from '../errors.js'
 import { extractImages, extractImagesByAnnotation, type RenderedImage } from './images.js'
-import {
-  KUSTOMIZATION_FILES,
-  RenderCommandError,
-  type Renderer,
-  type RendererKind
-} from './renderers.js'
+import { RenderCommandError, type Renderer, type RendererKind } from './renderers.js'
 import {
   applyChanges,
   assertInsideRepository,
@@ -202,7 +198,7 @@ async function renderWrapped(
   for (const [i, dir] of dirs.entries()) {
     const wrapper = path.join(wrapRoot, String(i))
     let target = path.join(tree, dir)
-    if (KUSTOMIZATION_FILES.includes(path.basename(target))) {
+    if (isKustomizationFileName(path.basename(target))) {
       if ((await stat(target).catch(() => undefined))?.isFile()) target = path.dirname(target)
     }
     await mkdir(wrapper, { recursive: true })

@@ -3,7 +3,7 @@ import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { RenderError } from '../errors.js'
-import { KUSTOMIZATION_FILE_NAMES } from '../config/index.js'
+import { isKustomizationFileName } from '../repo/index.js'
 
 export type RendererKind = 'kustomize' | 'helm'
 
@@ -51,7 +51,6 @@ const MIN_KUSTOMIZE_MAJOR = 4
 const MIN_KUBECTL_MINOR = 21
 
 /** The names kustomize looks for, in its order (one list, kept with the config stage). */
-export const KUSTOMIZATION_FILES: readonly string[] = KUSTOMIZATION_FILE_NAMES
 
 const lookups = new Map<string, Promise<Renderer | RendererUnavailable>>()
 
@@ -226,7 +225,7 @@ function commandRenderer(
 
 /** Targets may name the kustomization file; the tools want its directory. */
 async function kustomizationDir(target: string): Promise<string> {
-  if (!KUSTOMIZATION_FILES.includes(path.basename(target))) return target
+  if (!isKustomizationFileName(path.basename(target))) return target
   try {
     return (await stat(target)).isFile() ? path.dirname(target) : target
   } catch {

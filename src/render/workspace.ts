@@ -1,20 +1,15 @@
 import {
-  cp,
-  lstat,
-  mkdir,
-  readdir,
-  readFile,
-  readlink,
-  realpath,
-  symlink,
-  writeFile
-} from 'node:fs/promises'
+  fsTreeReader,
+  isKustomizationFileName,
+  KUSTOMIZATION_FILE_NAMES,
+  type TreeReader
+} from '../repo/index.js'
+import { cp, lstat, mkdir, readlink, realpath, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { linkTargetInRepo, MAX_LINK_HOPS } from '../config/paths.js'
+import { linkTargetInRepo, MAX_LINK_HOPS } from '../repo/paths.js'
 import { RenderError } from '../errors.js'
-import { KUSTOMIZATION_FILES, type RendererKind } from './renderers.js'
-
+import type { RendererKind } from './renderers.js'
 /** Never copied: history and dependencies are not config, and can be huge. */
 const SKIPPED = new Set(['.git', 'node_modules'])
 
@@ -60,54 +55,6 @@ export async function renderClosure(
   return ok ? [...closure.paths] : undefined
 }
 
-/**
- * What the closure walk needs to know about a tree: a working tree on disk,
- * or a commit read through git or the GitHub API before anything is checked
- * out (so that only the closure has to be fetched).
- */
-export interface TreeReader {
-  /** 'other' for symlinks anywhere on the way and anything else that is not a plain file or dir. */
-  type(rel: string): Promise<'file' | 'dir' | 'missing' | 'other'>
-  read(rel: string): Promise<string>
-  /** The entries of a directory, as repo-relative paths (for discovering `{name}` targets). */
-  list?(dir: string): Promise<string[]>
-  /** The first symlink on the way to `rel` (itself included) and its stored target. */
-  linkOn?(rel: string): Promise<{ path: string; target: string } | undefined>
-}
-
-export function fsTreeReader(root: string): TreeReader {
-  return {
-    async type(rel) {
-      const absolute = path.join(root, rel)
-      try {
-        const stats = await lstat(absolute)
-        if (!stats.isFile() && !stats.isDirectory()) return 'other'
-        if ((await realpath(absolute)) !== absolute.replace(/[\\/]+$/, '')) return 'other'
-        return stats.isFile() ? 'file' : 'dir'
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code
-        return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other'
-      }
-    },
-    read: rel => readFile(path.join(root, rel), 'utf8'),
-    async linkOn(rel) {
-      const parts = rel.split('/')
-      for (let i = 1; i <= parts.length; i++) {
-        const prefix = parts.slice(0, i).join('/')
-        const stats = await lstat(path.join(root, prefix)).catch(() => undefined)
-        if (stats?.isSymbolicLink())
-          return { path: prefix, target: await readlink(path.join(root, prefix)) }
-        if (!stats?.isDirectory()) return undefined
-      }
-      return undefined
-    },
-    list: async dir =>
-      (await readdir(path.join(root, dir)).catch(() => [] as string[])).map(name =>
-        dir ? `${dir.replace(/\/$/, '')}/${name}` : name
-      )
-  }
-}
-
 class Closure {
   readonly paths = new Set<string>()
   private readonly roots = new Set<string>()
@@ -129,7 +76,7 @@ class Closure {
 
   /** `target` is a kustomization directory or a kustomization file. */
   async kustomization(target: string): Promise<boolean> {
-    if (KUSTOMIZATION_FILES.includes(path.posix.basename(target))) {
+    if (isKustomizationFileName(path.posix.basename(target))) {
       const file = await this.resolve(target)
       if (file.type === 'file') return this.root_(path.posix.dirname(target))
     }
@@ -141,7 +88,7 @@ class Closure {
     if (this.roots.has(key)) return true
     this.roots.add(key)
     let file: string | undefined
-    for (const name of KUSTOMIZATION_FILES) {
+    for (const name of KUSTOMIZATION_FILE_NAMES) {
       const candidate = key ? `${key}/${name}` : name
       if (this.changes.has(candidate)) {
         file = candidate

@@ -1,5 +1,5 @@
 import { code, escapeText } from './markdown.js'
-import type { EditResult } from '../engine/edit.js'
+import type { EditResult } from '../model.js'
 
 /** The job summary's table of what changed in the config repo. */
 export function editSummary(

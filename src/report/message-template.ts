@@ -3,7 +3,7 @@
  * (before any request), expanded when the promotion commits. Pure.
  */
 import { InputError } from '../errors.js'
-import type { ResolvedImage } from '../engine/resolve.js'
+import type { ResolvedImage } from '../model.js'
 import { repositoryName } from '../reference/index.js'
 import { oneLine } from './markdown.js'
 

@@ -4,23 +4,9 @@
  * Every piece of user text (file names, environments, render messages) goes
  * through one of the escapes at the bottom, so none can break the layout.
  */
+import type { SourceInfo, EditResult, ImageValueChange, ResolvedImage } from '../model.js'
 import { code, escapeText, oneLine } from './markdown.js'
-import type { EditResult, ImageValueChange } from '../engine/edit.js'
-import type { ResolvedImage } from '../engine/resolve.js'
 import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
-
-/** Where the promoted build came from (GITHUB_* of the build's workflow run). */
-export interface SourceInfo {
-  /** `acme/api` (GITHUB_REPOSITORY). */
-  readonly repository?: string
-  /** GITHUB_SHA. */
-  readonly sha?: string
-  /** `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`, attempt optional. */
-  readonly runUrl?: string
-  /** GITHUB_SERVER_URL; https://github.com when not given. */
-  readonly serverUrl?: string
-  readonly actor?: string
-}
 
 export interface PromotionContent {
   readonly environment?: string
@@ -222,7 +208,7 @@ function lead(
   links: Links
 ): string {
   const where = content.environment ? ` in ${code(content.environment)}` : ''
-  const digests = content.images.every(i => i.pinned.includes('@'))
+  const digests = content.images.every(i => i.pin === 'digest')
   const how = digests ? 'by tag and digest' : 'by immutable tag'
   const from = content.fromEnvironment
     ? ` — the exact builds that run in ${code(content.fromEnvironment)} —`
@@ -315,7 +301,7 @@ function imageDetails(image: ResolvedImage, content: PromotionContent, links: Li
     image.kind === 'index'
       ? `image index${image.platforms && image.platforms.length > 0 ? ` (${escapeText(image.platforms.join(', '))})` : ''}`
       : 'single manifest'
-  const pinned = image.pinned.includes('@') ? '' : ' (tag only: pin is `tag`)'
+  const pinned = image.pin === 'digest' ? '' : ' (tag only: pin is `tag`)'
   const immutability = image.tagImmutability
   const commit = links.commit
     ? `[${code(`${repository}@${sha!.slice(0, 7)}`)}](${destination(links.commit)})`
@@ -369,7 +355,7 @@ function renderSkipped(content: PromotionContent): string {
 }
 
 function rollback(content: PromotionContent): string {
-  const what = content.images.every(i => i.pinned.includes('@')) ? 'digest' : 'tag'
+  const what = content.images.every(i => i.pin === 'digest') ? 'digest' : 'tag'
   const how =
     content.mode === 'pull-request'
       ? "`git revert <sha>` once merged, or GitHub's Revert button"

@@ -1,4 +1,4 @@
-import type { ResolvedImage } from '../engine/resolve.js'
+import type { ResolvedImage } from '../model.js'
 import { code, escapeText } from './markdown.js'
 
 /** One object per image: the `images` output. */

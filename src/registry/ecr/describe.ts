@@ -13,7 +13,6 @@ import { RegistryError } from '../../errors.js'
 import type { Logger } from '../../log/logger.js'
 import type { Resolution, TagMutabilitySettings } from '../types.js'
 import type { EcrRegistry } from './host.js'
-
 const INDEX_TYPES = new Set([
   'application/vnd.oci.image.index.v1+json',
   'application/vnd.docker.distribution.manifest.list.v2+json'

@@ -191,6 +191,11 @@ export const KUSTOMIZATION_FILE_NAMES = [
   'Kustomization'
 ] as const
 
+/** Whether a file name is one kustomize reads as a kustomization. */
+export function isKustomizationFileName(name: string): boolean {
+  return (KUSTOMIZATION_FILE_NAMES as readonly string[]).includes(name)
+}
+
 /**
  * The kustomization file of a kustomize target: `targetPath` itself when it
  * is a file, else the one kustomization file in the directory. Two or more

@@ -6,22 +6,22 @@
 import * as core from '@actions/core'
 import { existsSync, realpathSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
-import { createOctokit, GitHubRepo } from './deliver/github.js'
-import { editConfigRepo, type EditResult } from './engine/edit.js'
+import { createOctokit, GitHubRepo } from '../deliver/github.js'
+import { editConfigRepo } from '../engine/edit.js'
+import type { EditResult, ResolvedImage } from '../model.js'
 import {
   promotePlan,
   type DeliveryContext,
   type EnvironmentRun,
   type PromotionPlan
-} from './engine/environments.js'
-import { checkPromoteFrom, imagesFromEnvironment } from './engine/promote-from.js'
-import type { ResolvedImage } from './engine/resolve.js'
-import { InputError } from './errors.js'
+} from '../engine/environments.js'
+import { checkPromoteFrom, imagesFromEnvironment } from '../engine/promote-from.js'
+import { InputError } from '../errors.js'
 import { DEFAULT_BRANCH_TEMPLATE, type Inputs } from './inputs.js'
-import type { Logger } from './log/logger.js'
-import type { DigestResolver } from './registry/index.js'
-import { fsTreeReader } from './render/index.js'
-import { verifyDeployment } from './verify/index.js'
+import type { Logger } from '../log/logger.js'
+import type { DigestResolver } from '../registry/index.js'
+import { fsTreeReader } from '../repo/index.js'
+import { verifyDeployment } from '../argocd/index.js'
 
 export interface ConfigRepoStep {
   /** Per environment: what changed and which images it holds. */

@@ -1,12 +1,13 @@
 import * as core from '@actions/core'
-import type { EnvironmentRun } from './engine/environments.js'
-import { resolveImages, type ResolvedImage } from './engine/resolve.js'
-import { describeError, PromoteError } from './errors.js'
+import type { EnvironmentRun } from '../engine/environments.js'
+import { resolveImages } from '../engine/resolve.js'
+import { type ResolvedImage } from '../model.js'
+import { describeError, PromoteError } from '../errors.js'
 import { parseInputs } from './inputs.js'
-import type { Logger } from './log/logger.js'
-import { createResolver } from './registry/index.js'
-import { editSummary } from './report/edits.js'
-import { imagesOutput, resolutionSummary } from './report/summary.js'
+import type { Logger } from '../log/logger.js'
+import { createResolver } from '../registry/index.js'
+import { editSummary } from '../report/edits.js'
+import { imagesOutput, resolutionSummary } from '../report/summary.js'
 
 const actionLogger: Logger = {
   debug: message => core.debug(message),
@@ -53,7 +54,7 @@ export async function run(): Promise<void> {
 
     const { edits, runs } = editing
       ? await (
-          await import('./action-config-repo.js')
+          await import('./config-repo.js')
         ).configRepoStep(inputs, resolved, resolver, actionLogger)
       : { edits: [], runs: [] }
     const images = inputs.fromEnvironment ? uniqueImages(edits.flatMap(e => e.images)) : resolved

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util'
 import { EditError } from '../errors.js'
-import type { EditOutcome, ValueChange } from './types.js'
+import type { EditOutcome } from './types.js'
+import type { ValueChange } from '../model.js'
 import type { Document, Pair, Scalar, YAMLMap } from 'yaml'
 import {
   applyEdits,
@@ -13,7 +14,7 @@ import {
   replaceScalar,
   type ParsedYaml,
   type TextEdit
-} from './yaml-text.js'
+} from '../yaml/text.js'
 
 /** A value the edit meant to set (or, with `value: undefined`, remove). */
 export interface IntendedChange {

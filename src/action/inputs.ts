@@ -1,22 +1,22 @@
-import { relativePathProblem } from './config/index.js'
-import { InputError, inputLabel } from './errors.js'
-import { checkCommitMessageTemplate } from './report/message-template.js'
-import type { PinMode } from './engine/resolve.js'
+import { relativePathProblem } from '../repo/index.js'
+import { InputError, inputLabel } from '../errors.js'
+import { checkCommitMessageTemplate } from '../report/message-template.js'
+import type {
+  DowngradePolicy,
+  MergeMethod,
+  PinMode,
+  PromotionMode,
+  VerifyRenderMode,
+  WriteMethod
+} from '../model.js'
 import {
   checkMutableTagPattern,
   compileAllowTags,
   DEFAULT_MUTABLE_TAGS,
   type TagPolicy
-} from './policy/index.js'
-import { assertDigest } from './reference/index.js'
-import type { ExplicitCredentials } from './registry/index.js'
-
-export type Mode = 'pull-request' | 'push'
-export type WriteMethod = 'api' | 'git' | 'none'
-export type AutoMerge = 'merge' | 'squash' | 'rebase'
-export type VerifyRender = 'auto' | 'true' | 'false'
-/** `warn` (default): a lower semver tag is a warning; `false`: an error; `true`: silent. */
-export type AllowDowngrade = 'warn' | 'true' | 'false'
+} from '../policy/index.js'
+import { assertDigest } from '../reference/index.js'
+import type { ExplicitCredentials } from '../registry/index.js'
 
 /** Every action input, parsed once and validated (DESIGN.md, "Action inputs"). */
 export interface Inputs {
@@ -27,7 +27,7 @@ export interface Inputs {
   readonly configRepository?: string
   readonly configFile: string
   readonly baseBranch?: string
-  readonly mode?: Mode
+  readonly mode?: PromotionMode
   readonly writeMethod: WriteMethod
   readonly configPath?: string
   readonly insecureRegistries: readonly string[]
@@ -44,11 +44,11 @@ export interface Inputs {
   readonly teamReviewers: readonly string[]
   readonly assignees: readonly string[]
   readonly draft: boolean
-  readonly autoMerge?: AutoMerge
-  readonly verifyRender: VerifyRender
+  readonly autoMerge?: MergeMethod
+  readonly verifyRender: VerifyRenderMode
   readonly dryRun: boolean
   readonly fromEnvironment?: string
-  readonly allowDowngrade: AllowDowngrade
+  readonly allowDowngrade: DowngradePolicy
   readonly verify: boolean
   readonly argocdServer?: string
   readonly argocdToken?: string

@@ -19,7 +19,6 @@ import {
   type YAMLMap
 } from 'yaml'
 import { EditError } from '../errors.js'
-
 export interface ParsedYaml {
   readonly text: string
   readonly file: string

@@ -1,0 +1,115 @@
+/**
+ * The ground floor's domain types: what a promotion is made of, named once,
+ * shared by the engine, every stage and both shells. Types and the few
+ * constants that enumerate them only; no behaviour lives here.
+ */
+import type { ImageReference } from './reference/index.js'
+
+/** Push to the base branch, or a living pull request per environment. */
+export type PromotionMode = 'push' | 'pull-request'
+export const PROMOTION_MODES: readonly PromotionMode[] = ['push', 'pull-request']
+
+/** How GitHub merges a pull request (auto-merge and merge-now). */
+export type MergeMethod = 'merge' | 'squash' | 'rebase'
+export const MERGE_METHODS: readonly MergeMethod[] = ['merge', 'squash', 'rebase']
+
+/** How the config repository is written: the GitHub API, git, or the checked-out workspace. */
+export type WriteMethod = 'api' | 'git' | 'none'
+/** The writers that commit (write-method none edits the workspace and commits nothing). */
+export type CommitMethod = Exclude<WriteMethod, 'none'>
+
+/** `auto`: prove the change by rendering when a renderer exists; `true`: must; `false`: never. */
+export type VerifyRenderMode = 'auto' | 'true' | 'false'
+
+/** A lower semver tag: `warn` (default), `false` refuses, `true` allows silently. */
+export type DowngradePolicy = 'warn' | 'true' | 'false'
+
+/** What gets written: tag + digest, or the (verified) immutable tag alone. */
+export type PinMode = 'digest' | 'tag'
+
+/** ECR: can the promoted tag be overwritten in its repository? */
+export interface TagImmutabilityVerdict {
+  /** undefined when the repository's settings could not be read. */
+  readonly immutable: boolean | undefined
+  /** Words for the summary and messages. */
+  readonly reason: string
+}
+
+/** An image resolved in its registry and checked by policy: what a promotion writes. */
+export interface ResolvedImage {
+  /** The reference as given. */
+  readonly input: string
+  readonly reference: ImageReference
+  readonly digest: string
+  /** What gets written to Git: `name:tag@sha256:…` (pin digest) or `name:tag` (pin tag). */
+  readonly pinned: string
+  /** How `pinned` pins: with the digest, or the tag alone; parsed once, never re-read from the text. */
+  readonly pin: PinMode
+  readonly mediaType: string
+  readonly kind: 'index' | 'manifest'
+  readonly platforms?: readonly string[]
+  readonly registry: string
+  /** ECR only: can the promoted tag be overwritten in its repository? */
+  readonly tagImmutability?: TagImmutabilityVerdict
+  /** Promoted from another environment: where it runs, and since when (ISO date), when known. */
+  readonly promotedFrom?: {
+    readonly environment: string
+    readonly file: string
+    readonly line: number
+    readonly since?: string
+  }
+}
+
+/** One value changed in a file, for the summary and the PR body. */
+export interface ValueChange {
+  readonly file: string
+  readonly line: number
+  /** Where in the file, e.g. `images[0].newTag` or `api.image.tag`. */
+  readonly path: string
+  readonly old?: string
+  readonly new?: string
+}
+
+export interface ImageValueChange extends ValueChange {
+  /** The promoted image (as given) this value belongs to. */
+  readonly image: string
+  readonly environment?: string
+}
+
+/** One changed file: its text before and after, and what changed in it. */
+export interface FileEdit {
+  readonly file: string
+  readonly before: string
+  readonly after: string
+  readonly changes: readonly ImageValueChange[]
+}
+
+/** One target's render proof: did the rendered manifests' image change? */
+export interface RenderReport {
+  readonly target: string
+  readonly image: string
+  readonly ok: boolean
+  readonly message: string
+}
+
+/** What a promotion's edit did to the config repository. */
+export interface EditResult {
+  readonly files: readonly FileEdit[]
+  readonly renders: readonly RenderReport[]
+  /** Unified diff of every changed file. */
+  readonly diff: string
+  readonly written: boolean
+}
+
+/** Where the promoted build came from (GITHUB_* of the build's workflow run). */
+export interface SourceInfo {
+  /** `acme/api` (GITHUB_REPOSITORY). */
+  readonly repository?: string
+  /** GITHUB_SHA. */
+  readonly sha?: string
+  /** `${GITHUB_SERVER_URL}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`, attempt optional. */
+  readonly runUrl?: string
+  /** GITHUB_SERVER_URL; https://github.com when not given. */
+  readonly serverUrl?: string
+  readonly actor?: string
+}

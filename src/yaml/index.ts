@@ -1,0 +1,2 @@
+export * from './text.js'
+export { keyPathProblem, parseKeyPath } from './key-path.js'
