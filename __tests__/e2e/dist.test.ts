@@ -116,7 +116,7 @@ describe('dist/cli.js resolve', () => {
   it.each([
     [['resolve'], /no IMAGE given/],
     [['resolve', '--bogus', 'x:v1'], /Unknown option '--bogus'/],
-    [['resolve', '--pin', 'sha', 'x:v1'], /--pin must be digest or tag/],
+    [['resolve', '--pin', 'sha', 'x:v1'], /--pin must be one of digest, tag/],
     [['frobnicate'], /Unknown command "frobnicate"/],
     [['resolve', '--registry-username', 'u', 'x:v1'], /needs a password/]
   ])('usage error %j exits 2 with a hint', async (args, message) => {

@@ -197,7 +197,7 @@ describe('promotion settings, the same for the CLI and the action', () => {
     [
       '--auto-merge',
       ['--auto-merge', 'fast-forward'],
-      /--auto-merge must be merge, squash or rebase; got "fast-forward"/
+      /--auto-merge must be one of merge, squash, rebase; got "fast-forward"/
     ],
     ['--mode', ['--mode', 'merge'], /--mode must be push or pull-request; got "merge"/],
     [

@@ -1158,7 +1158,7 @@ const CLI_ARGS: readonly BadInput[] = [
     name: '--mode merge',
     via: 'promote',
     args: ['--mode', 'merge'],
-    message: /promote: --mode must be push or pull-request; got "merge"/,
+    message: /--mode must be one of push, pull-request; got "merge"/,
     code: 2,
     ...PRE
   },
@@ -1166,7 +1166,7 @@ const CLI_ARGS: readonly BadInput[] = [
     name: '--pin sha',
     via: 'edit',
     args: ['--pin', 'sha'],
-    message: /--pin must be digest or tag; got "sha"/,
+    message: /--pin must be one of digest, tag; got "sha"/,
     code: 2,
     ...PRE
   },
@@ -1174,7 +1174,7 @@ const CLI_ARGS: readonly BadInput[] = [
     name: '--verify-render maybe',
     via: 'edit',
     args: ['--verify-render', 'maybe'],
-    message: /--verify-render must be auto, true or false; got "maybe"/,
+    message: /--verify-render must be one of auto, true, false; got "maybe"/,
     code: 2,
     ...PRE
   },
@@ -1182,7 +1182,7 @@ const CLI_ARGS: readonly BadInput[] = [
     name: '--allow-downgrade never',
     via: 'promote',
     args: ['--allow-downgrade', 'never'],
-    message: /--allow-downgrade must be warn, true or false; got "never"/,
+    message: /--allow-downgrade must be one of warn, true, false; got "never"/,
     code: 2,
     ...PRE
   },

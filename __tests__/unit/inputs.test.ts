@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
-import { checkConfigFile, checkHost, parseInputs } from '../../src/action/inputs.js'
+import { parseInputs } from '../../src/action/inputs.js'
+import { checkConfigFile, checkHost } from '../../src/options.js'
 
 const reader =
   (values: Record<string, string>) =>

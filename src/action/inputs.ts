@@ -1,6 +1,6 @@
-import { relativePathProblem } from '../repo/index.js'
-import { InputError, inputLabel } from '../errors.js'
-import { checkCommitMessageTemplate } from '../report/message-template.js'
+import { DEFAULT_BRANCH_TEMPLATE } from '../engine/index.js'
+import { InputError } from '../errors.js'
+import { checkCommitMessageTemplate } from '../report/index.js'
 import type {
   DowngradePolicy,
   MergeMethod,
@@ -10,11 +10,25 @@ import type {
   WriteMethod
 } from '../model.js'
 import {
-  checkMutableTagPattern,
-  compileAllowTags,
-  DEFAULT_MUTABLE_TAGS,
-  type TagPolicy
-} from '../policy/index.js'
+  bool,
+  checkConfigFile,
+  checkEnvironmentName,
+  checkHost,
+  DEFAULT_VERIFY_TIMEOUT_SECONDS,
+  downgradePolicy,
+  lines,
+  list,
+  mergeMethod,
+  named,
+  oneOf,
+  pinMode,
+  promotionMode,
+  seconds,
+  tagPolicy,
+  trimAscii,
+  verifyRenderMode
+} from '../options.js'
+import type { TagPolicy } from '../policy/index.js'
 import { assertDigest } from '../reference/index.js'
 import type { ExplicitCredentials } from '../registry/index.js'
 
@@ -56,9 +70,6 @@ export interface Inputs {
   readonly verifyTimeoutSeconds: number
 }
 
-export const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}'
-export const DEFAULT_VERIFY_TIMEOUT_SECONDS = 600
-
 /** Reads one raw input; '' when unset (as @actions/core's getInput). */
 export type InputReader = (name: string) => string
 
@@ -79,13 +90,13 @@ export function parseInputs(read: InputReader): Inputs {
     })
   }
   const digest = get('digest')
-  if (digest !== undefined) wrap('digest', () => assertDigest(digest))
+  if (digest !== undefined) named('digest', () => assertDigest(digest))
 
   const environments = list(get('environment'))
-  for (const env of environments) checkName('environment', env)
+  for (const env of environments) checkEnvironmentName('environment', env)
   const fromEnvironment = get('from-environment')
   if (fromEnvironment !== undefined) {
-    checkName('from-environment', fromEnvironment)
+    checkEnvironmentName('from-environment', fromEnvironment)
     if (environments.length === 0) {
       throw new InputError(
         'Input from-environment needs environment: the environment to promote into.',
@@ -130,9 +141,6 @@ export function parseInputs(read: InputReader): Inputs {
     })
   }
 
-  const mutableTags = list(get('mutable-tags')).map(p => checkMutableTagPattern(p))
-  const allowTagsSource = get('allow-tags')
-
   return {
     images,
     digest,
@@ -141,20 +149,18 @@ export function parseInputs(read: InputReader): Inputs {
     configRepository,
     configFile: checkConfigFile('config-file', get('config-file')),
     baseBranch: get('base-branch'),
-    mode:
-      get('mode') === undefined
-        ? undefined
-        : oneOf('mode', get('mode'), ['pull-request', 'push'] as const, 'pull-request'),
+    mode: promotionMode('mode', get('mode')),
     writeMethod,
     configPath,
     insecureRegistries: list(get('insecure-registries')).map(h =>
       checkHost('insecure-registries', h)
     ),
-    pin: oneOf('pin', get('pin'), ['digest', 'tag'] as const, 'digest'),
-    tagPolicy: {
-      mutableTags: mutableTags.length > 0 ? mutableTags : DEFAULT_MUTABLE_TAGS,
-      allowTags: allowTagsSource === undefined ? undefined : compileAllowTags(allowTagsSource)
-    },
+    pin: pinMode('pin', get('pin')),
+    tagPolicy: tagPolicy(
+      { mutableTags: 'mutable-tags', allowTags: 'allow-tags' },
+      get('mutable-tags'),
+      get('allow-tags')
+    ),
     requireImmutableRepository: bool(
       'require-immutable-repository',
       get('require-immutable-repository'),
@@ -170,24 +176,11 @@ export function parseInputs(read: InputReader): Inputs {
     teamReviewers: list(get('team-reviewers')),
     assignees: list(get('assignees')),
     draft: bool('draft', get('draft'), false),
-    autoMerge:
-      get('auto-merge') === undefined
-        ? undefined
-        : oneOf('auto-merge', get('auto-merge'), ['merge', 'squash', 'rebase'] as const, 'merge'),
-    verifyRender: oneOf(
-      'verify-render',
-      get('verify-render')?.toLowerCase(),
-      ['auto', 'true', 'false'] as const,
-      'auto'
-    ),
+    autoMerge: mergeMethod('auto-merge', get('auto-merge')),
+    verifyRender: verifyRenderMode('verify-render', get('verify-render')),
     dryRun: bool('dry-run', get('dry-run'), false),
     fromEnvironment,
-    allowDowngrade: oneOf(
-      'allow-downgrade',
-      get('allow-downgrade')?.toLowerCase(),
-      ['warn', 'true', 'false'] as const,
-      'warn'
-    ),
+    allowDowngrade: downgradePolicy('allow-downgrade', get('allow-downgrade')),
     verify: bool('verify', get('verify'), false),
     argocdServer: get('argocd-server'),
     argocdToken: get('argocd-token'),
@@ -197,110 +190,5 @@ export function parseInputs(read: InputReader): Inputs {
       get('verify-timeout'),
       DEFAULT_VERIFY_TIMEOUT_SECONDS
     )
-  }
-}
-
-/** Only ASCII whitespace, as actions/checkout does for refs (a security fix). */
-function trimAscii(value: string): string {
-  return value.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '')
-}
-
-/** Newline- or comma-separated, blanks dropped. */
-export function list(value: string | undefined): string[] {
-  return (value ?? '')
-    .split(/[\n,]/)
-    .map(trimAscii)
-    .filter(item => item !== '')
-}
-
-/** Newline-separated only: target specs may contain commas. */
-function lines(value: string | undefined): string[] {
-  return (value ?? '')
-    .split('\n')
-    .map(trimAscii)
-    .filter(item => item !== '')
-}
-
-function oneOf<T extends string>(
-  name: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback: T
-): T {
-  if (value === undefined) return fallback
-  if ((allowed as readonly string[]).includes(value)) return value as T
-  throw new InputError(
-    `Input ${name} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}.`
-  )
-}
-
-const TRUE = new Set(['true', 'True', 'TRUE'])
-const FALSE = new Set(['false', 'False', 'FALSE'])
-
-/** YAML 1.2 core-schema booleans, as core.getBooleanInput, with a better message. */
-function bool(name: string, value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  if (TRUE.has(value)) return true
-  if (FALSE.has(value)) return false
-  throw new InputError(`Input ${name} must be true or false; got ${JSON.stringify(value)}.`)
-}
-
-function seconds(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (!/^\d{1,6}$/.test(value) || Number(value) === 0) {
-    throw new InputError(
-      `Input ${name} must be a whole number of seconds above 0; got ${JSON.stringify(value)}.`
-    )
-  }
-  return Number(value)
-}
-
-function checkName(name: string, value: string): void {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(value)) {
-    throw new InputError(
-      `Input ${name} has an invalid environment name ${JSON.stringify(value)}.`,
-      {
-        hint: 'Environment names are letters, digits, ".", "_" and "-", as in promotion.yaml.'
-      }
-    )
-  }
-}
-
-/**
- * A registry host (`host`, `host:port`, `[v6]:port`), no scheme or path; the
- * action's insecure-registries and the CLI's --insecure-registry.
- */
-export function checkHost(name: string, value: string): string {
-  if (!/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5})?$/.test(value)) {
-    throw new InputError(`${inputLabel(name)} has an invalid host ${JSON.stringify(value)}.`, {
-      hint: 'List registry hosts as host or host:port, without a scheme, e.g. registry.internal:5000.'
-    })
-  }
-  return value
-}
-
-/**
- * The promotion config's path inside the config repository (default
- * promotion.yaml), refused from its text alone when it cannot name a file
- * there: before any registry request or clone.
- */
-export function checkConfigFile(name: string, value: string | undefined): string {
-  if (value === undefined) return 'promotion.yaml'
-  const problem = relativePathProblem(value)
-  if (problem !== undefined) {
-    throw new InputError(`${inputLabel(name)} ${JSON.stringify(value)} ${problem}.`, {
-      hint: 'Name promotion.yaml by its path inside the config repository, with "/", e.g. promotion.yaml or deploy/promotion.yaml.'
-    })
-  }
-  return value
-}
-
-function wrap(name: string, check: () => void): void {
-  try {
-    check()
-  } catch (error) {
-    throw new InputError(`Input ${name}: ${(error as Error).message}`, {
-      hint: (error as InputError).hint
-    })
   }
 }

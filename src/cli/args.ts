@@ -1,15 +1,21 @@
+/**
+ * What the CLI's commands share: argument parsing, the resolve flags turned
+ * into the plan's policy and registry settings (each checked before the
+ * first request), and the ports of a terminal.
+ */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
+import type { PromotionPlan, Ports } from '../engine/index.js'
 import { InputError } from '../errors.js'
-import type { PinMode, DowngradePolicy, ResolvedImage } from '../model.js'
+import type { PinMode } from '../model.js'
 import {
-  checkMutableTagPattern,
-  compileAllowTags,
-  DEFAULT_MUTABLE_TAGS,
-  type TagPolicy
-} from '../policy/index.js'
-import { resolveImages } from '../engine/resolve.js'
-import { checkHost, list } from '../action/inputs.js'
-import { createResolver, type DigestResolver, type ExplicitCredentials } from '../registry/index.js'
+  checkConfigFile,
+  checkHost,
+  downgradePolicy,
+  pinMode,
+  tagPolicy,
+  verifyRenderMode
+} from '../options.js'
+import type { ExplicitCredentials } from '../registry/index.js'
 import type { CommandContext } from './context.js'
 
 /** Flags every command that resolves images shares. */
@@ -23,6 +29,19 @@ export const COMMON_OPTIONS = {
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' }
+} as const satisfies NonNullable<ParseArgsConfig['options']>
+
+/** The flags `edit` and `promote` add to them. */
+export const EDIT_OPTIONS = {
+  environment: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  image: { type: 'string', multiple: true },
+  digest: { type: 'string' },
+  'config-file': { type: 'string' },
+  'verify-render': { type: 'string' },
+  'allow-downgrade': { type: 'string' },
+  'from-environment': { type: 'string' },
+  'dry-run': { type: 'boolean' }
 } as const satisfies NonNullable<ParseArgsConfig['options']>
 
 /** node:util parseArgs, with its errors turned into usage errors. */
@@ -40,96 +59,56 @@ export function parseCommandArgs<O extends NonNullable<ParseArgsConfig['options'
   }
 }
 
-export function tagPolicyFrom(values: {
-  'mutable-tags'?: string
-  'allow-tags'?: string
-}): TagPolicy {
-  const patterns = list(values['mutable-tags']).map(p =>
-    checkMutableTagPattern(p, '--mutable-tags')
-  )
-  return {
-    mutableTags: patterns.length > 0 ? patterns : DEFAULT_MUTABLE_TAGS,
-    allowTags:
-      values['allow-tags'] === undefined
-        ? undefined
-        : compileAllowTags(values['allow-tags'], '--allow-tags')
-  }
-}
-
-export function pinFrom(value: string | undefined): PinMode {
-  if (value === undefined || value === 'digest' || value === 'tag') return value ?? 'digest'
-  throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`, {
-    hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
-  })
-}
-
-/** The --insecure-registry hosts, checked as the action checks insecure-registries. */
-export function insecureRegistriesFrom(values: { 'insecure-registry'?: string[] }): string[] {
-  return (values['insecure-registry'] ?? []).map(host => checkHost('--insecure-registry', host))
-}
-
-/**
- * Validates the flags every resolving command shares (usage errors, exit 2),
- * so that a command can refuse a bad flag before any network request.
- */
-export function checkResolveFlags(values: {
+interface ResolveFlags {
   pin?: string
   'mutable-tags'?: string
   'allow-tags'?: string
   'insecure-registry'?: string[]
-}): void {
-  insecureRegistriesFrom(values)
-  tagPolicyFrom(values)
-  pinFrom(values.pin)
+  'registry-username'?: string
+  'password-stdin'?: boolean
 }
 
-/** The resolver the shared flags describe. */
-export function resolverFromFlags(
-  values: { 'insecure-registry'?: string[] },
-  context: CommandContext,
-  credentials?: ExplicitCredentials
-): DigestResolver {
-  return createResolver({
+/** The plan's policy and registry settings from the resolve flags, and the pin. */
+export async function resolveSettingsFrom(
+  values: ResolveFlags,
+  context: CommandContext
+): Promise<Pick<PromotionPlan, 'policy' | 'registry'> & { pin: PinMode }> {
+  const insecureRegistries = (values['insecure-registry'] ?? []).map(host =>
+    checkHost('--insecure-registry', host)
+  )
+  const policy = tagPolicy(
+    { mutableTags: '--mutable-tags', allowTags: '--allow-tags' },
+    values['mutable-tags'],
+    values['allow-tags']
+  )
+  const pin = pinMode('--pin', values.pin)
+  const credentials = await credentialsFrom(values, context)
+  return { policy, registry: { insecureRegistries, credentials }, pin }
+}
+
+/** The settings `edit` and `promote` share, every one checked before the first request. */
+export function editSettingsFrom(values: {
+  'verify-render'?: string
+  'allow-downgrade'?: string
+  'config-file'?: string
+}): Pick<PromotionPlan, 'verifyRender' | 'allowDowngrade' | 'configFile'> {
+  return {
+    verifyRender: verifyRenderMode('--verify-render', values['verify-render']),
+    allowDowngrade: downgradePolicy('--allow-downgrade', values['allow-downgrade']),
+    configFile: checkConfigFile('--config-file', values['config-file'])
+  }
+}
+
+/** A terminal's ports: logs to stderr, no groups, the token from the environment. */
+export function terminalPorts(context: CommandContext): Ports {
+  return {
     logger: context.logger,
-    insecureRegistries: insecureRegistriesFrom(values),
-    credentials,
-    env: context.env
-  })
-}
-
-/** Resolves images with the flags every resolving command shares. */
-export function resolveFromFlags(
-  images: readonly string[],
-  values: {
-    digest?: string
-    pin?: string
-    'mutable-tags'?: string
-    'allow-tags'?: string
-    'insecure-registry'?: string[]
-  },
-  context: CommandContext,
-  extra: { credentials?: ExplicitCredentials; requireImmutableRepository?: boolean } = {}
-): Promise<ResolvedImage[]> {
-  return resolveImages(
-    {
-      images,
-      buildDigest: values.digest,
-      policy: tagPolicyFrom(values),
-      pin: pinFrom(values.pin),
-      explicitCredentials: extra.credentials !== undefined,
-      requireImmutableRepository: extra.requireImmutableRepository
-    },
-    resolverFromFlags(values, context, extra.credentials),
-    context.logger
-  )
-}
-
-export function downgradeFrom(value: string | undefined): DowngradePolicy {
-  if (value === undefined || value === 'warn' || value === 'true' || value === 'false')
-    return value ?? 'warn'
-  throw new InputError(
-    `--allow-downgrade must be warn, true or false; got ${JSON.stringify(value)}.`
-  )
+    group: (_name, run) => run(),
+    env: context.env,
+    token: context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN,
+    tokenSource: 'GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN',
+    source: {}
+  }
 }
 
 /** Passwords never come from argv, where `ps` and shell history would show them. */

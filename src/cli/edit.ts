@@ -1,20 +1,15 @@
 import { resolve } from 'node:path'
-import { editConfigRepo } from '../engine/edit.js'
-import { type EditResult, type VerifyRenderMode } from '../model.js'
+import { PLAN_DEFAULTS, runPromotion } from '../engine/index.js'
 import { InputError } from '../errors.js'
-import { checkConfigFile } from '../action/inputs.js'
-import { imagesOutput } from '../report/summary.js'
-import { checkPromoteFrom, imagesFromEnvironment } from '../engine/promote-from.js'
-import { fsTreeReader } from '../repo/index.js'
+import type { EditResult } from '../model.js'
+import { imagesOutput } from '../report/index.js'
 import {
-  checkResolveFlags,
   COMMON_OPTIONS,
-  downgradeFrom,
+  EDIT_OPTIONS,
+  editSettingsFrom,
   parseCommandArgs,
-  credentialsFrom,
-  resolveFromFlags,
-  resolverFromFlags,
-  tagPolicyFrom
+  resolveSettingsFrom,
+  terminalPorts
 } from './args.js'
 import type { CommandContext } from './context.js'
 
@@ -43,16 +38,8 @@ Options:
 export async function editCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('edit', args, {
     ...COMMON_OPTIONS,
-    dir: { type: 'string' },
-    environment: { type: 'string' },
-    target: { type: 'string', multiple: true },
-    image: { type: 'string', multiple: true },
-    digest: { type: 'string' },
-    'config-file': { type: 'string' },
-    'verify-render': { type: 'string' },
-    'allow-downgrade': { type: 'string' },
-    'from-environment': { type: 'string' },
-    'dry-run': { type: 'boolean' }
+    ...EDIT_OPTIONS,
+    dir: { type: 'string' }
   })
   if (values.help) {
     context.stdout(EDIT_USAGE)
@@ -73,77 +60,33 @@ export async function editCommand(args: string[], context: CommandContext): Prom
       hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
     })
   }
-  const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values)
-  const credentials = await credentialsFrom(values, context)
-  const repoRoot = resolve(values.dir ?? '.')
-  const resolved = values['from-environment']
-    ? await imagesFromEnvironment(
-        {
-          reader: fsTreeReader(repoRoot),
-          configFile,
-          source: values['from-environment'],
-          destination: values.environment,
-          selections: images,
-          policy
-        },
-        resolverFromFlags(values, context, credentials),
-        context.logger
-      )
-    : await resolveFromFlags(images, values, context, { credentials })
-  if (!values['from-environment'] && values.environment && !values.target?.length) {
-    await checkPromoteFrom(
-      {
-        reader: fsTreeReader(repoRoot),
-        configFile,
-        environment: values.environment,
-        images: resolved
-      },
-      context.logger
-    )
-  }
-  const result = await editConfigRepo(
+  const edit = editSettingsFrom(values)
+  const { pin, ...settings } = await resolveSettingsFrom(values, context)
+  const source = values['from-environment']
+  const outcome = await runPromotion(
     {
-      repoRoot,
-      environment: values.environment,
-      targets: values.target,
-      configFile,
-      images: resolved,
-      verifyRender,
-      dryRun: values['dry-run'] ?? false,
-      allowDowngrade,
-      env: context.env
+      ...PLAN_DEFAULTS,
+      ...settings,
+      ...edit,
+      images: source
+        ? { fromEnvironment: source, selections: images }
+        : { build: { references: images, buildDigest: values.digest, pin } },
+      environments: values.environment ? [values.environment] : [],
+      targets: values.target ?? [],
+      destination: { kind: 'workspace', root: resolve(values.dir ?? '.') },
+      dryRun: values['dry-run'] ?? false
     },
-    context.logger
+    terminalPorts(context)
   )
+  const result = outcome.edits[0]!.result
   if (values.json) {
-    context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(resolved)), null, 2)}\n`)
+    context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(outcome.images)), null, 2)}\n`)
   } else if (values['dry-run']) {
     context.stdout(result.diff)
   } else {
     context.stdout(describeChanges(result))
   }
   return 0
-}
-
-/** The flags `edit` and `promote` share, every one checked before the first request. */
-export function editFlagsFrom(
-  values: Parameters<typeof checkResolveFlags>[0] & {
-    'verify-render'?: string
-    'allow-downgrade'?: string
-    'config-file'?: string
-  }
-) {
-  const verifyRender = verifyRenderFrom(values['verify-render'])
-  const allowDowngrade = downgradeFrom(values['allow-downgrade'])
-  const configFile = checkConfigFile('--config-file', values['config-file'])
-  checkResolveFlags(values)
-  return { verifyRender, allowDowngrade, configFile, policy: tagPolicyFrom(values) }
-}
-
-export function verifyRenderFrom(value: string | undefined): VerifyRenderMode {
-  if (value === undefined || value === 'auto' || value === 'true' || value === 'false')
-    return value ?? 'auto'
-  throw new InputError(`--verify-render must be auto, true or false; got ${JSON.stringify(value)}.`)
 }
 
 function describeChanges(result: EditResult): string {

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js'
 import { formatFinding, formatSummary, lintPath } from '../lint/index.js'
-import { COMMON_OPTIONS, parseCommandArgs, tagPolicyFrom } from './args.js'
+import { tagPolicy } from '../options.js'
+import { COMMON_OPTIONS, parseCommandArgs } from './args.js'
 import type { CommandContext } from './context.js'
 
 export const LINT_USAGE = `Usage: promote-image lint [DIR] [options]
@@ -40,7 +41,13 @@ export async function lintCommand(args: string[], context: CommandContext): Prom
       hint: 'Run promote-image lint from the config repository, or pass its directory.'
     })
   }
-  const result = await lintPath(positionals[0] ?? '.', { policy: tagPolicyFrom(values) })
+  const result = await lintPath(positionals[0] ?? '.', {
+    policy: tagPolicy(
+      { mutableTags: '--mutable-tags', allowTags: '--allow-tags' },
+      values['mutable-tags'],
+      values['allow-tags']
+    )
+  })
   for (const { file, reason } of result.skipped) context.logger.debug(`skipped ${file}: ${reason}`)
   if (values.json) {
     const { findings, summary } = result

@@ -1,17 +1,20 @@
-import { createOctokit, GitHubRepo } from '../deliver/github.js'
-import { promotePlan } from '../engine/environments.js'
+import {
+  configRepositoryOf,
+  PLAN_DEFAULTS,
+  runPromotion,
+  type Destination
+} from '../engine/index.js'
 import { InputError } from '../errors.js'
-import { list } from '../action/inputs.js'
-import { checkCommitMessageTemplate } from '../report/message-template.js'
-import { imagesOutput } from '../report/summary.js'
+import { list, mergeMethod, promotionMode } from '../options.js'
+import { checkCommitMessageTemplate, imagesOutput } from '../report/index.js'
 import {
   COMMON_OPTIONS,
-  credentialsFrom,
+  EDIT_OPTIONS,
+  editSettingsFrom,
   parseCommandArgs,
-  resolveFromFlags,
-  resolverFromFlags
+  resolveSettingsFrom,
+  terminalPorts
 } from './args.js'
-import { editFlagsFrom } from './edit.js'
 import type { CommandContext } from './context.js'
 
 export const PROMOTE_USAGE = `Usage: promote-image promote --config-repo URL|PATH (--environment ENV | --target SPEC...) --image IMAGE... [options]
@@ -59,18 +62,10 @@ The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, neve
 export async function promoteCommand(args: string[], context: CommandContext): Promise<number> {
   const { values, positionals } = parseCommandArgs('promote', args, {
     ...COMMON_OPTIONS,
+    ...EDIT_OPTIONS,
     'config-repo': { type: 'string' },
-    environment: { type: 'string' },
-    target: { type: 'string', multiple: true },
-    image: { type: 'string', multiple: true },
-    digest: { type: 'string' },
     mode: { type: 'string' },
     'base-branch': { type: 'string' },
-    'config-file': { type: 'string' },
-    'verify-render': { type: 'string' },
-    'allow-downgrade': { type: 'string' },
-    'from-environment': { type: 'string' },
-    'dry-run': { type: 'boolean' },
     branch: { type: 'string' },
     'commit-message': { type: 'string' },
     'pr-title': { type: 'string' },
@@ -104,30 +99,29 @@ export async function promoteCommand(args: string[], context: CommandContext): P
   if (!values.environment && !values.target?.length) {
     throw new InputError('promote: pass --environment ENV (from promotion.yaml) or --target SPEC.')
   }
-  const mode = oneOf('--mode', values.mode, ['push', 'pull-request'] as const)
-  const autoMerge = oneOf('--auto-merge', values['auto-merge'], [
-    'merge',
-    'squash',
-    'rebase'
-  ] as const)
+  const mode = promotionMode('--mode', values.mode)
+  const autoMerge = mergeMethod('--auto-merge', values['auto-merge'])
   const commitMessage = checkCommitMessageTemplate('--commit-message', values['commit-message'])
   const flagList = (given: string[] | undefined): string[] => (given ?? []).flatMap(v => list(v))
-  const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values)
-  const credentials = await credentialsFrom(values, context)
-  const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN
+  const edit = editSettingsFrom(values)
+  const { pin, ...settings } = await resolveSettingsFrom(values, context)
+  const ports = terminalPorts(context)
+  const destination: Destination = { kind: 'git', url: configRepo }
+  // An explicit pull request needs a GitHub repository and token: checked before any request.
+  if (mode === 'pull-request')
+    configRepositoryOf(destination, ports).githubFor?.('--mode pull-request')
   const source = values['from-environment']
-  // An explicit pull request is checked before any request; one promotion.yaml asks for, when read.
-  let github =
-    mode === 'pull-request'
-      ? githubRepoFor(configRepo, token, context, '--mode pull-request')
-      : undefined
-  const resolved = source ? [] : await resolveFromFlags(images, values, context, { credentials })
-  const [run] = await promotePlan(
+  const outcome = await runPromotion(
     {
-      images: source ? { fromEnvironment: source, selections: images, policy } : { resolved },
+      ...PLAN_DEFAULTS,
+      ...settings,
+      ...edit,
+      images: source
+        ? { fromEnvironment: source, selections: images }
+        : { build: { references: images, buildDigest: values.digest, pin } },
       environments: values.environment ? [values.environment] : [],
       targets: values.target ?? [],
-      configFile,
+      destination,
       baseBranch: values['base-branch'],
       mode,
       defaultMode: 'push',
@@ -142,22 +136,11 @@ export async function promoteCommand(args: string[], context: CommandContext): P
         draft: values.draft || undefined,
         autoMerge
       },
-      verifyRender,
-      dryRun: values['dry-run'] ?? false,
-      allowDowngrade,
-      writeMethod: 'git'
+      dryRun: values['dry-run'] ?? false
     },
-    {
-      githubFor: why => (github ??= githubRepoFor(configRepo, token, context, why)),
-      cloneUrl: configRepo,
-      token,
-      resolver: resolverFromFlags(values, context, credentials),
-      source: {},
-      logger: context.logger,
-      group: (_name, run) => run()
-    }
+    ports
   )
-  const result = run!.result
+  const result = outcome.runs[0]!.result
   if (values.json) {
     context.stdout(
       `${JSON.stringify(
@@ -185,45 +168,4 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     )
   }
   return 0
-}
-
-function oneOf<T extends string>(
-  flag: string,
-  value: string | undefined,
-  allowed: readonly T[]
-): T | undefined {
-  if (value === undefined || (allowed as readonly string[]).includes(value))
-    return value as T | undefined
-  throw new InputError(
-    `promote: ${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}; got ${JSON.stringify(value)}.`
-  )
-}
-
-/** A GitHub (or GHES) repository URL → the repository on its API. */
-function githubRepoFor(
-  configRepo: string,
-  token: string | undefined,
-  context: CommandContext,
-  why: string
-): GitHubRepo {
-  const match = /^https?:\/\/([^/]+)\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(configRepo)
-  if (!match) {
-    throw new InputError(
-      `promote: ${why} needs a GitHub repository URL, got ${JSON.stringify(configRepo)}.`,
-      {
-        hint: 'Pass --mode push to push to the base branch, or a GitHub URL, e.g. --config-repo https://github.com/acme/gitops-config.git'
-      }
-    )
-  }
-  if (!token) {
-    throw new InputError(`promote: ${why} needs a token in GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN.`, {
-      hint: 'Or pass --mode push to push to the base branch.'
-    })
-  }
-  const [, host, owner, repo] = match as unknown as [string, string, string, string]
-  const origin = new URL(configRepo).origin
-  const apiUrl =
-    context.env.GITHUB_API_URL ??
-    (host === 'github.com' ? 'https://api.github.com' : `${origin}/api/v3`)
-  return new GitHubRepo(createOctokit(token, context.logger, apiUrl), owner, repo, context.logger)
 }

@@ -1,12 +1,7 @@
+import { PLAN_DEFAULTS, runPromotion } from '../engine/index.js'
 import { InputError } from '../errors.js'
-import { imagesOutput } from '../report/summary.js'
-import {
-  checkResolveFlags,
-  COMMON_OPTIONS,
-  credentialsFrom,
-  parseCommandArgs,
-  resolveFromFlags
-} from './args.js'
+import { imagesOutput } from '../report/index.js'
+import { COMMON_OPTIONS, parseCommandArgs, resolveSettingsFrom, terminalPorts } from './args.js'
 import type { CommandContext } from './context.js'
 
 export const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]
@@ -44,12 +39,22 @@ export async function resolveCommand(args: string[], context: CommandContext): P
       hint: 'Example: promote-image resolve ghcr.io/acme/api:v1.4.2'
     })
   }
-  checkResolveFlags(values)
-  const credentials = await credentialsFrom(values, context)
-  const images = await resolveFromFlags(positionals, values, context, {
-    credentials,
-    requireImmutableRepository: values['require-immutable-repository']
-  })
+  const { pin, ...settings } = await resolveSettingsFrom(values, context)
+  const { images } = await runPromotion(
+    {
+      ...PLAN_DEFAULTS,
+      ...settings,
+      images: {
+        build: {
+          references: positionals,
+          buildDigest: values.digest,
+          pin,
+          requireImmutableRepository: values['require-immutable-repository']
+        }
+      }
+    },
+    terminalPorts(context)
+  )
   if (values.json) {
     const detailed = imagesOutput(images).map((out, i) => ({
       ...out,

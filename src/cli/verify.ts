@@ -1,5 +1,5 @@
 import { InputError } from '../errors.js'
-import { DEFAULT_VERIFY_TIMEOUT_SECONDS } from '../action/inputs.js'
+import { DEFAULT_VERIFY_TIMEOUT_SECONDS } from '../options.js'
 import { DEFAULT_POLL_SECONDS, verifyDeployment } from '../argocd/index.js'
 import { parseCommandArgs } from './args.js'
 import type { CommandContext } from './context.js'

@@ -1,27 +1,16 @@
 /**
- * The one engine entry for delivering a promotion, shared by the action
- * (api and git write methods) and the CLI's `promote`: one promotion per
- * environment, each holding all its images. Each environment's settings
+ * Delivering a plan, for the action (api and git write methods) and the
+ * CLI's `promote` alike: one promotion per environment, each holding all
+ * its images. Each environment's settings
  * (mode, base-branch, branch, labels, reviewers, …) come from promotion.yaml
  * on the base branch, read the same way for both shells; explicit inputs or
  * flags win over it, and the shell's default applies when neither says.
  */
-import type {
-  MergeMethod,
-  PromotionMode,
-  DowngradePolicy,
-  SourceInfo,
-  EditResult,
-  VerifyRenderMode,
-  ResolvedImage
-} from '../model.js'
+import type { CommitMethod, EditResult, PromotionMode, ResolvedImage } from '../model.js'
 import { parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
 import { GitCheckout } from '../deliver/git.js'
-import type { GitHubRepo } from '../deliver/github.js'
 import { ConfigError } from '../errors.js'
 import { repositoryNameOf } from '../reference/index.js'
-import type { Logger } from '../log/logger.js'
-import type { TagPolicy } from '../policy/index.js'
 import type { DigestResolver } from '../registry/index.js'
 import type { TreeReader } from '../repo/index.js'
 import {
@@ -30,54 +19,10 @@ import {
   pullRequestTitle,
   type PromotionContent
 } from '../report/promotion.js'
-import { checkPromoteFrom, imagesFromEnvironment } from './promote-from.js'
+import type { ConfigRepository } from './destination.js'
+import { imagesFor } from './images.js'
+import { DEFAULT_BRANCH_TEMPLATE, type Ports, type PromotionPlan } from './plan.js'
 import { promote, type PromotionResult } from './promote.js'
-
-/** What to promote and how: the shells' inputs or flags, parsed and checked, nothing else. */
-export interface PromotionPlan {
-  /** Fresh builds, resolved; or what another environment runs (read per environment at the base commit). */
-  readonly images:
-    | { readonly resolved: readonly ResolvedImage[] }
-    | {
-        readonly fromEnvironment: string
-        /** Repositories to promote; none: every image the source pins. */
-        readonly selections: readonly string[]
-        readonly policy?: TagPolicy
-      }
-  /** Environments of promotion.yaml; none with inline targets. */
-  readonly environments: readonly string[]
-  /** Inline target specs instead of promotion.yaml. */
-  readonly targets: readonly string[]
-  readonly configFile: string
-  /** Explicit base branch; else the environment's base-branch, else the repository's default. */
-  readonly baseBranch?: string
-  /** Explicit mode; else the environment's, else `defaultMode`. */
-  readonly mode?: PromotionMode
-  /** The shell's default: `pull-request` for the action, `push` for the CLI. */
-  readonly defaultMode: PromotionMode
-  /** Explicit branch template; else the environment's branch, else DEFAULT_BRANCH_TEMPLATE. */
-  readonly branch?: string
-  /** Commit-message template (checked by checkCommitMessageTemplate); default subject without. */
-  readonly commitMessage?: string
-  readonly pullRequest: PullRequestOptions
-  readonly verifyRender: VerifyRenderMode
-  readonly dryRun: boolean
-  readonly allowDowngrade?: DowngradePolicy
-  readonly writeMethod: 'api' | 'git'
-}
-
-/** Pull-request settings given explicitly; lists add to promotion.yaml's. */
-export interface PullRequestOptions {
-  readonly title?: string
-  readonly labels: readonly string[]
-  readonly reviewers: readonly string[]
-  readonly teamReviewers: readonly string[]
-  readonly assignees: readonly string[]
-  /** Explicit; else the environment's draft, else false. */
-  readonly draft?: boolean
-  /** Explicit; else the environment's auto-merge, else none. */
-  readonly autoMerge?: MergeMethod
-}
 
 export interface EnvironmentRun {
   readonly environment?: string
@@ -85,55 +30,37 @@ export interface EnvironmentRun {
   readonly result: PromotionResult
 }
 
-/** Where and as whom the promotion is delivered. */
-export interface DeliveryContext {
-  /**
-   * The config repository on GitHub, when the shell always has one (the
-   * action): promotion.yaml's settings are read through its API.
-   */
-  readonly github?: GitHubRepo
-  /**
-   * Without `github` (the CLI, any git host): the repository on GitHub, made
-   * only when the api method or a pull request needs it (`why` says which);
-   * throws a clear error where there is none. promotion.yaml's settings are
-   * then read from a throwaway sparse clone.
-   */
-  readonly githubFor?: (why: string) => GitHubRepo
-  /** Clone URL (or path) for the git method. */
-  readonly cloneUrl: string
-  /** For https clones; never logged. */
-  readonly token?: string
+/** Where and how the promotion is delivered. */
+export interface Delivery extends ConfigRepository {
+  readonly method: CommitMethod
   /** Resolves digests (promoting from another environment: confirms they still exist). */
   readonly resolver: DigestResolver
-  readonly source: SourceInfo
-  readonly logger: Logger
-  readonly onSecret?: (secret: string) => void
-  readonly group: <T>(name: string, run: () => Promise<T>) => Promise<T>
+  readonly ports: Ports
 }
 
-export const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}'
-
 /** Delivers the plan: one promotion (commit or pull request) per environment, in order. */
-export async function promotePlan(
+export async function promoteEnvironments(
   plan: PromotionPlan,
-  context: DeliveryContext
+  resolved: readonly ResolvedImage[],
+  delivery: Delivery
 ): Promise<EnvironmentRun[]> {
+  const { ports } = delivery
   // An explicit push to an explicit base needs none of promotion.yaml's settings (they are the
   // base branch and the pull request's): the CLI's scripted pushes skip the extra read.
   const settings =
     plan.targets.length > 0 || (plan.mode === 'push' && plan.baseBranch !== undefined)
       ? new Map<string, EnvironmentConfig>()
-      : await readSettings(plan, context)
+      : await readSettings(plan, delivery)
   const environments = plan.environments.length > 0 ? plan.environments : [undefined]
   const runs: EnvironmentRun[] = []
   for (const environment of environments) {
     const config = environment === undefined ? undefined : settings.get(environment)
     const mode = plan.mode ?? config?.mode ?? plan.defaultMode
     const github =
-      context.github ??
-      (plan.writeMethod === 'api' || mode === 'pull-request'
-        ? context.githubFor?.(
-            plan.writeMethod === 'api'
+      delivery.github ??
+      (delivery.method === 'api' || mode === 'pull-request'
+        ? delivery.githubFor?.(
+            delivery.method === 'api'
               ? 'the api write method'
               : plan.mode
                 ? 'pull-request mode'
@@ -144,7 +71,6 @@ export async function promotePlan(
         : undefined)
     const baseBranch = plan.baseBranch ?? config?.baseBranch
     const from = 'fromEnvironment' in plan.images ? plan.images : undefined
-    const resolved = 'resolved' in plan.images ? plan.images.resolved : []
     const branch =
       mode === 'pull-request'
         ? branchName(
@@ -161,60 +87,48 @@ export async function promotePlan(
       environment,
       images: promoted,
       result: edit,
-      source: context.source,
+      source: ports.source,
       mode,
       configRepository: github?.fullName,
       baseBranch: base,
       fromEnvironment: from?.fromEnvironment,
       messageTemplate: plan.commitMessage
     })
-    const images = from
-      ? (reader: TreeReader) =>
-          imagesFromEnvironment(
-            {
-              reader,
-              configFile: plan.configFile,
-              source: from.fromEnvironment,
-              destination: environment,
-              selections: from.selections,
-              policy: from.policy,
-              since: github ? file => github.lastChanged(file, baseBranch) : undefined
-            },
-            context.resolver,
-            context.logger
-          )
-      : async (reader: TreeReader) => {
-          // The gate reads the commit the edit is made on (the session's reader), so what
-          // promote-from's environment runs cannot change between the check and the write.
-          if (environment !== undefined && plan.targets.length === 0) {
-            await checkPromoteFrom(
-              { reader, configFile: plan.configFile, environment, images: resolved },
-              context.logger
-            )
-          }
-          return resolved
-        }
     const options = plan.pullRequest
-    const result = await context.group(
-      `Promote ${environment ?? 'targets'} (${mode}, ${plan.writeMethod})`,
+    const result = await ports.group(
+      `Promote ${environment ?? 'targets'} (${mode}, ${delivery.method})`,
       () =>
         promote(
           {
-            method: plan.writeMethod,
+            method: delivery.method,
             mode,
-            configRepo: context.cloneUrl,
+            configRepo: delivery.cloneUrl,
             github,
             baseBranch,
-            token: context.token,
+            token: ports.token,
             environment,
             targets: plan.targets,
             configFile: plan.configFile,
-            images,
+            images: reader =>
+              imagesFor(
+                {
+                  source: plan.images,
+                  resolved,
+                  reader,
+                  configFile: plan.configFile,
+                  environment,
+                  inlineTargets: plan.targets.length > 0,
+                  policy: plan.policy,
+                  since: github ? file => github.lastChanged(file, baseBranch) : undefined
+                },
+                delivery.resolver,
+                ports.logger
+              ),
             verifyRender: plan.verifyRender,
             dryRun: plan.dryRun,
             allowDowngrade: plan.allowDowngrade,
             branch,
-            onSecret: context.onSecret,
+            onSecret: ports.onSecret,
             message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),
             pullRequest: (edit, base, promoted) => ({
               title: pullRequestTitle(content(edit, base, promoted), options.title),
@@ -227,7 +141,7 @@ export async function promotePlan(
               autoMerge: options.autoMerge ?? config?.autoMerge
             })
           },
-          context.logger
+          ports.logger
         )
     )
     runs.push({ environment, mode, result })
@@ -282,7 +196,7 @@ export function branchName(
  */
 async function readSettings(
   plan: PromotionPlan,
-  context: DeliveryContext
+  delivery: Delivery
 ): Promise<Map<string, EnvironmentConfig>> {
   const read = async (reader: TreeReader, where: string): Promise<string> => {
     if ((await reader.type(plan.configFile)) !== 'file') {
@@ -293,8 +207,8 @@ async function readSettings(
     return reader.read(plan.configFile)
   }
   let text: string
-  if (context.github) {
-    const github = context.github
+  if (delivery.github) {
+    const github = delivery.github
     const base = plan.baseBranch ?? (await github.info()).defaultBranch
     const head = await github.branchHead(base)
     if (!head) {
@@ -305,11 +219,11 @@ async function readSettings(
     text = await read(github.reader(head), `${github.fullName} on ${base}`)
   } else {
     const checkout = await GitCheckout.open({
-      url: context.cloneUrl,
+      url: delivery.cloneUrl,
       baseBranch: plan.baseBranch,
-      token: context.token,
-      logger: context.logger,
-      onSecret: context.onSecret
+      token: delivery.ports.token,
+      logger: delivery.ports.logger,
+      onSecret: delivery.ports.onSecret
     })
     try {
       text = await read(checkout.reader(), `The config repository on ${checkout.baseBranch}`)

@@ -1,0 +1,87 @@
+/**
+ * The config-repository half of a promotion: edit a checked-out working
+ * tree in place (nothing committed), or deliver one promotion per
+ * environment through the GitHub API or git.
+ */
+import type { ResolvedImage } from '../model.js'
+import type { DigestResolver } from '../registry/index.js'
+import { fsTreeReader } from '../repo/index.js'
+import { configRepositoryOf } from './destination.js'
+import { editConfigRepo } from './edit.js'
+import { promoteEnvironments, type EnvironmentRun } from './environments.js'
+import { imagesFor } from './images.js'
+import type { Destination, EnvironmentEdit, Ports, PromotionPlan } from './plan.js'
+
+export async function writeConfigRepository(
+  plan: PromotionPlan,
+  destination: Destination,
+  resolved: readonly ResolvedImage[],
+  resolver: DigestResolver,
+  ports: Ports
+): Promise<{ edits: EnvironmentEdit[]; runs: EnvironmentRun[] }> {
+  if (destination.kind === 'workspace') {
+    return {
+      edits: await editWorkspace(plan, destination.root, resolved, resolver, ports),
+      runs: []
+    }
+  }
+  const runs = await promoteEnvironments(plan, resolved, {
+    ...configRepositoryOf(destination, ports),
+    method: destination.kind === 'github' ? destination.method : 'git',
+    resolver,
+    ports
+  })
+  return {
+    edits: runs.map(r => ({
+      environment: r.environment,
+      result: r.result.edit,
+      images: r.result.images
+    })),
+    runs
+  }
+}
+
+/** Edits the working tree in place, environment by environment; commits nothing. */
+async function editWorkspace(
+  plan: PromotionPlan,
+  root: string,
+  resolved: readonly ResolvedImage[],
+  resolver: DigestResolver,
+  ports: Ports
+): Promise<EnvironmentEdit[]> {
+  const environments = plan.environments.length > 0 ? plan.environments : [undefined]
+  const edits: EnvironmentEdit[] = []
+  for (const environment of environments) {
+    const images = await imagesFor(
+      {
+        source: plan.images,
+        resolved,
+        reader: fsTreeReader(root),
+        configFile: plan.configFile,
+        environment,
+        inlineTargets: plan.targets.length > 0,
+        policy: plan.policy
+      },
+      resolver,
+      ports.logger
+    )
+    const result = await ports.group(`Edit ${environment ?? 'targets'}`, () =>
+      editConfigRepo(
+        {
+          repoRoot: root,
+          environment,
+          targets: plan.targets,
+          configFile: plan.configFile,
+          images,
+          verifyRender: plan.verifyRender,
+          dryRun: plan.dryRun,
+          allowDowngrade: plan.allowDowngrade,
+          env: ports.env
+        },
+        ports.logger
+      )
+    )
+    edits.push({ environment, result, images })
+  }
+  return edits
+}

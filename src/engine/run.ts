@@ -1,0 +1,60 @@
+/**
+ * The engine's one entry, for the action and the CLI alike:
+ * plan → resolve → (per environment) images → edit → render proof →
+ * deliver → outcome. The shells only turn their options into a plan and
+ * the outcome into outputs.
+ */
+import type { ResolvedImage } from '../model.js'
+import { createResolver } from '../registry/index.js'
+import type { EnvironmentRun } from './environments.js'
+import { uniqueImages } from './images.js'
+import type { EnvironmentEdit, Ports, PromotionPlan } from './plan.js'
+import { resolveImages } from './resolve.js'
+
+export interface PromotionOutcome {
+  /** The promoted images: the resolved builds, or what the source environment runs. */
+  readonly images: readonly ResolvedImage[]
+  /** Per environment: what changed and which images it holds. */
+  readonly edits: readonly EnvironmentEdit[]
+  /** Per environment, when a writer committed: the commit, branch and pull request. */
+  readonly runs: readonly EnvironmentRun[]
+}
+
+export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<PromotionOutcome> {
+  const resolver = createResolver({
+    logger: ports.logger,
+    insecureRegistries: plan.registry.insecureRegistries,
+    credentials: plan.registry.credentials,
+    env: ports.env,
+    onSecret: ports.onSecret
+  })
+  const build = 'build' in plan.images ? plan.images.build : undefined
+  // Promoting from another environment, the images are what it runs: read per environment.
+  const resolved = build
+    ? await ports.group('Resolve image digests', () =>
+        resolveImages(
+          {
+            images: build.references,
+            buildDigest: build.buildDigest,
+            policy: plan.policy,
+            pin: build.pin,
+            explicitCredentials: plan.registry.credentials !== undefined,
+            requireImmutableRepository: build.requireImmutableRepository
+          },
+          resolver,
+          ports.logger
+        )
+      )
+    : []
+  if (!plan.destination) return { images: resolved, edits: [], runs: [] }
+  // Loaded only when there is a config repository to write: a resolve-only run starts fast.
+  const { writeConfigRepository } = await import('./config-repo.js')
+  const { edits, runs } = await writeConfigRepository(
+    plan,
+    plan.destination,
+    resolved,
+    resolver,
+    ports
+  )
+  return { images: build ? resolved : uniqueImages(edits.flatMap(e => e.images)), edits, runs }
+}

@@ -1,0 +1,9 @@
+export { editSummary } from './edits.js'
+export { checkCommitMessageTemplate, shortDigest } from './message-template.js'
+export {
+  commitMessage,
+  pullRequestBody,
+  pullRequestTitle,
+  type PromotionContent
+} from './promotion.js'
+export { imagesOutput, resolutionSummary, type ImageOutput } from './summary.js'
