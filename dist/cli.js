@@ -1,48 +1,52 @@
 #!/usr/bin/env node
 import { I as InputError, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join, relative, sep, isAbsolute } from 'node:path';
-import { i as imagesFromEnvironment, c as checkPromoteFrom, e as editConfigRepo, f as fsTreeReader, a as firstYamlProblem, M as MAX_FILE_BYTES, p as promotePlan, G as GitHubRepo, b as createOctokit, D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
-import { l as list, c as checkMutableTagPattern, D as DEFAULT_MUTABLE_TAGS, a as compileAllowTags, r as resolveImages, b as checkHost, d as checkConfigFile, e as distExports, f as DEFAULT_TAG_POLICY, p as parseReference, g as formatReference, m as matchingMutablePattern, h as checkCommitMessageTemplate, i as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/index.js';
-import { c as createResolver, i as imagesOutput } from './chunks/resolver.js';
-import 'node:child_process';
-import 'node:fs';
+import { c as checkConfigFile, d as downgradePolicy, v as verifyRenderMode, a as checkHost, t as tagPolicy, p as pinMode, r as runPromotion, i as imagesOutput, b as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
+import { P as PLAN_DEFAULTS, d as distExports, f as firstYamlProblem, D as DEFAULT_TAG_POLICY, i as isKustomizationFileName, m as matchingMutablePattern, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/github.js';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
-import 'node:crypto';
-import 'node:os';
-import { parseArgs } from 'node:util';
 import 'node:http';
 import 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { p as parseReference, f as formatReference } from './chunks/index.js';
+import { c as configRepositoryOf } from './chunks/destination.js';
+import { D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
+import 'node:child_process';
+import 'node:os';
+import 'node:crypto';
+import 'process';
+import 'buffer';
 import 'fs';
 import 'os';
 import 'http';
 import 'https';
-import 'node:url';
-import 'tty';
-import 'util';
-import 'child_process';
-import 'node:events';
-import 'process';
-import 'buffer';
 import 'net';
 import 'tls';
 import 'events';
 import 'assert';
+import 'util';
 import 'node:assert';
 import 'node:net';
 import 'node:stream';
 import 'node:buffer';
 import 'node:querystring';
+import 'node:events';
 import 'node:diagnostics_channel';
 import 'node:tls';
 import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
+import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'string_decoder';
 
+/**
+ * What the CLI's commands share: argument parsing, the resolve flags turned
+ * into the plan's policy and registry settings (each checked before the
+ * first request), and the ports of a terminal.
+ */
 /** Flags every command that resolves images shares. */
 const COMMON_OPTIONS = {
     'insecure-registry': { type: 'string', multiple: true },
@@ -55,6 +59,18 @@ const COMMON_OPTIONS = {
     verbose: { type: 'boolean', short: 'v' },
     help: { type: 'boolean', short: 'h' }
 };
+/** The flags `edit` and `promote` add to them. */
+const EDIT_OPTIONS = {
+    environment: { type: 'string' },
+    target: { type: 'string', multiple: true },
+    image: { type: 'string', multiple: true },
+    digest: { type: 'string' },
+    'config-file': { type: 'string' },
+    'verify-render': { type: 'string' },
+    'allow-downgrade': { type: 'string' },
+    'from-environment': { type: 'string' },
+    'dry-run': { type: 'boolean' }
+};
 /** node:util parseArgs, with its errors turned into usage errors. */
 function parseCommandArgs(command, args, options) {
     try {
@@ -66,59 +82,32 @@ function parseCommandArgs(command, args, options) {
         });
     }
 }
-function tagPolicyFrom(values) {
-    const patterns = list(values['mutable-tags']).map(p => checkMutableTagPattern(p, '--mutable-tags'));
+/** The plan's policy and registry settings from the resolve flags, and the pin. */
+async function resolveSettingsFrom(values, context) {
+    const insecureRegistries = (values['insecure-registry'] ?? []).map(host => checkHost('--insecure-registry', host));
+    const policy = tagPolicy({ mutableTags: '--mutable-tags', allowTags: '--allow-tags' }, values['mutable-tags'], values['allow-tags']);
+    const pin = pinMode('--pin', values.pin);
+    const credentials = await credentialsFrom(values, context);
+    return { policy, registry: { insecureRegistries, credentials }, pin };
+}
+/** The settings `edit` and `promote` share, every one checked before the first request. */
+function editSettingsFrom(values) {
     return {
-        mutableTags: patterns.length > 0 ? patterns : DEFAULT_MUTABLE_TAGS,
-        allowTags: values['allow-tags'] === undefined
-            ? undefined
-            : compileAllowTags(values['allow-tags'], '--allow-tags')
+        verifyRender: verifyRenderMode('--verify-render', values['verify-render']),
+        allowDowngrade: downgradePolicy('--allow-downgrade', values['allow-downgrade']),
+        configFile: checkConfigFile('--config-file', values['config-file'])
     };
 }
-function pinFrom(value) {
-    if (value === undefined || value === 'digest' || value === 'tag')
-        return value ?? 'digest';
-    throw new InputError(`--pin must be digest or tag; got ${JSON.stringify(value)}.`, {
-        hint: 'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
-    });
-}
-/** The --insecure-registry hosts, checked as the action checks insecure-registries. */
-function insecureRegistriesFrom(values) {
-    return (values['insecure-registry'] ?? []).map(host => checkHost('--insecure-registry', host));
-}
-/**
- * Validates the flags every resolving command shares (usage errors, exit 2),
- * so that a command can refuse a bad flag before any network request.
- */
-function checkResolveFlags(values) {
-    insecureRegistriesFrom(values);
-    tagPolicyFrom(values);
-    pinFrom(values.pin);
-}
-/** The resolver the shared flags describe. */
-function resolverFromFlags(values, context, credentials) {
-    return createResolver({
+/** A terminal's ports: logs to stderr, no groups, the token from the environment. */
+function terminalPorts(context) {
+    return {
         logger: context.logger,
-        insecureRegistries: insecureRegistriesFrom(values),
-        credentials,
-        env: context.env
-    });
-}
-/** Resolves images with the flags every resolving command shares. */
-function resolveFromFlags(images, values, context, extra = {}) {
-    return resolveImages({
-        images,
-        buildDigest: values.digest,
-        policy: tagPolicyFrom(values),
-        pin: pinFrom(values.pin),
-        explicitCredentials: extra.credentials !== undefined,
-        requireImmutableRepository: extra.requireImmutableRepository
-    }, resolverFromFlags(values, context, extra.credentials), context.logger);
-}
-function downgradeFrom(value) {
-    if (value === undefined || value === 'warn' || value === 'true' || value === 'false')
-        return value ?? 'warn';
-    throw new InputError(`--allow-downgrade must be warn, true or false; got ${JSON.stringify(value)}.`);
+        group: (_name, run) => run(),
+        env: context.env,
+        token: context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN,
+        tokenSource: 'GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN',
+        source: {}
+    };
 }
 /** Passwords never come from argv, where `ps` and shell history would show them. */
 async function credentialsFrom(values, context) {
@@ -164,16 +153,8 @@ Options:
 async function editCommand(args, context) {
     const { values, positionals } = parseCommandArgs('edit', args, {
         ...COMMON_OPTIONS,
-        dir: { type: 'string' },
-        environment: { type: 'string' },
-        target: { type: 'string', multiple: true },
-        image: { type: 'string', multiple: true },
-        digest: { type: 'string' },
-        'config-file': { type: 'string' },
-        'verify-render': { type: 'string' },
-        'allow-downgrade': { type: 'string' },
-        'from-environment': { type: 'string' },
-        'dry-run': { type: 'boolean' }
+        ...EDIT_OPTIONS,
+        dir: { type: 'string' }
     });
     if (values.help) {
         context.stdout(EDIT_USAGE);
@@ -194,40 +175,24 @@ async function editCommand(args, context) {
             hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
         });
     }
-    const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values);
-    const credentials = await credentialsFrom(values, context);
-    const repoRoot = resolve$1(values.dir ?? '.');
-    const resolved = values['from-environment']
-        ? await imagesFromEnvironment({
-            reader: fsTreeReader(repoRoot),
-            configFile,
-            source: values['from-environment'],
-            destination: values.environment,
-            selections: images,
-            policy
-        }, resolverFromFlags(values, context, credentials), context.logger)
-        : await resolveFromFlags(images, values, context, { credentials });
-    if (!values['from-environment'] && values.environment && !values.target?.length) {
-        await checkPromoteFrom({
-            reader: fsTreeReader(repoRoot),
-            configFile,
-            environment: values.environment,
-            images: resolved
-        }, context.logger);
-    }
-    const result = await editConfigRepo({
-        repoRoot,
-        environment: values.environment,
-        targets: values.target,
-        configFile,
-        images: resolved,
-        verifyRender,
-        dryRun: values['dry-run'] ?? false,
-        allowDowngrade,
-        env: context.env
-    }, context.logger);
+    const edit = editSettingsFrom(values);
+    const { pin, ...settings } = await resolveSettingsFrom(values, context);
+    const source = values['from-environment'];
+    const outcome = await runPromotion({
+        ...PLAN_DEFAULTS,
+        ...settings,
+        ...edit,
+        images: source
+            ? { fromEnvironment: source, selections: images }
+            : { build: { references: images, buildDigest: values.digest, pin } },
+        environments: values.environment ? [values.environment] : [],
+        targets: values.target ?? [],
+        destination: { kind: 'workspace', root: resolve$1(values.dir ?? '.') },
+        dryRun: values['dry-run'] ?? false
+    }, terminalPorts(context));
+    const result = outcome.edits[0].result;
     if (values.json) {
-        context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(resolved)), null, 2)}\n`);
+        context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(outcome.images)), null, 2)}\n`);
     }
     else if (values['dry-run']) {
         context.stdout(result.diff);
@@ -236,19 +201,6 @@ async function editCommand(args, context) {
         context.stdout(describeChanges(result));
     }
     return 0;
-}
-/** The flags `edit` and `promote` share, every one checked before the first request. */
-function editFlagsFrom(values) {
-    const verifyRender = verifyRenderFrom(values['verify-render']);
-    const allowDowngrade = downgradeFrom(values['allow-downgrade']);
-    const configFile = checkConfigFile('--config-file', values['config-file']);
-    checkResolveFlags(values);
-    return { verifyRender, allowDowngrade, configFile, policy: tagPolicyFrom(values) };
-}
-function verifyRenderFrom(value) {
-    if (value === undefined || value === 'auto' || value === 'true' || value === 'false')
-        return value ?? 'auto';
-    throw new InputError(`--verify-render must be auto, true or false; got ${JSON.stringify(value)}.`);
 }
 function describeChanges(result) {
     if (result.files.length === 0)
@@ -293,9 +245,8 @@ function plural(count, noun) {
  * The lint rules: one YAML file's text in, findings out. Pure: no file
  * system, no registry; a reference is judged from its text alone.
  */
-const KUSTOMIZATION_NAMES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 function isKustomizationFile(file) {
-    return KUSTOMIZATION_NAMES.has(file.slice(file.lastIndexOf('/') + 1));
+    return isKustomizationFileName(file.slice(file.lastIndexOf('/') + 1));
 }
 /** Where each workload kind keeps its Pod spec. */
 const POD_SPEC_PATHS = {
@@ -940,7 +891,9 @@ async function lintCommand(args, context) {
             hint: 'Run promote-image lint from the config repository, or pass its directory.'
         });
     }
-    const result = await lintPath(positionals[0] ?? '.', { policy: tagPolicyFrom(values) });
+    const result = await lintPath(positionals[0] ?? '.', {
+        policy: tagPolicy({ mutableTags: '--mutable-tags', allowTags: '--allow-tags' }, values['mutable-tags'], values['allow-tags'])
+    });
     for (const { file, reason } of result.skipped)
         context.logger.debug(`skipped ${file}: ${reason}`);
     if (values.json) {
@@ -998,18 +951,10 @@ The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, neve
 async function promoteCommand(args, context) {
     const { values, positionals } = parseCommandArgs('promote', args, {
         ...COMMON_OPTIONS,
+        ...EDIT_OPTIONS,
         'config-repo': { type: 'string' },
-        environment: { type: 'string' },
-        target: { type: 'string', multiple: true },
-        image: { type: 'string', multiple: true },
-        digest: { type: 'string' },
         mode: { type: 'string' },
         'base-branch': { type: 'string' },
-        'config-file': { type: 'string' },
-        'verify-render': { type: 'string' },
-        'allow-downgrade': { type: 'string' },
-        'from-environment': { type: 'string' },
-        'dry-run': { type: 'boolean' },
         branch: { type: 'string' },
         'commit-message': { type: 'string' },
         'pr-title': { type: 'string' },
@@ -1043,28 +988,28 @@ async function promoteCommand(args, context) {
     if (!values.environment && !values.target?.length) {
         throw new InputError('promote: pass --environment ENV (from promotion.yaml) or --target SPEC.');
     }
-    const mode = oneOf('--mode', values.mode, ['push', 'pull-request']);
-    const autoMerge = oneOf('--auto-merge', values['auto-merge'], [
-        'merge',
-        'squash',
-        'rebase'
-    ]);
+    const mode = promotionMode('--mode', values.mode);
+    const autoMerge = mergeMethod('--auto-merge', values['auto-merge']);
     const commitMessage = checkCommitMessageTemplate('--commit-message', values['commit-message']);
     const flagList = (given) => (given ?? []).flatMap(v => list(v));
-    const { verifyRender, allowDowngrade, configFile, policy } = editFlagsFrom(values);
-    const credentials = await credentialsFrom(values, context);
-    const token = context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN;
+    const edit = editSettingsFrom(values);
+    const { pin, ...settings } = await resolveSettingsFrom(values, context);
+    const ports = terminalPorts(context);
+    const destination = { kind: 'git', url: configRepo };
+    // An explicit pull request needs a GitHub repository and token: checked before any request.
+    if (mode === 'pull-request')
+        configRepositoryOf(destination, ports).githubFor?.('--mode pull-request');
     const source = values['from-environment'];
-    // An explicit pull request is checked before any request; one promotion.yaml asks for, when read.
-    let github = mode === 'pull-request'
-        ? githubRepoFor(configRepo, token, context, '--mode pull-request')
-        : undefined;
-    const resolved = source ? [] : await resolveFromFlags(images, values, context, { credentials });
-    const [run] = await promotePlan({
-        images: source ? { fromEnvironment: source, selections: images, policy } : { resolved },
+    const outcome = await runPromotion({
+        ...PLAN_DEFAULTS,
+        ...settings,
+        ...edit,
+        images: source
+            ? { fromEnvironment: source, selections: images }
+            : { build: { references: images, buildDigest: values.digest, pin } },
         environments: values.environment ? [values.environment] : [],
         targets: values.target ?? [],
-        configFile,
+        destination,
         baseBranch: values['base-branch'],
         mode,
         defaultMode: 'push',
@@ -1079,20 +1024,9 @@ async function promoteCommand(args, context) {
             draft: values.draft || undefined,
             autoMerge
         },
-        verifyRender,
-        dryRun: values['dry-run'] ?? false,
-        allowDowngrade,
-        writeMethod: 'git'
-    }, {
-        githubFor: why => (github ??= githubRepoFor(configRepo, token, context, why)),
-        cloneUrl: configRepo,
-        token,
-        resolver: resolverFromFlags(values, context, credentials),
-        source: {},
-        logger: context.logger,
-        group: (_name, run) => run()
-    });
-    const result = run.result;
+        dryRun: values['dry-run'] ?? false
+    }, ports);
+    const result = outcome.runs[0].result;
     if (values.json) {
         context.stdout(`${JSON.stringify({
             images: imagesOutput(result.images),
@@ -1116,30 +1050,6 @@ async function promoteCommand(args, context) {
         context.stdout(`Nothing to change on ${result.baseBranch}: every target already pins these images.\n`);
     }
     return 0;
-}
-function oneOf(flag, value, allowed) {
-    if (value === undefined || allowed.includes(value))
-        return value;
-    throw new InputError(`promote: ${flag} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}; got ${JSON.stringify(value)}.`);
-}
-/** A GitHub (or GHES) repository URL → the repository on its API. */
-function githubRepoFor(configRepo, token, context, why) {
-    const match = /^https?:\/\/([^/]+)\/([^/]+)\/([^/]+?)(?:\.git)?\/?$/.exec(configRepo);
-    if (!match) {
-        throw new InputError(`promote: ${why} needs a GitHub repository URL, got ${JSON.stringify(configRepo)}.`, {
-            hint: 'Pass --mode push to push to the base branch, or a GitHub URL, e.g. --config-repo https://github.com/acme/gitops-config.git'
-        });
-    }
-    if (!token) {
-        throw new InputError(`promote: ${why} needs a token in GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN.`, {
-            hint: 'Or pass --mode push to push to the base branch.'
-        });
-    }
-    const [, host, owner, repo] = match;
-    const origin = new URL(configRepo).origin;
-    const apiUrl = context.env.GITHUB_API_URL ??
-        (host === 'github.com' ? 'https://api.github.com' : `${origin}/api/v3`);
-    return new GitHubRepo(createOctokit(token, context.logger, apiUrl), owner, repo, context.logger);
 }
 
 const RESOLVE_USAGE = `Usage: promote-image resolve IMAGE... [options]
@@ -1176,12 +1086,19 @@ async function resolveCommand(args, context) {
             hint: 'Example: promote-image resolve ghcr.io/acme/api:v1.4.2'
         });
     }
-    checkResolveFlags(values);
-    const credentials = await credentialsFrom(values, context);
-    const images = await resolveFromFlags(positionals, values, context, {
-        credentials,
-        requireImmutableRepository: values['require-immutable-repository']
-    });
+    const { pin, ...settings } = await resolveSettingsFrom(values, context);
+    const { images } = await runPromotion({
+        ...PLAN_DEFAULTS,
+        ...settings,
+        images: {
+            build: {
+                references: positionals,
+                buildDigest: values.digest,
+                pin,
+                requireImmutableRepository: values['require-immutable-repository']
+            }
+        }
+    }, terminalPorts(context));
     if (values.json) {
         const detailed = imagesOutput(images).map((out, i) => ({
             ...out,

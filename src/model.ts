@@ -7,7 +7,7 @@ import type { ImageReference } from './reference/index.js'
 
 /** Push to the base branch, or a living pull request per environment. */
 export type PromotionMode = 'push' | 'pull-request'
-export const PROMOTION_MODES: readonly PromotionMode[] = ['push', 'pull-request']
+export const PROMOTION_MODES: readonly PromotionMode[] = ['pull-request', 'push']
 
 /** How GitHub merges a pull request (auto-merge and merge-now). */
 export type MergeMethod = 'merge' | 'squash' | 'rebase'

@@ -45,39 +45,34 @@ export function lines(value: string | undefined): string[] {
     .filter(item => item !== '')
 }
 
-/** One of a fixed set of words; `fallback` when not given. */
+/** One of a fixed set of words; undefined when not given. */
 export function oneOf<T extends string>(
   name: string,
   value: string | undefined,
   allowed: readonly T[],
-  fallback: T
-): T
-export function oneOf<T extends string>(
-  name: string,
-  value: string | undefined,
-  allowed: readonly T[]
-): T | undefined
-export function oneOf<T extends string>(
-  name: string,
-  value: string | undefined,
-  allowed: readonly T[],
-  fallback?: T
+  hint?: string
 ): T | undefined {
-  if (value === undefined) return fallback
-  if ((allowed as readonly string[]).includes(value)) return value as T
+  if (value === undefined || (allowed as readonly string[]).includes(value))
+    return value as T | undefined
   throw new InputError(
-    `${inputLabel(name)} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}.`
+    `${inputLabel(name)} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value)}.`,
+    { hint }
   )
 }
 
 export const pinMode = (name: string, value: string | undefined): PinMode =>
-  oneOf(name, value, ['digest', 'tag'] as const, 'digest')
+  oneOf(
+    name,
+    value,
+    ['digest', 'tag'] as const,
+    'digest writes name:tag@sha256:…; tag writes the verified name:tag only.'
+  ) ?? 'digest'
 
 export const verifyRenderMode = (name: string, value: string | undefined): VerifyRenderMode =>
-  oneOf(name, value?.toLowerCase(), ['auto', 'true', 'false'] as const, 'auto')
+  oneOf(name, value?.toLowerCase(), ['auto', 'true', 'false'] as const) ?? 'auto'
 
 export const downgradePolicy = (name: string, value: string | undefined): DowngradePolicy =>
-  oneOf(name, value?.toLowerCase(), ['warn', 'true', 'false'] as const, 'warn')
+  oneOf(name, value?.toLowerCase(), ['warn', 'true', 'false'] as const) ?? 'warn'
 
 export const promotionMode = (name: string, value: string | undefined): PromotionMode | undefined =>
   oneOf(name, value, PROMOTION_MODES)

@@ -1158,7 +1158,7 @@ const CLI_ARGS: readonly BadInput[] = [
     name: '--mode merge',
     via: 'promote',
     args: ['--mode', 'merge'],
-    message: /--mode must be one of push, pull-request; got "merge"/,
+    message: /--mode must be one of pull-request, push; got "merge"/,
     code: 2,
     ...PRE
   },

@@ -6,7 +6,7 @@ import { promises, constants } from 'fs';
 import 'path';
 import 'http';
 import 'https';
-import { P as requireTunnel } from './index.js';
+import { m as requireTunnel } from './index.js';
 import 'string_decoder';
 import 'events';
 import 'child_process';
@@ -753,5 +753,5 @@ function group(name, fn) {
     });
 }
 
-export { group as a, setOutput as b, summary as c, setFailed as d, error as e, debug as f, getInput as g, info as i, notice as n, setSecret as s, warning as w };
+export { group as a, summary as b, setOutput as c, debug as d, error as e, setFailed as f, getInput as g, info as i, notice as n, setSecret as s, warning as w };
 //# sourceMappingURL=core.js.map

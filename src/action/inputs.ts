@@ -120,12 +120,8 @@ export function parseInputs(read: InputReader): Inputs {
     )
   }
 
-  const writeMethod = oneOf(
-    'write-method',
-    get('write-method'),
-    ['api', 'git', 'none'] as const,
-    'api'
-  )
+  const writeMethod =
+    oneOf('write-method', get('write-method'), ['api', 'git', 'none'] as const) ?? 'api'
   const configPath = get('config-path')
   if (writeMethod === 'none' && configPath === undefined) {
     throw new InputError('Input config-path is required with write-method: none.', {

@@ -14,7 +14,7 @@ import {
   replaceScalar,
   type ParsedYaml,
   type TextEdit
-} from '../yaml/text.js'
+} from '../yaml/index.js'
 
 /** A value the edit meant to set (or, with `value: undefined`, remove). */
 export interface IntendedChange {

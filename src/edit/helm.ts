@@ -4,13 +4,8 @@
  * plain string holding the whole reference.
  */
 import { isMap, type Document, type Scalar, type YAMLMap } from 'yaml'
-import { parseKeyPath } from '../yaml/index.js'
-import { EditError } from '../errors.js'
-import { canonicalRepositoryOf, formatReference, parseReference } from '../reference/index.js'
-import type { EditOutcome, PinRequest } from './types.js'
-import { mapRepository } from './read.js'
-import { applyVerified, MapEdits } from './guard.js'
 import {
+  parseKeyPath,
   editableScalar,
   findPair,
   lineOf,
@@ -19,7 +14,12 @@ import {
   replaceScalar,
   stringAt,
   type ParsedYaml
-} from '../yaml/text.js'
+} from '../yaml/index.js'
+import { EditError } from '../errors.js'
+import { canonicalRepositoryOf, formatReference, parseReference } from '../reference/index.js'
+import type { EditOutcome, PinRequest } from './types.js'
+import { mapRepository } from './read.js'
+import { applyVerified, MapEdits } from './guard.js'
 
 export interface HelmKeys {
   /** The key path, e.g. `image`, `api.image`, `workers[1].image`. */

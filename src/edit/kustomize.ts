@@ -17,7 +17,7 @@ import {
   formatScalar,
   type ParsedYaml,
   type TextEdit
-} from '../yaml/text.js'
+} from '../yaml/index.js'
 
 /** No `images:` entry names the promoted repository. */
 export class MissingImageEntryError extends EditError {

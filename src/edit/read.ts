@@ -3,9 +3,8 @@
  * one environment's exact builds into the next.
  */
 import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml'
-import { parseKeyPath } from '../yaml/index.js'
+import { parseKeyPath, findPair, lineOf, nodeAt, parseYaml, stringAt } from '../yaml/index.js'
 import { canonicalRepositoryOf, parseReference } from '../reference/index.js'
-import { findPair, lineOf, nodeAt, parseYaml, stringAt } from '../yaml/text.js'
 import type { HelmKeys } from './helm.js'
 
 export interface CurrentPin {

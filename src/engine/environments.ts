@@ -18,7 +18,7 @@ import {
   pullRequestBody,
   pullRequestTitle,
   type PromotionContent
-} from '../report/promotion.js'
+} from '../report/index.js'
 import type { ConfigRepository } from './destination.js'
 import { imagesFor } from './images.js'
 import { DEFAULT_BRANCH_TEMPLATE, type Ports, type PromotionPlan } from './plan.js'

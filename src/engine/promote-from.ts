@@ -15,7 +15,7 @@ import {
 import { ConfigError, PolicyError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import { checkTagPolicy, DEFAULT_TAG_POLICY, type TagPolicy } from '../policy/index.js'
-import { shortDigest } from '../report/message-template.js'
+import { shortDigest } from '../report/index.js'
 import {
   canonicalRepository,
   formatReference,

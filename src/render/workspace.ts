@@ -2,12 +2,13 @@ import {
   fsTreeReader,
   isKustomizationFileName,
   KUSTOMIZATION_FILE_NAMES,
-  type TreeReader
+  type TreeReader,
+  linkTargetInRepo,
+  MAX_LINK_HOPS
 } from '../repo/index.js'
 import { cp, lstat, mkdir, readlink, realpath, symlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
-import { linkTargetInRepo, MAX_LINK_HOPS } from '../repo/paths.js'
 import { RenderError } from '../errors.js'
 import type { RendererKind } from './renderers.js'
 /** Never copied: history and dependencies are not config, and can be huge. */
