@@ -14,7 +14,7 @@ import {
   visit,
   type Document
 } from 'yaml'
-import { duplicateKeyOffsets, formatMiB, MAX_FILE_BYTES } from '../yaml/text.js'
+import { duplicateKeyOffsets, formatMiB, MAX_FILE_BYTES } from '../yaml/index.js'
 import { PromotionConfigError } from './error.js'
 import { describe } from './schema-messages.js'
 import type { ConfigProblem } from './types.js'

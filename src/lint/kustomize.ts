@@ -5,7 +5,7 @@
  */
 import { isAlias, isMap, isSeq, parseAllDocuments, type Node } from 'yaml'
 import { isKustomizationFileName } from '../repo/index.js'
-import { firstYamlProblem } from '../yaml/text.js'
+import { firstYamlProblem } from '../yaml/index.js'
 import { formatReference } from '../reference/index.js'
 import {
   entries,

@@ -4,7 +4,7 @@
  * document goes to the rules of its kind: kustomize.ts, manifest.ts, helm.ts.
  */
 import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml'
-import { firstYamlProblem } from '../yaml/text.js'
+import { firstYamlProblem } from '../yaml/index.js'
 import { DEFAULT_TAG_POLICY, type TagPolicy } from '../policy/index.js'
 import { add, entries, resolve, scalarText, type Context, type Entry } from './context.js'
 import { compareFindings, type Finding, type FindingKind } from './finding.js'
