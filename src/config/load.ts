@@ -1,7 +1,8 @@
 /**
  * parsePromotionConfig, as a pipeline: parse the text (syntax, one map) →
- * locate (file order, lines) → schema → semantics → typed config. Every stage
- * before the last reports all it finds, so one run lists every problem.
+ * locate (file order, lines) → schema → semantics → typed config. Schema and
+ * semantic problems are reported together, each step's all at once, so one
+ * run lists everything to fix rather than one problem per run.
  */
 import { buildConfig, type RawConfig } from './build.js'
 import { formatProblem, PromotionConfigError } from './error.js'
