@@ -1,3 +1,4 @@
+// The door to argocd/: only what other folders use, and the types of verifyDeployment.
 export {
   DEFAULT_POLL_SECONDS,
   DEFINITE_AFTER_POLLS,
@@ -7,5 +8,5 @@ export {
   type VerifyResult
 } from './verify.js'
 export { VerifyError } from './error.js'
-export { imageMatches, isRevision, wantedImage, type WantedImage } from './assess.js'
+export { imageMatches, wantedImage } from './images.js'
 export type { RetryPolicy } from './api.js'

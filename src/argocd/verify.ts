@@ -11,18 +11,10 @@ import {
   type KubeEvent,
   type RetryPolicy
 } from './api.js'
-import {
-  assess,
-  podsToInspect,
-  progressLine,
-  short,
-  shownRevisions,
-  stateLine,
-  wantedImage,
-  type Assessment,
-  type Target,
-  type WantedImage
-} from './assess.js'
+import { short, shownRevisions } from './application.js'
+import { assess, progressLine, stateLine, type Assessment, type Expectation } from './assess.js'
+import { wantedImage, type WantedImage } from './images.js'
+import { podsToInspect } from './pods.js'
 import { VerifyError } from './error.js'
 
 export interface VerifyRequest {
@@ -85,7 +77,7 @@ export async function verifyDeployment(
   options: VerifyOptions = {}
 ): Promise<VerifyResult> {
   const checked = checkRequest(request)
-  const { target, server, name, namespace, pollMs, timeoutMs } = checked
+  const { expected, server, name, namespace, pollMs, timeoutMs } = checked
   const started = Date.now()
   const deadline = started + timeoutMs
   const client = new ArgoClient({
@@ -99,7 +91,7 @@ export async function verifyDeployment(
     // cannot keep verify past it.
     deadline
   })
-  if (target.revision === undefined && target.images.length === 0) {
+  if (expected.revision === undefined && expected.images.length === 0) {
     logger.warning(
       'verify: neither a revision nor images given; Synced and Healthy is all that can be checked, and it may predate the promotion.'
     )
@@ -118,23 +110,23 @@ export async function verifyDeployment(
     try {
       const wantRefresh =
         Date.now() - lastRefresh >= REFRESH_EVERY_MS && (last === undefined || !last.atPromotion)
-      const assessment = await observe(client, target, wantRefresh, deadline, logger)
+      const assessment = await observe(client, expected, wantRefresh, deadline, logger)
       if (wantRefresh) lastRefresh = Date.now()
       reached = true
       last = assessment
       lastUnavailable = undefined
-      if (!assessment.problem) return success(assessment, target, elapsed(), logger)
+      if (!assessment.obstacle) return success(assessment, expected, elapsed(), logger)
 
-      logger.info(progressLine(assessment, target, elapsed()))
-      const { problem } = assessment
+      logger.info(progressLine(assessment, expected, elapsed()))
+      const { obstacle } = assessment
       strikes =
-        problem.definite && strikes.kind === problem.kind
-          ? { kind: problem.kind, count: strikes.count + 1 }
-          : { kind: problem.definite ? problem.kind : '', count: problem.definite ? 1 : 0 }
+        obstacle.definite && strikes.kind === obstacle.kind
+          ? { kind: obstacle.kind, count: strikes.count + 1 }
+          : { kind: obstacle.definite ? obstacle.kind : '', count: obstacle.definite ? 1 : 0 }
       if (strikes.count >= DEFINITE_AFTER_POLLS) {
-        throw new VerifyError(client.redact(sentence(problem.message)), {
-          hint: problem.hint,
-          subject: target.application
+        throw new VerifyError(client.redact(sentence(obstacle.message)), {
+          hint: obstacle.hint,
+          subject: expected.application
         })
       }
     } catch (error) {
@@ -156,7 +148,7 @@ export async function verifyDeployment(
       continue
     }
     if (left > 0) await sleep(left)
-    const error = timeout(last, lastUnavailable, target, request.timeoutSeconds)
+    const error = timeout(last, lastUnavailable, expected, request.timeoutSeconds)
     throw new VerifyError(client.redact(error.message), {
       hint: error.hint,
       subject: error.subject
@@ -166,7 +158,7 @@ export async function verifyDeployment(
 
 async function observe(
   client: ArgoClient,
-  target: Target,
+  expected: Expectation,
   refresh: boolean,
   deadline: number,
   logger: Logger
@@ -206,12 +198,12 @@ async function observe(
       logger.debug(`argocd: no events for pod ${pod.name}: ${error.message}`)
     }
   }
-  return assess({ app, tree, events }, target)
+  return assess({ app, tree, events }, expected)
 }
 
 function success(
   a: Assessment,
-  target: Target,
+  expected: Expectation,
   elapsedSeconds: number,
   logger: Logger
 ): VerifyResult {
@@ -222,12 +214,12 @@ function success(
     )
   }
   logger.info(
-    `argocd: Synced / Healthy at ${a.matchedRevision ? short(a.matchedRevision) : shownRevisions(a.revisions)}${target.images.length > 0 ? `, running ${a.matched.join(', ')}` : ''} (${elapsedSeconds} s)`
+    `argocd: Synced / Healthy at ${a.matchedRevision ? short(a.matchedRevision) : shownRevisions(a.revisions)}${expected.images.length > 0 ? `, running ${a.matched.join(', ')}` : ''} (${elapsedSeconds} s)`
   )
   return {
     ok: true,
     revision,
-    images: target.images.length > 0 ? a.matched : a.running,
+    images: expected.images.length > 0 ? a.matched : a.running,
     elapsedSeconds
   }
 }
@@ -235,25 +227,25 @@ function success(
 function timeout(
   last: Assessment | undefined,
   unavailable: ArgoUnavailableError | undefined,
-  target: Target,
+  expected: Expectation,
   timeoutSeconds: number
 ): VerifyError {
   const tail = `Gave up after ${timeoutSeconds} s${last ? `; last seen: ${stateLine(last)}` : ''}.`
   if (unavailable) {
     return new VerifyError(
-      `${unavailable.message} ${last?.problem ? `Before that: ${sentence(last.problem.message)} ` : ''}${tail}`,
-      { hint: unavailable.hint, subject: target.application }
+      `${unavailable.message} ${last?.obstacle ? `Before that: ${sentence(last.obstacle.message)} ` : ''}${tail}`,
+      { hint: unavailable.hint, subject: expected.application }
     )
   }
-  const problem = last?.problem
-  return new VerifyError(`${problem ? `${sentence(problem.message)} ` : ''}${tail}`, {
-    hint: problem?.hint,
-    subject: target.application
+  const obstacle = last?.obstacle
+  return new VerifyError(`${obstacle ? `${sentence(obstacle.message)} ` : ''}${tail}`, {
+    hint: obstacle?.hint,
+    subject: expected.application
   })
 }
 
 interface CheckedRequest {
-  readonly target: Target
+  readonly expected: Expectation
   readonly server: string
   readonly name: string
   readonly namespace?: string
@@ -295,7 +287,7 @@ function checkRequest(request: VerifyRequest): CheckedRequest {
   const timeoutMs = seconds('timeout', request.timeoutSeconds)
   const pollMs = seconds('poll interval', request.pollSeconds ?? DEFAULT_POLL_SECONDS)
   return {
-    target: { application: request.application, revision, images },
+    expected: { application: request.application, revision, images },
     server,
     name: second ?? first,
     namespace: second === undefined ? undefined : first,

@@ -1,15 +1,6 @@
-export * from './types.js'
-export { parsePromotionConfig, PromotionConfigError, formatProblem } from './load.js'
-export { expandTargets, parseTargetSpec, PLACEHOLDERS } from './targets.js'
-export { keyPathProblem, parseKeyPath } from '../yaml/key-path.js'
-export {
-  assertRelativePath,
-  findKustomization,
-  KUSTOMIZATION_FILE_NAMES,
-  MissingPathError,
-  normalizeRelativePath,
-  realRelativePath,
-  relativePathProblem,
-  resolveInRepo
-} from '../repo/paths.js'
-export { PROMOTION_SCHEMA, SCHEMA_URL, validatePromotionSchema } from './schema.js'
+// The door to config/: only what other folders use (grep before adding).
+export type { EnvironmentConfig, PromotionConfig, Target, TargetTemplate } from './types.js'
+export { PromotionConfigError } from './error.js'
+export { parsePromotionConfig } from './load.js'
+export { expandTargets, parseTargetSpec } from './targets.js'
+export { PROMOTION_SCHEMA } from './schema.js'

@@ -1,6 +1,6 @@
 import { keyPathProblem } from '../yaml/index.js'
 import { ConfigError } from '../errors.js'
-import { normalizeRelativePath, relativePathProblem } from '../repo/paths.js'
+import { normalizeRelativePath, relativePathProblem } from '../repo/index.js'
 import { suggestion } from './suggest.js'
 import {
   DEFAULT_DIGEST_KEY,

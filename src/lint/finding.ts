@@ -3,7 +3,8 @@
 export type Severity = 'error' | 'warning'
 /** Where the reference lives: a Kustomize `images:` entry, Helm values, or a raw manifest. */
 export type FindingKind = 'kustomize' | 'helm' | 'manifest'
-export type Problem =
+/** What a finding is about, as a stable code (the `problem` of --json output). */
+export type ProblemCode =
   'mutable-tag' | 'no-tag' | 'no-digest' | 'pull-policy' | 'empty-tag' | 'invalid-yaml'
 
 export interface Finding {
@@ -16,7 +17,7 @@ export interface Finding {
   readonly kind: FindingKind
   /** The effective reference (`name:tag`, `name`…); '' for invalid-yaml. */
   readonly image: string
-  readonly problem: Problem
+  readonly problem: ProblemCode
   readonly message: string
   readonly suggestion: string
 }

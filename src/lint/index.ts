@@ -7,11 +7,21 @@ import { join } from 'node:path'
 import { InputError } from '../errors.js'
 import type { TagPolicy } from '../policy/index.js'
 import { compareFindings, summarize, type Finding, type LintSummary } from './finding.js'
-import { kustomizeTagOverrides, lintText } from './rules.js'
+import { kustomizeTagOverrides } from './kustomize.js'
+import { lintText } from './rules.js'
 import { MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
-export * from './finding.js'
-export { isKustomizationFile, kustomizeTagOverrides, lintText, type LintOptions } from './rules.js'
-export { isConfigFileName, MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
+// The door to lint/: what other folders and the tests use, and the types of lintPath's result.
+export {
+  formatFinding,
+  formatSummary,
+  type Finding,
+  type FindingKind,
+  type LintSummary,
+  type ProblemCode,
+  type Severity
+} from './finding.js'
+export { lintText, type LintOptions } from './rules.js'
+export { MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
 
 export interface LintResult {
   /** Sorted by file, line, column. */

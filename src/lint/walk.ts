@@ -4,8 +4,9 @@
  * directory.
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises'
-import { isAbsolute, join, relative, sep } from 'node:path'
-import { MAX_FILE_BYTES } from '../yaml/text.js'
+import { join } from 'node:path'
+import { isInsideDirectory } from '../repo/index.js'
+import { MAX_FILE_BYTES } from '../yaml/index.js'
 
 /** Larger files are generated or vendored, not hand-written config (edits refuse them too). */
 export { MAX_FILE_BYTES }
@@ -67,7 +68,8 @@ export async function walkConfigFiles(root: string): Promise<WalkResult> {
           skipped.push({ file: path, reason: 'broken symbolic link' })
           continue
         }
-        if (!isInside(realRoot, target)) {
+        // Both are real paths, as isInsideDirectory needs; the same check as resolveInRepo's.
+        if (!isInsideDirectory(realRoot, target)) {
           skipped.push({ file: path, reason: 'symbolic link to outside the directory' })
           continue
         }
@@ -94,11 +96,6 @@ export async function walkConfigFiles(root: string): Promise<WalkResult> {
   files.sort(byPath)
   skipped.sort((a, b) => byPath(a.file, b.file))
   return { files, skipped }
-}
-
-function isInside(root: string, target: string): boolean {
-  const rel = relative(root, target)
-  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
 }
 
 /** Code-point order, the same on every machine and locale. */

@@ -1,6 +1,7 @@
 export {
   assertRelativePath,
   findKustomization,
+  isInsideDirectory,
   isKustomizationFileName,
   KUSTOMIZATION_FILE_NAMES,
   linkTargetInRepo,

@@ -69,7 +69,11 @@ export function linkTargetInRepo(linkPath: string, target: string, rest = ''): s
  */
 export class MissingPathError extends ConfigError {}
 
-function inside(root: string, candidate: string): boolean {
+/**
+ * Whether `candidate` is `root` or below it. Textual, so both must be absolute and
+ * normalized, as realpath returns them: `root/../x` would pass.
+ */
+export function isInsideDirectory(root: string, candidate: string): boolean {
   return (
     candidate === root || candidate.startsWith(root.endsWith(path.sep) ? root : root + path.sep)
   )
@@ -121,7 +125,7 @@ export async function resolveInRepo(
 
   try {
     const real = await realpath(candidate)
-    if (!inside(root, real)) throw escapes(real)
+    if (!isInsideDirectory(root, real)) throw escapes(real)
     return real
   } catch (error) {
     if (error instanceof EditError) throw error

@@ -1,0 +1,117 @@
+/**
+ * Kubernetes manifests: the containers of every workload kind (Lists
+ * included), Argo CD Applications' and Flux Kustomizations' image overrides,
+ * and imagePullPolicy: IfNotPresent with a mutable tag.
+ */
+import { isMap, isSeq } from 'yaml'
+import { matchingMutablePattern } from '../policy/index.js'
+import { formatReference } from '../reference/index.js'
+import {
+  entries,
+  follow,
+  isTemplate,
+  report,
+  resolve,
+  scalarText,
+  tryParse,
+  type Context,
+  type Entry
+} from './context.js'
+import { lintArgoKustomizeImages, lintKustomizeImages } from './kustomize.js'
+import { checkReference, PIN_SUGGESTION } from './verdicts.js'
+
+/** Where each workload kind keeps its Pod spec. */
+const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
+  Pod: ['spec'],
+  PodTemplate: ['template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  Rollout: ['spec', 'template', 'spec'], // Argo Rollouts
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec']
+}
+const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const
+
+export function lintManifest(
+  context: Context,
+  top: Map<string, Entry>,
+  apiVersion: string,
+  kind: string,
+  depth = 0
+): void {
+  if (kind === 'List' || kind.endsWith('List')) {
+    const items = top.get('items')?.value
+    if (!isSeq(items)) return
+    for (const item of items.items) {
+      const resource = resolve(context, item)
+      if (!isMap(resource)) continue
+      const fields = entries(context, resource)
+      const itemApi = scalarText(fields.get('apiVersion')?.value)
+      const itemKind = scalarText(fields.get('kind')?.value)
+      if (typeof itemApi === 'string' && typeof itemKind === 'string' && depth < 8) {
+        lintManifest(context, fields, itemApi, itemKind, depth + 1)
+      }
+    }
+    return
+  }
+  if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
+    const spec = follow(context, top, ['spec'])
+    const sources = [follow(context, spec, ['source'])]
+    const list = spec?.get('sources')?.value
+    if (isSeq(list)) {
+      for (const s of list.items) {
+        const source = resolve(context, s)
+        if (isMap(source)) sources.push(entries(context, source))
+      }
+    }
+    for (const source of sources) {
+      lintArgoKustomizeImages(context, follow(context, source, ['kustomize'])?.get('images')?.value)
+    }
+    return
+  }
+  if (kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
+    lintKustomizeImages(context, follow(context, top, ['spec'])?.get('images')?.value)
+    return
+  }
+  const path = POD_SPEC_PATHS[kind]
+  const podSpec = path && follow(context, top, path)
+  if (!podSpec) return
+  for (const list of CONTAINER_LISTS) {
+    const containers = podSpec.get(list)?.value
+    if (!isSeq(containers)) continue
+    for (const item of containers.items) {
+      const container = resolve(context, item)
+      if (isMap(container)) lintContainer(context, entries(context, container))
+    }
+  }
+}
+
+function lintContainer(context: Context, container: Map<string, Entry>): void {
+  const node = container.get('image')?.value
+  const text = scalarText(node)
+  if (node === undefined || typeof text !== 'string' || isTemplate(text)) return
+  const ref = tryParse(text)
+  if (!ref || ref.digest !== undefined || context.overridden.has(ref.name)) return
+  const pullPolicy = scalarText(container.get('imagePullPolicy')?.value)
+  // Kubernetes defaults to Always only for `:latest` and untagged images.
+  const defaulted = ref.tag === undefined || ref.tag === 'latest' ? 'Always' : 'IfNotPresent'
+  const mutable =
+    ref.tag === undefined || matchingMutablePattern(ref.tag, context.policy) !== undefined
+  if (mutable && (pullPolicy ?? defaulted) === 'IfNotPresent') {
+    const how = pullPolicy === undefined ? ' (the default for a tag other than latest)' : ''
+    const tag = ref.tag ?? 'latest (implied: no tag)'
+    report(context, node, {
+      severity: 'error',
+      kind: 'manifest',
+      image: formatReference(ref),
+      problem: 'pull-policy',
+      message: `IfNotPresent${how} with mutable tag ${tag}: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated')`,
+      suggestion: `${PIN_SUGGESTION}; imagePullPolicy: Always alone would not restart running pods`
+    })
+    return
+  }
+  checkReference(context, node, 'manifest', ref)
+}
