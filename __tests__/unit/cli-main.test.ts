@@ -49,7 +49,9 @@ const COMMAND_USAGES = [
 ] as const
 
 describe('promote-image (no command)', () => {
-  afterEach(() => jest.restoreAllMocks())
+  afterEach(() => {
+    jest.restoreAllMocks()
+  })
 
   it.each([
     { argv: ['--help'], code: 0 },

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { InputError } from '../errors.js'
+import { CLI_NAMES, InputError } from '../errors.js'
 import type { PinMode } from '../engine/resolve.js'
 import {
   checkMutableTagPattern,
@@ -94,7 +94,8 @@ export function resolverFromFlags(
     logger: context.logger,
     insecureRegistries: insecureRegistriesFrom(values),
     credentials,
-    env: context.env
+    env: context.env,
+    names: CLI_NAMES
   })
 }
 
@@ -118,7 +119,8 @@ export function resolveFromFlags(
       policy: tagPolicyFrom(values),
       pin: pinFrom(values.pin),
       explicitCredentials: extra.credentials !== undefined,
-      requireImmutableRepository: extra.requireImmutableRepository
+      requireImmutableRepository: extra.requireImmutableRepository,
+      names: CLI_NAMES
     },
     resolverFromFlags(values, context, extra.credentials),
     context.logger

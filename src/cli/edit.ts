@@ -1,6 +1,6 @@
 import { resolve } from 'node:path'
 import { editConfigRepo, type EditResult, type VerifyRenderMode } from '../engine/edit.js'
-import { InputError } from '../errors.js'
+import { CLI_NAMES, InputError } from '../errors.js'
 import { checkConfigFile } from '../inputs.js'
 import { imagesOutput } from '../report/summary.js'
 import { checkPromoteFrom, imagesFromEnvironment } from '../engine/promote-from.js'
@@ -110,7 +110,8 @@ export async function editCommand(args: string[], context: CommandContext): Prom
       verifyRender,
       dryRun: values['dry-run'] ?? false,
       allowDowngrade,
-      env: context.env
+      env: context.env,
+      names: CLI_NAMES
     },
     context.logger
   )

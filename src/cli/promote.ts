@@ -1,6 +1,6 @@
 import { createOctokit, GitHubRepo } from '../deliver/github.js'
 import { promotePlan } from '../engine/environments.js'
-import { InputError } from '../errors.js'
+import { CLI_NAMES, InputError } from '../errors.js'
 import { list } from '../inputs.js'
 import { checkCommitMessageTemplate } from '../report/message-template.js'
 import { imagesOutput } from '../report/summary.js'
@@ -145,7 +145,8 @@ export async function promoteCommand(args: string[], context: CommandContext): P
       verifyRender,
       dryRun: values['dry-run'] ?? false,
       allowDowngrade,
-      writeMethod: 'git'
+      writeMethod: 'git',
+      names: CLI_NAMES
     },
     {
       githubFor: why => (github ??= githubRepoFor(configRepo, token, context, why)),

@@ -17,7 +17,7 @@ import {
   type Target,
   type TargetTemplate
 } from '../config/index.js'
-import { ConfigError, PolicyError, RenderError } from '../errors.js'
+import { ACTION_NAMES, ConfigError, PolicyError, RenderError, type OptionNames } from '../errors.js'
 import {
   editHelmValues,
   editKustomization,
@@ -60,6 +60,8 @@ export interface EditRequest {
   readonly allowDowngrade?: DowngradePolicy
   /** The target templates, when the caller already loaded them (see loadTargets). */
   readonly templates?: readonly TargetTemplate[]
+  /** How messages name settings (the CLI passes its flags); default the action's inputs. */
+  readonly names?: OptionNames
 }
 
 /** One changed file: its text before and after, and what changed in it. */
@@ -142,7 +144,8 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
           `${change.file}:${change.line}`,
           tagOf(change.old),
           tagOf(change.new),
-          request.allowDowngrade ?? 'warn'
+          request.allowDowngrade ?? 'warn',
+          request.names
         )
         if (warning) logger.warning(warning)
       }
@@ -297,10 +300,11 @@ async function proveRenders(
   const renderer = await findRenderer('kustomize', request.env)
   if ('unavailable' in renderer) {
     if (request.verifyRender === 'true') {
+      const names = request.names ?? ACTION_NAMES
       throw new RenderError(
-        `verify-render is true, but no Kustomize renderer is available: ${renderer.unavailable}.`,
+        `${names.name('verify-render')} is true, but no Kustomize renderer is available: ${renderer.unavailable}.`,
         {
-          hint: 'Install kustomize or kubectl on the runner, or set verify-render: auto.'
+          hint: `Install kustomize or kubectl on the runner, or set ${names.set('verify-render', 'auto')}.`
         }
       )
     }

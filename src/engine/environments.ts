@@ -9,7 +9,7 @@
 import { parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
 import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo } from '../deliver/github.js'
-import { ConfigError } from '../errors.js'
+import { ConfigError, type OptionNames } from '../errors.js'
 import { repositoryNameOf } from '../reference/index.js'
 import type { Logger } from '../log/logger.js'
 import type { DowngradePolicy, TagPolicy } from '../policy/index.js'
@@ -60,6 +60,8 @@ export interface PromotionPlan {
   readonly dryRun: boolean
   readonly allowDowngrade?: DowngradePolicy
   readonly writeMethod: 'api' | 'git'
+  /** How messages name settings (the CLI passes its flags); default the action's inputs. */
+  readonly names?: OptionNames
 }
 
 /** Pull-request settings given explicitly; lists add to promotion.yaml's. */
@@ -209,6 +211,7 @@ export async function promotePlan(
             verifyRender: plan.verifyRender,
             dryRun: plan.dryRun,
             allowDowngrade: plan.allowDowngrade,
+            names: plan.names,
             branch,
             onSecret: context.onSecret,
             message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),

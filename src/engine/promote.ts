@@ -19,7 +19,7 @@ import { join, posix } from 'node:path'
 import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo, PullRequestResult, PullRequestSpec } from '../deliver/github.js'
 import { changesTouch } from '../deliver/read-set.js'
-import { InputError, PromoteError, RenderError } from '../errors.js'
+import { InputError, PromoteError, RenderError, type OptionNames } from '../errors.js'
 import type { TargetTemplate } from '../config/index.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { DowngradePolicy } from '../policy/index.js'
@@ -51,6 +51,8 @@ export interface PromotionRequest {
   readonly verifyRender: VerifyRenderMode
   readonly dryRun: boolean
   readonly allowDowngrade?: DowngradePolicy
+  /** How messages name settings (the CLI passes its flags); default the action's inputs. */
+  readonly names?: OptionNames
   /** The pull-request branch (pull-request mode). */
   readonly branch?: string
   /** The commit message for what changed. */
