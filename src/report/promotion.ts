@@ -4,7 +4,7 @@
  * Every piece of user text (file names, environments, render messages) goes
  * through one of the escapes at the bottom, so none can break the layout.
  */
-import { code, escapeText, oneLine } from './markdown.js'
+import { code, escapeText, itemWithSublist, oneLine } from './markdown.js'
 import type { EditResult, ImageValueChange } from '../engine/edit.js'
 import type { ResolvedImage } from '../engine/resolve.js'
 import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
@@ -109,7 +109,7 @@ export function pullRequestBody(content: PromotionContent): string {
   const rows = changes.map(c => tableRow(c, content, links))
   const images = content.images.map(i => imageDetails(i, content, links))
   const renders = content.result.renders.map(
-    r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${renderMessage(r.message)}`
+    r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${itemWithSublist(r.message)}`
   )
   const compose = (shown: readonly [number, number, number]): string =>
     [
@@ -350,16 +350,6 @@ function imageDetails(image: ResolvedImage, content: PromotionContent, links: Li
     '',
     '</details>'
   ].join('\n')
-}
-
-/** `summary:\n  - item…` (verifyRender's shape) as a list item with a nested list. */
-function renderMessage(message: string): string {
-  const [first = '', ...rest] = message.split(/\r?\n/)
-  const nested = rest
-    .map(line => line.trim().replace(/^- /, ''))
-    .filter(line => line.length > 0)
-    .map(line => `\n  - ${escapeText(line)}`)
-  return escapeText(first) + nested.join('')
 }
 
 function renderSkipped(content: PromotionContent): string {
