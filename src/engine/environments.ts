@@ -154,7 +154,8 @@ export async function promotePlan(
     const content = (
       edit: EditResult,
       base: string,
-      promoted: readonly ResolvedImage[]
+      promoted: readonly ResolvedImage[],
+      head?: string
     ): PromotionContent => ({
       environment,
       images: promoted,
@@ -163,6 +164,7 @@ export async function promotePlan(
       mode,
       configRepository: github?.fullName,
       baseBranch: base,
+      headSha: head,
       fromEnvironment: from?.fromEnvironment,
       messageTemplate: plan.commitMessage
     })
@@ -215,9 +217,9 @@ export async function promotePlan(
             branch,
             onSecret: context.onSecret,
             message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),
-            pullRequest: (edit, base, promoted) => ({
+            pullRequest: (edit, base, promoted, head) => ({
               title: pullRequestTitle(content(edit, base, promoted), options.title),
-              body: pullRequestBody(content(edit, base, promoted)),
+              body: pullRequestBody(content(edit, base, promoted, head)),
               draft: options.draft ?? config?.draft ?? false,
               labels: union(config?.labels, options.labels),
               reviewers: union(config?.reviewers, options.reviewers),

@@ -61,8 +61,10 @@ export interface PromotionRequest {
   readonly pullRequest?: (
     edit: EditResult,
     base: string,
-    images: readonly ResolvedImage[]
-  ) => Omit<PullRequestSpec, 'branch' | 'base'>
+    images: readonly ResolvedImage[],
+    /** The commit the pull request's branch points at, for links to the changed files. */
+    head: string
+  ) => Omit<PullRequestSpec, 'branch' | 'base' | 'headSha'>
   readonly onSecret?: (secret: string) => void
   /** Attempts before giving up; each lost race costs one. */
   readonly attempts?: number
@@ -261,11 +263,12 @@ async function proposeChange(
     previous = await ownBranchHead(github, branch)
     same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false)
   }
+  const headSha = same ? previous!.sha : commit.sha
   const spec = {
-    ...request.pullRequest!(prepared.edit, session.baseBranch, prepared.images),
+    ...request.pullRequest!(prepared.edit, session.baseBranch, prepared.images, headSha),
     branch,
     base: session.baseBranch,
-    headSha: same ? previous!.sha : commit.sha
+    headSha
   }
   let pullRequest: PullRequestResult
   try {

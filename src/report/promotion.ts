@@ -33,6 +33,11 @@ export interface PromotionContent {
   /** `acme/gitops-config`, for links to the changed files. */
   readonly configRepository?: string
   readonly baseBranch: string
+  /**
+   * The promotion commit (a pull request's head): file links point at it, so a reviewer sees
+   * the changed file; without it, at the base branch, which does not have the change yet.
+   */
+  readonly headSha?: string
   /** Why no render proof ran, when the caller knows (verify-render false, no kustomize…). */
   readonly renderNote?: string
   /** Promoting what another environment runs: its name. */
@@ -296,8 +301,10 @@ function fitSection(
 function tableRow(c: ImageValueChange, content: PromotionContent, links: Links): string {
   const environment = c.environment ?? content.environment
   const place = code(`${c.file}:${c.line}`, true)
+  const head = content.headSha
+  const ref = head && /^[0-9a-f]{7,64}$/i.test(head) ? head : urlPath(content.baseBranch)
   const file = links.config
-    ? `[${place}](${destination(`${links.config}/blob/${urlPath(content.baseBranch)}/${urlPath(c.file)}#L${c.line}`)})`
+    ? `[${place}](${destination(`${links.config}/blob/${ref}/${urlPath(c.file)}#L${c.line}`)})`
     : place
   const cells = [
     code(c.image, true),
