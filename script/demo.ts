@@ -15,7 +15,8 @@ import { dirname, join, resolve } from 'node:path'
 import { startGitHubBox } from '../__tests__/support/github.js'
 import { pushImage, startRegistry } from '../__tests__/support/registry.js'
 
-const root = resolve(import.meta.dirname, '../..')
+// Run from source by tsx (`npm run demo`): no whole-project tsc before the first line.
+const root = resolve(import.meta.dirname, '..')
 const cli = join(root, 'dist/cli.js')
 
 const deployment = `apiVersion: apps/v1
@@ -34,14 +35,21 @@ spec:
           image: notification-service
 `
 
+/** Each phase says what it is doing before it starts, so a slow machine never looks stuck. */
+const phase = (what: string): void => console.log(`… ${what}`)
+
+phase('starting a registry on 127.0.0.1 (token auth)')
 const registry = await startRegistry({ auth: 'token' })
 const repo = await mkdtemp(join(tmpdir(), 'promote-image-demo-'))
 try {
   const host = registry.host
+  phase('pushing team/api:v1.4.2')
   await pushImage(registry, 'team/api', 'v1.4.2')
+  phase('pushing team/notification-service:v2.5.0 (linux/amd64 and linux/arm64)')
   await pushImage(registry, 'team/notification-service', 'v2.5.0', {
     platforms: ['linux/amd64', 'linux/arm64']
   })
+  phase('writing a config repo')
   await writeRepo(repo, host)
   console.log(
     `registry on ${host} (token auth): team/api:v1.4.2, team/notification-service:v2.5.0 (two platforms)`
@@ -63,6 +71,7 @@ try {
   }
 
   const service = `${host}/team/notification-service:v2.5.0`
+  phase('running the CLI (dist/cli.js) in the config repo\n')
   await step('pin two images', ['resolve', `${host}/team/api:v1.4.2`, service])
   await step('a mutable tag is refused before any request', ['resolve', `${host}/team/api:latest`])
   await step('a tag nobody pushed would be ImagePullBackOff', [
@@ -81,9 +90,11 @@ try {
   await step('nothing mutable is left in dev', ['lint', 'apps/notification-service/overlays/dev'])
 
   // The action, as a workflow step runs it, against GitHub in a box.
+  phase('starting GitHub in a box (git smart HTTP and the REST API)')
   const box = await startGitHubBox()
   try {
     await box.createRepo('acme/gitops', repoFiles(host))
+    phase('running the action (dist/index.js) against acme/gitops\n')
     const action = async (title: string, inputs: Record<string, string>): Promise<void> => {
       console.log(`# the action: ${title}`)
       const env: NodeJS.ProcessEnv = {

@@ -29,6 +29,56 @@ export function inputLabel(name: string): string {
   return name.startsWith('--') ? name : `Input ${name}`
 }
 
+/**
+ * How a shell names its settings in the messages shared code writes: the action by its inputs
+ * (`allow-downgrade: true`), the CLI by its flags (`--allow-downgrade true`). Each shell passes
+ * its own; shared code never guesses which one runs. Absent, the action's words apply.
+ */
+export interface OptionNames {
+  /** A setting's name as the user writes it, from the action input's name: `pin` or `--pin`. */
+  name(input: string): string
+  /** A setting given a value, as the user writes it: `pin: digest` or `--pin digest`. */
+  set(input: string, value: string): string
+  /** Explicit registry credentials, as the subject of a sentence. */
+  readonly credentials: string
+  /** Explicit registry credentials, where a sentence names their source. */
+  readonly credentialSource: string
+  /** How to give explicit registry credentials: `set registry-username/registry-password`. */
+  readonly setCredentials: string
+  /** The usual way to log in to a registry, so that promote-image reads docker's config. */
+  readonly login: string
+  /** When and how to log in, after "log in": `before this step (docker/login-action)`. */
+  readonly loginStep: string
+}
+
+export const ACTION_NAMES: OptionNames = {
+  name: input => input,
+  set: (input, value) => `${input}: ${value}`,
+  credentials: 'Inputs registry-username/registry-password',
+  credentialSource: 'the registry-username/registry-password inputs',
+  setCredentials: 'set registry-username/registry-password',
+  login: 'docker/login-action',
+  loginStep: 'before this step (docker/login-action)'
+}
+
+/** Inputs whose flag is not `--` + the input's name. */
+const CLI_FLAGS: Readonly<Record<string, string>> = {
+  'insecure-registries': '--insecure-registry',
+  'config-repository': '--config-repo',
+  'config-path': '--dir'
+}
+
+export const CLI_NAMES: OptionNames = {
+  name: input => (Object.hasOwn(CLI_FLAGS, input) ? CLI_FLAGS[input]! : `--${input}`),
+  set: (input, value) => `${CLI_NAMES.name(input)} ${value}`,
+  credentials: '--registry-username and its password',
+  credentialSource: '--registry-username and its password',
+  setCredentials:
+    'pass --registry-username (password on --password-stdin or in PROMOTE_IMAGE_REGISTRY_PASSWORD)',
+  login: 'docker login',
+  loginStep: 'with docker login'
+}
+
 /** The image reference is not a valid reference. */
 export class InvalidReferenceError extends PromoteError {}
 

@@ -154,6 +154,11 @@ describe('the action against GitHub in a box', () => {
     const log = await box.log(REPO, 'promote/prod/api')
     const main = await box.log(REPO, 'main')
     expect(log[0]!.parents).toEqual([main[0]!.sha])
+    // File links show the changed file: at the promotion commit, not on the base branch.
+    expect(pull.body).toContain(
+      `/${REPO}/blob/${log[0]!.sha}/apps/api/overlays/prod/kustomization.yaml#L`
+    )
+    expect(pull.body).not.toContain('/blob/main/')
     expect(log[0]!.files).toEqual(['apps/api/overlays/prod/kustomization.yaml'])
     expect(log[0]!.verified).toBe(true)
     expect(log[0]!.message).toMatch(/^promote\(prod\): api v1\.4\.2 \([0-9a-f]{12}\)\n/)
@@ -196,6 +201,7 @@ describe('the action against GitHub in a box', () => {
       await box.readFile(REPO, 'promote/prod/api', 'apps/api/overlays/prod/kustomization.yaml')
     ).toContain(`digest: ${images.get('api:v1.4.3')!.digest}`)
     expect(box.pulls(REPO)[0]!.body).toContain(images.get('api:v1.4.3')!.digest)
+    expect(box.pulls(REPO)[0]!.body).toContain(`/${REPO}/blob/${log[0]!.sha}/apps/api/`)
   })
 
   it('dev (push, from promotion.yaml): one verified commit on main', async () => {

@@ -46,7 +46,7 @@ describe('dist/cli.js: allow-tags runs in linear time', () => {
       const elapsed = Date.now() - started
       expect(ran.code).toBe(code)
       if (code === 1) {
-        expect(ran.stderr).toContain(`does not match allow-tags /${pattern}/`)
+        expect(ran.stderr).toContain(`does not match --allow-tags /${pattern}/`)
       } else {
         expect(ran.stdout).toMatch(
           new RegExp(`^${reg.host}/team/app:${tag}@sha256:[0-9a-f]{64}\\n$`)

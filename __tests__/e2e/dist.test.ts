@@ -127,6 +127,25 @@ describe('dist/cli.js resolve', () => {
   })
 })
 
+describe('dist/cli.js top level', () => {
+  it('--version prints the version in package.json (inlined at build time)', async () => {
+    const { version } = JSON.parse(
+      await readFile(join(import.meta.dirname, '../../package.json'), 'utf8')
+    ) as { version: string }
+    expect(await node('dist/cli.js', ['--version'])).toMatchObject({
+      code: 0,
+      stdout: `${version}\n`
+    })
+  })
+
+  it('--help prints the overview, not each command’s options', async () => {
+    const ran = await node('dist/cli.js', ['--help'])
+    expect(ran.code).toBe(0)
+    expect(ran.stdout).toContain('Run promote-image COMMAND --help for its options.')
+    expect(ran.stdout).not.toContain('Usage: promote-image resolve')
+  })
+})
+
 describe('dist/index.js (the action) in dry run', () => {
   let reg: RegistryInstance
   let multi: PushedImage

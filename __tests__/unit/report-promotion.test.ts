@@ -735,6 +735,16 @@ describe('pull request body', () => {
         '[`apps/my app (v2)/k#1.yaml:3`](https://ghe.corp.example/acme/gitops-config/blob/release/1.x/apps/my%20app%20%28v2%29/k%231.yaml#L3)'
       ],
       [
+        'the promotion commit known: the link shows the changed file at it, not the base',
+        { headSha: 'c0ffee0123456789abcdef0123456789abcdef01' },
+        '[`apps/my app (v2)/k#1.yaml:3`](https://github.com/acme/gitops-config/blob/c0ffee0123456789abcdef0123456789abcdef01/apps/my%20app%20%28v2%29/k%231.yaml#L3)'
+      ],
+      [
+        'a head that is not a commit sha: the base branch',
+        { headSha: '../../x', baseBranch: 'release/1.x' },
+        '[`apps/my app (v2)/k#1.yaml:3`](https://github.com/acme/gitops-config/blob/release/1.x/apps/my%20app%20%28v2%29/k%231.yaml#L3)'
+      ],
+      [
         'no config repository: no link',
         { configRepository: undefined },
         '`apps/my app (v2)/k#1.yaml:3`'

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import type { ResolvedImage } from '../../src/model.js'
+import type { EditResult, RenderReport, ResolvedImage } from '../../src/model.js'
 import { parseReference } from '../../src/reference/index.js'
+import { editSummary } from '../../src/report/edits.js'
 import { imagesOutput, resolutionSummary } from '../../src/report/summary.js'
 
 const D1 = `sha256:${'1'.repeat(64)}`
@@ -63,5 +64,81 @@ describe('report', () => {
     )
     expect(lines[4]).toMatch(/ \| — \|$/)
     expect(lines[5]).toMatch(/\| single platform \| .* \| mutable: repository tags are MUTABLE \|$/)
+  })
+})
+
+describe('job summary: render proof', () => {
+  const overlay = 'apps/api/overlays/prod'
+  const edit = (renders: RenderReport[]): EditResult => ({
+    files: [
+      {
+        file: `${overlay}/kustomization.yaml`,
+        before: '',
+        after: '',
+        changes: [
+          {
+            file: `${overlay}/kustomization.yaml`,
+            line: 7,
+            path: 'images[0].newTag',
+            old: 'v1.2.2',
+            new: 'v1.2.3',
+            image: 'ghcr.io/acme/api:v1.2.3'
+          }
+        ]
+      }
+    ],
+    renders,
+    diff: '',
+    written: true
+  })
+  const proof = (message: string, ok = true): RenderReport => ({
+    target: overlay,
+    image: 'ghcr.io/acme/api:v1.2.3',
+    ok,
+    message
+  })
+  /** The summary's lines from the render proof heading on. */
+  const proofLines = (renders: RenderReport[]): string[] => {
+    const lines = editSummary([{ environment: 'prod', result: edit(renders) }], false).split('\n')
+    return lines.slice(lines.indexOf('**Render proof** (what Argo CD will see):'))
+  }
+
+  // GFM joins a paragraph's lines into one: each line of a proof must be a list item of its own.
+  it.each([
+    {
+      case: 'one container: the summary line, then the container as a nested item',
+      renders: [
+        proof(
+          `Argo CD will see the change: 1 container in ${overlay} now renders ghcr.io/acme/api:v1.2.3@${D1}:\n  - Deployment prod/api, container api: ghcr.io/acme/api:v1.2.2 → ghcr.io/acme/api:v1.2.3@${D1}`
+        )
+      ],
+      lines: [
+        `- ✅ \`${overlay}\`: Argo CD will see the change: 1 container in ${overlay} now renders ghcr.io/acme/api:v1.2.3@${D1}:`,
+        `  - Deployment prod/api, container api: ghcr.io/acme/api:v1.2.2 → ghcr.io/acme/api:v1.2.3@${D1}`
+      ]
+    },
+    {
+      case: 'two containers and a failed proof: every line kept, markup escaped',
+      renders: [
+        proof(
+          'Argo CD would see only part of the promotion:\n  - Deployment a, container *x*: still renders <img>\n  - CronJob b, container y_z: renders `q`',
+          false
+        ),
+        proof(`${overlay} already renders it in 1 container; the promotion changes nothing.`)
+      ],
+      lines: [
+        `- ❌ \`${overlay}\`: Argo CD would see only part of the promotion:`,
+        '  - Deployment a, container \\*x\\*: still renders \\<img\\>',
+        '  - CronJob b, container y\\_z: renders \\`q\\`',
+        `- ✅ \`${overlay}\`: ${overlay} already renders it in 1 container; the promotion changes nothing.`
+      ]
+    }
+  ])('$case', ({ renders, lines }) => {
+    expect(proofLines(renders)).toEqual([
+      '**Render proof** (what Argo CD will see):',
+      '',
+      ...lines,
+      ''
+    ])
   })
 })

@@ -3,7 +3,7 @@
  */
 import * as core from '@actions/core'
 import { runPromotion, type PromotionOutcome } from '../engine/index.js'
-import { describeError, PromoteError } from '../errors.js'
+import { ACTION_NAMES, describeError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import { editSummary, imagesOutput, resolutionSummary } from '../report/index.js'
 import { parseInputs } from './inputs.js'
@@ -29,7 +29,8 @@ export async function run(): Promise<void> {
       env: process.env,
       token: inputs.token || undefined,
       tokenSource: 'input token',
-      source: sourceOf(process.env)
+      source: sourceOf(process.env),
+      names: ACTION_NAMES
     })
     setOutputs(outcome)
     if (plan.destination) {

@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { PromotionPlan, Ports } from '../engine/index.js'
-import { InputError } from '../errors.js'
+import { CLI_NAMES, InputError } from '../errors.js'
 import type { PinMode } from '../model.js'
 import {
   checkConfigFile,
@@ -107,7 +107,8 @@ export function terminalPorts(context: CommandContext): Ports {
     env: context.env,
     token: context.env.PROMOTE_IMAGE_TOKEN ?? context.env.GITHUB_TOKEN,
     tokenSource: 'GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN',
-    source: {}
+    source: {},
+    names: CLI_NAMES
   }
 }
 

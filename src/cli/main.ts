@@ -1,10 +1,12 @@
+// Read at build time: rollup's json plugin inlines it into dist/cli.js.
+import packageJson from '../../package.json' with { type: 'json' }
 import { describeError, InputError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import { editCommand } from './edit.js'
 import { lintCommand } from './lint.js'
 import { promoteCommand } from './promote.js'
 import type { CommandContext } from './context.js'
-import { resolveCommand, RESOLVE_USAGE } from './resolve.js'
+import { resolveCommand } from './resolve.js'
 import { verifyCommand } from './verify.js'
 
 const USAGE = `Usage: promote-image <command> [options]
@@ -16,8 +18,14 @@ Commands:
   lint [DIR]         report mutable or unpinned image references in a config repo
   verify             wait until Argo CD runs the promotion (Synced, Healthy, pinned digest)
 
-Run promote-image <command> --help for a command's options.
+Options:
+  -h, --help         print this overview
+  -V, --version      print the version
+
+Run promote-image COMMAND --help for its options.
 `
+
+export const VERSION: string = packageJson.version
 
 const COMMANDS: Record<string, (args: string[], context: CommandContext) => Promise<number>> = {
   resolve: resolveCommand,
@@ -42,11 +50,20 @@ export async function main(
     ...overrides
   }
   const [command, ...rest] = argv
+  if (command === '--version' || command === '-V') {
+    context.stdout(`${VERSION}\n`)
+    return 0
+  }
+  // `help COMMAND` is `COMMAND --help`; a bare --help is the overview, not every command's usage.
+  if (command === 'help' && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) {
+    return main([rest[0], '--help'], overrides)
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    context.stdout(command === undefined ? USAGE : `${USAGE}\n${RESOLVE_USAGE}`)
+    context.stdout(USAGE)
     return command === undefined ? 2 : 0
   }
-  const handler = COMMANDS[command]
+  // Own keys only: `promote-image toString` is an unknown command, not Object.prototype's.
+  const handler = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined
   try {
     if (!handler) {
       throw new InputError(`Unknown command ${JSON.stringify(command)}.`, {

@@ -76,7 +76,8 @@ async function editWorkspace(
           verifyRender: plan.verifyRender,
           dryRun: plan.dryRun,
           allowDowngrade: plan.allowDowngrade,
-          env: ports.env
+          env: ports.env,
+          names: ports.names
         },
         ports.logger
       )

@@ -28,7 +28,7 @@ import {
   realRelativePath,
   resolveInRepo
 } from '../repo/index.js'
-import { ConfigError, PolicyError, RenderError } from '../errors.js'
+import { ACTION_NAMES, ConfigError, PolicyError, RenderError, type OptionNames } from '../errors.js'
 import {
   editHelmValues,
   editKustomization,
@@ -67,6 +67,8 @@ export interface EditRequest {
   readonly allowDowngrade?: DowngradePolicy
   /** The target templates, when the caller already loaded them (see loadTargets). */
   readonly templates?: readonly TargetTemplate[]
+  /** How messages name settings (the CLI passes its flags); default the action's inputs. */
+  readonly names?: OptionNames
 }
 
 export async function editConfigRepo(request: EditRequest, logger: Logger): Promise<EditResult> {
@@ -120,7 +122,8 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
           `${change.file}:${change.line}`,
           tagOf(change.old),
           tagOf(change.new),
-          request.allowDowngrade ?? 'warn'
+          request.allowDowngrade ?? 'warn',
+          request.names
         )
         if (warning) logger.warning(warning)
       }
@@ -275,10 +278,11 @@ async function proveRenders(
   const renderer = await findRenderer('kustomize', request.env)
   if ('unavailable' in renderer) {
     if (request.verifyRender === 'true') {
+      const names = request.names ?? ACTION_NAMES
       throw new RenderError(
-        `verify-render is true, but no Kustomize renderer is available: ${renderer.unavailable}.`,
+        `${names.name('verify-render')} is true, but no Kustomize renderer is available: ${renderer.unavailable}.`,
         {
-          hint: 'Install kustomize or kubectl on the runner, or set verify-render: auto.'
+          hint: `Install kustomize or kubectl on the runner, or set ${names.set('verify-render', 'auto')}.`
         }
       )
     }

@@ -82,7 +82,8 @@ export async function promoteEnvironments(
     const content = (
       edit: EditResult,
       base: string,
-      promoted: readonly ResolvedImage[]
+      promoted: readonly ResolvedImage[],
+      head?: string
     ): PromotionContent => ({
       environment,
       images: promoted,
@@ -91,6 +92,7 @@ export async function promoteEnvironments(
       mode,
       configRepository: github?.fullName,
       baseBranch: base,
+      headSha: head,
       fromEnvironment: from?.fromEnvironment,
       messageTemplate: plan.commitMessage
     })
@@ -127,12 +129,13 @@ export async function promoteEnvironments(
             verifyRender: plan.verifyRender,
             dryRun: plan.dryRun,
             allowDowngrade: plan.allowDowngrade,
+            names: ports.names,
             branch,
             onSecret: ports.onSecret,
             message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),
-            pullRequest: (edit, base, promoted) => ({
+            pullRequest: (edit, base, promoted, head) => ({
               title: pullRequestTitle(content(edit, base, promoted), options.title),
-              body: pullRequestBody(content(edit, base, promoted)),
+              body: pullRequestBody(content(edit, base, promoted, head)),
               draft: options.draft ?? config?.draft ?? false,
               labels: union(config?.labels, options.labels),
               reviewers: union(config?.reviewers, options.reviewers),

@@ -14,6 +14,7 @@ import type {
   SourceInfo,
   VerifyRenderMode
 } from '../model.js'
+import type { OptionNames } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import type { TagPolicy } from '../policy/index.js'
 import type { ExplicitCredentials } from '../registry/index.js'
@@ -105,6 +106,8 @@ export interface Ports {
   readonly tokenSource: string
   /** The build's workflow run, for links and trailers. */
   readonly source: SourceInfo
+  /** How messages name settings: the action's inputs or the CLI's flags. */
+  readonly names: OptionNames
 }
 
 export interface EnvironmentEdit {

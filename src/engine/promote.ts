@@ -19,7 +19,7 @@ import { join, posix } from 'node:path'
 import { GitCheckout } from '../deliver/git.js'
 import type { GitHubRepo, PullRequestResult, PullRequestSpec } from '../deliver/github.js'
 import { changesTouch } from '../deliver/read-set.js'
-import { InputError, PromoteError, RenderError } from '../errors.js'
+import { InputError, PromoteError, RenderError, type OptionNames } from '../errors.js'
 import type { TargetTemplate } from '../config/index.js'
 import { silentLogger, type Logger } from '../log/logger.js'
 import type { DowngradePolicy, EditResult, VerifyRenderMode, ResolvedImage } from '../model.js'
@@ -45,6 +45,8 @@ export interface PromotionRequest {
   readonly verifyRender: VerifyRenderMode
   readonly dryRun: boolean
   readonly allowDowngrade?: DowngradePolicy
+  /** How messages name settings (the CLI passes its flags); default the action's inputs. */
+  readonly names?: OptionNames
   /** The pull-request branch (pull-request mode). */
   readonly branch?: string
   /** The commit message for what changed. */
@@ -53,8 +55,10 @@ export interface PromotionRequest {
   readonly pullRequest?: (
     edit: EditResult,
     base: string,
-    images: readonly ResolvedImage[]
-  ) => Omit<PullRequestSpec, 'branch' | 'base'>
+    images: readonly ResolvedImage[],
+    /** The commit the pull request's branch points at, for links to the changed files. */
+    head: string
+  ) => Omit<PullRequestSpec, 'branch' | 'base' | 'headSha'>
   readonly onSecret?: (secret: string) => void
   /** Attempts before giving up; each lost race costs one. */
   readonly attempts?: number
@@ -253,11 +257,12 @@ async function proposeChange(
     previous = await ownBranchHead(github, branch)
     same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false)
   }
+  const headSha = same ? previous!.sha : commit.sha
   const spec = {
-    ...request.pullRequest!(prepared.edit, session.baseBranch, prepared.images),
+    ...request.pullRequest!(prepared.edit, session.baseBranch, prepared.images, headSha),
     branch,
     base: session.baseBranch,
-    headSha: same ? previous!.sha : commit.sha
+    headSha
   }
   let pullRequest: PullRequestResult
   try {

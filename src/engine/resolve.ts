@@ -1,6 +1,6 @@
 import type { PinMode, ResolvedImage, TagImmutabilityVerdict } from '../model.js'
 import pLimit from 'p-limit'
-import { InputError, PromoteError } from '../errors.js'
+import { ACTION_NAMES, InputError, PromoteError, type OptionNames } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import {
   checkBuildDigest,
@@ -30,6 +30,8 @@ export interface ResolveRequest {
   readonly explicitCredentials?: boolean
   /** ECR: a repository whose tags can be overwritten is an error, not a warning. */
   readonly requireImmutableRepository?: boolean
+  /** How messages name settings (the CLI passes its flags); default the action's inputs. */
+  readonly names?: OptionNames
 }
 
 /** Several refusals at once, so one run shows every problem. */
@@ -47,6 +49,7 @@ function refusalOf(errors: PromoteError[]): PromoteError {
 
 /** Parses and checks every reference without touching the network. */
 export function planImages(request: ResolveRequest): ImageReference[] {
+  const names = request.names ?? ACTION_NAMES
   const refusals: PromoteError[] = []
   const refs: ImageReference[] = []
   if (request.buildDigest !== undefined) assertDigest(request.buildDigest)
@@ -55,8 +58,8 @@ export function planImages(request: ResolveRequest): ImageReference[] {
       const ref = parseReference(text)
       checkTagPolicy(ref, request.policy)
       if (request.pin === 'tag' && ref.tag === undefined) {
-        throw new PromoteError(`Image ${text} has no tag, but pin is "tag".`, {
-          hint: 'Add the immutable tag to the reference, or use pin: digest.',
+        throw new PromoteError(`Image ${text} has no tag, but ${names.name('pin')} is "tag".`, {
+          hint: `Add the immutable tag to the reference, or use ${names.set('pin', 'digest')}.`,
           subject: text
         })
       }
@@ -71,9 +74,9 @@ export function planImages(request: ResolveRequest): ImageReference[] {
   if (request.explicitCredentials && hosts.length > 1) {
     // Sending one registry's password to another registry's token service would leak it.
     throw new InputError(
-      `Inputs registry-username/registry-password would be sent to ${hosts.length} registries (${hosts.join(', ')}).`,
+      `${names.credentials} would be sent to ${hosts.length} registries (${hosts.join(', ')}).`,
       {
-        hint: 'Log in to each registry with docker/login-action instead; promote-image reads the docker config.'
+        hint: `Log in to each registry with ${names.login} instead; promote-image reads the docker config.`
       }
     )
   }
@@ -130,7 +133,8 @@ async function resolveOne(
       shown,
       ref.path,
       tagImmutability,
-      request.requireImmutableRepository ?? false
+      request.requireImmutableRepository ?? false,
+      request.names
     )
     if (warning) logger.warning(warning)
   }

@@ -26,7 +26,8 @@ export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<P
     insecureRegistries: plan.registry.insecureRegistries,
     credentials: plan.registry.credentials,
     env: ports.env,
-    onSecret: ports.onSecret
+    onSecret: ports.onSecret,
+    names: ports.names
   })
   const build = 'build' in plan.images ? plan.images.build : undefined
   // Promoting from another environment, the images are what it runs: read per environment.
@@ -39,7 +40,8 @@ export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<P
             policy: plan.policy,
             pin: build.pin,
             explicitCredentials: plan.registry.credentials !== undefined,
-            requireImmutableRepository: build.requireImmutableRepository
+            requireImmutableRepository: build.requireImmutableRepository,
+            names: ports.names
           },
           resolver,
           ports.logger

@@ -52,14 +52,14 @@ export function checkTagged(
       suggestion: PIN_SUGGESTION
     })
   } else if (context.policy.allowTags && !context.policy.allowTags.test(tag)) {
-    const source = context.policy.allowTags.source
+    const { source, name = 'allow-tags' } = context.policy.allowTags
     report(context, at, {
       severity: 'error',
       kind,
       image,
       problem: 'mutable-tag',
-      message: `tag ${tag} does not match allow-tags /${source}/`,
-      suggestion: 'promote a tag that matches allow-tags, or widen the pattern'
+      message: `tag ${tag} does not match ${name} /${source}/`,
+      suggestion: `promote a tag that matches ${name}, or widen the pattern`
     })
   } else {
     report(context, at, {

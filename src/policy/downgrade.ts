@@ -1,6 +1,6 @@
 import type { DowngradePolicy } from '../model.js'
 import semver from 'semver'
-import { PolicyError } from '../errors.js'
+import { ACTION_NAMES, PolicyError, type OptionNames } from '../errors.js'
 
 /** `warn` (default): a lower semver tag is a warning; `false`: an error; `true`: allowed silently. */
 /**
@@ -13,15 +13,15 @@ export function checkDowngrade(
   where: string,
   oldValue: string | undefined,
   newValue: string | undefined,
-  policy: DowngradePolicy
+  policy: DowngradePolicy,
+  names: OptionNames = ACTION_NAMES
 ): string | undefined {
   if (policy === 'true' || oldValue === undefined || newValue === undefined) return undefined
   const from = versionOf(oldValue)
   const to = versionOf(newValue)
   if (!from || !to || !semver.lt(to, from)) return undefined
   const message = `${where}: ${newValue.split('@')[0]} is lower than ${oldValue.split('@')[0]}: a downgrade.`
-  const hint =
-    'A rollback is a `git revert` of the promotion commit; to promote an older build on purpose, set allow-downgrade: true.'
+  const hint = `A rollback is a \`git revert\` of the promotion commit; to promote an older build on purpose, set ${names.set('allow-downgrade', 'true')}.`
   if (policy === 'false') throw new PolicyError(message, { hint, subject: where })
   return `${message} ${hint}`
 }

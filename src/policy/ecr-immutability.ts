@@ -1,5 +1,5 @@
 import type { TagImmutabilityVerdict } from '../model.js'
-import { PolicyError } from '../errors.js'
+import { ACTION_NAMES, PolicyError, type OptionNames } from '../errors.js'
 import { compileGlob, type TagPattern } from './pattern.js'
 
 /** ECR's imageTagMutability, with the exclusion modes of 2025. */
@@ -65,11 +65,12 @@ export function checkRepositoryImmutability(
   image: string,
   repository: string,
   verdict: TagImmutabilityVerdict,
-  required: boolean
+  required: boolean,
+  names: OptionNames = ACTION_NAMES
 ): string | undefined {
   if (verdict.immutable === true) return undefined
   if (verdict.immutable === undefined) {
-    return `Could not check whether ECR repository ${repository} has immutable tags (${verdict.reason})${required ? '; require-immutable-repository cannot be enforced' : ''}.`
+    return `Could not check whether ECR repository ${repository} has immutable tags (${verdict.reason})${required ? `; ${names.name('require-immutable-repository')} cannot be enforced` : ''}.`
   }
   const message = `ECR repository ${repository} lets the tag of ${image} be overwritten (${verdict.reason}): a later push can move it away from the pinned digest.`
   const hint =

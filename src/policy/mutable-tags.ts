@@ -54,10 +54,11 @@ export function checkTagPolicy(ref: ImageReference, policy: TagPolicy): void {
     )
   }
   if (policy.allowTags && !policy.allowTags.test(ref.tag)) {
+    const name = policy.allowTags.name ?? 'allow-tags'
     throw new PolicyError(
-      `Tag "${ref.tag}" of ${shown} does not match allow-tags /${policy.allowTags.source}/.`,
+      `Tag "${ref.tag}" of ${shown} does not match ${name} /${policy.allowTags.source}/.`,
       {
-        hint: 'Promote a tag that matches allow-tags, or widen the allow-tags pattern.',
+        hint: `Promote a tag that matches ${name}, or widen the ${name} pattern.`,
         subject: shown
       }
     )

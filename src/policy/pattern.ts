@@ -15,6 +15,8 @@ import { InputError, inputLabel } from '../errors.js'
 export interface TagPattern {
   /** The pattern as the user wrote it, for messages. */
   readonly source: string
+  /** The input or flag it came from (`allow-tags`, `--allow-tags`), for messages. */
+  readonly name?: string
   test(tag: string): boolean
 }
 
@@ -43,7 +45,7 @@ export function compileRe2(source: string, inputName: string): TagPattern {
       }
     )
   }
-  return { source, test: tag => compiled.testExact(tag) }
+  return { source, name: inputName, test: tag => compiled.testExact(tag) }
 }
 
 /** Perl/JavaScript syntax that RE2 leaves out on purpose, named in the user's words. */

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process'
 import { readdir, readFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { RegistryError } from '../errors.js'
+import { ACTION_NAMES, RegistryError, type OptionNames } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 
 /** What we can authenticate with. Values are secrets: never log them. */
@@ -34,6 +34,8 @@ export interface CredentialLookupOptions {
   readonly onSecret?: (secret: string) => void
   /** How long a credential helper may take (default DEFAULT_HELPER_TIMEOUT_MS); tests shorten it. */
   readonly helperTimeoutMs?: number
+  /** How messages name `explicit` (the CLI passes its flags); default the action's inputs. */
+  readonly names?: OptionNames
 }
 
 /**
@@ -86,7 +88,7 @@ export async function lookupCredentials(
   if (explicit) {
     options.onSecret?.(explicit.password)
     return {
-      description: 'the registry-username/registry-password inputs',
+      description: (options.names ?? ACTION_NAMES).credentialSource,
       credential: { kind: 'basic', ...explicit }
     }
   }

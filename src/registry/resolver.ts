@@ -1,3 +1,4 @@
+import type { OptionNames } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import { formatReference, registryHost, type ImageReference } from '../reference/index.js'
 import { lookupCredentials, type ExplicitCredentials } from './credentials.js'
@@ -18,6 +19,8 @@ export interface ResolverOptions {
   readonly retry?: RetryPolicy
   readonly onSecret?: (secret: string) => void
   readonly userAgent?: string
+  /** How messages name settings (the CLI passes its flags); default the action's inputs. */
+  readonly names?: OptionNames
 }
 
 /**
@@ -38,7 +41,8 @@ export function createResolver(options: ResolverOptions): DigestResolver {
       explicit: options.credentials,
       env: options.env,
       logger: options.logger,
-      onSecret: options.onSecret
+      onSecret: options.onSecret,
+      names: options.names
     })
 
   let ecr: Promise<EcrDescriber> | undefined
@@ -61,7 +65,7 @@ export function createResolver(options: ResolverOptions): DigestResolver {
       }
       let client = clients.get(host)
       if (!client) {
-        client = new RegistryClient(host, transport, findCredentials, options.logger)
+        client = new RegistryClient(host, transport, findCredentials, options.logger, options.names)
         clients.set(host, client)
       }
       // A tag wins over a digest: for name:tag@digest the caller checks that

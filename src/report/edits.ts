@@ -1,4 +1,4 @@
-import { code, escapeText } from './markdown.js'
+import { code, escapeText, itemWithSublist } from './markdown.js'
 import type { EditResult } from '../model.js'
 
 /** The job summary's table of what changed in the config repo. */
@@ -29,7 +29,10 @@ export function editSummary(
       ? [
           '**Render proof** (what Argo CD will see):',
           '',
-          ...renders.map(r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${cell(r.message)}`),
+          // Each proof's lines as a nested list: a paragraph's line breaks do not survive GFM.
+          ...renders.map(
+            r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${itemWithSublist(r.message)}`
+          ),
           ''
         ]
       : [])

@@ -24,6 +24,20 @@ export function code(text: string, inTable = false): string {
 }
 
 /**
+ * A list item's text from several lines (a render proof's `summary:\n  - item…`): the first line
+ * as the item, the others as a nested list under it, each escaped. GFM joins a paragraph's
+ * lines, so without the nesting the lines would run together into one.
+ */
+export function itemWithSublist(text: string): string {
+  const [first = '', ...rest] = text.split(/\r?\n/)
+  const nested = rest
+    .map(line => line.trim().replace(/^- /, ''))
+    .filter(line => line.length > 0)
+    .map(line => `\n  - ${escapeText(line)}`)
+  return escapeText(first) + nested.join('')
+}
+
+/**
  * Plain words: inline markup characters (emphasis, code, links, HTML,
  * entities, math, table pipes) escaped, and a leading block marker too.
  */

@@ -5,7 +5,7 @@
  * through one of the escapes at the bottom, so none can break the layout.
  */
 import type { SourceInfo, EditResult, ImageValueChange, ResolvedImage } from '../model.js'
-import { code, escapeText, oneLine } from './markdown.js'
+import { code, escapeText, itemWithSublist, oneLine } from './markdown.js'
 import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
 
 export interface PromotionContent {
@@ -19,6 +19,11 @@ export interface PromotionContent {
   /** `acme/gitops-config`, for links to the changed files. */
   readonly configRepository?: string
   readonly baseBranch: string
+  /**
+   * The promotion commit (a pull request's head): file links point at it, so a reviewer sees
+   * the changed file; without it, at the base branch, which does not have the change yet.
+   */
+  readonly headSha?: string
   /** Why no render proof ran, when the caller knows (verify-render false, no kustomize…). */
   readonly renderNote?: string
   /** Promoting what another environment runs: its name. */
@@ -95,7 +100,7 @@ export function pullRequestBody(content: PromotionContent): string {
   const rows = changes.map(c => tableRow(c, content, links))
   const images = content.images.map(i => imageDetails(i, content, links))
   const renders = content.result.renders.map(
-    r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${renderMessage(r.message)}`
+    r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${itemWithSublist(r.message)}`
   )
   const compose = (shown: readonly [number, number, number]): string =>
     [
@@ -282,8 +287,10 @@ function fitSection(
 function tableRow(c: ImageValueChange, content: PromotionContent, links: Links): string {
   const environment = c.environment ?? content.environment
   const place = code(`${c.file}:${c.line}`, true)
+  const head = content.headSha
+  const ref = head && /^[0-9a-f]{7,64}$/i.test(head) ? head : urlPath(content.baseBranch)
   const file = links.config
-    ? `[${place}](${destination(`${links.config}/blob/${urlPath(content.baseBranch)}/${urlPath(c.file)}#L${c.line}`)})`
+    ? `[${place}](${destination(`${links.config}/blob/${ref}/${urlPath(c.file)}#L${c.line}`)})`
     : place
   const cells = [
     code(c.image, true),
@@ -336,16 +343,6 @@ function imageDetails(image: ResolvedImage, content: PromotionContent, links: Li
     '',
     '</details>'
   ].join('\n')
-}
-
-/** `summary:\n  - item…` (verifyRender's shape) as a list item with a nested list. */
-function renderMessage(message: string): string {
-  const [first = '', ...rest] = message.split(/\r?\n/)
-  const nested = rest
-    .map(line => line.trim().replace(/^- /, ''))
-    .filter(line => line.length > 0)
-    .map(line => `\n  - ${escapeText(line)}`)
-  return escapeText(first) + nested.join('')
 }
 
 function renderSkipped(content: PromotionContent): string {

@@ -1,4 +1,4 @@
-import { RegistryError } from '../../errors.js'
+import { ACTION_NAMES, RegistryError, type OptionNames } from '../../errors.js'
 import type { Logger } from '../../log/logger.js'
 import type { Credential, CredentialSource } from '../credentials.js'
 import { parseChallenges, type Challenge } from './challenge.js'
@@ -31,7 +31,9 @@ export class RegistryClient {
     readonly host: string,
     private readonly transport: Transport,
     private readonly findCredentials: (host: string) => Promise<CredentialSource>,
-    private readonly logger: Logger
+    private readonly logger: Logger,
+    /** How messages name settings (the CLI passes its flags). */
+    readonly names: OptionNames = ACTION_NAMES
   ) {
     this.baseUrl = `${schemeFor(host, transport.insecureRegistries)}://${host}`
   }
@@ -151,8 +153,8 @@ export class RegistryClient {
         `The token service of ${this.host} (${realm.origin}) refused ${source.description} with HTTP ${response.status}.`,
         {
           hint: credential
-            ? 'The credentials are wrong or expired: log in again before this step (docker/login-action), or set registry-username/registry-password.'
-            : 'This registry needs credentials: log in before this step (docker/login-action), or set registry-username/registry-password.'
+            ? `The credentials are wrong or expired: log in again ${this.names.loginStep}, or ${this.names.setCredentials}.`
+            : `This registry needs credentials: log in ${this.names.loginStep}, or ${this.names.setCredentials}.`
         }
       )
     }
@@ -201,7 +203,9 @@ export class RegistryClient {
     ) {
       throw new RegistryError(
         `Registry ${this.host} asks for credentials to be sent over plain HTTP to ${realm.host}; refusing.`,
-        { hint: `If ${realm.host} is trusted, list it in insecure-registries.` }
+        {
+          hint: `If ${realm.host} is trusted, list it in ${this.names.name('insecure-registries')}.`
+        }
       )
     }
     return realm

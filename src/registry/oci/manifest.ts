@@ -205,7 +205,7 @@ async function throwIfDenied(
   throw new RegistryError(
     `Registry ${client.host} refused access to ${target.repository} (HTTP ${response.status}); tried ${tried}.`,
     {
-      hint: 'Log in before this step (docker/login-action) or set registry-username/registry-password, with pull access to the repository.',
+      hint: `Log in ${client.names.loginStep} or ${client.names.setCredentials}, with pull access to the repository.`,
       subject: target.display
     }
   )
