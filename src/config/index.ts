@@ -1,6 +1,7 @@
 // The door to config/: only what other folders use (grep before adding).
 export type { EnvironmentConfig, PromotionConfig, Target, TargetTemplate } from './types.js'
 export { PromotionConfigError } from './error.js'
+export { environmentOf } from './environment.js'
 export { parsePromotionConfig } from './load.js'
 export { expandTargets, parseTargetSpec } from './targets.js'
 export { PROMOTION_SCHEMA } from './schema.js'

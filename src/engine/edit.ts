@@ -16,6 +16,7 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { dirname, posix } from 'node:path'
 import { createTwoFilesPatch } from 'diff'
 import {
+  environmentOf,
   expandTargets,
   parsePromotionConfig,
   parseTargetSpec,
@@ -201,16 +202,7 @@ export async function loadTargets(
     )
   })
   const config = parsePromotionConfig(await readFile(path, 'utf8'), request.configFile)
-  const environment = config.environments.get(request.environment)
-  if (!environment) {
-    throw new ConfigError(
-      `${request.configFile} has no environment ${JSON.stringify(request.environment)}.`,
-      {
-        hint: `Environments: ${[...config.environments.keys()].join(', ')}.`
-      }
-    )
-  }
-  return [...environment.targets]
+  return [...environmentOf(config, request.environment).targets]
 }
 
 async function targetFile(repoRoot: string, target: Target): Promise<string> {

@@ -7,7 +7,7 @@
  * flags win over it, and the shell's default applies when neither says.
  */
 import type { CommitMethod, EditResult, PromotionMode, ResolvedImage } from '../model.js'
-import { parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
+import { environmentOf, parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
 import { GitCheckout } from '../deliver/git.js'
 import { ConfigError } from '../errors.js'
 import { repositoryNameOf } from '../reference/index.js'
@@ -235,15 +235,6 @@ async function readSettings(
     }
   }
   const config = parsePromotionConfig(text, plan.configFile)
-  for (const environment of plan.environments) {
-    if (!config.environments.has(environment)) {
-      throw new ConfigError(
-        `${plan.configFile} has no environment ${JSON.stringify(environment)}.`,
-        {
-          hint: `Environments: ${[...config.environments.keys()].join(', ')}.`
-        }
-      )
-    }
-  }
+  for (const environment of plan.environments) environmentOf(config, environment)
   return new Map(config.environments)
 }

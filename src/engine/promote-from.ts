@@ -3,7 +3,12 @@
  * (their pinned tag + digest, read from its targets) become the next
  * environment's — staging's bits to prod, never a rebuild or a re-tag.
  */
-import { expandTargets, parsePromotionConfig, type TargetTemplate } from '../config/index.js'
+import {
+  environmentOf,
+  expandTargets,
+  parsePromotionConfig,
+  type TargetTemplate
+} from '../config/index.js'
 import { KUSTOMIZATION_FILE_NAMES, type TreeReader } from '../repo/index.js'
 import {
   helmPin,
@@ -61,15 +66,7 @@ export async function imagesFromEnvironment(
     )
   }
   const config = parsePromotionConfig(await reader.read(request.configFile), request.configFile)
-  const from = config.environments.get(source)
-  if (!from) {
-    throw new ConfigError(
-      `${request.configFile} has no environment ${JSON.stringify(source)} to promote from.`,
-      {
-        hint: `Environments: ${[...config.environments.keys()].join(', ')}.`
-      }
-    )
-  }
+  const from = environmentOf(config, source, 'to promote from')
   const into = request.destination ? config.environments.get(request.destination) : undefined
   if (into?.promoteFrom && into.promoteFrom !== source) {
     throw new ConfigError(
