@@ -3,7 +3,7 @@
  * filled in, kebab-case keys camelCased, and each environment and target
  * tagged with where it is declared (`promotion.yaml:12`) for later messages.
  */
-import type { MergeMethod } from '../model.js'
+import type { MergeMethod, PromotionMode } from '../model.js'
 import type { Locator } from './locate.js'
 import {
   DEFAULT_DIGEST_KEY,
@@ -26,7 +26,7 @@ interface RawTarget {
 }
 
 interface RawEnvironment {
-  readonly mode?: 'push' | 'pull-request'
+  readonly mode?: PromotionMode
   readonly 'promote-from'?: string
   readonly branch?: string
   readonly 'base-branch'?: string

@@ -4,7 +4,13 @@
  * Every piece of user text (file names, environments, render messages) goes
  * through one of the escapes at the bottom, so none can break the layout.
  */
-import type { SourceInfo, EditResult, ImageValueChange, ResolvedImage } from '../model.js'
+import type {
+  EditResult,
+  ImageValueChange,
+  PromotionMode,
+  ResolvedImage,
+  SourceInfo
+} from '../model.js'
 import { code, escapeText, itemWithSublist, oneLine } from './markdown.js'
 import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
 
@@ -15,7 +21,7 @@ export interface PromotionContent {
   /** Files and values changed, and the render proof. */
   readonly result: EditResult
   readonly source: SourceInfo
-  readonly mode: 'push' | 'pull-request'
+  readonly mode: PromotionMode
   /** `acme/gitops-config`, for links to the changed files. */
   readonly configRepository?: string
   readonly baseBranch: string
