@@ -6,7 +6,7 @@
 import * as core from '@actions/core'
 import { existsSync, realpathSync } from 'node:fs'
 import { resolve, sep } from 'node:path'
-import { createOctokit, GitHubRepo } from '../deliver/github.js'
+import { connectGitHub, type GitHubRepo } from '../deliver/index.js'
 import { editConfigRepo } from '../engine/edit.js'
 import type { EditResult, ResolvedImage } from '../model.js'
 import {
@@ -228,8 +228,7 @@ function configRepository(inputs: Inputs, actionLogger: Logger): GitHubRepo {
       }
     )
   }
-  const [owner, repo] = fullName.split('/') as [string, string]
-  return new GitHubRepo(createOctokit(inputs.token, actionLogger), owner, repo, actionLogger)
+  return connectGitHub({ repository: fullName, token: inputs.token, logger: actionLogger })
 }
 
 function deliveryContext(

@@ -1,4 +1,4 @@
-import { createOctokit, GitHubRepo } from '../deliver/github.js'
+import { connectGitHub, type GitHubRepo } from '../deliver/index.js'
 import { promotePlan } from '../engine/environments.js'
 import { InputError } from '../errors.js'
 import { list } from '../action/inputs.js'
@@ -225,5 +225,5 @@ function githubRepoFor(
   const apiUrl =
     context.env.GITHUB_API_URL ??
     (host === 'github.com' ? 'https://api.github.com' : `${origin}/api/v3`)
-  return new GitHubRepo(createOctokit(token, context.logger, apiUrl), owner, repo, context.logger)
+  return connectGitHub({ repository: `${owner}/${repo}`, token, apiUrl, logger: context.logger })
 }

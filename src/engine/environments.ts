@@ -16,8 +16,7 @@ import type {
   ResolvedImage
 } from '../model.js'
 import { parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
-import { GitCheckout } from '../deliver/git.js'
-import type { GitHubRepo } from '../deliver/github.js'
+import { GitCheckout, type GitHubRepo } from '../deliver/index.js'
 import { ConfigError } from '../errors.js'
 import { repositoryNameOf } from '../reference/index.js'
 import type { Logger } from '../log/logger.js'
