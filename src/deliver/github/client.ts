@@ -33,6 +33,10 @@ function isWrite(options: { method?: string; url?: string }): boolean {
 /** A request GitHub never answers must fail (and be retried), not hang the job. */
 export const GITHUB_REQUEST_TIMEOUT_MS = 30_000
 
+/**
+ * The one holder of the token: an Octokit that retries outages (jittered per client), waits
+ * out rate limits within a budget, and gives up on a request GitHub never answers.
+ */
 export function createOctokit(token: string, logger: Logger, baseUrl?: string): Octokit {
   const budget = { seconds: RATE_LIMIT_BUDGET_S }
   return getOctokit(

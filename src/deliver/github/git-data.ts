@@ -10,6 +10,13 @@ import type { Contents } from './contents.js'
 /** A ref update's "no such ref" (updateRefs' beforeOid/afterOid). */
 const ZERO_OID = '0'.repeat(40)
 
+/** What changed between two commits (see changesBetween). */
+export interface Changes {
+  readonly files: ChangedFile[]
+  /** The one commit between them, when there is exactly one. */
+  readonly only?: { sha: string; message: string; parents: string[] }
+}
+
 export class GitData {
   /** Branch heads as this run last read or moved them; undefined: seen missing. */
   private readonly heads = new Map<string, string | undefined>()
@@ -59,12 +66,7 @@ export class GitData {
    * `only` is the commit between them when there is exactly one: a write whose answer was lost
    * (a 5xx after GitHub applied it) is recognised by it, without another request.
    */
-  async changesBetween(
-    base: string,
-    head: string
-  ): Promise<
-    { files: ChangedFile[]; only?: { sha: string; message: string; parents: string[] } } | undefined
-  > {
+  async changesBetween(base: string, head: string): Promise<Changes | undefined> {
     try {
       const { data } = await this.client.octokit.rest.repos.compareCommitsWithBasehead({
         owner: this.client.owner,

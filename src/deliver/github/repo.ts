@@ -6,10 +6,9 @@
  */
 import { InputError } from '../../errors.js'
 import type { Logger } from '../../log/logger.js'
-import type { ChangedFile } from '../read-set.js'
 import { createOctokit, GitHubClient, type RepoInfo } from './client.js'
 import { Contents, type CommitReader } from './contents.js'
-import { GitData } from './git-data.js'
+import { GitData, type Changes } from './git-data.js'
 import { Pulls, type PullRequestResult, type PullRequestSpec } from './pulls.js'
 
 export interface GitHubConnection {
@@ -87,12 +86,7 @@ export class GitHubRepo {
   }
 
   /** The files changed from `base` to `head`, when GitHub can say (see GitData.changesBetween). */
-  changesBetween(
-    base: string,
-    head: string
-  ): Promise<
-    { files: ChangedFile[]; only?: { sha: string; message: string; parents: string[] } } | undefined
-  > {
+  changesBetween(base: string, head: string): Promise<Changes | undefined> {
     return this.git.changesBetween(base, head)
   }
 
