@@ -41,9 +41,9 @@ const REGISTRY_ATTEMPTS = DEFAULT_RETRY.attempts
  * client repeats it with a token (src/registry/oci/client.ts).
  */
 const REGISTRY_PER_PATH = REGISTRY_ATTEMPTS + 1
-/** @octokit/plugin-retry: 3 retries (src/deliver/github.ts keeps the default). */
+/** @octokit/plugin-retry: 3 retries (src/deliver/github/client.ts keeps the default). */
 const OCTOKIT_ATTEMPTS = 4
-/** Secondary rate limits: onSecondaryRateLimit retries while count < 3 (src/deliver/github.ts). */
+/** Secondary rate limits: onSecondaryRateLimit retries while count < 3 (src/deliver/github/client.ts). */
 const THROTTLE_ATTEMPTS = 4
 /**
  * Lost races: promote() re-applies on the new head a bounded number of times (src/engine/promote.ts);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { missingBranchHint } from '../../src/deliver/git.js'
+import { missingBranchHint } from '../../src/deliver/git/failures.js'
 
 describe('missingBranchHint', () => {
   const clone = new Error(

@@ -4,7 +4,7 @@ import {
   isTransientGitFailure,
   lostRace,
   pushRefused
-} from '../../src/deliver/git.js'
+} from '../../src/deliver/git/failures.js'
 
 /** git's own words (stderr as simple-git reports it), from real failures. */
 const transient: ReadonlyArray<readonly [string, string]> = [

@@ -10,7 +10,7 @@ import {
   RATE_LIMIT_BUDGET_S,
   retryBaseMs,
   retryRateLimit
-} from '../../src/deliver/github.js'
+} from '../../src/deliver/github/client.js'
 import { silentLogger } from '../../src/log/logger.js'
 
 describe('retryBaseMs', () => {

@@ -1,6 +1,6 @@
-/** Reviewers as GitHub takes them (deliver/github.ts, reviewersOf). */
+/** Reviewers as GitHub takes them (deliver/github/pulls.ts, reviewersOf). */
 import { describe, expect, it } from '@jest/globals'
-import { reviewersOf } from '../../src/deliver/github.js'
+import { reviewersOf } from '../../src/deliver/github/pulls.js'
 
 describe('reviewersOf', () => {
   it.each([

@@ -4,7 +4,7 @@
  * clones. A plain git destination has a GitHub repository only when its URL
  * is one, and only when the api method or a pull request needs it.
  */
-import { createOctokit, GitHubRepo } from '../deliver/github.js'
+import { connectGitHub, type GitHubRepo } from '../deliver/index.js'
 import { InputError } from '../errors.js'
 import type { Destination, Ports } from './plan.js'
 
@@ -75,6 +75,5 @@ function connect(
       hint: 'Pass a token that can write to the config repository (a GitHub App or fine-grained token for another repository), or push to the base branch with git.'
     })
   }
-  const [owner, repo] = repository.split('/') as [string, string]
-  return new GitHubRepo(createOctokit(ports.token, ports.logger, apiUrl), owner, repo, ports.logger)
+  return connectGitHub({ repository, token: ports.token, apiUrl, logger: ports.logger })
 }

@@ -8,7 +8,7 @@
  */
 import type { CommitMethod, EditResult, PromotionMode, ResolvedImage } from '../model.js'
 import { environmentOf, parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
-import { GitCheckout } from '../deliver/git.js'
+import { GitCheckout } from '../deliver/index.js'
 import { ConfigError } from '../errors.js'
 import { repositoryNameOf } from '../reference/index.js'
 import type { DigestResolver } from '../registry/index.js'
@@ -104,7 +104,7 @@ export async function promoteEnvironments(
           {
             method: delivery.method,
             mode,
-            configRepo: delivery.cloneUrl,
+            cloneUrl: delivery.cloneUrl,
             github,
             baseBranch,
             token: ports.token,

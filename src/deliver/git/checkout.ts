@@ -2,36 +2,31 @@
  * The git write method: any git host, file:// and local paths included.
  * A partial, shallow, sparse clone (`--filter=blob:none --depth 1`, only the
  * files the promotion reads) keeps the cost flat in the size of the config
- * repo; blobs outside the sparse set are never fetched.
- *
- * The token never reaches a command line, a URL or .git/config: it goes to
- * git as an `http.<origin>.extraHeader` in the global config of a private,
- * throwaway HOME (mode 0600 in a 0700 temp dir, as actions/checkout v6 keeps
- * it in RUNNER_TEMP), deleted with the clone.
+ * repo; blobs outside the sparse set are never fetched. The token only goes
+ * into the clone's private git environment (env.ts).
  */
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { isAbsolute, join, resolve } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
-import { pathToFileURL } from 'node:url'
+import { join } from 'node:path'
 import { simpleGit, type SimpleGit } from 'simple-git'
-import { linkTargetInRepo, MAX_LINK_HOPS } from '../repo/paths.js'
-import { PromoteError } from '../errors.js'
-import { backoffDelay, type RetryPolicy } from '../http/retry.js'
-import type { Logger } from '../log/logger.js'
-import type { TreeReader } from '../repo/index.js'
-import { answerStands } from './read-set.js'
-
-/** Commits made by the action look like other automation on GitHub. */
-export const DEFAULT_IDENTITY = {
-  name: 'github-actions[bot]',
-  email: '41898282+github-actions[bot]@users.noreply.github.com'
-}
-
-export class GitError extends PromoteError {}
-
-/** Clone, fetch and push: total attempts, the first included, on a transient failure. */
-export const GIT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 }
+import type { Logger } from '../../log/logger.js'
+import { linkTargetInRepo, MAX_LINK_HOPS, type TreeReader } from '../../repo/index.js'
+import { answerStands } from '../read-set.js'
+import { DEFAULT_IDENTITY, gitEnv, normalizeUrl } from './env.js'
+import {
+  errorText,
+  GitError,
+  gitMessage,
+  lostRace,
+  missingBranchHint,
+  outageHint,
+  PUSH_REFUSED,
+  pushRefused,
+  redact,
+  retryTransient,
+  tried,
+  isTransientGitFailure
+} from './failures.js'
 
 export interface GitCheckoutOptions {
   /** https://…, ssh, file:// or a local path to a repository. */
@@ -47,10 +42,10 @@ export interface GitCheckoutOptions {
 
 export class GitCheckout {
   private tree?: Map<string, string>
-  /** Every path the promotion read or checked out: what a racing commit must not touch (rebase). */
+  /** Every path the promotion read or checked out: what a racing commit must not touch (moveToNewHead). */
   private readonly readPaths = new Set<string>()
-  /** The promotion's commit as rebase() moved it onto a new head, for the next commit() to give. */
-  private rebased?: string
+  /** The promotion's commit as moveToNewHead() put it onto a new head: commitIfChanged() gives it. */
+  private carried?: string
 
   private constructor(
     readonly dir: string,
@@ -211,11 +206,14 @@ export class GitCheckout {
     await this.git.raw(['sparse-checkout', 'disable'])
   }
 
-  /** Commits every change in the sparse working tree (or gives the commit rebase() moved); undefined when there is none. */
-  async commit(message: string): Promise<string | undefined> {
-    if (this.rebased) {
-      const sha = this.rebased
-      this.rebased = undefined
+  /**
+   * Commits every change in the sparse working tree, or gives the commit moveToNewHead() carried
+   * onto the new head; undefined, committing nothing, when there is no change.
+   */
+  async commitIfChanged(message: string): Promise<string | undefined> {
+    if (this.carried) {
+      const sha = this.carried
+      this.carried = undefined
       return sha
     }
     await this.git.raw(['add', '--sparse', '--all'])
@@ -275,7 +273,7 @@ export class GitCheckout {
    * rendering again: 'kept', HEAD is that commit. Otherwise the checkout moves to the new
    * head, its edits discarded, for the promotion to be made again: 'reread'.
    */
-  async rebase(): Promise<'kept' | 'reread'> {
+  async moveToNewHead(): Promise<'kept' | 'reread'> {
     await this.fetchBase()
     const head = (await this.git.revparse(['FETCH_HEAD'])).trim()
     // HEAD is the promotion's commit, on the head it was made on.
@@ -294,7 +292,7 @@ export class GitCheckout {
     )
     const index = simpleGit({ baseDir: this.dir, maxConcurrentProcesses: 1 }).env({
       ...this.env,
-      GIT_INDEX_FILE: join(this.temp, 'rebase.index')
+      GIT_INDEX_FILE: join(this.temp, 'new-head.index')
     })
     await index.raw(['read-tree', head])
     const removed = ours.filter(change => change.mode === '000000').map(change => change.path)
@@ -307,15 +305,14 @@ export class GitCheckout {
       ])
     if (removed.length > 0) await index.raw(['update-index', '--force-remove', '--', ...removed])
     const tree = (await index.raw(['write-tree', '--missing-ok'])).trim()
-    const message = join(this.temp, 'rebase.message')
+    const message = join(this.temp, 'new-head.message')
     await writeFile(message, commitMessageOf(await this.git.raw(['cat-file', 'commit', 'HEAD'])))
     const commit = (await this.git.raw(['commit-tree', tree, '-p', head, '-F', message])).trim()
-    // Only HEAD matters from here: it is pushed, or reset by the next rebase. (A mixed reset
+    // Only HEAD matters from here: it is pushed, or reset by the next move. (A mixed reset
     // onto the new head would keep the edits more simply, but it fetches the new head's
-    // changed blobs: one more round trip per lost race, and 20 concurrent promotions took
-    // 26–27 s instead of 23–25 s.)
+    // changed blobs: one more round trip per lost race.)
     await this.git.raw(['reset', '--quiet', '--soft', commit])
-    this.rebased = commit
+    this.carried = commit
     return 'kept'
   }
 
@@ -324,7 +321,7 @@ export class GitCheckout {
     await this.git.raw(['reset', '--quiet', '--hard', 'FETCH_HEAD'])
     this.tree = undefined
     this.readPaths.clear()
-    this.rebased = undefined
+    this.carried = undefined
   }
 
   private async fetchBase(): Promise<void> {
@@ -378,45 +375,6 @@ function commitMessageOf(raw: string): string {
   return start < 0 ? '' : raw.slice(start + 2)
 }
 
-/** Local paths become file:// URLs, so that --depth and --filter apply. */
-export function normalizeUrl(url: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+@[^:]+:/.test(url)) return url
-  return pathToFileURL(isAbsolute(url) ? url : resolve(url)).href
-}
-
-async function gitEnv(
-  url: string,
-  home: string,
-  token: string | undefined,
-  identity: { name: string; email: string },
-  onSecret?: (secret: string) => void
-): Promise<Record<string, string>> {
-  const config = ['[protocol]', '\tversion = 2']
-  if (token && /^https?:\/\//i.test(url)) {
-    const basic = Buffer.from(`x-access-token:${token}`).toString('base64')
-    onSecret?.(token)
-    onSecret?.(basic)
-    // Scoped to the repository's origin: never sent to another host.
-    config.push(`[http "${new URL(url).origin}/"]`, `\textraHeader = AUTHORIZATION: basic ${basic}`)
-  }
-  await writeFile(join(home, '.gitconfig'), `${config.join('\n')}\n`, { mode: 0o600 })
-  return {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    // A private home: the runner's own global config (credential helpers,
-    // checkout's extraheader, url rewrites) must not apply either.
-    HOME: home,
-    XDG_CONFIG_HOME: home,
-    GIT_CONFIG_NOSYSTEM: '1',
-    GIT_TERMINAL_PROMPT: '0',
-    GCM_INTERACTIVE: 'Never',
-    GIT_LFS_SKIP_SMUDGE: '1',
-    GIT_AUTHOR_NAME: identity.name,
-    GIT_AUTHOR_EMAIL: identity.email,
-    GIT_COMMITTER_NAME: identity.name,
-    GIT_COMMITTER_EMAIL: identity.email
-  }
-}
-
 /** git's tree mode for a symbolic link. */
 const LINK = '120000'
 
@@ -434,149 +392,4 @@ function linkOnPath(tree: ReadonlyMap<string, string>, rel: string): string | un
 
 function escapePattern(path: string): string {
   return path.replace(/[*?[\]\\!#]/g, c => `\\${c}`)
-}
-
-function gitMessage(error: unknown): string {
-  return errorText(error).trim().split('\n').slice(-6).join('\n')
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
-/**
- * git's words when `clone --branch B` finds no B ("Remote branch B not found
- * in upstream origin"): the URL and the token were fine, the branch is not.
- */
-export function missingBranchHint(error: unknown, branch: string | undefined): string | undefined {
-  if (branch === undefined) return undefined
-  if (!/remote branch \S+ not found|could not find remote branch/i.test(errorText(error))) {
-    return undefined
-  }
-  return `The repository has no branch ${branch}: set the base branch (--base-branch, base-branch) to an existing branch, or leave it out to use the default branch.`
-}
-
-/** git's words for a push the remote did not take, for whatever reason. */
-const PUSH_REFUSED =
-  /\[(?:remote )?rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref/i
-
-/**
- * The push lost a race: the branch moved between read and push (`[rejected] (fetch first)`,
- * `(non-fast-forward)`, a lease that no longer holds: `(stale info)`), or another push held
- * the ref at that moment (`[remote rejected] (cannot lock ref …)`, `(failed to update ref)`,
- * `(incorrect old value provided)`). Any other refusal — protection, a hook, a non-bare
- * remote with the branch checked out — stays refused on retry.
- * Reasons from git's transport.c (push_ref status) and receive-pack.c (update()).
- */
-const RACE =
-  /\[rejected\][^\n]*\((?:fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((?:cannot lock ref|failed to update ref|incorrect old value provided)|(?:^|\n)(?:error: )?cannot lock ref/i
-
-/** The branch moved under the push: the caller re-reads and re-applies. */
-export function lostRace(output: string): boolean {
-  return RACE.test(output) && !/GH006|GH013|protected branch|hook declined/i.test(output)
-}
-
-/** A refused push, with git's own reason and what to do about it. */
-export function pushRefused(branch: string, remote: string, output: string): GitError {
-  const lines = output.split('\n').map(line => line.trim())
-  const reason = /\[(?:remote )?rejected\][^(]*\(([^)]*)\)/.exec(output)?.[1] ?? 'refused'
-  const said = lines
-    .filter(line => /^remote: ?\S/.test(line) && !/^remote: *$/.test(line))
-    .map(line => line.replace(/^remote: ?/, ''))
-    .slice(0, 6)
-  const detail = said.length ? ` The remote said: ${said.join(' / ')}` : ''
-  const protectedRule = /GH006|GH013|protected branch|rule violation/i.test(output)
-  const hint = protectedRule
-    ? `Promote this environment with mode: pull-request (in promotion.yaml or the mode input / --mode), or let the token bypass the ${/GH013|rule violation/i.test(output) ? 'ruleset' : 'branch protection'} if direct pushes are intended.`
-    : /checked out/i.test(output)
-      ? `The remote is a non-bare repository with ${branch} checked out: push to a bare repository (git clone --bare), or promote into a branch that is not checked out there.`
-      : /hook declined/i.test(output)
-        ? 'A server-side hook refused the push: read its message above and fix what it asks for.'
-        : 'The remote refused the push: read its reason above.'
-  return new GitError(
-    `${remote} refused the push to ${branch} (${reason}); nothing was pushed.${detail}`,
-    { hint }
-  )
-}
-
-/** The HTTP status in git's output: "The requested URL returned error: 502", "RPC failed; HTTP 502". */
-export function gitHttpStatus(output: string): number | undefined {
-  const match = /(?:returned error:|\bHTTP)\s+(\d{3})\b/i.exec(output)
-  return match ? Number(match[1]) : undefined
-}
-
-/** The request itself is wrong (or not allowed): retrying cannot help. */
-const PERMANENT =
-  /authentication failed|could not read (username|password)|terminal prompts disabled|invalid username or password|permission denied|repository not found|not found|does not appear to be a git repository|not a git repository|could not resolve host|couldn't find remote ref/i
-
-/** The server or the network broke off: worth another try. */
-const TRANSIENT =
-  /RPC failed|unexpected disconnect|early EOF|hung up unexpectedly|connection (was )?reset|reset by peer|timed out|timeout was reached|transfer closed with outstanding read data|empty reply from server|HTTP\/2 stream \d+ was not closed cleanly|SSL_ERROR_SYSCALL|gnutls_handshake\(\) failed|index-pack failed/i
-
-/**
- * Whether git's output shows a transient failure: HTTP 5xx, 429 or 408, or
- * the connection breaking off. 401/403/404 and the like are answers.
- */
-export function isTransientGitFailure(output: string): boolean {
-  const status = gitHttpStatus(output)
-  if (status !== undefined) return status >= 500 || status === 429 || status === 408
-  if (PERMANENT.test(output)) return false
-  return TRANSIENT.test(output)
-}
-
-/** For an outage or a rate limit, a hint that does not send the user to the token. */
-function outageHint(error: unknown): string | undefined {
-  const output = errorText(error)
-  if (!isTransientGitFailure(output)) return undefined
-  const status = gitHttpStatus(output)
-  return status !== undefined
-    ? `The git host answered HTTP ${status}; re-run the job when it recovers.`
-    : 'The connection to the git host kept breaking off; re-run the job when it recovers.'
-}
-
-/** The last failure of a command that was tried more than once. */
-class RetriesExhausted extends Error {
-  constructor(
-    readonly attempts: number,
-    readonly last: unknown
-  ) {
-    super(errorText(last))
-  }
-}
-
-/** " after 4 attempts" when the command was retried. */
-function tried(error: unknown): string {
-  return error instanceof RetriesExhausted ? ` after ${error.attempts} attempts` : ''
-}
-
-/**
- * Runs a network git command, retrying transient failures with jittered
- * exponential backoff (git itself retries nothing).
- */
-async function retryTransient<T>(
-  what: string,
-  logger: Logger,
-  run: (attempt: number) => Promise<T>,
-  retryable: (output: string) => boolean = isTransientGitFailure
-): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run(attempt)
-    } catch (error) {
-      const output = errorText(error)
-      if (!retryable(output)) throw attempt > 1 ? new RetriesExhausted(attempt, error) : error
-      if (attempt >= GIT_RETRY.attempts) throw new RetriesExhausted(attempt, error)
-      const delay = backoffDelay(attempt, GIT_RETRY)
-      const status = gitHttpStatus(output)
-      const why = status === undefined ? gitMessage(error).split('\n').pop() : `HTTP ${status}`
-      logger.info(
-        `git ${what} failed (${why}); retrying in ${delay} ms (attempt ${attempt + 1} of ${GIT_RETRY.attempts}).`
-      )
-      await sleep(delay)
-    }
-  }
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@')
 }
