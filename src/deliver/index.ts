@@ -1,7 +1,7 @@
 /**
  * Delivery: the one door to git and GitHub. The engine opens a session on a writer (git or
- * api), commits through it, and proposes a change on a pull-request branch; the shells
- * connect to the GitHub repository; the engine's settings read uses a throwaway checkout.
+ * api), commits through it, and proposes a change on a pull-request branch; the engine
+ * connects to the GitHub repository; the engine's settings read uses a throwaway checkout.
  */
 export { proposeChange, promotionBranch, refuseBaseAsBranch } from './branch.js'
 export type { Proposal, ProposedChange } from './branch.js'

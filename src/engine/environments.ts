@@ -1,10 +1,10 @@
 /**
  * Delivering a plan, for the action (api and git write methods) and the
- * CLI's `promote` alike: one promotion per environment, each holding all
- * its images. Each environment's settings
- * (mode, base-branch, branch, labels, reviewers, …) come from promotion.yaml
- * on the base branch, read the same way for both shells; explicit inputs or
- * flags win over it, and the shell's default applies when neither says.
+ * CLI's `promote` alike: one promotion per environment, each holding all its
+ * images. Each environment's settings (mode, base-branch, branch, labels,
+ * reviewers, …) come from promotion.yaml on the base branch, read the same
+ * way for both shells; the plan's explicit values win over it, and the
+ * shell's default applies when neither says.
  */
 import type { CommitMethod, EditResult, PromotionMode, ResolvedImage } from '../model.js'
 import { environmentOf, parsePromotionConfig, type EnvironmentConfig } from '../config/index.js'
