@@ -50,7 +50,7 @@ export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<P
     : []
   if (!plan.destination) return { images: resolved, edits: [], runs: [] }
   // Loaded only when there is a config repository to write: a resolve-only run starts fast.
-  const { writeConfigRepository } = await import('./config-repo.js')
+  const { writeConfigRepository } = await import('./write.js')
   const { edits, runs } = await writeConfigRepository(
     plan,
     plan.destination,
