@@ -199,7 +199,7 @@ describe('promotion settings, the same for the CLI and the action', () => {
       ['--auto-merge', 'fast-forward'],
       /--auto-merge must be one of merge, squash, rebase; got "fast-forward"/
     ],
-    ['--mode', ['--mode', 'merge'], /--mode must be push or pull-request; got "merge"/],
+    ['--mode', ['--mode', 'merge'], /--mode must be one of pull-request, push; got "merge"/],
     [
       '--commit-message',
       ['--commit-message', 'bump {name} to {tagg}'],
