@@ -1,7 +1,8 @@
 /** Running the committed bundles the way users do, and reading what the runner would. */
-import { execFile } from 'node:child_process'
+import { execFile, type ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
+import { RUN_TIMEOUT_MS } from './timing.js'
 
 export const run = promisify(execFile)
 export const ROOT = resolve(import.meta.dirname, '../..')
@@ -12,23 +13,89 @@ export interface Ran {
   readonly stderr: string
 }
 
+/** Runs still going, each the leader of its own process group (its git and kubectl included). */
+const live = new Set<ChildProcess>()
+
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL')
+  } catch {
+    // the whole group has exited already
+  }
+}
+
+/**
+ * Starts `file args` in a process group of its own, so that a stop takes its children too: a
+ * bundle killed at its timeout, or left running by a test that timed out, would otherwise leave
+ * a `git push` behind that still writes to the test's repository. Killed after `timeout` ms.
+ */
+export function track(
+  file: string,
+  args: readonly string[],
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeout: number; input?: string },
+  done: (error: (Error & { code?: unknown }) | null, stdout: string, stderr: string) => void
+): ChildProcess {
+  const child = execFile(
+    file,
+    args,
+    {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      maxBuffer: 32 * 1024 * 1024,
+      encoding: 'utf8'
+    },
+    (error, stdout, stderr) => {
+      clearTimeout(timer)
+      live.delete(child)
+      done(error, stdout, stderr)
+    }
+  )
+  live.add(child)
+  const timer = setTimeout(() => killGroup(child), options.timeout)
+  child.stdin?.end(options.input ?? '')
+  return child
+}
+
+/**
+ * Kills every run still going and its children (afterEach): what a timed-out test started
+ * cannot touch the next test's files, nor hold its CPU.
+ */
+export function killRuns(): void {
+  for (const child of live) killGroup(child)
+  live.clear()
+}
+
 /**
  * `node <ROOT>/<script> …args` with a clean environment (PATH and HOME, no
- * docker config) plus `env`; never throws on a non-zero exit.
+ * docker config) plus `env`; never throws on a non-zero exit. Killed, with its
+ * children, after `timeout` ms (RUN_TIMEOUT_MS unless given); `node` runs it
+ * under another Node.js binary than the one running the tests.
  */
 export function runNode(
   script: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
-  options: { cwd?: string; nodeArgs?: readonly string[]; timeout?: number } = {}
+  options: { cwd?: string; nodeArgs?: readonly string[]; timeout?: number; node?: string } = {}
 ): Promise<Ran> {
-  return run(process.execPath, [...(options.nodeArgs ?? []), join(ROOT, script), ...args], {
-    cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DOCKER_CONFIG: '/nonexistent', ...env },
-    timeout: options.timeout ?? 120_000
-  }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (e: Ran) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr })
+  return new Promise(resolve =>
+    track(
+      options.node ?? process.execPath,
+      [...(options.nodeArgs ?? []), join(ROOT, script), ...args],
+      {
+        cwd: options.cwd ?? ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          DOCKER_CONFIG: '/nonexistent',
+          ...env
+        },
+        timeout: options.timeout ?? RUN_TIMEOUT_MS
+      },
+      // A killed run has no exit code: `code` is null then, as execFile reports it.
+      (error, stdout, stderr) =>
+        resolve({ code: error ? (error.code as number) : 0, stdout, stderr })
+    )
   )
 }
 
