@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { scaled } from '../support/timing.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { RegistryError } from '../../src/errors.js'
@@ -162,7 +163,7 @@ describe('Transport deadlines', () => {
   /** Scaled down from the 30 s default. */
   const TIMEOUT_MS = 400
   /** Slack for a loaded machine (2 cores shared). */
-  const SLACK_MS = 1500
+  const SLACK_MS = scaled(1500)
 
   it.each(['headers', 'body'] as const)(
     'a server that drips its %s fails each attempt at the deadline, naming the host',
