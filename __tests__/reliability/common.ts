@@ -105,22 +105,15 @@ export async function runScript(
 ): Promise<Ran> {
   const file = join(await bundle(), script.replace(/^dist\//, ''))
   const started = performance.now()
-  return new Promise(resolve => {
-    track(
-      process.execPath,
-      [file, ...args],
-      {
-        cwd: options.cwd ?? ROOT,
-        env,
-        timeout: options.timeout ?? RUN_TIMEOUT_MS,
-        input: options.input
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-        resolve({ code, stdout, stderr, ms: performance.now() - started })
-      }
-    )
+  const ended = await track(process.execPath, [file, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env,
+    timeout: options.timeout ?? RUN_TIMEOUT_MS,
+    input: options.input
   })
+  // A run killed by a signal did not succeed: exit code 1, as before.
+  const code = ended.code ?? 1
+  return { code, stdout: ended.stdout, stderr: ended.stderr, ms: performance.now() - started }
 }
 
 export interface ActionRun extends Ran {

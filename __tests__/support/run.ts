@@ -1,5 +1,5 @@
 /** Running the committed bundles the way users do, and reading what the runner would. */
-import { execFile, type ChildProcess } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { RUN_TIMEOUT_MS } from './timing.js'
@@ -24,37 +24,51 @@ function killGroup(child: ChildProcess): void {
   }
 }
 
+/** How a tracked run ended: its exit code, or null and the signal that killed it. */
+export interface Ended {
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
 /**
- * Starts `file args` in a process group of its own, so that a stop takes its children too: a
- * bundle killed at its timeout, or left running by a test that timed out, would otherwise leave
- * a `git push` behind that still writes to the test's repository. Killed after `timeout` ms.
+ * Starts `file args` in a process group of its own (spawn's `detached`; execFile ignores it),
+ * so that a stop takes its children too: a bundle killed at its timeout, or left running by a
+ * test that timed out, would otherwise leave a `git push` behind that still writes to the test's
+ * repository. The group is killed after `timeout` ms.
  */
 export function track(
   file: string,
   args: readonly string[],
-  options: { cwd?: string; env: NodeJS.ProcessEnv; timeout: number; input?: string },
-  done: (error: (Error & { code?: unknown }) | null, stdout: string, stderr: string) => void
-): ChildProcess {
-  const child = execFile(
-    file,
-    args,
-    {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      maxBuffer: 32 * 1024 * 1024,
-      encoding: 'utf8'
-    },
-    (error, stdout, stderr) => {
-      clearTimeout(timer)
-      live.delete(child)
-      done(error, stdout, stderr)
-    }
-  )
+  options: { cwd?: string; env: NodeJS.ProcessEnv; timeout: number; input?: string }
+): Promise<Ended> {
+  const child = spawn(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    detached: true,
+    stdio: ['pipe', 'pipe', 'pipe']
+  })
   live.add(child)
   const timer = setTimeout(() => killGroup(child), options.timeout)
-  child.stdin?.end(options.input ?? '')
-  return child
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+  child.stdin.on('error', () => {}) // a child that exits without reading its input
+  child.stdin.end(options.input ?? '')
+  return new Promise((resolve, reject) => {
+    child.once('error', error => {
+      clearTimeout(timer)
+      live.delete(child)
+      reject(error)
+    })
+    child.once('close', (code, signal) => {
+      clearTimeout(timer)
+      live.delete(child)
+      resolve({ code, signal, stdout, stderr })
+    })
+  })
 }
 
 /**
@@ -78,25 +92,21 @@ export function runNode(
   env: NodeJS.ProcessEnv = {},
   options: { cwd?: string; nodeArgs?: readonly string[]; timeout?: number; node?: string } = {}
 ): Promise<Ran> {
-  return new Promise(resolve =>
-    track(
-      options.node ?? process.execPath,
-      [...(options.nodeArgs ?? []), join(ROOT, script), ...args],
-      {
-        cwd: options.cwd ?? ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DOCKER_CONFIG: '/nonexistent',
-          ...env
-        },
-        timeout: options.timeout ?? RUN_TIMEOUT_MS
+  // A killed run has no exit code: `code` is null then, as execFile reports it.
+  return track(
+    options.node ?? process.execPath,
+    [...(options.nodeArgs ?? []), join(ROOT, script), ...args],
+    {
+      cwd: options.cwd ?? ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DOCKER_CONFIG: '/nonexistent',
+        ...env
       },
-      // A killed run has no exit code: `code` is null then, as execFile reports it.
-      (error, stdout, stderr) =>
-        resolve({ code: error ? (error.code as number) : 0, stdout, stderr })
-    )
-  )
+      timeout: options.timeout ?? RUN_TIMEOUT_MS
+    }
+  ).then(({ code, stdout, stderr }) => ({ code: code as number, stdout, stderr }))
 }
 
 /** Parses the runner's GITHUB_OUTPUT file (`name<<delimiter` blocks). */
