@@ -12,7 +12,9 @@ export default {
   testMatch: ['**/__tests__/**/*.test.ts'],
   testPathIgnorePatterns: ['/dist/', '/node_modules/'],
   globalSetup: './__tests__/support/global-setup.ts',
-  testTimeout: 60000,
+  // The default timeout of tests and hooks is set there, from PROMOTE_IMAGE_TEST_TIME_SCALE:
+  // every bound on time in the suite derives from __tests__/support/timing.ts.
+  setupFilesAfterEnv: ['./__tests__/support/setup-timeouts.ts'],
   transform: {
     '^.+\\.ts$': [
       'ts-jest',

@@ -1,7 +1,8 @@
 /**
  * The action (`node dist/index.js`, real INPUT_* variables) against "GitHub
  * in a box" — real bare repositories behind git smart HTTP and the REST and
- * GraphQL endpoints the action uses — and a real registry.
+ * GraphQL endpoints the action uses — and a real registry. Every test has a
+ * config repository of its own.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
@@ -9,15 +10,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startArgoCD } from '../support/argocd.js'
 import { startGitHubBox, type GitHubBox } from '../support/github.js'
-import { parseOutputs, ROOT, run, runNode } from '../support/run.js'
+import { killRuns, parseOutputs, run, runNode } from '../support/run.js'
+import { scaled } from '../support/timing.js'
 import {
   pushImage,
   startRegistry,
   type PushedImage,
   type RegistryInstance
 } from '../support/registry.js'
-
-const REPO = 'acme/gitops'
 
 function overlay(registry: string, name: string): string {
   return `resources:
@@ -63,7 +63,7 @@ describe('the action against GitHub in a box', () => {
   let box: GitHubBox
   let reg: RegistryInstance
   let work: string
-  let shim: string
+  let repos = 0
   const images = new Map<string, PushedImage>()
 
   beforeAll(async () => {
@@ -73,36 +73,53 @@ describe('the action against GitHub in a box', () => {
     images.set('web:v2.0.0', await pushImage(reg, 'team/web', 'v2.0.0', { seed: 'web' }))
     images.set('web:v2.0.1', await pushImage(reg, 'team/web', 'v2.0.1', { seed: 'web-2' }))
     box = await startGitHubBox()
-    // prod requests octo-sre's review: GitHub only takes collaborators.
-    await box.createRepo(REPO, files(reg.host), {
-      allowAutoMerge: false,
-      collaborators: ['octo-sre']
-    })
     work = await mkdtemp(join(tmpdir(), 'action-github-'))
-    // A git shim on PATH records every git command line and the repo config it leaves behind.
-    shim = join(work, 'bin')
-    await run('mkdir', ['-p', shim])
-    await writeFile(
-      join(shim, 'git'),
-      `#!/bin/sh\nprintf '%s\\n' "git $*" >> "${work}/git-argv.log"\n/usr/bin/git "$@"\nstatus=$?\n[ -f .git/config ] && cat .git/config >> "${work}/git-config.log"\nexit $status\n`
-    )
-    await chmod(join(shim, 'git'), 0o755)
   })
   // A request GitHub's descriptions refuse fails the test that sent it (github-schema.ts).
   afterEach(() => box?.assertNoViolations())
+  // What a timed-out test left running dies here, with its git.
+  afterEach(killRuns)
   afterAll(async () => {
-    await box.stop()
-    await reg.stop()
-    await rm(work, { recursive: true, force: true })
+    await box?.stop()
+    await reg?.stop()
+    if (work) await rm(work, { recursive: true, force: true })
   })
 
-  async function action(inputs: Record<string, string>) {
+  /** This test's own config repository (prod requests octo-sre's review: GitHub only takes collaborators). */
+  async function configRepo(): Promise<string> {
+    const name = `acme/gitops-${++repos}`
+    await box.createRepo(name, files(reg.host), {
+      allowAutoMerge: false,
+      collaborators: ['octo-sre']
+    })
+    return name
+  }
+
+  /** A git shim for PATH that records every git command line and the repo config it leaves behind. */
+  async function gitShim(): Promise<{ bin: string; argvLog: string; configLog: string }> {
+    const dir = await mkdtemp(join(work, 'shim-'))
+    const bin = join(dir, 'bin')
+    const argvLog = join(dir, 'git-argv.log')
+    const configLog = join(dir, 'git-config.log')
+    await run('mkdir', ['-p', bin])
+    await writeFile(
+      join(bin, 'git'),
+      `#!/bin/sh\nprintf '%s\\n' "git $*" >> "${argvLog}"\n/usr/bin/git "$@"\nstatus=$?\n[ -f .git/config ] && cat .git/config >> "${configLog}"\nexit $status\n`
+    )
+    await chmod(join(bin, 'git'), 0o755)
+    return { bin, argvLog, configLog }
+  }
+
+  async function action(
+    repo: string,
+    inputs: Record<string, string>,
+    extraEnv: NodeJS.ProcessEnv = {}
+  ) {
     const outputFile = join(work, `out-${Math.random()}`)
     const summaryFile = join(work, `summary-${Math.random()}`)
     await writeFile(outputFile, '')
     await writeFile(summaryFile, '')
     const env: NodeJS.ProcessEnv = {
-      PATH: `${shim}:${process.env.PATH}`,
       HOME: work,
       DOCKER_CONFIG: '/nonexistent',
       GITHUB_OUTPUT: outputFile,
@@ -114,11 +131,12 @@ describe('the action against GitHub in a box', () => {
       GITHUB_SHA: 'f00dfeedf00dfeedf00dfeedf00dfeedf00dfeed',
       GITHUB_RUN_ID: '42',
       INPUT_TOKEN: box.token,
-      'INPUT_CONFIG-REPOSITORY': REPO,
+      'INPUT_CONFIG-REPOSITORY': repo,
       'INPUT_WRITE-METHOD': 'api',
       'INPUT_CONFIG-FILE': 'promotion.yaml',
       'INPUT_VERIFY-RENDER': 'true',
-      INPUT_BRANCH: 'promote/{environment}/{name}'
+      INPUT_BRANCH: 'promote/{environment}/{name}',
+      ...extraEnv
     }
     for (const [name, value] of Object.entries(inputs)) env[`INPUT_${name.toUpperCase()}`] = value
     const ran = await runNode('dist/index.js', [], env)
@@ -129,7 +147,8 @@ describe('the action against GitHub in a box', () => {
   const api = (tag: string) => `${reg.host}/team/api:${tag}`
 
   it('prod: opens one PR whose branch has exactly one commit changing only the target lines', async () => {
-    const ran = await action({ image: api('v1.4.2'), environment: 'prod' })
+    const REPO = await configRepo()
+    const ran = await action(REPO, { image: api('v1.4.2'), environment: 'prod' })
     expect(ran.stdout).not.toMatch(/::error::/)
     expect(ran.code).toBe(0)
     expect(ran.outputs).toMatchObject({
@@ -177,9 +196,19 @@ describe('the action against GitHub in a box', () => {
     expect(ran.summary).toContain('| Image | Environment | File | Old | New |')
   })
 
+  /** A new config repository where prod's living PR for api v1.4.2 is open already. */
+  async function withProdPull(): Promise<string> {
+    const repo = await configRepo()
+    const first = await action(repo, { image: api('v1.4.2'), environment: 'prod' })
+    expect(first.stdout).not.toMatch(/::error::/)
+    expect(first.outputs['pull-request-operation']).toBe('created')
+    return repo
+  }
+
   it('rerunning the same promotion changes nothing', async () => {
+    const REPO = await withProdPull()
     const before = (await box.log(REPO, 'promote/prod/api'))[0]!.sha
-    const ran = await action({ image: api('v1.4.2'), environment: 'prod' })
+    const ran = await action(REPO, { image: api('v1.4.2'), environment: 'prod' })
     expect(ran.code).toBe(0)
     expect(ran.outputs['pull-request-operation']).toBe('none')
     expect((await box.log(REPO, 'promote/prod/api'))[0]!.sha).toBe(before)
@@ -187,8 +216,9 @@ describe('the action against GitHub in a box', () => {
   })
 
   it('a newer image updates the same pull request: one commit on base, the new digest', async () => {
+    const REPO = await withProdPull()
     const number = box.pulls(REPO)[0]!.number
-    const ran = await action({ image: api('v1.4.3'), environment: 'prod' })
+    const ran = await action(REPO, { image: api('v1.4.3'), environment: 'prod' })
     expect(ran.code).toBe(0)
     expect(ran.outputs).toMatchObject({
       'pull-request-operation': 'updated',
@@ -205,8 +235,9 @@ describe('the action against GitHub in a box', () => {
   })
 
   it('dev (push, from promotion.yaml): one verified commit on main', async () => {
+    const REPO = await configRepo()
     const before = (await box.log(REPO, 'main'))[0]!.sha
-    const ran = await action({ image: api('v1.4.2'), environment: 'dev' })
+    const ran = await action(REPO, { image: api('v1.4.2'), environment: 'dev' })
     expect(ran.code).toBe(0)
     const log = await box.log(REPO, 'main')
     expect(log[1]!.sha).toBe(before)
@@ -225,7 +256,7 @@ describe('the action against GitHub in a box', () => {
    * Promotes web into dev with `method` while `race` lands on main once, just before the
    * action's first update of main. The tag differs by method, so every run changes the overlay.
    */
-  async function promoteWebRacing(method: string, race: () => Promise<unknown>) {
+  async function promoteWebRacing(REPO: string, method: string, race: () => Promise<unknown>) {
     let raced = false
     box.beforeRefUpdate(async (_repo, ref) => {
       if (raced || ref !== 'refs/heads/main') return
@@ -234,7 +265,7 @@ describe('the action against GitHub in a box', () => {
     })
     try {
       const tag = method === 'api' ? 'v2.0.0' : 'v2.0.1'
-      const ran = await action({
+      const ran = await action(REPO, {
         image: `${reg.host}/team/web:${tag}`,
         environment: 'dev',
         'write-method': method
@@ -248,7 +279,8 @@ describe('the action against GitHub in a box', () => {
   it.each(['api', 'git'])(
     '%s: survives a commit that lands between read and write, with nothing lost',
     async method => {
-      const { ran, tag, raced } = await promoteWebRacing(method, () =>
+      const REPO = await configRepo()
+      const { ran, tag, raced } = await promoteWebRacing(REPO, method, () =>
         box.commit(REPO, 'main', { 'README.md': 'changed by someone else\n' }, 'concurrent change')
       )
       expect(ran.code).toBe(0)
@@ -270,8 +302,9 @@ describe('the action against GitHub in a box', () => {
   it.each(['api', 'git'])(
     '%s: a concurrent change to the file being promoted: read again and re-applied, both changes kept',
     async method => {
+      const REPO = await configRepo()
       const file = 'apps/web/overlays/dev/kustomization.yaml'
-      const { ran, tag, raced } = await promoteWebRacing(method, async () => {
+      const { ran, tag, raced } = await promoteWebRacing(REPO, method, async () => {
         const text = await box.readFile(REPO, 'main', file)
         await box.commit(
           REPO,
@@ -293,7 +326,13 @@ describe('the action against GitHub in a box', () => {
   )
 
   it('write-method git: pushes over smart HTTP; the token is in no log, command line or .git/config', async () => {
-    const ran = await action({ image: api('v1.4.3'), environment: 'dev', 'write-method': 'git' })
+    const REPO = await configRepo()
+    const shim = await gitShim()
+    const ran = await action(
+      REPO,
+      { image: api('v1.4.3'), environment: 'dev', 'write-method': 'git' },
+      { PATH: `${shim.bin}:${process.env.PATH}` }
+    )
     expect(ran.stdout).not.toMatch(/::error::/)
     expect(ran.code).toBe(0)
     const log = await box.log(REPO, 'main')
@@ -301,9 +340,9 @@ describe('the action against GitHub in a box', () => {
     expect(await box.readFile(REPO, 'main', 'apps/api/overlays/dev/kustomization.yaml')).toContain(
       `digest: ${images.get('api:v1.4.3')!.digest}`
     )
-    const argv = await readFile(join(work, 'git-argv.log'), 'utf8')
+    const argv = await readFile(shim.argvLog, 'utf8')
     expect(argv).toContain('git clone')
-    const config = await readFile(join(work, 'git-config.log'), 'utf8')
+    const config = await readFile(shim.configLog, 'utf8')
     expect(config).toContain('[remote "origin"]') // the shim saw the clone's .git/config
     const basic = Buffer.from(`x-access-token:${box.token}`).toString('base64')
     // The runner consumes ::add-mask:: commands (registering the secret) and never shows them.
@@ -330,14 +369,15 @@ describe('the action against GitHub in a box', () => {
   })
 
   it('auto-merge on a repository that does not allow it warns and still opens the PR', async () => {
-    const ran = await action({
+    const REPO = await configRepo()
+    const ran = await action(REPO, {
       image: `${reg.host}/team/web:v2.0.0`,
       environment: 'prod',
       'auto-merge': 'squash'
     })
     expect(ran.code).toBe(0)
     expect(ran.stdout).toMatch(
-      /::warning::Auto-merge is off in acme\/gitops: enable "Allow auto-merge"/
+      new RegExp(`::warning::Auto-merge is off in ${REPO}: enable "Allow auto-merge"`)
     )
     expect(ran.outputs['pull-request-operation']).toBe('created')
   })
@@ -345,10 +385,9 @@ describe('the action against GitHub in a box', () => {
   it('the CLI opens the same kind of living PR over git + the API', async () => {
     await box.createRepo('acme/cli-config', files(reg.host), { collaborators: ['octo-sre'] })
     const cli = (image: string) =>
-      run(
-        process.execPath,
+      runNode(
+        'dist/cli.js',
         [
-          join(ROOT, 'dist/cli.js'),
           'promote',
           '--config-repo',
           `${box.url}/acme/cli-config.git`,
@@ -359,20 +398,15 @@ describe('the action against GitHub in a box', () => {
           '--image',
           image
         ],
-        {
-          env: {
-            PATH: process.env.PATH,
-            HOME: work,
-            DOCKER_CONFIG: '/nonexistent',
-            GITHUB_TOKEN: box.token,
-            GITHUB_API_URL: box.apiUrl
-          }
-        }
+        { HOME: work, GITHUB_TOKEN: box.token, GITHUB_API_URL: box.apiUrl }
       )
     const first = await cli(api('v1.4.2'))
+    expect(first.stderr).not.toMatch(/promote-image:/)
+    expect(first.code).toBe(0)
     const pull = box.pulls('acme/cli-config')[0]!
     expect(first.stdout).toBe(`${box.url}/acme/cli-config/pull/${pull.number} created\n`)
     const second = await cli(api('v1.4.3'))
+    expect(second.code).toBe(0)
     expect(second.stdout).toMatch(/ updated\n$/)
     expect(box.pulls('acme/cli-config')).toHaveLength(1)
     const log = await box.log('acme/cli-config', 'promote/prod/api')
@@ -383,10 +417,9 @@ describe('the action against GitHub in a box', () => {
   it('2 images × 2 environments: one commit on dev and one PR on prod, each holding both images', async () => {
     await box.createRepo('acme/multi', files(reg.host), { collaborators: ['octo-sre'] })
     const before = (await box.log('acme/multi', 'main'))[0]!.sha
-    const ran = await action({
+    const ran = await action('acme/multi', {
       image: `${api('v1.4.3')}\n${reg.host}/team/web:v2.0.0`,
       environment: 'dev\nprod',
-      'config-repository': 'acme/multi',
       mode: ''
     })
     expect(ran.stdout).not.toMatch(/::error::/)
@@ -427,9 +460,7 @@ describe('the action against GitHub in a box', () => {
 
   it("promotes prod from dev: the PR carries dev's exact tag and digest", async () => {
     await box.createRepo('acme/envs', files(reg.host), { collaborators: ['octo-sre'] })
-    const common = { 'config-repository': 'acme/envs' }
-    const refused = await action({
-      ...common,
+    const refused = await action('acme/envs', {
       image: `${reg.host}/team/api`,
       environment: 'prod',
       'from-environment': 'dev'
@@ -440,9 +471,8 @@ describe('the action against GitHub in a box', () => {
     )
     expect(box.pulls('acme/envs')).toHaveLength(0)
 
-    expect((await action({ ...common, image: api('v1.4.2'), environment: 'dev' })).code).toBe(0)
-    const ran = await action({
-      ...common,
+    expect((await action('acme/envs', { image: api('v1.4.2'), environment: 'dev' })).code).toBe(0)
+    const ran = await action('acme/envs', {
       image: `${reg.host}/team/api`,
       environment: 'prod',
       'from-environment': 'dev'
@@ -460,6 +490,36 @@ describe('the action against GitHub in a box', () => {
       )
     ).toContain(`newTag: v1.4.2 # CI moves this\n    digest: ${images.get('api:v1.4.2')!.digest}`)
   })
+
+  /** How long the action's verify waits for the test's Argo CD to sync (seconds). */
+  const VERIFY_TIMEOUT = String(Math.ceil(scaled(60_000) / 1000))
+
+  /**
+   * Polls main of `repo` until it moves off `old` (the promotion landed) and returns the new head;
+   * fails at once if the run ends first, or after a bounded wait.
+   */
+  async function landed(
+    repo: string,
+    old: string,
+    running: Promise<{ code: number; stdout: string }>
+  ): Promise<string> {
+    let ended = false
+    running.then(
+      () => (ended = true),
+      () => (ended = true)
+    )
+    const deadline = Date.now() + scaled(60_000)
+    for (;;) {
+      const head = (await box.log(repo, 'main'))[0]!.sha
+      if (head !== old) return head
+      if (ended) {
+        const ran = await running
+        throw new Error(`The action ended (exit ${ran.code}) before main moved:\n${ran.stdout}`)
+      }
+      if (Date.now() > deadline) throw new Error(`main of ${repo} did not move off ${old} in time`)
+      await new Promise(resolve => setTimeout(resolve, 100))
+    }
+  }
 
   it('verify: after a push, waits until Argo CD syncs the commit and runs the pinned digest', async () => {
     const argo = await startArgoCD()
@@ -479,22 +539,17 @@ describe('the action against GitHub in a box', () => {
           }
         ]
       })
-      const running = action({
+      const running = action('acme/verify', {
         image: api('v1.4.3'),
         environment: 'dev',
-        'config-repository': 'acme/verify',
         verify: 'true',
         'argocd-server': argo.url,
         'argocd-application': 'api-dev',
         'argocd-token': argo.token,
-        'verify-timeout': '60'
+        'verify-timeout': VERIFY_TIMEOUT
       })
       // Play Argo CD: once the promotion commit lands, sync it and roll the pods.
-      let head = old
-      while (head === old) {
-        await new Promise(resolve => setTimeout(resolve, 100))
-        head = (await box.log('acme/verify', 'main'))[0]!.sha
-      }
+      const head = await landed('acme/verify', old, running)
       argo.setApplication({
         name: 'api-dev',
         timeline: [
@@ -523,21 +578,16 @@ describe('the action against GitHub in a box', () => {
         name: 'api-dev',
         timeline: [{ sync: 'Synced', revision: old, health: 'Healthy', workloads: [] }]
       })
-      const running = action({
+      const running = action('acme/verify-stale', {
         image: api('v1.4.3'),
         environment: 'dev',
-        'config-repository': 'acme/verify-stale',
         verify: 'true',
         'argocd-server': argo.url,
         'argocd-application': 'api-dev',
         'argocd-token': argo.token,
-        'verify-timeout': '60'
+        'verify-timeout': VERIFY_TIMEOUT
       })
-      let head = old
-      while (head === old) {
-        await new Promise(resolve => setTimeout(resolve, 100))
-        head = (await box.log('acme/verify-stale', 'main'))[0]!.sha
-      }
+      const head = await landed('acme/verify-stale', old, running)
       argo.setApplication({
         name: 'api-dev',
         timeline: [
@@ -560,8 +610,9 @@ describe('the action against GitHub in a box', () => {
   })
 
   it('refuses an unknown environment with the list, and writes nothing', async () => {
+    const REPO = await configRepo()
     const before = (await box.log(REPO, 'main'))[0]!.sha
-    const ran = await action({ image: api('v1.4.2'), environment: 'qa' })
+    const ran = await action(REPO, { image: api('v1.4.2'), environment: 'qa' })
     expect(ran.code).toBe(1)
     expect(ran.stdout).toMatch(/::error::promotion.yaml has no environment "qa"/)
     expect((await box.log(REPO, 'main'))[0]!.sha).toBe(before)

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { pushImage, startRegistry, type RegistryInstance } from '../support/registry.js'
 import { startDripServer, type DripServer } from '../support/drip.js'
 import { runNode } from '../support/run.js'
+import { scaled } from '../support/timing.js'
 
 /** Node's own start-up plus the bundle's load, on a loaded machine, is not the regex's time. */
-const START_SLACK_MS = 3000
+const START_SLACK_MS = scaled(3000)
 
 describe('dist/cli.js: allow-tags runs in linear time', () => {
   let reg: RegistryInstance
@@ -41,7 +42,7 @@ describe('dist/cli.js: allow-tags runs in linear time', () => {
         'dist/cli.js',
         ['resolve', '--allow-tags', pattern, `${reg.host}/team/app:${tag}`],
         {},
-        { timeout: 60_000 }
+        { timeout: scaled(60_000) }
       )
       const elapsed = Date.now() - started
       expect(ran.code).toBe(code)
@@ -52,7 +53,7 @@ describe('dist/cli.js: allow-tags runs in linear time', () => {
           new RegExp(`^${reg.host}/team/app:${tag}@sha256:[0-9a-f]{64}\\n$`)
         )
       }
-      expect(elapsed).toBeLessThan(Math.max(plain, START_SLACK_MS) + 1000)
+      expect(elapsed).toBeLessThan(Math.max(plain, START_SLACK_MS) + scaled(1000))
     }
   })
 
@@ -93,7 +94,7 @@ describe('dist/cli.js verify --timeout against a server that drips its headers',
         String(TIMEOUT_SECONDS)
       ],
       { ARGOCD_AUTH_TOKEN: 't0ken' },
-      { timeout: 60_000 }
+      { timeout: scaled(60_000) }
     )
     const elapsed = Date.now() - started
     expect(ran.code).toBe(1)

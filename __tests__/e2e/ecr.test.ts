@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { startFakeEcr, type FakeEcr } from '../support/fake-ecr.js'
 import { pushImage, startRegistry, type RegistryInstance } from '../support/registry.js'
+import { RUN_TIMEOUT_MS } from '../support/timing.js'
 
 const run = promisify(execFile)
 const ROOT = resolve(import.meta.dirname, '../..')
@@ -67,7 +68,7 @@ export async function resolve(specifier, context, next) {
       AWS_EC2_METADATA_DISABLED: 'true'
     }
     const argv = ['--import', join(dir, 'register.mjs'), join(ROOT, 'dist/cli.js'), ...args]
-    const ran = await run(process.execPath, argv, { env, timeout: 30_000 }).then(
+    const ran = await run(process.execPath, argv, { env, timeout: RUN_TIMEOUT_MS }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({
         code: e.code,

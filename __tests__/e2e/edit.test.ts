@@ -17,6 +17,7 @@ import {
   type RegistryInstance
 } from '../support/registry.js'
 import { ROOT, run, runNode, type Ran } from '../support/run.js'
+import { RUN_TIMEOUT_MS } from '../support/timing.js'
 
 function node(
   script: string,
@@ -24,11 +25,11 @@ function node(
   env: NodeJS.ProcessEnv = {},
   cwd = ROOT
 ): Promise<Ran> {
-  return runNode(script, args, env, { cwd, timeout: 60_000 })
+  return runNode(script, args, env, { cwd })
 }
 
 async function kustomize(dir: string): Promise<string> {
-  return (await run('kubectl', ['kustomize', dir])).stdout
+  return (await run('kubectl', ['kustomize', dir], { timeout: RUN_TIMEOUT_MS })).stdout
 }
 
 /** Every file of a tree and its sha256: proof that nothing else changed. */

@@ -3,6 +3,7 @@
  * reference/incidents.md replayed as application timelines, and the CLI command in-process.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { scaled } from '../support/timing.js'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { verifyCommand, VERIFY_USAGE } from '../../src/cli/verify.js'
@@ -203,7 +204,7 @@ describe('verifyDeployment', () => {
       expect(error?.hint).toContain('path apps/api/overlays/prod')
       // A definite failure does not wait for the 30 s timeout.
       expect(argo.reads(name)).toBe(DEFINITE_AFTER_POLLS)
-      expect(ms).toBeLessThan(10_000)
+      expect(ms).toBeLessThan(scaled(10_000))
     })
 
     it('recovers when the new pods appear before the third poll', async () => {
@@ -504,7 +505,7 @@ describe('verifyDeployment', () => {
       expect(error?.message).toMatch(
         new RegExp(`^Argo CD at http://127\\.0\\.0\\.1:${port} did not answer GET .*ECONNREFUSED`)
       )
-      expect(ms).toBeLessThan(5000)
+      expect(ms).toBeLessThan(scaled(5000))
     })
   })
 
@@ -783,7 +784,7 @@ describe('promote-image verify (CLI, in-process)', () => {
 describe('verify against a server that drips its answer', () => {
   const TIMEOUT_SECONDS = 1.5
   /** Slack for a loaded machine (2 cores shared). */
-  const SLACK_MS = 2000
+  const SLACK_MS = scaled(2000)
   const drips: DripServer[] = []
   afterAll(() => Promise.all(drips.map(d => d.close())))
 

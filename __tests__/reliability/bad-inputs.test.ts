@@ -21,6 +21,7 @@ import { join } from 'node:path'
 import { startGitHubBox, type GitHubBox } from '../support/github.js'
 import { pushImage, startRegistry, type RegistryInstance } from '../support/registry.js'
 import { runNode, type Ran } from '../support/run.js'
+import { scaled } from '../support/timing.js'
 import {
   actionErrors,
   decodeWorkflowCommands,
@@ -69,7 +70,7 @@ interface BadInput {
   readonly code?: number
   /** The refusal needs nothing but the text: no request may reach the registry. */
   readonly beforeRegistry?: boolean
-  /** Milliseconds the run may take; a bad input must be refused promptly. */
+  /** Milliseconds the run may take (before the time scale); a bad input must be refused promptly. */
   readonly timeout?: number
 }
 
@@ -1405,7 +1406,7 @@ describe('bad inputs: clear message, non-zero exit, nothing pushed, files unchan
   ): Promise<{ ran: Ran; explanation: string; everything: string }> {
     const images = (row.images ?? [API]).map(image => fill(image, at.outside))
     const environment = row.environment === undefined ? 'dev' : row.environment
-    const timeout = row.timeout ?? RUN_TIMEOUT_MS
+    const timeout = scaled(row.timeout ?? RUN_TIMEOUT_MS)
     if (row.via === 'action-api' || row.via === 'action-none') {
       const inputs: Record<string, string> = {
         image: images.join('\n'),

@@ -24,7 +24,9 @@ import { tmpdir } from 'node:os'
 import { delimiter, dirname, join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { inflateSync } from 'node:zlib'
-import { parseOutputs, ROOT } from '../support/run.js'
+import { parseOutputs, ROOT, track } from '../support/run.js'
+import { RUN_TIMEOUT_MS, scaled } from '../support/timing.js'
+
 const execFileAsync = promisify(execFile)
 
 export { ROOT }
@@ -54,7 +56,8 @@ export async function bundle(): Promise<string> {
     }
   }
   const dir = await mkdtemp(join(tmpdir(), 'promote-image-bundle-'))
-  for (let attempt = 0; attempt < 120; attempt++) {
+  const deadline = Date.now() + scaled(60_000)
+  while (Date.now() < deadline) {
     const before = await stamp()
     if (before) {
       await new Promise(resolve => setTimeout(resolve, 500))
@@ -93,7 +96,7 @@ export interface Ran {
 /**
  * `node <bundle>/<script> …args` (script: 'dist/index.js' or 'dist/cli.js', run from the private
  * copy of the bundle) with exactly `env` (nothing inherited) and optional stdin; never throws on a
- * non-zero exit.
+ * non-zero exit. Killed with its children after `timeout` ms (RUN_TIMEOUT_MS unless given).
  */
 export async function runScript(
   script: 'dist/index.js' | 'dist/cli.js',
@@ -103,24 +106,15 @@ export async function runScript(
 ): Promise<Ran> {
   const file = join(await bundle(), script.replace(/^dist\//, ''))
   const started = performance.now()
-  return new Promise(resolve => {
-    const child = execFile(
-      process.execPath,
-      [file, ...args],
-      {
-        cwd: options.cwd ?? ROOT,
-        env,
-        timeout: options.timeout ?? 120_000,
-        maxBuffer: 32 * 1024 * 1024,
-        encoding: 'utf8'
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0
-        resolve({ code, stdout, stderr, ms: performance.now() - started })
-      }
-    )
-    child.stdin?.end(options.input ?? '')
+  const ended = await track(process.execPath, [file, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env,
+    timeout: options.timeout ?? RUN_TIMEOUT_MS,
+    input: options.input
   })
+  // A run killed by a signal did not succeed: exit code 1, as before.
+  const code = ended.code ?? 1
+  return { code, stdout: ended.stdout, stderr: ended.stderr, ms: performance.now() - started }
 }
 
 export interface ActionRun extends Ran {

@@ -222,7 +222,11 @@ export class World {
   }
 
   /** `node dist/cli.js promote` over git against the box. */
-  async cli(slot: Slot, args: readonly string[]): Promise<ActionRun> {
+  async cli(
+    slot: Slot,
+    args: readonly string[],
+    options: { timeout?: number } = {}
+  ): Promise<ActionRun> {
     const started = Date.now()
     const ran = await runNode(
       'dist/cli.js',
@@ -237,7 +241,8 @@ export class World {
         '--json',
         ...args
       ],
-      { HOME: this.work, GITHUB_TOKEN: slot.box.token }
+      { HOME: this.work, GITHUB_TOKEN: slot.box.token },
+      { timeout: options.timeout }
     )
     const ms = Date.now() - started
     let outputs: Record<string, string> = {}

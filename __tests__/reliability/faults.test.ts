@@ -21,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { secondaryRateLimit, serverError } from '../support/github.js'
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS } from '../../src/registry/oci/transport.js'
+import { scaled } from '../support/timing.js'
 import {
   NEW_TAG,
   OLD_TAG,
@@ -51,7 +52,13 @@ const THROTTLE_ATTEMPTS = 4
  */
 const RACE_ATTEMPTS_AT_MOST = 64
 
-const ROW_TIMEOUT = 230_000
+/**
+ * How long one run may take: all rows run at once on two cores. A row that waits out the
+ * registry client's own timeouts (not scaled: they are the product's) gets those on top.
+ */
+const RUN_MS = scaled(150_000)
+/** A row's bound: the slowest run (four registry timeouts) and the checks after it. */
+const ROW_TIMEOUT = REGISTRY_ATTEMPTS * DEFAULT_TIMEOUT_MS + scaled(110_000)
 
 // ---------------------------------------------------------------------------------------------
 // Faults
@@ -154,7 +161,7 @@ const registryRows: Row[] = [
     registry: () => [times(1, on.manifest('HEAD'), status(429, { 'retry-after': '2' }))],
     faulted: 1,
     perPath: REGISTRY_PER_PATH,
-    retryWait: [1900, 2000 + 8000]
+    retryWait: [1900, 2000 + scaled(8000)]
   },
   {
     slug: 'reg-reset-once',
@@ -163,7 +170,7 @@ const registryRows: Row[] = [
     faulted: 1,
     perPath: REGISTRY_PER_PATH,
     // Jittered backoff: half to all of the base delay before the retry.
-    retryWait: [DEFAULT_RETRY.baseDelayMs / 2 - 50, DEFAULT_RETRY.baseDelayMs + 5000]
+    retryWait: [DEFAULT_RETRY.baseDelayMs / 2 - 50, DEFAULT_RETRY.baseDelayMs + scaled(5000)]
   },
   {
     slug: 'reg-hang-once',
@@ -171,8 +178,8 @@ const registryRows: Row[] = [
     registry: () => [times(1, on.manifest('HEAD'), hang)],
     faulted: 1,
     perPath: REGISTRY_PER_PATH,
-    timeout: 120_000,
-    retryWait: [DEFAULT_TIMEOUT_MS - 100, DEFAULT_TIMEOUT_MS + 10_000]
+    timeout: DEFAULT_TIMEOUT_MS + scaled(90_000),
+    retryWait: [DEFAULT_TIMEOUT_MS - 100, DEFAULT_TIMEOUT_MS + scaled(10_000)]
   },
   {
     slug: 'reg-token-503-twice',
@@ -235,7 +242,7 @@ const registryRows: Row[] = [
     perPath: REGISTRY_ATTEMPTS,
     fails: slot => [new RegExp(`Registry ${host(slot)} answered HTTP 429 for ${ref(slot)}`)],
     // Retry-After honoured before every retry.
-    retryWait: [950, 1000 + 8000]
+    retryWait: [950, 1000 + scaled(8000)]
   },
   {
     slug: 'reg-reset-down',
@@ -255,7 +262,7 @@ const registryRows: Row[] = [
     registry: () => [always(on.manifest(), hang)],
     faulted: REGISTRY_ATTEMPTS,
     perPath: REGISTRY_ATTEMPTS,
-    timeout: 200_000,
+    timeout: REGISTRY_ATTEMPTS * DEFAULT_TIMEOUT_MS + scaled(80_000),
     fails: slot => [
       new RegExp(
         `HEAD http://${host(slot)}/v2/team/${slot.slug}/manifests/${NEW_TAG} failed after ${REGISTRY_ATTEMPTS} attempts: no answer within ${DEFAULT_TIMEOUT_MS} ms`
@@ -407,7 +414,7 @@ const githubRows: Row[] = [
     github: [times(1, api.commitOnBranch, secondaryRateLimit(1))],
     faulted: 1,
     perPath: THROTTLE_ATTEMPTS,
-    retryWait: [950, 1000 + 8000]
+    retryWait: [950, 1000 + scaled(8000)]
   },
   {
     slug: 'gh-secondary-429',
@@ -416,7 +423,7 @@ const githubRows: Row[] = [
     github: [times(1, api.tree, secondaryRateLimit429(1))],
     faulted: 1,
     perPath: THROTTLE_ATTEMPTS,
-    retryWait: [950, 1000 + 8000]
+    retryWait: [950, 1000 + scaled(8000)]
   },
   {
     slug: 'gh-hang-once',
@@ -424,7 +431,7 @@ const githubRows: Row[] = [
     github: [times(1, api.contents, hang)],
     faulted: 1,
     perPath: OCTOKIT_ATTEMPTS,
-    timeout: 90_000
+    timeout: scaled(90_000)
   },
   {
     slug: 'git-clone-502',
@@ -658,7 +665,7 @@ describe('faults against the real registry and GitHub in a box (dist bundles)', 
       const ran = await world.action(
         slot,
         { environment, 'write-method': row.method ?? 'api' },
-        { timeout: row.timeout }
+        { timeout: row.timeout ?? RUN_MS }
       )
       const tap = (registry ?? github)!
       const checks = new Checks()
@@ -768,7 +775,7 @@ describe('faults against the real registry and GitHub in a box (dist bundles)', 
       const mainBefore = (await slot.box.log(slot.fullName, 'main'))[0]!.sha
       const ran =
         via === 'cli'
-          ? await world.cli(slot, ['--environment', 'dev'])
+          ? await world.cli(slot, ['--environment', 'dev'], { timeout: RUN_MS })
           : await world.action(slot, { environment: 'dev', 'write-method': via })
 
       expect(ran.errors).toEqual([])
@@ -811,7 +818,7 @@ describe('faults against the real registry and GitHub in a box (dist bundles)', 
       ])
       const refsBefore = (await world.refs(slot)).replace(/^refs\/heads\/main .*$/m, '')
 
-      const ran = await world.cli(slot, ['--environment', 'dev'])
+      const ran = await world.cli(slot, ['--environment', 'dev'], { timeout: RUN_MS })
 
       expect(ran.code).toBe(1)
       expect(ran.errors).toHaveLength(1)

@@ -42,10 +42,11 @@ import {
   dropBundle,
   type Ran
 } from './common.js'
+import { scaled } from '../support/timing.js'
 
 type Method = 'none' | 'git-file' | 'git-box' | 'api'
 const METHODS: readonly Method[] = ['none', 'git-file', 'git-box', 'api']
-const TIMEOUT = 60_000
+const TIMEOUT = scaled(60_000)
 /** Enough `..` to climb from any checkout (workspace, clone in TMPDIR, api temp dir) to `/`. */
 const UP = '../'.repeat(24)
 

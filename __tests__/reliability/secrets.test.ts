@@ -46,11 +46,12 @@ import {
   dropBundle,
   type SecretHit
 } from './common.js'
+import { scaled } from '../support/timing.js'
 
 const ECR_HOST = '123456789012.dkr.ecr.us-east-1.amazonaws.com'
 const ECR_DIGEST = `sha256:${'7e'.repeat(32)}`
 const HELPER = 'promotetest'
-const TIMEOUT = 120_000
+const TIMEOUT = scaled(120_000)
 
 type Runner = 'action' | 'cli'
 type Method = 'api' | 'git' | 'none'

@@ -1,6 +1,7 @@
 // Self-test of the registry harness, checked with an independent client (skopeo) against the real
 // registry, so the other integration tests can trust what it reports.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { scaled } from './timing.js'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
@@ -326,7 +327,9 @@ describe('counting proxy', () => {
       reg,
       () => ({ status: 0, hang: true }),
       async () => {
-        const request = fetch(`http://${reg.host}/v2/`, { signal: AbortSignal.timeout(200) })
+        const request = fetch(`http://${reg.host}/v2/`, {
+          signal: AbortSignal.timeout(scaled(200))
+        })
         await expect(request).rejects.toThrow(/aborted|timeout/i)
       }
     )

@@ -17,6 +17,8 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
 import { startTokenServer, type RequestGate, type TokenServer } from './token-server.js'
+import { scaled } from './timing.js'
+
 const execFileAsync = promisify(execFile)
 
 export type RegistryAuth = 'none' | 'token' | 'htpasswd'
@@ -93,7 +95,7 @@ export interface StartOptions {
 
 const SERVICE = 'promote-image-test'
 const ISSUER = 'promote-image-test-token-issuer'
-const READY_TIMEOUT_MS = 15_000
+const READY_TIMEOUT_MS = scaled(15_000)
 const PORT_ATTEMPTS = 3
 const LOG_TAIL_BYTES = 4000
 /** Temp dirs are named after the owning process, so orphans can be told apart. */
@@ -433,7 +435,7 @@ async function waitUntilReady(child: ChildProcess, port: number, logPath: string
 function probe(port: number): Promise<number | undefined> {
   return new Promise(resolve => {
     const req = http.get(
-      { host: '127.0.0.1', port, path: '/v2/', agent: false, timeout: 1000 },
+      { host: '127.0.0.1', port, path: '/v2/', agent: false, timeout: scaled(1000) },
       res => {
         res.resume()
         resolve(res.statusCode)
@@ -476,7 +478,7 @@ async function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return
   const exited = new Promise(resolve => child.once('exit', resolve))
   child.kill('SIGTERM')
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000)
+  const timer = setTimeout(() => child.kill('SIGKILL'), scaled(3000))
   await exited
   clearTimeout(timer)
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { scaled } from '../support/timing.js'
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -220,7 +221,7 @@ describe('credential helpers are bounded', () => {
   const TIMEOUT_MS = 500
   const GRACE_MS = 2000
   /** Slack for a loaded machine (2 cores shared). */
-  const SLACK_MS = 1500
+  const SLACK_MS = scaled(1500)
   let dir: string
 
   const helpers: Record<string, string> = {

@@ -3,6 +3,7 @@
  * a whole-call deadline (the SDK sets none, and its requestTimeout is an idle timeout).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { scaled } from '../support/timing.js'
 import { silentLogger } from '../../src/log/logger.js'
 import { EcrDescriber } from '../../src/registry/ecr/describe.js'
 import { parseEcrHost } from '../../src/registry/ecr/host.js'
@@ -12,7 +13,7 @@ const HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com'
 /** Scaled down from the 60 s default. */
 const TIMEOUT_MS = 800
 /** Slack for a loaded machine (2 cores shared). */
-const SLACK_MS = 2000
+const SLACK_MS = scaled(2000)
 
 describe.each(['headers', 'body'] as const)('ECR dripping its %s', mode => {
   let drip: DripServer

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { scaled } from '../support/timing.js'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { RegistryError } from '../../src/errors.js'
@@ -110,7 +111,7 @@ describe('Transport', () => {
     await expect(send).rejects.toThrow(RegistryError)
     await expect(send).rejects.toThrow(/HEAD slow failed after 3 attempts: no answer within 150 ms/)
     expect(a.hits).toHaveLength(3)
-    expect(Date.now() - started).toBeLessThan(5000)
+    expect(Date.now() - started).toBeLessThan(scaled(5000))
   })
 
   it('fails clearly when nothing listens', async () => {
@@ -162,7 +163,7 @@ describe('Transport deadlines', () => {
   /** Scaled down from the 30 s default. */
   const TIMEOUT_MS = 400
   /** Slack for a loaded machine (2 cores shared). */
-  const SLACK_MS = 1500
+  const SLACK_MS = scaled(1500)
 
   it.each(['headers', 'body'] as const)(
     'a server that drips its %s fails each attempt at the deadline, naming the host',
