@@ -8544,7 +8544,7 @@ function withoutUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
-var dist$2 = {};
+var dist$3 = {};
 
 var composer = {};
 
@@ -17197,11 +17197,11 @@ function requirePublicApi () {
 	return publicApi;
 }
 
-var hasRequiredDist$2;
+var hasRequiredDist$3;
 
-function requireDist$2 () {
-	if (hasRequiredDist$2) return dist$2;
-	hasRequiredDist$2 = 1;
+function requireDist$3 () {
+	if (hasRequiredDist$3) return dist$3;
+	hasRequiredDist$3 = 1;
 
 	var composer = requireComposer();
 	var Document = requireDocument();
@@ -17222,39 +17222,39 @@ function requireDist$2 () {
 
 
 
-	dist$2.Composer = composer.Composer;
-	dist$2.Document = Document.Document;
-	dist$2.Schema = Schema.Schema;
-	dist$2.YAMLError = errors.YAMLError;
-	dist$2.YAMLParseError = errors.YAMLParseError;
-	dist$2.YAMLWarning = errors.YAMLWarning;
-	dist$2.Alias = Alias.Alias;
-	dist$2.isAlias = identity.isAlias;
-	dist$2.isCollection = identity.isCollection;
-	dist$2.isDocument = identity.isDocument;
-	dist$2.isMap = identity.isMap;
-	dist$2.isNode = identity.isNode;
-	dist$2.isPair = identity.isPair;
-	dist$2.isScalar = identity.isScalar;
-	dist$2.isSeq = identity.isSeq;
-	dist$2.Pair = Pair.Pair;
-	dist$2.Scalar = Scalar.Scalar;
-	dist$2.YAMLMap = YAMLMap.YAMLMap;
-	dist$2.YAMLSeq = YAMLSeq.YAMLSeq;
-	dist$2.CST = cst;
-	dist$2.Lexer = lexer.Lexer;
-	dist$2.LineCounter = lineCounter.LineCounter;
-	dist$2.Parser = parser.Parser;
-	dist$2.parse = publicApi.parse;
-	dist$2.parseAllDocuments = publicApi.parseAllDocuments;
-	dist$2.parseDocument = publicApi.parseDocument;
-	dist$2.stringify = publicApi.stringify;
-	dist$2.visit = visit.visit;
-	dist$2.visitAsync = visit.visitAsync;
-	return dist$2;
+	dist$3.Composer = composer.Composer;
+	dist$3.Document = Document.Document;
+	dist$3.Schema = Schema.Schema;
+	dist$3.YAMLError = errors.YAMLError;
+	dist$3.YAMLParseError = errors.YAMLParseError;
+	dist$3.YAMLWarning = errors.YAMLWarning;
+	dist$3.Alias = Alias.Alias;
+	dist$3.isAlias = identity.isAlias;
+	dist$3.isCollection = identity.isCollection;
+	dist$3.isDocument = identity.isDocument;
+	dist$3.isMap = identity.isMap;
+	dist$3.isNode = identity.isNode;
+	dist$3.isPair = identity.isPair;
+	dist$3.isScalar = identity.isScalar;
+	dist$3.isSeq = identity.isSeq;
+	dist$3.Pair = Pair.Pair;
+	dist$3.Scalar = Scalar.Scalar;
+	dist$3.YAMLMap = YAMLMap.YAMLMap;
+	dist$3.YAMLSeq = YAMLSeq.YAMLSeq;
+	dist$3.CST = cst;
+	dist$3.Lexer = lexer.Lexer;
+	dist$3.LineCounter = lineCounter.LineCounter;
+	dist$3.Parser = parser.Parser;
+	dist$3.parse = publicApi.parse;
+	dist$3.parseAllDocuments = publicApi.parseAllDocuments;
+	dist$3.parseDocument = publicApi.parseDocument;
+	dist$3.stringify = publicApi.stringify;
+	dist$3.visit = visit.visit;
+	dist$3.visitAsync = visit.visitAsync;
+	return dist$3;
 }
 
-var distExports$2 = requireDist$2();
+var distExports$3 = requireDist$3();
 
 /**
  * From the parsed data back to the text: the checks address what they find by
@@ -17279,14 +17279,14 @@ class Locator {
         let anchor = node;
         for (const segment of segments) {
             node = this.deref(node);
-            if (distExports$2.isMap(node)) {
+            if (distExports$3.isMap(node)) {
                 const pair = this.findPair(node, segment);
                 if (pair === undefined)
                     break;
                 anchor = pair.key;
                 node = pair.value;
             }
-            else if (distExports$2.isSeq(node)) {
+            else if (distExports$3.isSeq(node)) {
                 const item = node.items[Number(segment)];
                 if (item === undefined)
                     break;
@@ -17305,10 +17305,10 @@ class Locator {
         let node = this.doc.contents;
         for (const segment of segments) {
             node = this.deref(node);
-            node = distExports$2.isMap(node) ? this.findPair(node, segment)?.value : undefined;
+            node = distExports$3.isMap(node) ? this.findPair(node, segment)?.value : undefined;
         }
         node = this.deref(node);
-        const inFile = distExports$2.isMap(node) ? node.items.map(pair => keyText(pair.key)) : [];
+        const inFile = distExports$3.isMap(node) ? node.items.map(pair => keyText(pair.key)) : [];
         const own = Object.keys(value);
         return [...new Set([...inFile.filter(key => own.includes(key)), ...own])];
     }
@@ -17318,12 +17318,12 @@ class Locator {
         if (direct !== undefined || depth > 8)
             return direct;
         for (const pair of map.items) {
-            if (!distExports$2.isScalar(pair.key) || typeof pair.key.value !== 'symbol')
+            if (!distExports$3.isScalar(pair.key) || typeof pair.key.value !== 'symbol')
                 continue;
-            const sources = distExports$2.isSeq(pair.value) ? pair.value.items : [pair.value];
+            const sources = distExports$3.isSeq(pair.value) ? pair.value.items : [pair.value];
             for (const source of sources) {
                 const merged = this.deref(source);
-                if (distExports$2.isMap(merged)) {
+                if (distExports$3.isMap(merged)) {
                     const found = this.findPair(merged, key, depth + 1);
                     if (found !== undefined)
                         return found;
@@ -17333,11 +17333,11 @@ class Locator {
         return undefined;
     }
     deref(node) {
-        return distExports$2.isAlias(node) ? node.resolve(this.doc) : node;
+        return distExports$3.isAlias(node) ? node.resolve(this.doc) : node;
     }
 }
 function keyText(key) {
-    if (distExports$2.isScalar(key))
+    if (distExports$3.isScalar(key))
         return String(key.value);
     return String(key);
 }
@@ -17401,10 +17401,10 @@ function assertEditableSize(text, file) {
 function parseYaml(text, file, options = {}) {
     if (options.checkSize ?? true)
         assertEditableSize(text, file);
-    const lines = new distExports$2.LineCounter();
+    const lines = new distExports$3.LineCounter();
     // uniqueKeys is quadratic per map in the yaml library (20,000 keys take
     // seconds); duplicateKeyOffset finds the same duplicates in linear time.
-    const documents = distExports$2.parseAllDocuments(text, {
+    const documents = distExports$3.parseAllDocuments(text, {
         lineCounter: lines,
         uniqueKeys: false,
         prettyErrors: false
@@ -17442,15 +17442,15 @@ function firstYamlProblem(doc) {
 function unresolvedAlias(doc) {
     const anchors = new Set();
     let found;
-    distExports$2.visit(doc, {
+    distExports$3.visit(doc, {
         Node(_key, node) {
-            if (distExports$2.isAlias(node)) {
+            if (distExports$3.isAlias(node)) {
                 if (!anchors.has(node.source)) {
                     found = {
                         offset: node.range?.[0] ?? 0,
                         message: `Unresolved alias *${node.source} (the anchor must be set before the alias)`
                     };
-                    return distExports$2.visit.BREAK;
+                    return distExports$3.visit.BREAK;
                 }
             }
             else if (node.anchor) {
@@ -17479,12 +17479,12 @@ function duplicateKeyOffset(doc) {
  */
 function duplicateKeyOffsets(doc) {
     const offsets = [];
-    distExports$2.visit(doc, {
+    distExports$3.visit(doc, {
         Map(_key, map) {
             const seen = new Set();
             for (const pair of map.items) {
                 const key = pair.key;
-                if (!distExports$2.isScalar(key))
+                if (!distExports$3.isScalar(key))
                     continue;
                 // NaN never equals itself (as in the library's === comparison).
                 if (typeof key.value === 'number' && Number.isNaN(key.value))
@@ -17518,12 +17518,12 @@ function applyEdits(text, edits) {
 }
 /** A pair of a map whose key is the plain string `key`. */
 function findPair(map, key) {
-    return map.items.find((p) => distExports$2.isScalar(p.key) && p.key.value === key);
+    return map.items.find((p) => distExports$3.isScalar(p.key) && p.key.value === key);
 }
 /** The string value of a map key, if it is a plain string scalar. */
 function stringAt(map, key) {
     const value = findPair(map, key)?.value;
-    return distExports$2.isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+    return distExports$3.isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
 }
 /**
  * The scalar a target key holds, refusing what cannot be edited in place:
@@ -17531,14 +17531,14 @@ function stringAt(map, key) {
  * edit would silently change them too).
  */
 function editableScalar(parsed, doc, node, where) {
-    if (distExports$2.isAlias(node)) {
+    if (distExports$3.isAlias(node)) {
         const line = lineOf(parsed, node.range[0]);
         throw new EditError(`${parsed.file}:${line}: ${where} is an alias (*${node.source}); editing it would change the anchored value for every key that uses it.`, {
             subject: `${parsed.file}:${line}`,
             hint: `Write the value directly at ${where} instead of *${node.source}.`
         });
     }
-    if (!distExports$2.isScalar(node) || !node.range) {
+    if (!distExports$3.isScalar(node) || !node.range) {
         throw new EditError(`${parsed.file}: ${where} is not a single value.`, {
             hint: 'Point the target at a key holding a tag, digest or image reference.'
         });
@@ -17560,7 +17560,7 @@ function editableScalar(parsed, doc, node, where) {
 }
 function aliasCount(doc, anchor) {
     let count = 0;
-    distExports$2.visit(doc, {
+    distExports$3.visit(doc, {
         Alias(_key, node) {
             if (node.source === anchor)
                 count++;
@@ -17663,12 +17663,12 @@ function nodeAt(doc, path) {
     let node = doc.contents;
     for (const segment of path) {
         if (typeof segment === 'number') {
-            if (!distExports$2.isSeq(node))
+            if (!distExports$3.isSeq(node))
                 return undefined;
             node = node.items[segment];
         }
         else {
-            if (!distExports$2.isMap(node))
+            if (!distExports$3.isMap(node))
                 return undefined;
             node = findPair(node, segment)?.value;
         }
@@ -17988,9 +17988,9 @@ function parseConfigText(text, file) {
             }
         ], `Point config-file at the promotion config itself; it lists environments and targets, a few KB.`);
     }
-    const lineCounter = new distExports$2.LineCounter();
+    const lineCounter = new distExports$3.LineCounter();
     // Duplicates are found below in linear time (the library's uniqueKeys is quadratic per map).
-    const doc = distExports$2.parseDocument(text, {
+    const doc = distExports$3.parseDocument(text, {
         lineCounter,
         prettyErrors: true,
         uniqueKeys: false,
@@ -17999,16 +17999,16 @@ function parseConfigText(text, file) {
     checkSyntax(doc, lineCounter, text, file);
     checkAliases(doc, lineCounter, file);
     const root = doc.contents;
-    if (root === null || (distExports$2.isScalar(root) && root.value === null)) {
+    if (root === null || (distExports$3.isScalar(root) && root.value === null)) {
         throw new PromotionConfigError(file, [{ line: 1, column: 0, path: '', message: 'is empty; expected a map with "environments:"' }], 'Write at least: environments: → dev: → targets: → - kustomize: apps/{name}/overlays/dev (one level of indentation each).');
     }
-    if (!distExports$2.isMap(root)) {
+    if (!distExports$3.isMap(root)) {
         throw new PromotionConfigError(file, [
             {
                 line: lineCounter.linePos(root.range?.[0] ?? 0).line,
                 column: 0,
                 path: '',
-                message: `must be a map with "environments:", got ${distExports$2.isSeq(root) ? 'a list' : distExports$2.isScalar(root) ? describe(root.value) : 'an alias'}`
+                message: `must be a map with "environments:", got ${distExports$3.isSeq(root) ? 'a list' : distExports$3.isScalar(root) ? describe(root.value) : 'an alias'}`
             }
         ]);
     }
@@ -18074,18 +18074,18 @@ function checkAliases(doc, lineCounter, file) {
         const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0);
         problems.push({ line, column: col, path: '', message });
     };
-    distExports$2.visit(doc, {
+    distExports$3.visit(doc, {
         Alias(_, alias) {
             if (alias.resolve(doc) === undefined) {
                 at(alias, `alias *${alias.source} has no anchor &${alias.source} before it`);
             }
         },
         Pair(_, pair) {
-            if (!distExports$2.isScalar(pair.key) || typeof pair.key.value !== 'symbol')
+            if (!distExports$3.isScalar(pair.key) || typeof pair.key.value !== 'symbol')
                 return;
-            const sources = distExports$2.isSeq(pair.value) ? pair.value.items : [pair.value];
-            const resolve = (node) => (distExports$2.isAlias(node) ? node.resolve(doc) : node);
-            if (!sources.every(source => distExports$2.isMap(resolve(source)))) {
+            const sources = distExports$3.isSeq(pair.value) ? pair.value.items : [pair.value];
+            const resolve = (node) => (distExports$3.isAlias(node) ? node.resolve(doc) : node);
+            if (!sources.every(source => distExports$3.isMap(resolve(source)))) {
                 at(pair.key, 'merge key << needs a map, an alias of a map, or a list of them');
             }
         }
@@ -18690,13 +18690,13 @@ function kustomizationPins(text, file) {
     const parsed = parseYaml(text, file);
     const pins = [];
     for (const doc of parsed.documents) {
-        if (!distExports$2.isMap(doc.contents))
+        if (!distExports$3.isMap(doc.contents))
             continue;
         const images = findPair(doc.contents, 'images')?.value;
-        if (!distExports$2.isSeq(images))
+        if (!distExports$3.isSeq(images))
             continue;
         for (const item of images.items) {
-            if (!distExports$2.isMap(item))
+            if (!distExports$3.isMap(item))
                 continue;
             const repository = stringAt(item, 'newName') ?? stringAt(item, 'name');
             if (repository === undefined || canonicalRepositoryOf(repository) === undefined)
@@ -18722,7 +18722,7 @@ function helmPin(text, file, keys) {
     const path = parseKeyPath(keys.key);
     for (const doc of parsed.documents) {
         const node = nodeAt(doc, path);
-        if (distExports$2.isMap(node)) {
+        if (distExports$3.isMap(node)) {
             const map = node;
             const repository = mapRepository(map, keys.repositoryKey ?? 'repository');
             if (repository === undefined)
@@ -18736,7 +18736,7 @@ function helmPin(text, file, keys) {
                 line: lineOf(parsed, map.range[0])
             };
         }
-        if (distExports$2.isScalar(node) && typeof node.value === 'string') {
+        if (distExports$3.isScalar(node) && typeof node.value === 'string') {
             try {
                 const ref = parseReference(node.value);
                 const line = lineOf(parsed, node.range[0]);
@@ -18763,7 +18763,7 @@ function mapRepository(map, repositoryKey) {
 /** Tags written plain may parse as numbers (`1.10`); read them as written. */
 function scalarString(map, key) {
     const value = findPair(map, key)?.value;
-    if (!distExports$2.isScalar(value) || value.value === null)
+    if (!distExports$3.isScalar(value) || value.value === null)
         return undefined;
     return value.source ?? String(value.value);
 }
@@ -29499,7 +29499,7 @@ const PLAN_DEFAULTS = {
     allowDowngrade: 'warn'
 };
 
-var dist$1 = {};
+var dist$2 = {};
 
 var src$1 = {};
 
@@ -30776,11 +30776,11 @@ function requireSrc () {
 	return src$1;
 }
 
-var hasRequiredDist$1;
+var hasRequiredDist$2;
 
-function requireDist$1 () {
-	if (hasRequiredDist$1) return dist$1;
-	hasRequiredDist$1 = 1;
+function requireDist$2 () {
+	if (hasRequiredDist$2) return dist$2;
+	hasRequiredDist$2 = 1;
 	(function (exports) {
 		function __export(m) {
 		    for (var p in m) if (!exports.hasOwnProperty(p)) exports[p] = m[p];
@@ -30788,11 +30788,11 @@ function requireDist$1 () {
 		Object.defineProperty(exports, "__esModule", { value: true });
 		__export(requireSrc());
 		
-	} (dist$1));
-	return dist$1;
+	} (dist$2));
+	return dist$2;
 }
 
-var distExports$1 = requireDist$1();
+var distExports$2 = requireDist$2();
 
 const t = /* @__PURE__ */ new WeakMap();
 function c$1(...n) {
@@ -30809,15 +30809,15 @@ function o(n) {
 var srcExports = requireSrc$1();
 var debug = /*@__PURE__*/getDefaultExportFromCjs(srcExports);
 
-var dist = {};
+var dist$1 = {};
 
-var hasRequiredDist;
+var hasRequiredDist$1;
 
-function requireDist () {
-	if (hasRequiredDist) return dist;
-	hasRequiredDist = 1;
-	Object.defineProperty(dist, "__esModule", { value: true });
-	dist.createDeferred = dist.deferred = void 0;
+function requireDist$1 () {
+	if (hasRequiredDist$1) return dist$1;
+	hasRequiredDist$1 = 1;
+	Object.defineProperty(dist$1, "__esModule", { value: true });
+	dist$1.createDeferred = dist$1.deferred = void 0;
 	/**
 	 * Creates a new `DeferredPromise`
 	 *
@@ -30855,7 +30855,7 @@ function requireDist () {
 	        },
 	    };
 	}
-	dist.deferred = deferred;
+	dist$1.deferred = deferred;
 	/**
 	 * Alias of the exported `deferred` function, to help consumers wanting to use `deferred` as the
 	 * local variable name rather than the factory import name, without needing to rename on import.
@@ -30864,7 +30864,7 @@ function requireDist () {
 	 import {createDeferred} from '@kwsites/promise-deferred`;
 	 ```
 	 */
-	dist.createDeferred = deferred;
+	dist$1.createDeferred = deferred;
 	/**
 	 * Default export allows use as:
 	 *
@@ -30872,12 +30872,12 @@ function requireDist () {
 	 import deferred from '@kwsites/promise-deferred`;
 	 ```
 	 */
-	dist.default = deferred;
+	dist$1.default = deferred;
 	
-	return dist;
+	return dist$1;
 }
 
-var distExports = requireDist();
+var distExports$1 = requireDist$1();
 
 function* U(e, t) {
   const n = t === "global";
@@ -31440,7 +31440,7 @@ function forEachLineWithContent(input, callback) {
   return toLinesWithContent(input, true).map((line) => callback(line));
 }
 function folderExists(path) {
-  return distExports$1.exists(path, distExports$1.FOLDER);
+  return distExports$2.exists(path, distExports$2.FOLDER);
 }
 function append(target, item) {
   if (Array.isArray(target)) {
@@ -34358,7 +34358,7 @@ var init_scheduler = __esm({
       let id = 0;
       return () => {
         id++;
-        const { promise, done } = distExports.createDeferred();
+        const { promise, done } = distExports$1.createDeferred();
         return {
           promise,
           done,
@@ -35496,7 +35496,7 @@ function commandConfigPrefixingPlugin(configuration) {
 
 // src/lib/plugins/completion-detection.plugin.ts
 init_utils();
-var never = distExports.deferred().promise;
+var never = distExports$1.deferred().promise;
 function completionDetectionPlugin({
   onClose = true,
   onExit = 50
@@ -35504,10 +35504,10 @@ function completionDetectionPlugin({
   function createEvents() {
     let exitCode = -1;
     const events = {
-      close: distExports.deferred(),
-      closeTimeout: distExports.deferred(),
-      exit: distExports.deferred(),
-      exitTimeout: distExports.deferred()
+      close: distExports$1.deferred(),
+      closeTimeout: distExports$1.deferred(),
+      exit: distExports$1.deferred(),
+      exitTimeout: distExports$1.deferred()
     };
     const result = Promise.race([
       onClose === false ? never : events.closeTimeout.promise,
@@ -37174,7 +37174,7 @@ function expand(template, context) {
 }
 
 // pkg/dist-src/parse.js
-function parse$1(options) {
+function parse(options) {
   let method = options.method.toUpperCase();
   let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
   let headers = Object.assign({}, options.headers);
@@ -37240,7 +37240,7 @@ function parse$1(options) {
 
 // pkg/dist-src/endpoint-with-defaults.js
 function endpointWithDefaults(defaults, route, options) {
-  return parse$1(merge(defaults, route, options));
+  return parse(merge(defaults, route, options));
 }
 
 // pkg/dist-src/with-defaults.js
@@ -37251,221 +37251,199 @@ function withDefaults$2(oldDefaults, newDefaults) {
     DEFAULTS: DEFAULTS2,
     defaults: withDefaults$2.bind(null, DEFAULTS2),
     merge: merge.bind(null, DEFAULTS2),
-    parse: parse$1
+    parse
   });
 }
 
 // pkg/dist-src/index.js
 var endpoint = withDefaults$2(null, DEFAULTS);
 
-/*!
- * content-type
- * Copyright(c) 2015 Douglas Christopher Wilson
- * MIT Licensed
- */
-const SP = 32; // " "
-const HTAB = 9; // "\t"
-const SEMI = 59; // ";"
-const EQ = 61; // "="
-const DQUOTE = 34; // '"'
-const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
-const LOWER_CASE = 1;
-const OWS = 2;
-const SEMI_FLAG = 4;
-const COMMA_FLAG = 8;
-const TOKEN_FLAG = 16;
-const NON_ASCII = 0xff00;
-const CASE_FLAGS = LOWER_CASE | NON_ASCII;
-/**
- * Character flags used to normalize HTTP field values while scanning.
- * Out-of-range reads intentionally coerce to zero in bitwise expressions.
- */
-const CHAR_MAP = new Uint8Array(0x100);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
-    CHAR_MAP[code] |= LOWER_CASE;
+var dist = {};
+
+var hasRequiredDist;
+
+function requireDist () {
+	if (hasRequiredDist) return dist;
+	hasRequiredDist = 1;
+	/*!
+	 * content-type
+	 * Copyright(c) 2015 Douglas Christopher Wilson
+	 * MIT Licensed
+	 */
+	Object.defineProperty(dist, "__esModule", { value: true });
+	dist.format = format;
+	dist.parse = parse;
+	const TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+	const TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+	/**
+	 * RegExp to match chars that must be quoted-pair in RFC 9110 sec 5.6.4
+	 */
+	const QUOTE_REGEXP = /[\\"]/g;
+	/**
+	 * RegExp to match type in RFC 9110 sec 8.3.1
+	 *
+	 * media-type = type "/" subtype
+	 * type       = token
+	 * subtype    = token
+	 */
+	const TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+	/**
+	 * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+	 */
+	const NullObject = /* @__PURE__ */ (() => {
+	    const C = function () { };
+	    C.prototype = Object.create(null);
+	    return C;
+	})();
+	/**
+	 * Format an object into a `Content-Type` header.
+	 */
+	function format(obj) {
+	    const { type, parameters } = obj;
+	    if (!type || !TYPE_REGEXP.test(type)) {
+	        throw new TypeError(`Invalid type: ${type}`);
+	    }
+	    let result = type;
+	    if (parameters) {
+	        for (const param of Object.keys(parameters)) {
+	            if (!TOKEN_REGEXP.test(param)) {
+	                throw new TypeError(`Invalid parameter name: ${param}`);
+	            }
+	            result += `; ${param}=${qstring(parameters[param])}`;
+	        }
+	    }
+	    return result;
+	}
+	/**
+	 * Parse a `Content-Type` header.
+	 */
+	function parse(header, options) {
+	    const stopChar = options?.comma === true ? COMMA : 65536; // Sentinel for "no stop char".
+	    const len = header.length;
+	    let index = skipOWS(header, options?.start ?? 0, len);
+	    const valueStart = index;
+	    index = skipValue(header, index, len, stopChar);
+	    const valueEnd = trailingOWS(header, valueStart, index);
+	    const type = header.slice(valueStart, valueEnd).toLowerCase();
+	    if (options?.parameters === false) {
+	        return { type, index, parameters: new NullObject() };
+	    }
+	    return parseParameters(header, type, index, len, stopChar);
+	}
+	const SP = 32; // " "
+	const HTAB = 9; // "\t"
+	const SEMI = 59; // ";"
+	const EQ = 61; // "="
+	const DQUOTE = 34; // '"'
+	const BSLASH = 92; // "\\"
+	const COMMA = 44; // ","
+	/**
+	 * Parses the parameters of a `Content-Type` header starting at the given index.
+	 */
+	function parseParameters(header, type, index, len, stopChar) {
+	    const parameters = new NullObject();
+	    parameter: while (index < len) {
+	        if (header.charCodeAt(index) === stopChar)
+	            break;
+	        index = skipOWS(header, index + 1 /* Skip over ; */, len);
+	        const keyStart = index;
+	        while (index < len) {
+	            const code = header.charCodeAt(index);
+	            if (code === stopChar)
+	                break parameter;
+	            if (code === SEMI)
+	                continue parameter;
+	            if (code === EQ) {
+	                const keyEnd = trailingOWS(header, keyStart, index);
+	                const key = header.slice(keyStart, keyEnd).toLowerCase();
+	                index = skipOWS(header, index + 1, len);
+	                if (index < len && header.charCodeAt(index) === DQUOTE) {
+	                    index++;
+	                    let value = "";
+	                    while (index < len) {
+	                        const code = header.charCodeAt(index++);
+	                        if (code === DQUOTE) {
+	                            index = skipValue(header, index, len, stopChar);
+	                            if (parameters[key] === undefined)
+	                                parameters[key] = value;
+	                            break;
+	                        }
+	                        if (code === BSLASH && index < len) {
+	                            value += header[index++];
+	                            continue;
+	                        }
+	                        value += String.fromCharCode(code);
+	                    }
+	                    continue parameter;
+	                }
+	                const valueStart = index;
+	                index = skipValue(header, index, len, stopChar);
+	                if (parameters[key] === undefined) {
+	                    const valueEnd = trailingOWS(header, valueStart, index);
+	                    parameters[key] = header.slice(valueStart, valueEnd);
+	                }
+	                continue parameter;
+	            }
+	            index++;
+	        }
+	    }
+	    return { type, index, parameters };
+	}
+	/**
+	 * Skip over characters until a semicolon or other exit character.
+	 */
+	function skipValue(str, index, len, stopChar) {
+	    while (index < len) {
+	        const code = str.charCodeAt(index);
+	        if (code === SEMI || code === stopChar)
+	            break;
+	        index++;
+	    }
+	    return index;
+	}
+	/**
+	 * Skip optional whitespace (OWS) in an HTTP header value.
+	 *
+	 * OWS is defined in RFC 9110 sec 5.6.3 as SP (" ") or HTAB ("\t").
+	 */
+	function skipOWS(header, index, len) {
+	    while (index < len) {
+	        const char = header.charCodeAt(index);
+	        if (char !== SP && char !== HTAB)
+	            break;
+	        index++;
+	    }
+	    return index;
+	}
+	/**
+	 * Trim optional whitespace (OWS) from the end of a substring.
+	 *
+	 * OWS is defined in RFC 9110 sec 5.6.3 as SP (" ") or HTAB ("\t").
+	 */
+	function trailingOWS(header, start, end) {
+	    while (end > start) {
+	        const char = header.charCodeAt(end - 1);
+	        if (char !== SP && char !== HTAB)
+	            break;
+	        end--;
+	    }
+	    return end;
+	}
+	/**
+	 * Serialize a parameter value.
+	 */
+	function qstring(str) {
+	    if (TOKEN_REGEXP.test(str))
+	        return str;
+	    if (TEXT_REGEXP.test(str))
+	        return `"${str.replace(QUOTE_REGEXP, "\\$&")}"`;
+	    throw new TypeError(`Invalid parameter value: ${str}`);
+	}
+	
+	return dist;
 }
-for (const char of "!#$%&'*+-.^_`|~") {
-    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
-    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
-    CHAR_MAP[code] |= TOKEN_FLAG;
-}
-/**
- * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
- */
-const NullObject = /* @__PURE__ */ (() => {
-    const C = function () { };
-    C.prototype = Object.create(null);
-    return C;
-})();
-/**
- * Parse a `Content-Type` header.
- */
-function parse(header, options) {
-    const stopFlags = SEMI_FLAG | (0);
-    const len = header.length;
-    let valueStart = 0;
-    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-        valueStart++;
-    }
-    let index = valueStart;
-    let typeFlags = 0;
-    let whitespace = -1;
-    let stop = 0;
-    while (index < len) {
-        const code = header.charCodeAt(index);
-        const flags = CHAR_MAP[code];
-        if ((flags & stopFlags) !== 0) {
-            stop |= flags & COMMA_FLAG;
-            break;
-        }
-        if ((flags & OWS) !== 0) {
-            if (whitespace === -1)
-                whitespace = index;
-        }
-        else {
-            whitespace = -1;
-        }
-        typeFlags |= (code & NON_ASCII) | flags;
-        index++;
-    }
-    const valueEnd = whitespace === -1 ? index : whitespace;
-    const value = header.slice(valueStart, valueEnd);
-    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-    if (index === len || stop !== 0) {
-        return { type, index, parameters: new NullObject() };
-    }
-    return parseParameters(header, type, index, len, stopFlags);
-}
-/**
- * Parses the parameters of a `Content-Type` header starting at the given index.
- */
-function parseParameters(header, type, index, len, stopFlags) {
-    const parameters = new NullObject();
-    parameter: while (index < len) {
-        index++; // Skip over ;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-            index++;
-        }
-        const keyStart = index;
-        let keyFlags = 0;
-        let keyWhitespace = -1;
-        while (index < len) {
-            const code = header.charCodeAt(index);
-            const flags = CHAR_MAP[code];
-            if ((flags & stopFlags) !== 0) {
-                if ((flags & COMMA_FLAG) !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if (code === EQ) {
-                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-                const value = header.slice(keyStart, keyEnd);
-                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-                index++;
-                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-                    index++;
-                }
-                if (index < len && header.charCodeAt(index) === DQUOTE) {
-                    const quotedStart = ++index;
-                    let escaped = false;
-                    while (index < len) {
-                        const code = header.charCodeAt(index);
-                        if (code === DQUOTE) {
-                            if (parameters[key] === undefined) {
-                                parameters[key] = escaped
-                                    ? unescapeQuotedPairs(header, quotedStart, index)
-                                    : header.slice(quotedStart, index);
-                            }
-                            index++;
-                            let stop = 0;
-                            // Discard characters between quote and delimiter.
-                            while (index < len) {
-                                const code = header.charCodeAt(index);
-                                const flags = CHAR_MAP[code];
-                                if ((flags & stopFlags) !== 0) {
-                                    stop = flags & COMMA_FLAG;
-                                    break;
-                                }
-                                index++;
-                            }
-                            if (stop !== 0)
-                                break parameter;
-                            continue parameter;
-                        }
-                        if (code === BSLASH && index + 1 < len) {
-                            escaped = true;
-                            index += 2;
-                            continue;
-                        }
-                        index++;
-                    }
-                    continue parameter;
-                }
-                const valueStart = index;
-                let stop = 0;
-                let valueWhitespace = -1;
-                while (index < len) {
-                    const code = header.charCodeAt(index);
-                    const flags = CHAR_MAP[code];
-                    if ((flags & stopFlags) !== 0) {
-                        stop = flags & COMMA_FLAG;
-                        break;
-                    }
-                    if ((flags & OWS) !== 0) {
-                        if (valueWhitespace === -1)
-                            valueWhitespace = index;
-                    }
-                    else {
-                        valueWhitespace = -1;
-                    }
-                    index++;
-                }
-                if (parameters[key] === undefined) {
-                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-                    parameters[key] = header.slice(valueStart, valueEnd);
-                }
-                if (stop !== 0)
-                    break parameter;
-                continue parameter;
-            }
-            if ((flags & OWS) !== 0) {
-                if (keyWhitespace === -1)
-                    keyWhitespace = index;
-            }
-            else {
-                keyWhitespace = -1;
-            }
-            keyFlags |= (code & NON_ASCII) | flags;
-            index++;
-        }
-    }
-    return { type, index, parameters };
-}
-/**
- * Remove backslashes from quoted pairs in a known-terminated quoted string body.
- */
-function unescapeQuotedPairs(str, start, end) {
-    let result = "";
-    for (let index = start; index < end; index++) {
-        if (str.charCodeAt(index) === BSLASH) {
-            result += str.slice(start, index);
-            start = ++index;
-        }
-    }
-    return result + str.slice(start, end);
-}
+
+var distExports = requireDist();
 
 const intRegex = /^-?\d+$/;
 const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
@@ -38196,7 +38174,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop$1);
   }
-  const mimetype = parse(contentType);
+  const mimetype = distExports.parse(contentType);
   if (isJSONResponse(mimetype)) {
     let text = "";
     try {
@@ -41166,5 +41144,5 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
-export { RequestError as $, columnOf as A, insertLines as B, parseKeyPath as C, DEFAULT_TAG_POLICY as D, nodeAt as E, mapRepository as F, semver as G, nameOf as H, oneLine as I, expandCommitMessage as J, shortDigest as K, simpleGit as L, MAX_FILE_BYTES as M, MAX_LINK_HOPS as N, linkTargetInRepo as O, PLAN_DEFAULTS as P, KUSTOMIZATION_FILE_NAMES as Q, pLimit as R, parseTargetSpec as S, resolveInRepo as T, MissingPathError as U, parsePromotionConfig as V, environmentOf as W, expandTargets as X, findKustomization as Y, realRelativePath as Z, imagesFor as _, isInsideDirectory as a, getOctokit as a0, code as b, checkCommitMessageTemplate as c, distExports$2 as d, itemWithSublist as e, firstYamlProblem as f, escapeText as g, DEFAULT_BRANCH_TEMPLATE as h, isKustomizationFileName as i, checkMutableTagPattern as j, DEFAULT_MUTABLE_TAGS as k, compileAllowTags as l, matchingMutablePattern as m, relativePathProblem as n, findPair as o, editableScalar as p, replaceScalar as q, resolveImages as r, lineOf as s, insertAfter as t, uniqueImages as u, removePair as v, applyEdits as w, parseYaml as x, stringAt as y, formatScalar as z };
+export { RequestError as $, columnOf as A, insertLines as B, parseKeyPath as C, DEFAULT_TAG_POLICY as D, nodeAt as E, mapRepository as F, semver as G, nameOf as H, oneLine as I, expandCommitMessage as J, shortDigest as K, simpleGit as L, MAX_FILE_BYTES as M, MAX_LINK_HOPS as N, linkTargetInRepo as O, PLAN_DEFAULTS as P, KUSTOMIZATION_FILE_NAMES as Q, pLimit as R, parseTargetSpec as S, resolveInRepo as T, MissingPathError as U, parsePromotionConfig as V, environmentOf as W, expandTargets as X, findKustomization as Y, realRelativePath as Z, imagesFor as _, isInsideDirectory as a, getOctokit as a0, code as b, checkCommitMessageTemplate as c, distExports$3 as d, itemWithSublist as e, firstYamlProblem as f, escapeText as g, DEFAULT_BRANCH_TEMPLATE as h, isKustomizationFileName as i, checkMutableTagPattern as j, DEFAULT_MUTABLE_TAGS as k, compileAllowTags as l, matchingMutablePattern as m, relativePathProblem as n, findPair as o, editableScalar as p, replaceScalar as q, resolveImages as r, lineOf as s, insertAfter as t, uniqueImages as u, removePair as v, applyEdits as w, parseYaml as x, stringAt as y, formatScalar as z };
 //# sourceMappingURL=github.js.map

@@ -993,7 +993,7 @@ async function runPromotion(plan, ports) {
     if (!plan.destination)
         return { images: resolved, edits: [], runs: [] };
     // Loaded only when there is a config repository to write: a resolve-only run starts fast.
-    const { writeConfigRepository } = await import('./config-repo2.js');
+    const { writeConfigRepository } = await import('./write.js');
     const { edits, runs } = await writeConfigRepository(plan, plan.destination, resolved, resolver, ports);
     return { images: build ? resolved : uniqueImages(edits.flatMap(e => e.images)), edits, runs };
 }

@@ -1,0 +1,3756 @@
+import { readdir, lstat, readlink, readFile, realpath, mkdtemp, mkdir, rm, writeFile, stat, access, cp, symlink, rename } from 'node:fs/promises';
+import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
+import { a as changesTouch, b as answerStands, c as configRepositoryOf } from './destination.js';
+import { E as EditError, A as ACTION_NAMES, a as PolicyError, b as RenderError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
+import { o as findPair, p as editableScalar, q as replaceScalar, s as lineOf, t as insertAfter, v as removePair, w as applyEdits, x as parseYaml, d as distExports, y as stringAt, z as formatScalar, A as columnOf, B as insertLines, C as parseKeyPath, E as nodeAt, F as mapRepository, G as semver, b as code, e as itemWithSublist, H as nameOf, I as oneLine, J as expandCommitMessage, g as escapeText, K as shortDigest, L as simpleGit, N as MAX_LINK_HOPS, O as linkTargetInRepo, i as isKustomizationFileName, Q as KUSTOMIZATION_FILE_NAMES, R as pLimit, S as parseTargetSpec, T as resolveInRepo, U as MissingPathError, V as parsePromotionConfig, W as environmentOf, X as expandTargets, Y as findKustomization, Z as realRelativePath, h as DEFAULT_BRANCH_TEMPLATE, _ as imagesFor } from './github.js';
+import { d as canonicalRepositoryOf, p as parseReference, f as formatReference, b as backoffDelay, e as canonicalRepository, g as repositoryName, h as repositoryNameOf } from './index.js';
+import { isDeepStrictEqual } from 'node:util';
+import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir, availableParallelism } from 'node:os';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
+import 'node:http';
+import 'process';
+import 'buffer';
+import 'fs';
+import 'tty';
+import 'util';
+import 'os';
+import 'child_process';
+import 'node:events';
+import 'http';
+import 'https';
+import 'net';
+import 'tls';
+import 'events';
+import 'assert';
+import 'node:assert';
+import 'node:net';
+import 'node:stream';
+import 'node:buffer';
+import 'node:querystring';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
+import 'node:worker_threads';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
+import 'string_decoder';
+
+function fsTreeReader(root) {
+    return {
+        async type(rel) {
+            const absolute = path.join(root, rel);
+            try {
+                const stats = await lstat(absolute);
+                if (!stats.isFile() && !stats.isDirectory())
+                    return 'other';
+                if ((await realpath(absolute)) !== absolute.replace(/[\\/]+$/, ''))
+                    return 'other';
+                return stats.isFile() ? 'file' : 'dir';
+            }
+            catch (error) {
+                const code = error.code;
+                return code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'other';
+            }
+        },
+        read: rel => readFile(path.join(root, rel), 'utf8'),
+        async linkOn(rel) {
+            const parts = rel.split('/');
+            for (let i = 1; i <= parts.length; i++) {
+                const prefix = parts.slice(0, i).join('/');
+                const stats = await lstat(path.join(root, prefix)).catch(() => undefined);
+                if (stats?.isSymbolicLink())
+                    return { path: prefix, target: await readlink(path.join(root, prefix)) };
+                if (!stats?.isDirectory())
+                    return undefined;
+            }
+            return undefined;
+        },
+        list: async (dir) => (await readdir(path.join(root, dir)).catch(() => [])).map(name => dir ? `${dir.replace(/\/$/, '')}/${name}` : name)
+    };
+}
+
+/**
+ * Re-parses the edited text and checks that exactly the intended values
+ * changed: every document, every other key and value equal to before. A
+ * failure here means a bug in the surgery, so nothing may be written.
+ */
+function verifyEdit(before, afterText, changes) {
+    const after = parseYaml(afterText, before.file, { checkSize: false });
+    const expected = before.documents.map(doc => plainData(doc, before.file));
+    for (const change of changes) {
+        expected[change.document] = withChange(expected[change.document], change.path, change.value);
+    }
+    const actual = after.documents.map(doc => plainData(doc, before.file));
+    if (!isDeepStrictEqual(actual, expected)) {
+        throw new EditError(`${before.file}: the edit would change more than the target values; nothing was written.`, { hint: 'This is a bug in promote-image: please report it with the file.' });
+    }
+}
+/**
+ * As many aliases as the yaml library allows by default: enough for any
+ * hand-written file, and a "billion laughs" file (nine levels of nine
+ * aliases, 9^9 nodes expanded) is refused in milliseconds instead of hanging.
+ */
+const MAX_ALIAS_COUNT = 100;
+/** The document as plain data, aliases expanded within MAX_ALIAS_COUNT. */
+function plainData(doc, file) {
+    try {
+        return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        if (!(error instanceof ReferenceError && /excessive alias count/i.test(error.message))) {
+            throw error;
+        }
+        throw new EditError(`${file}: too many aliases (more than ${MAX_ALIAS_COUNT} expansions of its anchors); refusing to edit a file that expands this much (a "billion laughs" file?). Nothing was written.`, {
+            subject: file,
+            hint: 'Write the repeated values out, or use fewer nested aliases (*name) in this file.'
+        });
+    }
+}
+function withChange(root, path, value) {
+    if (path.length === 0)
+        return value;
+    const [head, ...rest] = path;
+    const container = Array.isArray(root)
+        ? [...root]
+        : { ...root };
+    const next = withChange(container[head], rest, value);
+    if (next === undefined && rest.length === 0 && !Array.isArray(container)) {
+        delete container[head];
+    }
+    else {
+        container[head] = next;
+    }
+    return container;
+}
+/** Applies the edits, proves them with verifyEdit, and reports the changes. */
+function applyVerified(parsed, edits, intended, changes) {
+    if (edits.length === 0)
+        return { text: parsed.text, changes: [] };
+    const text = applyEdits(parsed.text, edits);
+    verifyEdit(parsed, text, intended);
+    return { text, changes };
+}
+/**
+ * The edits of one map in one document, with what they mean (for
+ * verifyEdit) and the words for them (for reports): set, insert, remove.
+ */
+class MapEdits {
+    parsed;
+    document;
+    map;
+    path;
+    display;
+    edits = [];
+    intended = [];
+    changes = [];
+    constructor(parsed, document, map, 
+    /** Where the map sits in the document, e.g. ['images', 0]. */
+    path, 
+    /** How a key of the map is named in reports, e.g. `images[0].newTag`. */
+    display) {
+        this.parsed = parsed;
+        this.document = document;
+        this.map = map;
+        this.path = path;
+        this.display = display;
+    }
+    /** Sets an existing key, keeping its quoting; the pair, or undefined when the key is absent. */
+    set(key, value) {
+        const pair = findPair(this.map, key);
+        if (!pair)
+            return undefined;
+        const doc = this.parsed.documents[this.document];
+        const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key));
+        const old = scalar.value === null ? undefined : String(scalar.value);
+        if (old !== value) {
+            this.edits.push(replaceScalar(scalar, value));
+            this.intended.push({ document: this.document, path: [...this.path, key], value });
+            const line = lineOf(this.parsed, scalar.range[0]);
+            this.changes.push({ file: this.parsed.file, line, path: this.display(key), old, new: value });
+        }
+        return pair;
+    }
+    /** Inserts keys after a sibling pair (see insertAfter). */
+    insert(after, entries) {
+        this.edits.push(insertAfter(this.parsed, this.map, after, entries));
+        const line = lineOf(this.parsed, after.key.range[0]) + 1;
+        entries.forEach(([key, value], i) => {
+            this.intended.push({ document: this.document, path: [...this.path, key], value });
+            const at = line + (this.map.flow ? 0 : i);
+            this.changes.push({ file: this.parsed.file, line: at, path: this.display(key), new: value });
+        });
+    }
+    /** Removes a pair whose value is an editable scalar. */
+    remove(pair) {
+        const key = String(pair.key.value);
+        const doc = this.parsed.documents[this.document];
+        const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key));
+        this.edits.push(removePair(this.parsed, this.map, pair));
+        this.intended.push({ document: this.document, path: [...this.path, key], value: undefined });
+        const line = lineOf(this.parsed, pair.key.range[0]);
+        this.changes.push({
+            file: this.parsed.file,
+            line,
+            path: this.display(key),
+            old: String(scalar.value)
+        });
+    }
+    apply() {
+        return applyVerified(this.parsed, this.edits, this.intended, this.changes);
+    }
+}
+
+/**
+ * Pins an image in a kustomization's `images:` list, the way `kustomize edit
+ * set image` would, but touching only the `newTag` and `digest` values.
+ */
+/** No `images:` entry names the promoted repository. */
+class MissingImageEntryError extends EditError {
+    entries;
+    constructor(file, repository, entries, 
+    /** Why promote-image did not add an entry itself, when it considered it. */
+    detail) {
+        const listed = entries.length ? ` (entries: ${entries.join(', ')})` : '';
+        super(`${file}: no images: entry for ${repository}${listed}${detail ? `, and ${detail}` : ''}.`, {
+            subject: file,
+            hint: `Add an images: entry whose newName (or name) is ${repository}, or point the target at the overlay that deploys it.`
+        });
+        this.entries = entries;
+    }
+}
+function editKustomization(text, file, pin, options = {}) {
+    const parsed = parseYaml(text, file);
+    const document = parsed.documents.findIndex(doc => distExports.isMap(doc.contents));
+    const root = parsed.documents[document]?.contents;
+    if (!distExports.isMap(root)) {
+        throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
+            subject: file
+        });
+    }
+    const imagesPair = findPair(root, 'images');
+    const images = imagesPair?.value;
+    if (images !== undefined &&
+        images !== null &&
+        !distExports.isSeq(images) &&
+        !(distExports.isScalar(images) && images.value === null)) {
+        throw new EditError(`${file}:${lineOf(parsed, imagesPair.key.range[0])}: images is not a list.`);
+    }
+    const seq = distExports.isSeq(images) ? images : undefined;
+    const matches = [];
+    const names = [];
+    seq?.items.forEach((item, index) => {
+        if (!distExports.isMap(item))
+            return;
+        const target = stringAt(item, 'newName') ?? stringAt(item, 'name');
+        if (target === undefined)
+            return;
+        names.push(target);
+        if (canonicalRepositoryOf(target) === pin.repository)
+            matches.push({ index, entry: item });
+    });
+    if (matches.length > 1) {
+        const lines = matches.map(m => lineOf(parsed, m.entry.range[0]));
+        throw new EditError(`${file}: ${pin.repository} matches ${matches.length} images: entries (lines ${lines.join(' and ')}); kustomize would apply only one of them.`, { subject: `${file}:${lines[0]}`, hint: 'Remove the duplicate entry, then promote again.' });
+    }
+    if (matches.length === 0) {
+        if (options.addEntryAs === undefined)
+            throw new MissingImageEntryError(file, pin.repository, names);
+        return addEntry(parsed, document, root, imagesPair, seq, options.addEntryAs, pin);
+    }
+    const { index, entry } = matches[0];
+    return pinEntry(parsed, document, entry, index, pin);
+}
+function pinEntry(parsed, document, entry, index, pin) {
+    const batch = new MapEdits(parsed, document, entry, ['images', index], key => `images[${index}].${key}`);
+    const anchorPair = (findPair(entry, 'newName') ?? findPair(entry, 'name'));
+    const toInsert = [];
+    const tagPair = batch.set('newTag', pin.tag);
+    if (!tagPair)
+        toInsert.push(['newTag', pin.tag]);
+    if (pin.digest !== undefined) {
+        if (!batch.set('digest', pin.digest))
+            toInsert.push(['digest', pin.digest]);
+    }
+    else {
+        const stale = findPair(entry, 'digest');
+        if (stale)
+            batch.remove(stale);
+    }
+    // newTag goes after newName (or name); digest after newTag.
+    if (toInsert.length > 0)
+        batch.insert(tagPair ?? anchorPair, toInsert);
+    return batch.apply();
+}
+/** `kustomize edit set image` for an overlay that has no entry yet. */
+function addEntry(parsed, document, root, imagesPair, seq, name, pin) {
+    const fields = [
+        ['name', name],
+        ['newTag', pin.tag],
+        ...(pin.digest !== undefined ? [['digest', pin.digest]] : [])
+    ];
+    const entryValue = Object.fromEntries(fields);
+    const index = seq?.items.length ?? 0;
+    let edit;
+    if (seq && seq.flow) {
+        const inline = `{${fields.map(([k, v]) => `${k}: ${formatScalar(v)}`).join(', ')}}`;
+        const close = seq.range[1] - 1; // the `]`
+        edit = { start: close, end: close, replacement: `${seq.items.length ? ', ' : ''}${inline}` };
+    }
+    else if (seq && seq.items.length > 0) {
+        const dash = ' '.repeat(columnOf(parsed.text, seq.range[0]));
+        const last = seq.items[seq.items.length - 1];
+        edit = insertLines(parsed, last.range[1] - 1, entryLines(dash, fields));
+    }
+    else {
+        // No images: key (or an empty one): append a block list at the end of the map.
+        const keyIndent = ' '.repeat(columnOf(parsed.text, root.range[0]));
+        const lines = [`${keyIndent}images:`, ...entryLines(keyIndent, fields)];
+        if (imagesPair) {
+            const start = lineStartOf(parsed.text, imagesPair.key.range[0]);
+            const end = parsed.text.indexOf('\n', imagesPair.key.range[1]);
+            edit = {
+                start,
+                end: end === -1 ? parsed.text.length : end + 1,
+                replacement: lines.map(l => `${l}${parsed.eol}`).join('')
+            };
+        }
+        else {
+            edit = insertLines(parsed, root.range[1] - 1, lines);
+        }
+    }
+    const intended = [
+        seq
+            ? { document, path: ['images', index], value: entryValue }
+            : { document, path: ['images'], value: [entryValue] }
+    ];
+    const line = lineOf(parsed, (seq?.range ?? root.range)[1] - 1) + 1;
+    const changes = fields.map(([key, value]) => ({
+        file: parsed.file,
+        line,
+        path: `images[${index}].${key}`,
+        new: value
+    }));
+    return applyVerified(parsed, [edit], intended, changes);
+}
+function entryLines(dash, fields) {
+    return fields.map(([key, value], i) => `${dash}${i === 0 ? '- ' : '  '}${key}: ${formatScalar(value)}`);
+}
+function lineStartOf(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+/**
+ * Pins an image in a Helm values file at a key path. Two shapes are common:
+ * a map (`repository`, `tag`, optional `digest`, bitnami's `registry`) and a
+ * plain string holding the whole reference.
+ */
+function editHelmValues(text, file, pin, keys) {
+    const parsed = parseYaml(text, file);
+    const path = parseKeyPath(keys.key);
+    // The first document that has the key: values files are usually one document.
+    const document = parsed.documents.findIndex(doc => nodeAt(doc, path) !== undefined);
+    if (document === -1) {
+        throw new EditError(`${file}: key ${keys.key} not found.`, {
+            subject: file,
+            hint: 'Check the key path in the target (dotted, with list indexes such as workers[0].image).'
+        });
+    }
+    const doc = parsed.documents[document];
+    const node = nodeAt(doc, path);
+    if (distExports.isMap(node))
+        return editMap(parsed, doc, document, path, node, pin, keys);
+    return editString(parsed, doc, document, path, node, pin, keys.key);
+}
+function editMap(parsed, doc, document, path, map, pin, keys) {
+    const { file } = parsed;
+    const repositoryKey = keys.repositoryKey ?? 'repository';
+    const tagKey = keys.tagKey ?? 'tag';
+    const digestKey = keys.digestKey ?? 'digest';
+    const repository = stringAt(map, repositoryKey);
+    if (repository === undefined) {
+        throw new EditError(`${file}:${lineOf(parsed, map.range[0])}: ${keys.key} has no ${repositoryKey} string.`, {
+            subject: `${file}:${lineOf(parsed, map.range[0])}`,
+            hint: 'Point the target at the map holding repository and tag, or name the keys (repository-key, tag-key).'
+        });
+    }
+    const full = mapRepository(map, repositoryKey);
+    checkRepository(parsed, full, pin, keys.key, findPair(map, repositoryKey).value);
+    const batch = new MapEdits(parsed, document, map, path, key => `${keys.key}.${key}`);
+    const set = (key, value) => batch.set(key, value) !== undefined;
+    const hasDigestKey = findPair(map, digestKey) !== undefined;
+    const addDigest = pin.digest !== undefined && !hasDigestKey && keys.addDigestKey === true;
+    // Standard chart templates render repository:tag, so tag@digest pins the digest.
+    const tagValue = pin.digest !== undefined && !hasDigestKey && !addDigest ? `${pin.tag}@${pin.digest}` : pin.tag;
+    const inserts = [];
+    if (!set(tagKey, tagValue))
+        inserts.push([tagKey, tagValue]);
+    if (pin.digest !== undefined && hasDigestKey)
+        set(digestKey, pin.digest);
+    if (addDigest)
+        inserts.push([digestKey, pin.digest]);
+    if (pin.digest === undefined && hasDigestKey) {
+        const current = stringAt(map, digestKey);
+        // Keep the key (templates reference it) but empty it: a stale digest would win over the tag.
+        if (current)
+            set(digestKey, '');
+    }
+    if (inserts.length > 0) {
+        batch.insert(findPair(map, inserts[0][0] === digestKey ? tagKey : repositoryKey), inserts);
+    }
+    return batch.apply();
+}
+function editString(parsed, doc, document, path, node, pin, key) {
+    const scalar = editableScalar(parsed, doc, node, key);
+    if (typeof scalar.value !== 'string') {
+        throw new EditError(`${parsed.file}:${lineOf(parsed, scalar.range[0])}: ${key} is neither a map nor an image reference string.`, {
+            subject: `${parsed.file}:${lineOf(parsed, scalar.range[0])}`
+        });
+    }
+    let current;
+    try {
+        current = parseReference(scalar.value);
+    }
+    catch {
+        throw new EditError(`${parsed.file}:${lineOf(parsed, scalar.range[0])}: ${key} holds ${JSON.stringify(scalar.value)}, which is not an image reference.`, {
+            subject: `${parsed.file}:${lineOf(parsed, scalar.range[0])}`,
+            hint: 'Point the target at the key holding the image.'
+        });
+    }
+    checkRepository(parsed, current.name, pin, key, scalar);
+    const value = formatReference({ name: current.name, tag: pin.tag, digest: pin.digest });
+    if (value === scalar.value)
+        return { text: parsed.text, changes: [] };
+    const line = lineOf(parsed, scalar.range[0]);
+    return applyVerified(parsed, [replaceScalar(scalar, value)], [{ document, path, value }], [{ file: parsed.file, line, path: key, old: scalar.value, new: value }]);
+}
+/** The key must hold the promoted repository; otherwise the wrong key was named. */
+function checkRepository(parsed, written, pin, key, node) {
+    if (canonicalRepositoryOf(written) === pin.repository)
+        return;
+    const line = lineOf(parsed, node.range[0]);
+    throw new EditError(`${parsed.file}:${line}: ${key} holds repository ${written}, not ${pin.name}; refusing to point it at another image.`, {
+        subject: `${parsed.file}:${line}`,
+        hint: 'The target names the wrong key: point it at the key of this image, or restrict the target with images: [name].'
+    });
+}
+
+/** `warn` (default): a lower semver tag is a warning; `false`: an error; `true`: allowed silently. */
+/**
+ * Moving a target to a lower semver tag is usually a mistake (an older
+ * build's job finishing last) or a rollback done the wrong way: a rollback
+ * is a revert of the promotion commit, which Git and Argo CD both record.
+ * Returns the warning to show, or throws with `allow-downgrade: false`.
+ */
+function checkDowngrade(where, oldValue, newValue, policy, names = ACTION_NAMES) {
+    if (policy === 'true' || oldValue === undefined || newValue === undefined)
+        return undefined;
+    const from = versionOf(oldValue);
+    const to = versionOf(newValue);
+    if (!from || !to || !semver.lt(to, from))
+        return undefined;
+    const message = `${where}: ${newValue.split('@')[0]} is lower than ${oldValue.split('@')[0]}: a downgrade.`;
+    const hint = `A rollback is a \`git revert\` of the promotion commit; to promote an older build on purpose, set ${names.set('allow-downgrade', 'true')}.`;
+    if (policy === 'false')
+        throw new PolicyError(message, { hint, subject: where });
+    return `${message} ${hint}`;
+}
+/** Strict semver, with the customary leading "v"; `tag@sha256:…` values count by their tag. */
+function versionOf(value) {
+    const tag = value.split('@')[0].replace(/^v(?=\d)/, '');
+    return semver.valid(tag) ?? undefined;
+}
+
+/** GitHub refuses a pull request body longer than this. */
+const PULL_REQUEST_BODY_LIMIT = 65_536;
+/** Longer subjects get cut in `git log --oneline`, GitHub's commit list and mail. */
+const SUBJECT_LIMIT = 72;
+const DEFAULT_SERVER_URL = 'https://github.com';
+const MARKER_PREFIX = '<!-- promote-image:environment=';
+/**
+ * `promote(<env>): <name> <tag> (<short digest>)` (or the commit-message
+ * template, with what it holds under its first line), one line per changed
+ * value, then git trailers: `Promoted-Image` per image and `Source-*` when
+ * known — so promote-image recognises its own commits whatever the subject.
+ */
+function commitMessage(content) {
+    const changes = content.result.files.flatMap(f => f.changes);
+    const { repository, sha, runUrl } = content.source;
+    const trailers = [
+        ...content.images.map(i => `Promoted-Image: ${oneLine(i.pinned)}`),
+        ...(repository ? [`Source-Repository: ${oneLine(repository)}`] : []),
+        ...(sha ? [`Source-Commit: ${oneLine(sha)}`] : []),
+        ...(runUrl ? [`Source-Run: ${oneLine(runUrl)}`] : [])
+    ];
+    const custom = content.messageTemplate
+        ? expandCommitMessage(content.messageTemplate, content.environment, content.images)
+        : undefined;
+    // git reads trailers from the last paragraph only, so the change lines stay a paragraph apart.
+    const paragraphs = [
+        custom?.subject || subject(content),
+        custom?.body ?? '',
+        changes.map(commitChangeLine).join('\n'),
+        trailers.join('\n')
+    ].filter(p => p.length > 0);
+    return `${paragraphs.join('\n\n')}\n`;
+}
+/**
+ * The commit subject, or the template with `{environment}`, `{name}`, `{tag}`,
+ * `{digest}` (full) and `{images}` (`name tag, …`) replaced. With several
+ * images, `{name}`, `{tag}` and `{digest}` list each distinct value once.
+ */
+function pullRequestTitle(content, template) {
+    if (template === undefined || template.trim() === '')
+        return subject(content);
+    const distinct = (values) => [...new Set(values)].join(', ');
+    const values = new Map([
+        ['environment', content.environment ?? ''],
+        ['name', distinct(content.images.map(nameOf))],
+        ['tag', distinct(content.images.flatMap(i => i.reference.tag ?? []))],
+        ['digest', distinct(content.images.map(i => i.digest))],
+        ['images', content.images.map(nameAndTag).join(', ')]
+    ]);
+    // One pass, so a replaced value that looks like a placeholder stays as it is.
+    return oneLine(template.replace(/\{(\w+)\}/g, (all, key) => values.get(key) ?? all)).trim();
+}
+/**
+ * The pull request body in GitHub-flavored markdown: lead, change table,
+ * image details, render proof, how to roll back, and the marker comment that
+ * finds the living pull request again. Cut to GitHub's limit, change table first.
+ */
+function pullRequestBody(content) {
+    const links = linksOf(content);
+    const changes = content.result.files.flatMap(f => f.changes);
+    const rows = changes.map(c => tableRow(c, content, links));
+    const images = content.images.map(i => imageDetails(i, content, links));
+    const renders = content.result.renders.map(r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${itemWithSublist(r.message)}`);
+    const compose = (shown) => [
+        lead(content, changes, links),
+        ...tableSection(rows, shown[0]),
+        ...(images.length > 0
+            ? ['### Images', ...listSection(images, shown[1], 'image', '\n\n')]
+            : []),
+        '### Render proof',
+        ...(renders.length > 0
+            ? listSection(renders, shown[2], 'render result', '\n')
+            : [`Not run: ${escapeText(renderSkipped(content))}.`]),
+        '### Rolling back',
+        rollback(content),
+        promotionMarker(content.environment)
+    ].join('\n\n') + '\n';
+    let shown = [rows.length, images.length, renders.length];
+    let body = compose(shown);
+    // The change table is the long part and the commit message repeats it; then renders, then images.
+    for (const section of [0, 2, 1]) {
+        if (body.length <= PULL_REQUEST_BODY_LIMIT)
+            return body;
+        shown = fitSection(compose, shown, section);
+        body = compose(shown);
+    }
+    if (body.length <= PULL_REQUEST_BODY_LIMIT)
+        return body;
+    // Only absurd input gets here (a base branch or environment of ~64k characters): cut hard,
+    // keeping the marker when it is of sane length.
+    const marker = promotionMarker(content.environment);
+    const tail = marker.length < 1000 ? `\n\n…\n\n${marker}\n` : '\n\n…\n';
+    let cut = body.slice(0, PULL_REQUEST_BODY_LIMIT - tail.length);
+    if (/[\uD800-\uDBFF]$/.test(cut))
+        cut = cut.slice(0, -1);
+    return cut + tail;
+}
+/** The hidden comment that marks a promote-image pull request for an environment. */
+function promotionMarker(environment) {
+    // Encoded, so an environment name can never close the comment (`-->`).
+    return `${MARKER_PREFIX}${encodeURIComponent(environment ?? '')} -->`;
+}
+// ---- commit message ------------------------------------------------------
+function subject(content) {
+    const prefix = content.environment ? `promote(${oneLine(content.environment)}): ` : 'promote: ';
+    const images = content.images;
+    if (images.length === 0)
+        return `${prefix}no images`;
+    const full = prefix + images.map(i => `${nameAndTag(i)} (${shortDigest(i.digest)})`).join(', ');
+    // One image keeps its digest however long the line: it is what the commit is about.
+    if (images.length === 1 || full.length <= SUBJECT_LIMIT)
+        return full;
+    const count = `${prefix}${images.length} images`;
+    for (let listed = images.length; listed > 0; listed--) {
+        const names = images.slice(0, listed).map(nameAndTag);
+        if (listed < images.length)
+            names.push(`+${images.length - listed} more`);
+        const candidate = `${count} (${names.join(', ')})`;
+        if (candidate.length <= SUBJECT_LIMIT)
+            return candidate;
+    }
+    return count;
+}
+function commitChangeLine(c) {
+    return `- ${oneLine(`${c.file}:${c.line} ${c.path}: ${c.old ?? '(none)'} → ${c.new ?? '(removed)'}`)}`;
+}
+function nameAndTag(image) {
+    const tag = image.reference.tag;
+    return tag === undefined ? nameOf(image) : `${nameOf(image)} ${oneLine(tag)}`;
+}
+function linksOf(content) {
+    const { repository, sha, runUrl } = content.source;
+    // https://github.com, without a trailing slash; undefined when not an http(s) URL.
+    const server = httpUrl(content.source.serverUrl ?? DEFAULT_SERVER_URL)?.replace(/\/+$/, '');
+    const config = server && content.configRepository && isRepository(content.configRepository)
+        ? `${server}/${content.configRepository}`
+        : undefined;
+    const commit = server && repository && isRepository(repository) && sha && /^[0-9a-f]{7,64}$/i.test(sha)
+        ? `${server}/${repository}/commit/${sha}`
+        : undefined;
+    return { config, commit, run: runUrl ? httpUrl(runUrl) : undefined };
+}
+function lead(content, changes, links) {
+    const where = content.environment ? ` in ${code(content.environment)}` : '';
+    const digests = content.images.every(i => i.pin === 'digest');
+    const how = digests ? 'by tag and digest' : 'by immutable tag';
+    const from = content.fromEnvironment
+        ? ` — the exact builds that run in ${code(content.fromEnvironment)} —`
+        : '';
+    const pins = `Pins ${count$1(content.images.length, 'image')}${where}${from} ${how}`;
+    const base = code(content.baseBranch);
+    if (changes.length === 0) {
+        return `${pins}: nothing to change, every target already pins ${content.images.length === 1 ? 'it' : 'them'} on ${base}.`;
+    }
+    const files = count$1(new Set(changes.map(c => c.file)).size, 'file');
+    const repository = content.configRepository
+        ? ` of ${links.config ? `[${code(content.configRepository)}](${destination(links.config)})` : code(content.configRepository)}`
+        : '';
+    const what = `${count$1(changes.length, 'value')} in ${files}${repository}`;
+    return content.mode === 'pull-request'
+        ? `${pins}: ${what}, base ${base}. Merging this pull request changes what Argo CD deploys.`
+        : `${pins}: ${what}, pushed to ${base}. Argo CD deploys the change on its next sync.`;
+}
+function tableSection(rows, shown) {
+    if (rows.length === 0)
+        return [];
+    const table = [
+        '| Image | Environment | File | Old | New |',
+        '| --- | --- | --- | --- | --- |',
+        ...rows.slice(0, shown)
+    ].join('\n');
+    if (shown >= rows.length)
+        return [table];
+    const left = rows.length - shown;
+    return [
+        ...(shown > 0 ? [table] : []),
+        `_${count$1(left, 'more row')} left out (${number(shown)} of ${number(rows.length)} shown): GitHub limits a pull request body to ${number(PULL_REQUEST_BODY_LIMIT)} characters; Files changed shows every change._`
+    ];
+}
+function listSection(items, shown, noun, separator) {
+    const list = items.slice(0, shown);
+    if (shown < items.length) {
+        list.push(`_${count$1(items.length - shown, `more ${noun}`)} left out to stay within GitHub's pull request body limit._`);
+    }
+    return [list.join(separator)];
+}
+/** The largest count for one section that fits, the others as they are. */
+function fitSection(compose, shown, section) {
+    const at = (n) => {
+        const next = [...shown];
+        next[section] = n;
+        return next;
+    };
+    let low = 0;
+    let high = shown[section];
+    while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if (compose(at(middle)).length <= PULL_REQUEST_BODY_LIMIT)
+            low = middle;
+        else
+            high = middle - 1;
+    }
+    return at(low);
+}
+function tableRow(c, content, links) {
+    const environment = c.environment ?? content.environment;
+    const place = code(`${c.file}:${c.line}`, true);
+    const head = content.headSha;
+    const ref = head && /^[0-9a-f]{7,64}$/i.test(head) ? head : urlPath(content.baseBranch);
+    const file = links.config
+        ? `[${place}](${destination(`${links.config}/blob/${ref}/${urlPath(c.file)}#L${c.line}`)})`
+        : place;
+    const cells = [
+        code(c.image, true),
+        environment ? escapeText(environment) : '—',
+        file,
+        c.old === undefined ? '_(none)_' : code(c.old, true),
+        c.new === undefined ? '_(removed)_' : code(c.new, true)
+    ];
+    return `| ${cells.join(' | ')} |`;
+}
+function imageDetails(image, content, links) {
+    const { repository, sha, actor } = content.source;
+    const kind = image.kind === 'index'
+        ? `image index${image.platforms && image.platforms.length > 0 ? ` (${escapeText(image.platforms.join(', '))})` : ''}`
+        : 'single manifest';
+    const pinned = image.pin === 'digest' ? '' : ' (tag only: pin is `tag`)';
+    const immutability = image.tagImmutability;
+    const commit = links.commit
+        ? `[${code(`${repository}@${sha.slice(0, 7)}`)}](${destination(links.commit)})`
+        : sha
+            ? `${code(sha)}${repository ? ` in ${code(repository)}` : ''}`
+            : 'unknown';
+    const run = links.run ? `[${runLabel(links.run)}](${destination(links.run)})` : 'unknown';
+    const lines = [
+        `- Digest: ${code(image.digest)}`,
+        `- Kind: ${kind}, ${code(image.mediaType)}`,
+        `- Pinned reference: ${code(image.pinned)}${pinned}`,
+        ...(immutability
+            ? [
+                `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
+            ]
+            : []),
+        ...(image.promotedFrom
+            ? [
+                `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`
+            ]
+            : []),
+        `- Source commit: ${commit}`,
+        `- Workflow run: ${run}${actor ? `, triggered by ${code(actor)}` : ''}`
+    ];
+    const summary = `${nameAndTag(image)} (${shortDigest(image.digest)})`;
+    // An HTML block ends at a blank line: the list between them is markdown again.
+    return [
+        '<details>',
+        `<summary>${escapeHtml(summary)}</summary>`,
+        '',
+        ...lines,
+        '',
+        '</details>'
+    ].join('\n');
+}
+function renderSkipped(content) {
+    if (content.renderNote)
+        return content.renderNote;
+    if (content.result.files.length === 0)
+        return 'nothing changed';
+    return 'verify-render is false, no Kustomize renderer was found on the runner, or no target is a Kustomize overlay';
+}
+function rollback(content) {
+    const what = content.images.every(i => i.pin === 'digest') ? 'digest' : 'tag';
+    const how = content.mode === 'pull-request'
+        ? "`git revert <sha>` once merged, or GitHub's Revert button"
+        : '`git revert <sha>`';
+    return `Revert this commit (${how}); Argo CD then syncs the previous ${what}. A rollback is a revert, not a re-promotion of an older tag.`;
+}
+function runLabel(url) {
+    const match = /\/actions\/runs\/(\d+)(?:\/attempts\/(\d+))?/.exec(url);
+    if (!match)
+        return 'workflow run';
+    return match[2] ? `run ${match[1]}, attempt ${match[2]}` : `run ${match[1]}`;
+}
+// ---- escapes -------------------------------------------------------------
+function escapeHtml(text) {
+    const entities = {
+        '&': '&amp;',
+        '<': '&lt;',
+        '>': '&gt;',
+        '"': '&quot;',
+        "'": '&#39;'
+    };
+    return oneLine(text).replace(/[&<>"']/g, c => entities[c] ?? c);
+}
+/** A link destination: parentheses and spaces would end it early. */
+function destination(url) {
+    return url.replace(/[()\s<>]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+/** Path segments percent-encoded, slashes kept: `a b/c#d` → `a%20b/c%23d`. */
+function urlPath(path) {
+    return path.split('/').map(encodeURIComponent).join('/');
+}
+function httpUrl(text) {
+    try {
+        const url = new URL(text);
+        return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function isRepository(text) {
+    return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(text);
+}
+function count$1(n, noun) {
+    return `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
+}
+function number(n) {
+    return n.toLocaleString('en-US');
+}
+
+/**
+ * The api writer behind the session port: reads through the contents API into a temporary
+ * directory holding only what the promotion reads, writes with the Git Data API (no clone;
+ * Verified commits). It holds no token: the GitHub repository's client does.
+ */
+/** Commit messages as GitHub stores them: trailing newlines and spaces do not count. */
+function sameMessage(a, b) {
+    return a.trim() === b.trim();
+}
+async function apiSession(options, logger) {
+    const github = options.github;
+    const baseBranch = options.baseBranch ?? (await github.info()).defaultBranch;
+    const state = {
+        dir: '',
+        baseSha: '',
+        reader: undefined,
+        /** The message of the last commit sent to the base branch: recognises it when it landed. */
+        message: undefined
+    };
+    // The base commit's tree: only commits made through the REST Git Data API need it.
+    const baseTree = async () => (await github.commit(state.baseSha)).tree;
+    const open = async (head) => {
+        if (state.dir)
+            await rm(join(state.dir, '..'), { recursive: true, force: true });
+        if (!head) {
+            throw new PromoteError(`Branch ${baseBranch} does not exist in ${github.fullName}.`, {
+                hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
+            });
+        }
+        state.baseSha = head;
+        state.reader = github.reader(head);
+        state.dir = join(await realpath(await mkdtemp(join(tmpdir(), 'promote-image-api-'))), 'config');
+        // The checkout exists even when nothing the promotion names does: the edit says what is missing.
+        await mkdir(state.dir);
+        logger.debug(`${github.fullName} ${baseBranch} at ${head}`);
+    };
+    // The head promotion.yaml was read at, when it was read through this repository.
+    await open(await github.branchHead(baseBranch, { reuse: true }));
+    return {
+        baseBranch,
+        get dir() {
+            return state.dir;
+        },
+        get reader() {
+            return state.reader;
+        },
+        fetch: paths => github.materialize(state.reader, paths, state.dir),
+        fetchAll: () => {
+            throw new RenderError('The render needs files that cannot be told in advance (symlinks or Helm charts in the overlay).', {
+                hint: 'Use write-method: git for this overlay, or verify-render: false.'
+            });
+        },
+        commit: async (edit, message) => {
+            const files = new Map(edit.files.map(f => [f.file, f.after]));
+            return github.createCommit(await baseTree(), state.baseSha, files, message);
+        },
+        push: async (sha, branch, expected) => {
+            // Only pull-request branches are pushed here: the base gets commitToBase.
+            const moved = await github.setBranch(branch, sha, expected ?? undefined);
+            return moved === 'moved' ? 'pushed' : 'rejected';
+        },
+        commitToBase: async (edit, message) => {
+            const files = new Map(edit.files.map(f => [f.file, f.after]));
+            state.message = message;
+            const landed = await github.commitOnBranch(baseBranch, state.baseSha, files, message);
+            return landed === 'stale' ? 'rejected' : landed;
+        },
+        unchanged: (head, commit) => head.parents[0] === state.baseSha && head.tree === commit.tree,
+        refresh: async () => {
+            const head = await github.branchHead(baseBranch);
+            if (head && head !== state.baseSha) {
+                const changes = await github.changesBetween(state.baseSha, head);
+                // GitHub applied createCommitOnBranch and the answer was lost: the retry met STALE_DATA.
+                const only = changes?.only;
+                if (only &&
+                    state.message !== undefined &&
+                    only.parents[0] === state.baseSha &&
+                    sameMessage(only.message, state.message))
+                    return { landed: only.sha };
+                if (changes && !changesTouch(state.reader.reads, changes.files)) {
+                    state.baseSha = head;
+                    return 'kept';
+                }
+            }
+            await open(head);
+            return 'reread';
+        },
+        writeWait: () => github.writeWait(),
+        close: async () => {
+            if (state.dir)
+                await rm(join(state.dir, '..'), { recursive: true, force: true });
+        }
+    };
+}
+
+/**
+ * The environment every git command of a checkout runs in. The token never reaches a command
+ * line, a URL or .git/config: it goes to git as an `http.<origin>.extraHeader` in the global
+ * config of a private, throwaway HOME (mode 0600 in a 0700 temp dir, as actions/checkout v6
+ * keeps it in RUNNER_TEMP), deleted with the clone.
+ */
+/** Commits made by the action look like other automation on GitHub. */
+const DEFAULT_IDENTITY = {
+    name: 'github-actions[bot]',
+    email: '41898282+github-actions[bot]@users.noreply.github.com'
+};
+/** Local paths become file:// URLs, so that --depth and --filter apply. */
+function normalizeUrl(url) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+@[^:]+:/.test(url))
+        return url;
+    return pathToFileURL(isAbsolute(url) ? url : resolve(url)).href;
+}
+/** The private environment for every git command of one clone: its HOME is `home`. */
+async function gitEnv(url, home, token, identity, onSecret) {
+    const config = ['[protocol]', '\tversion = 2'];
+    if (token && /^https?:\/\//i.test(url)) {
+        const basic = Buffer.from(`x-access-token:${token}`).toString('base64');
+        onSecret?.(token);
+        onSecret?.(basic);
+        // Scoped to the repository's origin: never sent to another host.
+        config.push(`[http "${new URL(url).origin}/"]`, `\textraHeader = AUTHORIZATION: basic ${basic}`);
+    }
+    await writeFile(join(home, '.gitconfig'), `${config.join('\n')}\n`, { mode: 0o600 });
+    return {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        // A private home: the runner's own global config (credential helpers,
+        // checkout's extraheader, url rewrites) must not apply either.
+        HOME: home,
+        XDG_CONFIG_HOME: home,
+        GIT_CONFIG_NOSYSTEM: '1',
+        GIT_TERMINAL_PROMPT: '0',
+        GCM_INTERACTIVE: 'Never',
+        GIT_LFS_SKIP_SMUDGE: '1',
+        GIT_AUTHOR_NAME: identity.name,
+        GIT_AUTHOR_EMAIL: identity.email,
+        GIT_COMMITTER_NAME: identity.name,
+        GIT_COMMITTER_EMAIL: identity.email
+    };
+}
+
+/**
+ * What git's failures mean: a push that lost a race (re-read and re-apply), a push the remote
+ * refused (say why and stop), a transient outage (retry with backoff) or an answer (stop).
+ * git itself retries nothing and reports everything as text, so the text is read here.
+ */
+class GitError extends PromoteError {
+}
+/** Clone, fetch and push: total attempts, the first included, on a transient failure. */
+const GIT_RETRY = { attempts: 4, baseDelayMs: 1000, maxDelayMs: 8000 };
+/** git's last words: the tail of its output, where it says what went wrong. */
+function gitMessage(error) {
+    return errorText(error).trim().split('\n').slice(-6).join('\n');
+}
+/** The whole of a failure's text (simple-git puts git's stderr in the message). */
+function errorText(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * git's words when `clone --branch B` finds no B ("Remote branch B not found
+ * in upstream origin"): the URL and the token were fine, the branch is not.
+ */
+function missingBranchHint(error, branch) {
+    if (branch === undefined)
+        return undefined;
+    if (!/remote branch \S+ not found|could not find remote branch/i.test(errorText(error))) {
+        return undefined;
+    }
+    return `The repository has no branch ${branch}: set the base branch (--base-branch, base-branch) to an existing branch, or leave it out to use the default branch.`;
+}
+/** git's words for a push the remote did not take, for whatever reason. */
+const PUSH_REFUSED = /\[(?:remote )?rejected\]|non-fast-forward|fetch first|cannot lock ref|failed to update ref/i;
+/**
+ * The push lost a race: the branch moved between read and push (`[rejected] (fetch first)`,
+ * `(non-fast-forward)`, a lease that no longer holds: `(stale info)`), or another push held
+ * the ref at that moment (`[remote rejected] (cannot lock ref …)`, `(failed to update ref)`,
+ * `(incorrect old value provided)`). Any other refusal — protection, a hook, a non-bare
+ * remote with the branch checked out — stays refused on retry.
+ * Reasons from git's transport.c (push_ref status) and receive-pack.c (update()).
+ */
+const RACE = /\[rejected\][^\n]*\((?:fetch first|non-fast-forward|stale info)\)|\[remote rejected\][^\n]*\((?:cannot lock ref|failed to update ref|incorrect old value provided)|(?:^|\n)(?:error: )?cannot lock ref/i;
+/** The branch moved under the push: the caller re-reads and re-applies. */
+function lostRace(output) {
+    return RACE.test(output) && !/GH006|GH013|protected branch|hook declined/i.test(output);
+}
+/** A refused push, with git's own reason and what to do about it. */
+function pushRefused(branch, remote, output) {
+    const lines = output.split('\n').map(line => line.trim());
+    const reason = /\[(?:remote )?rejected\][^(]*\(([^)]*)\)/.exec(output)?.[1] ?? 'refused';
+    const said = lines
+        .filter(line => /^remote: ?\S/.test(line) && !/^remote: *$/.test(line))
+        .map(line => line.replace(/^remote: ?/, ''))
+        .slice(0, 6);
+    const detail = said.length ? ` The remote said: ${said.join(' / ')}` : '';
+    const protectedRule = /GH006|GH013|protected branch|rule violation/i.test(output);
+    const hint = protectedRule
+        ? `Promote this environment with mode: pull-request (in promotion.yaml or the mode input / --mode), or let the token bypass the ${/GH013|rule violation/i.test(output) ? 'ruleset' : 'branch protection'} if direct pushes are intended.`
+        : /checked out/i.test(output)
+            ? `The remote is a non-bare repository with ${branch} checked out: push to a bare repository (git clone --bare), or promote into a branch that is not checked out there.`
+            : /hook declined/i.test(output)
+                ? 'A server-side hook refused the push: read its message above and fix what it asks for.'
+                : 'The remote refused the push: read its reason above.';
+    return new GitError(`${remote} refused the push to ${branch} (${reason}); nothing was pushed.${detail}`, { hint });
+}
+/** The HTTP status in git's output: "The requested URL returned error: 502", "RPC failed; HTTP 502". */
+function gitHttpStatus(output) {
+    const match = /(?:returned error:|\bHTTP)\s+(\d{3})\b/i.exec(output);
+    return match ? Number(match[1]) : undefined;
+}
+/** The request itself is wrong (or not allowed): retrying cannot help. */
+const PERMANENT = /authentication failed|could not read (username|password)|terminal prompts disabled|invalid username or password|permission denied|repository not found|not found|does not appear to be a git repository|not a git repository|could not resolve host|couldn't find remote ref/i;
+/** The server or the network broke off: worth another try. */
+const TRANSIENT = /RPC failed|unexpected disconnect|early EOF|hung up unexpectedly|connection (was )?reset|reset by peer|timed out|timeout was reached|transfer closed with outstanding read data|empty reply from server|HTTP\/2 stream \d+ was not closed cleanly|SSL_ERROR_SYSCALL|gnutls_handshake\(\) failed|index-pack failed/i;
+/**
+ * Whether git's output shows a transient failure: HTTP 5xx, 429 or 408, or
+ * the connection breaking off. 401/403/404 and the like are answers.
+ */
+function isTransientGitFailure(output) {
+    const status = gitHttpStatus(output);
+    if (status !== undefined)
+        return status >= 500 || status === 429 || status === 408;
+    if (PERMANENT.test(output))
+        return false;
+    return TRANSIENT.test(output);
+}
+/** For an outage or a rate limit, a hint that does not send the user to the token. */
+function outageHint(error) {
+    const output = errorText(error);
+    if (!isTransientGitFailure(output))
+        return undefined;
+    const status = gitHttpStatus(output);
+    return status !== undefined
+        ? `The git host answered HTTP ${status}; re-run the job when it recovers.`
+        : 'The connection to the git host kept breaking off; re-run the job when it recovers.';
+}
+/** The last failure of a command that was tried more than once. */
+class RetriesExhausted extends Error {
+    attempts;
+    last;
+    constructor(attempts, last) {
+        super(errorText(last));
+        this.attempts = attempts;
+        this.last = last;
+    }
+}
+/** " after 4 attempts" when the command was retried. */
+function tried(error) {
+    return error instanceof RetriesExhausted ? ` after ${error.attempts} attempts` : '';
+}
+/**
+ * Runs a network git command, retrying transient failures with jittered
+ * exponential backoff (git itself retries nothing).
+ */
+async function retryTransient(what, logger, run, retryable = isTransientGitFailure) {
+    for (let attempt = 1;; attempt++) {
+        try {
+            return await run(attempt);
+        }
+        catch (error) {
+            const output = errorText(error);
+            if (!retryable(output))
+                throw attempt > 1 ? new RetriesExhausted(attempt, error) : error;
+            if (attempt >= GIT_RETRY.attempts)
+                throw new RetriesExhausted(attempt, error);
+            const delay = backoffDelay(attempt, GIT_RETRY);
+            const status = gitHttpStatus(output);
+            const why = status === undefined ? gitMessage(error).split('\n').pop() : `HTTP ${status}`;
+            logger.info(`git ${what} failed (${why}); retrying in ${delay} ms (attempt ${attempt + 1} of ${GIT_RETRY.attempts}).`);
+            await setTimeout$1(delay);
+        }
+    }
+}
+/** The URL for messages: credentials in it are never shown. */
+function redact(url) {
+    return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+/**
+ * The git write method: any git host, file:// and local paths included.
+ * A partial, shallow, sparse clone (`--filter=blob:none --depth 1`, only the
+ * files the promotion reads) keeps the cost flat in the size of the config
+ * repo; blobs outside the sparse set are never fetched. The token only goes
+ * into the clone's private git environment (env.ts).
+ */
+class GitCheckout {
+    dir;
+    baseBranch;
+    git;
+    temp;
+    logger;
+    remote;
+    env;
+    tree;
+    /** Every path the promotion read or checked out: what a racing commit must not touch (moveToNewHead). */
+    readPaths = new Set();
+    /** The promotion's commit as moveToNewHead() put it onto a new head: commitIfChanged() gives it. */
+    carried;
+    constructor(dir, baseBranch, git, temp, logger, 
+    /** The repository for messages, credentials redacted. */
+    remote, env) {
+        this.dir = dir;
+        this.baseBranch = baseBranch;
+        this.git = git;
+        this.temp = temp;
+        this.logger = logger;
+        this.remote = remote;
+        this.env = env;
+    }
+    /** Clones the base branch: history depth 1, no blobs, nothing checked out but what `include` asks for. */
+    static async open(options) {
+        const url = normalizeUrl(options.url);
+        const temp = await realpath(await mkdtemp(join(tmpdir(), 'promote-image-git-')));
+        const dir = join(temp, 'config');
+        const identity = options.identity ?? DEFAULT_IDENTITY;
+        const env = await gitEnv(url, temp, options.token, identity, options.onSecret);
+        try {
+            const outside = simpleGit({ baseDir: temp }).env(env);
+            const branchArgs = options.baseBranch ? ['--branch', options.baseBranch] : [];
+            await retryTransient('clone', options.logger, async (attempt) => {
+                if (attempt > 1)
+                    await rm(dir, { recursive: true, force: true });
+                await outside.clone(url, dir, [
+                    '--filter=blob:none',
+                    '--depth',
+                    '1',
+                    '--no-checkout',
+                    '--single-branch',
+                    ...branchArgs
+                ]);
+            });
+            // One git process at a time: concurrent lazy blob fetches of a shallow clone each rewrite
+            // .git/shallow, and git fails the loser with "shallow file has changed since we read it".
+            const git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 1 }).env(env);
+            const baseBranch = options.baseBranch ?? (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
+            await git.raw(['sparse-checkout', 'init', '--no-cone']);
+            await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing']);
+            await git.raw(['checkout', '--quiet', baseBranch]);
+            return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url), env);
+        }
+        catch (error) {
+            await rm(temp, { recursive: true, force: true });
+            throw new GitError(`Cannot clone the config repository ${redact(options.url)}${tried(error)}: ${gitMessage(error)}`, {
+                hint: outageHint(error) ??
+                    missingBranchHint(error, options.baseBranch) ??
+                    (options.token
+                        ? 'Check the URL and that the token may read the repository (contents: read).'
+                        : 'Check the URL; for a private repository pass a token.'),
+                cause: error
+            });
+        }
+    }
+    async head() {
+        return (await this.git.revparse(['HEAD'])).trim();
+    }
+    /** Reads the commit's tree without checking anything out (blobs are fetched one by one). */
+    reader() {
+        const note = (rel) => {
+            const clean = rel.replace(/\/$/, '');
+            this.readPaths.add(clean);
+            return clean;
+        };
+        return {
+            type: async (rel) => {
+                const tree = await this.listing();
+                const clean = note(rel);
+                const mode = tree.get(clean);
+                if (rel === '' || mode === '040000')
+                    return 'dir';
+                // Under a symlinked directory nothing is listed: the link decides.
+                if (mode === undefined)
+                    return linkOnPath(tree, clean) ? 'other' : 'missing';
+                if (mode === '100644' || mode === '100755')
+                    return 'file';
+                return 'other'; // symlinks (120000) and submodules (160000)
+            },
+            read: async (rel) => this.git.raw(['cat-file', 'blob', `HEAD:${note(rel)}`]),
+            linkOn: async (rel) => {
+                const link = linkOnPath(await this.listing(), note(rel));
+                return link === undefined ? undefined : { path: link, target: await this.linkTarget(link) };
+            },
+            list: async (dir) => {
+                const clean = note(dir);
+                const prefix = clean ? `${clean}/` : '';
+                return [...(await this.listing()).keys()].filter(p => p.startsWith(prefix) && !p.slice(prefix.length).includes('/') && p !== prefix);
+            }
+        };
+    }
+    async listing() {
+        if (!this.tree) {
+            const out = await this.git.raw(['ls-tree', '-r', '-t', '--full-tree', 'HEAD']);
+            this.tree = new Map(out
+                .split('\n')
+                .filter(Boolean)
+                .map(line => {
+                const tab = line.indexOf('\t');
+                return [line.slice(tab + 1), line.slice(0, 6)];
+            }));
+        }
+        return this.tree;
+    }
+    /**
+     * Adds files and directories (repo-relative) to the sparse checkout; fetches their blobs in
+     * one go. A symlink on the way brings its target too when that stays in the repository, so
+     * the checkout reads as a full clone would; one leading out stays dangling, to be refused.
+     */
+    async include(paths) {
+        const tree = await this.listing();
+        const wanted = new Set();
+        const seen = new Set();
+        const queue = paths.map(p => p.replace(/\/$/, ''));
+        const links = [...tree].filter(([, mode]) => mode === LINK).map(([p]) => p);
+        let hops = 0;
+        for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+            if (next === '' || seen.has(next))
+                continue;
+            seen.add(next);
+            const link = linkOnPath(tree, next);
+            if (link !== undefined) {
+                wanted.add(link);
+                if (++hops > MAX_LINK_HOPS)
+                    continue;
+                const rest = next.slice(link.length + 1);
+                const target = linkTargetInRepo(link, await this.linkTarget(link), rest);
+                if (target !== undefined)
+                    queue.push(target);
+                continue;
+            }
+            if (!tree.has(next))
+                continue;
+            wanted.add(next);
+            // Links inside an included directory are checked out with it: their targets are needed too.
+            if (tree.get(next) === '040000') {
+                queue.push(...links.filter(p => p.startsWith(`${next}/`)));
+            }
+        }
+        for (const path of wanted)
+            this.readPaths.add(path);
+        const patterns = [...wanted].map(p => tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`);
+        if (patterns.length === 0)
+            return;
+        await this.git.raw(['sparse-checkout', 'add', ...patterns]);
+    }
+    /** A symlink's stored target (its blob), fetched on demand like any blob of the partial clone. */
+    async linkTarget(link) {
+        return this.git.raw(['cat-file', 'blob', `HEAD:${link}`]);
+    }
+    /** Gives up on sparseness: everything is checked out (the render needs what cannot be told in advance). */
+    async includeAll() {
+        await this.git.raw(['sparse-checkout', 'disable']);
+    }
+    /**
+     * Commits every change in the sparse working tree, or gives the commit moveToNewHead() carried
+     * onto the new head; undefined, committing nothing, when there is no change.
+     */
+    async commitIfChanged(message) {
+        if (this.carried) {
+            const sha = this.carried;
+            this.carried = undefined;
+            return sha;
+        }
+        await this.git.raw(['add', '--sparse', '--all']);
+        const staged = await this.git.raw(['diff', '--cached', '--name-only']);
+        if (staged.trim() === '')
+            return undefined;
+        await this.git.raw(['commit', '--quiet', '--no-verify', '--cleanup=verbatim', '-m', message]);
+        return this.head();
+    }
+    /**
+     * Pushes HEAD to `branch`. 'rejected' when the remote moved on (someone
+     * else promoted in between): the caller re-reads and re-applies. With
+     * `expected`, a compare-and-swap (`--force-with-lease`): the branch is
+     * force-moved only if it still points at `expected` (null: only if it does
+     * not exist), so a colleague's commit is never pushed over.
+     */
+    async push(branch, options = {}) {
+        const ref = `refs/heads/${branch}`;
+        const lease = options.expected === undefined ? [] : [`--force-with-lease=${ref}:${options.expected ?? ''}`];
+        const args = ['push', '--quiet', ...lease, 'origin', `HEAD:${ref}`];
+        try {
+            // A retried push whose first try landed in spite of the error finds the
+            // branch already at HEAD: "Everything up-to-date", exit 0, 'pushed'.
+            await retryTransient(`push to ${branch}`, this.logger, () => this.git.raw(args), output => !PUSH_REFUSED.test(output) && isTransientGitFailure(output));
+            return 'pushed';
+        }
+        catch (error) {
+            // The whole output: git's advice after a rejection pushes its status line out of the tail.
+            const output = errorText(error);
+            const message = gitMessage(error);
+            if (lostRace(output)) {
+                this.logger.debug(`push to ${branch} rejected: ${message}`);
+                return 'rejected';
+            }
+            if (PUSH_REFUSED.test(output))
+                throw pushRefused(branch, this.remote, output);
+            throw new GitError(`Cannot push to ${branch} of ${this.remote}${tried(error)}: ${message}`, {
+                hint: outageHint(error) ??
+                    'The token needs contents: write on the config repository (and the branch must not be protected against it).',
+                cause: error
+            });
+        }
+    }
+    /**
+     * After a lost race: fetches the base branch's new head. When nothing changed on the way
+     * there is a path the promotion read or checked out (or inside or above one), the
+     * promotion's commit is put onto the new head as it is, without reading, editing or
+     * rendering again: 'kept', HEAD is that commit. Otherwise the checkout moves to the new
+     * head, its edits discarded, for the promotion to be made again: 'reread'.
+     */
+    async moveToNewHead() {
+        await this.fetchBase();
+        const head = (await this.git.revparse(['FETCH_HEAD'])).trim();
+        // HEAD is the promotion's commit, on the head it was made on.
+        const base = (await this.git.revparse(['HEAD^'])).trim();
+        const changed = splitZ(await this.git.raw(['diff', '--name-only', '--no-renames', '-z', base, head]));
+        if ([...this.readPaths].some(path => !answerStands(path, changed))) {
+            await this.reset();
+            return 'reread';
+        }
+        // The promotion's own changes, applied to the new head's tree in an index of its own; the
+        // new head's blobs are not here (partial clone), and write-tree need not see them.
+        const ours = parseDiffTree(await this.git.raw(['diff-tree', '-r', '-z', '--no-renames', base, 'HEAD']));
+        const index = simpleGit({ baseDir: this.dir, maxConcurrentProcesses: 1 }).env({
+            ...this.env,
+            GIT_INDEX_FILE: join(this.temp, 'new-head.index')
+        });
+        await index.raw(['read-tree', head]);
+        const removed = ours.filter(change => change.mode === '000000').map(change => change.path);
+        const kept = ours.filter(change => change.mode !== '000000');
+        if (kept.length > 0)
+            await index.raw([
+                'update-index',
+                '--add',
+                ...kept.flatMap(change => ['--cacheinfo', `${change.mode},${change.sha},${change.path}`])
+            ]);
+        if (removed.length > 0)
+            await index.raw(['update-index', '--force-remove', '--', ...removed]);
+        const tree = (await index.raw(['write-tree', '--missing-ok'])).trim();
+        const message = join(this.temp, 'new-head.message');
+        await writeFile(message, commitMessageOf(await this.git.raw(['cat-file', 'commit', 'HEAD'])));
+        const commit = (await this.git.raw(['commit-tree', tree, '-p', head, '-F', message])).trim();
+        // Only HEAD matters from here: it is pushed, or reset by the next move. (A mixed reset
+        // onto the new head would keep the edits more simply, but it fetches the new head's
+        // changed blobs: one more round trip per lost race.)
+        await this.git.raw(['reset', '--quiet', '--soft', commit]);
+        this.carried = commit;
+        return 'kept';
+    }
+    /** Moves to the base branch's head as last fetched, discarding the promotion. */
+    async reset() {
+        await this.git.raw(['reset', '--quiet', '--hard', 'FETCH_HEAD']);
+        this.tree = undefined;
+        this.readPaths.clear();
+        this.carried = undefined;
+    }
+    async fetchBase() {
+        const args = [
+            'fetch',
+            '--quiet',
+            '--depth',
+            '1',
+            '--filter=blob:none',
+            'origin',
+            this.baseBranch
+        ];
+        try {
+            await retryTransient(`fetch of ${this.baseBranch}`, this.logger, () => this.git.raw(args));
+        }
+        catch (error) {
+            throw new GitError(`Cannot fetch ${this.baseBranch} from ${this.remote}${tried(error)}: ${gitMessage(error)}`, {
+                hint: outageHint(error) ??
+                    'Check that the base branch still exists and that the token may still read the repository.',
+                cause: error
+            });
+        }
+    }
+    async close() {
+        await rm(this.temp, { recursive: true, force: true });
+    }
+}
+function splitZ(text) {
+    return text.split('\0').filter(Boolean);
+}
+/** `diff-tree -r -z` records: ":<old mode> <new mode> <old sha> <new sha> <status>\0<path>\0". */
+function parseDiffTree(text) {
+    const fields = splitZ(text);
+    const changes = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const [, mode = '', , sha = ''] = fields[i].slice(1).split(' ');
+        changes.push({ mode, sha, path: fields[i + 1] });
+    }
+    return changes;
+}
+/** The message of a raw commit object: everything after the header's blank line. */
+function commitMessageOf(raw) {
+    const start = raw.indexOf('\n\n');
+    return start < 0 ? '' : raw.slice(start + 2);
+}
+/** git's tree mode for a symbolic link. */
+const LINK = '120000';
+/** The first symlink on the way to `rel` (itself included) in a listing, if any. */
+function linkOnPath(tree, rel) {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+        const prefix = parts.slice(0, i).join('/');
+        const mode = tree.get(prefix);
+        if (mode === LINK)
+            return prefix;
+        if (mode !== '040000')
+            return undefined;
+    }
+    return undefined;
+}
+function escapePattern(path) {
+    return path.replace(/[*?[\]\\!#]/g, c => `\\${c}`);
+}
+
+async function gitSession(options, logger) {
+    const checkout = await GitCheckout.open({
+        url: options.url,
+        baseBranch: options.baseBranch,
+        token: options.token,
+        logger,
+        onSecret: options.onSecret
+    });
+    return {
+        baseBranch: checkout.baseBranch,
+        dir: checkout.dir,
+        get reader() {
+            return checkout.reader();
+        },
+        fetch: paths => checkout.include(paths),
+        fetchAll: () => checkout.includeAll(),
+        commit: async (_edit, message) => {
+            const sha = await checkout.commitIfChanged(message);
+            return sha ? { sha } : undefined;
+        },
+        push: (_sha, branch, expected) => checkout.push(branch, { expected }),
+        refresh: () => checkout.moveToNewHead(),
+        close: () => checkout.close()
+    };
+}
+
+/**
+ * The port between the promotion flow (engine/promote.ts) and the two writers. `git` clones
+ * sparsely (any git host); `api` reads through the contents API and writes with the Git Data
+ * API (no clone, Verified commits). Either way only what the promotion reads is fetched.
+ * Each writer gets only its own credentials: the git session a token for its clone, the api
+ * session a GitHub repository whose client holds its token.
+ */
+/** A write lost the race to other commits too many times. */
+class LostRaceError extends PromoteError {
+}
+/** Opens the writer's session at the head of the base branch; `close()` it when done. */
+function openSession(options, logger) {
+    return options.method === 'api' ? apiSession(options, logger) : gitSession(options, logger);
+}
+
+/**
+ * The pull-request branch: the base plus one promotion commit, moved only by compare-and-swap
+ * and only when the branch is promote-image's own, then the pull request created or updated
+ * on it (as create-pull-request's create-or-update-branch does, with GitHub's own CAS).
+ */
+/** A pull-request branch as a branch name: `refs/heads/x` is `x`, never `refs/heads/refs/heads/x`. */
+function promotionBranch(name) {
+    if (name === undefined)
+        throw new PromoteError('Pull-request mode needs a branch.');
+    return name.replace(/^refs\/heads\//, '');
+}
+/** A pull request needs a branch of its own: moving the base would land the change unreviewed. */
+function refuseBaseAsBranch(branch, base) {
+    if (branch.toLowerCase() !== base.toLowerCase())
+        return;
+    throw new InputError(`The pull-request branch ${JSON.stringify(branch)} is the base branch ${JSON.stringify(base)}: promoting through a pull request would move ${base} itself, unreviewed. Nothing was written.`, {
+        hint: 'Set branch (the action input, --branch, or branch: in promotion.yaml) to a template of its own, such as the default promote/{environment}/{name}; or use mode: push to commit to the base branch on purpose.'
+    });
+}
+/**
+ * The living pull request: its branch is the base plus this one commit, rewritten each run
+ * — but only a branch promote-image made (its head a promotion commit), and only by
+ * compare-and-swap, so a colleague's commit on it, or a branch of the same name, survives.
+ * When the pull request cannot be opened, the branch goes back exactly as it was, again
+ * by compare-and-swap, unless an open pull request uses it.
+ */
+async function proposeChange(github, session, change, options) {
+    const branch = change.branch;
+    let previous = await ownBranchHead(github, branch);
+    const commit = await session.commit(change.edit, withBranchTrailer(change.message, branch));
+    if (!commit)
+        return {};
+    let same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false);
+    for (let attempt = 1; !same; attempt++) {
+        const pushed = await session.push(commit.sha, branch, previous?.sha ?? null);
+        if (pushed === 'pushed')
+            break;
+        // Another job moved the promotion branch between our read and our write: read it again.
+        if (attempt >= BRANCH_ATTEMPTS) {
+            throw new LostRaceError(`${branch} kept moving: ${attempt} attempts to update the promotion branch lost the race.`, { hint: 'Another job is promoting into the same branch; re-run this one when it is done.' });
+        }
+        await setTimeout$1((session.writeWait?.() ?? 0) + options.retryDelay(attempt));
+        previous = await ownBranchHead(github, branch);
+        same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false);
+    }
+    const headSha = same ? previous.sha : commit.sha;
+    const spec = { ...change.pullRequest(headSha), branch, base: session.baseBranch, headSha };
+    let pullRequest;
+    try {
+        pullRequest = await github.upsertPullRequest(spec);
+    }
+    catch (error) {
+        // Never a branch without its pull request: undo this run's own move, if it is still ours.
+        if (!same)
+            await rollbackBranch(github, branch, commit.sha, previous?.sha, options.logger);
+        throw error;
+    }
+    return {
+        commit: spec.headSha,
+        branch,
+        pullRequest: same && pullRequest.operation === 'updated'
+            ? { ...pullRequest, operation: 'none' }
+            : pullRequest
+    };
+}
+/** Attempts to move a promotion branch that other jobs keep moving. */
+const BRANCH_ATTEMPTS = 5;
+/** The trailer every promotion commit carries (report/promotion.ts, commitMessage). */
+const PROMOTION_TRAILER = /^Promoted-Image: \S/m;
+/** The trailer a pull-request branch's commit carries: the branch it was made for. */
+const BRANCH_TRAILER = 'Promotion-Branch';
+/**
+ * The commit message with `Promotion-Branch: <branch>` among its trailers (the last paragraph,
+ * where git reads them): what marks a branch as this promotion's own, as opposed to a base
+ * branch whose head is a push-mode promotion commit.
+ */
+function withBranchTrailer(message, branch) {
+    return `${message.replace(/\n*$/, '')}\n${BRANCH_TRAILER}: ${branch}\n`;
+}
+/**
+ * The branch's head when it is this promotion's own, undefined when there is no such branch;
+ * refused when it holds anything else. Its own: the head carries `Promotion-Branch: <branch>`;
+ * or, made before that trailer existed, it is a promotion commit that an open pull request
+ * uses as its head (a living pull request, which a base branch is not).
+ */
+async function ownBranchHead(github, branch) {
+    const sha = await github.branchHead(branch);
+    if (sha === undefined)
+        return undefined;
+    const head = { sha, ...(await github.commit(sha)) };
+    const madeFor = new RegExp(`^${BRANCH_TRAILER}: (.+)$`, 'm').exec(head.message)?.[1]?.trim();
+    if (madeFor === branch)
+        return head;
+    if (madeFor === undefined &&
+        PROMOTION_TRAILER.test(head.message) &&
+        (await github.openPullRequestsFrom(branch)).length > 0)
+        return head;
+    const subject = head.message.split('\n')[0] ?? '';
+    const whose = madeFor !== undefined
+        ? `a promotion commit made for ${madeFor}`
+        : PROMOTION_TRAILER.test(head.message)
+            ? 'a promotion commit no pull request uses (a base branch promoted in push mode?)'
+            : 'not a promote-image commit';
+    throw new PromoteError(`Branch ${branch} of ${github.fullName} exists, and its head ${sha.slice(0, 7)} ("${subject.slice(0, 72)}") is ${whose}: promote-image only moves the pull-request branches it made. Nothing was written.`, {
+        hint: `If ${branch} is a promotion branch someone pushed to, merge or close its pull request and delete the branch; otherwise set branch (the input, --branch, or branch: in promotion.yaml) to a template of its own, such as promote/{environment}/{name}.`
+    });
+}
+/** Undoes this run's own move of `branch` (back to `previous`, or deleted), by compare-and-swap. */
+async function rollbackBranch(github, branch, ours, previous, logger) {
+    const what = previous ? `move ${branch} back to ${previous}` : `delete ${branch}`;
+    try {
+        const open = await github.openPullRequestsFrom(branch);
+        if (open.length > 0) {
+            logger.warning(`Left ${branch} at ${ours}: pull request #${open[0].number} uses it.`);
+            return;
+        }
+        const undone = previous
+            ? await github.setBranch(branch, previous, ours)
+            : await github.deleteBranch(branch, ours);
+        if (undone === 'conflict')
+            logger.warning(`Did not ${what}: it moved on since this run wrote it, and is not this run's to undo.`);
+    }
+    catch (error) {
+        logger.warning(`Could not ${what}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    {
+        optionsObj = {};
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an array of them (as returned by `parsePatch`)
+ */
+function formatPatch(patch, headerOptions) {
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
+        ret.push('Index: ' + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+        ret.push('===================================================================');
+    }
+    if (headerOptions.includeFileHeaders) {
+        ret.push('--- ' + patch.oldFileName + (typeof patch.oldHeader === 'undefined' ? '' : '\t' + patch.oldHeader));
+        ret.push('+++ ' + patch.newFileName + (typeof patch.newHeader === 'undefined' ? '' : '\t' + patch.newHeader));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        if (hunk.oldLines === 0) {
+            hunk.oldStart -= 1;
+        }
+        if (hunk.newLines === 0) {
+            hunk.newStart -= 1;
+        }
+        ret.push('@@ -' + hunk.oldStart + ',' + hunk.oldLines
+            + ' +' + hunk.newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, void 0 );
+    }
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+const CONTAINER_TYPES = new Set([
+    'containers',
+    'initContainers',
+    'ephemeralContainers'
+]);
+/** Kinds whose pod template is at spec.template. */
+const TEMPLATE_KINDS = new Set([
+    'Deployment',
+    'StatefulSet',
+    'DaemonSet',
+    'ReplicaSet',
+    'ReplicationController',
+    'Job'
+]);
+/**
+ * Every container image of the workloads in renderer output (multi-document
+ * YAML), in document order; inside a pod spec, in the order its container
+ * lists appear. Documents without workloads (Services, ConfigMaps, empty
+ * documents) contribute nothing; `List` kinds contribute their items.
+ */
+function extractImages(renderedYaml) {
+    const images = [];
+    for (const object of renderedObjects(renderedYaml))
+        collect(object, image => images.push(image));
+    return images;
+}
+/**
+ * The images of renderer output that holds several targets at once, grouped by the value of
+ * `annotation` on each workload (in document order within a group). `undefined` when a
+ * workload lacks the annotation, so that no image is ever put down to the wrong target.
+ */
+function extractImagesByAnnotation(renderedYaml, annotation) {
+    const groups = new Map();
+    let unattributed = false;
+    for (const object of renderedObjects(renderedYaml)) {
+        collect(object, (image, workload) => {
+            const value = field(field(workload, 'metadata'), 'annotations')?.[annotation];
+            if (typeof value !== 'string')
+                unattributed = true;
+            else if (groups.has(value))
+                groups.get(value).push(image);
+            else
+                groups.set(value, [image]);
+        });
+    }
+    return unattributed ? undefined : groups;
+}
+function* renderedObjects(renderedYaml) {
+    for (const doc of distExports.parseAllDocuments(renderedYaml)) {
+        const error = doc.errors[0];
+        if (error) {
+            throw new RenderError(`The renderer printed YAML that cannot be parsed: ${error.message}`, {
+                hint: 'This is a bug in the renderer or in a chart template; run it by hand to see the output.'
+            });
+        }
+        // toJS keeps its default alias cap: chart templates may hold anchors, never need many.
+        yield doc.toJS();
+    }
+}
+function collect(object, push) {
+    if (!isObject$1(object))
+        return;
+    const kind = typeof object.kind === 'string' ? object.kind : '';
+    if (Array.isArray(object.items) && (kind === 'List' || kind.endsWith('List'))) {
+        for (const item of object.items)
+            collect(item, push);
+        return;
+    }
+    const podSpec = podSpecOf(kind, object);
+    if (!podSpec)
+        return;
+    const metadata = isObject$1(object.metadata) ? object.metadata : {};
+    const name = typeof metadata.name === 'string' ? metadata.name : '';
+    const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== ''
+        ? metadata.namespace
+        : undefined;
+    for (const [key, list] of Object.entries(podSpec)) {
+        if (!CONTAINER_TYPES.has(key) || !Array.isArray(list))
+            continue;
+        for (const container of list) {
+            // A container without an image is not valid Kubernetes; nothing to compare.
+            if (!isObject$1(container) || typeof container.image !== 'string')
+                continue;
+            push({
+                kind,
+                name,
+                ...(namespace === undefined ? {} : { namespace }),
+                container: typeof container.name === 'string' ? container.name : '',
+                containerType: key,
+                image: container.image
+            }, object);
+        }
+    }
+}
+function podSpecOf(kind, object) {
+    const spec = field(object, 'spec');
+    if (kind === 'Pod')
+        return spec;
+    if (kind === 'PodTemplate')
+        return field(field(object, 'template'), 'spec');
+    if (TEMPLATE_KINDS.has(kind))
+        return field(field(spec, 'template'), 'spec');
+    if (kind === 'CronJob') {
+        return field(field(field(field(spec, 'jobTemplate'), 'spec'), 'template'), 'spec');
+    }
+    // Argo Rollouts; a Rollout with spec.workloadRef borrows a Deployment's template, which
+    // renders on its own (and usually at replicas 0), so it is not followed here.
+    if (kind === 'Rollout' && isArgoproj(object.apiVersion)) {
+        return field(field(spec, 'template'), 'spec');
+    }
+    return undefined;
+}
+function isArgoproj(apiVersion) {
+    return typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/');
+}
+function field(object, key) {
+    const value = object?.[key];
+    return isObject$1(value) ? value : undefined;
+}
+function isObject$1(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The renderer ran and failed; `output` is the tail of what it printed on stderr. */
+class RenderCommandError extends RenderError {
+    renderer;
+    output;
+    constructor(renderer, output, message) {
+        super(message);
+        this.renderer = renderer;
+        this.output = output;
+    }
+}
+const RENDER_TIMEOUT_MS = 120_000;
+const VERSION_TIMEOUT_MS = 15_000;
+const RENDER_MAX_BUFFER = 64 * 1024 * 1024;
+const VERSION_MAX_BUFFER = 1024 * 1024;
+/** What we keep of a failing renderer's stderr. */
+const OUTPUT_LINES = 20;
+const OUTPUT_CHARS = 4000;
+/** Below v4, kustomize cannot take directories in `resources:` and drops the tag of tag + digest. */
+const MIN_KUSTOMIZE_MAJOR = 4;
+/** kubectl 1.21 is the first to embed kustomize v4 (v4.0.5); 1.14–1.20 embed v2.0.3. */
+const MIN_KUBECTL_MINOR = 21;
+/** The names kustomize looks for, in its order (one list, kept with the config stage). */
+const lookups = new Map();
+/**
+ * Finds a renderer: for kustomize, `kustomize` on PATH, else `kubectl kustomize`, either at
+ * Kustomize v4 or later; for helm, `helm` v3 on PATH. With `target` (the absolute path of a
+ * values file), helm is also unavailable when that file is not inside a local chart. The
+ * lookup runs once per process for each kind and PATH.
+ */
+async function findRenderer(kind, env = process.env, target) {
+    const childEnv = rendererEnv(env);
+    const key = `${kind}\0${childEnv.PATH}\0${childEnv.HOME ?? ''}`;
+    let lookup = lookups.get(key);
+    if (!lookup) {
+        lookup = findKustomize(childEnv);
+        lookups.set(key, lookup);
+    }
+    const found = await lookup;
+    return found;
+}
+/**
+ * Renderers get PATH and HOME only: no tokens, no cloud credentials, and no KUBECONFIG, so
+ * nothing they run can reach a cluster or a registry with the runner's identity.
+ */
+function rendererEnv(env) {
+    return { PATH: env.PATH ?? '', ...(env.HOME ? { HOME: env.HOME } : {}) };
+}
+async function findKustomize(env) {
+    const reasons = [];
+    const kustomize = await onPath('kustomize', env.PATH);
+    if (kustomize) {
+        const checked = await kustomizeVersion(kustomize, env);
+        if (checked.ok) {
+            return commandRenderer('kustomize', 'kustomize', checked.version, kustomize, ['build'], env);
+        }
+        reasons.push(checked.reason);
+    }
+    const kubectl = await onPath('kubectl', env.PATH);
+    if (kubectl) {
+        const checked = await kubectlKustomizeVersion(kubectl, env);
+        if (checked.ok) {
+            return commandRenderer('kubectl kustomize', 'kustomize', checked.version, kubectl, ['kustomize'], env);
+        }
+        reasons.push(checked.reason);
+    }
+    if (!kustomize && !kubectl)
+        reasons.push('neither kustomize nor kubectl is on PATH');
+    else if (!kubectl)
+        reasons.push('kubectl is not on PATH');
+    return {
+        unavailable: `Cannot render Kustomize: ${reasons.join('; ')}. Install kustomize v4+ or kubectl 1.21+.`
+    };
+}
+async function kustomizeVersion(file, env) {
+    let printed;
+    try {
+        printed = (await run(file, ['version'], env, VERSION_TIMEOUT_MS, VERSION_MAX_BUFFER)).stdout;
+    }
+    catch (error) {
+        return { ok: false, reason: `\`${file} version\` failed: ${failureText(error)}` };
+    }
+    // v5 prints "v5.4.3"; v3 and v4 print "{Version:kustomize/v4.5.7 GitCommit:…}".
+    const version = parseVersion(printed);
+    if (!version) {
+        return { ok: false, reason: `cannot tell the version of ${file} from ${quoteLine(printed)}` };
+    }
+    if (version.major < MIN_KUSTOMIZE_MAJOR) {
+        return { ok: false, reason: `${file} is Kustomize ${version.text}, older than v4` };
+    }
+    return { ok: true, version: version.text };
+}
+async function kubectlKustomizeVersion(file, env) {
+    let printed;
+    try {
+        printed = (await run(file, ['version', '--client'], env, VERSION_TIMEOUT_MS, VERSION_MAX_BUFFER)).stdout;
+    }
+    catch (error) {
+        return { ok: false, reason: `\`${file} version --client\` failed: ${failureText(error)}` };
+    }
+    const kustomizeLine = /^Kustomize Version:\s*(\S+)/m.exec(printed)?.[1];
+    const kustomize = kustomizeLine === undefined ? undefined : parseVersion(kustomizeLine);
+    if (kustomize) {
+        if (kustomize.major >= MIN_KUSTOMIZE_MAJOR)
+            return { ok: true, version: kustomize.text };
+        return {
+            ok: false,
+            reason: `${file} embeds Kustomize ${kustomize.text}, older than v4: it cannot build \`resources:\` directories and renders tag + digest differently`
+        };
+    }
+    // kubectl 1.21–1.23 print no Kustomize line; their client version tells what they embed.
+    const client = /^Client Version:\s*(v\d+\.\d+\.\d+)/m.exec(printed)?.[1] ??
+        /GitVersion:"(v\d+\.\d+\.\d+)/.exec(printed)?.[1];
+    const version = client === undefined ? undefined : parseVersion(client);
+    if (version && (version.major > 1 || version.minor >= MIN_KUBECTL_MINOR))
+        return { ok: true };
+    return {
+        ok: false,
+        reason: version
+            ? `${file} is kubectl ${version.text}, which embeds Kustomize v2 (older than v4)`
+            : `cannot tell which Kustomize ${file} embeds from ${quoteLine(printed)}`
+    };
+}
+function commandRenderer(name, kind, version, file, command, env) {
+    return {
+        name,
+        kind,
+        ...(version === undefined ? {} : { version }),
+        async render(target) {
+            return runRenderer(name, file, [...command, await kustomizationDir(target)], env);
+        }
+    };
+}
+/** Targets may name the kustomization file; the tools want its directory. */
+async function kustomizationDir(target) {
+    if (!isKustomizationFileName(path.basename(target)))
+        return target;
+    try {
+        return (await stat(target)).isFile() ? path.dirname(target) : target;
+    }
+    catch {
+        return target;
+    }
+}
+async function runRenderer(name, file, args, env) {
+    try {
+        return (await run(file, args, env, RENDER_TIMEOUT_MS, RENDER_MAX_BUFFER)).stdout;
+    }
+    catch (error) {
+        const output = failureText(error);
+        throw new RenderCommandError(name, output, `${name} failed: ${output}`);
+    }
+}
+function run(file, args, env, timeoutMs, maxBuffer) {
+    return new Promise((resolve, reject) => {
+        execFile(file, args, { env, timeout: timeoutMs, maxBuffer, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
+            if (!error)
+                return resolve({ stdout, stderr });
+            const failure = {
+                code: error.code ?? null,
+                killed: error.killed,
+                signal: error.signal ?? null,
+                stderr,
+                timeoutMs,
+                message: error.message
+            };
+            reject(failure);
+        });
+    });
+}
+/** A failure in words: the tail of stderr, without kubectl's log-line prefix. */
+function failureText(error) {
+    const failure = error;
+    if (failure.killed && failure.timeoutMs !== undefined) {
+        return `no answer within ${failure.timeoutMs / 1000} s (stopped)`;
+    }
+    if (failure.code === 'ENOENT' || failure.code === 'EACCES') {
+        return `cannot be run (${failure.code})`;
+    }
+    if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+        return 'printed too much output';
+    const output = tail(cleanStderr(failure.stderr ?? ''));
+    if (output)
+        return output;
+    return failure.signal ? `killed by ${failure.signal}` : `exit code ${String(failure.code)}`;
+}
+/**
+ * kubectl reports through klog: `E1122 20:43:36.407952 22286 run.go:72] "command failed"
+ * err="accumulating resources: …"`; users want the part after err=.
+ */
+function cleanStderr(stderr) {
+    return stderr
+        .split('\n')
+        .map(line => {
+        const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] "command failed" err=(".*")\s*$/.exec(line);
+        if (!klog?.[1])
+            return line.trimEnd();
+        try {
+            return String(JSON.parse(klog[1]));
+        }
+        catch {
+            return klog[1].slice(1, -1);
+        }
+    })
+        .join('\n')
+        .trim();
+}
+function tail(text) {
+    const lines = text.split('\n');
+    let kept = lines.slice(-OUTPUT_LINES).join('\n');
+    if (lines.length > OUTPUT_LINES)
+        kept = `…\n${kept}`;
+    return kept.length > OUTPUT_CHARS ? `…${kept.slice(-OUTPUT_CHARS)}` : kept;
+}
+function parseVersion(text) {
+    const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+    if (!match)
+        return undefined;
+    const [whole, major, minor, patch] = match;
+    return {
+        major: Number(major),
+        minor: Number(minor),
+        patch: Number(patch),
+        text: whole.startsWith('v') ? whole : `v${whole}`
+    };
+}
+function quoteLine(text) {
+    return JSON.stringify(text.trim().split('\n')[0]?.slice(0, 120) ?? '');
+}
+/** The executable `name` in PATH (empty entries skipped: they would mean the working directory). */
+async function onPath(name, searchPath) {
+    const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
+    for (const dir of searchPath.split(path.delimiter)) {
+        if (!dir || !path.isAbsolute(dir))
+            continue;
+        for (const candidate of names) {
+            const file = path.join(dir, candidate);
+            try {
+                if (!(await stat(file)).isFile())
+                    continue;
+                await access(file, constants.X_OK);
+                return file;
+            }
+            catch {
+                // not here
+            }
+        }
+    }
+    return undefined;
+}
+
+/** Never copied: history and dependencies are not config, and can be huge. */
+const SKIPPED = new Set(['.git', 'node_modules']);
+/**
+ * Checks a repo-relative path (a target or a changed file) and returns it in POSIX form.
+ * Absolute paths, `..` escapes and paths into .git are refused.
+ */
+function repoRelative(text, what) {
+    const normalized = path.posix.normalize(text.replaceAll('\\', '/'));
+    const parts = normalized.split('/');
+    if (text === '' ||
+        path.posix.isAbsolute(normalized) ||
+        path.win32.isAbsolute(text) ||
+        parts[0] === '..' ||
+        parts.some(part => SKIPPED.has(part))) {
+        throw new RenderError(`The ${what} ${JSON.stringify(text)} is not a path inside the config repository.`, {
+            hint: 'Targets and edited files are relative to the repository root, without "..", outside .git and node_modules.',
+            subject: text
+        });
+    }
+    return normalized === '.' ? '' : normalized.replace(/\/$/, '');
+}
+/**
+ * The repo-relative paths a render of `target` reads (files, or directories copied whole),
+ * following kustomizations through resources, components, patches, generators and the other
+ * fields that name files. `undefined` when that cannot be told safely (symlinks on the way,
+ * paths out of the repository, Helm charts inflated by kustomize): copy everything then.
+ */
+async function renderClosure(kind, source, target, changes) {
+    const closure = new Closure(typeof source === 'string' ? fsTreeReader(source) : source, changes);
+    const ok = kind === 'helm' ? await closure.chart(target) : await closure.kustomization(target);
+    return ok ? [...closure.paths] : undefined;
+}
+class Closure {
+    tree;
+    changes;
+    paths = new Set();
+    roots = new Set();
+    constructor(tree, changes) {
+        this.tree = tree;
+        this.changes = changes;
+    }
+    async chart(valuesFile) {
+        const values = await this.resolve(valuesFile);
+        const chart = await this.resolve(values.type === 'dir' ? values.rel : path.posix.dirname(values.rel));
+        if (chart.type !== 'dir')
+            return false;
+        this.paths.add(chart.rel === '.' ? '' : chart.rel);
+        return true;
+    }
+    /** `target` is a kustomization directory or a kustomization file. */
+    async kustomization(target) {
+        if (isKustomizationFileName(path.posix.basename(target))) {
+            const file = await this.resolve(target);
+            if (file.type === 'file')
+                return this.root_(path.posix.dirname(target));
+        }
+        return this.root_((await this.resolve(target)).rel);
+    }
+    async root_(dir) {
+        const key = dir === '.' ? '' : dir;
+        if (this.roots.has(key))
+            return true;
+        this.roots.add(key);
+        let file;
+        for (const name of KUSTOMIZATION_FILE_NAMES) {
+            const candidate = key ? `${key}/${name}` : name;
+            if (this.changes.has(candidate)) {
+                file = candidate;
+                break;
+            }
+            // A kustomization.yaml linked to a shared one: references stay relative to this directory.
+            const found = await this.resolve(candidate);
+            if (found.type === 'file') {
+                file = found.rel;
+                break;
+            }
+        }
+        if (!file)
+            return false;
+        let kustomization;
+        try {
+            kustomization = distExports.parse(this.changes.get(file) ?? (await this.tree.read(file)));
+        }
+        catch {
+            return false;
+        }
+        if (!isObject(kustomization))
+            return false;
+        // kustomize inflates Helm charts only with --enable-helm; its chart home is not worth modelling.
+        if ('helmCharts' in kustomization || 'helmChartInflationGenerator' in kustomization) {
+            return false;
+        }
+        this.paths.add(file);
+        const refs = [];
+        const add = (value, root) => {
+            for (const ref of Array.isArray(value) ? value : [value])
+                refs.push({ ref, root });
+        };
+        for (const key of [
+            'resources',
+            'bases',
+            'components',
+            'generators',
+            'transformers',
+            'validators'
+        ]) {
+            add(kustomization[key], true);
+        }
+        for (const key of ['crds', 'configurations'])
+            add(kustomization[key], false);
+        // Strategic-merge patches may be inline YAML rather than file names.
+        for (const patch of list(kustomization.patchesStrategicMerge)) {
+            if (typeof patch === 'string' && !patch.includes('\n'))
+                add(patch, false);
+        }
+        for (const key of ['patches', 'patchesJson6902', 'replacements']) {
+            for (const entry of list(kustomization[key]))
+                if (isObject(entry))
+                    add(entry.path, false);
+        }
+        if (isObject(kustomization.openapi))
+            add(kustomization.openapi.path, false);
+        for (const key of ['configMapGenerator', 'secretGenerator']) {
+            for (const generator of list(kustomization[key])) {
+                if (!isObject(generator))
+                    continue;
+                // files: entries are "path" or "key=path".
+                for (const entry of list(generator.files)) {
+                    if (typeof entry === 'string')
+                        add(entry.slice(entry.indexOf('=') + 1), false);
+                }
+                add(generator.envs, false);
+                add(generator.env, false);
+            }
+        }
+        for (const { ref, root } of refs) {
+            if (ref === undefined || ref === null)
+                continue;
+            if (typeof ref !== 'string' || !(await this.reference(key, ref, root)))
+                return false;
+        }
+        return true;
+    }
+    async reference(dir, ref, asRoot) {
+        if (ref === '' || path.isAbsolute(ref))
+            return false;
+        const joined = path.posix.normalize(path.posix.join(dir || '.', ref));
+        if (joined === '..' || joined.startsWith('../'))
+            return false;
+        const rel = joined === '.' ? '' : joined.replace(/\/$/, '');
+        if (this.changes.has(rel)) {
+            this.paths.add(rel);
+            return true;
+        }
+        const found = await this.resolve(rel);
+        // Remote bases (git URLs, https) and missing files: the renderer fetches or fails alike.
+        if (found.type === 'missing')
+            return true;
+        if (found.type === 'other')
+            return false;
+        if (found.type === 'dir' && asRoot)
+            return this.root_(found.rel);
+        this.paths.add(found.rel);
+        return true;
+    }
+    /**
+     * What `rel` is once the symlinks on its way are followed, and its real path: links that
+     * stay in the repository join the closure (the copy holds them as links) with their targets.
+     */
+    async resolve(rel) {
+        for (let hops = 0;; hops++) {
+            const type = await this.tree.type(rel);
+            if (type !== 'other' || !this.tree.linkOn || hops === MAX_LINK_HOPS)
+                return { rel, type };
+            const link = await this.tree.linkOn(rel);
+            const target = link && linkTargetInRepo(link.path, link.target, rel.slice(link.path.length + 1));
+            if (!link || target === undefined)
+                return { rel, type };
+            this.paths.add(link.path);
+            rel = target;
+        }
+    }
+}
+/**
+ * Copies `paths` (all of `root` when undefined) from `root` to `copyRoot`, skipping .git and
+ * node_modules. Symlinks stay symlinks: those pointing inside the repository are re-pointed at
+ * the copy, those pointing outside keep their absolute target, so their content is never copied
+ * and both renders read the same thing.
+ */
+async function copyRepository(root, copyRoot, paths) {
+    // Keyed by destination: closure paths may overlap (a file inside a copied directory).
+    const links = new Map();
+    for (const rel of paths ?? ['']) {
+        const source = path.join(root, rel);
+        const destination = path.join(copyRoot, rel);
+        await mkdir(path.dirname(destination), { recursive: true });
+        await cp(source, destination, {
+            recursive: true,
+            force: true,
+            verbatimSymlinks: true,
+            filter: async (from, to) => {
+                if (from !== source && SKIPPED.has(path.basename(from)))
+                    return false;
+                if (!(await lstat(from)).isSymbolicLink())
+                    return true;
+                links.set(to, from);
+                return false;
+            }
+        });
+    }
+    for (const [destination, source] of links) {
+        const target = path.resolve(path.dirname(source), await readlink(source));
+        const inside = path.relative(root, target);
+        const pointsInside = !inside.startsWith('..') && !path.isAbsolute(inside);
+        const linked = pointsInside
+            ? path.relative(path.dirname(destination), path.join(copyRoot, inside)) || '.'
+            : target;
+        await mkdir(path.dirname(destination), { recursive: true });
+        await symlink(linked, destination);
+    }
+}
+/**
+ * Refuses an edited file that the repository reaches through a symbolic link leading out of
+ * it: the edit stage would write there, and a copy cannot show what that would do.
+ */
+async function assertInsideRepository(root, rel) {
+    // The deepest part of the path that exists decides where a write would land.
+    let existing = path.join(root, rel);
+    for (;;) {
+        try {
+            existing = await realpath(existing);
+            break;
+        }
+        catch {
+            // A dangling link: writing through it would create its target, wherever that is.
+            if (await isLink(existing))
+                throw leavesRepository(rel);
+            const parent = path.dirname(existing);
+            if (parent === existing)
+                return;
+            existing = parent;
+        }
+    }
+    const inside = path.relative(root, existing);
+    if (inside.startsWith('..') || path.isAbsolute(inside))
+        throw leavesRepository(rel);
+}
+async function isLink(file) {
+    try {
+        return (await lstat(file)).isSymbolicLink();
+    }
+    catch {
+        return false;
+    }
+}
+function leavesRepository(rel) {
+    return new RenderError(`Cannot render the edit of ${rel}: it is reached through a symbolic link that leaves the repository or leads nowhere.`, { hint: 'Edit the file the link points to, inside the config repository.', subject: rel });
+}
+/** Writes the edited files into the copy, never through a link that leaves it. */
+async function applyChanges(copyRoot, changes) {
+    for (const [rel, text] of changes) {
+        const destination = path.join(copyRoot, rel);
+        await mkdir(path.dirname(destination), { recursive: true });
+        const parent = await realpath(path.dirname(destination));
+        let real = path.join(parent, path.basename(destination));
+        if (await isLink(real))
+            real = await realpath(real).catch(() => Promise.reject(leavesRepository(rel)));
+        const inside = path.relative(copyRoot, real);
+        if (inside.startsWith('..') || path.isAbsolute(inside))
+            throw leavesRepository(rel);
+        await writeFile(real, text);
+    }
+}
+function list(value) {
+    return Array.isArray(value) ? value : [];
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * renderBeforeAfter for several targets under one edit, in order. Kustomize builds them all in
+ * one run per side (see renderTogether): a run costs about the same for one overlay as for fifty,
+ * and fifty overlays are what a fleet promotion edits. Targets it cannot build together render
+ * one by one, side by side, and report their own errors.
+ */
+async function renderManyBeforeAfter(renderer, repoRoot, targetDirs, changes) {
+    const root = await realRoot(repoRoot);
+    const targets = targetDirs.map(dir => repoRelative(dir, 'render target'));
+    const edits = new Map();
+    for (const [file, text] of changes) {
+        const rel = repoRelative(file, 'changed file');
+        if (rel === '')
+            throw new RenderError('The repository root is not a file.', { subject: file });
+        await assertInsideRepository(root, rel);
+        edits.set(rel, text);
+    }
+    const kind = kindOf(renderer);
+    let cache = proofs.get(renderer);
+    if (!cache)
+        proofs.set(renderer, (cache = new Map()));
+    const proofsByTarget = new Map();
+    const pending = [];
+    const unique = [...new Set(targets)];
+    const inspected = await Promise.all(unique.map(target => inspect(kind, root, target, edits)));
+    for (const [i, target] of unique.entries()) {
+        const { key, closure } = inspected[i];
+        const cached = key === undefined ? undefined : cache.get(key);
+        if (cached)
+            proofsByTarget.set(target, cached);
+        else
+            pending.push({ target, key, closure });
+    }
+    const together = kind === 'kustomize' && pending.length > 1
+        ? renderTogether(renderer, root, pending, edits).catch(() => undefined)
+        : Promise.resolve(undefined);
+    const limit = pLimit(availableParallelism());
+    for (const { target, key, closure } of pending) {
+        const proof = together.then(rendered => rendered?.get(target) ?? limit(() => renderBoth(renderer, root, target, edits, closure)));
+        proofsByTarget.set(target, proof);
+        if (key) {
+            cache.set(key, proof);
+            proof.catch(() => cache.delete(key));
+        }
+    }
+    // Settled in order, so that the first failure reported does not depend on timing.
+    for (const proof of proofsByTarget.values())
+        proof.catch(() => undefined);
+    const results = [];
+    for (const target of targets)
+        results.push(await proofsByTarget.get(target));
+    return results;
+}
+/**
+ * Proofs by renderer and the exact bytes they read. A promotion that lost a
+ * race re-applies its edit on the new head; when the winning commit touched
+ * nothing this render reads, the proof stands and the renderer is not run again.
+ */
+const proofs = new WeakMap();
+/**
+ * What rendering `target` after the edit reads (its closure; undefined when that cannot be
+ * told), and a digest of the target, the edits and every byte read before and after.
+ */
+async function inspect(kind, root, target, edits) {
+    const [before, after] = await Promise.all([
+        renderClosure(kind, root, target, new Map()),
+        renderClosure(kind, root, target, edits)
+    ]);
+    if (!before || !after)
+        return after ? { closure: after } : {};
+    const hash = createHash('sha256').update(`${kind}\0${target}\0`);
+    for (const [file, text] of [...edits].sort(([a], [b]) => a.localeCompare(b)))
+        hash.update(`edit\0${file}\0${text}\0`);
+    for (const rel of [...new Set([...before, ...after])].sort())
+        await hashPath(hash, root, rel);
+    return { key: hash.digest('hex'), closure: after };
+}
+async function hashPath(hash, root, rel) {
+    const full = path.join(root, rel);
+    const info = await stat(full).catch(() => undefined);
+    if (!info)
+        hash.update(`missing\0${rel}\0`);
+    else if (info.isDirectory()) {
+        for (const name of (await readdir(full)).sort())
+            await hashPath(hash, root, rel ? `${rel}/${name}` : name);
+    }
+    else
+        hash
+            .update(`file\0${rel}\0`)
+            .update(await readFile(full))
+            .update('\0');
+}
+/** Marks what each target renders in a combined build, to tell whose images are whose. */
+const TARGET_ANNOTATION = 'promote-image.dev/render-target';
+/**
+ * Builds all targets in one kustomize run per side: a wrapper kustomization per target takes
+ * the target as its only resource and marks everything it renders with TARGET_ANNOTATION, and
+ * a top kustomization lists the wrappers. Images are then grouped by that mark. Undefined when
+ * the targets cannot be built together (say two of them render a resource of the same kind,
+ * name and namespace, which kustomize refuses): each then renders on its own.
+ */
+async function renderTogether(renderer, root, targets, edits) {
+    const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')));
+    try {
+        const copyRoot = path.join(temp, 'repo');
+        const closures = targets.map(t => t.closure);
+        const union = closures.every(closure => closure !== undefined)
+            ? [...new Set(closures.flat())]
+            : undefined;
+        await copyRepository(root, copyRoot, union);
+        await applyChanges(copyRoot, edits);
+        const dirs = targets.map(t => t.target);
+        const [before, after] = await Promise.all([
+            renderWrapped(renderer, path.join(temp, 'before'), root, dirs),
+            renderWrapped(renderer, path.join(temp, 'after'), copyRoot, dirs)
+        ]);
+        if (!before || !after)
+            return undefined;
+        const copy = union ? 'closure' : 'full';
+        return new Map(dirs.map((dir, i) => [
+            dir,
+            { before: before.get(String(i)) ?? [], after: after.get(String(i)) ?? [], copy }
+        ]));
+    }
+    finally {
+        await rm(temp, { recursive: true, force: true });
+    }
+}
+async function renderWrapped(renderer, wrapRoot, tree, dirs) {
+    const wrappers = [];
+    for (const [i, dir] of dirs.entries()) {
+        const wrapper = path.join(wrapRoot, String(i));
+        let target = path.join(tree, dir);
+        if (isKustomizationFileName(path.basename(target))) {
+            if ((await stat(target).catch(() => undefined))?.isFile())
+                target = path.dirname(target);
+        }
+        await mkdir(wrapper, { recursive: true });
+        // Relative: kustomize refuses absolute resource paths.
+        const kustomization = {
+            resources: [path.relative(wrapper, target)],
+            commonAnnotations: { [TARGET_ANNOTATION]: String(i) }
+        };
+        await writeFile(path.join(wrapper, 'kustomization.yaml'), distExports.stringify(kustomization));
+        wrappers.push(String(i));
+    }
+    await writeFile(path.join(wrapRoot, 'kustomization.yaml'), distExports.stringify({ resources: wrappers }));
+    return extractImagesByAnnotation(await renderer.render(wrapRoot), TARGET_ANNOTATION);
+}
+/** `closure`: what the edited render reads (from inspect); undefined copies the whole repository. */
+async function renderBoth(renderer, root, target, edits, closure) {
+    const before = renderSide(renderer, root, root, target, 'before');
+    // Settled without waiting: the after side decides on a fallback only once before is known.
+    before.catch(() => undefined);
+    let after;
+    try {
+        after = {
+            images: await renderEdited(renderer, root, target, edits, closure),
+            copy: closure ? 'closure' : 'full'
+        };
+    }
+    catch (error) {
+        const beforeRendered = await before.then(() => true, () => false);
+        // A closure that missed a file fails to render: render the whole copy before believing it.
+        if (!closure || !beforeRendered || !(errorCause(error) instanceof RenderCommandError)) {
+            if (!beforeRendered)
+                await before;
+            throw error;
+        }
+        after = { images: await renderEdited(renderer, root, target, edits, undefined), copy: 'full' };
+    }
+    return { before: await before, after: after.images, copy: after.copy };
+}
+/** The images `targetDir` renders in the working tree of `repoRoot`, as it is now. */
+async function renderImages(renderer, repoRoot, targetDir) {
+    const root = await realRoot(repoRoot);
+    return renderSide(renderer, root, root, repoRelative(targetDir, 'render target'), 'current');
+}
+async function renderEdited(renderer, root, target, edits, closure) {
+    const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')));
+    try {
+        // One level down, so that a relative path climbing out of the copy stays in our directory.
+        const copyRoot = path.join(temp, 'repo');
+        await copyRepository(root, copyRoot, closure);
+        await applyChanges(copyRoot, edits);
+        return await renderSide(renderer, root, copyRoot, target, 'after');
+    }
+    finally {
+        await rm(temp, { recursive: true, force: true });
+    }
+}
+async function renderSide(renderer, root, tree, target, side) {
+    const shown = target || '.';
+    let output;
+    try {
+        output = await renderer.render(path.join(tree, target));
+    }
+    catch (error) {
+        if (!(error instanceof RenderError))
+            throw error;
+        const detail = relativize(error instanceof RenderCommandError ? error.output : error.message, [
+            tree,
+            root
+        ]);
+        const tool = renderer.version ? `${renderer.name} ${renderer.version}` : renderer.name;
+        throw new RenderError(`${renderer.name} could not render ${shown} ${SIDE_WORDS[side]}:\n${indent(detail)}`, {
+            hint: side === 'after'
+                ? `The edited files do not build, so nothing is committed. Check what the edit changed in ${shown} (rendered with ${tool}).`
+                : `${shown} does not build in the config repository as it is; fix that first (run \`${renderer.name} ${shown}\` with ${tool}).`,
+            subject: shown,
+            cause: error
+        });
+    }
+    return extractImages(output);
+}
+const SIDE_WORDS = {
+    before: 'before the edit',
+    after: 'after the edit',
+    current: 'as the repository has it'
+};
+function errorCause(error) {
+    return error instanceof Error ? error.cause : undefined;
+}
+function kindOf(renderer) {
+    return renderer.kind ?? (renderer.name === 'helm' ? 'helm' : 'kustomize');
+}
+async function realRoot(repoRoot) {
+    try {
+        return await realpath(repoRoot);
+    }
+    catch (error) {
+        throw new RenderError(`The config repository ${repoRoot} cannot be read for rendering.`, {
+            subject: repoRoot,
+            cause: error
+        });
+    }
+}
+/** Renderer messages name absolute paths, some in our temporary copy: show repo paths. */
+function relativize(text, roots) {
+    let shown = text;
+    for (const root of roots)
+        shown = shown.replaceAll(`${root}${path.sep}`, '').replaceAll(root, '.');
+    return shown;
+}
+function indent(text) {
+    return text
+        .split('\n')
+        .map(line => `  ${line}`)
+        .join('\n');
+}
+
+/** How many containers a message names before "and N more". */
+const LISTED = 8;
+/**
+ * Whether Argo CD will see the promotion of `pinned` (a reference of `repository`, given in
+ * canonical form: 'docker.io/library/nginx') in the rendered target: at least one container
+ * renders exactly the pinned reference after the edit, and none that used the repository
+ * renders anything else. References compare normalized (`nginx` = `docker.io/library/nginx`).
+ */
+function verifyRender(before, after, repository, pinned, targetDir) {
+    // The engine writes only references it parsed: an invalid one is a bug, and this says why.
+    const ref = parseReference(pinned);
+    const wanted = {
+        repository: canonicalRepository(ref),
+        tag: ref.tag,
+        digest: ref.digest
+    };
+    const repo = canonical(repository);
+    const target = targetDir || '.';
+    const isPinned = (image) => {
+        const rendered = normalize(image);
+        return (rendered !== undefined &&
+            rendered.repository === wanted.repository &&
+            rendered.tag === wanted.tag &&
+            rendered.digest === wanted.digest);
+    };
+    const usesRepository = (image) => normalize(image)?.repository === repo;
+    const previous = pairBefore(before, after);
+    const entries = after.map((image, index) => {
+        const was = previous[index];
+        return {
+            image,
+            was,
+            changed: was?.image !== image.image,
+            pinned: isPinned(image.image),
+            used: usesRepository(image.image) || (was !== undefined && usesRepository(was.image))
+        };
+    });
+    const changed = entries.filter(entry => entry.changed).map(entry => entry.image);
+    const pinnedEntries = entries.filter(entry => entry.pinned);
+    const staleEntries = entries.filter(entry => entry.used && !entry.pinned);
+    const base = {
+        changed,
+        pinned: pinnedEntries.map(entry => entry.image),
+        stale: staleEntries.map(entry => entry.image)
+    };
+    if (pinnedEntries.length === 0 && staleEntries.length === 0) {
+        const gone = before.filter(image => usesRepository(image.image)).length;
+        return {
+            ...base,
+            ok: false,
+            outcome: gone === 0 ? 'unused' : 'not-updated',
+            message: gone === 0
+                ? `Argo CD would see no change: no container in ${target} renders ${repository} (images used: ${imagesUsed(before, after)}).`
+                : `Argo CD would not see ${pinned}: after the edit, ${target} no longer renders the ${count(gone)} that used ${repository}.`
+        };
+    }
+    if (staleEntries.length > 0) {
+        const lines = staleEntries.map(({ image, changed: moved }) => `${describeContainer(image)} ${moved ? 'renders' : 'still renders'} ${image.image}`);
+        const summary = pinnedEntries.length > 0
+            ? `Argo CD would see only part of the promotion: ${count(pinnedEntries.length)} in ${target} ${verb(pinnedEntries.length)} ${pinned}, but ${count(staleEntries.length)} of ${repository} ${staleEntries.length === 1 ? 'does' : 'do'} not:`
+            : staleEntries.some(entry => entry.changed)
+                ? `Argo CD would not see ${pinned}: no container in ${target} renders it after the edit:`
+                : `Argo CD would see no change: the edit does not reach the containers of ${repository} in ${target}, and none renders ${pinned}:`;
+        return {
+            ...base,
+            ok: false,
+            outcome: 'not-updated',
+            message: [summary, ...listed(lines)].join('\n')
+        };
+    }
+    const newlyPinned = pinnedEntries.filter(entry => entry.changed);
+    if (newlyPinned.length === 0) {
+        return {
+            ...base,
+            ok: true,
+            outcome: 'already-pinned',
+            message: `${target} already renders ${pinned} in ${count(pinnedEntries.length)}; the promotion changes nothing for Argo CD to sync.`
+        };
+    }
+    const lines = newlyPinned.map(({ image, was }) => was
+        ? `${describeContainer(image)}: ${was.image} → ${image.image}`
+        : `${describeContainer(image)}: new`);
+    return {
+        ...base,
+        ok: true,
+        outcome: 'updated',
+        message: [
+            `Argo CD will see the change: ${count(newlyPinned.length)} in ${target} now ${verb(newlyPinned.length)} ${pinned}:`,
+            ...listed(lines)
+        ].join('\n')
+    };
+}
+function normalize(image) {
+    try {
+        const ref = parseReference(image);
+        return { repository: canonicalRepository(ref), tag: ref.tag, digest: ref.digest };
+    }
+    catch {
+        // Templated or otherwise unparsable images cannot be the pinned one.
+        return undefined;
+    }
+}
+function canonical(repository) {
+    return normalize(repository)?.repository ?? repository;
+}
+/** For each after-side container, the same container before the edit (by workload and name). */
+function pairBefore(before, after) {
+    const byKey = new Map();
+    for (const image of before) {
+        const key = identity(image);
+        byKey.set(key, [...(byKey.get(key) ?? []), image]);
+    }
+    // Duplicates (two Helm templates emitting the same workload) pair up in order.
+    return after.map(image => byKey.get(identity(image))?.shift());
+}
+function identity(image) {
+    return [image.kind, image.namespace ?? '', image.name, image.containerType, image.container].join('\0');
+}
+const CONTAINER_WORDS = {
+    containers: 'container',
+    initContainers: 'init container',
+    ephemeralContainers: 'ephemeral container'
+};
+/** "Deployment dev/api, init container migrate" */
+function describeContainer(image) {
+    const workload = image.namespace ? `${image.namespace}/${image.name}` : image.name;
+    return `${image.kind} ${workload}, ${CONTAINER_WORDS[image.containerType]} ${image.container}`;
+}
+function imagesUsed(before, after) {
+    const images = [...new Set([...after, ...before].map(image => image.image))];
+    if (images.length === 0)
+        return 'none';
+    const shown = images.slice(0, LISTED).join(', ');
+    return images.length > LISTED ? `${shown} and ${images.length - LISTED} more` : shown;
+}
+function listed(lines) {
+    const shown = lines.slice(0, LISTED).map(line => `  - ${line}`);
+    if (lines.length > LISTED)
+        shown.push(`  - and ${lines.length - LISTED} more`);
+    return shown;
+}
+function verb(n) {
+    return n === 1 ? 'renders' : 'render';
+}
+function count(n) {
+    return n === 1 ? '1 container' : `${n} containers`;
+}
+
+async function editConfigRepo(request, logger) {
+    const templates = request.templates ?? (await loadTargets(request));
+    const texts = new Map();
+    const changes = new Map();
+    const kustomizeDirs = new Map();
+    for (const image of request.images) {
+        const targets = targetsOf(templates, image, request.environment);
+        if (targets.length === 0) {
+            throw new ConfigError(`No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`, {
+                hint: `Add a target for {name} = ${repositoryName(image.reference)}, or drop images: restrictions that exclude it.`
+            });
+        }
+        if (image.reference.tag === undefined) {
+            throw new PolicyError(`Image ${image.input} has no tag; the config repo gets tag and digest, so people can read what runs.`, {
+                hint: `Pass the tag too: ${image.reference.name}:<tag>@${image.digest}.`
+            });
+        }
+        const pin = {
+            repository: canonicalRepository(image.reference),
+            name: image.reference.name,
+            tag: image.reference.tag,
+            digest: image.pin === 'digest' ? image.digest : undefined
+        };
+        for (const target of targets) {
+            const file = await targetFile(request.repoRoot, target);
+            const current = texts.get(file) ?? (await read(request.repoRoot, file));
+            const outcome = target.kind === 'helm'
+                ? editHelmValues(current.after, file, pin, target)
+                : await editOverlay(request, target, file, current.after, pin);
+            for (const change of outcome.changes) {
+                if (!/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
+                    !(target.kind === 'helm' && change.path === target.key))
+                    continue;
+                const tagOf = (value) => value && target.kind === 'helm' && change.path === target.key
+                    ? tagOfReference(value)
+                    : value;
+                const warning = checkDowngrade(`${change.file}:${change.line}`, tagOf(change.old), tagOf(change.new), request.allowDowngrade ?? 'warn', request.names);
+                if (warning)
+                    logger.warning(warning);
+            }
+            texts.set(file, { before: current.before, after: outcome.text });
+            const list = changes.get(file) ?? [];
+            list.push(...outcome.changes.map(c => ({
+                ...c,
+                image: image.input,
+                environment: request.environment
+            })));
+            changes.set(file, list);
+            if (target.kind === 'kustomize') {
+                const dir = posix.dirname(file);
+                kustomizeDirs.set(dir, (kustomizeDirs.get(dir) ?? new Set()).add(image));
+            }
+        }
+    }
+    const files = [...texts]
+        .filter(([, t]) => t.before !== t.after)
+        .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }));
+    const renders = await proveRenders(request, files, kustomizeDirs, logger);
+    const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('');
+    if (!request.dryRun) {
+        for (const f of files)
+            await writeAtomically(request.repoRoot, f.file, f.after);
+    }
+    return { files, renders, diff, written: !request.dryRun && files.length > 0 };
+}
+/** The targets of one image: templates expanded with {name} and {environment}. */
+function targetsOf(templates, image, environment) {
+    return expandTargets(templates, {
+        name: repositoryName(image.reference),
+        environment: environment ?? ''
+    });
+}
+/** A git-style unified diff (jsdiff adds an index rule and empty header tabs). */
+function unifiedDiff(file, before, after) {
+    return createTwoFilesPatch(`a/${file}`, `b/${file}`, before, after, '', '')
+        .replace(/^=+\n/, '')
+        .replace(/\t$/gm, '');
+}
+/** The target templates: the inline ones, or the environment's in promotion.yaml. */
+async function loadTargets(request) {
+    if (request.targets && request.targets.length > 0) {
+        return request.targets.map((spec, i) => parseTargetSpec(spec, `target ${i + 1}`));
+    }
+    if (!request.environment) {
+        throw new ConfigError('No environment and no targets: nothing says where to promote.', {
+            hint: 'Pass an environment from promotion.yaml, or targets such as kustomize:apps/{name}/overlays/dev.'
+        });
+    }
+    const path = await resolveInRepo(request.repoRoot, request.configFile).catch((error) => {
+        // Only a missing file calls for adding one; a missing --dir, a symlink
+        // out of the repository or a loop keep their own message and hint.
+        if (!(error instanceof MissingPathError))
+            throw error;
+        throw new ConfigError(`Cannot read the promotion config ${request.configFile}: ${error.message}`, {
+            hint: `Add ${request.configFile} to the config repo (see schema/promotion.schema.json), or pass targets.`,
+            subject: request.configFile,
+            cause: error
+        });
+    });
+    const config = parsePromotionConfig(await readFile(path, 'utf8'), request.configFile);
+    return [...environmentOf(config, request.environment).targets];
+}
+async function targetFile(repoRoot, target) {
+    if (target.kind === 'kustomize')
+        return findKustomization(repoRoot, target.path);
+    return realRelativePath(repoRoot, target.path);
+}
+async function read(repoRoot, file) {
+    const text = await readFile(await resolveInRepo(repoRoot, file, { mustExist: true }), 'utf8');
+    return { before: text, after: text };
+}
+/**
+ * An overlay without an entry for the image gets one (as `kustomize edit set
+ * image` would) only when its rendered workloads use the repository; the
+ * entry's name is spelled as the containers spell it, since kustomize
+ * matches names literally.
+ */
+async function editOverlay(request, target, file, text, pin) {
+    try {
+        return editKustomization(text, file, pin);
+    }
+    catch (error) {
+        if (!(error instanceof MissingImageEntryError))
+            throw error;
+        const renderer = await findRenderer('kustomize', request.env);
+        if ('unavailable' in renderer) {
+            throw new MissingImageEntryError(file, pin.repository, error.entries, `without a renderer (${renderer.unavailable}) promote-image cannot check that the overlay uses it`);
+        }
+        const used = await renderImages(renderer, request.repoRoot, posix.dirname(file));
+        const match = used.find(u => canonicalRepositoryOf(u.image) === pin.repository);
+        if (!match) {
+            throw new MissingImageEntryError(file, pin.repository, error.entries, `the overlay ${target.path} deploys ${describeImages(used)}`);
+        }
+        return editKustomization(text, file, pin, { addEntryAs: repositoryOf(match.image) });
+    }
+}
+async function proveRenders(request, files, dirs, logger) {
+    if (request.verifyRender === 'false' || files.length === 0)
+        return [];
+    const changed = new Map(files.map(f => [f.file, f.after]));
+    const proved = [...dirs].filter(([, images]) => [...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))));
+    if (proved.length === 0)
+        return [];
+    const renderer = await findRenderer('kustomize', request.env);
+    if ('unavailable' in renderer) {
+        if (request.verifyRender === 'true') {
+            const names = request.names ?? ACTION_NAMES;
+            throw new RenderError(`${names.name('verify-render')} is true, but no Kustomize renderer is available: ${renderer.unavailable}.`, {
+                hint: `Install kustomize or kubectl on the runner, or set ${names.set('verify-render', 'auto')}.`
+            });
+        }
+        for (const [dir] of proved)
+            logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`);
+        return [];
+    }
+    const renders = await renderManyBeforeAfter(renderer, request.repoRoot, proved.map(([dir]) => dir), changed);
+    const reports = [];
+    for (const [i, [dir, images]] of proved.entries()) {
+        const { before, after } = renders[i];
+        for (const image of images) {
+            const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, dir);
+            reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message });
+            if (!verdict.ok)
+                throw new RenderError(verdict.message, { subject: dir, hint: renderHint });
+            logger.info(`${dir}: ${verdict.message}`);
+        }
+    }
+    return reports;
+}
+const renderHint = 'Make the overlay deploy the image (its images: name must match the container image name in the base), then promote again.';
+/** The tag of a whole reference (Helm's string form), if it parses. */
+function tagOfReference(value) {
+    try {
+        return parseReference(value).tag;
+    }
+    catch {
+        return undefined;
+    }
+}
+function repositoryOf(image) {
+    return parseReference(image).name;
+}
+function describeImages(images) {
+    const unique = [...new Set(images.map(i => i.image))];
+    return unique.length ? unique.join(', ') : 'no container images';
+}
+/** Write to a temporary sibling, then rename: a crash never leaves half a file. */
+async function writeAtomically(repoRoot, file, text) {
+    const path = await resolveInRepo(repoRoot, file, { mustExist: true });
+    const { mode } = await stat(path);
+    const temporary = `${dirname(path)}/.promote-image-${process.pid}-${Date.now()}.tmp`;
+    await writeFile(temporary, text, { mode });
+    await rename(temporary, path);
+}
+
+const silentLogger = { debug() { }, info() { }, warning() { } };
+
+/**
+ * Delivering a promotion: read what the promotion needs from the config repo
+ * at the base commit, edit, prove, commit, then push to the base branch or
+ * propose the change on its pull-request branch.
+ *
+ * Two writers, one flow: the writers live behind deliver/'s session port
+ * (`git`: a sparse clone, any git host; `api`: the contents and Git Data APIs,
+ * no clone). Either way only promotion.yaml, the targets and their render
+ * closure are fetched, so the cost does not grow with the repository.
+ *
+ * When a push loses a race (another promotion landed first), the new head is
+ * read and the pure edit re-applied — never a textual merge — with jittered,
+ * bounded retries, so concurrent promotions all land and none is lost.
+ */
+async function promote(request, logger) {
+    if ((request.method === 'api' || request.mode === 'pull-request') && !request.github) {
+        throw new PromoteError(`${request.method === 'api' ? 'The api write method' : 'Pull-request mode'} needs a GitHub repository and token.`, {
+            hint: 'Use the git method and push mode for other git hosts.'
+        });
+    }
+    // Refused before any request when the base is named; otherwise once the session knows it.
+    const branch = request.mode === 'pull-request' ? promotionBranch(request.branch) : undefined;
+    if (branch !== undefined && request.baseBranch !== undefined)
+        refuseBaseAsBranch(branch, promotionBranch(request.baseBranch));
+    // The renderer lookup (a `kubectl version` run, once per process) overlaps the reads.
+    if (request.verifyRender !== 'false')
+        findRenderer('kustomize').catch(() => undefined);
+    const session = await openSession(writerOf(request), logger);
+    try {
+        if (branch !== undefined) {
+            refuseBaseAsBranch(branch, session.baseBranch);
+            refuseBaseAsBranch(branch, (await request.github.info()).defaultBranch);
+        }
+        const { images, edit, message } = await prepare(request, session, logger);
+        if (message === undefined)
+            return outcome({ images, edit }, session, 1);
+        if (branch === undefined)
+            return await pushToBase(request, session, { images, edit, message }, logger);
+        const proposal = await proposeChange(request.github, session, {
+            branch,
+            edit,
+            message,
+            pullRequest: head => request.pullRequest(edit, session.baseBranch, images, head)
+        }, { retryDelay: lostRaceDelay, logger });
+        return { ...outcome({ images, edit }, session, 1), ...proposal };
+    }
+    finally {
+        await session.close();
+    }
+}
+/**
+ * Each writer gets only its own credentials: the git session the token, the api session the
+ * GitHub repository (whose client holds the token).
+ */
+function writerOf(request) {
+    return request.method === 'api'
+        ? { method: 'api', github: request.github, baseBranch: request.baseBranch }
+        : {
+            method: 'git',
+            url: request.cloneUrl,
+            baseBranch: request.baseBranch,
+            token: request.token,
+            onSecret: request.onSecret
+        };
+}
+/**
+ * Reads what the promotion needs on the session's commit and edits it. No message when there
+ * is nothing to write: a dry run, or no change.
+ */
+async function prepare(request, session, logger) {
+    const images = typeof request.images === 'function' ? await request.images(session.reader) : request.images;
+    const templates = await fetchWhatIsRead(session, request, images);
+    const edit = await editConfigRepo({ ...editRequest(request, images, session.dir), templates }, logger);
+    if (request.dryRun || edit.files.length === 0)
+        return { images, edit };
+    return { images, edit, message: request.message(edit, images) };
+}
+/** The result before anything was written: what `attempts` attempts promoted, on which base. */
+function outcome(change, session, attempts) {
+    return { images: change.images, edit: change.edit, baseBranch: session.baseBranch, attempts };
+}
+/**
+ * Push mode: writes to the base branch until a write lands. Each lost race costs an attempt:
+ * wait, move onto the new head, and write again — the same commit when nothing the promotion
+ * read changed there, else the edit made anew on the new head (which may find nothing left
+ * to change, or find that the lost write had landed after all).
+ */
+async function pushToBase(request, session, first, logger) {
+    const attempts = request.attempts ?? LOST_RACE_ATTEMPTS;
+    let change = first;
+    let attempt = 1;
+    let written = await writeToBase(session, change);
+    while (written === 'lost') {
+        if (attempt >= attempts) {
+            throw new LostRaceError(`${session.baseBranch} kept moving: ${attempts} attempts to push the promotion lost the race to other commits.`, { hint: 'Re-run the job; nothing was pushed.' });
+        }
+        const moved = await afterLostRace(session, attempt, attempts, logger);
+        if (typeof moved === 'object') {
+            return {
+                ...outcome(change, session, attempt),
+                commit: moved.landed,
+                branch: session.baseBranch
+            };
+        }
+        attempt++;
+        if (moved === 'reread') {
+            const again = await prepare(request, session, logger);
+            if (again.message === undefined)
+                return outcome(again, session, attempt);
+            change = { ...again, message: again.message };
+        }
+        written = await writeToBase(session, change);
+    }
+    return { ...outcome(change, session, attempt), ...written };
+}
+/** One write to the base branch: where it landed, nothing when git saw no change, or 'lost'. */
+async function writeToBase(session, change) {
+    if (session.commitToBase) {
+        const landed = await session.commitToBase(change.edit, change.message);
+        return landed === 'rejected' ? 'lost' : { commit: landed.sha, branch: session.baseBranch };
+    }
+    const commit = await session.commit(change.edit, change.message);
+    if (!commit)
+        return {};
+    const pushed = await session.push(commit.sha, session.baseBranch);
+    return pushed === 'pushed' ? { commit: commit.sha, branch: session.baseBranch } : 'lost';
+}
+/** Waits out attempt `attempt`'s lost race, then moves the session onto the new head. */
+async function afterLostRace(session, attempt, attempts, logger) {
+    // The throttle's wait comes first: a head read before it would be stale when the write leaves.
+    const delay = (session.writeWait?.() ?? 0) + lostRaceDelay(attempt);
+    logger.info(`${session.baseBranch} moved while promoting; re-applying on the new head in ${delay} ms (attempt ${attempt + 1} of ${attempts}).`);
+    await setTimeout$1(delay);
+    const moved = await session.refresh();
+    if (typeof moved === 'object') {
+        logger.info(`${session.baseBranch} is at ${moved.landed}, this promotion's own commit: GitHub applied it and its answer was lost.`);
+    }
+    else if (moved === 'kept') {
+        logger.debug(`${session.baseBranch} moved, but not what this promotion read: the same commit goes onto the new head.`);
+    }
+    return moved;
+}
+/**
+ * A lost race means another promotion landed: the branch makes progress, so
+ * retries are many and short. 20 jobs finishing together need up to 19
+ * retries for the last one; full jitter over a window that doubles from
+ * 100 ms to 1 s spreads them so that about one lands per critical section
+ * (read, edit, write: a few hundred ms) instead of all colliding again.
+ */
+const LOST_RACE_ATTEMPTS = 40;
+function lostRaceDelay(attempt) {
+    return Math.round(Math.random() * Math.min(1000, 50 * 2 ** attempt));
+}
+/**
+ * Fetches exactly what the promotion reads: promotion.yaml, the targets, and
+ * what their render needs — found by reading the commit before any of it is
+ * fetched, so unrelated files never are. Returns the target templates, so
+ * the edit does not parse promotion.yaml again.
+ */
+async function fetchWhatIsRead(session, request, images) {
+    const inline = request.targets !== undefined && request.targets.length > 0;
+    if (!inline)
+        await session.fetch([request.configFile]);
+    const templates = await loadTargets(editRequest(request, images, session.dir));
+    const paths = new Set();
+    const overlays = new Set();
+    for (const image of images) {
+        for (const target of targetsOf(templates, image, request.environment)) {
+            paths.add(target.path);
+            if (target.kind === 'kustomize')
+                overlays.add(target.path);
+        }
+    }
+    if (request.verifyRender === 'false') {
+        await session.fetch([...paths]);
+        return templates;
+    }
+    // Every overlay's closure at once (50 images are 50 overlays), read from the commit, then
+    // one fetch for the targets and all closures (for the git method, one sparse-checkout).
+    const closures = await Promise.all([...overlays].map(async (overlay) => {
+        const type = await session.reader.type(overlay);
+        const dir = type === 'file' ? posix.dirname(overlay) : overlay;
+        return renderClosure('kustomize', session.reader, dir, new Map());
+    }));
+    if (closures.every(closure => closure !== undefined)) {
+        await session.fetch([...new Set([...paths, ...closures.flat()])]);
+        return templates;
+    }
+    await session.fetch([...paths]);
+    // No closure may just mean a broken target: let the edit say so before giving up on it.
+    await editConfigRepo({
+        ...editRequest(request, images, session.dir),
+        templates,
+        verifyRender: 'false',
+        dryRun: true
+    }, silentLogger);
+    await session.fetchAll();
+    return templates;
+}
+/** What the edit stage is told: the promotion's own fields, never the token or the repository. */
+function editRequest(request, images, repoRoot) {
+    return {
+        repoRoot,
+        environment: request.environment,
+        targets: request.targets,
+        configFile: request.configFile,
+        images,
+        verifyRender: request.verifyRender,
+        dryRun: request.dryRun,
+        allowDowngrade: request.allowDowngrade,
+        names: request.names
+    };
+}
+
+/** Delivers the plan: one promotion (commit or pull request) per environment, in order. */
+async function promoteEnvironments(plan, resolved, delivery) {
+    const { ports } = delivery;
+    // An explicit push to an explicit base needs none of promotion.yaml's settings (they are the
+    // base branch and the pull request's): the CLI's scripted pushes skip the extra read.
+    const settings = plan.targets.length > 0 || (plan.mode === 'push' && plan.baseBranch !== undefined)
+        ? new Map()
+        : await readSettings(plan, delivery);
+    const environments = plan.environments.length > 0 ? plan.environments : [undefined];
+    const runs = [];
+    for (const environment of environments) {
+        const config = environment === undefined ? undefined : settings.get(environment);
+        const mode = plan.mode ?? config?.mode ?? plan.defaultMode;
+        const github = delivery.github ??
+            (delivery.method === 'api' || mode === 'pull-request'
+                ? delivery.githubFor?.(delivery.method === 'api'
+                    ? 'the api write method'
+                    : plan.mode
+                        ? 'pull-request mode'
+                        : config?.mode
+                            ? `pull-request mode (mode: pull-request for ${environment} in ${plan.configFile})`
+                            : 'pull-request mode (the default)')
+                : undefined);
+        const baseBranch = plan.baseBranch ?? config?.baseBranch;
+        const from = 'fromEnvironment' in plan.images ? plan.images : undefined;
+        const branch = mode === 'pull-request'
+            ? branchName(plan.branch ?? config?.branch ?? DEFAULT_BRANCH_TEMPLATE, environment, from ? from.selections : resolved.map(i => i.reference.name))
+            : undefined;
+        const content = (edit, base, promoted, head) => ({
+            environment,
+            images: promoted,
+            result: edit,
+            source: ports.source,
+            mode,
+            configRepository: github?.fullName,
+            baseBranch: base,
+            headSha: head,
+            fromEnvironment: from?.fromEnvironment,
+            messageTemplate: plan.commitMessage
+        });
+        const options = plan.pullRequest;
+        const result = await ports.group(`Promote ${environment ?? 'targets'} (${mode}, ${delivery.method})`, () => promote({
+            method: delivery.method,
+            mode,
+            cloneUrl: delivery.cloneUrl,
+            github,
+            baseBranch,
+            token: ports.token,
+            environment,
+            targets: plan.targets,
+            configFile: plan.configFile,
+            images: reader => imagesFor({
+                source: plan.images,
+                resolved,
+                reader,
+                configFile: plan.configFile,
+                environment,
+                inlineTargets: plan.targets.length > 0,
+                policy: plan.policy,
+                since: github ? file => github.lastChanged(file, baseBranch) : undefined
+            }, delivery.resolver, ports.logger),
+            verifyRender: plan.verifyRender,
+            dryRun: plan.dryRun,
+            allowDowngrade: plan.allowDowngrade,
+            names: ports.names,
+            branch,
+            onSecret: ports.onSecret,
+            message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),
+            pullRequest: (edit, base, promoted, head) => ({
+                title: pullRequestTitle(content(edit, base, promoted), options.title),
+                body: pullRequestBody(content(edit, base, promoted, head)),
+                draft: options.draft ?? config?.draft ?? false,
+                labels: union(config?.labels, options.labels),
+                reviewers: union(config?.reviewers, options.reviewers),
+                teamReviewers: union(config?.teamReviewers, options.teamReviewers),
+                assignees: union(config?.assignees, options.assignees),
+                autoMerge: options.autoMerge ?? config?.autoMerge
+            })
+        }, ports.logger));
+        runs.push({ environment, mode, result });
+    }
+    return runs;
+}
+function union(configured, given) {
+    return [...new Set([...(configured ?? []), ...given])];
+}
+/**
+ * A deterministic branch per environment and image set, so that a newer
+ * build updates the same pull request. Several images share one branch
+ * named after all of them.
+ */
+function branchName(template, environment, repositories) {
+    const names = [...new Set(repositories.map(repositoryNameOf))].sort();
+    // Every image another environment runs (from-environment without images): `all`.
+    const name = names.length === 0
+        ? 'all'
+        : names.length <= 3
+            ? names.join('+')
+            : `${names.slice(0, 3).join('+')}+${names.length - 3}-more`;
+    const branch = template
+        .replaceAll('{environment}', environment ?? 'targets')
+        .replaceAll('{name}', name);
+    if (!/^(?!\/|.*\/\/|.*\.\.|.*\/$|.*\.lock$)[A-Za-z0-9._/+-]{1,200}$/.test(branch)) {
+        throw new ConfigError(`The pull-request branch ${JSON.stringify(branch)} is not a valid branch name.`, {
+            hint: 'Set branch to a template of letters, digits, "/", "-", "_", "." with {environment} and {name}.'
+        });
+    }
+    return branch;
+}
+/**
+ * promotion.yaml at the head of the base branch (explicit, else the
+ * repository's default): through the GitHub API when the shell has the
+ * repository there, else from a throwaway sparse clone (any git host,
+ * file:// too) that fetches the one file's blob.
+ */
+async function readSettings(plan, delivery) {
+    const read = async (reader, where) => {
+        if ((await reader.type(plan.configFile)) !== 'file') {
+            throw new ConfigError(`${where} has no ${plan.configFile}.`, {
+                hint: `Add ${plan.configFile} to the config repository, or pass targets.`
+            });
+        }
+        return reader.read(plan.configFile);
+    };
+    let text;
+    if (delivery.github) {
+        const github = delivery.github;
+        const base = plan.baseBranch ?? (await github.info()).defaultBranch;
+        const head = await github.branchHead(base);
+        if (!head) {
+            throw new ConfigError(`Branch ${base} does not exist in ${github.fullName}.`, {
+                hint: 'Set base-branch to an existing branch, or leave it empty for the default branch.'
+            });
+        }
+        text = await read(github.reader(head), `${github.fullName} on ${base}`);
+    }
+    else {
+        const checkout = await GitCheckout.open({
+            url: delivery.cloneUrl,
+            baseBranch: plan.baseBranch,
+            token: delivery.ports.token,
+            logger: delivery.ports.logger,
+            onSecret: delivery.ports.onSecret
+        });
+        try {
+            text = await read(checkout.reader(), `The config repository on ${checkout.baseBranch}`);
+        }
+        finally {
+            await checkout.close();
+        }
+    }
+    const config = parsePromotionConfig(text, plan.configFile);
+    for (const environment of plan.environments)
+        environmentOf(config, environment);
+    return new Map(config.environments);
+}
+
+async function writeConfigRepository(plan, destination, resolved, resolver, ports) {
+    if (destination.kind === 'workspace') {
+        return {
+            edits: await editWorkspace(plan, destination.root, resolved, resolver, ports),
+            runs: []
+        };
+    }
+    const runs = await promoteEnvironments(plan, resolved, {
+        ...configRepositoryOf(destination, ports),
+        method: destination.kind === 'github' ? destination.method : 'git',
+        resolver,
+        ports
+    });
+    return {
+        edits: runs.map(r => ({
+            environment: r.environment,
+            result: r.result.edit,
+            images: r.result.images
+        })),
+        runs
+    };
+}
+/** Edits the working tree in place, environment by environment; commits nothing. */
+async function editWorkspace(plan, root, resolved, resolver, ports) {
+    const environments = plan.environments.length > 0 ? plan.environments : [undefined];
+    const edits = [];
+    for (const environment of environments) {
+        const images = await imagesFor({
+            source: plan.images,
+            resolved,
+            reader: fsTreeReader(root),
+            configFile: plan.configFile,
+            environment,
+            inlineTargets: plan.targets.length > 0,
+            policy: plan.policy
+        }, resolver, ports.logger);
+        const result = await ports.group(`Edit ${environment ?? 'targets'}`, () => editConfigRepo({
+            repoRoot: root,
+            environment,
+            targets: plan.targets,
+            configFile: plan.configFile,
+            images,
+            verifyRender: plan.verifyRender,
+            dryRun: plan.dryRun,
+            allowDowngrade: plan.allowDowngrade,
+            env: ports.env,
+            names: ports.names
+        }, ports.logger));
+        edits.push({ environment, result, images });
+    }
+    return edits;
+}
+
+export { writeConfigRepository };
+//# sourceMappingURL=write.js.map
