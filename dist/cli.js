@@ -2,47 +2,19 @@
 import { I as InputError, C as CLI_NAMES, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join } from 'node:path';
 import { c as checkConfigFile, d as downgradePolicy, v as verifyRenderMode, a as checkHost, t as tagPolicy, p as pinMode, r as runPromotion, i as imagesOutput, b as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
-import { P as PLAN_DEFAULTS, d as distExports, m as matchingMutablePattern, f as firstYamlProblem, i as isKustomizationFileName, D as DEFAULT_TAG_POLICY, a as isInsideDirectory, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/github.js';
-import 'node:timers/promises';
-import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
-import 'node:os';
-import 'node:url';
-import 'node:http';
+import { P as PLAN_DEFAULTS, d as distExports, m as matchingMutablePattern, f as firstYamlProblem, D as DEFAULT_TAG_POLICY, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/plan.js';
 import { parseArgs } from 'node:util';
-import { p as parseReference, f as formatReference } from './chunks/index.js';
-import { c as configRepositoryOf } from './chunks/destination.js';
+import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
+import { i as isKustomizationFileName, a as isInsideDirectory } from './chunks/paths.js';
+import { p as parseReference, f as formatReference } from './chunks/retry.js';
 import { D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
 import 'node:child_process';
+import 'node:os';
+import 'node:timers/promises';
 import 'node:crypto';
 import 'process';
 import 'buffer';
-import 'fs';
-import 'tty';
-import 'util';
-import 'os';
-import 'child_process';
-import 'node:events';
-import 'http';
-import 'https';
-import 'net';
-import 'tls';
-import 'events';
-import 'assert';
-import 'node:assert';
-import 'node:net';
-import 'node:stream';
-import 'node:buffer';
-import 'node:querystring';
-import 'node:diagnostics_channel';
-import 'node:tls';
-import 'node:zlib';
-import 'node:perf_hooks';
-import 'node:util/types';
-import 'node:worker_threads';
-import 'node:async_hooks';
-import 'node:console';
-import 'node:dns';
-import 'string_decoder';
+import './chunks/_commonjsHelpers.js';
 
 var version = "0.1.0";
 var packageJson = {
@@ -1023,9 +995,6 @@ async function promoteCommand(args, context) {
     const { pin, ...settings } = await resolveSettingsFrom(values, context);
     const ports = terminalPorts(context);
     const destination = { kind: 'git', url: configRepo };
-    // An explicit pull request needs a GitHub repository and token: checked before any request.
-    if (mode === 'pull-request')
-        configRepositoryOf(destination, ports).githubFor?.('--mode pull-request');
     const source = values['from-environment'];
     const outcome = await runPromotion({
         ...PLAN_DEFAULTS,

@@ -7,7 +7,6 @@ import 'path';
 import 'http';
 import 'https';
 import './index.js';
-import './errors.js';
 import 'net';
 import 'tls';
 import 'events';
@@ -22,6 +21,7 @@ import 'node:util';
 import 'node:querystring';
 import 'node:events';
 import 'node:diagnostics_channel';
+import './_commonjsHelpers.js';
 import 'node:tls';
 import 'node:zlib';
 import 'node:perf_hooks';
@@ -35,6 +35,8 @@ import 'string_decoder';
 import 'child_process';
 import 'timers';
 import 'node:timers/promises';
+import './errors.js';
+import './retry.js';
 
 /**
  * The action's side of the config-repo step: every changed value in the

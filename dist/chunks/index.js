@@ -1,11 +1,10 @@
-import { e as InvalidReferenceError } from './errors.js';
 import 'net';
-import require$$1$1 from 'tls';
+import require$$1 from 'tls';
 import http from 'http';
 import https from 'https';
 import events$1 from 'events';
 import 'assert';
-import require$$1 from 'util';
+import require$$6 from 'util';
 import require$$0$1 from 'node:assert';
 import require$$0$3 from 'node:net';
 import require$$2 from 'node:http';
@@ -15,236 +14,17 @@ import require$$0$4 from 'node:util';
 import require$$7 from 'node:querystring';
 import require$$8 from 'node:events';
 import require$$0$5 from 'node:diagnostics_channel';
+import { c as commonjsGlobal } from './_commonjsHelpers.js';
 import require$$5 from 'node:tls';
 import zlib__default from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';
 import require$$8$1 from 'node:util/types';
-import require$$1$2 from 'node:worker_threads';
-import require$$1$3 from 'node:url';
+import require$$1$1 from 'node:worker_threads';
+import require$$1$2 from 'node:url';
 import require$$5$2 from 'node:async_hooks';
-import require$$1$4 from 'node:console';
-import require$$1$5 from 'node:dns';
+import require$$1$3 from 'node:console';
+import require$$1$4 from 'node:dns';
 import require$$5$3 from 'string_decoder';
-
-// The reference grammar of distribution/reference (regexp.go), transcribed so
-// that what we accept is exactly what docker, containerd and kubelet accept.
-const alphanumeric = '[a-z0-9]+';
-const separator = '(?:[._]|__|[-]+)';
-const pathComponent = `${alphanumeric}(?:${separator}${alphanumeric})*`;
-const domainComponent = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const domainName = `${domainComponent}(?:\\.${domainComponent})*`;
-const ipv6Address = '\\[[a-fA-F0-9:]+\\]';
-const domainAndPort = `(?:${domainName}|${ipv6Address})(?::[0-9]+)?`;
-const TAG = /^[\w][\w.-]{0,127}$/;
-const PATH = new RegExp(`^${pathComponent}(?:/${pathComponent})*$`);
-const DOMAIN = new RegExp(`^${domainAndPort}$`);
-/** Any digest the grammar allows; we then insist on sha256 for pinning. */
-const ANY_DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
-/** The only digest form promote-image writes into Git. */
-const SHA256_DIGEST = /^sha256:[a-f0-9]{64}$/;
-/** A bare 64-hex string is an image ID, never a name (ErrNameNotCanonical). */
-const IMAGE_ID = /^[a-f0-9]{64}$/;
-/** distribution's RepositoryNameTotalLengthMax, applied to the path. */
-const MAX_PATH_LENGTH = 255;
-const MAX_TAG_LENGTH = 128;
-
-const DOCKER_HUB_DOMAIN = 'docker.io';
-/** docker.io is only a naming domain; the API lives here (containerd DefaultHost). */
-const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
-/**
- * Parses an image reference the way distribution/reference's
- * ParseNormalizedNamed does, with stricter digests: only `sha256:` + 64
- * lower-case hex can be pinned. Throws InvalidReferenceError with the reason.
- */
-function parseReference(text) {
-    const shown = JSON.stringify(text);
-    if (text.length === 0) {
-        throw new InvalidReferenceError('The image reference is empty.', {
-            hint: 'Pass the reference CI pushed, e.g. ghcr.io/acme/api:v1.4.2.'
-        });
-    }
-    if (/\s/.test(text)) {
-        throw new InvalidReferenceError(`Image reference ${shown} contains whitespace.`, {
-            hint: 'Pass one reference per line, without spaces.'
-        });
-    }
-    if (IMAGE_ID.test(text)) {
-        throw new InvalidReferenceError(`Image reference ${shown} is a bare image ID, not a repository name.`, { hint: 'Pass registry/repository:tag; pin content with @sha256:<digest>.' });
-    }
-    let rest = text;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at !== -1) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        assertDigest(digest, text);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.indexOf(':', lastSlash + 1);
-    if (colon !== -1) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        assertTag(tag, text);
-    }
-    const name = rest;
-    const { domain, remainder } = splitDomain(name, text);
-    if (remainder !== remainder.toLowerCase()) {
-        throw new InvalidReferenceError(`Image reference ${shown} has upper-case letters in its repository path "${remainder}".`, { hint: 'Repository paths are lower case; registries and Kubernetes refuse upper case.' });
-    }
-    if (!PATH.test(remainder)) {
-        throw new InvalidReferenceError(`Image reference ${shown} has an invalid repository path "${remainder}".`, {
-            hint: 'Path components are lower-case letters and digits, separated by ".", "_", "__" or "-", joined by "/".'
-        });
-    }
-    const path = domain === DOCKER_HUB_DOMAIN && !remainder.includes('/') ? `library/${remainder}` : remainder;
-    if (path.length > MAX_PATH_LENGTH) {
-        throw new InvalidReferenceError(`Image reference ${shown} has a repository path of ${path.length} characters; the limit is ${MAX_PATH_LENGTH}.`);
-    }
-    return { name, domain, path, tag, digest };
-}
-/** Whether `text` is a sha256 digest promote-image can pin. */
-function isPinnableDigest(text) {
-    return SHA256_DIGEST.test(text);
-}
-/** Throws unless `digest` is `sha256:` followed by 64 lower-case hex digits. */
-function assertDigest(digest, context = digest) {
-    if (SHA256_DIGEST.test(digest))
-        return;
-    const where = context === digest ? '' : ` in ${JSON.stringify(context)}`;
-    const why = !ANY_DIGEST.test(digest)
-        ? 'is not a digest'
-        : digest.startsWith('sha256:')
-            ? 'is not 64 lower-case hex digits after "sha256:"'
-            : 'uses an algorithm other than sha256';
-    throw new InvalidReferenceError(`Digest ${JSON.stringify(digest)}${where} ${why}.`, {
-        hint: 'A pinned digest looks like sha256:<64 lower-case hex digits>, as docker/build-push-action outputs it.'
-    });
-}
-function assertTag(tag, context) {
-    if (TAG.test(tag))
-        return;
-    const shown = JSON.stringify(tag);
-    if (tag.length > MAX_TAG_LENGTH) {
-        throw new InvalidReferenceError(`Tag ${shown.slice(0, 40)}… in the image reference is ${tag.length} characters long; the limit is ${MAX_TAG_LENGTH}.`);
-    }
-    throw new InvalidReferenceError(`Tag ${shown} in ${JSON.stringify(context)} is not a valid tag.`, {
-        hint: 'Tags start with a letter, digit or "_" and contain only letters, digits, "_", "." and "-".'
-    });
-}
-/** distribution's splitDockerDomain: is the first path element a host? */
-function splitDomain(name, context) {
-    const slash = name.indexOf('/');
-    const first = slash === -1 ? '' : name.slice(0, slash);
-    const looksLikeHost = slash !== -1 &&
-        (first.includes('.') ||
-            first.includes(':') ||
-            first === 'localhost' ||
-            first !== first.toLowerCase());
-    if (!looksLikeHost)
-        return { domain: DOCKER_HUB_DOMAIN, remainder: name };
-    if (!DOMAIN.test(first)) {
-        throw new InvalidReferenceError(`Image reference ${JSON.stringify(context)} has an invalid registry host "${first}".`, { hint: 'Write the registry as host[:port], e.g. ghcr.io or 127.0.0.1:5000.' });
-    }
-    const domain = first.toLowerCase();
-    return {
-        domain: domain === 'index.docker.io' ? DOCKER_HUB_DOMAIN : domain,
-        remainder: name.slice(slash + 1)
-    };
-}
-/** The host to send API requests to. */
-function registryHost(ref) {
-    return ref.domain === DOCKER_HUB_DOMAIN ? DOCKER_HUB_API_HOST : ref.domain;
-}
-/** `domain/path`: equal for every spelling of the same repository. */
-function canonicalRepository(ref) {
-    return `${ref.domain}/${ref.path}`;
-}
-/** Formats back to text; `formatReference(parseReference(s)) === s`. */
-function formatReference(ref) {
-    return `${ref.name}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}`;
-}
-/** The reference written to Git: the name as the user wrote it, tag, digest. */
-function pinnedReference(ref, digest) {
-    return formatReference({ name: ref.name, tag: ref.tag, digest });
-}
-/** `canonicalRepository` of a reference given as text, or undefined when it does not parse. */
-function canonicalRepositoryOf(text) {
-    try {
-        return canonicalRepository(parseReference(text));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The last path component of the repository: what `{name}` stands for in targets. */
-function repositoryName(ref) {
-    return ref.path.slice(ref.path.lastIndexOf('/') + 1);
-}
-/** `repositoryName` of a repository or reference given as text; the last `/` component if it does not parse. */
-function repositoryNameOf(text) {
-    try {
-        return repositoryName(parseReference(text));
-    }
-    catch {
-        return text.slice(text.lastIndexOf('/') + 1);
-    }
-}
-
-/**
- * What every HTTP client here shares (the registry transport, the Argo CD
- * client): which answers are worth retrying, jittered backoff, a capped body
- * read, and words for network failures.
- */
-/** Rate limits and server-side outages; everything else is an answer. */
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-/**
- * Exponential backoff with jitter (half to all of the ceiling, AWS
- * architecture blog): concurrent runs do not retry in lockstep.
- */
-function backoffDelay(attempt, policy) {
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-}
-/** The body, refusing anything over `limit` bytes (declared or streamed). */
-async function readCapped(response, limit) {
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > limit) {
-        await response.body?.cancel();
-        throw new Error(`response of ${declared} bytes exceeds the ${limit}-byte limit`);
-    }
-    if (!response.body)
-        return Buffer.alloc(0);
-    const chunks = [];
-    let total = 0;
-    for await (const chunk of response.body) {
-        total += chunk.byteLength;
-        if (total > limit)
-            throw new Error(`response exceeds the ${limit}-byte limit`);
-        chunks.push(Buffer.from(chunk));
-    }
-    return Buffer.concat(chunks);
-}
-/**
- * A fetch failure in words; `timeout` is how the caller states its time limit ("30 s"), `host`
- * who did not answer in time.
- */
-function networkProblem(error, timeout, host) {
-    // Duck-typed: fetch's errors may come from another realm (test runners).
-    const e = error;
-    if (e?.name === 'TimeoutError' || e?.name === 'AbortError') {
-        // The deadline covers the whole response: a server that sent only part of it gets this too.
-        return `no answer within ${timeout}${host ? ` from ${host}` : ''} (headers and body)`;
-    }
-    const code = e?.cause?.code ? ` (${e.cause.code})` : '';
-    return `${e?.cause?.message ?? e?.message ?? String(error)}${code}`;
-}
-
-var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
-
-function getDefaultExportFromCjs (x) {
-	return x && x.__esModule && Object.prototype.hasOwnProperty.call(x, 'default') ? x['default'] : x;
-}
 
 var tunnel$1 = {};
 
@@ -253,11 +33,11 @@ var hasRequiredTunnel$1;
 function requireTunnel$1 () {
 	if (hasRequiredTunnel$1) return tunnel$1;
 	hasRequiredTunnel$1 = 1;
-	var tls = require$$1$1;
+	var tls = require$$1;
 	var http$1 = http;
 	var https$1 = https;
 	var events = events$1;
-	var util = require$$1;
+	var util = require$$6;
 
 
 	tunnel$1.httpOverHttp = httpOverHttp;
@@ -4183,11 +3963,11 @@ function requireConstants$2 () {
 	return constants$2;
 }
 
-var global$2;
+var global$1;
 var hasRequiredGlobal$1;
 
 function requireGlobal$1 () {
-	if (hasRequiredGlobal$1) return global$2;
+	if (hasRequiredGlobal$1) return global$1;
 	hasRequiredGlobal$1 = 1;
 
 	// In case of breaking changes, increase the version
@@ -4224,11 +4004,11 @@ function requireGlobal$1 () {
 	  });
 	}
 
-	global$2 = {
+	global$1 = {
 	  getGlobalOrigin,
 	  setGlobalOrigin
 	};
-	return global$2;
+	return global$1;
 }
 
 var dataUrl;
@@ -4991,7 +4771,7 @@ function requireWebidl () {
 	hasRequiredWebidl = 1;
 
 	const { types, inspect } = require$$0$4;
-	const { markAsUncloneable } = require$$1$2;
+	const { markAsUncloneable } = require$$1$1;
 	const { toUSVString } = requireUtil$7();
 
 	/** @type {import('../../../types/webidl').Webidl} */
@@ -12804,7 +12584,7 @@ function requireProxyAgent () {
 	hasRequiredProxyAgent = 1;
 
 	const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = requireSymbols$4();
-	const { URL } = require$$1$3;
+	const { URL } = require$$1$2;
 	const Agent = requireAgent();
 	const Pool = requirePool();
 	const DispatcherBase = requireDispatcherBase();
@@ -16088,7 +15868,7 @@ function requirePendingInterceptorsFormatter () {
 	hasRequiredPendingInterceptorsFormatter = 1;
 
 	const { Transform } = require$$0$2;
-	const { Console } = require$$1$4;
+	const { Console } = require$$1$3;
 
 	const PERSISTENT = process.versions.icu ? '✅' : 'Y ';
 	const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N ';
@@ -16299,11 +16079,11 @@ ${pendingInterceptorsFormatter.format(pending)}
 	return mockAgent;
 }
 
-var global$1;
+var global;
 var hasRequiredGlobal;
 
 function requireGlobal () {
-	if (hasRequiredGlobal) return global$1;
+	if (hasRequiredGlobal) return global;
 	hasRequiredGlobal = 1;
 
 	// We include a version number for the Dispatcher API. In case of breaking changes,
@@ -16332,11 +16112,11 @@ function requireGlobal () {
 	  return globalThis[globalDispatcher]
 	}
 
-	global$1 = {
+	global = {
 	  setGlobalDispatcher,
 	  getGlobalDispatcher
 	};
-	return global$1;
+	return global;
 }
 
 var decoratorHandler;
@@ -16588,7 +16368,7 @@ function requireDns () {
 	if (hasRequiredDns) return dns;
 	hasRequiredDns = 1;
 	const { isIP } = require$$0$3;
-	const { lookup } = require$$1$5;
+	const { lookup } = require$$1$4;
 	const DecoratorHandler = requireDecoratorHandler();
 	const { InvalidArgumentError, InformationalError } = requireErrors();
 	const maxInt = Math.pow(2, 31) - 1;
@@ -24722,7 +24502,7 @@ function requireEvents () {
 	const { webidl } = requireWebidl();
 	const { kEnumerableProperty } = requireUtil$7();
 	const { kConstruct } = requireSymbols$4();
-	const { MessagePort } = require$$1$2;
+	const { MessagePort } = require$$1$1;
 
 	/**
 	 * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -28612,5 +28392,5 @@ function requireUndici () {
 
 var undiciExports = requireUndici();
 
-export { RETRYABLE_STATUS as R, assertDigest as a, backoffDelay as b, registryHost as c, canonicalRepositoryOf as d, canonicalRepository as e, formatReference as f, repositoryName as g, repositoryNameOf as h, isPinnableDigest as i, commonjsGlobal as j, getDefaultExportFromCjs as k, pinnedReference as l, requireTunnel as m, networkProblem as n, requireUndici as o, parseReference as p, readCapped as r, undiciExports as u };
+export { requireUndici as a, requireTunnel as r, undiciExports as u };
 //# sourceMappingURL=index.js.map

@@ -1,5 +1,5 @@
-import { b as code, g as escapeText, r as resolveImages, u as uniqueImages, j as checkMutableTagPattern, k as DEFAULT_MUTABLE_TAGS, l as compileAllowTags, n as relativePathProblem } from './github.js';
-import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, i as isPinnableDigest, c as registryHost, f as formatReference } from './index.js';
+import { a as code, e as escapeText, r as resolveImages, u as uniqueImages, g as checkMutableTagPattern, h as DEFAULT_MUTABLE_TAGS, j as compileAllowTags } from './plan.js';
+import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, i as isPinnableDigest, c as registryHost, f as formatReference } from './retry.js';
 import { spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { A as ACTION_NAMES, R as RegistryError, I as InputError, i as inputLabel } from './errors.js';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
+import { r as relativePathProblem } from './paths.js';
 
 const ANONYMOUS = { description: 'no credentials (anonymous)' };
 /**
@@ -969,6 +970,11 @@ function describeKind(image) {
 }
 
 async function runPromotion(plan, ports) {
+    if (plan.destination?.kind === 'git' && plan.mode === 'pull-request') {
+        // An explicit pull request needs a GitHub repository and a token: refused before any request.
+        const { configRepositoryOf } = await import('./destination.js').then(function (n) { return n.d; });
+        configRepositoryOf(plan.destination, ports).githubFor?.(ports.names.set('mode', 'pull-request'));
+    }
     const resolver = createResolver({
         logger: ports.logger,
         insecureRegistries: plan.registry.insecureRegistries,

@@ -1,9 +1,10 @@
 import { readdir, lstat, readlink, readFile, realpath, mkdtemp, mkdir, rm, writeFile, stat, access, cp, symlink, rename } from 'node:fs/promises';
 import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
-import { a as changesTouch, b as answerStands, c as configRepositoryOf } from './destination.js';
+import { c as changesTouch, s as simpleGit, a as answerStands, b as configRepositoryOf } from './destination.js';
 import { E as EditError, A as ACTION_NAMES, a as PolicyError, b as RenderError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
-import { o as findPair, p as editableScalar, q as replaceScalar, s as lineOf, t as insertAfter, v as removePair, w as applyEdits, x as parseYaml, d as distExports, y as stringAt, z as formatScalar, A as columnOf, B as insertLines, C as parseKeyPath, E as nodeAt, F as mapRepository, G as semver, b as code, e as itemWithSublist, H as nameOf, I as oneLine, J as expandCommitMessage, g as escapeText, K as shortDigest, L as simpleGit, N as MAX_LINK_HOPS, O as linkTargetInRepo, i as isKustomizationFileName, Q as KUSTOMIZATION_FILE_NAMES, R as pLimit, S as parseTargetSpec, T as resolveInRepo, U as MissingPathError, V as parsePromotionConfig, W as environmentOf, X as expandTargets, Y as findKustomization, Z as realRelativePath, h as DEFAULT_BRANCH_TEMPLATE, _ as imagesFor } from './github.js';
-import { d as canonicalRepositoryOf, p as parseReference, f as formatReference, b as backoffDelay, e as canonicalRepository, g as repositoryName, h as repositoryNameOf } from './index.js';
+import { k as findPair, l as editableScalar, n as replaceScalar, o as lineOf, p as insertAfter, q as removePair, s as applyEdits, t as parseYaml, d as distExports, v as stringAt, w as formatScalar, x as columnOf, y as insertLines, z as parseKeyPath, A as nodeAt, B as mapRepository, C as semver, a as code, i as itemWithSublist, E as nameOf, F as oneLine, G as expandCommitMessage, e as escapeText, H as shortDigest, I as pLimit, J as parseTargetSpec, K as parsePromotionConfig, L as environmentOf, N as expandTargets, b as DEFAULT_BRANCH_TEMPLATE, O as imagesFor } from './plan.js';
+import { M as MAX_LINK_HOPS, l as linkTargetInRepo, i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
+import { d as canonicalRepositoryOf, p as parseReference, f as formatReference, b as backoffDelay, e as canonicalRepository, g as repositoryName, h as repositoryNameOf } from './retry.js';
 import { isDeepStrictEqual } from 'node:util';
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
@@ -12,16 +13,16 @@ import { tmpdir, availableParallelism } from 'node:os';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import 'node:http';
-import 'process';
-import 'buffer';
 import 'fs';
 import 'tty';
 import 'util';
 import 'os';
+import './_commonjsHelpers.js';
 import 'child_process';
 import 'node:events';
 import 'http';
 import 'https';
+import './index.js';
 import 'net';
 import 'tls';
 import 'events';
@@ -41,6 +42,8 @@ import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'string_decoder';
+import 'process';
+import 'buffer';
 
 function fsTreeReader(root) {
     return {

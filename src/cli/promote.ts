@@ -1,9 +1,4 @@
-import {
-  configRepositoryOf,
-  PLAN_DEFAULTS,
-  runPromotion,
-  type Destination
-} from '../engine/index.js'
+import { PLAN_DEFAULTS, runPromotion, type Destination } from '../engine/index.js'
 import { InputError } from '../errors.js'
 import { list, mergeMethod, promotionMode } from '../options.js'
 import { checkCommitMessageTemplate, imagesOutput } from '../report/index.js'
@@ -107,9 +102,6 @@ export async function promoteCommand(args: string[], context: CommandContext): P
   const { pin, ...settings } = await resolveSettingsFrom(values, context)
   const ports = terminalPorts(context)
   const destination: Destination = { kind: 'git', url: configRepo }
-  // An explicit pull request needs a GitHub repository and token: checked before any request.
-  if (mode === 'pull-request')
-    configRepositoryOf(destination, ports).githubFor?.('--mode pull-request')
   const source = values['from-environment']
   const outcome = await runPromotion(
     {

@@ -41,7 +41,7 @@ export function configRepositoryOf(
 }
 
 /** `https://host/owner/name(.git)` → owner/name and the API URL, else undefined. */
-export function parseGitHubUrl(
+function parseGitHubUrl(
   url: string,
   env: NodeJS.ProcessEnv
 ): { repository: string; apiUrl: string } | undefined {

@@ -12,5 +12,4 @@ export {
   type PullRequestOptions
 } from './plan.js'
 export type { EnvironmentRun } from './environments.js'
-export { configRepositoryOf, parseGitHubUrl } from './destination.js'
 export { planImages, RefusedImagesError } from './resolve.js'

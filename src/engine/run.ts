@@ -21,6 +21,11 @@ export interface PromotionOutcome {
 }
 
 export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<PromotionOutcome> {
+  if (plan.destination?.kind === 'git' && plan.mode === 'pull-request') {
+    // An explicit pull request needs a GitHub repository and a token: refused before any request.
+    const { configRepositoryOf } = await import('./destination.js')
+    configRepositoryOf(plan.destination, ports).githubFor?.(ports.names.set('mode', 'pull-request'))
+  }
   const resolver = createResolver({
     logger: ports.logger,
     insecureRegistries: plan.registry.insecureRegistries,
