@@ -190,6 +190,71 @@ describe('edit, lint and write-method none against a real registry and kubectl k
     expect(rendered).not.toContain(':latest')
   })
 
+  // One build, several tags (docker/metadata-action's `tags` output): each target gets the tag
+  // shaped like what it pins now, else the highest semver (policy/tag-choice.ts, chooseTag).
+  it.each([
+    ['latest (no shape): the semver tag', 'latest', 'v2.5.0'],
+    ['a sha- tag: the sha- tag', 'sha-1a2b3c4', 'sha-3f9c2d1']
+  ])(
+    'one build pushed as v2.5.0 and sha-3f9c2d1 promotes; a target at %s',
+    async (_case, now, chosen) => {
+      const sha = await pushImage(reg, 'team/notification-service', 'sha-3f9c2d1', {
+        platforms: ['linux/amd64', 'linux/arm64']
+      })
+      expect(sha.digest).toBe(pushed.digest)
+      const dev = join(repo, 'apps/notification-service/overlays/dev')
+      const file = join(dev, 'kustomization.yaml')
+      await writeFile(
+        file,
+        (await readFile(file, 'utf8')).replace('newTag: latest', `newTag: ${now}`)
+      )
+      const ran = await node('dist/cli.js', [
+        'edit',
+        '--dir',
+        repo,
+        '--environment',
+        'dev',
+        '--image',
+        image,
+        '--image',
+        `${reg.host}/team/notification-service:sha-3f9c2d1`
+      ])
+      expect(ran.stderr).toContain('Argo CD will see the change')
+      expect(ran.code).toBe(0)
+      expect(await readFile(file, 'utf8')).toContain(
+        `newTag: ${chosen}   # moved by every build\n    digest: ${pushed.digest}\n`
+      )
+      expect(await kustomize(dev)).toContain(
+        `image: ${reg.host}/team/notification-service:${chosen}@${pushed.digest}`
+      )
+    }
+  )
+
+  it('refuses two builds of one repository, naming both digests, and writes nothing', async () => {
+    const other = await pushImage(reg, 'team/notification-service', 'v2.6.0', {
+      platforms: ['linux/amd64'],
+      seed: 'another build'
+    })
+    expect(other.digest).not.toBe(pushed.digest)
+    const before = await snapshot(repo)
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--environment',
+      'dev',
+      '--image',
+      image,
+      '--image',
+      `${reg.host}/team/notification-service:v2.6.0`
+    ])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain('one repository')
+    expect(ran.stderr).toContain(pushed.digest)
+    expect(ran.stderr).toContain(other.digest)
+    expect(await snapshot(repo)).toEqual(before)
+  })
+
   it('--dry-run prints the unified diff and leaves every file byte-identical', async () => {
     const before = await snapshot(repo)
     const ran = await node('dist/cli.js', [

@@ -4,7 +4,7 @@ import require$$0$1 from 'buffer';
 import { r as relativePathProblem, n as normalizeRelativePath, K as KUSTOMIZATION_FILE_NAMES } from './paths.js';
 import 'node:fs/promises';
 import 'node:path';
-import { p as parseReference, d as canonicalRepositoryOf, f as formatReference, g as repositoryName, a as assertDigest, c as registryHost, j as pinnedReference, i as isPinnableDigest, h as repositoryNameOf, e as canonicalRepository } from './retry.js';
+import { d as canonicalRepositoryOf, p as parseReference, f as formatReference, g as repositoryName, a as assertDigest, c as registryHost, j as pinnedReference, i as isPinnableDigest, h as repositoryNameOf, e as canonicalRepository } from './retry.js';
 import 'node:util';
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
 
@@ -29278,5 +29278,5 @@ const PLAN_DEFAULTS = {
     allowDowngrade: 'warn'
 };
 
-export { nodeAt as A, mapRepository as B, semver as C, DEFAULT_TAG_POLICY as D, nameOf as E, oneLine as F, expandCommitMessage as G, shortDigest as H, pLimit as I, parseTargetSpec as J, parsePromotionConfig as K, environmentOf as L, MAX_FILE_BYTES as M, expandTargets as N, imagesFor as O, PLAN_DEFAULTS as P, code as a, DEFAULT_BRANCH_TEMPLATE as b, checkCommitMessageTemplate as c, distExports as d, escapeText as e, firstYamlProblem as f, checkMutableTagPattern as g, DEFAULT_MUTABLE_TAGS as h, itemWithSublist as i, compileAllowTags as j, findPair as k, editableScalar as l, matchingMutablePattern as m, replaceScalar as n, lineOf as o, insertAfter as p, removePair as q, resolveImages as r, applyEdits as s, parseYaml as t, uniqueImages as u, stringAt as v, formatScalar as w, columnOf as x, insertLines as y, parseKeyPath as z };
+export { nodeAt as A, mapRepository as B, semver as C, DEFAULT_TAG_POLICY as D, nameOf as E, oneLine as F, expandCommitMessage as G, shortDigest as H, pLimit as I, parseTargetSpec as J, parsePromotionConfig as K, environmentOf as L, MAX_FILE_BYTES as M, expandTargets as N, readHelmPin as O, PLAN_DEFAULTS as P, readKustomizationPin as Q, imagesFor as R, code as a, DEFAULT_BRANCH_TEMPLATE as b, checkCommitMessageTemplate as c, distExports as d, escapeText as e, firstYamlProblem as f, checkMutableTagPattern as g, DEFAULT_MUTABLE_TAGS as h, itemWithSublist as i, compileAllowTags as j, findPair as k, editableScalar as l, matchingMutablePattern as m, replaceScalar as n, lineOf as o, insertAfter as p, removePair as q, resolveImages as r, applyEdits as s, parseYaml as t, uniqueImages as u, stringAt as v, formatScalar as w, columnOf as x, insertLines as y, parseKeyPath as z };
 //# sourceMappingURL=plan.js.map

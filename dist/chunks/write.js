@@ -2,7 +2,7 @@ import { readdir, lstat, readlink, readFile, realpath, mkdtemp, mkdir, rm, write
 import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
 import { c as changesTouch, s as simpleGit, a as answerStands, b as configRepositoryOf } from './destination.js';
 import { E as EditError, A as ACTION_NAMES, a as PolicyError, b as RenderError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
-import { k as findPair, l as editableScalar, n as replaceScalar, o as lineOf, p as insertAfter, q as removePair, s as applyEdits, t as parseYaml, d as distExports, v as stringAt, w as formatScalar, x as columnOf, y as insertLines, z as parseKeyPath, A as nodeAt, B as mapRepository, C as semver, a as code, i as itemWithSublist, E as nameOf, F as oneLine, G as expandCommitMessage, e as escapeText, H as shortDigest, I as pLimit, J as parseTargetSpec, K as parsePromotionConfig, L as environmentOf, N as expandTargets, b as DEFAULT_BRANCH_TEMPLATE, O as imagesFor } from './plan.js';
+import { k as findPair, l as editableScalar, n as replaceScalar, o as lineOf, p as insertAfter, q as removePair, s as applyEdits, t as parseYaml, d as distExports, v as stringAt, w as formatScalar, x as columnOf, y as insertLines, z as parseKeyPath, A as nodeAt, B as mapRepository, C as semver, a as code, i as itemWithSublist, E as nameOf, F as oneLine, G as expandCommitMessage, e as escapeText, H as shortDigest, I as pLimit, J as parseTargetSpec, K as parsePromotionConfig, L as environmentOf, N as expandTargets, O as readHelmPin, Q as readKustomizationPin, b as DEFAULT_BRANCH_TEMPLATE, R as imagesFor } from './plan.js';
 import { M as MAX_LINK_HOPS, l as linkTargetInRepo, i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
 import { d as canonicalRepositoryOf, p as parseReference, f as formatReference, b as backoffDelay, e as canonicalRepository, g as repositoryName, h as repositoryNameOf } from './retry.js';
 import { isDeepStrictEqual } from 'node:util';
@@ -444,7 +444,6 @@ function checkRepository(parsed, written, pin, key, node) {
     });
 }
 
-/** `warn` (default): a lower semver tag is a warning; `false`: an error; `true`: allowed silently. */
 /**
  * Moving a target to a lower semver tag is usually a mistake (an older
  * build's job finishing last) or a rollback done the wrong way: a rollback
@@ -454,8 +453,8 @@ function checkRepository(parsed, written, pin, key, node) {
 function checkDowngrade(where, oldValue, newValue, policy, names = ACTION_NAMES) {
     if (policy === 'true' || oldValue === undefined || newValue === undefined)
         return undefined;
-    const from = versionOf(oldValue);
-    const to = versionOf(newValue);
+    const from = versionOf$1(oldValue);
+    const to = versionOf$1(newValue);
     if (!from || !to || !semver.lt(to, from))
         return undefined;
     const message = `${where}: ${newValue.split('@')[0]} is lower than ${oldValue.split('@')[0]}: a downgrade.`;
@@ -465,9 +464,45 @@ function checkDowngrade(where, oldValue, newValue, policy, names = ACTION_NAMES)
     return `${message} ${hint}`;
 }
 /** Strict semver, with the customary leading "v"; `tag@sha256:…` values count by their tag. */
-function versionOf(value) {
+function versionOf$1(value) {
     const tag = value.split('@')[0].replace(/^v(?=\d)/, '');
     return semver.valid(tag) ?? undefined;
+}
+
+/**
+ * One build, several tags (docker/metadata-action pushes `v1.4.2` and `sha-3f9c2d1` for one
+ * digest): the one tag a target gets. In order:
+ * 1. the tag shaped like the one the target pins now, so each target keeps its convention:
+ *    both semver, or the same leading word and separator (`sha-`, `build-`, `main-`);
+ * 2. else the highest semver tag: a version tells a reader the most;
+ * 3. else the first tag given.
+ */
+function chooseTag(tags, current) {
+    if (tags.length === 0)
+        throw new Error('chooseTag needs at least one tag');
+    if (current !== undefined) {
+        const shape = shapeOf(current);
+        const alike = tags.filter(tag => shapeOf(tag) === shape);
+        if (alike.length > 0)
+            return highestOrFirst(alike);
+    }
+    return highestOrFirst(tags);
+}
+function highestOrFirst(tags) {
+    const versions = tags.filter(tag => versionOf(tag) !== undefined);
+    if (versions.length === 0)
+        return tags[0];
+    return versions.reduce((best, tag) => (semver.gt(versionOf(tag), versionOf(best)) ? tag : best));
+}
+/** `semver`, or the leading word and separator (`sha-3f9c2d1` and `sha-a1b2c3d` → `sha-`). */
+function shapeOf(tag) {
+    return versionOf(tag) !== undefined
+        ? 'semver'
+        : `prefix:${/^[A-Za-z]+[-_.]/.exec(tag)?.[0] ?? ''}`;
+}
+/** Strict semver, with the customary leading "v". */
+function versionOf(tag) {
+    return semver.valid(tag.replace(/^v(?=\d)/, '')) ?? undefined;
 }
 
 /** GitHub refuses a pull request body longer than this. */
@@ -3139,27 +3174,31 @@ async function editConfigRepo(request, logger) {
     const texts = new Map();
     const changes = new Map();
     const kustomizeDirs = new Map();
-    for (const image of request.images) {
-        const targets = targetsOf(templates, image, request.environment);
+    for (const builds of oneBuildPerRepository(request.images)) {
+        const first = builds[0];
+        const targets = targetsOf(templates, first, request.environment);
         if (targets.length === 0) {
-            throw new ConfigError(`No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`, {
-                hint: `Add a target for {name} = ${repositoryName(image.reference)}, or drop images: restrictions that exclude it.`
+            throw new ConfigError(`No target for image ${first.input}${request.environment ? ` in environment ${request.environment}` : ''}.`, {
+                hint: `Add a target for {name} = ${repositoryName(first.reference)}, or drop images: restrictions that exclude it.`
             });
         }
-        if (image.reference.tag === undefined) {
-            throw new PolicyError(`Image ${image.input} has no tag; the config repo gets tag and digest, so people can read what runs.`, {
-                hint: `Pass the tag too: ${image.reference.name}:<tag>@${image.digest}.`
-            });
+        for (const image of builds) {
+            if (image.reference.tag === undefined) {
+                throw new PolicyError(`Image ${image.input} has no tag; the config repo gets tag and digest, so people can read what runs.`, {
+                    hint: `Pass the tag too: ${image.reference.name}:<tag>@${image.digest}.`
+                });
+            }
         }
-        const pin = {
-            repository: canonicalRepository(image.reference),
-            name: image.reference.name,
-            tag: image.reference.tag,
-            digest: image.pin === 'digest' ? image.digest : undefined
-        };
         for (const target of targets) {
             const file = await targetFile(request.repoRoot, target);
             const current = texts.get(file) ?? (await read(request.repoRoot, file));
+            const image = builds.length === 1 ? first : tagFor(builds, target, file, current.after);
+            const pin = {
+                repository: canonicalRepository(image.reference),
+                name: image.reference.name,
+                tag: image.reference.tag,
+                digest: image.pin === 'digest' ? image.digest : undefined
+            };
             const outcome = target.kind === 'helm'
                 ? editHelmValues(current.after, file, pin, target)
                 : await editOverlay(request, target, file, current.after, pin);
@@ -3198,6 +3237,36 @@ async function editConfigRepo(request, logger) {
             await writeAtomically(request.repoRoot, f.file, f.after);
     }
     return { files, renders, diff, written: !request.dryRun && files.length > 0 };
+}
+/**
+ * The images grouped by repository. Several tags of one build (docker/metadata-action's
+ * `v1.4.2` and `sha-3f9c2d1`) are one group, and each target gets one of them (tagFor);
+ * different digests for one repository cannot both be pinned, and are refused.
+ */
+function oneBuildPerRepository(images) {
+    const groups = new Map();
+    for (const image of images) {
+        const repository = canonicalRepository(image.reference);
+        const group = groups.get(repository) ?? [];
+        const other = group.find(i => i.digest !== image.digest);
+        if (other) {
+            throw new PolicyError(`Images ${other.input} and ${image.input} are one repository, ${repository}, with different digests (${other.digest}, ${image.digest}): a promotion pins one build per repository.`, {
+                hint: 'Pass the tags of one build (the same digest), or promote each build in a run of its own.',
+                subject: image.input
+            });
+        }
+        groups.set(repository, [...group, image]);
+    }
+    return [...groups.values()];
+}
+/** Of several tags of one build, the one this target gets: chooseTag, given what it pins now. */
+function tagFor(builds, target, file, text) {
+    const repository = canonicalRepository(builds[0].reference);
+    const now = target.kind === 'helm'
+        ? readHelmPin(text, file, repository, target)
+        : readKustomizationPin(text, file, repository);
+    const tag = chooseTag(builds.map(image => image.reference.tag), now?.tag);
+    return builds.find(image => image.reference.tag === tag);
 }
 /** The targets of one image: templates expanded with {name} and {environment}. */
 function targetsOf(templates, image, environment) {

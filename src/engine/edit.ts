@@ -34,10 +34,12 @@ import {
   editHelmValues,
   editKustomization,
   MissingImageEntryError,
+  readHelmPin,
+  readKustomizationPin,
   type PinRequest
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
-import { checkDowngrade } from '../policy/index.js'
+import { checkDowngrade, chooseTag } from '../policy/index.js'
 import {
   canonicalRepository,
   canonicalRepositoryOf,
@@ -78,33 +80,37 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const changes = new Map<string, ImageValueChange[]>()
   const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
 
-  for (const image of request.images) {
-    const targets = targetsOf(templates, image, request.environment)
+  for (const builds of oneBuildPerRepository(request.images)) {
+    const first = builds[0]!
+    const targets = targetsOf(templates, first, request.environment)
     if (targets.length === 0) {
       throw new ConfigError(
-        `No target for image ${image.input}${request.environment ? ` in environment ${request.environment}` : ''}.`,
+        `No target for image ${first.input}${request.environment ? ` in environment ${request.environment}` : ''}.`,
         {
-          hint: `Add a target for {name} = ${repositoryName(image.reference)}, or drop images: restrictions that exclude it.`
+          hint: `Add a target for {name} = ${repositoryName(first.reference)}, or drop images: restrictions that exclude it.`
         }
       )
     }
-    if (image.reference.tag === undefined) {
-      throw new PolicyError(
-        `Image ${image.input} has no tag; the config repo gets tag and digest, so people can read what runs.`,
-        {
-          hint: `Pass the tag too: ${image.reference.name}:<tag>@${image.digest}.`
-        }
-      )
-    }
-    const pin: PinRequest = {
-      repository: canonicalRepository(image.reference),
-      name: image.reference.name,
-      tag: image.reference.tag,
-      digest: image.pin === 'digest' ? image.digest : undefined
+    for (const image of builds) {
+      if (image.reference.tag === undefined) {
+        throw new PolicyError(
+          `Image ${image.input} has no tag; the config repo gets tag and digest, so people can read what runs.`,
+          {
+            hint: `Pass the tag too: ${image.reference.name}:<tag>@${image.digest}.`
+          }
+        )
+      }
     }
     for (const target of targets) {
       const file = await targetFile(request.repoRoot, target)
       const current = texts.get(file) ?? (await read(request.repoRoot, file))
+      const image = builds.length === 1 ? first : tagFor(builds, target, file, current.after)
+      const pin: PinRequest = {
+        repository: canonicalRepository(image.reference),
+        name: image.reference.name,
+        tag: image.reference.tag!,
+        digest: image.pin === 'digest' ? image.digest : undefined
+      }
       const outcome =
         target.kind === 'helm'
           ? editHelmValues(current.after, file, pin, target)
@@ -155,6 +161,50 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
     for (const f of files) await writeAtomically(request.repoRoot, f.file, f.after)
   }
   return { files, renders, diff, written: !request.dryRun && files.length > 0 }
+}
+
+/**
+ * The images grouped by repository. Several tags of one build (docker/metadata-action's
+ * `v1.4.2` and `sha-3f9c2d1`) are one group, and each target gets one of them (tagFor);
+ * different digests for one repository cannot both be pinned, and are refused.
+ */
+function oneBuildPerRepository(images: readonly ResolvedImage[]): ResolvedImage[][] {
+  const groups = new Map<string, ResolvedImage[]>()
+  for (const image of images) {
+    const repository = canonicalRepository(image.reference)
+    const group = groups.get(repository) ?? []
+    const other = group.find(i => i.digest !== image.digest)
+    if (other) {
+      throw new PolicyError(
+        `Images ${other.input} and ${image.input} are one repository, ${repository}, with different digests (${other.digest}, ${image.digest}): a promotion pins one build per repository.`,
+        {
+          hint: 'Pass the tags of one build (the same digest), or promote each build in a run of its own.',
+          subject: image.input
+        }
+      )
+    }
+    groups.set(repository, [...group, image])
+  }
+  return [...groups.values()]
+}
+
+/** Of several tags of one build, the one this target gets: chooseTag, given what it pins now. */
+function tagFor(
+  builds: readonly ResolvedImage[],
+  target: Target,
+  file: string,
+  text: string
+): ResolvedImage {
+  const repository = canonicalRepository(builds[0]!.reference)
+  const now =
+    target.kind === 'helm'
+      ? readHelmPin(text, file, repository, target)
+      : readKustomizationPin(text, file, repository)
+  const tag = chooseTag(
+    builds.map(image => image.reference.tag!),
+    now?.tag
+  )
+  return builds.find(image => image.reference.tag === tag)!
 }
 
 /** The targets of one image: templates expanded with {name} and {environment}. */

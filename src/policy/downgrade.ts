@@ -2,7 +2,6 @@ import type { DowngradePolicy } from '../model.js'
 import semver from 'semver'
 import { ACTION_NAMES, PolicyError, type OptionNames } from '../errors.js'
 
-/** `warn` (default): a lower semver tag is a warning; `false`: an error; `true`: allowed silently. */
 /**
  * Moving a target to a lower semver tag is usually a mistake (an older
  * build's job finishing last) or a rollback done the wrong way: a rollback
