@@ -12,4 +12,3 @@ export {
   type PullRequestOptions
 } from './plan.js'
 export type { EnvironmentRun } from './environments.js'
-export { planImages, RefusedImagesError } from './resolve.js'
