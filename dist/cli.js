@@ -495,7 +495,8 @@ function walkHelmValues(context, node, imageContext) {
             lintHelmImageMap(context, fields);
         for (const [key, { value }] of fields) {
             if (distExports.isScalar(value)) {
-                if (key === 'image' || key.endsWith('Image'))
+                // Only strings: `allowCustomImage: true` or `image: 42` is a setting, not a reference.
+                if ((key === 'image' || key.endsWith('Image')) && typeof value.value === 'string')
                     lintHelmImageString(context, value);
             }
             else {

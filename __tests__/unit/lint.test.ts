@@ -233,6 +233,14 @@ const HELM: Row[] = [
     ]
   },
   {
+    // A YAML boolean or number under a …Image key is a switch, not a reference (incubator
+    // charts' allowCustomImage: true was reported as an image named "true").
+    name: 'booleans and numbers under image keys are not references',
+    file: 'values.yaml',
+    yaml: ['allowCustomImage: true', 'useImage: false', 'image: 42', 'quotedImage: "true"'],
+    expected: ['4:14 error no-tag true']
+  },
+  {
     name: 'templates and placeholders are skipped silently',
     file: 'values.yaml',
     yaml: [

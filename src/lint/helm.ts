@@ -36,7 +36,9 @@ export function walkHelmValues(context: Context, node: unknown, imageContext: bo
     if (imageContext && fields.has('repository')) lintHelmImageMap(context, fields)
     for (const [key, { value }] of fields) {
       if (isScalar(value)) {
-        if (key === 'image' || key.endsWith('Image')) lintHelmImageString(context, value)
+        // Only strings: `allowCustomImage: true` or `image: 42` is a setting, not a reference.
+        if ((key === 'image' || key.endsWith('Image')) && typeof value.value === 'string')
+          lintHelmImageString(context, value)
       } else {
         walkHelmValues(context, value, imageContext || /image/i.test(key))
       }
