@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 import { I as InputError, C as CLI_NAMES, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, join } from 'node:path';
-import { c as checkConfigFile, d as downgradePolicy, v as verifyRenderMode, a as checkHost, t as tagPolicy, p as pinMode, r as runPromotion, i as imagesOutput, b as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
-import { P as PLAN_DEFAULTS, d as distExports, m as matchingMutablePattern, f as firstYamlProblem, D as DEFAULT_TAG_POLICY, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/plan.js';
+import { v as verifyRenderMode, d as downgradePolicy, c as checkConfigFile, a as checkHost, t as tagPolicy, p as pinMode, r as runPromotion, i as imagesOutput, b as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
 import { parseArgs } from 'node:util';
+import 'node:child_process';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
+import 'node:os';
+import 'node:timers/promises';
+import { P as PLAN_DEFAULTS, d as distExports, m as matchingMutablePattern, f as firstYamlProblem, D as DEFAULT_TAG_POLICY, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/plan.js';
 import { i as isKustomizationFileName, a as isInsideDirectory } from './chunks/paths.js';
 import { p as parseReference, f as formatReference } from './chunks/retry.js';
 import { D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
-import 'node:child_process';
-import 'node:os';
-import 'node:timers/promises';
 import 'node:crypto';
 import 'process';
 import 'buffer';
@@ -68,12 +68,29 @@ async function resolveSettingsFrom(values, context) {
     const credentials = await credentialsFrom(values, context);
     return { policy, registry: { insecureRegistries, credentials }, pin };
 }
-/** The settings `edit` and `promote` share, every one checked before the first request. */
-function editSettingsFrom(values) {
+/**
+ * The plan `edit` and `promote` share, from EDIT_OPTIONS and the resolve flags, every one
+ * checked before the first request; each command adds its destination and its own flags.
+ */
+async function editPlanFrom(values, context) {
+    const verifyRender = verifyRenderMode('--verify-render', values['verify-render']);
+    const allowDowngrade = downgradePolicy('--allow-downgrade', values['allow-downgrade']);
+    const configFile = checkConfigFile('--config-file', values['config-file']);
+    const { pin, ...settings } = await resolveSettingsFrom(values, context);
+    const references = values.image ?? [];
+    const source = values['from-environment'];
     return {
-        verifyRender: verifyRenderMode('--verify-render', values['verify-render']),
-        allowDowngrade: downgradePolicy('--allow-downgrade', values['allow-downgrade']),
-        configFile: checkConfigFile('--config-file', values['config-file'])
+        ...PLAN_DEFAULTS,
+        ...settings,
+        verifyRender,
+        allowDowngrade,
+        configFile,
+        images: source
+            ? { fromEnvironment: source, selections: references }
+            : { build: { references, buildDigest: values.digest, pin } },
+        environments: values.environment ? [values.environment] : [],
+        targets: values.target ?? [],
+        dryRun: values['dry-run'] ?? false
     };
 }
 /** A terminal's ports: logs to stderr, no groups, the token from the environment. */
@@ -154,20 +171,9 @@ async function editCommand(args, context) {
             hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
         });
     }
-    const edit = editSettingsFrom(values);
-    const { pin, ...settings } = await resolveSettingsFrom(values, context);
-    const source = values['from-environment'];
     const outcome = await runPromotion({
-        ...PLAN_DEFAULTS,
-        ...settings,
-        ...edit,
-        images: source
-            ? { fromEnvironment: source, selections: images }
-            : { build: { references: images, buildDigest: values.digest, pin } },
-        environments: values.environment ? [values.environment] : [],
-        targets: values.target ?? [],
-        destination: { kind: 'workspace', root: resolve$1(values.dir ?? '.') },
-        dryRun: values['dry-run'] ?? false
+        ...(await editPlanFrom(values, context)),
+        destination: { kind: 'workspace', root: resolve$1(values.dir ?? '.') }
     }, terminalPorts(context));
     const result = outcome.edits[0].result;
     if (values.json) {
@@ -992,21 +998,9 @@ async function promoteCommand(args, context) {
     const autoMerge = mergeMethod('--auto-merge', values['auto-merge']);
     const commitMessage = checkCommitMessageTemplate('--commit-message', values['commit-message']);
     const flagList = (given) => (given ?? []).flatMap(v => list(v));
-    const edit = editSettingsFrom(values);
-    const { pin, ...settings } = await resolveSettingsFrom(values, context);
-    const ports = terminalPorts(context);
-    const destination = { kind: 'git', url: configRepo };
-    const source = values['from-environment'];
     const outcome = await runPromotion({
-        ...PLAN_DEFAULTS,
-        ...settings,
-        ...edit,
-        images: source
-            ? { fromEnvironment: source, selections: images }
-            : { build: { references: images, buildDigest: values.digest, pin } },
-        environments: values.environment ? [values.environment] : [],
-        targets: values.target ?? [],
-        destination,
+        ...(await editPlanFrom(values, context)),
+        destination: { kind: 'git', url: configRepo },
         baseBranch: values['base-branch'],
         mode,
         defaultMode: 'push',
@@ -1020,9 +1014,8 @@ async function promoteCommand(args, context) {
             assignees: flagList(values.assignees),
             draft: values.draft || undefined,
             autoMerge
-        },
-        dryRun: values['dry-run'] ?? false
-    }, ports);
+        }
+    }, terminalPorts(context));
     const result = outcome.runs[0].result;
     if (values.json) {
         context.stdout(`${JSON.stringify({

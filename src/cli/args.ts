@@ -4,7 +4,7 @@
  * first request), and the ports of a terminal.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import type { PromotionPlan, Ports } from '../engine/index.js'
+import { PLAN_DEFAULTS, type PromotionPlan, type Ports } from '../engine/index.js'
 import { CLI_NAMES, InputError } from '../errors.js'
 import type { PinMode } from '../model.js'
 import {
@@ -86,16 +86,44 @@ export async function resolveSettingsFrom(
   return { policy, registry: { insecureRegistries, credentials }, pin }
 }
 
-/** The settings `edit` and `promote` share, every one checked before the first request. */
-export function editSettingsFrom(values: {
+interface EditFlags extends ResolveFlags {
+  image?: string[]
+  digest?: string
+  environment?: string
+  target?: string[]
+  'config-file'?: string
   'verify-render'?: string
   'allow-downgrade'?: string
-  'config-file'?: string
-}): Pick<PromotionPlan, 'verifyRender' | 'allowDowngrade' | 'configFile'> {
+  'from-environment'?: string
+  'dry-run'?: boolean
+}
+
+/**
+ * The plan `edit` and `promote` share, from EDIT_OPTIONS and the resolve flags, every one
+ * checked before the first request; each command adds its destination and its own flags.
+ */
+export async function editPlanFrom(
+  values: EditFlags,
+  context: CommandContext
+): Promise<PromotionPlan> {
+  const verifyRender = verifyRenderMode('--verify-render', values['verify-render'])
+  const allowDowngrade = downgradePolicy('--allow-downgrade', values['allow-downgrade'])
+  const configFile = checkConfigFile('--config-file', values['config-file'])
+  const { pin, ...settings } = await resolveSettingsFrom(values, context)
+  const references = values.image ?? []
+  const source = values['from-environment']
   return {
-    verifyRender: verifyRenderMode('--verify-render', values['verify-render']),
-    allowDowngrade: downgradePolicy('--allow-downgrade', values['allow-downgrade']),
-    configFile: checkConfigFile('--config-file', values['config-file'])
+    ...PLAN_DEFAULTS,
+    ...settings,
+    verifyRender,
+    allowDowngrade,
+    configFile,
+    images: source
+      ? { fromEnvironment: source, selections: references }
+      : { build: { references, buildDigest: values.digest, pin } },
+    environments: values.environment ? [values.environment] : [],
+    targets: values.target ?? [],
+    dryRun: values['dry-run'] ?? false
   }
 }
 

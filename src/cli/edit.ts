@@ -1,14 +1,13 @@
 import { resolve } from 'node:path'
-import { PLAN_DEFAULTS, runPromotion } from '../engine/index.js'
+import { runPromotion } from '../engine/index.js'
 import { InputError } from '../errors.js'
 import type { EditResult } from '../model.js'
 import { imagesOutput } from '../report/index.js'
 import {
   COMMON_OPTIONS,
   EDIT_OPTIONS,
-  editSettingsFrom,
+  editPlanFrom,
   parseCommandArgs,
-  resolveSettingsFrom,
   terminalPorts
 } from './args.js'
 import type { CommandContext } from './context.js'
@@ -60,21 +59,10 @@ export async function editCommand(args: string[], context: CommandContext): Prom
       hint: 'Example: --target kustomize:apps/{name}/overlays/dev'
     })
   }
-  const edit = editSettingsFrom(values)
-  const { pin, ...settings } = await resolveSettingsFrom(values, context)
-  const source = values['from-environment']
   const outcome = await runPromotion(
     {
-      ...PLAN_DEFAULTS,
-      ...settings,
-      ...edit,
-      images: source
-        ? { fromEnvironment: source, selections: images }
-        : { build: { references: images, buildDigest: values.digest, pin } },
-      environments: values.environment ? [values.environment] : [],
-      targets: values.target ?? [],
-      destination: { kind: 'workspace', root: resolve(values.dir ?? '.') },
-      dryRun: values['dry-run'] ?? false
+      ...(await editPlanFrom(values, context)),
+      destination: { kind: 'workspace', root: resolve(values.dir ?? '.') }
     },
     terminalPorts(context)
   )

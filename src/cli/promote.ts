@@ -1,13 +1,12 @@
-import { PLAN_DEFAULTS, runPromotion, type Destination } from '../engine/index.js'
+import { runPromotion } from '../engine/index.js'
 import { InputError } from '../errors.js'
 import { list, mergeMethod, promotionMode } from '../options.js'
 import { checkCommitMessageTemplate, imagesOutput } from '../report/index.js'
 import {
   COMMON_OPTIONS,
   EDIT_OPTIONS,
-  editSettingsFrom,
+  editPlanFrom,
   parseCommandArgs,
-  resolveSettingsFrom,
   terminalPorts
 } from './args.js'
 import type { CommandContext } from './context.js'
@@ -98,22 +97,10 @@ export async function promoteCommand(args: string[], context: CommandContext): P
   const autoMerge = mergeMethod('--auto-merge', values['auto-merge'])
   const commitMessage = checkCommitMessageTemplate('--commit-message', values['commit-message'])
   const flagList = (given: string[] | undefined): string[] => (given ?? []).flatMap(v => list(v))
-  const edit = editSettingsFrom(values)
-  const { pin, ...settings } = await resolveSettingsFrom(values, context)
-  const ports = terminalPorts(context)
-  const destination: Destination = { kind: 'git', url: configRepo }
-  const source = values['from-environment']
   const outcome = await runPromotion(
     {
-      ...PLAN_DEFAULTS,
-      ...settings,
-      ...edit,
-      images: source
-        ? { fromEnvironment: source, selections: images }
-        : { build: { references: images, buildDigest: values.digest, pin } },
-      environments: values.environment ? [values.environment] : [],
-      targets: values.target ?? [],
-      destination,
+      ...(await editPlanFrom(values, context)),
+      destination: { kind: 'git', url: configRepo },
       baseBranch: values['base-branch'],
       mode,
       defaultMode: 'push',
@@ -127,10 +114,9 @@ export async function promoteCommand(args: string[], context: CommandContext): P
         assignees: flagList(values.assignees),
         draft: values.draft || undefined,
         autoMerge
-      },
-      dryRun: values['dry-run'] ?? false
+      }
     },
-    ports
+    terminalPorts(context)
   )
   const result = outcome.runs[0]!.result
   if (values.json) {
