@@ -1,6 +1,8 @@
 export {
   editKustomization,
   MissingImageEntryError,
+  UnappliedImageEntryError,
+  withoutImageEntries,
   type KustomizeEditOptions
 } from './kustomize.js'
 export { editHelmValues, type HelmKeys } from './helm.js'

@@ -33,25 +33,20 @@ import { ACTION_NAMES, ConfigError, PolicyError, RenderError, type OptionNames }
 import {
   editHelmValues,
   editKustomization,
-  MissingImageEntryError,
+  withoutImageEntries,
   readHelmPin,
   readKustomizationPin,
   type PinRequest
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
 import { checkDowngrade, chooseTag } from '../policy/index.js'
-import {
-  canonicalRepository,
-  canonicalRepositoryOf,
-  parseReference,
-  repositoryName
-} from '../reference/index.js'
+import { canonicalRepository, parseReference, repositoryName } from '../reference/index.js'
 import {
   findRenderer,
+  fsTreeReader,
+  overlayInputs,
   renderManyBeforeAfter,
-  renderImages,
-  verifyRender,
-  type RenderedImage
+  verifyRender
 } from '../render/index.js'
 
 export interface EditRequest {
@@ -114,7 +109,14 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
       const outcome =
         target.kind === 'helm'
           ? editHelmValues(current.after, file, pin, target)
-          : await editOverlay(request, target, file, current.after, pin)
+          : await editOverlay(
+              request,
+              file,
+              current.after,
+              pin,
+              new Map([...texts].map(([f, t]) => [f, t.after])),
+              logger
+            )
       for (const change of outcome.changes) {
         if (
           !/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
@@ -266,43 +268,51 @@ async function read(repoRoot: string, file: string): Promise<{ before: string; a
 }
 
 /**
- * An overlay without an entry for the image gets one (as `kustomize edit set
- * image` would) only when its rendered workloads use the repository; the
- * entry's name is spelled as the containers spell it, since kustomize
- * matches names literally.
+ * Pins the overlay's entries for the image, as kustomize reads them: only entries kustomize
+ * applies to the images the overlay's resources spell (render/ overlayInputs, read without a
+ * renderer), and an overlay without one gets an entry per spelling, as `kustomize edit set
+ * image` would. When those images cannot be read statically (remote bases, Helm charts, plugins),
+ * a render tells them; with no renderer either, nothing is written unless verify-render is
+ * false, because an entry kustomize never applies is a deploy that changes nothing.
  */
 async function editOverlay(
   request: EditRequest,
-  target: Target,
   file: string,
   text: string,
-  pin: PinRequest
+  pin: PinRequest,
+  changed: ReadonlyMap<string, string>,
+  logger: Logger
 ) {
-  try {
+  const dir = posix.dirname(file)
+  const inputs = await overlayInputs(fsTreeReader(request.repoRoot), dir, changed)
+  if ('images' in inputs) return editKustomization(text, file, pin, { inputs: inputs.images })
+
+  const renderer = await findRenderer('kustomize', request.env)
+  if ('unavailable' in renderer) {
+    if (request.verifyRender !== 'false') {
+      const names = request.names ?? ACTION_NAMES
+      throw new RenderError(
+        `${file}: cannot tell which images kustomize's images: entries reach, because ${inputs.unknown}, and no renderer is available (${renderer.unavailable}).`,
+        {
+          subject: file,
+          hint: `Install kustomize or kubectl on the runner so promote-image can render the overlay, or set ${names.set('verify-render', 'false')} to write the entry unchecked.`
+        }
+      )
+    }
+    logger.warning(
+      `${file}: writing the images: entry unchecked (verify-render false): ${inputs.unknown}, so promote-image cannot tell whether kustomize applies it.`
+    )
     return editKustomization(text, file, pin)
-  } catch (error) {
-    if (!(error instanceof MissingImageEntryError)) throw error
-    const renderer = await findRenderer('kustomize', request.env)
-    if ('unavailable' in renderer) {
-      throw new MissingImageEntryError(
-        file,
-        pin.repository,
-        error.entries,
-        `without a renderer (${renderer.unavailable}) promote-image cannot check that the overlay uses it`
-      )
-    }
-    const used = await renderImages(renderer, request.repoRoot, posix.dirname(file))
-    const match = used.find(u => canonicalRepositoryOf(u.image) === pin.repository)
-    if (!match) {
-      throw new MissingImageEntryError(
-        file,
-        pin.repository,
-        error.entries,
-        `the overlay ${target.path} deploys ${describeImages(used)}`
-      )
-    }
-    return editKustomization(text, file, pin, { addEntryAs: repositoryOf(match.image) })
   }
+  // What the overlay's own entries act on: the overlay rendered without them.
+  const without = withoutImageEntries(text, file)
+  const [rendered] = await renderManyBeforeAfter(
+    renderer,
+    request.repoRoot,
+    [dir],
+    new Map([[file, without]])
+  )
+  return editKustomization(text, file, pin, { inputs: rendered!.after.map(i => i.image) })
 }
 
 async function proveRenders(
@@ -367,15 +377,6 @@ function tagOfReference(value: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-function repositoryOf(image: string): string {
-  return parseReference(image).name
-}
-
-function describeImages(images: readonly RenderedImage[]): string {
-  const unique = [...new Set(images.map(i => i.image))]
-  return unique.length ? unique.join(', ') : 'no container images'
 }
 
 /** Write to a temporary sibling, then rename: a crash never leaves half a file. */

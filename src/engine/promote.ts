@@ -302,12 +302,14 @@ async function fetchWhatIsRead(
       if (target.kind === 'kustomize') overlays.add(target.path)
     }
   }
-  if (request.verifyRender === 'false') {
+  if (request.verifyRender === 'false' && overlays.size === 0) {
     await session.fetch([...paths])
     return templates
   }
   // Every overlay's closure at once (50 images are 50 overlays), read from the commit, then
-  // one fetch for the targets and all closures (for the git method, one sparse-checkout).
+  // one fetch for the targets and all closures (for the git method, one sparse-checkout). With
+  // verify-render false too: the edit reads the overlay's resources to pin only the images:
+  // entries kustomize applies (render/ overlayInputs).
   const closures = await Promise.all(
     [...overlays].map(async overlay => {
       const type = await session.reader.type(overlay)
@@ -320,6 +322,7 @@ async function fetchWhatIsRead(
     return templates
   }
   await session.fetch([...paths])
+  if (request.verifyRender === 'false') return templates
   // No closure may just mean a broken target: let the edit say so before giving up on it.
   await editConfigRepo(
     {
