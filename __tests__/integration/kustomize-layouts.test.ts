@@ -48,6 +48,8 @@ interface Case {
   readonly verifyRender?: VerifyRenderMode
   /** Run with no kustomize or kubectl on PATH. */
   readonly noRenderer?: boolean
+  /** Where the promoted images are rendered; default the target. */
+  readonly renderAt?: string
   /** Promoted: the images the overlay renders afterwards, in order. */
   readonly renders?: string[]
   /** Refused: a part of the message or its hint. */
@@ -225,6 +227,53 @@ const CASES: Case[] = [
     renders: [pinned('reg.io/team/worker', 'v2')]
   },
   {
+    case: 'a Component target: the overlays that include it apply its entry',
+    files: {
+      'base/kustomization.yaml': 'resources:\n  - deploy.yaml\n',
+      'base/deploy.yaml': workload(
+        'Deployment',
+        'apps/v1',
+        'api',
+        `spec:\n${podTemplate('reg.io/team/api:v1')}`
+      ),
+      'components/api-image/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - name: reg.io/team/api\n    newTag: v1\n',
+      'overlays/dev/kustomization.yaml':
+        'resources:\n  - ../../base\ncomponents:\n  - ../../components/api-image\n',
+      'overlays/qa/kustomization.yaml':
+        'resources:\n  - ../../base\ncomponents:\n  - ../../components/api-image/\n'
+    },
+    target: 'components/api-image',
+    renderAt: 'overlays/qa',
+    image: 'reg.io/team/api:v2',
+    verifyRender: 'true',
+    renders: [pinned('reg.io/team/api', 'v2')]
+  },
+  {
+    case: 'a Component target whose entry its overlays never apply is refused',
+    files: {
+      ...NGINX_BASE,
+      'components/web/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - name: docker.io/library/nginx\n    newTag: "1.0"\n',
+      'overlay/kustomization.yaml': 'resources:\n  - ../base\ncomponents:\n  - ../components/web\n'
+    },
+    target: 'components/web',
+    image: 'nginx:1.27.3',
+    noRenderer: true,
+    refused: 'spell it nginx'
+  },
+  {
+    case: 'a Component nothing includes is refused: nothing would deploy it',
+    files: {
+      ...NGINX_BASE,
+      'components/web/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nimages:\n  - name: nginx\n    newTag: "1.0"\n'
+    },
+    target: 'components/web',
+    image: 'nginx:1.27.3',
+    refused: 'no kustomization in the repository lists components/web in components:'
+  },
+  {
     case: 'an image set by a patch counts as the base spells it',
     files: {
       ...NGINX_BASE,
@@ -306,7 +355,8 @@ describe('Kustomize layouts, edited as kustomize reads them', () => {
     }
     const result = await promote
     expect(result.written).toBe(true)
-    const rendered = extractImages(await renderer.render(path.join(repo, c.target ?? 'overlay')))
+    const at = c.renderAt ?? c.target ?? 'overlay'
+    const rendered = extractImages(await renderer.render(path.join(repo, at)))
     expect(rendered.map(r => r.image)).toEqual(c.renders)
   })
 

@@ -2,6 +2,7 @@ export {
   editKustomization,
   MissingImageEntryError,
   UnappliedImageEntryError,
+  isKustomizeComponent,
   withoutImageEntries,
   type KustomizeEditOptions
 } from './kustomize.js'

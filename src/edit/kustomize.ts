@@ -198,6 +198,12 @@ function describe(images: readonly string[]): string {
   return unique.length > 8 ? `${shown} and ${unique.length - 8} more` : shown
 }
 
+/** Whether the kustomization is a kustomize Component (`kind: Component`), which renders nothing alone. */
+export function isKustomizeComponent(text: string): boolean {
+  const document = parseDocument(text)
+  return isMap(document.contents) && document.get('kind') === 'Component'
+}
+
 /**
  * The kustomization without its `images:` field: rendered (never written) to learn what images
  * its entries act on when they cannot be read from the files.

@@ -29,11 +29,20 @@ import {
   realRelativePath,
   resolveInRepo
 } from '../repo/index.js'
-import { ACTION_NAMES, ConfigError, PolicyError, RenderError, type OptionNames } from '../errors.js'
+import {
+  ACTION_NAMES,
+  ConfigError,
+  EditError,
+  PolicyError,
+  RenderError,
+  type OptionNames
+} from '../errors.js'
 import {
   editHelmValues,
   editKustomization,
+  isKustomizeComponent,
   withoutImageEntries,
+  type EditOutcome,
   readHelmPin,
   readKustomizationPin,
   type PinRequest
@@ -44,6 +53,7 @@ import { canonicalRepository, parseReference, repositoryName } from '../referenc
 import {
   findRenderer,
   fsTreeReader,
+  kustomizationsIncluding,
   overlayInputs,
   renderManyBeforeAfter,
   verifyRender
@@ -106,17 +116,21 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         tag: image.reference.tag!,
         digest: image.pin === 'digest' ? image.digest : undefined
       }
-      const outcome =
-        target.kind === 'helm'
-          ? editHelmValues(current.after, file, pin, target)
-          : await editOverlay(
-              request,
-              file,
-              current.after,
-              pin,
-              new Map([...texts].map(([f, t]) => [f, t.after])),
-              logger
-            )
+      let outcome: EditOutcome
+      /** The kustomizations whose render proves this edit. */
+      let deployers: string[] = []
+      if (target.kind === 'helm') outcome = editHelmValues(current.after, file, pin, target)
+      else {
+        const edited = await editOverlay(
+          request,
+          file,
+          current.after,
+          pin,
+          new Map([...texts].map(([f, t]) => [f, t.after])),
+          logger
+        )
+        ;({ outcome, deployers } = edited)
+      }
       for (const change of outcome.changes) {
         if (
           !/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
@@ -146,8 +160,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         }))
       )
       changes.set(file, list)
-      if (target.kind === 'kustomize') {
-        const dir = posix.dirname(file)
+      for (const dir of deployers) {
         kustomizeDirs.set(dir, (kustomizeDirs.get(dir) ?? new Set()).add(image))
       }
     }
@@ -282,17 +295,39 @@ async function editOverlay(
   pin: PinRequest,
   changed: ReadonlyMap<string, string>,
   logger: Logger
-) {
+): Promise<{ outcome: EditOutcome; deployers: string[] }> {
   const dir = posix.dirname(file)
-  const inputs = await overlayInputs(fsTreeReader(request.repoRoot), dir, changed)
-  if ('images' in inputs) return editKustomization(text, file, pin, { inputs: inputs.images })
+  // A Component renders nothing alone: the kustomizations that include it deploy its entries,
+  // so they are what its entries act on and what the render proof builds.
+  const component = isKustomizeComponent(text)
+  const deployers = component ? await kustomizationsIncluding(request.repoRoot, dir) : [dir]
+  if (deployers.length === 0) {
+    throw new EditError(
+      `${file} is a kustomize Component, and no kustomization in the repository lists ${dir} in components:, so nothing would deploy the promotion.`,
+      {
+        subject: file,
+        hint: 'Target the overlay that includes the component, or add the component to one.'
+      }
+    )
+  }
+  const without = new Map([...changed, [file, withoutImageEntries(text, file)]])
+  const tree = fsTreeReader(request.repoRoot)
+  const read = await Promise.all(
+    deployers.map(d => overlayInputs(tree, d, component ? without : changed))
+  )
+  const unknown = read.find(inputs => 'unknown' in inputs)
+  if (unknown === undefined) {
+    const inputs = read.flatMap(r => ('images' in r ? r.images : []))
+    return { outcome: editKustomization(text, file, pin, { inputs }), deployers }
+  }
+  const why = 'unknown' in unknown ? unknown.unknown : ''
 
   const renderer = await findRenderer('kustomize', request.env)
   if ('unavailable' in renderer) {
     if (request.verifyRender !== 'false') {
       const names = request.names ?? ACTION_NAMES
       throw new RenderError(
-        `${file}: cannot tell which images kustomize's images: entries reach, because ${inputs.unknown}, and no renderer is available (${renderer.unavailable}).`,
+        `${file}: cannot tell which images kustomize's images: entries reach, because ${why}, and no renderer is available (${renderer.unavailable}).`,
         {
           subject: file,
           hint: `Install kustomize or kubectl on the runner so promote-image can render the overlay, or set ${names.set('verify-render', 'false')} to write the entry unchecked.`
@@ -300,19 +335,14 @@ async function editOverlay(
       )
     }
     logger.warning(
-      `${file}: writing the images: entry unchecked (verify-render false): ${inputs.unknown}, so promote-image cannot tell whether kustomize applies it.`
+      `${file}: writing the images: entry unchecked (verify-render false): ${why}, so promote-image cannot tell whether kustomize applies it.`
     )
-    return editKustomization(text, file, pin)
+    return { outcome: editKustomization(text, file, pin), deployers }
   }
-  // What the overlay's own entries act on: the overlay rendered without them.
-  const without = withoutImageEntries(text, file)
-  const [rendered] = await renderManyBeforeAfter(
-    renderer,
-    request.repoRoot,
-    [dir],
-    new Map([[file, without]])
-  )
-  return editKustomization(text, file, pin, { inputs: rendered!.after.map(i => i.image) })
+  // What the entries act on: the deploying overlays rendered without them.
+  const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without)
+  const inputs = rendered.flatMap(r => r.after.map(i => i.image))
+  return { outcome: editKustomization(text, file, pin, { inputs }), deployers }
 }
 
 async function proveRenders(

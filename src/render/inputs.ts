@@ -10,10 +10,15 @@
  * before the images transformer). What it cannot follow — remote bases, Helm charts inflated by
  * kustomize, generators, links — makes the answer unknown rather than wrong.
  */
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse, parseAllDocuments } from 'yaml'
 import { applyKustomizeImage, type KustomizeImageEntry } from '../reference/index.js'
-import { KUSTOMIZATION_FILE_NAMES, type TreeReader } from '../repo/index.js'
+import {
+  isKustomizationFileName,
+  KUSTOMIZATION_FILE_NAMES,
+  type TreeReader
+} from '../repo/index.js'
 import { extractImages } from './images.js'
 
 export type OverlayInputs =
@@ -170,4 +175,33 @@ function list(value: unknown): unknown[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * The kustomizations of the working tree at `root` that list `component` (a repo-relative
+ * directory holding a kustomize Component) in `components:`: what deploys a Component, since it
+ * renders nothing on its own. Sorted; .git and node_modules are not searched.
+ */
+export async function kustomizationsIncluding(root: string, component: string): Promise<string[]> {
+  const found: string[] = []
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !isKustomizationFileName(entry.name)) continue
+    const dir = path.relative(root, entry.parentPath).split(path.sep).join('/')
+    if (dir.split('/').some(part => part === '.git' || part === 'node_modules')) continue
+    let kustomization: unknown
+    try {
+      kustomization = parse(await readFile(path.join(entry.parentPath, entry.name), 'utf8'))
+    } catch {
+      continue // not this search's business: the render of that overlay reports it
+    }
+    if (!isObject(kustomization)) continue
+    const includes = list(kustomization.components).some(
+      ref =>
+        typeof ref === 'string' &&
+        path.posix.normalize(path.posix.join(dir || '.', ref)).replace(/\/$/, '') ===
+          (component || '.')
+    )
+    if (includes) found.push(dir)
+  }
+  return [...new Set(found)].sort()
 }
