@@ -8,7 +8,7 @@
  * each component's resources and entries over everything accumulated so far; the overlay's own
  * entries come last and are what the caller pins. Images set by patches count too (patches run
  * before the images transformer). What it cannot follow — remote bases, Helm charts inflated by
- * kustomize, generators, links — makes the answer unknown rather than wrong.
+ * kustomize, plugins, replacements, links — makes the answer unknown rather than wrong.
  */
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -73,6 +73,8 @@ export async function overlayInputs(
       throw new Unknown(`${at || '.'} inflates Helm charts`)
     if (list(k.generators).length > 0 || list(k.transformers).length > 0)
       throw new Unknown(`${at || '.'} runs generator or transformer plugins`)
+    // Replacements may copy an image from another resource (a ConfigMap, a Job).
+    if (list(k.replacements).length > 0) throw new Unknown(`${at || '.'} has replacements`)
     for (const ref of [...list(k.resources), ...list(k.bases)]) {
       into.push(...(await built(resolve(at, ref), depth)))
     }
