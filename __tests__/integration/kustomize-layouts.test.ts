@@ -15,7 +15,13 @@ import { editConfigRepo } from '../../src/engine/edit.js'
 import { silentLogger } from '../../src/log/logger.js'
 import type { ResolvedImage, VerifyRenderMode } from '../../src/model.js'
 import { parseReference } from '../../src/reference/index.js'
-import { extractImages, findRenderer, type Renderer } from '../../src/render/index.js'
+import {
+  extractImages,
+  findRenderer,
+  fsTreeReader,
+  overlayInputs,
+  type Renderer
+} from '../../src/render/index.js'
 
 const DIGEST = `sha256:${'5e'.repeat(32)}`
 
@@ -428,6 +434,46 @@ describe('Kustomize layouts, edited as kustomize reads them', () => {
       )
       expect(extractImages(rendered).map(r => r.image)).toEqual([pinned('reg.io/team/web', 'v2')])
     })
+  })
+
+  it.each<[string, Record<string, string>, string]>([
+    [
+      'a remote base',
+      { 'o/kustomization.yaml': 'resources:\n  - https://github.com/acme/app//base?ref=v1\n' },
+      'which is not a path in the repository'
+    ],
+    ['a missing base', { 'o/kustomization.yaml': 'resources:\n  - ../gone\n' }, 'gone is missing'],
+    [
+      'helmCharts',
+      { 'o/kustomization.yaml': 'helmCharts:\n  - name: web\n' },
+      'inflates Helm charts'
+    ],
+    [
+      'replacements',
+      { 'o/kustomization.yaml': 'replacements:\n  - path: r.yaml\n' },
+      'has replacements'
+    ],
+    [
+      'a transformer plugin',
+      { 'o/kustomization.yaml': 'transformers:\n  - t.yaml\n' },
+      'runs generator or transformer plugins'
+    ],
+    [
+      'a templated resource',
+      {
+        'o/kustomization.yaml': 'resources: [d.yaml]\n',
+        'o/d.yaml': 'image: {{ .Values.image }\n'
+      },
+      'not valid YAML'
+    ]
+  ])('overlayInputs says it cannot tell the images through %s', async (_, files, why) => {
+    const repo = await mkdtemp(path.join(work, 'unknown-'))
+    for (const [file, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(repo, file)), { recursive: true })
+      await writeFile(path.join(repo, file), text)
+    }
+    const inputs = await overlayInputs(fsTreeReader(repo), 'o')
+    expect(inputs).toEqual({ unknown: expect.stringContaining(why) })
   })
 
   it('a bare PATH really has no renderer', async () => {
