@@ -4,7 +4,7 @@
  * warning, a tag outside allow-tags an error.
  */
 import type { Node } from 'yaml'
-import { matchingMutablePattern } from '../policy/index.js'
+import { mutableTagMatch } from '../policy/index.js'
 import { formatReference, type ImageReference } from '../reference/index.js'
 import { report, type Context } from './context.js'
 import type { FindingKind } from './finding.js'
@@ -40,16 +40,17 @@ export function checkTagged(
 ): void {
   const tag = ref.tag!
   const image = formatReference(ref)
-  const pattern = matchingMutablePattern(tag, context.policy)
-  if (pattern !== undefined) {
-    const matched = pattern.toLowerCase() === tag.toLowerCase() ? '' : ` (matches ${pattern})`
+  const match = mutableTagMatch(tag, context.policy)
+  if (match !== undefined) {
     report(context, at, {
       severity: 'error',
       kind,
       image,
       problem: 'mutable-tag',
-      message: `mutable tag ${tag}${matched}: ${NOT_SEEN}`,
-      suggestion: PIN_SUGGESTION
+      message: `mutable tag ${tag}${match.why ? ` (${match.why})` : ''}: ${NOT_SEEN}`,
+      suggestion: match.instead
+        ? `push a tag that names the build, such as ${match.instead[1]} or ${match.instead[0]}, and run promote-image to pin it with its digest`
+        : PIN_SUGGESTION
     })
   } else if (context.policy.allowTags && !context.policy.allowTags.test(tag)) {
     const { source, name = 'allow-tags' } = context.policy.allowTags
