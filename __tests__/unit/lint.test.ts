@@ -9,6 +9,7 @@ import { InputError } from '../../src/errors.js'
 import {
   formatFinding,
   formatSummary,
+  lintFile,
   lintPath,
   lintText,
   MAX_FILE_BYTES,
@@ -48,6 +49,26 @@ const KUSTOMIZE: Row[] = [
       '    newTag: latest'
     ],
     expected: ['4:13 error mutable-tag registry.corp.io/notification-service:latest']
+  },
+  {
+    name: 'moving words inside a tag are mutable; a commit, date or version beside them is not',
+    yaml: [
+      'images:',
+      '  - {name: a, newTag: develop-celery}',
+      '  - {name: b, newTag: production-latest}',
+      '  - {name: c, newTag: latest-alpine}',
+      '  - {name: d, newTag: main-3f9c2d1}',
+      '  - {name: e, newTag: v1.2.3-alpine}',
+      '  - {name: f, newTag: nightly-20241001}'
+    ],
+    expected: [
+      '2:23 error mutable-tag a:develop-celery',
+      '3:23 error mutable-tag b:production-latest',
+      '4:23 error mutable-tag c:latest-alpine',
+      '5:23 warning no-digest d:main-3f9c2d1',
+      '6:23 warning no-digest e:v1.2.3-alpine',
+      '7:23 warning no-digest f:nightly-20241001'
+    ]
   },
   {
     name: 'name + newName only: the base tag is used (warning at the entry)',
@@ -480,6 +501,179 @@ describe.each([
   })
 })
 
+/**
+ * YAML that no GitOps controller deploys (issue 15: CI failed on docker-compose files): skipped
+ * with a note naming what it looks like, never a finding. Each row holds an image lint would
+ * otherwise report (a mutable tag), so an empty finding list proves the skip.
+ */
+const NOT_KUBERNETES: [file: string, reason: string, yaml: string[]][] = [
+  [
+    'docker-compose.yml',
+    'not Kubernetes YAML (docker-compose)',
+    ['services:', '  web:', '    image: nginx:latest', '    ports: ["80:80"]', 'volumes: {db: {}}']
+  ],
+  [
+    'deploy/compose.yaml',
+    'not Kubernetes YAML (docker-compose)',
+    [
+      'version: "3.8"',
+      'x-common: &c {restart: always}',
+      'services:',
+      '  api:',
+      '    image: acme/api'
+    ]
+  ],
+  [
+    'ci/workflows/build.yml',
+    'not Kubernetes YAML (GitHub Actions workflow)',
+    [
+      'on: [push]',
+      'jobs:',
+      '  test:',
+      '    runs-on: ubuntu-latest',
+      '    container: {image: node:latest}',
+      '    services: {db: {image: postgres:latest}}'
+    ]
+  ],
+  [
+    'actions/build/action.yml',
+    'not Kubernetes YAML (GitHub Action metadata)',
+    ['name: build', 'runs:', '  using: docker', '  image: docker://alpine:latest']
+  ],
+  [
+    'ci/gitlab.yml',
+    'not Kubernetes YAML (GitLab CI)',
+    ['image: node:latest', 'stages: [test]', 'test:', '  stage: test', '  script: [npm test]']
+  ],
+  [
+    'build/circle.yml',
+    'not Kubernetes YAML (CircleCI config)',
+    [
+      'version: 2.1',
+      'jobs:',
+      '  build:',
+      '    docker: [{image: cimg/node:latest}]',
+      'workflows: {}'
+    ]
+  ],
+  [
+    'azure-pipelines.yml',
+    'not Kubernetes YAML (Azure Pipelines)',
+    ['trigger: [main]', 'pool: {vmImage: ubuntu-latest}', 'steps: [{script: make}]']
+  ],
+  [
+    'cloudbuild.yaml',
+    'not Kubernetes YAML (a build pipeline (Cloud Build, Drone, Buildkite…))',
+    ['steps:', '  - name: gcr.io/cloud-builders/docker', '    args: [build, -t, app:latest, .]']
+  ],
+  [
+    'bitbucket-pipelines.yml',
+    'not Kubernetes YAML (Bitbucket Pipelines)',
+    ['image: node:latest', 'pipelines:', '  default: [{step: {script: [make]}}]']
+  ],
+  [
+    'playbooks/site.yml',
+    'not Kubernetes YAML (Ansible)',
+    [
+      '- hosts: web',
+      '  tasks:',
+      '    - community.docker.docker_container:',
+      '        name: web',
+      '        image: nginx:latest'
+    ]
+  ],
+  [
+    'roles/web/tasks/main.yml',
+    'not Kubernetes YAML (Ansible)',
+    ['- name: run', '  ansible.builtin.command: docker run nginx:latest']
+  ],
+  [
+    'api/openapi.yaml',
+    'not Kubernetes YAML (OpenAPI)',
+    ['openapi: 3.0.0', 'components:', '  schemas:', '    Image: {example: {image: nginx:latest}}']
+  ],
+  [
+    'docs/mkdocs.yml',
+    'not Kubernetes YAML (MkDocs)',
+    ['site_name: docs', 'extra: {image: nginx:latest}']
+  ],
+  [
+    'Taskfile.yml',
+    'not Kubernetes YAML (Taskfile)',
+    [
+      'version: "3"',
+      'tasks:',
+      '  run: {cmds: [docker run nginx:latest]}',
+      'vars: {image: x:latest}'
+    ]
+  ],
+  [
+    'charts/api/Chart.yaml',
+    'Helm chart metadata',
+    ['apiVersion: v2', 'name: api', 'version: 1.0.0']
+  ],
+  [
+    'promotion.yaml',
+    "promote-image's own configuration",
+    ['environments:', '  dev: {targets: [{kustomize: overlays/dev}]}']
+  ],
+  [
+    'config/app.yaml',
+    'not Kubernetes YAML (no apiVersion and kind) and not Helm values (not named *values*, not beside a Chart.yaml, no image: {repository: …} map)',
+    ['image: nginx:latest', 'replicas: 2']
+  ]
+]
+
+describe('YAML that is not Kubernetes is skipped with a note, never reported', () => {
+  it.each(NOT_KUBERNETES)('%s: %s', (file, reason, yaml) => {
+    expect(lintFile(yaml.join('\n'), file)).toEqual({ findings: [], skipped: reason })
+  })
+
+  it.each([
+    // [file, yaml, options, expected findings]: Helm values are still read
+    ['values.yaml', ['image: nginx:latest'], {}, ['1:8 error mutable-tag nginx:latest']],
+    ['envs/prod-values.yml', ['image: nginx:latest'], {}, ['1:8 error mutable-tag nginx:latest']],
+    ['values/prod.yaml', ['image: nginx:latest'], {}, ['1:8 error mutable-tag nginx:latest']],
+    [
+      'charts/api/prod.yaml',
+      ['image: nginx:latest'],
+      { chartDirs: new Set(['charts/api']) },
+      ['1:8 error mutable-tag nginx:latest']
+    ],
+    [
+      'envs/prod/api.yaml',
+      ['api:', '  image: {repository: acme/api, tag: main}'],
+      {},
+      ['2:38 error mutable-tag acme/api:main']
+    ],
+    [
+      // a Helm values file that names a services: map is not docker-compose (other top keys)
+      'values.yaml',
+      ['services:', '  api: {image: {repository: acme/api, tag: latest}}', 'replicaCount: 1'],
+      {},
+      ['2:44 error mutable-tag acme/api:latest']
+    ]
+  ] as [string, string[], LintOptions, string[]][])(
+    '%s is read as Helm values',
+    (file, yaml, options, expected) => {
+      const result = lintFile(yaml.join('\n'), file, options)
+      expect(result.skipped).toBeUndefined()
+      expect(brief(result.findings)).toEqual(expected)
+    }
+  )
+
+  it('a file with one Kubernetes document is read, not skipped', () => {
+    const yaml = [
+      'services: {web: {image: nginx:latest}}',
+      '---',
+      ...deployment(['image: app:main'])
+    ]
+    const result = lintFile(yaml.join('\n'), 'deploy/mixed.yaml')
+    expect(result.skipped).toBeUndefined()
+    expect(brief(result.findings)).toEqual(['12:18 error pull-policy app:main'])
+  })
+})
+
 describe('finding text', () => {
   const one = (file: string, lines: string[]): Finding => {
     const findings = lintText(lines.join('\n'), file)
@@ -532,12 +726,25 @@ describe('finding text', () => {
     expect(formatFinding(one(file, lines))).toBe(expected)
   })
 
+  it('a moving word inside a tag: the message says why, the suggestion keeps the flavour', () => {
+    expect(
+      formatFinding(
+        one('k/kustomization.yaml', ['images:', '  - {name: api, newTag: latest-alpine}'])
+      )
+    ).toBe(
+      'k/kustomization.yaml:2:25: error: mutable tag latest-alpine ("latest" is a moving word and nothing beside it names one build: no full version, date or commit): a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push a tag that names the build, such as v1.4.2-alpine or sha-3f9c2d1-alpine, and run promote-image to pin it with its digest)'
+    )
+  })
+
   it('summary line', () => {
-    expect(formatSummary({ errors: 3, warnings: 8, files: 12 })).toBe(
+    expect(formatSummary({ errors: 3, warnings: 8, files: 12, skipped: 0 })).toBe(
       '3 errors, 8 warnings in 12 files'
     )
-    expect(formatSummary({ errors: 1, warnings: 0, files: 1 })).toBe(
+    expect(formatSummary({ errors: 1, warnings: 0, files: 1, skipped: 0 })).toBe(
       '1 error, 0 warnings in 1 file'
+    )
+    expect(formatSummary({ errors: 0, warnings: 2, files: 10, skipped: 3 })).toBe(
+      '0 errors, 2 warnings in 10 files; 3 skipped (-v lists them)'
     )
   })
 })
@@ -595,22 +802,31 @@ describe('promote-image lint on the fixture config repo', () => {
     expect(await lintCommand([dir], context)).toBe(1)
     const lines = [
       ...FIXTURE_FINDINGS.map(line => `${dir}/${line}`),
-      '3 errors, 8 warnings in 12 files'
+      '3 errors, 8 warnings in 10 files; 3 skipped (-v lists them)'
     ]
     expect(out()).toBe(lines.map(line => `${line}\n`).join(''))
-    expect(debug).toEqual([`skipped ${dir}/charts/api/templates: Helm templates`])
+    expect(debug).toEqual([
+      `skipped ${dir}/charts/api/Chart.yaml: Helm chart metadata`,
+      `skipped ${dir}/charts/api/templates: Helm templates`,
+      `skipped ${dir}/promotion.yaml: promote-image's own configuration`
+    ])
   })
 
   it('walks YAML and Kustomization files in sorted order; skips hidden dirs and chart templates', async () => {
     expect((await walkConfigFiles(FIXTURE)).files).toEqual(FIXTURE_FILES)
   })
 
-  it('--json prints findings and the summary', async () => {
+  it('--json prints findings, skipped files and the summary', async () => {
     const { context, out } = capture()
     expect(await lintCommand([dir, '--json'], context)).toBe(1)
-    const report = JSON.parse(out()) as { findings: Finding[]; summary: unknown }
-    expect(Object.keys(report)).toEqual(['findings', 'summary'])
-    expect(report.summary).toEqual({ errors: 3, warnings: 8, files: 12 })
+    const report = JSON.parse(out()) as { findings: Finding[]; skipped: unknown; summary: unknown }
+    expect(Object.keys(report)).toEqual(['findings', 'skipped', 'summary'])
+    expect(report.summary).toEqual({ errors: 3, warnings: 8, files: 10, skipped: 3 })
+    expect(report.skipped).toEqual([
+      { file: `${dir}/charts/api/Chart.yaml`, reason: 'Helm chart metadata' },
+      { file: `${dir}/charts/api/templates`, reason: 'Helm templates' },
+      { file: `${dir}/promotion.yaml`, reason: "promote-image's own configuration" }
+    ])
     expect(report.findings).toHaveLength(11)
     expect(report.findings[1]).toEqual({
       file: `${dir}/apps/notification-service/overlays/dev/kustomization.yaml`,
@@ -757,6 +973,39 @@ describe('walking a copy of the repo with links, node_modules and big files', ()
       'templates/values.yaml'
     ])
     expect(result.findings.some(f => f.file.includes('leak'))).toBe(false)
+  })
+})
+
+describe('CI does not fail on non-Kubernetes YAML', () => {
+  it('a repo of compose, workflow and Ansible files beside a pinned manifest exits 0', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'promote-image-lint-'))
+    try {
+      await mkdir(join(base, 'deploy'))
+      await mkdir(join(base, 'ci'))
+      await writeFile(
+        join(base, 'docker-compose.yml'),
+        'services:\n  web:\n    image: nginx:latest\n'
+      )
+      await writeFile(
+        join(base, 'ci/build.yml'),
+        'on: push\njobs:\n  b: {container: {image: node:latest}}\n'
+      )
+      await writeFile(join(base, 'ci/site.yml'), '- hosts: all\n  tasks: []\n')
+      await writeFile(
+        join(base, 'deploy/app.yaml'),
+        deployment([`image: ghcr.io/acme/app:v1.2.3@${D}`]).join('\n')
+      )
+      const { context, out, debug } = capture()
+      expect(await lintCommand([base], context)).toBe(0)
+      expect(out()).toBe('0 errors, 0 warnings in 1 file; 3 skipped (-v lists them)\n')
+      expect(debug).toEqual([
+        `skipped ${base}/ci/build.yml: not Kubernetes YAML (GitHub Actions workflow)`,
+        `skipped ${base}/ci/site.yml: not Kubernetes YAML (Ansible)`,
+        `skipped ${base}/docker-compose.yml: not Kubernetes YAML (docker-compose)`
+      ])
+    } finally {
+      await rm(base, { recursive: true, force: true })
+    }
   })
 })
 

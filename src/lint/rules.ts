@@ -3,7 +3,7 @@
  * system, no registry; a reference is judged from its text alone. Each
  * document goes to the rules of its kind: kustomize.ts, manifest.ts, helm.ts.
  */
-import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml'
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml'
 import { firstYamlProblem } from '../yaml/index.js'
 import { DEFAULT_TAG_POLICY, type TagPolicy } from '../policy/index.js'
 import { add, entries, resolve, scalarText, type Context, type Entry } from './context.js'
@@ -11,6 +11,7 @@ import { compareFindings, type Finding, type FindingKind } from './finding.js'
 import { walkHelmValues } from './helm.js'
 import { isKustomizationFile, lintKustomizeImages } from './kustomize.js'
 import { lintManifest } from './manifest.js'
+import { readingOf } from './formats.js'
 
 export interface LintOptions {
   readonly policy?: TagPolicy
@@ -20,6 +21,18 @@ export interface LintOptions {
    * placeholder the overlays replace; the overlays are linted instead.
    */
   readonly overriddenImages?: ReadonlySet<string>
+  /**
+   * Directories (as in `file`, without the trailing `/`) that hold a
+   * Chart.yaml: every other YAML file there is Helm values.
+   */
+  readonly chartDirs?: ReadonlySet<string>
+}
+
+/** One file's findings, and why it was skipped when no document in it was read. */
+export interface FileLint {
+  readonly findings: Finding[]
+  /** Set when every document was skipped (not Kubernetes YAML…): the first document's reason. */
+  readonly skipped?: string
 }
 
 /**
@@ -28,6 +41,11 @@ export interface LintOptions {
  * `invalid-yaml` warning for that document, never an exception.
  */
 export function lintText(text: string, file: string, options: LintOptions = {}): Finding[] {
+  return lintFile(text, file, options).findings
+}
+
+/** lintText, saying also when the file held nothing lint reads (a docker-compose file…). */
+export function lintFile(text: string, file: string, options: LintOptions = {}): FileLint {
   // The parser counts a BOM as a character, which would shift line 1's columns.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
   const lines = new LineCounter()
@@ -47,6 +65,9 @@ export function lintText(text: string, file: string, options: LintOptions = {}):
     seen: { plain: new Set(), image: new Set() },
     entries: new Map()
   }
+  const inChart = options.chartDirs?.has(file.slice(0, Math.max(0, file.lastIndexOf('/')))) ?? false
+  const skips: string[] = []
+  let read = 0
   for (const doc of Array.isArray(docs) ? docs : []) {
     context.doc = doc
     context.seen = { plain: new Set(), image: new Set() }
@@ -62,25 +83,42 @@ export function lintText(text: string, file: string, options: LintOptions = {}):
         message: `not valid YAML: ${firstLine(error.message)}`,
         suggestion: 'fix the syntax; the rest of this document was not checked'
       })
+      read++
       continue
     }
-    lintDocument(context, doc.contents)
+    const skip = lintDocument(context, doc.contents, inChart)
+    if (skip === undefined) read++
+    else skips.push(skip)
   }
-  return [...context.found.values()].sort(compareFindings)
+  const findings = [...context.found.values()].sort(compareFindings)
+  return read === 0 && skips.length > 0 ? { findings, skipped: skips[0] } : { findings }
 }
 
-function lintDocument(context: Context, contents: unknown): void {
+/** Lints one document; returns why it was skipped, or undefined when it was read (or empty). */
+function lintDocument(context: Context, contents: unknown, inChart: boolean): string | undefined {
   const root = resolve(context, contents)
-  if (root === undefined) return
+  if (root === undefined || (isScalar(root) && root.value === null)) return undefined
   const top = isMap(root) ? entries(context, root) : new Map<string, Entry>()
-  const apiVersion = scalarText(top.get('apiVersion')?.value)
-  const kind = scalarText(top.get('kind')?.value)
-  if (isKustomizationFile(context.file) || apiVersion?.startsWith('kustomize.config.k8s.io/')) {
-    lintKustomizeImages(context, top.get('images')?.value)
-  } else if (typeof apiVersion === 'string' && typeof kind === 'string') {
-    lintManifest(context, top, apiVersion, kind)
-  } else {
-    walkHelmValues(context, root, false)
+  const reading = isKustomizationFile(context.file)
+    ? ({ as: 'kustomize' } as const)
+    : readingOf(context, root, top, inChart)
+  switch (reading.as) {
+    case 'kustomize':
+      lintKustomizeImages(context, top.get('images')?.value)
+      return undefined
+    case 'manifest':
+      lintManifest(
+        context,
+        top,
+        scalarText(top.get('apiVersion')?.value)!,
+        scalarText(top.get('kind')?.value)!
+      )
+      return undefined
+    case 'helm':
+      walkHelmValues(context, root, false)
+      return undefined
+    case 'skip':
+      return reading.reason
   }
 }
 
