@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { scaled } from '../support/timing.js'
 import { cp, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { join, relative, resolve } from 'node:path'
 import { lintCommand } from '../../src/cli/lint.js'
 import type { CommandContext } from '../../src/cli/context.js'
@@ -19,6 +21,7 @@ import {
 } from '../../src/lint/index.js'
 import { compileAllowTags, DEFAULT_MUTABLE_TAGS } from '../../src/policy/index.js'
 
+const execFileAsync = promisify(execFile)
 const FIXTURE = resolve(import.meta.dirname, '../fixtures/lint/config-repo')
 const D = `sha256:${'ab'.repeat(32)}`
 
@@ -752,6 +755,9 @@ describe('finding text', () => {
 /** The fixture repo's expected findings, paths relative to it. */
 const FIXTURE_FINDINGS = [
   'apps/legacy-gateway/values.yaml:5:1: warning: not valid YAML: All mapping items must start at the same column (fix the syntax; the rest of this document was not checked)',
+  // staging renames the image without a tag, dev has no redis entry: the base's tags run there.
+  "apps/notification-service/base/deployment.yaml:20:18: error: IfNotPresent with mutable tag latest (implied: no tag): nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated') (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest; imagePullPolicy: Always alone would not restart running pods)",
+  'apps/notification-service/base/deployment.yaml:28:18: error: no tag: "latest" is pulled, a mutable tag; a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)',
   'apps/notification-service/overlays/dev/kustomization.yaml:9:13: error: mutable tag latest: a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)',
   "apps/notification-service/overlays/staging/kustomization.yaml:8:11: warning: no newTag or digest: the base's tag is used (run promote-image to set newTag and digest, so this overlay pins its own build)",
   'apps/notification-service/overlays/staging/kustomization.yaml:11:13: warning: tag 7.2.4 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)',
@@ -802,7 +808,7 @@ describe('promote-image lint on the fixture config repo', () => {
     expect(await lintCommand([dir], context)).toBe(1)
     const lines = [
       ...FIXTURE_FINDINGS.map(line => `${dir}/${line}`),
-      '3 errors, 8 warnings in 10 files; 3 skipped (-v lists them)'
+      '5 errors, 8 warnings in 10 files; 3 skipped (-v lists them)'
     ]
     expect(out()).toBe(lines.map(line => `${line}\n`).join(''))
     expect(debug).toEqual([
@@ -821,14 +827,14 @@ describe('promote-image lint on the fixture config repo', () => {
     expect(await lintCommand([dir, '--json'], context)).toBe(1)
     const report = JSON.parse(out()) as { findings: Finding[]; skipped: unknown; summary: unknown }
     expect(Object.keys(report)).toEqual(['findings', 'skipped', 'summary'])
-    expect(report.summary).toEqual({ errors: 3, warnings: 8, files: 10, skipped: 3 })
+    expect(report.summary).toEqual({ errors: 5, warnings: 8, files: 10, skipped: 3 })
     expect(report.skipped).toEqual([
       { file: `${dir}/charts/api/Chart.yaml`, reason: 'Helm chart metadata' },
       { file: `${dir}/charts/api/templates`, reason: 'Helm templates' },
       { file: `${dir}/promotion.yaml`, reason: "promote-image's own configuration" }
     ])
-    expect(report.findings).toHaveLength(11)
-    expect(report.findings[1]).toEqual({
+    expect(report.findings).toHaveLength(13)
+    expect(report.findings[3]).toEqual({
       file: `${dir}/apps/notification-service/overlays/dev/kustomization.yaml`,
       line: 9,
       column: 13,
@@ -843,6 +849,8 @@ describe('promote-image lint on the fixture config repo', () => {
     })
     expect(report.findings.map(f => `${f.kind} ${f.problem}`)).toEqual([
       'helm invalid-yaml',
+      'manifest pull-policy',
+      'manifest no-tag',
       'kustomize mutable-tag',
       'kustomize no-tag',
       'kustomize no-digest',
@@ -966,6 +974,7 @@ describe('walking a copy of the repo with links, node_modules and big files', ()
     expect(files).toEqual([
       'apps/api-values.yaml',
       'apps/legacy-gateway/values.yaml',
+      'apps/notification-service/base/deployment.yaml',
       'apps/notification-service/overlays/dev/kustomization.yaml',
       'apps/notification-service/overlays/staging/kustomization.yaml',
       'charts/api/values.yaml',
@@ -1009,36 +1018,190 @@ describe('CI does not fail on non-Kubernetes YAML', () => {
   })
 })
 
-describe('kustomize bases', () => {
-  it('an image the overlays retag is left to them; one they only rename is checked', async () => {
-    const base = await mkdtemp(join(tmpdir(), 'promote-image-lint-'))
-    try {
-      await mkdir(join(base, 'base'))
-      await mkdir(join(base, 'overlay'))
-      await writeFile(
-        join(base, 'base/deployment.yaml'),
-        deployment(['image: app', 'imagePullPolicy: IfNotPresent'])
-          .concat(['        - name: side', '          image: side'])
-          .join('\n')
-      )
-      await writeFile(
-        join(base, 'overlay/kustomization.yaml'),
-        [
-          'images:',
-          '  - name: app',
-          `    digest: ${D}`,
-          '  - name: side',
-          '    newName: x/side'
-        ].join('\n')
-      )
-      const result = await lintPath(base)
-      expect(result.findings.map(f => `${relative(base, f.file)}:${f.line} ${f.problem}`)).toEqual([
-        'base/deployment.yaml:13 no-tag',
-        'overlay/kustomization.yaml:4 no-tag'
+/**
+ * A base image is left to the overlays only when every kustomization rendering it pins its tag
+ * (issue 15): by kustomize's own matching (image.IsImageMatched, literal, not normalized), entries
+ * applied in order (rename chains), components included. Each case is also built with the real
+ * `kubectl kustomize` at every root: the base is reported exactly when some root renders the
+ * base's own image string.
+ */
+interface OverlayCase {
+  name: string
+  image: string
+  /** Files besides base/deployment.yaml. */
+  files: Record<string, string[]>
+  /** Kustomization directories nothing includes: what Argo CD would build. */
+  roots: string[]
+  reported: boolean
+}
+
+const base = (resources = ['deployment.yaml']) => [`resources: [${resources.join(', ')}]`]
+const overlay = (images: string[], extra: string[] = []) => [
+  'resources: [../../base]',
+  ...extra,
+  ...(images.length > 0 ? ['images:', ...images.map(i => `  - ${i}`)] : [])
+]
+
+const OVERLAY_CASES: OverlayCase[] = [
+  {
+    name: 'every overlay sets newTag or digest: left to them',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay(['{name: app, newTag: v1.2.3}']),
+      'overlays/prod/kustomization.yaml': overlay([`{name: app, digest: "${D}"}`])
+    },
+    roots: ['overlays/dev', 'overlays/prod'],
+    reported: false
+  },
+  {
+    name: 'one overlay leaves the tag: the base tag runs there, reported',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay(['{name: app, newTag: v1.2.3}']),
+      'overlays/prod/kustomization.yaml': overlay([])
+    },
+    roots: ['overlays/dev', 'overlays/prod'],
+    reported: true
+  },
+  {
+    name: 'an overlay that only renames: reported',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay(['{name: app, newName: ghcr.io/acme/app}'])
+    },
+    roots: ['overlays/dev'],
+    reported: true
+  },
+  {
+    name: 'a normalized name kustomize does not match (docker.io/library/nginx vs nginx): reported',
+    image: 'nginx:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay([
+        '{name: docker.io/library/nginx, newTag: "1.27"}'
       ])
-    } finally {
-      await rm(base, { recursive: true, force: true })
+    },
+    roots: ['overlays/dev'],
+    reported: true
+  },
+  {
+    name: 'a registry spelled in another case (LOCALHOST:5000/app): reported',
+    image: 'localhost:5000/app:main',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay(['{name: LOCALHOST:5000/app, newTag: v1.2.3}'])
+    },
+    roots: ['overlays/dev'],
+    reported: true
+  },
+  {
+    name: 'the name as written, with a registry port: left to the overlay',
+    image: 'localhost:5000/app:main',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay(['{name: localhost:5000/app, newTag: v1.2.3}'])
+    },
+    roots: ['overlays/dev'],
+    reported: false
+  },
+  {
+    name: 'a rename chain: the second entry names the new name and sets the tag',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay([
+        '{name: app, newName: ghcr.io/acme/app}',
+        '{name: ghcr.io/acme/app, newTag: v1.2.3}'
+      ])
+    },
+    roots: ['overlays/dev'],
+    reported: false
+  },
+  {
+    name: 'entries in the wrong order for a chain: the tag entry never applies, reported',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay([
+        '{name: ghcr.io/acme/app, newTag: v1.2.3}',
+        '{name: app, newName: ghcr.io/acme/app}'
+      ])
+    },
+    roots: ['overlays/dev'],
+    reported: true
+  },
+  {
+    name: 'a component used by the overlay pins it',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'components/pin/kustomization.yaml': [
+        'apiVersion: kustomize.config.k8s.io/v1alpha1',
+        'kind: Component',
+        'images:',
+        `  - {name: app, digest: "${D}"}`
+      ],
+      'overlays/dev/kustomization.yaml': overlay([], ['components: [../../components/pin]'])
+    },
+    roots: ['overlays/dev'],
+    reported: false
+  },
+  {
+    name: "the base's own kustomization pins it, built alone",
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': [...base(), 'images: [{name: app, newTag: v1.2.3}]']
+    },
+    roots: ['base'],
+    reported: false
+  },
+  {
+    name: 'the base kustomization built alone (no overlay in the tree): reported',
+    image: 'app:latest',
+    files: { 'base/kustomization.yaml': base() },
+    roots: ['base'],
+    reported: true
+  },
+  {
+    name: 'an overlay elsewhere that never includes the base does not count: reported',
+    image: 'app:latest',
+    files: {
+      'other/kustomization.yaml': ['images: [{name: app, newTag: v1.2.3}]']
+    },
+    roots: [],
+    reported: true
+  }
+]
+
+describe('kustomize bases', () => {
+  const dirs: string[] = []
+  afterAll(() => Promise.all(dirs.map(d => rm(d, { recursive: true, force: true }))))
+
+  it.each(OVERLAY_CASES.map(c => [c.name, c] as const))('%s', async (_name, c) => {
+    const dir = await mkdtemp(join(tmpdir(), 'promote-image-lint-'))
+    dirs.push(dir)
+    const files = { 'base/deployment.yaml': deployment([`image: ${c.image}`]), ...c.files }
+    for (const [path, lines] of Object.entries(files)) {
+      await mkdir(join(dir, path, '..'), { recursive: true })
+      await writeFile(join(dir, path), `${lines.join('\n')}\n`)
     }
+    const result = await lintPath(dir)
+    const baseFindings = result.findings.filter(f => f.file === join(dir, 'base/deployment.yaml'))
+    expect(baseFindings.length > 0).toBe(c.reported)
+    // The real kustomize agrees: some root renders the base's own tag (renamed or not), no digest.
+    const rendered = await Promise.all(
+      c.roots.map(root => execFileAsync('kubectl', ['kustomize', join(dir, root)]))
+    )
+    const baseTag = c.image.slice(c.image.lastIndexOf(':'))
+    const survives = rendered.some(({ stdout }) =>
+      [...stdout.matchAll(/image: (\S+)/g)].some(
+        ([, image]) => !image!.includes('@') && image!.endsWith(baseTag)
+      )
+    )
+    expect(survives || c.roots.length === 0).toBe(c.reported)
   })
 })
 

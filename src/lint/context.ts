@@ -20,7 +20,8 @@ export interface Context {
   readonly file: string
   readonly lines: LineCounter
   readonly policy: TagPolicy
-  readonly overridden: ReadonlySet<string>
+  /** See LintOptions.pinnedByOverlays. */
+  readonly pinnedByOverlays: (file: string, image: string) => boolean
   readonly found: Map<string, Finding>
   doc: Document.Parsed
   /** Nodes already walked (per image context), so aliases cost nothing and cannot loop. */

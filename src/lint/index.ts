@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path'
 import { InputError } from '../errors.js'
 import type { TagPolicy } from '../policy/index.js'
 import { compareFindings, summarize, type Finding, type LintSummary } from './finding.js'
-import { kustomizeTagOverrides } from './kustomize.js'
+import { overlayPins } from './overlays.js'
 import { lintFile } from './rules.js'
 import { MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
 // The door to lint/: what other folders and the tests use, and the types of lintPath's result.
@@ -77,12 +77,12 @@ export async function lintPath(
     }
   }
   // Two passes: the overlays' images: entries decide which base images they replace.
-  const overriddenImages = new Set(read.flatMap(r => kustomizeTagOverrides(r.text, r.file)))
+  const pinnedByOverlays = overlayPins(read)
   const chartDirs = await chartDirectories(info.isDirectory() ? read.map(r => r.file) : candidates)
   const findings: Finding[] = []
   const files: string[] = []
   for (const { file, text } of read) {
-    const result = lintFile(text, file, { policy: options.policy, overriddenImages, chartDirs })
+    const result = lintFile(text, file, { policy: options.policy, pinnedByOverlays, chartDirs })
     findings.push(...result.findings)
     if (result.skipped === undefined) files.push(file)
     else skipped.push({ file, reason: result.skipped })

@@ -94,7 +94,7 @@ function lintContainer(context: Context, container: Map<string, Entry>): void {
   const text = scalarText(node)
   if (node === undefined || typeof text !== 'string' || isTemplate(text)) return
   const ref = tryParse(text)
-  if (!ref || ref.digest !== undefined || context.overridden.has(ref.name)) return
+  if (!ref || ref.digest !== undefined || context.pinnedByOverlays(context.file, text)) return
   const pullPolicy = scalarText(container.get('imagePullPolicy')?.value)
   // Kubernetes defaults to Always only for `:latest` and untagged images.
   const defaulted = ref.tag === undefined || ref.tag === 'latest' ? 'Always' : 'IfNotPresent'

@@ -12,15 +12,16 @@ import { walkHelmValues } from './helm.js'
 import { isKustomizationFile, lintKustomizeImages } from './kustomize.js'
 import { lintManifest } from './manifest.js'
 import { readingOf } from './formats.js'
+import type { PinnedByOverlays } from './overlays.js'
 
 export interface LintOptions {
   readonly policy?: TagPolicy
   /**
-   * Image names whose tag a kustomization `images:` entry sets (see
-   * kustomizeTagOverrides). A manifest container using one is a base whose
-   * placeholder the overlays replace; the overlays are linted instead.
+   * Whether every kustomization rendering a file pins an image of it (see
+   * overlayPins). A container whose image they pin is a base placeholder
+   * the overlays replace; the overlays' entries are linted instead.
    */
-  readonly overriddenImages?: ReadonlySet<string>
+  readonly pinnedByOverlays?: PinnedByOverlays
   /**
    * Directories (as in `file`, without the trailing `/`) that hold a
    * Chart.yaml: every other YAML file there is Helm values.
@@ -59,7 +60,7 @@ export function lintFile(text: string, file: string, options: LintOptions = {}):
     file,
     lines,
     policy: options.policy ?? DEFAULT_TAG_POLICY,
-    overridden: options.overriddenImages ?? new Set(),
+    pinnedByOverlays: options.pinnedByOverlays ?? (() => false),
     found: new Map(),
     doc: undefined as unknown as Document.Parsed,
     seen: { plain: new Set(), image: new Set() },
