@@ -458,6 +458,110 @@ const MANIFEST: Row[] = [
   }
 ]
 
+/** Where GitOps controllers keep images outside workloads (issue 15: lint missed these). */
+const CONTROLLERS: Row[] = [
+  {
+    name: 'Flux HelmRelease spec.values is read as a values file',
+    yaml: [
+      'apiVersion: helm.toolkit.fluxcd.io/v2',
+      'kind: HelmRelease',
+      'spec:',
+      '  chart: {spec: {chart: api}}',
+      '  values:',
+      '    allowCustomImage: true',
+      '    image: {repository: ghcr.io/acme/api, tag: latest}',
+      '    worker:',
+      '      image: ghcr.io/acme/worker:develop-celery',
+      '    pinned:',
+      `      image: {repository: ghcr.io/acme/x, tag: v1, digest: "${D}"}`
+    ],
+    expected: [
+      '7:48 error mutable-tag ghcr.io/acme/api:latest',
+      '9:14 error mutable-tag ghcr.io/acme/worker:develop-celery'
+    ]
+  },
+  {
+    name: 'Argo CD helm.parameters: a tag with its repository, a whole image, a digest, a setting',
+    yaml: [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'spec:',
+      '  source:',
+      '    helm:',
+      '      parameters:',
+      '        - {name: image.repository, value: ghcr.io/acme/api}',
+      '        - {name: image.tag, value: main}',
+      '        - {name: worker.image, value: "ghcr.io/acme/worker:latest"}',
+      '        - {name: cron.tag, value: v1.2.3}',
+      '        - {name: job.tag, value: latest}',
+      `        - {name: job.digest, value: "${D}"}`,
+      '        - {name: image.pullPolicy, value: Always}',
+      '        - {name: useImage, value: "true"}'
+    ],
+    expected: [
+      '8:36 error mutable-tag ghcr.io/acme/api:main',
+      '9:39 error mutable-tag ghcr.io/acme/worker:latest',
+      '10:35 warning no-digest cron:v1.2.3'
+    ]
+  },
+  {
+    name: 'Argo CD helm.valuesObject and multi-source kustomize.images',
+    yaml: [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'spec:',
+      '  sources:',
+      '    - helm:',
+      '        valuesObject:',
+      '          image: {repository: ghcr.io/acme/api, tag: stable-slim}',
+      '    - kustomize:',
+      '        images: ["app=ghcr.io/acme/app:nightly"]'
+    ],
+    expected: [
+      '7:54 error mutable-tag ghcr.io/acme/api:stable-slim',
+      '9:18 error mutable-tag ghcr.io/acme/app:nightly'
+    ]
+  },
+  {
+    name: 'Argo CD ApplicationSet template: overrides read, generator templates skipped',
+    yaml: [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: ApplicationSet',
+      'spec:',
+      '  template:',
+      '    spec:',
+      '      source:',
+      '        kustomize:',
+      '          images: ["app=ghcr.io/acme/app:latest", "api=ghcr.io/acme/api:{{.tag}}"]',
+      '        helm:',
+      "          parameters: [{name: image.tag, value: '{{.tag}}'}]"
+    ],
+    expected: ['8:20 error mutable-tag ghcr.io/acme/app:latest']
+  },
+  {
+    name: 'a kustomize Component: its images: entries',
+    file: 'components/pin/kustomization.yaml',
+    yaml: [
+      'apiVersion: kustomize.config.k8s.io/v1alpha1',
+      'kind: Component',
+      'images:',
+      '  - {name: app, newTag: latest}',
+      '  - {name: api, newTag: v1.2.3}'
+    ],
+    expected: ['4:25 error mutable-tag app:latest', '5:25 warning no-digest api:v1.2.3']
+  },
+  {
+    name: 'a Component in a file of another name (kind and apiVersion say so)',
+    file: 'components/pin/component.yaml',
+    yaml: [
+      'apiVersion: kustomize.config.k8s.io/v1alpha1',
+      'kind: Component',
+      'images: [{name: app, newTag: main}]'
+    ],
+    expected: ['3:30 error mutable-tag app:main']
+  }
+]
+
 const ROBUSTNESS: Row[] = [
   {
     name: 'CRLF, a BOM, comments and several documents',
@@ -497,6 +601,7 @@ describe.each([
   ['kustomize', 'overlays/dev/kustomization.yaml', KUSTOMIZE],
   ['helm', 'values.yaml', HELM],
   ['manifest', 'deploy/app.yaml', MANIFEST],
+  ['GitOps controller', 'apps/app.yaml', CONTROLLERS],
   ['robustness', 'values.yaml', ROBUSTNESS]
 ])('%s findings', (_kind, defaultFile, rows) => {
   it.each(rows.map(row => [row.name, row] as const))('%s', (_name, row) => {
