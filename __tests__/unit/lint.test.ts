@@ -523,6 +523,41 @@ const CONTROLLERS: Row[] = [
     ]
   },
   {
+    name: 'Argo CD helm.values as a literal block: findings where the text sits',
+    yaml: [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'spec:',
+      '  source:',
+      '    helm:',
+      '      values: |  # inline values',
+      '',
+      '        # the API',
+      '        image:',
+      '          repository: ghcr.io/acme/api',
+      '          tag: latest',
+      '        sidecar:',
+      '          image: ghcr.io/acme/proxy:v2',
+      '  destination: {namespace: api}'
+    ],
+    expected: [
+      '11:16 error mutable-tag ghcr.io/acme/api:latest',
+      '13:18 warning no-digest ghcr.io/acme/proxy:v2'
+    ]
+  },
+  {
+    name: 'Argo CD helm.values in a quoted string: not read (its positions are not the text)',
+    yaml: [
+      'apiVersion: argoproj.io/v1alpha1',
+      'kind: Application',
+      'spec:',
+      '  source:',
+      '    helm:',
+      '      values: "image: nginx:latest"'
+    ],
+    expected: []
+  },
+  {
     name: 'Argo CD ApplicationSet template: overrides read, generator templates skipped',
     yaml: [
       'apiVersion: argoproj.io/v1alpha1',

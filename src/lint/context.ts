@@ -18,6 +18,8 @@ export interface Entry {
 /** One file's lint: where findings go, and what is cached per document. */
 export interface Context {
   readonly file: string
+  /** The file's text (BOM removed), for values embedded in a string (embedded.ts). */
+  readonly source: string
   readonly lines: LineCounter
   readonly policy: TagPolicy
   /** See LintOptions.pinnedByOverlays. */

@@ -20,6 +20,7 @@ import {
 import { lintArgoKustomizeImages, lintKustomizeImages } from './kustomize.js'
 import { lintArgoHelmParameters } from './argocd.js'
 import { walkHelmValues } from './helm.js'
+import { lintEmbeddedValues } from './embedded.js'
 import { checkReference, PIN_SUGGESTION } from './verdicts.js'
 
 /** Where each workload kind keeps its Pod spec. */
@@ -144,4 +145,5 @@ function lintArgoSource(context: Context, source: Map<string, Entry>): void {
   lintArgoHelmParameters(context, helm?.get('parameters')?.value)
   const valuesObject = helm?.get('valuesObject')?.value
   if (valuesObject !== undefined) walkHelmValues(context, valuesObject, false)
+  lintEmbeddedValues(context, helm?.get('values')?.value)
 }

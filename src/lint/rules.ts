@@ -58,6 +58,7 @@ export function lintFile(text: string, file: string, options: LintOptions = {}):
   })
   const context: Context = {
     file,
+    source,
     lines,
     policy: options.policy ?? DEFAULT_TAG_POLICY,
     pinnedByOverlays: options.pinnedByOverlays ?? (() => false),
