@@ -896,8 +896,8 @@ describe('finding text', () => {
 const FIXTURE_FINDINGS = [
   'apps/legacy-gateway/values.yaml:5:1: warning: not valid YAML: All mapping items must start at the same column (fix the syntax; the rest of this document was not checked)',
   // staging renames the image without a tag, dev has no redis entry: the base's tags run there.
-  "apps/notification-service/base/deployment.yaml:20:18: error: IfNotPresent with mutable tag latest (implied: no tag): nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated') (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest; imagePullPolicy: Always alone would not restart running pods)",
-  'apps/notification-service/base/deployment.yaml:28:18: error: no tag: "latest" is pulled, a mutable tag; a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)',
+  "apps/notification-service/base/deployment.yaml:20:18: error: IfNotPresent with mutable tag latest (implied: no tag) ({dir}/apps/notification-service/overlays/staging/kustomization.yaml keeps this tag): nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated') (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest; imagePullPolicy: Always alone would not restart running pods)",
+  'apps/notification-service/base/deployment.yaml:28:18: error: no tag ({dir}/apps/notification-service/overlays/dev/kustomization.yaml keeps this tag): "latest" is pulled, a mutable tag; a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)',
   'apps/notification-service/overlays/dev/kustomization.yaml:9:13: error: mutable tag latest: a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image (push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest)',
   "apps/notification-service/overlays/staging/kustomization.yaml:8:11: warning: no newTag or digest: the base's tag is used (run promote-image to set newTag and digest, so this overlay pins its own build)",
   'apps/notification-service/overlays/staging/kustomization.yaml:11:13: warning: tag 7.2.4 has no digest: a re-push under the same tag would not be seen (run promote-image to pin it)',
@@ -947,7 +947,7 @@ describe('promote-image lint on the fixture config repo', () => {
     const { context, out, debug } = capture()
     expect(await lintCommand([dir], context)).toBe(1)
     const lines = [
-      ...FIXTURE_FINDINGS.map(line => `${dir}/${line}`),
+      ...FIXTURE_FINDINGS.map(line => `${dir}/${line.replace('{dir}', dir)}`),
       '5 errors, 8 warnings in 10 files; 3 skipped (-v lists them)'
     ]
     expect(out()).toBe(lines.map(line => `${line}\n`).join(''))
@@ -1173,6 +1173,8 @@ interface OverlayCase {
   /** Kustomization directories nothing includes: what Argo CD would build. */
   roots: string[]
   reported: boolean
+  /** The kustomization the finding names as keeping the base's tag. */
+  keptBy?: string
 }
 
 const base = (resources = ['deployment.yaml']) => [`resources: [${resources.join(', ')}]`]
@@ -1203,7 +1205,8 @@ const OVERLAY_CASES: OverlayCase[] = [
       'overlays/prod/kustomization.yaml': overlay([])
     },
     roots: ['overlays/dev', 'overlays/prod'],
-    reported: true
+    reported: true,
+    keptBy: 'overlays/prod/kustomization.yaml'
   },
   {
     name: 'an overlay that only renames: reported',
@@ -1303,7 +1306,8 @@ const OVERLAY_CASES: OverlayCase[] = [
     image: 'app:latest',
     files: { 'base/kustomization.yaml': base() },
     roots: ['base'],
-    reported: true
+    reported: true,
+    keptBy: 'base/kustomization.yaml'
   },
   {
     name: 'an overlay elsewhere that never includes the base does not count: reported',
@@ -1331,6 +1335,9 @@ describe('kustomize bases', () => {
     const result = await lintPath(dir)
     const baseFindings = result.findings.filter(f => f.file === join(dir, 'base/deployment.yaml'))
     expect(baseFindings.length > 0).toBe(c.reported)
+    if (c.keptBy !== undefined) {
+      expect(baseFindings[0]!.message).toContain(`(${join(dir, c.keptBy)} keeps this tag)`)
+    }
     // The real kustomize agrees: some root renders the base's own tag (renamed or not), no digest.
     const rendered = await Promise.all(
       c.roots.map(root => execFileAsync('kubectl', ['kustomize', join(dir, root)]))

@@ -23,7 +23,10 @@ export interface Context {
   readonly lines: LineCounter
   readonly policy: TagPolicy
   /** See LintOptions.pinnedByOverlays. */
-  readonly pinnedByOverlays: (file: string, image: string) => boolean
+  readonly pinnedByOverlays: (
+    file: string,
+    image: string
+  ) => { readonly pinned: boolean; readonly keptBy?: string }
   readonly found: Map<string, Finding>
   doc: Document.Parsed
   /** Nodes already walked (per image context), so aliases cost nothing and cannot loop. */

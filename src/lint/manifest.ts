@@ -101,7 +101,11 @@ function lintContainer(context: Context, container: Map<string, Entry>): void {
   const text = scalarText(node)
   if (node === undefined || typeof text !== 'string' || isTemplate(text)) return
   const ref = tryParse(text)
-  if (!ref || ref.digest !== undefined || context.pinnedByOverlays(context.file, text)) return
+  if (!ref || ref.digest !== undefined) return
+  const overlays = context.pinnedByOverlays(context.file, text)
+  if (overlays.pinned) return
+  // Some overlays pin it, but this one renders the base's tag: say which, or the finding puzzles.
+  const keptBy = overlays.keptBy && ` (${overlays.keptBy} keeps this tag)`
   const pullPolicy = scalarText(container.get('imagePullPolicy')?.value)
   // Kubernetes defaults to Always only for `:latest` and untagged images.
   const defaulted = ref.tag === undefined || ref.tag === 'latest' ? 'Always' : 'IfNotPresent'
@@ -115,12 +119,12 @@ function lintContainer(context: Context, container: Map<string, Entry>): void {
       kind: 'manifest',
       image: formatReference(ref),
       problem: 'pull-policy',
-      message: `IfNotPresent${how} with mutable tag ${tag}: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated')`,
+      message: `IfNotPresent${how} with mutable tag ${tag}${keptBy ?? ''}: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated')`,
       suggestion: `${PIN_SUGGESTION}; imagePullPolicy: Always alone would not restart running pods`
     })
     return
   }
-  checkReference(context, node, 'manifest', ref)
+  checkReference(context, node, 'manifest', ref, keptBy)
 }
 
 /** `spec.source` and every entry of `spec.sources` (multi-source Applications). */

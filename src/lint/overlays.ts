@@ -42,8 +42,15 @@ interface Kustomization {
   readonly images: readonly ImageEntry[]
 }
 
-/** Says whether every kustomization rendering `file` pins the tag of its `image`. */
-export type PinnedByOverlays = (file: string, image: string) => boolean
+/**
+ * Whether every kustomization rendering `file` pins the tag of its `image`;
+ * when not, `keptBy` names a kustomization whose render keeps the base's tag
+ * (undefined when no kustomization renders the file at all).
+ */
+export type PinnedByOverlays = (
+  file: string,
+  image: string
+) => { readonly pinned: boolean; readonly keptBy?: string }
 
 /** Paths from a base to its roots beyond this are not followed; the base is then reported. */
 const MAX_PATHS = 256
@@ -79,14 +86,14 @@ export function overlayPins(read: readonly { file: string; text: string }[]): Pi
 
   return (file, image) => {
     let roots = 0
-    let unpinnedRoot = false
+    let unpinnedRoot: string | undefined
     const climb = (node: string, value: string, pinned: boolean, path: Set<string>): void => {
-      if (unpinnedRoot || roots > MAX_PATHS) return
+      if (unpinnedRoot !== undefined || roots > MAX_PATHS) return
       const above = (parents.get(node) ?? []).filter(p => !path.has(p))
       if (above.length === 0) {
         if (kustomizations.get(node)?.isComponent || node === file) return // never built alone
         roots++
-        if (!pinned) unpinnedRoot = true
+        if (!pinned) unpinnedRoot = node
         return
       }
       for (const parent of above) {
@@ -102,7 +109,8 @@ export function overlayPins(read: readonly { file: string; text: string }[]): Pi
       }
     }
     climb(file, image, false, new Set([file]))
-    return roots > 0 && roots <= MAX_PATHS && !unpinnedRoot
+    const pinned = roots > 0 && roots <= MAX_PATHS && unpinnedRoot === undefined
+    return { pinned, keptBy: unpinnedRoot }
   }
 }
 

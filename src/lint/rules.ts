@@ -61,7 +61,7 @@ export function lintFile(text: string, file: string, options: LintOptions = {}):
     source,
     lines,
     policy: options.policy ?? DEFAULT_TAG_POLICY,
-    pinnedByOverlays: options.pinnedByOverlays ?? (() => false),
+    pinnedByOverlays: options.pinnedByOverlays ?? (() => ({ pinned: false })),
     found: new Map(),
     doc: undefined as unknown as Document.Parsed,
     seen: { plain: new Set(), image: new Set() },
