@@ -1320,6 +1320,28 @@ const OVERLAY_CASES: OverlayCase[] = [
   }
 ]
 
+describe('a values file beside a Chart.yaml, whatever its name', () => {
+  it.each([
+    ['the directory', (dir: string) => dir],
+    ['the file alone', (dir: string) => join(dir, 'charts/api/prod.yaml')]
+  ])('is read as values when lint is given %s', async (_what, target) => {
+    const dir = await mkdtemp(join(tmpdir(), 'promote-image-lint-'))
+    try {
+      await mkdir(join(dir, 'charts/api'), { recursive: true })
+      await writeFile(
+        join(dir, 'charts/api/Chart.yaml'),
+        'apiVersion: v2\nname: api\nversion: 1.0.0\n'
+      )
+      await writeFile(join(dir, 'charts/api/prod.yaml'), 'image: ghcr.io/acme/api:latest\n')
+      const result = await lintPath(target(dir))
+      expect(brief(result.findings)).toEqual(['1:8 error mutable-tag ghcr.io/acme/api:latest'])
+      expect(result.files).toEqual([join(dir, 'charts/api/prod.yaml')])
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('kustomize bases', () => {
   const dirs: string[] = []
   afterAll(() => Promise.all(dirs.map(d => rm(d, { recursive: true, force: true }))))

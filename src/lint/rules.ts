@@ -3,6 +3,7 @@
  * system, no registry; a reference is judged from its text alone. Each
  * document goes to the rules of its kind: kustomize.ts, manifest.ts, helm.ts.
  */
+import { dirname } from 'node:path'
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml'
 import { firstYamlProblem } from '../yaml/index.js'
 import { DEFAULT_TAG_POLICY, type TagPolicy } from '../policy/index.js'
@@ -23,8 +24,8 @@ export interface LintOptions {
    */
   readonly pinnedByOverlays?: PinnedByOverlays
   /**
-   * Directories (as in `file`, without the trailing `/`) that hold a
-   * Chart.yaml: every other YAML file there is Helm values.
+   * Directories (`dirname` of `file` as given) that hold a Chart.yaml: every
+   * other YAML file there is Helm values.
    */
   readonly chartDirs?: ReadonlySet<string>
 }
@@ -67,7 +68,7 @@ export function lintFile(text: string, file: string, options: LintOptions = {}):
     seen: { plain: new Set(), image: new Set() },
     entries: new Map()
   }
-  const inChart = options.chartDirs?.has(file.slice(0, Math.max(0, file.lastIndexOf('/')))) ?? false
+  const inChart = options.chartDirs?.has(dirname(file)) ?? false
   const skips: string[] = []
   let read = 0
   for (const doc of Array.isArray(docs) ? docs : []) {
