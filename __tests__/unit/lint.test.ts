@@ -1310,6 +1310,74 @@ const OVERLAY_CASES: OverlayCase[] = [
     keptBy: 'base/kustomization.yaml'
   },
   {
+    // Argo CD builds overlays/dev, then applies its kustomize.images; the proof kustomization
+    // (outside the linted directory) does the same with kubectl.
+    name: 'an Argo CD Application sets the image on the overlay it deploys: left to it',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay([]),
+      'apps/dev.yaml': [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Application',
+        'spec:',
+        '  source:',
+        '    path: overlays/dev',
+        '    kustomize: {images: ["app=ghcr.io/acme/app:v1.2.3"]}'
+      ],
+      '../proof/kustomization.yaml': [
+        'resources: [../repo/overlays/dev]',
+        'images: [{name: app, newName: ghcr.io/acme/app, newTag: v1.2.3}]'
+      ]
+    },
+    roots: ['../proof'],
+    reported: false
+  },
+  {
+    name: 'an Argo CD Application overriding another image: reported, naming the Application',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay([]),
+      'apps/dev.yaml': [
+        'apiVersion: argoproj.io/v1alpha1',
+        'kind: Application',
+        'spec:',
+        '  sources:',
+        '    - path: overlays/dev',
+        '      kustomize: {images: ["ghcr.io/acme/other:v1.2.3"]}'
+      ],
+      '../proof/kustomization.yaml': [
+        'resources: [../repo/overlays/dev]',
+        'images: [{name: ghcr.io/acme/other, newTag: v1.2.3}]'
+      ]
+    },
+    roots: ['../proof'],
+    reported: true,
+    keptBy: 'apps/dev.yaml'
+  },
+  {
+    name: 'a Flux Kustomization with spec.images: left to it',
+    image: 'app:latest',
+    files: {
+      'base/kustomization.yaml': base(),
+      'overlays/dev/kustomization.yaml': overlay([]),
+      'clusters/dev/app.yaml': [
+        'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+        'kind: Kustomization',
+        'spec:',
+        '  path: ./overlays/dev',
+        `  images: [{name: app, newTag: "1.20", digest: "${D}"}]`
+      ],
+      '../proof/kustomization.yaml': [
+        'resources: [../repo/overlays/dev]',
+        `images: [{name: app, newTag: "1.20", digest: "${D}"}]`
+      ]
+    },
+    roots: ['../proof'],
+    reported: false
+  },
+  {
     name: 'an overlay elsewhere that never includes the base does not count: reported',
     image: 'app:latest',
     files: {
@@ -1347,8 +1415,10 @@ describe('kustomize bases', () => {
   afterAll(() => Promise.all(dirs.map(d => rm(d, { recursive: true, force: true }))))
 
   it.each(OVERLAY_CASES.map(c => [c.name, c] as const))('%s', async (_name, c) => {
-    const dir = await mkdtemp(join(tmpdir(), 'promote-image-lint-'))
-    dirs.push(dir)
+    const top = await mkdtemp(join(tmpdir(), 'promote-image-lint-'))
+    dirs.push(top)
+    // The linted repository; `../proof` beside it is outside what lint reads.
+    const dir = join(top, 'repo')
     const files = { 'base/deployment.yaml': deployment([`image: ${c.image}`]), ...c.files }
     for (const [path, lines] of Object.entries(files)) {
       await mkdir(join(dir, path, '..'), { recursive: true })

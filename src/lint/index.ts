@@ -77,7 +77,7 @@ export async function lintPath(
     }
   }
   // Two passes: the overlays' images: entries decide which base images they replace.
-  const pinnedByOverlays = overlayPins(read)
+  const pinnedByOverlays = overlayPins(read, info.isDirectory() ? target : undefined)
   const chartDirs = await chartDirectories(info.isDirectory() ? read.map(r => r.file) : candidates)
   const findings: Finding[] = []
   const files: string[] = []

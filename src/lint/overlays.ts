@@ -20,7 +20,7 @@
  *   kustomizations first), after its components, which run on the parent's
  *   resources (`KustTarget.accumulateComponents`, api/internal/target/kusttarget.go).
  */
-import { isAlias, isMap, isSeq, parseAllDocuments } from 'yaml'
+import { isAlias, isMap, isSeq, parseAllDocuments, type Document } from 'yaml'
 import { RE2JS } from 're2js'
 import { dirname, join } from 'node:path'
 import { firstYamlProblem } from '../yaml/index.js'
@@ -55,18 +55,41 @@ export type PinnedByOverlays = (
 /** Paths from a base to its roots beyond this are not followed; the base is then reported. */
 const MAX_PATHS = 256
 
-/** Builds the check from every file read (paths as shown, texts as read). */
-export function overlayPins(read: readonly { file: string; text: string }[]): PinnedByOverlays {
+/**
+ * Builds the check from every file read (paths as shown, texts as read).
+ * `root` is the repository directory lint was given: Argo CD Applications and
+ * Flux Kustomizations name their kustomization by a path from there, and
+ * their `images` overrides run on top of it.
+ */
+export function overlayPins(
+  read: readonly { file: string; text: string }[],
+  root?: string
+): PinnedByOverlays {
   const kustomizations = new Map<string, Kustomization>()
   const byDir = new Map<string, string>()
+  const controllers: { key: string; file: string; path: string; images: ImageEntry[] }[] = []
   for (const { file, text } of read) {
-    const parsed = isKustomizationFile(file) ? parseKustomization(text, file) : undefined
+    if (!isKustomizationFile(file)) {
+      if (root !== undefined) controllers.push(...controllerOverrides(text, file, root))
+      continue
+    }
+    const parsed = parseKustomization(text, file)
     if (parsed === undefined) continue
     kustomizations.set(file, parsed)
     byDir.set(dirname(file), file)
   }
   // Who includes whom: a file or a directory's kustomization, by each kustomization.
   const parents = new Map<string, string[]>()
+  const shown = new Map<string, string>()
+  for (const { key, file, path, images } of controllers) {
+    const child = byDir.get(path)
+    if (child === undefined) continue
+    // What the controller builds: that kustomization, then its images on top (an approximation
+    // of Argo CD's `kustomize edit set image`, which replaces an entry of the same name).
+    kustomizations.set(key, { isComponent: false, resources: [], components: [], images })
+    shown.set(key, file)
+    parents.set(child, [...(parents.get(child) ?? []), key])
+  }
   for (const [file, k] of kustomizations) {
     for (const path of [...k.resources, ...k.components]) {
       const child = byDir.get(path) ?? path
@@ -110,8 +133,79 @@ export function overlayPins(read: readonly { file: string; text: string }[]): Pi
     }
     climb(file, image, false, new Set([file]))
     const pinned = roots > 0 && roots <= MAX_PATHS && unpinnedRoot === undefined
-    return { pinned, keptBy: unpinnedRoot }
+    return { pinned, keptBy: unpinnedRoot && (shown.get(unpinnedRoot) ?? unpinnedRoot) }
   }
+}
+
+/**
+ * The kustomize image overrides of Argo CD Applications (`spec.source(s)`
+ * with `path` and `kustomize.images`, `[name=]newName[:tag][@digest]`
+ * strings) and Flux Kustomizations (`spec.path`, `spec.images` entries).
+ */
+function controllerOverrides(
+  text: string,
+  file: string,
+  root: string
+): { key: string; file: string; path: string; images: ImageEntry[] }[] {
+  const source = text.startsWith('\uFEFF') ? text.slice(1) : text
+  const found: { key: string; file: string; path: string; images: ImageEntry[] }[] = []
+  for (const doc of parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false })) {
+    if (firstYamlProblem(doc)) continue
+    const apiVersion = scalarText(doc.get('apiVersion', true))
+    const kind = scalarText(doc.get('kind', true))
+    const add = (path: unknown, images: ImageEntry[]) => {
+      const text = nonEmpty(scalarText(path))
+      if (text === undefined || isTemplate(text) || images.length === 0) return
+      found.push({ key: `${file}#${found.length}`, file, path: join(root, text), images })
+    }
+    if (kind === 'Application' && apiVersion?.startsWith('argoproj.io/')) {
+      const list = doc.getIn(['spec', 'sources'], true)
+      const sources = [doc.getIn(['spec', 'source'], true), ...(isSeq(list) ? list.items : [])]
+      for (const source of sources) {
+        if (!isMap(source)) continue
+        const images = source.getIn(['kustomize', 'images'], true)
+        const entries = (isSeq(images) ? images.items : []).flatMap(item => {
+          const text = nonEmpty(scalarText(item))
+          return text === undefined || isTemplate(text) ? [] : [argoImage(text)]
+        })
+        add(source.get('path', true), entries)
+      }
+    } else if (kind === 'Kustomization' && apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/')) {
+      add(doc.getIn(['spec', 'path'], true), imageEntries(doc.getIn(['spec', 'images'], true), doc))
+    }
+  }
+  return found
+}
+
+/** `images:` entries as written: `newTag: 1.20` is the tag "1.20", not the number 1.2. */
+function imageEntries(list: unknown, doc: Document): ImageEntry[] {
+  const images: ImageEntry[] = []
+  for (const item of isSeq(list) ? list.items : []) {
+    const entry = isAlias(item) ? item.resolve(doc) : item
+    if (!isMap(entry)) continue
+    const field = (key: string): string | undefined => {
+      const text = nonEmpty(scalarText(entry.get(key, true)))
+      return isTemplate(text) ? undefined : text
+    }
+    const name = field('name')
+    if (name === undefined) continue
+    images.push({
+      name,
+      newName: field('newName'),
+      newTag: field('newTag'),
+      digest: field('digest')
+    })
+  }
+  return images
+}
+
+/** Argo CD's `[name=]newName[:tag][@digest]`, as `kustomize edit set image` reads it. */
+function argoImage(text: string): ImageEntry {
+  const eq = text.indexOf('=')
+  const { name, tag, digest } = splitImage(text.slice(eq + 1))
+  return eq === -1
+    ? { name, newTag: tag, digest }
+    : { name: text.slice(0, eq), newName: name, newTag: tag, digest }
 }
 
 function parseKustomization(text: string, file: string): Kustomization | undefined {
@@ -128,25 +222,7 @@ function parseKustomization(text: string, file: string): Kustomization | undefin
         (p): p is string => typeof p === 'string' && !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(p)
       )
       .map(p => join(dir, p))
-  const images: ImageEntry[] = []
-  const list = doc.get('images', true)
-  for (const item of isSeq(list) ? list.items : []) {
-    const entry = isAlias(item) ? item.resolve(doc) : item
-    if (!isMap(entry)) continue
-    // As written: `newTag: 1.20` is the tag "1.20", not the number 1.2.
-    const field = (key: string): string | undefined => {
-      const text = nonEmpty(scalarText(entry.get(key, true)))
-      return isTemplate(text) ? undefined : text
-    }
-    const name = field('name')
-    if (name === undefined) continue
-    images.push({
-      name,
-      newName: field('newName'),
-      newTag: field('newTag'),
-      digest: field('digest')
-    })
-  }
+  const images = imageEntries(doc.get('images', true), doc)
   return {
     isComponent: top.kind === 'Component',
     // `bases:` is the deprecated spelling of directory resources.
