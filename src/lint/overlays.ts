@@ -21,18 +21,18 @@
  *   resources (`KustTarget.accumulateComponents`, api/internal/target/kusttarget.go).
  */
 import { isAlias, isMap, isSeq, parseAllDocuments, type Document } from 'yaml'
-import { RE2JS } from 're2js'
+import {
+  applyKustomizeImage,
+  kustomizeImageMatches,
+  splitKustomizeImage,
+  type KustomizeImageEntry
+} from '../reference/index.js'
 import { dirname, join } from 'node:path'
 import { firstYamlProblem } from '../yaml/index.js'
 import { isTemplate, nonEmpty, scalarText } from './context.js'
 import { isKustomizationFile } from './kustomize.js'
 
-interface ImageEntry {
-  readonly name: string
-  readonly newName?: string
-  readonly newTag?: string
-  readonly digest?: string
-}
+type ImageEntry = KustomizeImageEntry
 
 interface Kustomization {
   readonly isComponent: boolean
@@ -202,7 +202,7 @@ function imageEntries(list: unknown, doc: Document): ImageEntry[] {
 /** Argo CD's `[name=]newName[:tag][@digest]`, as `kustomize edit set image` reads it. */
 function argoImage(text: string): ImageEntry {
   const eq = text.indexOf('=')
-  const { name, tag, digest } = splitImage(text.slice(eq + 1))
+  const { name, tag, digest } = splitKustomizeImage(text.slice(eq + 1))
   return eq === -1
     ? { name, newTag: tag, digest }
     : { name: text.slice(0, eq), newName: name, newTag: tag, digest }
@@ -232,42 +232,7 @@ function parseKustomization(text: string, file: string): Kustomization | undefin
   }
 }
 
-const matchers = new Map<string, RE2JS | null>()
-
-/** kustomize's image.IsImageMatched: `name` is an RE2 expression; an invalid one matches nothing. */
-export function isImageMatched(image: string, name: string): boolean {
-  let compiled = matchers.get(name)
-  if (compiled === undefined) {
-    try {
-      compiled = RE2JS.compile(`^${name}(:[a-zA-Z0-9_.{}-]*)?(@sha256:[a-zA-Z0-9_.{}-]*)?$`)
-    } catch {
-      compiled = null
-    }
-    matchers.set(name, compiled)
-  }
-  return compiled !== null && compiled.matches(image)
-}
-
 /** The image string after one `images:` entry, or undefined when the entry does not apply. */
-function applyEntry(image: string, entry: ImageEntry): string | undefined {
-  if (!isImageMatched(image, entry.name)) return undefined
-  let { name, tag, digest } = splitImage(image)
-  if (entry.newName !== undefined) name = entry.newName
-  if (entry.newTag !== undefined || entry.digest !== undefined) {
-    tag = entry.newTag
-    digest = entry.digest
-  }
-  return `${name}${tag !== undefined ? `:${tag}` : ''}${digest !== undefined ? `@${digest}` : ''}`
-}
-
-/** Name, tag and digest as kustomize's image.Split cuts them (the `:` of a port is not a tag). */
-function splitImage(image: string): { name: string; tag?: string; digest?: string } {
-  const at = image.indexOf('@')
-  const digest = at === -1 ? undefined : image.slice(at + 1)
-  const rest = at === -1 ? image : image.slice(0, at)
-  const colon = rest.lastIndexOf(':')
-  if (colon > rest.lastIndexOf('/')) {
-    return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest }
-  }
-  return { name: rest, digest }
+function applyEntry(image: string, entry: KustomizeImageEntry): string | undefined {
+  return kustomizeImageMatches(image, entry.name) ? applyKustomizeImage(image, entry) : undefined
 }
