@@ -1,0 +1,274 @@
+/**
+ * Which chart renders a Helm values file, and with which values files, as Helm and Argo CD
+ * read them: the chart's own values.yaml first (implicit), then the environment's lower files
+ * in order, then the target file; later files win (helm's `--values` merge in pkg/cli/values
+ * options.go MergeValues; Argo CD's helm.valueFiles keep the same order).
+ */
+import { readdir, readFile, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { parse } from 'yaml'
+
+export interface HelmChartRequest {
+  /** The values file the target edits (repository-relative). */
+  readonly path: string
+  /** The chart named on the target (repository-relative directory). */
+  readonly chart?: string
+  /** Lower values files named on the target, lowest first (repository-relative). */
+  readonly values?: readonly string[]
+}
+
+export interface HelmChart {
+  /** The chart `helm template` renders (repository-relative directory; '' is the root). */
+  readonly dir: string
+  /** What is passed with --values, lowest first (repository-relative). */
+  readonly valueFiles: readonly string[]
+  /** Whether the target file is read at all: the chart's values.yaml, or one of valueFiles. */
+  readonly how: 'values-file' | 'chart-values' | 'subchart-values'
+  /** The values beneath the target file, coalesced as Helm does, at the target file's root. */
+  readonly lower: Record<string, unknown>
+  /** Lower layers read, for messages. */
+  readonly layers: readonly string[]
+}
+
+export type ChartLookup = { readonly chart: HelmChart } | { readonly unavailable: string }
+
+const CHART_FILE = 'Chart.yaml'
+
+/**
+ * Locates the chart of a values file: the chart named on the target, else the Chart.yaml beside
+ * the file or in the nearest directory above it (never above the repository root). A subchart's
+ * own values.yaml, inside an umbrella chart's charts/, renders through the umbrella, as Argo CD
+ * deploys it. Dependencies Chart.yaml lists but charts/ does not hold make the chart
+ * unrenderable offline (helm's pkg/action CheckDependencies refuses them).
+ */
+export async function locateHelmChart(
+  repoRoot: string,
+  request: HelmChartRequest
+): Promise<ChartLookup> {
+  const file = posix(request.path)
+  const lowerFiles = (request.values ?? []).map(posix).filter(f => f !== file)
+  let dir: string
+  if (request.chart !== undefined) {
+    dir = posix(request.chart)
+    if (!(await isFile(repoRoot, join(dir, CHART_FILE)))) {
+      return {
+        unavailable: `the chart ${dir || '.'} named on the target holds no ${CHART_FILE}`
+      }
+    }
+  } else {
+    const found = await chartAbove(repoRoot, path.posix.dirname(file))
+    if (found === undefined) {
+      return {
+        unavailable: `no ${CHART_FILE} beside ${file} or in a directory above it, so promote-image cannot tell which chart reads it; name it on the target (chart=<dir> inline, chart: in promotion.yaml)`
+      }
+    }
+    dir = found
+  }
+
+  for (const lower of lowerFiles) {
+    if (!(await isFile(repoRoot, lower))) {
+      return { unavailable: `the values file ${lower} named on the target does not exist` }
+    }
+  }
+
+  let how: HelmChart['how'] = 'values-file'
+  let rendered = dir
+  if (file === join(dir, 'values.yaml')) {
+    how = 'chart-values'
+    // A subchart's defaults, vendored in an umbrella chart's charts/: the umbrella renders it.
+    const parent = path.posix.dirname(dir)
+    if (
+      request.chart === undefined &&
+      path.posix.basename(parent) === 'charts' &&
+      (await isFile(repoRoot, join(path.posix.dirname(parent), CHART_FILE)))
+    ) {
+      rendered = path.posix.dirname(parent) === '.' ? '' : path.posix.dirname(parent)
+      how = 'subchart-values'
+    }
+  }
+
+  const missing = await missingDependencies(repoRoot, rendered)
+  if (missing.length > 0) {
+    return {
+      unavailable: `${join(rendered, CHART_FILE)} lists dependencies that ${join(rendered, 'charts')}/ does not hold (${missing.join(', ')}), and promote-image renders offline; run \`helm dependency build ${rendered || '.'}\` and commit ${join(rendered, 'charts')}/`
+    }
+  }
+
+  // The layers beneath the target file, lowest first (helm's pkg/chart/common/util/coalesce.go
+  // CoalesceValues: the parent's values override a subchart's defaults, which sit under the
+  // subchart's name).
+  const layers: string[] = []
+  const values: unknown[] = []
+  if (how !== 'subchart-values') {
+    for (const sub of await subcharts(repoRoot, dir)) {
+      const text = await readText(repoRoot, join(sub.dir, 'values.yaml'))
+      if (text === undefined) continue
+      layers.push(join(sub.dir, 'values.yaml'))
+      values.push({ [sub.name]: parseValues(text) })
+    }
+    if (how === 'values-file') {
+      const own = await readText(repoRoot, join(dir, 'values.yaml'))
+      if (own !== undefined) {
+        layers.push(join(dir, 'values.yaml'))
+        values.push(parseValues(own))
+      }
+    }
+    for (const lower of lowerFiles) {
+      layers.push(lower)
+      values.push(parseValues((await readText(repoRoot, lower)) ?? ''))
+    }
+  }
+  return {
+    chart: {
+      dir: rendered,
+      valueFiles: how === 'values-file' ? [...lowerFiles, file] : lowerFiles,
+      how,
+      lower: coalesce(values),
+      layers
+    }
+  }
+}
+
+/**
+ * Helm's coalescing of values files, later wins: maps merge key by key, anything else replaces,
+ * and a null deletes the key beneath it (pkg/chart/common/util/coalesce.go, coalesceTablesFullKey).
+ */
+export function coalesce(layers: readonly unknown[]): Record<string, unknown> {
+  let merged: Record<string, unknown> = {}
+  for (const layer of layers) {
+    if (isObject(layer)) merged = mergeInto(merged, layer)
+  }
+  return merged
+}
+
+function mergeInto(base: Record<string, unknown>, over: Record<string, unknown>) {
+  const out: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(over)) {
+    if (value === null) delete out[key]
+    else if (isObject(value) && isObject(out[key])) out[key] = mergeInto(out[key], value)
+    else out[key] = value
+  }
+  return out
+}
+
+/** The nearest directory from `dir` up to the repository root that holds Chart.yaml. */
+async function chartAbove(repoRoot: string, dir: string): Promise<string | undefined> {
+  for (let current = dir === '.' ? '' : dir; ; ) {
+    if (await isFile(repoRoot, join(current, CHART_FILE))) return current
+    if (current === '') return undefined
+    const parent = path.posix.dirname(current)
+    current = parent === '.' ? '' : parent
+  }
+}
+
+interface Subchart {
+  readonly dir: string
+  /** What its values sit under in the parent: the alias, else the chart name. */
+  readonly name: string
+}
+
+/** Unpacked subcharts in charts/ (packed .tgz ones render too, but their values are not read). */
+async function subcharts(repoRoot: string, dir: string): Promise<Subchart[]> {
+  const chartsDir = join(dir, 'charts')
+  const entries = await readdir(path.join(repoRoot, chartsDir), { withFileTypes: true }).catch(
+    () => []
+  )
+  const aliases = new Map<string, string>()
+  for (const dependency of await dependencies(repoRoot, dir)) {
+    if (dependency.alias) aliases.set(dependency.name, dependency.alias)
+  }
+  const found: Subchart[] = []
+  for (const entry of entries) {
+    if (!entry.isDirectory()) continue
+    const sub = join(chartsDir, entry.name)
+    const chart = parseValues((await readText(repoRoot, join(sub, CHART_FILE))) ?? '')
+    const name = typeof chart.name === 'string' ? chart.name : entry.name
+    found.push({ dir: sub, name: aliases.get(name) ?? name })
+  }
+  return found
+}
+
+interface Dependency {
+  readonly name: string
+  readonly alias?: string
+}
+
+async function dependencies(repoRoot: string, dir: string): Promise<Dependency[]> {
+  const chart = parseValues((await readText(repoRoot, join(dir, CHART_FILE))) ?? '')
+  const list = Array.isArray(chart.dependencies) ? chart.dependencies : []
+  return list.filter(isObject).flatMap(dependency =>
+    typeof dependency.name === 'string'
+      ? [
+          {
+            name: dependency.name,
+            ...(typeof dependency.alias === 'string' ? { alias: dependency.alias } : {})
+          }
+        ]
+      : []
+  )
+}
+
+/**
+ * Dependencies Chart.yaml lists that charts/ holds neither unpacked (a directory whose
+ * Chart.yaml has the name) nor packed (`<name>-<version>.tgz`); helm matches them by name.
+ */
+async function missingDependencies(repoRoot: string, dir: string): Promise<string[]> {
+  const listed = await dependencies(repoRoot, dir)
+  if (listed.length === 0) return []
+  const chartsDir = join(dir, 'charts')
+  const entries = await readdir(path.join(repoRoot, chartsDir), { withFileTypes: true }).catch(
+    () => []
+  )
+  const present = new Set<string>()
+  const packed: string[] = []
+  for (const entry of entries) {
+    if (entry.isDirectory()) {
+      const chart = parseValues(
+        (await readText(repoRoot, join(join(chartsDir, entry.name), CHART_FILE))) ?? ''
+      )
+      if (typeof chart.name === 'string') present.add(chart.name)
+    } else if (entry.name.endsWith('.tgz')) packed.push(entry.name)
+  }
+  return listed
+    .map(dependency => dependency.name)
+    .filter(name => !present.has(name) && !packed.some(file => file.startsWith(`${name}-`)))
+}
+
+function parseValues(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = parse(text)
+    return isObject(value) ? value : {}
+  } catch {
+    // helm reports the file it cannot read; the render says so.
+    return {}
+  }
+}
+
+async function readText(repoRoot: string, rel: string): Promise<string | undefined> {
+  try {
+    return await readFile(path.join(repoRoot, rel), 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+async function isFile(repoRoot: string, rel: string): Promise<boolean> {
+  try {
+    return (await stat(path.join(repoRoot, rel))).isFile()
+  } catch {
+    return false
+  }
+}
+
+function join(dir: string, name: string): string {
+  return dir === '' || dir === '.' ? name : `${dir}/${name}`
+}
+
+function posix(rel: string): string {
+  const normalized = path.posix.normalize(rel.replaceAll('\\', '/')).replace(/\/$/, '')
+  return normalized === '.' ? '' : normalized
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
