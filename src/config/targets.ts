@@ -184,7 +184,10 @@ export function parseTargetSpec(spec: string, source: string): TargetTemplate {
     }
   }
   const chart = options.get('chart')
-  const values = options.get('values')?.split(',').map(file => file.trim())
+  const values = options
+    .get('values')
+    ?.split(',')
+    .map(file => file.trim())
   for (const file of [...(chart === undefined ? [] : [chart]), ...(values ?? [])]) {
     const problem = file === '' ? 'is empty' : templatePathProblem(file)
     if (problem !== undefined) throw fail(`path ${JSON.stringify(file)} ${problem}`)

@@ -139,10 +139,13 @@ function editMap(
       findPair(map, inserts[0]![0] === digestKey ? tagKey : repositoryKey) ??
       (map.items[map.items.length - 1] as Pair<Scalar, unknown> | undefined)
     if (!anchor) {
-      throw new EditError(`${file}:${lineOf(parsed, map.range![0])}: ${keys.key} is an empty map.`, {
-        subject: `${file}:${lineOf(parsed, map.range![0])}`,
-        hint: 'Write the image map (repository and tag) in the values file, then promote again.'
-      })
+      throw new EditError(
+        `${file}:${lineOf(parsed, map.range![0])}: ${keys.key} is an empty map.`,
+        {
+          subject: `${file}:${lineOf(parsed, map.range![0])}`,
+          hint: 'Write the image map (repository and tag) in the values file, then promote again.'
+        }
+      )
     }
     batch.insert(anchor, inserts)
   }

@@ -46,8 +46,11 @@ import {
   parseReference,
   repositoryName
 } from '../reference/index.js'
+import { proveHelmEdits, type HelmProof } from './prove-helm.js'
 import {
   findRenderer,
+  locateHelmChart,
+  type ChartLookup,
   renderManyBeforeAfter,
   renderImages,
   verifyRender,
@@ -79,6 +82,8 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const texts = new Map<string, { before: string; after: string }>()
   const changes = new Map<string, ImageValueChange[]>()
   const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
+  const helmProofs: HelmProof[] = []
+  const charts = new Map<string, Promise<ChartLookup>>()
 
   for (const builds of oneBuildPerRepository(request.images)) {
     const first = builds[0]!
@@ -111,9 +116,20 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         tag: image.reference.tag!,
         digest: image.pin === 'digest' ? image.digest : undefined
       }
+      let chart: ChartLookup | undefined
+      if (target.kind === 'helm') {
+        const lookup = JSON.stringify([file, target.chart, target.values])
+        if (!charts.has(lookup))
+          charts.set(lookup, locateHelmChart(request.repoRoot, { ...target, path: file }))
+        chart = await charts.get(lookup)!
+        helmProofs.push({ target, file, image, pin, chart })
+      }
       const outcome =
         target.kind === 'helm'
-          ? editHelmValues(current.after, file, pin, target)
+          ? editHelmValues(current.after, file, pin, {
+              ...target,
+              ...(chart && 'chart' in chart ? { lower: chart.chart.lower } : {})
+            })
           : await editOverlay(request, target, file, current.after, pin)
       for (const change of outcome.changes) {
         if (
@@ -151,10 +167,13 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
     }
   }
 
-  const files = [...texts]
+  const edited = [...texts]
     .filter(([, t]) => t.before !== t.after)
     .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }))
-  const renders = await proveRenders(request, files, kustomizeDirs, logger)
+  const kustomizeRenders = await proveRenders(request, edited, kustomizeDirs, logger)
+  const helm = await proveHelmEdits(request, edited, helmProofs, logger)
+  const files = helm.files
+  const renders = [...kustomizeRenders, ...helm.reports]
   const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('')
 
   if (!request.dryRun) {

@@ -153,7 +153,7 @@ function mergeInto(base: Record<string, unknown>, over: Record<string, unknown>)
 
 /** The nearest directory from `dir` up to the repository root that holds Chart.yaml. */
 async function chartAbove(repoRoot: string, dir: string): Promise<string | undefined> {
-  for (let current = dir === '.' ? '' : dir; ; ) {
+  for (let current = dir === '.' ? '' : dir; ;) {
     if (await isFile(repoRoot, join(current, CHART_FILE))) return current
     if (current === '') return undefined
     const parent = path.posix.dirname(current)

@@ -246,8 +246,7 @@ function otherChanges(
       const now = valueAt(resource.object, path)
       const selector =
         IMMUTABLE_SELECTOR.has(resource.kind) && path[0] === 'spec' && path[1] === 'selector'
-      const follows =
-        typeof now === 'string' && explained.some(token => now.includes(token))
+      const follows = typeof now === 'string' && explained.some(token => now.includes(token))
       const checksum =
         path.length === 5 &&
         path[path.length - 2] === 'annotations' &&
