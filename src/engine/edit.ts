@@ -128,7 +128,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         target.kind === 'helm'
           ? editHelmValues(current.after, file, pin, {
               ...target,
-              ...(chart && 'chart' in chart ? { lower: chart.chart.lower } : {})
+              ...(chart && { lower: 'chart' in chart ? chart.chart.lower : chart.lower })
             })
           : await editOverlay(request, target, file, current.after, pin)
       for (const change of outcome.changes) {

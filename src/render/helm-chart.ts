@@ -30,7 +30,10 @@ export interface HelmChart {
   readonly layers: readonly string[]
 }
 
-export type ChartLookup = { readonly chart: HelmChart } | { readonly unavailable: string }
+export type ChartLookup =
+  | { readonly chart: HelmChart }
+  /** `lower`: the target's lower values files alone, coalesced, for the editor. */
+  | { readonly unavailable: string; readonly lower: Record<string, unknown> }
 
 const CHART_FILE = 'Chart.yaml'
 
@@ -47,28 +50,35 @@ export async function locateHelmChart(
 ): Promise<ChartLookup> {
   const file = posix(request.path)
   const lowerFiles = (request.values ?? []).map(posix).filter(f => f !== file)
+  const lowerValues: unknown[] = []
+  for (const lower of lowerFiles) {
+    const text = await readText(repoRoot, lower)
+    if (text === undefined) {
+      return {
+        unavailable: `the values file ${lower} named on the target does not exist`,
+        lower: {}
+      }
+    }
+    lowerValues.push(parseValues(text))
+  }
+  const unavailable = (why: string): ChartLookup => ({
+    unavailable: why,
+    lower: coalesce(lowerValues)
+  })
   let dir: string
   if (request.chart !== undefined) {
     dir = posix(request.chart)
     if (!(await isFile(repoRoot, join(dir, CHART_FILE)))) {
-      return {
-        unavailable: `the chart ${dir || '.'} named on the target holds no ${CHART_FILE}`
-      }
+      return unavailable(`the chart ${dir || '.'} named on the target holds no ${CHART_FILE}`)
     }
   } else {
     const found = await chartAbove(repoRoot, path.posix.dirname(file))
     if (found === undefined) {
-      return {
-        unavailable: `no ${CHART_FILE} beside ${file} or in a directory above it, so promote-image cannot tell which chart reads it; name it on the target (chart=<dir> inline, chart: in promotion.yaml)`
-      }
+      return unavailable(
+        `no ${CHART_FILE} beside ${file} or in a directory above it, so promote-image cannot tell which chart reads it; name it on the target (chart=<dir> inline, chart: in promotion.yaml)`
+      )
     }
     dir = found
-  }
-
-  for (const lower of lowerFiles) {
-    if (!(await isFile(repoRoot, lower))) {
-      return { unavailable: `the values file ${lower} named on the target does not exist` }
-    }
   }
 
   let how: HelmChart['how'] = 'values-file'
@@ -89,9 +99,9 @@ export async function locateHelmChart(
 
   const missing = await missingDependencies(repoRoot, rendered)
   if (missing.length > 0) {
-    return {
-      unavailable: `${join(rendered, CHART_FILE)} lists dependencies that ${join(rendered, 'charts')}/ does not hold (${missing.join(', ')}), and promote-image renders offline; run \`helm dependency build ${rendered || '.'}\` and commit ${join(rendered, 'charts')}/`
-    }
+    return unavailable(
+      `${join(rendered, CHART_FILE)} lists dependencies that ${join(rendered, 'charts')}/ does not hold (${missing.join(', ')}), and promote-image renders offline; run \`helm dependency build ${rendered || '.'}\` and commit ${join(rendered, 'charts')}/`
+    )
   }
 
   // The layers beneath the target file, lowest first (helm's pkg/chart/common/util/coalesce.go
@@ -113,10 +123,8 @@ export async function locateHelmChart(
         values.push(parseValues(own))
       }
     }
-    for (const lower of lowerFiles) {
-      layers.push(lower)
-      values.push(parseValues((await readText(repoRoot, lower)) ?? ''))
-    }
+    layers.push(...lowerFiles)
+    values.push(...lowerValues)
   }
   return {
     chart: {
