@@ -63,7 +63,10 @@ export function editHelmValues(
   const node = nodeAt(doc, path)
   if (isMap(node)) {
     const lower = valuesAt(keys.lower, path)
-    const globalRegistry = globalImageRegistry(doc.toJS(), keys.lower)
+    const globalMap = nodeAt(doc, ['global'])
+    const here = isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined
+    // This file's value wins even when empty, as Helm's coalescing has it.
+    const globalRegistry = here ?? globalImageRegistry(keys.lower)
     return editMap(parsed, doc, document, path, node, pin, keys, lower, globalRegistry)
   }
   return editString(parsed, doc, document, path, node, pin, keys.key)
@@ -167,13 +170,10 @@ function valuesAt(
     : undefined
 }
 
-/** `global.imageRegistry` of this file, else of the values beneath it. */
-function globalImageRegistry(here: unknown, lower: unknown): string | undefined {
-  for (const values of [here, lower]) {
-    const registry = valuesAt(values, ['global'])?.imageRegistry
-    if (typeof registry === 'string' && registry !== '') return registry
-  }
-  return undefined
+/** `global.imageRegistry` of the values beneath the file. */
+function globalImageRegistry(lower: unknown): string | undefined {
+  const registry = valuesAt(lower, ['global'])?.imageRegistry
+  return typeof registry === 'string' && registry !== '' ? registry : undefined
 }
 
 function editString(
