@@ -308,6 +308,32 @@ describe('Helm edits refused, naming what to use instead; nothing written', () =
   })
 })
 
+describe('without a render proof', () => {
+  it('verify-render false: a `sha` key the templates prefix themselves still gets the bare digest', async () => {
+    const root = await fixture('version-label')
+    const logger = recorder()
+    const result = await editConfigRepo(
+      {
+        repoRoot: root,
+        targets: ['helm:envs/prod/values.yaml#image?digest-key=sha&chart=charts/exporter'],
+        configFile: 'promotion.yaml',
+        images: [resolved('reg.example/team/exporter:v2.0.0')],
+        verifyRender: 'false',
+        dryRun: false
+      },
+      logger
+    )
+    expect(result.renders).toEqual([])
+    expect(logger.lines.join('\n')).toMatch(/read from the templates; no render proves it/)
+    expect(await readFile(path.join(root, 'envs/prod/values.yaml'), 'utf8')).toContain(
+      `sha: "${HEX}"`
+    )
+    const rendered = await helmTemplate(root, 'charts/exporter', ['envs/prod/values.yaml'])
+    expect(rendered).toContain(`image: "reg.example/team/exporter:v2.0.0@${DIGEST}"`)
+    expect(rendered).not.toContain('sha256:sha256:')
+  })
+})
+
 async function readAll(root: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {}
   for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {

@@ -20,6 +20,7 @@ import {
   expandTargets,
   parsePromotionConfig,
   parseTargetSpec,
+  type HelmTarget,
   type Target,
   type TargetTemplate
 } from '../config/index.js'
@@ -36,6 +37,7 @@ import {
   MissingImageEntryError,
   readHelmPin,
   readKustomizationPin,
+  type HelmKeys,
   type PinRequest
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
@@ -46,7 +48,7 @@ import {
   parseReference,
   repositoryName
 } from '../reference/index.js'
-import { proveHelmEdits, type HelmProof } from './prove-helm.js'
+import { digestFormWithoutProof, proveHelmEdits, type HelmProof } from './prove-helm.js'
 import {
   findRenderer,
   locateHelmChart,
@@ -109,27 +111,26 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
     for (const target of targets) {
       const file = await targetFile(request.repoRoot, target)
       const current = texts.get(file) ?? (await read(request.repoRoot, file))
-      const image = builds.length === 1 ? first : tagFor(builds, target, file, current.after)
+      // Helm: the chart that reads the file, and the values beneath it (the editor reads them).
+      const chart =
+        target.kind === 'helm' ? await locateChartOnce(request, target, file, charts) : undefined
+      const lower = chart && ('chart' in chart ? chart.chart.lower : chart.lower)
+      const keys = target.kind === 'helm' ? { ...target, lower } : target
+      const image = builds.length === 1 ? first : tagFor(builds, keys, file, current.after)
       const pin: PinRequest = {
         repository: canonicalRepository(image.reference),
         name: image.reference.name,
         tag: image.reference.tag!,
         digest: image.pin === 'digest' ? image.digest : undefined
       }
-      let chart: ChartLookup | undefined
-      if (target.kind === 'helm') {
-        const lookup = JSON.stringify([file, target.chart, target.values])
-        if (!charts.has(lookup))
-          charts.set(lookup, locateHelmChart(request.repoRoot, { ...target, path: file }))
-        chart = await charts.get(lookup)!
-        helmProofs.push({ target, file, image, pin, chart })
-      }
+      if (target.kind === 'helm' && chart) helmProofs.push({ target, file, image, pin, chart })
+      const digestForm =
+        target.kind === 'helm' && chart && pin.digest
+          ? await digestFormWithoutProof(request, chart, target, file, logger)
+          : undefined
       const outcome =
-        target.kind === 'helm'
-          ? editHelmValues(current.after, file, pin, {
-              ...target,
-              ...(chart && { lower: 'chart' in chart ? chart.chart.lower : chart.lower })
-            })
+        keys.kind === 'helm'
+          ? editHelmValues(current.after, file, pin, { ...keys, ...(digestForm && { digestForm }) })
           : await editOverlay(request, target, file, current.after, pin)
       for (const change of outcome.changes) {
         if (
@@ -207,10 +208,24 @@ function oneBuildPerRepository(images: readonly ResolvedImage[]): ResolvedImage[
   return [...groups.values()]
 }
 
+/** The chart of a Helm target's file, looked up once per file, chart and values files. */
+function locateChartOnce(
+  request: EditRequest,
+  target: HelmTarget,
+  file: string,
+  cache: Map<string, Promise<ChartLookup>>
+): Promise<ChartLookup> {
+  const key = JSON.stringify([file, target.chart, target.values])
+  let lookup = cache.get(key)
+  if (!lookup)
+    cache.set(key, (lookup = locateHelmChart(request.repoRoot, { ...target, path: file })))
+  return lookup
+}
+
 /** Of several tags of one build, the one this target gets: chooseTag, given what it pins now. */
 function tagFor(
   builds: readonly ResolvedImage[],
-  target: Target,
+  target: Target | (HelmTarget & HelmKeys),
   file: string,
   text: string
 ): ResolvedImage {

@@ -18,6 +18,7 @@ import { editHelmValues, type PinRequest } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
 import { parseKeyPath } from '../yaml/index.js'
 import {
+  chartPrefixesDigest,
   findRenderer,
   isHelmRenderer,
   renderChartBeforeAfter,
@@ -120,6 +121,31 @@ export async function proveHelmEdits(
     logger.info(`${describe(proof)}: ${verdict.message}`)
   }
   return { reports, files: edited }
+}
+
+/**
+ * How to write the digest when no render will prove the edit (verify-render false, no helm):
+ * bare when the chart's templates add `@sha256:` before the digest key themselves, so that
+ * `sha256:sha256:` is not written unseen. With a render, the proof decides (proveHelmEdits).
+ */
+export async function digestFormWithoutProof(
+  request: HelmProofRequest,
+  chart: ChartLookup,
+  target: HelmTarget,
+  file: string,
+  logger: Logger
+): Promise<'hex' | undefined> {
+  if (!('chart' in chart)) return undefined
+  if (request.verifyRender !== 'false') {
+    const found = await findRenderer('helm', request.env)
+    if (!('unavailable' in found)) return undefined
+  }
+  if (!(await chartPrefixesDigest(request.repoRoot, chart.chart.dir, target.digestKey)))
+    return undefined
+  logger.info(
+    `${file}#${target.key}: the chart's templates add "@sha256:" before ${target.key}.${target.digestKey} themselves, so the digest is written without its "sha256:" prefix (read from the templates; no render proves it).`
+  )
+  return 'hex'
 }
 
 async function judge(

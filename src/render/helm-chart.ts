@@ -280,3 +280,31 @@ function posix(rel: string): string {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
+
+/**
+ * Whether the templates of `chartDir` (and its vendored subcharts) write `@sha256:` before
+ * `.<digestKey>` themselves, as kube-prometheus-stack does with `sha`: such a key takes the
+ * digest without its prefix. Read from the template text, for when no render can prove it.
+ */
+export async function chartPrefixesDigest(
+  repoRoot: string,
+  chartDir: string,
+  digestKey: string
+): Promise<boolean> {
+  const key = digestKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+  const prefixed = new RegExp(`@sha256:[^\\n]{0,200}?\\.${key}\\b`)
+  const dirs = [join(chartDir, 'templates')]
+  for (const sub of await subcharts(repoRoot, chartDir)) dirs.push(join(sub.dir, 'templates'))
+  for (const dir of dirs) {
+    const entries = await readdir(path.join(repoRoot, dir), {
+      recursive: true,
+      withFileTypes: true
+    }).catch(() => [])
+    for (const entry of entries) {
+      if (!entry.isFile()) continue
+      const text = await readFile(path.join(entry.parentPath, entry.name), 'utf8').catch(() => '')
+      if (prefixed.test(text)) return true
+    }
+  }
+  return false
+}
