@@ -5,6 +5,7 @@
  * options.go MergeValues; Argo CD's helm.valueFiles keep the same order).
  */
 import { readdir, readFile, stat } from 'node:fs/promises'
+import type { TreeReader } from '../repo/index.js'
 import path from 'node:path'
 import { parse } from 'yaml'
 
@@ -45,14 +46,15 @@ const CHART_FILE = 'Chart.yaml'
  * unrenderable offline (helm's pkg/action CheckDependencies refuses them).
  */
 export async function locateHelmChart(
-  repoRoot: string,
+  source: string | TreeReader,
   request: HelmChartRequest
 ): Promise<ChartLookup> {
+  const tree = readerOf(source)
   const file = posix(request.path)
   const lowerFiles = (request.values ?? []).map(posix).filter(f => f !== file)
   const lowerValues: unknown[] = []
   for (const lower of lowerFiles) {
-    const text = await readText(repoRoot, lower)
+    const text = await readText(tree, lower)
     if (text === undefined) {
       return {
         unavailable: `the values file ${lower} named on the target does not exist`,
@@ -68,11 +70,11 @@ export async function locateHelmChart(
   let dir: string
   if (request.chart !== undefined) {
     dir = posix(request.chart)
-    if (!(await isFile(repoRoot, join(dir, CHART_FILE)))) {
+    if (!(await isFile(tree, join(dir, CHART_FILE)))) {
       return unavailable(`the chart ${dir || '.'} named on the target holds no ${CHART_FILE}`)
     }
   } else {
-    const found = await chartAbove(repoRoot, path.posix.dirname(file))
+    const found = await chartAbove(tree, path.posix.dirname(file))
     if (found === undefined) {
       return unavailable(
         `no ${CHART_FILE} beside ${file} or in a directory above it, so promote-image cannot tell which chart reads it; name it on the target (chart=<dir> inline, chart: in promotion.yaml)`
@@ -90,14 +92,14 @@ export async function locateHelmChart(
     if (
       request.chart === undefined &&
       path.posix.basename(parent) === 'charts' &&
-      (await isFile(repoRoot, join(path.posix.dirname(parent), CHART_FILE)))
+      (await isFile(tree, join(path.posix.dirname(parent), CHART_FILE)))
     ) {
       rendered = path.posix.dirname(parent) === '.' ? '' : path.posix.dirname(parent)
       how = 'subchart-values'
     }
   }
 
-  const missing = await missingDependencies(repoRoot, rendered)
+  const missing = await missingDependencies(tree, rendered)
   if (missing.length > 0) {
     return unavailable(
       `${join(rendered, CHART_FILE)} lists dependencies that ${join(rendered, 'charts')}/ does not hold (${missing.join(', ')}), and promote-image renders offline; run \`helm dependency build ${rendered || '.'}\` and commit ${join(rendered, 'charts')}/`
@@ -110,14 +112,14 @@ export async function locateHelmChart(
   const layers: string[] = []
   const values: unknown[] = []
   if (how !== 'subchart-values') {
-    for (const sub of await subcharts(repoRoot, dir)) {
-      const text = await readText(repoRoot, join(sub.dir, 'values.yaml'))
+    for (const sub of await subcharts(tree, dir)) {
+      const text = await readText(tree, join(sub.dir, 'values.yaml'))
       if (text === undefined) continue
       layers.push(join(sub.dir, 'values.yaml'))
       values.push({ [sub.name]: parseValues(text) })
     }
     if (how === 'values-file') {
-      const own = await readText(repoRoot, join(dir, 'values.yaml'))
+      const own = await readText(tree, join(dir, 'values.yaml'))
       if (own !== undefined) {
         layers.push(join(dir, 'values.yaml'))
         values.push(parseValues(own))
@@ -160,9 +162,9 @@ function mergeInto(base: Record<string, unknown>, over: Record<string, unknown>)
 }
 
 /** The nearest directory from `dir` up to the repository root that holds Chart.yaml. */
-async function chartAbove(repoRoot: string, dir: string): Promise<string | undefined> {
+async function chartAbove(tree: Reader, dir: string): Promise<string | undefined> {
   for (let current = dir === '.' ? '' : dir; ;) {
-    if (await isFile(repoRoot, join(current, CHART_FILE))) return current
+    if (await isFile(tree, join(current, CHART_FILE))) return current
     if (current === '') return undefined
     const parent = path.posix.dirname(current)
     current = parent === '.' ? '' : parent
@@ -176,20 +178,18 @@ interface Subchart {
 }
 
 /** Unpacked subcharts in charts/ (packed .tgz ones render too, but their values are not read). */
-async function subcharts(repoRoot: string, dir: string): Promise<Subchart[]> {
+async function subcharts(tree: Reader, dir: string): Promise<Subchart[]> {
   const chartsDir = join(dir, 'charts')
-  const entries = await readdir(path.join(repoRoot, chartsDir), { withFileTypes: true }).catch(
-    () => []
-  )
+  const entries = await tree.entries(chartsDir)
   const aliases = new Map<string, string>()
-  for (const dependency of await dependencies(repoRoot, dir)) {
+  for (const dependency of await dependencies(tree, dir)) {
     if (dependency.alias) aliases.set(dependency.name, dependency.alias)
   }
   const found: Subchart[] = []
   for (const entry of entries) {
-    if (!entry.isDirectory()) continue
+    if (!entry.dir) continue
     const sub = join(chartsDir, entry.name)
-    const chart = parseValues((await readText(repoRoot, join(sub, CHART_FILE))) ?? '')
+    const chart = parseValues((await readText(tree, join(sub, CHART_FILE))) ?? '')
     const name = typeof chart.name === 'string' ? chart.name : entry.name
     found.push({ dir: sub, name: aliases.get(name) ?? name })
   }
@@ -201,8 +201,8 @@ interface Dependency {
   readonly alias?: string
 }
 
-async function dependencies(repoRoot: string, dir: string): Promise<Dependency[]> {
-  const chart = parseValues((await readText(repoRoot, join(dir, CHART_FILE))) ?? '')
+async function dependencies(tree: Reader, dir: string): Promise<Dependency[]> {
+  const chart = parseValues((await readText(tree, join(dir, CHART_FILE))) ?? '')
   const list = Array.isArray(chart.dependencies) ? chart.dependencies : []
   return list.filter(isObject).flatMap(dependency =>
     typeof dependency.name === 'string'
@@ -220,19 +220,17 @@ async function dependencies(repoRoot: string, dir: string): Promise<Dependency[]
  * Dependencies Chart.yaml lists that charts/ holds neither unpacked (a directory whose
  * Chart.yaml has the name) nor packed (`<name>-<version>.tgz`); helm matches them by name.
  */
-async function missingDependencies(repoRoot: string, dir: string): Promise<string[]> {
-  const listed = await dependencies(repoRoot, dir)
+async function missingDependencies(tree: Reader, dir: string): Promise<string[]> {
+  const listed = await dependencies(tree, dir)
   if (listed.length === 0) return []
   const chartsDir = join(dir, 'charts')
-  const entries = await readdir(path.join(repoRoot, chartsDir), { withFileTypes: true }).catch(
-    () => []
-  )
+  const entries = await tree.entries(chartsDir)
   const present = new Set<string>()
   const packed: string[] = []
   for (const entry of entries) {
-    if (entry.isDirectory()) {
+    if (entry.dir) {
       const chart = parseValues(
-        (await readText(repoRoot, join(join(chartsDir, entry.name), CHART_FILE))) ?? ''
+        (await readText(tree, join(join(chartsDir, entry.name), CHART_FILE))) ?? ''
       )
       if (typeof chart.name === 'string') present.add(chart.name)
     } else if (entry.name.endsWith('.tgz')) packed.push(entry.name)
@@ -252,19 +250,55 @@ function parseValues(text: string): Record<string, unknown> {
   }
 }
 
-async function readText(repoRoot: string, rel: string): Promise<string | undefined> {
-  try {
-    return await readFile(path.join(repoRoot, rel), 'utf8')
-  } catch {
-    return undefined
-  }
+function readText(tree: Reader, rel: string): Promise<string | undefined> {
+  return tree.read(rel)
 }
 
-async function isFile(repoRoot: string, rel: string): Promise<boolean> {
-  try {
-    return (await stat(path.join(repoRoot, rel))).isFile()
-  } catch {
-    return false
+function isFile(tree: Reader, rel: string): Promise<boolean> {
+  return tree.isFile(rel)
+}
+
+/** What locating a chart reads: the working tree (links followed) or a commit's tree. */
+interface Reader {
+  isFile(rel: string): Promise<boolean>
+  read(rel: string): Promise<string | undefined>
+  entries(dir: string): Promise<Array<{ name: string; dir: boolean }>>
+}
+
+function readerOf(source: string | TreeReader): Reader {
+  if (typeof source === 'string') {
+    return {
+      isFile: rel =>
+        stat(path.join(source, rel)).then(
+          info => info.isFile(),
+          () => false
+        ),
+      read: rel => readFile(path.join(source, rel), 'utf8').catch(() => undefined),
+      entries: async dir => {
+        const found = await readdir(path.join(source, dir), { withFileTypes: true }).catch(() => [])
+        const out: Array<{ name: string; dir: boolean }> = []
+        for (const entry of found) {
+          const info = await stat(path.join(source, dir, entry.name)).catch(() => undefined)
+          if (info) out.push({ name: entry.name, dir: info.isDirectory() })
+        }
+        return out
+      }
+    }
+  }
+  return {
+    isFile: async rel => (await source.type(rel)) === 'file',
+    read: async rel =>
+      (await source.type(rel)) === 'file' ? source.read(rel).catch(() => undefined) : undefined,
+    entries: async dir => {
+      if (!source.list || (await source.type(dir)) !== 'dir') return []
+      const out: Array<{ name: string; dir: boolean }> = []
+      for (const rel of await source.list(dir)) {
+        const type = await source.type(rel)
+        if (type === 'file' || type === 'dir')
+          out.push({ name: path.posix.basename(rel), dir: type === 'dir' })
+      }
+      return out
+    }
   }
 }
 
@@ -294,7 +328,8 @@ export async function chartPrefixesDigest(
   const key = digestKey.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
   const prefixed = new RegExp(`@sha256:[^\\n]{0,200}?\\.${key}\\b`)
   const dirs = [join(chartDir, 'templates')]
-  for (const sub of await subcharts(repoRoot, chartDir)) dirs.push(join(sub.dir, 'templates'))
+  for (const sub of await subcharts(readerOf(repoRoot), chartDir))
+    dirs.push(join(sub.dir, 'templates'))
   for (const dir of dirs) {
     const entries = await readdir(path.join(repoRoot, dir), {
       recursive: true,
