@@ -308,6 +308,34 @@ describe('Helm edits refused, naming what to use instead; nothing written', () =
   })
 })
 
+describe('several images in one chart', () => {
+  it("two images promoted in one values file: each one's version label is explained by its own tag", async () => {
+    const root = await fixture('duo')
+    const result = await editConfigRepo(
+      {
+        repoRoot: root,
+        targets: ['helm:charts/duo/values.yaml#{name}.image'],
+        configFile: 'promotion.yaml',
+        images: [
+          resolved('reg.example/team/api:v2.0.0'),
+          resolved('reg.example/team/worker:v3.0.0')
+        ],
+        verifyRender: 'true',
+        dryRun: false
+      },
+      recorder()
+    )
+    expect(result.renders.map(r => [r.image, r.ok])).toEqual([
+      ['reg.example/team/api:v2.0.0', true],
+      ['reg.example/team/worker:v3.0.0', true]
+    ])
+    const rendered = await helmTemplate(root, 'charts/duo', [])
+    expect(rendered).toContain('api-version: "v2.0.0"')
+    expect(rendered).toContain('worker-version: "v3.0.0"')
+    expect(rendered).toContain(`image: "reg.example/team/worker:v3.0.0@${DIGEST}"`)
+  })
+})
+
 describe('without a render proof', () => {
   it('verify-render false: a `sha` key the templates prefix themselves still gets the bare digest', async () => {
     const root = await fixture('version-label')

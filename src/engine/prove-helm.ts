@@ -26,7 +26,8 @@ import {
   type ChartLookup,
   type HelmChart,
   type HelmRenderer,
-  type HelmVerdict
+  type HelmVerdict,
+  type RenderedText
 } from '../render/index.js'
 
 /** One Helm target edited for one image, with the chart found for its values file. */
@@ -78,6 +79,35 @@ export async function proveHelmEdits(
   }
 
   let renderer: HelmRenderer | undefined
+  const pinned = [...new Set(pending.map(proof => proof.image.pinned))]
+  // One render per chart and edit, however many images it proves.
+  const renders = new Map<string, Promise<RenderedText>>()
+  const render = (chart: HelmChart, files: readonly FileEdit[]): Promise<RenderedText> => {
+    const key = JSON.stringify([chart.dir, chart.valueFiles, files.map(f => [f.file, f.after])])
+    let rendered = renders.get(key)
+    if (!rendered) {
+      rendered = renderChartBeforeAfter(
+        renderer!,
+        request.repoRoot,
+        chart,
+        new Map(files.map(f => [f.file, f.after]))
+      )
+      renders.set(key, rendered)
+    }
+    return rendered
+  }
+  const judge = async (
+    chart: HelmChart,
+    files: readonly FileEdit[],
+    proof: HelmProof
+  ): Promise<HelmVerdict> =>
+    verifyHelmRender({
+      ...(await render(chart, files)),
+      repository: proof.pin.repository,
+      pinned: proof.image.pinned,
+      alsoPinned: pinned.filter(p => p !== proof.image.pinned),
+      target: describe(proof)
+    })
   for (const proof of pending) {
     if ('unavailable' in proof.chart) {
       skip(proof, proof.chart.unavailable)
@@ -92,11 +122,11 @@ export async function proveHelmEdits(
       renderer = found
     }
     const chart = proof.chart.chart
-    let verdict = await judge(request, renderer, chart, edited, proof)
+    let verdict = await judge(chart, edited, proof)
     if (verdict.problem === 'double-prefix' && proof.pin.digest !== undefined) {
       const retried = withBareDigest(edited, proof, chart)
       if (retried) {
-        const second = await judge(request, renderer, chart, retried, proof)
+        const second = await judge(chart, retried, proof)
         if (second.ok) {
           logger.info(
             `${describe(proof)}: the chart adds "@sha256:" before ${proof.target.key}.${proof.target.digestKey} itself, so the digest is written without its "sha256:" prefix.`
@@ -146,27 +176,6 @@ export async function digestFormWithoutProof(
     `${file}#${target.key}: the chart's templates add "@sha256:" before ${target.key}.${target.digestKey} themselves, so the digest is written without its "sha256:" prefix (read from the templates; no render proves it).`
   )
   return 'hex'
-}
-
-async function judge(
-  request: HelmProofRequest,
-  renderer: HelmRenderer,
-  chart: HelmChart,
-  files: readonly FileEdit[],
-  proof: HelmProof
-): Promise<HelmVerdict> {
-  const rendered = await renderChartBeforeAfter(
-    renderer,
-    request.repoRoot,
-    chart,
-    new Map(files.map(f => [f.file, f.after]))
-  )
-  return verifyHelmRender({
-    ...rendered,
-    repository: proof.pin.repository,
-    pinned: proof.image.pinned,
-    target: describe(proof)
-  })
 }
 
 /** The files with this target's digest written bare (`<hex>`), or undefined when nothing changes. */

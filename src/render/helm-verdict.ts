@@ -19,6 +19,8 @@ export interface HelmVerdictRequest {
   readonly pinned: string
   /** How messages name the target: 'charts/app/values-prod.yaml#image'. */
   readonly target: string
+  /** Other references the same edit pins (several images in one chart): their changes are explained too. */
+  readonly alsoPinned?: readonly string[]
 }
 
 export type HelmProblem =
@@ -116,7 +118,7 @@ export function verifyHelmRender(request: HelmVerdictRequest): HelmVerdict {
     )
   }
 
-  const explained = imageTokens(request.pinned)
+  const explained = [request.pinned, ...(request.alsoPinned ?? [])].flatMap(imageTokens)
   const changes = otherChanges(before, after, explained)
   const selectors = changes.filter(change => change.selector)
   if (selectors.length > 0) {
