@@ -337,6 +337,36 @@ describe('several images in one chart', () => {
 })
 
 describe('without a render proof', () => {
+  const withoutHelm = (mode: VerifyRenderMode, logger: Logger) =>
+    fixture('plain').then(root =>
+      editConfigRepo(
+        {
+          repoRoot: root,
+          targets: ['helm:charts/shop/values-prod.yaml#image'],
+          configFile: 'promotion.yaml',
+          images: [resolved('reg.example/team/shop:v2.0.0')],
+          verifyRender: mode,
+          dryRun: true,
+          env: { PATH: '/nonexistent' }
+        },
+        logger
+      )
+    )
+
+  it('no helm on PATH, verify-render true: refused, saying why', async () => {
+    await expect(withoutHelm('true', recorder())).rejects.toThrow(
+      /verify-render is true, but the Helm target charts\/shop\/values-prod\.yaml#image cannot be rendered: Cannot render Helm: helm is not on PATH/
+    )
+  })
+
+  it('no helm on PATH, verify-render auto: the proof is skipped and the log says why', async () => {
+    const logger = recorder()
+    expect((await withoutHelm('auto', logger)).renders).toEqual([])
+    expect(logger.lines.join('\n')).toMatch(
+      /Render proof skipped for charts\/shop\/values-prod\.yaml#image: Cannot render Helm: helm is not on PATH/
+    )
+  })
+
   it('verify-render false: a `sha` key the templates prefix themselves still gets the bare digest', async () => {
     const root = await fixture('version-label')
     const logger = recorder()
