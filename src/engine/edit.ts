@@ -20,6 +20,7 @@ import {
   expandTargets,
   parsePromotionConfig,
   parseTargetSpec,
+  type HelmTarget,
   type Target,
   type TargetTemplate
 } from '../config/index.js'
@@ -45,16 +46,20 @@ import {
   type EditOutcome,
   readHelmPin,
   readKustomizationPin,
+  type HelmKeys,
   type PinRequest
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
 import { checkDowngrade, chooseTag } from '../policy/index.js'
 import { canonicalRepository, parseReference, repositoryName } from '../reference/index.js'
+import { digestFormWithoutProof, proveHelmEdits, type HelmProof } from './prove-helm.js'
 import {
   findRenderer,
   fsTreeReader,
   kustomizationsIncluding,
+  locateHelmChart,
   overlayInputs,
+  type ChartLookup,
   renderManyBeforeAfter,
   verifyRender
 } from '../render/index.js'
@@ -84,6 +89,8 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const texts = new Map<string, { before: string; after: string }>()
   const changes = new Map<string, ImageValueChange[]>()
   const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
+  const helmProofs: HelmProof[] = []
+  const charts = new Map<string, Promise<ChartLookup>>()
 
   for (const builds of oneBuildPerRepository(request.images)) {
     const first = builds[0]!
@@ -109,18 +116,32 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
     for (const target of targets) {
       const file = await targetFile(request.repoRoot, target)
       const current = texts.get(file) ?? (await read(request.repoRoot, file))
-      const image = builds.length === 1 ? first : tagFor(builds, target, file, current.after)
+      // Helm: the chart that reads the file, and the values beneath it (the editor reads them).
+      const chart =
+        target.kind === 'helm' ? await locateChartOnce(request, target, file, charts) : undefined
+      const lower = chart && ('chart' in chart ? chart.chart.lower : chart.lower)
+      const keys = target.kind === 'helm' ? { ...target, lower } : target
+      const image = builds.length === 1 ? first : tagFor(builds, keys, file, current.after)
       const pin: PinRequest = {
         repository: canonicalRepository(image.reference),
         name: image.reference.name,
         tag: image.reference.tag!,
         digest: image.pin === 'digest' ? image.digest : undefined
       }
+      if (target.kind === 'helm' && chart) helmProofs.push({ target, file, image, pin, chart })
+      const digestForm =
+        target.kind === 'helm' && chart && pin.digest
+          ? await digestFormWithoutProof(request, chart, target, file, logger)
+          : undefined
       let outcome: EditOutcome
       /** The kustomizations whose render proves this edit. */
       let deployers: string[] = []
-      if (target.kind === 'helm') outcome = editHelmValues(current.after, file, pin, target)
-      else {
+      if (keys.kind === 'helm') {
+        outcome = editHelmValues(current.after, file, pin, {
+          ...keys,
+          ...(digestForm && { digestForm })
+        })
+      } else {
         const edited = await editOverlay(
           request,
           file,
@@ -166,10 +187,13 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
     }
   }
 
-  const files = [...texts]
+  const edited = [...texts]
     .filter(([, t]) => t.before !== t.after)
     .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }))
-  const renders = await proveRenders(request, files, kustomizeDirs, logger)
+  const kustomizeRenders = await proveRenders(request, edited, kustomizeDirs, logger)
+  const helm = await proveHelmEdits(request, edited, helmProofs, logger)
+  const files = helm.files
+  const renders = [...kustomizeRenders, ...helm.reports]
   const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('')
 
   if (!request.dryRun) {
@@ -203,10 +227,24 @@ function oneBuildPerRepository(images: readonly ResolvedImage[]): ResolvedImage[
   return [...groups.values()]
 }
 
+/** The chart of a Helm target's file, looked up once per file, chart and values files. */
+function locateChartOnce(
+  request: EditRequest,
+  target: HelmTarget,
+  file: string,
+  cache: Map<string, Promise<ChartLookup>>
+): Promise<ChartLookup> {
+  const key = JSON.stringify([file, target.chart, target.values])
+  let lookup = cache.get(key)
+  if (!lookup)
+    cache.set(key, (lookup = locateHelmChart(request.repoRoot, { ...target, path: file })))
+  return lookup
+}
+
 /** Of several tags of one build, the one this target gets: chooseTag, given what it pins now. */
 function tagFor(
   builds: readonly ResolvedImage[],
-  target: Target,
+  target: Target | (HelmTarget & HelmKeys),
   file: string,
   text: string
 ): ResolvedImage {
