@@ -495,13 +495,14 @@ const YAML_FILES: readonly BadInput[] = [
     message: /kustomization\.yaml: not a kustomization/
   },
   {
-    name: 'kustomization: two entries for the image',
+    // kustomize matches names literally (api/image/image.go IsImageMatched): the base says `api`.
+    name: 'kustomization: an entry kustomize would not apply',
     via: 'edit',
     files: {
-      [DEV]: `${overlay('api', 'v1.4.1')}  - name: api-canary\n    newName: {{reg}}/team/api\n    newTag: v1.4.0\n`
+      [DEV]: overlay('api', 'v1.4.1').replace('- name: api', '- name: docker.io/library/api')
     },
     message:
-      /matches 2 images: entries \(lines 6 and 9\); kustomize would apply only one[^]*→ Remove the duplicate entry/
+      /kustomization\.yaml:6: images\[0\] names docker\.io\/library\/api, but kustomize would not apply it: it matches names literally[^]*→ Point the target at the overlay that deploys the image, or fix the entry name/
   },
   {
     name: 'kustomization: newTag is a block scalar',

@@ -102,7 +102,8 @@ export const promotionYaml = `environments:
 `
 
 export function overlayText(registry: string, name: string, sidecarTag = '1.0.0'): string {
-  return `resources: []
+  return `resources:
+  - ../../base
 images:
   - name: ${name}
     newName: ${registry}/team/${name}
@@ -110,6 +111,23 @@ images:
   - name: sidecar
     newName: ${registry}/team/sidecar
     newTag: ${sidecarTag}
+`
+}
+
+/** The workload the overlays' images: entries reach: kustomize applies them by these names. */
+function baseDeployment(name: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          image: ${name}:latest
+        - name: sidecar
+          image: sidecar:latest
 `
 }
 
@@ -149,6 +167,8 @@ export class World {
     await box.createRepo(fullName, {
       'promotion.yaml': promotionYaml,
       'README.md': 'config\n',
+      [`apps/${slug}/base/kustomization.yaml`]: 'resources:\n  - deployment.yaml\n',
+      [`apps/${slug}/base/deployment.yaml`]: baseDeployment(slug),
       [overlay('dev')]: overlayText(this.reg.host, slug),
       [overlay('prod')]: overlayText(this.reg.host, slug)
     })

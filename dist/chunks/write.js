@@ -1851,23 +1851,7 @@ class MissingImageEntryError extends EditError {
 class UnappliedImageEntryError extends EditError {
 }
 function editKustomization(text, file, pin, options = {}) {
-    const parsed = parseYaml(text, file);
-    const document = parsed.documents.findIndex(doc => distExports.isMap(doc.contents));
-    const root = parsed.documents[document]?.contents;
-    if (!distExports.isMap(root)) {
-        throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
-            subject: file
-        });
-    }
-    const imagesPair = findPair(root, 'images');
-    const images = imagesPair?.value;
-    if (images !== undefined &&
-        images !== null &&
-        !distExports.isSeq(images) &&
-        !(distExports.isScalar(images) && images.value === null)) {
-        throw new EditError(`${file}:${lineOf(parsed, imagesPair.key.range[0])}: images is not a list.`);
-    }
-    const seq = distExports.isSeq(images) ? images : undefined;
+    const { parsed, seq } = readKustomization(text, file);
     const entries = [];
     seq?.items.forEach((item, index) => {
         if (!distExports.isMap(item))
@@ -1933,6 +1917,33 @@ function editKustomization(text, file, pin, options = {}) {
         outcome = { text: next.text, changes: [...outcome.changes, ...next.changes] };
     }
     return outcome;
+}
+/**
+ * The kustomization's YAML and its `images:` list, refusing what is not a kustomization (bad
+ * YAML, a list at the root, `images:` that is not a list) with the line at fault.
+ */
+function readKustomization(text, file) {
+    const parsed = parseYaml(text, file);
+    const document = parsed.documents.findIndex(doc => distExports.isMap(doc.contents));
+    const root = parsed.documents[document]?.contents;
+    if (!distExports.isMap(root)) {
+        throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
+            subject: file
+        });
+    }
+    const imagesPair = findPair(root, 'images');
+    const images = imagesPair?.value;
+    if (images !== undefined &&
+        images !== null &&
+        !distExports.isSeq(images) &&
+        !(distExports.isScalar(images) && images.value === null)) {
+        throw new EditError(`${file}:${lineOf(parsed, imagesPair.key.range[0])}: images is not a list.`);
+    }
+    return { parsed, ...(distExports.isSeq(images) && { seq: images }) };
+}
+/** Throws what editKustomization would about the file itself; nothing when it is a kustomization. */
+function checkKustomization(text, file) {
+    readKustomization(text, file);
 }
 /** Pins each entry in turn (entries are never added or removed, so their indexes hold). */
 function pinEntries(text, file, entries, pin) {
@@ -4230,6 +4241,7 @@ async function read(repoRoot, file) {
  * false, because an entry kustomize never applies is a deploy that changes nothing.
  */
 async function editOverlay(request, file, text, pin, changed, logger) {
+    checkKustomization(text, file);
     const dir = posix.dirname(file);
     // A Component renders nothing alone: the kustomizations that include it deploy its entries,
     // so they are what its entries act on and what the render proof builds.

@@ -2,6 +2,7 @@ export {
   editKustomization,
   MissingImageEntryError,
   UnappliedImageEntryError,
+  checkKustomization,
   isKustomizeComponent,
   withoutImageEntries,
   type KustomizeEditOptions

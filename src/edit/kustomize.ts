@@ -71,27 +71,7 @@ export function editKustomization(
   pin: PinRequest,
   options: KustomizeEditOptions = {}
 ): EditOutcome {
-  const parsed = parseYaml(text, file)
-  const document = parsed.documents.findIndex(doc => isMap(doc.contents))
-  const root = parsed.documents[document]?.contents
-  if (!isMap(root)) {
-    throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
-      subject: file
-    })
-  }
-  const imagesPair = findPair(root, 'images')
-  const images = imagesPair?.value
-  if (
-    images !== undefined &&
-    images !== null &&
-    !isSeq(images) &&
-    !(isScalar(images) && images.value === null)
-  ) {
-    throw new EditError(
-      `${file}:${lineOf(parsed, imagesPair!.key.range![0])}: images is not a list.`
-    )
-  }
-  const seq = isSeq(images) ? (images as YAMLSeq<unknown>) : undefined
+  const { parsed, seq } = readKustomization(text, file)
 
   const entries: Entry[] = []
   seq?.items.forEach((item, index) => {
@@ -170,6 +150,42 @@ export function editKustomization(
     outcome = { text: next.text, changes: [...outcome.changes, ...next.changes] }
   }
   return outcome
+}
+
+/**
+ * The kustomization's YAML and its `images:` list, refusing what is not a kustomization (bad
+ * YAML, a list at the root, `images:` that is not a list) with the line at fault.
+ */
+function readKustomization(
+  text: string,
+  file: string
+): { parsed: ParsedYaml; seq?: YAMLSeq<unknown> } {
+  const parsed = parseYaml(text, file)
+  const document = parsed.documents.findIndex(doc => isMap(doc.contents))
+  const root = parsed.documents[document]?.contents
+  if (!isMap(root)) {
+    throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
+      subject: file
+    })
+  }
+  const imagesPair = findPair(root, 'images')
+  const images = imagesPair?.value
+  if (
+    images !== undefined &&
+    images !== null &&
+    !isSeq(images) &&
+    !(isScalar(images) && images.value === null)
+  ) {
+    throw new EditError(
+      `${file}:${lineOf(parsed, imagesPair!.key.range![0])}: images is not a list.`
+    )
+  }
+  return { parsed, ...(isSeq(images) && { seq: images as YAMLSeq<unknown> }) }
+}
+
+/** Throws what editKustomization would about the file itself; nothing when it is a kustomization. */
+export function checkKustomization(text: string, file: string): void {
+  readKustomization(text, file)
 }
 
 /** Pins each entry in turn (entries are never added or removed, so their indexes hold). */

@@ -40,6 +40,7 @@ import {
 } from '../errors.js'
 import {
   editHelmValues,
+  checkKustomization,
   editKustomization,
   isKustomizeComponent,
   withoutImageEntries,
@@ -334,6 +335,7 @@ async function editOverlay(
   changed: ReadonlyMap<string, string>,
   logger: Logger
 ): Promise<{ outcome: EditOutcome; deployers: string[] }> {
+  checkKustomization(text, file)
   const dir = posix.dirname(file)
   // A Component renders nothing alone: the kustomizations that include it deploy its entries,
   // so they are what its entries act on and what the render proof builds.
