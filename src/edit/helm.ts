@@ -47,6 +47,21 @@ export function editHelmValues(
       hint: 'Check the key path in the target (dotted, with list indexes such as workers[0].image).'
     })
   }
+  return editHelmValuesAt(parsed, document, path, pin, keys)
+}
+
+/**
+ * The image at `path` of one document (a map or a whole-reference string); `keys.key` only
+ * names it in messages. For editors of files that hold Helm values inside another object
+ * (an Argo CD Application's `helm.valuesObject`).
+ */
+export function editHelmValuesAt(
+  parsed: ParsedYaml,
+  document: number,
+  path: readonly (string | number)[],
+  pin: PinRequest,
+  keys: HelmKeys
+): EditOutcome {
   const doc = parsed.documents[document]!
   const node = nodeAt(doc, path)
   if (isMap(node)) return editMap(parsed, doc, document, path, node, pin, keys)

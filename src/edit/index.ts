@@ -12,3 +12,11 @@ export {
   readKustomizationPin,
   type CurrentPin
 } from './read.js'
+export {
+  containerImages,
+  editManifests,
+  manifestRepositories,
+  readManifestPin,
+  type ManifestFile
+} from './manifest.js'
+export { argoRepositories, editArgoApplication, readArgoPin } from './argocd.js'

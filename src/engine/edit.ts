@@ -25,17 +25,24 @@ import {
 } from '../config/index.js'
 import {
   findKustomization,
+  findManifestFiles,
   MissingPathError,
   realRelativePath,
   resolveInRepo
 } from '../repo/index.js'
 import { ACTION_NAMES, ConfigError, PolicyError, RenderError, type OptionNames } from '../errors.js'
 import {
+  editArgoApplication,
   editHelmValues,
   editKustomization,
+  editManifests,
   MissingImageEntryError,
+  readArgoPin,
   readHelmPin,
   readKustomizationPin,
+  readManifestPin,
+  type EditOutcome,
+  type ManifestFile,
   type PinRequest
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
@@ -47,6 +54,7 @@ import {
   repositoryName
 } from '../reference/index.js'
 import {
+  extractImages,
   findRenderer,
   renderManyBeforeAfter,
   renderImages,
@@ -79,6 +87,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const texts = new Map<string, { before: string; after: string }>()
   const changes = new Map<string, ImageValueChange[]>()
   const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
+  const manifestTargets = new Map<string, { files: string[]; images: Set<ResolvedImage> }>()
 
   for (const builds of oneBuildPerRepository(request.images)) {
     const first = builds[0]!
@@ -102,51 +111,56 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
       }
     }
     for (const target of targets) {
-      const file = await targetFile(request.repoRoot, target)
-      const current = texts.get(file) ?? (await read(request.repoRoot, file))
-      const image = builds.length === 1 ? first : tagFor(builds, target, file, current.after)
+      const targetFiles = await filesOf(request.repoRoot, target)
+      for (const file of targetFiles) {
+        if (!texts.has(file)) texts.set(file, await read(request.repoRoot, file))
+      }
+      const now = targetFiles.map(file => ({ file, text: texts.get(file)!.after }))
+      const image = builds.length === 1 ? first : tagFor(builds, target, now)
       const pin: PinRequest = {
         repository: canonicalRepository(image.reference),
         name: image.reference.name,
         tag: image.reference.tag!,
         digest: image.pin === 'digest' ? image.digest : undefined
       }
-      const outcome =
-        target.kind === 'helm'
-          ? editHelmValues(current.after, file, pin, target)
-          : await editOverlay(request, target, file, current.after, pin)
-      for (const change of outcome.changes) {
-        if (
-          !/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
-          !(target.kind === 'helm' && change.path === target.key)
+      const outcomes = await editTarget(request, target, now, pin)
+      outcomes.forEach((outcome, i) => {
+        const file = now[i]!.file
+        for (const change of outcome.changes) {
+          const tags = downgradeTags(target, change)
+          if (!tags) continue
+          const warning = checkDowngrade(
+            `${change.file}:${change.line}`,
+            tags.old,
+            tags.new,
+            request.allowDowngrade ?? 'warn',
+            request.names
+          )
+          if (warning) logger.warning(warning)
+        }
+        texts.set(file, { before: texts.get(file)!.before, after: outcome.text })
+        const list = changes.get(file) ?? []
+        list.push(
+          ...outcome.changes.map(c => ({
+            ...c,
+            image: image.input,
+            environment: request.environment
+          }))
         )
-          continue
-        const tagOf = (value?: string) =>
-          value && target.kind === 'helm' && change.path === target.key
-            ? tagOfReference(value)
-            : value
-        const warning = checkDowngrade(
-          `${change.file}:${change.line}`,
-          tagOf(change.old),
-          tagOf(change.new),
-          request.allowDowngrade ?? 'warn',
-          request.names
-        )
-        if (warning) logger.warning(warning)
-      }
-      texts.set(file, { before: current.before, after: outcome.text })
-      const list = changes.get(file) ?? []
-      list.push(
-        ...outcome.changes.map(c => ({
-          ...c,
-          image: image.input,
-          environment: request.environment
-        }))
-      )
-      changes.set(file, list)
+        changes.set(file, list)
+      })
       if (target.kind === 'kustomize') {
-        const dir = posix.dirname(file)
+        const dir = posix.dirname(now[0]!.file)
         kustomizeDirs.set(dir, (kustomizeDirs.get(dir) ?? new Set()).add(image))
+      }
+      if (target.kind === 'manifest') {
+        const proof = manifestTargets.get(target.path) ?? { files: targetFiles, images: new Set() }
+        manifestTargets.set(target.path, { ...proof, images: proof.images.add(image) })
+      }
+      if (target.kind === 'argocd' && request.verifyRender !== 'false') {
+        logger.info(
+          `${target.path}: no render proof for Argo CD Application files; Argo CD renders their sources from their repositories.`
+        )
       }
     }
   }
@@ -154,7 +168,10 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const files = [...texts]
     .filter(([, t]) => t.before !== t.after)
     .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }))
-  const renders = await proveRenders(request, files, kustomizeDirs, logger)
+  const renders = [
+    ...(await proveRenders(request, files, kustomizeDirs, logger)),
+    ...proveManifests(request, files, manifestTargets, logger)
+  ]
   const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('')
 
   if (!request.dryRun) {
@@ -188,21 +205,43 @@ function oneBuildPerRepository(images: readonly ResolvedImage[]): ResolvedImage[
   return [...groups.values()]
 }
 
+/** One target's edit, per kind: one outcome per file of the target, in its order. */
+async function editTarget(
+  request: EditRequest,
+  target: Target,
+  now: readonly ManifestFile[],
+  pin: PinRequest
+): Promise<EditOutcome[]> {
+  const { file, text } = now[0]!
+  switch (target.kind) {
+    case 'helm':
+      return [editHelmValues(text, file, pin, target)]
+    case 'kustomize':
+      return [await editOverlay(request, target, file, text, pin)]
+    case 'manifest':
+      return editManifests(now, pin, target.path)
+    case 'argocd':
+      return [editArgoApplication(text, file, pin)]
+  }
+}
+
 /** Of several tags of one build, the one this target gets: chooseTag, given what it pins now. */
 function tagFor(
   builds: readonly ResolvedImage[],
   target: Target,
-  file: string,
-  text: string
+  now: readonly ManifestFile[]
 ): ResolvedImage {
   const repository = canonicalRepository(builds[0]!.reference)
-  const now =
-    target.kind === 'helm'
-      ? readHelmPin(text, file, repository, target)
-      : readKustomizationPin(text, file, repository)
+  const { file, text } = now[0]!
+  const pinned = {
+    helm: () => (target.kind === 'helm' ? readHelmPin(text, file, repository, target) : undefined),
+    kustomize: () => readKustomizationPin(text, file, repository),
+    manifest: () => readManifestPin(now, repository),
+    argocd: () => readArgoPin(text, file, repository)
+  }[target.kind]()
   const tag = chooseTag(
     builds.map(image => image.reference.tag!),
-    now?.tag
+    pinned?.tag
   )
   return builds.find(image => image.reference.tag === tag)!
 }
@@ -255,9 +294,43 @@ export async function loadTargets(
   return [...environmentOf(config, request.environment).targets]
 }
 
-async function targetFile(repoRoot: string, target: Target): Promise<string> {
-  if (target.kind === 'kustomize') return findKustomization(repoRoot, target.path)
-  return realRelativePath(repoRoot, target.path)
+/** The files a target edits: one, or a manifest directory's YAML files. */
+async function filesOf(repoRoot: string, target: Target): Promise<string[]> {
+  if (target.kind === 'kustomize') return [await findKustomization(repoRoot, target.path)]
+  if (target.kind === 'manifest') return findManifestFiles(repoRoot, target.path)
+  return [await realRelativePath(repoRoot, target.path)]
+}
+
+/** The tags a change moves between, for the downgrade check; undefined for other values. */
+function downgradeTags(
+  target: Target,
+  change: { path: string; old?: string; new?: string }
+): { old?: string; new?: string } | undefined {
+  const each = (tagOf: (value: string) => string | undefined) => ({
+    old: change.old && tagOf(change.old),
+    new: change.new && tagOf(change.new)
+  })
+  switch (target.kind) {
+    case 'kustomize':
+      return /(?:^|\.)newTag$/.test(change.path) ? change : undefined
+    case 'helm':
+      if (change.path === target.key) return each(tagOfReference)
+      return /(?:^|\.)tag$/.test(change.path) ? change : undefined
+    case 'manifest':
+      return each(tagOfReference)
+    case 'argocd':
+      return each(tagOfOverride)
+  }
+}
+
+/**
+ * The tag in an Application override's value: a whole reference, a kustomize image
+ * (`name=repo:tag`), or a tag parameter (`1.4.2`, `1.4.2@sha256:…`); none in a digest.
+ */
+function tagOfOverride(value: string): string | undefined {
+  if (value.startsWith('sha256:')) return undefined
+  const tag = tagOfReference(value.slice(value.indexOf('=') + 1))
+  return tag ?? value.split('@')[0]
 }
 
 async function read(repoRoot: string, file: string): Promise<{ before: string; after: string }> {
@@ -352,6 +425,46 @@ async function proveRenders(
       reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message })
       if (!verdict.ok) throw new RenderError(verdict.message, { subject: dir, hint: renderHint })
       logger.info(`${dir}: ${verdict.message}`)
+    }
+  }
+  return reports
+}
+
+/**
+ * The render proof of manifest targets: the files are what Argo CD applies, so their
+ * containers before and after the edit are the rendered ones (extractImages, verifyRender).
+ */
+function proveManifests(
+  request: EditRequest,
+  files: readonly FileEdit[],
+  targets: ReadonlyMap<string, { files: readonly string[]; images: ReadonlySet<ResolvedImage> }>,
+  logger: Logger
+): RenderReport[] {
+  if (request.verifyRender === 'false' || files.length === 0) return []
+  const edited = new Map(files.map(f => [f.file, f]))
+  const reports: RenderReport[] = []
+  for (const [path, target] of targets) {
+    const texts = target.files.map(file => edited.get(file))
+    if (texts.every(t => t === undefined)) continue
+    const before = texts.flatMap(t => (t ? extractImages(t.before) : []))
+    const after = texts.flatMap(t => (t ? extractImages(t.after) : []))
+    for (const image of target.images) {
+      if (!files.some(f => f.changes.some(c => c.image === image.input))) continue
+      const verdict = verifyRender(
+        before,
+        after,
+        canonicalRepository(image.reference),
+        image.pinned,
+        path
+      )
+      reports.push({ target: path, image: image.input, ok: verdict.ok, message: verdict.message })
+      if (!verdict.ok) {
+        throw new RenderError(verdict.message, {
+          subject: path,
+          hint: 'The manifests changed in a way that does not deploy the promoted image; check the containers of the repository in them.'
+        })
+      }
+      logger.info(`${path}: ${verdict.message}`)
     }
   }
   return reports
