@@ -66,10 +66,7 @@ export type HelmTargetTemplate = HelmTarget & TemplateFields
 export type ManifestTargetTemplate = ManifestTarget & TemplateFields
 export type ArgoCDTargetTemplate = ArgoCDTarget & TemplateFields
 export type TargetTemplate =
-  | KustomizeTargetTemplate
-  | HelmTargetTemplate
-  | ManifestTargetTemplate
-  | ArgoCDTargetTemplate
+  KustomizeTargetTemplate | HelmTargetTemplate | ManifestTargetTemplate | ArgoCDTargetTemplate
 
 export interface EnvironmentConfig {
   readonly name: string

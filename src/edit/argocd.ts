@@ -106,7 +106,8 @@ function overrides(parsed: ParsedYaml): { found: Override[]; applications: numbe
       }
       // helm.parameters
       const parameters = nodeAt(doc, [...source, 'helm', 'parameters'])
-      if (isSeq(parameters)) found.push(...parameterImages(parameters.items, [...source, 'helm', 'parameters'], at))
+      if (isSeq(parameters))
+        found.push(...parameterImages(parameters.items, [...source, 'helm', 'parameters'], at))
       // helm.valuesObject
       const values = nodeAt(doc, [...source, 'helm', 'valuesObject'])
       if (isMap(values)) {
@@ -152,7 +153,8 @@ function parameterImages(
     const value = findPair(item, 'value')?.value
     byName.set(name, {
       index,
-      value: isScalar(value) && value.value !== null ? (value.source ?? String(value.value)) : undefined,
+      value:
+        isScalar(value) && value.value !== null ? (value.source ?? String(value.value)) : undefined,
       node: value ?? item
     })
   })
@@ -330,7 +332,11 @@ function pinOverride(parsed: ParsedYaml, override: Override, pin: PinRequest): E
 }
 
 /** What an Application file pins now for `repository` (canonical): its first override of it. */
-export function readArgoPin(text: string, file: string, repository: string): CurrentPin | undefined {
+export function readArgoPin(
+  text: string,
+  file: string,
+  repository: string
+): CurrentPin | undefined {
   const override = overrides(parseYaml(text, file)).found.find(o => matches(o, repository))
   if (!override) return undefined
   const { name, tag, digest } = override.reference

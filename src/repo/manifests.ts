@@ -9,7 +9,12 @@
 import { readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { ConfigError } from '../errors.js'
-import { isKustomizationFileName, normalizeRelativePath, realRelativePath, resolveInRepo } from './paths.js'
+import {
+  isKustomizationFileName,
+  normalizeRelativePath,
+  realRelativePath,
+  resolveInRepo
+} from './paths.js'
 import type { TreeReader } from './tree.js'
 
 /** Whether a directory entry is a manifest file of a `manifest:` directory target. */
