@@ -20,3 +20,4 @@ export {
   type ManifestFile
 } from './manifest.js'
 export { argoRepositories, editArgoApplication, readArgoPin } from './argocd.js'
+export { helmReleaseCharts, type HelmReleaseChart } from './helm-release.js'
