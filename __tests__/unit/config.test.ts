@@ -465,6 +465,40 @@ describe('parsePromotionConfig accepts good configs', () => {
     })
   })
 
+  it('reads manifest, argocd and HelmRelease targets', () => {
+    const config = parsePromotionConfig(
+      `environments:
+  dev:
+    targets:
+      - manifest: deploy/{environment}
+        images: [api]
+      - argocd: argocd/{environment}/{name}.yaml
+      - helm: clusters/{environment}/{name}-release.yaml
+        key: spec.values.image
+`,
+      'promotion.yaml'
+    )
+    expect(config.environments.get('dev')?.targets).toEqual([
+      {
+        kind: 'manifest',
+        path: 'deploy/{environment}',
+        images: ['api'],
+        source: 'promotion.yaml:4'
+      },
+      { kind: 'argocd', path: 'argocd/{environment}/{name}.yaml', source: 'promotion.yaml:6' },
+      {
+        kind: 'helm',
+        path: 'clusters/{environment}/{name}-release.yaml',
+        key: 'spec.values.image',
+        repositoryKey: 'repository',
+        tagKey: 'tag',
+        digestKey: 'digest',
+        addDigestKey: false,
+        source: 'promotion.yaml:7'
+      }
+    ])
+  })
+
   it('reads every option', () => {
     const config = parsePromotionConfig(
       `# yaml-language-server: $schema=https://raw.githubusercontent.com/promote-image/promote-image/main/schema/promotion.schema.json
@@ -886,6 +920,20 @@ describe('expandTargets', () => {
         { kind: 'kustomize', path: 'apps/api', source: 'promotion.yaml:5' },
         expect.objectContaining({ kind: 'helm', path: 'v.yaml', key: 'image' }),
         expect.objectContaining({ kind: 'helm', path: 'v.yaml', key: 'b' })
+      ]
+    ],
+    [
+      'fills manifest and argocd paths; one path of two kinds is two targets',
+      [
+        kustomize('deploy/{environment}/{name}.yaml', { kind: 'manifest' }),
+        kustomize('./argocd/{name}.yaml', { kind: 'argocd' }),
+        kustomize('argocd/api.yaml', { kind: 'manifest' })
+      ],
+      { name: 'api', environment: 'prod' },
+      [
+        { kind: 'manifest', path: 'deploy/prod/api.yaml', source: 'promotion.yaml:5' },
+        { kind: 'argocd', path: 'argocd/api.yaml', source: 'promotion.yaml:5' },
+        { kind: 'manifest', path: 'argocd/api.yaml', source: 'promotion.yaml:5' }
       ]
     ],
     [

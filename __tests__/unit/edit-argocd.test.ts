@@ -132,6 +132,27 @@ const CASES: readonly {
 `
   },
   {
+    name: "helm.parameters image.name + image.tag (argocd-image-updater's names); a lone serviceAccount.name is no image",
+    before: `${header()}spec:
+  source:
+    chart: api
+    helm:
+      parameters:
+        - {name: serviceAccount.name, value: api}
+        - {name: image.name, value: ghcr.io/acme/api}
+        - {name: image.tag, value: v1.3.0}
+`,
+    after: `${header()}spec:
+  source:
+    chart: api
+    helm:
+      parameters:
+        - {name: serviceAccount.name, value: api}
+        - {name: image.name, value: ghcr.io/acme/api}
+        - {name: image.tag, value: v1.4.2@${D}}
+`
+  },
+  {
     name: 'helm.valuesObject: an image map and an image string',
     before: `${header()}spec:
   source:
@@ -310,9 +331,13 @@ describe('readArgoPin and argoRepositories', () => {
       CASES[1]!.before,
       { repository: 'ghcr.io/acme/api', tag: 'v1.3.0', digest: undefined, line: 12 }
     ],
-    [CASES[6]!.before, { repository: 'ghcr.io/acme/api', tag: 'v1.3.0', digest: OLD, line: 9 }]
+    [CASES[7]!.before, { repository: 'ghcr.io/acme/api', tag: 'v1.3.0', digest: OLD, line: 9 }]
   ])('reads the first override of the repository (%#)', (text, expected) => {
     expect(readArgoPin(text, 'a.yaml', 'ghcr.io/acme/api')).toEqual({ ...expected, file: 'a.yaml' })
+  })
+
+  it('reads no repository from a name parameter without a tag beside it', () => {
+    expect(argoRepositories(CASES[3]!.before, 'a.yaml')).toEqual(['ghcr.io/acme/api'])
   })
 
   it('lists the repositories the sources set', () => {
@@ -391,7 +416,7 @@ spec:
   it.each([
     ['image.repository / image.tag / image.digest parameters', CASES[1]!],
     ['registry + repository + tag parameters (tag@digest)', CASES[2]!],
-    ['valuesObject image map', CASES[3]!]
+    ['valuesObject image map', CASES[4]!]
   ])('%s', async (_name, { before, after }) => {
     expect(renderedImages(await render(before))).toEqual(['ghcr.io/acme/api:v1.3.0'])
     expect(renderedImages(await render(after))).toEqual([`ghcr.io/acme/api:v1.4.2@${D}`])

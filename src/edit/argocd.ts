@@ -169,6 +169,9 @@ function parameterImages(
       if (!reference) continue
       const tag = byName.get(`${prefix}.tag`)
       const digest = byName.get(`${prefix}.digest`)
+      // `P.name` is an image only beside a tag (argocd-image-updater's image.name/image.tag);
+      // alone it is any name (serviceAccount.name), never to be read as a repository.
+      if (repositoryOf[2] === 'name' && !tag) continue
       const [pinnedTag, inlineDigest] = tag?.value?.split('@') ?? []
       found.push({
         ...at([...path, parameter.index, 'value'], parameter.node),

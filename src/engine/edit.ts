@@ -449,7 +449,7 @@ function proveManifests(
     const before = texts.flatMap(t => (t ? extractImages(t.before) : []))
     const after = texts.flatMap(t => (t ? extractImages(t.after) : []))
     for (const image of target.images) {
-      if (!files.some(f => f.changes.some(c => c.image === image.input))) continue
+      if (!texts.some(t => t?.changes.some(c => c.image === image.input))) continue
       const verdict = verifyRender(
         before,
         after,
