@@ -797,7 +797,26 @@ echo "kind: Pod"; echo "metadata: {name: p}"; echo "spec: {containers: [{name: c
       `export PATH='${bin}'`
     ])
     expect(await readFile(path.join(bin, 'args.txt'), 'utf8')).toBe(
-      `kustomize\n${path.join(await realpath(root), 'odd dir; rm -rf x')}\n`
+      `kustomize\n--enable-helm\n${path.join(await realpath(root), 'odd dir; rm -rf x')}\n`
+    )
+  })
+
+  // helmCharts render as Argo CD renders them with --enable-helm; v4.0.x does not have the flag.
+  it.each([
+    ['v4.0.5', ''],
+    ['v4.1.0', '--enable-helm\n'],
+    ['v5.7.1', '--enable-helm\n']
+  ])('passes --enable-helm to Kustomize %s: %j', async (version, flag) => {
+    const bin = await fakeBin({
+      kubectl: `if [ "$1" = version ]; then echo "Kustomize Version: ${version}"; exit 0; fi
+printf '%s\\n' "$@" > "\${0%/*}/args.txt"
+echo "kind: Pod"`
+    })
+    const found = await findRenderer('kustomize', { PATH: bin })
+    const root = await makeRepo({ 'app/kustomization.yaml': 'resources: []\n' })
+    await renderImages(found as Renderer, root, 'app')
+    expect(await readFile(path.join(bin, 'args.txt'), 'utf8')).toBe(
+      `kustomize\n${flag}${path.join(await realpath(root), 'app')}\n`
     )
   })
 

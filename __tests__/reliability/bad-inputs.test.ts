@@ -289,6 +289,19 @@ const REFERENCES: readonly BadInput[] = [
     message: /Tag "stable" of [^ ]+ is mutable/
   },
   {
+    name: 'a moving word inside a tag (develop-celery)',
+    via: 'edit',
+    images: ['{{reg}}/team/api:develop-celery'],
+    message:
+      /Tag "develop-celery" of [^ ]+ is mutable \("develop" is a moving word[^]*→ Push and promote a tag that names this build instead, e\.g\. develop-3f9c2d1-celery/
+  },
+  {
+    name: 'a moving word inside a tag (production-latest)',
+    via: 'action-api',
+    images: ['{{reg}}/team/api:production-latest'],
+    message: /Tag "production-latest" of [^ ]+ is mutable \("production" is a moving word/
+  },
+  {
     name: 'tag LATEST (case-insensitive)',
     via: 'promote',
     images: ['{{reg}}/team/api:LATEST'],

@@ -25,6 +25,8 @@ interface Case {
   digestKey?: string
   addDigestKey?: boolean
   expectError?: string
+  /** The images the overlay's resources spell (what its entries act on), when the case says. */
+  inputs?: string[]
 }
 
 const cases = readdirSync(ROOT, { withFileTypes: true })
@@ -47,7 +49,7 @@ function edit(spec: Case, text: string, file: string) {
     digest: spec.pin === 'digest' ? spec.digest : undefined
   }
   return spec.kind === 'kustomize'
-    ? editKustomization(text, file, pin)
+    ? editKustomization(text, file, pin, { inputs: spec.inputs })
     : editHelmValues(text, file, pin, {
         key: spec.key!,
         repositoryKey: spec.repositoryKey,

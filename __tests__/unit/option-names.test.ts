@@ -90,7 +90,11 @@ beforeAll(async () => {
   repo = await mkdtemp(join(tmpdir(), 'option-names-'))
   await writeFile(
     join(repo, 'kustomization.yaml'),
-    'images:\n  - name: reg.example/team/app\n    newTag: v1.0.0\n'
+    'resources:\n  - deploy.yaml\nimages:\n  - name: reg.example/team/app\n    newTag: v1.0.0\n'
+  )
+  await writeFile(
+    join(repo, 'deploy.yaml'),
+    'kind: Deployment\nmetadata: {name: app}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: "reg.example/team/app:v0.9.0"}]\n'
   )
 })
 afterAll(() => rm(repo, { recursive: true, force: true }))

@@ -58,11 +58,116 @@ describe('immutable tags pass', () => {
     'app:1.25.3',
     'app:sha-3f9c2d1',
     'app:main-3f9c2d1',
-    'app:latest-v1', // only exact or glob matches are mutable
     'app:prod-2024-06-01',
     'app@' + D
   ])('%s', image => {
     expect(() => checkTagPolicy(parseReference(image), DEFAULT_TAG_POLICY)).not.toThrow()
+  })
+})
+
+/**
+ * A moving word inside a longer tag (issue 15): refused unless something beside it names one
+ * build. The shared rule behind edit, promote and lint (checkTagPolicy, mutableTagMatch).
+ */
+describe('moving words inside a tag', () => {
+  it.each([
+    // [tag, the word named, the tags suggested instead (commit form, release form)]
+    ['latest-alpine', 'latest', 'sha-3f9c2d1-alpine', 'v1.4.2-alpine'],
+    ['Latest-Alpine', 'latest', 'sha-3f9c2d1-Alpine', 'v1.4.2-Alpine'],
+    ['production-latest', 'production', 'production-3f9c2d1', 'v1.4.2'],
+    ['develop-celery', 'develop', 'develop-3f9c2d1-celery', 'v1.4.2-celery'],
+    ['main-nightly', 'main', 'main-3f9c2d1', 'v1.4.2'],
+    ['stable-slim', 'stable', 'sha-3f9c2d1-slim', 'v1.4.2-slim'],
+    ['nightly-2', 'nightly', 'sha-3f9c2d1', 'v1.4.2'], // a version line, not a build
+    ['stable-1.25', 'stable', 'sha-3f9c2d1', 'v1.4.2'],
+    ['latest-v1', 'latest', 'sha-3f9c2d1', 'v1.4.2'],
+    ['1.25-stable', 'stable', 'sha-3f9c2d1', 'v1.4.2'],
+    ['release-1.2', 'release', 'sha-3f9c2d1', 'v1.4.2'], // a release branch, which moves
+    ['edge_slim', 'edge', 'sha-3f9c2d1-slim', 'v1.4.2-slim'],
+    ['canary.arm64', 'canary', 'sha-3f9c2d1-arm64', 'v1.4.2-arm64'],
+    ['staging-api', 'staging', 'staging-3f9c2d1-api', 'v1.4.2-api'],
+    ['latest-alpine3.19', 'latest', 'sha-3f9c2d1-alpine3.19', 'v1.4.2-alpine3.19'],
+    ['develop_celery_worker', 'develop', 'develop-3f9c2d1-celery_worker', 'v1.4.2-celery_worker'],
+    ['master-bookworm', 'master', 'master-3f9c2d1-bookworm', 'v1.4.2-bookworm'],
+    ['dev-debug', 'dev', 'dev-3f9c2d1-debug', 'v1.4.2-debug']
+  ])('%s is refused, naming "%s" and suggesting %s or %s', (tag, word, commit, release) => {
+    let error: unknown
+    try {
+      checkTagPolicy(parseReference(`ghcr.io/acme/api:${tag}`), DEFAULT_TAG_POLICY)
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(PolicyError)
+    const { message, hint } = error as PolicyError
+    expect(message).toContain(
+      `Tag "${tag}" of ghcr.io/acme/api:${tag} is mutable ("${word}" is a moving word`
+    )
+    expect(message).toContain('no full version, date or commit')
+    expect(hint).toContain(`e.g. ${commit} (the commit) or ${release} (a release)`)
+  })
+
+  it.each([
+    'main',
+    'master',
+    'dev',
+    'develop',
+    'staging',
+    'prod',
+    'production',
+    'edge',
+    'canary',
+    'stable',
+    'release',
+    'nightly'
+  ])('the bare word %s is refused with the generic hint', tag => {
+    expect(() => checkTagPolicy(parseReference(`app:${tag}`), DEFAULT_TAG_POLICY)).toThrow(
+      new RegExp(`Tag "${tag}" of app:${tag} is mutable: `)
+    )
+  })
+
+  it.each([
+    ['v1.2.3-alpine', 'a release with a flavour: no moving word'],
+    ['1.25-alpine', 'a version line with a flavour: no moving word'],
+    ['sha-3f9c2d1', 'a commit'],
+    ['2024.10.01', 'a date'],
+    ['v1.4.2-rc.1', 'a pre-release'],
+    ['main-3f9c2d1', 'branch and commit'],
+    ['main-3f9c2d1-1611840548', "Flux's <branch>-<sha>-<timestamp>"],
+    ['develop-celery-3f9c2d1', 'branch, flavour and commit'],
+    ['main-42', 'branch and run number'],
+    ['develop-20241001.3', 'branch, date and run'],
+    ['nightly-20241001', 'a dated nightly'],
+    ['nightly-2024-10-01', 'a dated nightly'],
+    ['prod-2024-06-01', 'environment and date'],
+    ['stable-1.25.3', 'a channel with a full version'],
+    ['v1.4.2-stable', 'a full version with a channel'],
+    ['release-1.2.3', 'a release'],
+    ['latest_v1.2.3', 'a full version'],
+    ['mainline', 'a word that only starts with a moving word'],
+    ['devops-tools', 'not a moving word'],
+    ['feature-login', 'a branch name the policy does not know'],
+    ['build-7', 'not a moving word']
+  ])('%s passes (%s)', tag => {
+    expect(() => checkTagPolicy(parseReference(`app:${tag}`), DEFAULT_TAG_POLICY)).not.toThrow()
+  })
+
+  it('a custom mutable-tags list: its plain words count as words, its globs only as globs', () => {
+    const policy = { mutableTags: ['qa', 'pr-*'] }
+    const refused = (tag: string) => {
+      try {
+        checkTagPolicy(parseReference(`app:${tag}`), policy)
+        return false
+      } catch {
+        return true
+      }
+    }
+    expect(['qa-celery', 'latest-alpine', 'pr-42', 'x-pr-1'].map(refused)).toEqual([
+      true,
+      true, // latest is always a moving word
+      true,
+      false // a glob matches the whole tag only
+    ])
+    expect(['develop-celery', 'qa-3f9c2d1'].map(refused)).toEqual([false, false])
   })
 })
 

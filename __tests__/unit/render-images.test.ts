@@ -75,6 +75,7 @@ const image = (
   namespace: 'dev',
   container,
   containerType: 'containers',
+  field: 'spec.template.spec.containers',
   image: value,
   ...extra
 })
@@ -163,9 +164,55 @@ spec:
 `,
       [{ kind: 'Rollout', name: 'canary', image: '127.0.0.1:5000/team/app:v2' }]
     ],
+    // kustomize's images transformer updates every containers/initContainers list, in any kind
+    // (api/filters/imagetag/legacy.go, LegacyFilter): the proof must look where it writes.
     [
-      'a Rollout of another API group is not an Argo Rollout',
+      'a Rollout of another API group: its containers count like any kind',
       'apiVersion: example.com/v1\nkind: Rollout\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      containers: [{name: c, image: "reg.io/x:1"}]\n',
+      [{ kind: 'Rollout', name: 'x', field: 'spec.template.spec.containers', image: 'reg.io/x:1' }]
+    ],
+    [
+      'a Knative Service, a KEDA ScaledJob and a CRD with containers deep inside',
+      `apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: hello, namespace: apps}
+spec:
+  template:
+    spec:
+      containers:
+        - image: reg.io/hello:1
+---
+apiVersion: keda.sh/v1alpha1
+kind: ScaledJob
+metadata: {name: worker}
+spec:
+  jobTargetRef:
+    template:
+      spec:
+        containers: [{name: w, image: "reg.io/worker:2"}]
+---
+apiVersion: example.com/v1
+kind: randomKind
+metadata: {name: rk}
+spec:
+  stages:
+    - initContainers: [{name: i, image: "reg.io/init:3"}]
+      image: reg.io/not-a-container:4
+`,
+      [
+        { kind: 'Service', name: 'hello', container: '', field: 'spec.template.spec.containers' },
+        { kind: 'ScaledJob', field: 'spec.jobTargetRef.template.spec.containers', container: 'w' },
+        {
+          kind: 'randomKind',
+          field: 'spec.stages[0].initContainers',
+          containerType: 'initContainers',
+          image: 'reg.io/init:3'
+        }
+      ]
+    ],
+    [
+      'a CustomResourceDefinition describes containers and holds none',
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x.example.com}\nspec:\n  example:\n    containers: [{name: c, image: "reg.io/x:1"}]\n',
       []
     ],
     [

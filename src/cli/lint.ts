@@ -10,18 +10,21 @@ Reports every image reference in a config repository (default: the current
 directory) that Argo CD would not see change when a new build is pushed:
 mutable tags (latest, main, …), missing tags, tags without a digest, and
 imagePullPolicy: IfNotPresent with a mutable tag. Reads Kustomize images:
-entries, Helm values files and Kubernetes manifests; skips hidden
-directories, node_modules, Helm chart templates/ and links leaving DIR.
+entries, Helm values files and Kubernetes manifests (Argo CD Applications and
+Flux HelmReleases included); skips hidden directories, node_modules, Helm
+chart templates/, links leaving DIR, and YAML that is neither Kubernetes nor
+Helm values (docker-compose, CI pipelines, Ansible, OpenAPI…): those are
+counted in the summary and listed with -v, never reported.
 
 Prints path:line:col: error|warning: message (suggestion), then a summary.
 Exits 1 when there is an error, 0 when only warnings (or nothing) are found.
 A file that is not valid YAML is a warning, so it cannot hide other findings.
 
 Options:
-  --json                     print {findings: [...], summary} instead
+  --json                     print {findings: [...], skipped: [...], summary} instead
   --mutable-tags P,P         tag patterns that are mutable (default: ${['latest', 'main', 'master', '…'].join(', ')})
   --allow-tags REGEX         every tag must match this regular expression
-  -v, --verbose              list skipped files on stderr
+  -v, --verbose              list skipped files, with why, on stderr
 `
 
 export async function lintCommand(args: string[], context: CommandContext): Promise<number> {
@@ -50,8 +53,8 @@ export async function lintCommand(args: string[], context: CommandContext): Prom
   })
   for (const { file, reason } of result.skipped) context.logger.debug(`skipped ${file}: ${reason}`)
   if (values.json) {
-    const { findings, summary } = result
-    context.stdout(`${JSON.stringify({ findings, summary }, null, 2)}\n`)
+    const { findings, skipped, summary } = result
+    context.stdout(`${JSON.stringify({ findings, skipped, summary }, null, 2)}\n`)
   } else {
     const lines = [...result.findings.map(formatFinding), formatSummary(result.summary)]
     context.stdout(`${lines.join('\n')}\n`)

@@ -1,6 +1,9 @@
 export {
   editKustomization,
   MissingImageEntryError,
+  UnappliedImageEntryError,
+  isKustomizeComponent,
+  withoutImageEntries,
   type KustomizeEditOptions
 } from './kustomize.js'
 export { editHelmValues, type HelmKeys } from './helm.js'

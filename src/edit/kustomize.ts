@@ -2,9 +2,15 @@
  * Pins an image in a kustomization's `images:` list, the way `kustomize edit
  * set image` would, but touching only the `newTag` and `digest` values.
  */
-import { isMap, isScalar, isSeq, type Pair, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml'
+import { isMap, isScalar, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml'
 import { EditError } from '../errors.js'
-import { canonicalRepositoryOf } from '../reference/index.js'
+import {
+  applyKustomizeImage,
+  canonicalRepositoryOf,
+  kustomizeImageMatches,
+  splitKustomizeImage,
+  type KustomizeImageEntry
+} from '../reference/index.js'
 import type { EditOutcome, PinRequest } from './types.js'
 import { applyVerified, MapEdits, type IntendedChange } from './guard.js'
 import {
@@ -39,13 +45,24 @@ export class MissingImageEntryError extends EditError {
   }
 }
 
+/** An `images:` entry names the repository, but kustomize would apply it to no container. */
+export class UnappliedImageEntryError extends EditError {}
+
 export interface KustomizeEditOptions {
   /**
-   * When no entry matches, add one with this `name` — the repository as the
-   * overlay's containers spell it. The engine passes it only after a render
-   * showed that the overlay really uses the repository.
+   * The container images the overlay's own `images:` entries act on, in the spelling its
+   * resources give them (render/ overlayInputs, or a render). With them, only the entries
+   * kustomize applies are pinned, and an overlay without an entry gets one per spelling of the
+   * repository; without them (undefined: they could not be told), every entry naming the
+   * repository is pinned and the render proof decides.
    */
-  readonly addEntryAs?: string
+  readonly inputs?: readonly string[]
+}
+
+interface Entry {
+  readonly index: number
+  readonly map: YAMLMap
+  readonly image: KustomizeImageEntry
 }
 
 export function editKustomization(
@@ -76,30 +93,130 @@ export function editKustomization(
   }
   const seq = isSeq(images) ? (images as YAMLSeq<unknown>) : undefined
 
-  const matches: { index: number; entry: YAMLMap }[] = []
-  const names: string[] = []
+  const entries: Entry[] = []
   seq?.items.forEach((item, index) => {
     if (!isMap(item)) return
-    const target = stringAt(item, 'newName') ?? stringAt(item, 'name')
-    if (target === undefined) return
-    names.push(target)
-    if (canonicalRepositoryOf(target) === pin.repository) matches.push({ index, entry: item })
+    const name = stringAt(item, 'name')
+    if (name === undefined) return
+    const field = (key: string): string | undefined => stringAt(item, key)
+    entries.push({
+      index,
+      map: item,
+      image: {
+        name,
+        ...(field('newName') !== undefined && { newName: field('newName') }),
+        ...(field('newTag') !== undefined && { newTag: field('newTag') }),
+        ...(field('digest') !== undefined && { digest: field('digest') })
+      }
+    })
   })
+  const named = entries.filter(
+    e => canonicalRepositoryOf(e.image.newName || e.image.name) === pin.repository
+  )
+  const listed = entries.map(e => e.image.newName || e.image.name)
 
-  if (matches.length > 1) {
-    const lines = matches.map(m => lineOf(parsed, m.entry.range![0]))
-    throw new EditError(
-      `${file}: ${pin.repository} matches ${matches.length} images: entries (lines ${lines.join(' and ')}); kustomize would apply only one of them.`,
-      { subject: `${file}:${lines[0]}`, hint: 'Remove the duplicate entry, then promote again.' }
+  if (options.inputs === undefined) {
+    if (named.length === 0) throw new MissingImageEntryError(file, pin.repository, listed)
+    return pinEntries(text, file, named, pin)
+  }
+
+  // kustomize applies the entries in list order, each to what the ones before it made.
+  const applied = new Set<number>()
+  const outputs = options.inputs.map(image =>
+    entries.reduce((current, entry) => {
+      if (!kustomizeImageMatches(current, entry.image.name)) return current
+      applied.add(entry.index)
+      return applyKustomizeImage(current, entry.image)
+    }, image)
+  )
+  const applies = named.filter(e => applied.has(e.index))
+  if (applies.length > 0) return pinEntries(text, file, applies, pin)
+
+  const spellings = [
+    ...new Set(
+      outputs
+        .map(image => splitKustomizeImage(image).name)
+        .filter(name => canonicalRepositoryOf(name) === pin.repository)
+    )
+  ]
+  if (named.length > 0) {
+    const first = named[0]!
+    const line = lineOf(parsed, first.map.range![0])
+    const deployed = spellings.length
+      ? `the overlay's containers spell it ${spellings.join(' and ')}`
+      : `no container the overlay builds uses ${pin.repository} (${describe(options.inputs)})`
+    throw new UnappliedImageEntryError(
+      `${file}:${line}: images[${first.index}] names ${first.image.name}, but kustomize would not apply it: it matches names literally, and ${deployed}.`,
+      {
+        subject: `${file}:${line}`,
+        hint: spellings.length
+          ? `Set the entry's name to ${spellings[0]} (the spelling in the resources), then promote again.`
+          : 'Point the target at the overlay that deploys the image, or fix the entry name.'
+      }
     )
   }
-  if (matches.length === 0) {
-    if (options.addEntryAs === undefined)
-      throw new MissingImageEntryError(file, pin.repository, names)
-    return addEntry(parsed, document, root, imagesPair, seq, options.addEntryAs, pin)
+  if (spellings.length === 0) {
+    throw new MissingImageEntryError(
+      file,
+      pin.repository,
+      listed,
+      `the overlay deploys ${describe(options.inputs)}`
+    )
   }
-  const { index, entry } = matches[0]!
-  return pinEntry(parsed, document, entry, index, pin)
+  // `kustomize edit set image`, once per spelling: each entry reaches the containers spelled so.
+  let outcome: EditOutcome = { text, changes: [] }
+  for (const spelling of spellings) {
+    const next = addEntry(parseYaml(outcome.text, file), spelling, pin)
+    outcome = { text: next.text, changes: [...outcome.changes, ...next.changes] }
+  }
+  return outcome
+}
+
+/** Pins each entry in turn (entries are never added or removed, so their indexes hold). */
+function pinEntries(
+  text: string,
+  file: string,
+  entries: readonly Entry[],
+  pin: PinRequest
+): EditOutcome {
+  let outcome: EditOutcome = { text, changes: [] }
+  for (const { index } of entries) {
+    const parsed = parseYaml(outcome.text, file)
+    const document = parsed.documents.findIndex(doc => isMap(doc.contents))
+    const seq = findPair(parsed.documents[document]!.contents as YAMLMap, 'images')!
+      .value as YAMLSeq<unknown>
+    const next = pinEntry(parsed, document, seq.items[index] as YAMLMap, index, pin)
+    outcome = { text: next.text, changes: [...outcome.changes, ...next.changes] }
+  }
+  return outcome
+}
+
+function describe(images: readonly string[]): string {
+  const unique = [...new Set(images)]
+  if (unique.length === 0) return 'no container images'
+  const shown = unique.slice(0, 8).join(', ')
+  return unique.length > 8 ? `${shown} and ${unique.length - 8} more` : shown
+}
+
+/** Whether the kustomization is a kustomize Component (`kind: Component`), which renders nothing alone. */
+export function isKustomizeComponent(text: string): boolean {
+  const document = parseDocument(text)
+  return isMap(document.contents) && document.get('kind') === 'Component'
+}
+
+/**
+ * The kustomization without its `images:` field: rendered (never written) to learn what images
+ * its entries act on when they cannot be read from the files.
+ */
+export function withoutImageEntries(text: string, file: string): string {
+  const document = parseDocument(text)
+  if (document.errors.length > 0 || !isMap(document.contents)) {
+    throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
+      subject: file
+    })
+  }
+  document.delete('images')
+  return document.toString()
 }
 
 function pinEntry(
@@ -133,15 +250,11 @@ function pinEntry(
 }
 
 /** `kustomize edit set image` for an overlay that has no entry yet. */
-function addEntry(
-  parsed: ParsedYaml,
-  document: number,
-  root: YAMLMap,
-  imagesPair: Pair<Scalar, unknown> | undefined,
-  seq: YAMLSeq<unknown> | undefined,
-  name: string,
-  pin: PinRequest
-): EditOutcome {
+function addEntry(parsed: ParsedYaml, name: string, pin: PinRequest): EditOutcome {
+  const document = parsed.documents.findIndex(doc => isMap(doc.contents))
+  const root = parsed.documents[document]!.contents as YAMLMap
+  const imagesPair = findPair(root, 'images')
+  const seq = isSeq(imagesPair?.value) ? (imagesPair.value as YAMLSeq<unknown>) : undefined
   const fields: [string, string][] = [
     ['name', name],
     ['newTag', pin.tag],

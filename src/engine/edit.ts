@@ -30,14 +30,22 @@ import {
   realRelativePath,
   resolveInRepo
 } from '../repo/index.js'
-import { ACTION_NAMES, ConfigError, PolicyError, RenderError, type OptionNames } from '../errors.js'
+import {
+  ACTION_NAMES,
+  ConfigError,
+  EditError,
+  PolicyError,
+  RenderError,
+  type OptionNames
+} from '../errors.js'
 import {
   editArgoApplication,
   editHelmValues,
   editKustomization,
   editManifests,
-  MissingImageEntryError,
+  isKustomizeComponent,
   readArgoPin,
+  withoutImageEntries,
   readHelmPin,
   readKustomizationPin,
   readManifestPin,
@@ -47,19 +55,15 @@ import {
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
 import { checkDowngrade, chooseTag } from '../policy/index.js'
-import {
-  canonicalRepository,
-  canonicalRepositoryOf,
-  parseReference,
-  repositoryName
-} from '../reference/index.js'
+import { canonicalRepository, parseReference, repositoryName } from '../reference/index.js'
 import {
   extractImages,
   findRenderer,
+  fsTreeReader,
+  kustomizationsIncluding,
+  overlayInputs,
   renderManyBeforeAfter,
-  renderImages,
-  verifyRender,
-  type RenderedImage
+  verifyRender
 } from '../render/index.js'
 
 export interface EditRequest {
@@ -123,7 +127,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         tag: image.reference.tag!,
         digest: image.pin === 'digest' ? image.digest : undefined
       }
-      const outcomes = await editTarget(request, target, now, pin)
+      const { outcomes, deployers } = await editTarget(request, target, now, pin, texts, logger)
       outcomes.forEach((outcome, i) => {
         const file = now[i]!.file
         for (const change of outcome.changes) {
@@ -149,8 +153,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         )
         changes.set(file, list)
       })
-      if (target.kind === 'kustomize') {
-        const dir = posix.dirname(now[0]!.file)
+      for (const dir of deployers) {
         kustomizeDirs.set(dir, (kustomizeDirs.get(dir) ?? new Set()).add(image))
       }
       if (target.kind === 'manifest') {
@@ -205,23 +208,31 @@ function oneBuildPerRepository(images: readonly ResolvedImage[]): ResolvedImage[
   return [...groups.values()]
 }
 
-/** One target's edit, per kind: one outcome per file of the target, in its order. */
+/**
+ * One target's edit, per kind: one outcome per file of the target, in its order, and the
+ * kustomizations whose render proves it (kustomize targets only).
+ */
 async function editTarget(
   request: EditRequest,
   target: Target,
   now: readonly ManifestFile[],
-  pin: PinRequest
-): Promise<EditOutcome[]> {
+  pin: PinRequest,
+  texts: ReadonlyMap<string, { after: string }>,
+  logger: Logger
+): Promise<{ outcomes: EditOutcome[]; deployers: string[] }> {
   const { file, text } = now[0]!
   switch (target.kind) {
     case 'helm':
-      return [editHelmValues(text, file, pin, target)]
-    case 'kustomize':
-      return [await editOverlay(request, target, file, text, pin)]
+      return { outcomes: [editHelmValues(text, file, pin, target)], deployers: [] }
+    case 'kustomize': {
+      const changed = new Map([...texts].map(([f, t]) => [f, t.after]))
+      const { outcome, deployers } = await editOverlay(request, file, text, pin, changed, logger)
+      return { outcomes: [outcome], deployers }
+    }
     case 'manifest':
-      return editManifests(now, pin, target.path)
+      return { outcomes: editManifests(now, pin, target.path), deployers: [] }
     case 'argocd':
-      return [editArgoApplication(text, file, pin)]
+      return { outcomes: [editArgoApplication(text, file, pin)], deployers: [] }
   }
 }
 
@@ -339,43 +350,68 @@ async function read(repoRoot: string, file: string): Promise<{ before: string; a
 }
 
 /**
- * An overlay without an entry for the image gets one (as `kustomize edit set
- * image` would) only when its rendered workloads use the repository; the
- * entry's name is spelled as the containers spell it, since kustomize
- * matches names literally.
+ * Pins the overlay's entries for the image, as kustomize reads them: only entries kustomize
+ * applies to the images the overlay's resources spell (render/ overlayInputs, read without a
+ * renderer), and an overlay without one gets an entry per spelling, as `kustomize edit set
+ * image` would. When those images cannot be read statically (remote bases, Helm charts, plugins),
+ * a render tells them; with no renderer either, nothing is written unless verify-render is
+ * false, because an entry kustomize never applies is a deploy that changes nothing.
  */
 async function editOverlay(
   request: EditRequest,
-  target: Target,
   file: string,
   text: string,
-  pin: PinRequest
-) {
-  try {
-    return editKustomization(text, file, pin)
-  } catch (error) {
-    if (!(error instanceof MissingImageEntryError)) throw error
-    const renderer = await findRenderer('kustomize', request.env)
-    if ('unavailable' in renderer) {
-      throw new MissingImageEntryError(
-        file,
-        pin.repository,
-        error.entries,
-        `without a renderer (${renderer.unavailable}) promote-image cannot check that the overlay uses it`
-      )
-    }
-    const used = await renderImages(renderer, request.repoRoot, posix.dirname(file))
-    const match = used.find(u => canonicalRepositoryOf(u.image) === pin.repository)
-    if (!match) {
-      throw new MissingImageEntryError(
-        file,
-        pin.repository,
-        error.entries,
-        `the overlay ${target.path} deploys ${describeImages(used)}`
-      )
-    }
-    return editKustomization(text, file, pin, { addEntryAs: repositoryOf(match.image) })
+  pin: PinRequest,
+  changed: ReadonlyMap<string, string>,
+  logger: Logger
+): Promise<{ outcome: EditOutcome; deployers: string[] }> {
+  const dir = posix.dirname(file)
+  // A Component renders nothing alone: the kustomizations that include it deploy its entries,
+  // so they are what its entries act on and what the render proof builds.
+  const component = isKustomizeComponent(text)
+  const deployers = component ? await kustomizationsIncluding(request.repoRoot, dir) : [dir]
+  if (deployers.length === 0) {
+    throw new EditError(
+      `${file} is a kustomize Component, and no kustomization in the repository lists ${dir} in components:, so nothing would deploy the promotion.`,
+      {
+        subject: file,
+        hint: 'Target the overlay that includes the component, or add the component to one.'
+      }
+    )
   }
+  const without = new Map([...changed, [file, withoutImageEntries(text, file)]])
+  const tree = fsTreeReader(request.repoRoot)
+  const read = await Promise.all(
+    deployers.map(d => overlayInputs(tree, d, component ? without : changed))
+  )
+  const unknown = read.find(inputs => 'unknown' in inputs)
+  if (unknown === undefined) {
+    const inputs = read.flatMap(r => ('images' in r ? r.images : []))
+    return { outcome: editKustomization(text, file, pin, { inputs }), deployers }
+  }
+  const why = 'unknown' in unknown ? unknown.unknown : ''
+
+  const renderer = await findRenderer('kustomize', request.env)
+  if ('unavailable' in renderer) {
+    if (request.verifyRender !== 'false') {
+      const names = request.names ?? ACTION_NAMES
+      throw new RenderError(
+        `${file}: cannot tell which images kustomize's images: entries reach, because ${why}, and no renderer is available (${renderer.unavailable}).`,
+        {
+          subject: file,
+          hint: `Install kustomize or kubectl on the runner so promote-image can render the overlay, or set ${names.set('verify-render', 'false')} to write the entry unchecked.`
+        }
+      )
+    }
+    logger.warning(
+      `${file}: writing the images: entry unchecked (verify-render false): ${why}, so promote-image cannot tell whether kustomize applies it.`
+    )
+    return { outcome: editKustomization(text, file, pin), deployers }
+  }
+  // What the entries act on: the deploying overlays rendered without them.
+  const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without)
+  const inputs = rendered.flatMap(r => r.after.map(i => i.image))
+  return { outcome: editKustomization(text, file, pin, { inputs }), deployers }
 }
 
 async function proveRenders(
@@ -480,15 +516,6 @@ function tagOfReference(value: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-function repositoryOf(image: string): string {
-  return parseReference(image).name
-}
-
-function describeImages(images: readonly RenderedImage[]): string {
-  const unique = [...new Set(images.map(i => i.image))]
-  return unique.length ? unique.join(', ') : 'no container images'
 }
 
 /** Write to a temporary sibling, then rename: a crash never leaves half a file. */

@@ -38,7 +38,13 @@ import type {
   VerifyRenderMode
 } from '../model.js'
 import { findRenderer, renderClosure } from '../render/index.js'
-import { manifestFilesIn, type TreeReader } from '../repo/index.js'
+import {
+  isKustomizationFileName,
+  KUSTOMIZATION_FILE_NAMES,
+  manifestFilesIn,
+  type TreeReader
+} from '../repo/index.js'
+import { isKustomizeComponent } from '../edit/index.js'
 import { editConfigRepo, loadTargets, targetsOf, type EditRequest } from './edit.js'
 
 export interface PromotionRequest {
@@ -307,12 +313,19 @@ async function fetchWhatIsRead(
       if (target.kind === 'kustomize') overlays.add(target.path)
     }
   }
-  if (request.verifyRender === 'false') {
+  if (request.verifyRender === 'false' && overlays.size === 0) {
     await session.fetch([...paths])
     return templates
   }
+  // A kustomize Component is deployed by whatever includes it, anywhere in the repository.
+  if ((await Promise.all([...overlays].map(o => isComponent(session.reader, o)))).some(Boolean)) {
+    await session.fetchAll()
+    return templates
+  }
   // Every overlay's closure at once (50 images are 50 overlays), read from the commit, then
-  // one fetch for the targets and all closures (for the git method, one sparse-checkout).
+  // one fetch for the targets and all closures (for the git method, one sparse-checkout). With
+  // verify-render false too: the edit reads the overlay's resources to pin only the images:
+  // entries kustomize applies (render/ overlayInputs).
   const closures = await Promise.all(
     [...overlays].map(async overlay => {
       const type = await session.reader.type(overlay)
@@ -325,6 +338,7 @@ async function fetchWhatIsRead(
     return templates
   }
   await session.fetch([...paths])
+  if (request.verifyRender === 'false') return templates
   // No closure may just mean a broken target: let the edit say so before giving up on it.
   await editConfigRepo(
     {
@@ -337,6 +351,17 @@ async function fetchWhatIsRead(
   )
   await session.fetchAll()
   return templates
+}
+
+/** Whether a kustomize target (a directory or its kustomization file) is a Component. */
+async function isComponent(reader: TreeReader, target: string): Promise<boolean> {
+  const named = isKustomizationFileName(posix.basename(target))
+  const candidates = named ? [target] : KUSTOMIZATION_FILE_NAMES.map(n => posix.join(target, n))
+  for (const file of candidates) {
+    if ((await reader.type(file)) !== 'file') continue
+    return isKustomizeComponent(await reader.read(file))
+  }
+  return false
 }
 
 /** What the edit stage is told: the promotion's own fields, never the token or the repository. */

@@ -18,9 +18,15 @@ export interface Entry {
 /** One file's lint: where findings go, and what is cached per document. */
 export interface Context {
   readonly file: string
+  /** The file's text (BOM removed), for values embedded in a string (embedded.ts). */
+  readonly source: string
   readonly lines: LineCounter
   readonly policy: TagPolicy
-  readonly overridden: ReadonlySet<string>
+  /** See LintOptions.pinnedByOverlays. */
+  readonly pinnedByOverlays: (
+    file: string,
+    image: string
+  ) => { readonly pinned: boolean; readonly keptBy?: string }
   readonly found: Map<string, Finding>
   doc: Document.Parsed
   /** Nodes already walked (per image context), so aliases cost nothing and cannot loop. */

@@ -27,6 +27,8 @@ export interface LintSummary {
   readonly warnings: number
   /** Files read and checked (skipped ones excluded). */
   readonly files: number
+  /** Files not checked (see LintResult.skipped): not Kubernetes YAML, links, chart templates… */
+  readonly skipped: number
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -40,13 +42,14 @@ export function formatFinding(finding: Finding): string {
   return `${file}:${line}:${column}: ${severity}: ${message}${suggestion ? ` (${suggestion})` : ''}`
 }
 
-export function summarize(findings: readonly Finding[], files: number): LintSummary {
+export function summarize(findings: readonly Finding[], files: number, skipped = 0): LintSummary {
   const errors = findings.filter(f => f.severity === 'error').length
-  return { errors, warnings: findings.length - errors, files }
+  return { errors, warnings: findings.length - errors, files, skipped }
 }
 
-export function formatSummary({ errors, warnings, files }: LintSummary): string {
-  return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`
+export function formatSummary({ errors, warnings, files, skipped }: LintSummary): string {
+  const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`
+  return skipped > 0 ? `${counts}; ${skipped} skipped (-v lists them)` : counts
 }
 
 function plural(count: number, noun: string): string {

@@ -3,12 +3,12 @@
  * config repo. The rules are pure (rules.ts); this reads the files.
  */
 import { readFile, stat } from 'node:fs/promises'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { InputError } from '../errors.js'
 import type { TagPolicy } from '../policy/index.js'
 import { compareFindings, summarize, type Finding, type LintSummary } from './finding.js'
-import { kustomizeTagOverrides } from './kustomize.js'
-import { lintText } from './rules.js'
+import { overlayPins } from './overlays.js'
+import { lintFile } from './rules.js'
 import { MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
 // The door to lint/: what other folders and the tests use, and the types of lintPath's result.
 export {
@@ -20,15 +20,19 @@ export {
   type ProblemCode,
   type Severity
 } from './finding.js'
-export { lintText, type LintOptions } from './rules.js'
+export { lintFile, lintText, type FileLint, type LintOptions } from './rules.js'
 export { MAX_FILE_BYTES, walkConfigFiles, type Skipped } from './walk.js'
 
 export interface LintResult {
   /** Sorted by file, line, column. */
   readonly findings: Finding[]
-  /** The files read, as shown in findings. */
+  /** The files read and checked, as shown in findings. */
   readonly files: string[]
-  /** Not read, with why; paths as shown in findings. */
+  /**
+   * Not checked, with why; paths as shown in findings: not walked (links,
+   * chart templates, size), unreadable, or holding no Kubernetes YAML or Helm
+   * values (a docker-compose file, a CI pipeline…).
+   */
   readonly skipped: Skipped[]
   readonly summary: LintSummary
 }
@@ -73,11 +77,27 @@ export async function lintPath(
     }
   }
   // Two passes: the overlays' images: entries decide which base images they replace.
-  const overriddenImages = new Set(read.flatMap(r => kustomizeTagOverrides(r.text, r.file)))
-  const findings = read.flatMap(r =>
-    lintText(r.text, r.file, { policy: options.policy, overriddenImages })
-  )
+  const pinnedByOverlays = overlayPins(read, info.isDirectory() ? target : undefined)
+  const chartDirs = await chartDirectories(info.isDirectory() ? read.map(r => r.file) : candidates)
+  const findings: Finding[] = []
+  const files: string[] = []
+  for (const { file, text } of read) {
+    const result = lintFile(text, file, { policy: options.policy, pinnedByOverlays, chartDirs })
+    findings.push(...result.findings)
+    if (result.skipped === undefined) files.push(file)
+    else skipped.push({ file, reason: result.skipped })
+  }
   findings.sort(compareFindings)
-  const files = read.map(r => r.file)
-  return { findings, files, skipped, summary: summarize(findings, files.length) }
+  skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+  return { findings, files, skipped, summary: summarize(findings, files.length, skipped.length) }
+}
+
+/** The directories of `files` that hold a Chart.yaml: their other YAML files are Helm values. */
+async function chartDirectories(files: readonly string[]): Promise<Set<string>> {
+  const dirs = new Set<string>()
+  for (const dir of new Set(files.map(dirname))) {
+    const chart = await stat(join(dir, 'Chart.yaml')).catch(() => undefined)
+    if (chart?.isFile()) dirs.add(dir)
+  }
+  return dirs
 }

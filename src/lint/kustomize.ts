@@ -3,9 +3,8 @@
  * Argo CD's `kustomize.images` strings: where an overlay sets the tag a base
  * would otherwise use.
  */
-import { isAlias, isMap, isSeq, parseAllDocuments, type Node } from 'yaml'
+import { isMap, isSeq, type Node } from 'yaml'
 import { isKustomizationFileName } from '../repo/index.js'
-import { firstYamlProblem } from '../yaml/index.js'
 import { formatReference } from '../reference/index.js'
 import {
   entries,
@@ -21,30 +20,6 @@ import { checkTagged } from './verdicts.js'
 
 export function isKustomizationFile(file: string): boolean {
   return isKustomizationFileName(file.slice(file.lastIndexOf('/') + 1))
-}
-
-/**
- * The `name` of every kustomization `images:` entry that sets a tag or
- * digest: Kustomize replaces the image of that name in the bases, so the
- * base's own tag is not what runs. Invalid YAML yields nothing.
- */
-export function kustomizeTagOverrides(text: string, file: string): string[] {
-  if (!isKustomizationFile(file)) return []
-  const source = text.startsWith('\uFEFF') ? text.slice(1) : text
-  const names: string[] = []
-  for (const doc of parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false })) {
-    if (firstYamlProblem(doc)) continue
-    const images = doc.get('images', true)
-    if (!isSeq(images)) continue
-    for (const item of images.items) {
-      const entry = isAlias(item) ? item.resolve(doc) : item
-      if (!isMap(entry)) continue
-      const field = (key: string) => nonEmpty(scalarText(entry.get(key, true)))
-      const name = field('name')
-      if (name !== undefined && (field('newTag') ?? field('digest')) !== undefined) names.push(name)
-    }
-  }
-  return names
 }
 
 export function lintKustomizeImages(context: Context, images: Node | undefined): void {

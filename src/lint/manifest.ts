@@ -18,6 +18,9 @@ import {
   type Entry
 } from './context.js'
 import { lintArgoKustomizeImages, lintKustomizeImages } from './kustomize.js'
+import { lintArgoHelmParameters } from './argocd.js'
+import { walkHelmValues } from './helm.js'
+import { lintEmbeddedValues } from './embedded.js'
 import { checkReference, PIN_SUGGESTION } from './verdicts.js'
 
 /** Where each workload kind keeps its Pod spec. */
@@ -57,23 +60,27 @@ export function lintManifest(
     }
     return
   }
-  if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
-    const spec = follow(context, top, ['spec'])
-    const sources = [follow(context, spec, ['source'])]
-    const list = spec?.get('sources')?.value
-    if (isSeq(list)) {
-      for (const s of list.items) {
-        const source = resolve(context, s)
-        if (isMap(source)) sources.push(entries(context, source))
-      }
-    }
-    for (const source of sources) {
-      lintArgoKustomizeImages(context, follow(context, source, ['kustomize'])?.get('images')?.value)
-    }
+  if (
+    apiVersion.startsWith('argoproj.io/') &&
+    (kind === 'Application' || kind === 'ApplicationSet')
+  ) {
+    // An ApplicationSet's template holds an Application spec.
+    const spec = follow(
+      context,
+      top,
+      kind === 'Application' ? ['spec'] : ['spec', 'template', 'spec']
+    )
+    for (const source of argoSources(context, spec)) lintArgoSource(context, source)
     return
   }
   if (kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
     lintKustomizeImages(context, follow(context, top, ['spec'])?.get('images')?.value)
+    return
+  }
+  if (kind === 'HelmRelease' && apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
+    // Inline values, read as a values file is (Flux helm-controller passes them to the chart).
+    const values = follow(context, top, ['spec'])?.get('values')?.value
+    if (values !== undefined) walkHelmValues(context, values, false)
     return
   }
   const path = POD_SPEC_PATHS[kind]
@@ -94,7 +101,11 @@ function lintContainer(context: Context, container: Map<string, Entry>): void {
   const text = scalarText(node)
   if (node === undefined || typeof text !== 'string' || isTemplate(text)) return
   const ref = tryParse(text)
-  if (!ref || ref.digest !== undefined || context.overridden.has(ref.name)) return
+  if (!ref || ref.digest !== undefined) return
+  const overlays = context.pinnedByOverlays(context.file, text)
+  if (overlays.pinned) return
+  // Some overlays pin it, but this one renders the base's tag: say which, or the finding puzzles.
+  const keptBy = overlays.keptBy && ` (${overlays.keptBy} keeps this tag)`
   const pullPolicy = scalarText(container.get('imagePullPolicy')?.value)
   // Kubernetes defaults to Always only for `:latest` and untagged images.
   const defaulted = ref.tag === undefined || ref.tag === 'latest' ? 'Always' : 'IfNotPresent'
@@ -108,10 +119,35 @@ function lintContainer(context: Context, container: Map<string, Entry>): void {
       kind: 'manifest',
       image: formatReference(ref),
       problem: 'pull-policy',
-      message: `IfNotPresent${how} with mutable tag ${tag}: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated')`,
+      message: `IfNotPresent${how} with mutable tag ${tag}${keptBy ?? ''}: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated')`,
       suggestion: `${PIN_SUGGESTION}; imagePullPolicy: Always alone would not restart running pods`
     })
     return
   }
-  checkReference(context, node, 'manifest', ref)
+  checkReference(context, node, 'manifest', ref, keptBy)
+}
+
+/** `spec.source` and every entry of `spec.sources` (multi-source Applications). */
+function argoSources(context: Context, spec: Map<string, Entry> | undefined): Map<string, Entry>[] {
+  const sources: Map<string, Entry>[] = []
+  const single = follow(context, spec, ['source'])
+  if (single) sources.push(single)
+  const list = spec?.get('sources')?.value
+  if (isSeq(list)) {
+    for (const item of list.items) {
+      const source = resolve(context, item)
+      if (isMap(source)) sources.push(entries(context, source))
+    }
+  }
+  return sources
+}
+
+/** What an Argo CD source overrides: kustomize.images, helm.parameters, helm.valuesObject. */
+function lintArgoSource(context: Context, source: Map<string, Entry>): void {
+  lintArgoKustomizeImages(context, follow(context, source, ['kustomize'])?.get('images')?.value)
+  const helm = follow(context, source, ['helm'])
+  lintArgoHelmParameters(context, helm?.get('parameters')?.value)
+  const valuesObject = helm?.get('valuesObject')?.value
+  if (valuesObject !== undefined) walkHelmValues(context, valuesObject, false)
+  lintEmbeddedValues(context, helm?.get('values')?.value)
 }

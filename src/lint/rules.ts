@@ -3,7 +3,8 @@
  * system, no registry; a reference is judged from its text alone. Each
  * document goes to the rules of its kind: kustomize.ts, manifest.ts, helm.ts.
  */
-import { isMap, LineCounter, parseAllDocuments, type Document } from 'yaml'
+import { dirname } from 'node:path'
+import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from 'yaml'
 import { firstYamlProblem } from '../yaml/index.js'
 import { DEFAULT_TAG_POLICY, type TagPolicy } from '../policy/index.js'
 import { add, entries, resolve, scalarText, type Context, type Entry } from './context.js'
@@ -11,15 +12,29 @@ import { compareFindings, type Finding, type FindingKind } from './finding.js'
 import { walkHelmValues } from './helm.js'
 import { isKustomizationFile, lintKustomizeImages } from './kustomize.js'
 import { lintManifest } from './manifest.js'
+import { readingOf } from './formats.js'
+import type { PinnedByOverlays } from './overlays.js'
 
 export interface LintOptions {
   readonly policy?: TagPolicy
   /**
-   * Image names whose tag a kustomization `images:` entry sets (see
-   * kustomizeTagOverrides). A manifest container using one is a base whose
-   * placeholder the overlays replace; the overlays are linted instead.
+   * Whether every kustomization rendering a file pins an image of it (see
+   * overlayPins). A container whose image they pin is a base placeholder
+   * the overlays replace; the overlays' entries are linted instead.
    */
-  readonly overriddenImages?: ReadonlySet<string>
+  readonly pinnedByOverlays?: PinnedByOverlays
+  /**
+   * Directories (`dirname` of `file` as given) that hold a Chart.yaml: every
+   * other YAML file there is Helm values.
+   */
+  readonly chartDirs?: ReadonlySet<string>
+}
+
+/** One file's findings, and why it was skipped when no document in it was read. */
+export interface FileLint {
+  readonly findings: Finding[]
+  /** Set when every document was skipped (not Kubernetes YAML…): the first document's reason. */
+  readonly skipped?: string
 }
 
 /**
@@ -28,6 +43,11 @@ export interface LintOptions {
  * `invalid-yaml` warning for that document, never an exception.
  */
 export function lintText(text: string, file: string, options: LintOptions = {}): Finding[] {
+  return lintFile(text, file, options).findings
+}
+
+/** lintText, saying also when the file held nothing lint reads (a docker-compose file…). */
+export function lintFile(text: string, file: string, options: LintOptions = {}): FileLint {
   // The parser counts a BOM as a character, which would shift line 1's columns.
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
   const lines = new LineCounter()
@@ -39,14 +59,18 @@ export function lintText(text: string, file: string, options: LintOptions = {}):
   })
   const context: Context = {
     file,
+    source,
     lines,
     policy: options.policy ?? DEFAULT_TAG_POLICY,
-    overridden: options.overriddenImages ?? new Set(),
+    pinnedByOverlays: options.pinnedByOverlays ?? (() => ({ pinned: false })),
     found: new Map(),
     doc: undefined as unknown as Document.Parsed,
     seen: { plain: new Set(), image: new Set() },
     entries: new Map()
   }
+  const inChart = options.chartDirs?.has(dirname(file)) ?? false
+  const skips: string[] = []
+  let read = 0
   for (const doc of Array.isArray(docs) ? docs : []) {
     context.doc = doc
     context.seen = { plain: new Set(), image: new Set() }
@@ -62,25 +86,42 @@ export function lintText(text: string, file: string, options: LintOptions = {}):
         message: `not valid YAML: ${firstLine(error.message)}`,
         suggestion: 'fix the syntax; the rest of this document was not checked'
       })
+      read++
       continue
     }
-    lintDocument(context, doc.contents)
+    const skip = lintDocument(context, doc.contents, inChart)
+    if (skip === undefined) read++
+    else skips.push(skip)
   }
-  return [...context.found.values()].sort(compareFindings)
+  const findings = [...context.found.values()].sort(compareFindings)
+  return read === 0 && skips.length > 0 ? { findings, skipped: skips[0] } : { findings }
 }
 
-function lintDocument(context: Context, contents: unknown): void {
+/** Lints one document; returns why it was skipped, or undefined when it was read (or empty). */
+function lintDocument(context: Context, contents: unknown, inChart: boolean): string | undefined {
   const root = resolve(context, contents)
-  if (root === undefined) return
+  if (root === undefined || (isScalar(root) && root.value === null)) return undefined
   const top = isMap(root) ? entries(context, root) : new Map<string, Entry>()
-  const apiVersion = scalarText(top.get('apiVersion')?.value)
-  const kind = scalarText(top.get('kind')?.value)
-  if (isKustomizationFile(context.file) || apiVersion?.startsWith('kustomize.config.k8s.io/')) {
-    lintKustomizeImages(context, top.get('images')?.value)
-  } else if (typeof apiVersion === 'string' && typeof kind === 'string') {
-    lintManifest(context, top, apiVersion, kind)
-  } else {
-    walkHelmValues(context, root, false)
+  const reading = isKustomizationFile(context.file)
+    ? ({ as: 'kustomize' } as const)
+    : readingOf(context, root, top, inChart)
+  switch (reading.as) {
+    case 'kustomize':
+      lintKustomizeImages(context, top.get('images')?.value)
+      return undefined
+    case 'manifest':
+      lintManifest(
+        context,
+        top,
+        scalarText(top.get('apiVersion')?.value)!,
+        scalarText(top.get('kind')?.value)!
+      )
+      return undefined
+    case 'helm':
+      walkHelmValues(context, root, false)
+      return undefined
+    case 'skip':
+      return reading.reason
   }
 }
 

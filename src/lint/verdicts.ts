@@ -4,7 +4,7 @@
  * warning, a tag outside allow-tags an error.
  */
 import type { Node } from 'yaml'
-import { matchingMutablePattern } from '../policy/index.js'
+import { mutableTagMatch } from '../policy/index.js'
 import { formatReference, type ImageReference } from '../reference/index.js'
 import { report, type Context } from './context.js'
 import type { FindingKind } from './finding.js'
@@ -19,15 +19,16 @@ export function checkReference(
   context: Context,
   at: Node,
   kind: FindingKind,
-  ref: ImageReference
+  ref: ImageReference,
+  note = ''
 ): void {
-  if (ref.tag !== undefined) return checkTagged(context, at, kind, ref)
+  if (ref.tag !== undefined) return checkTagged(context, at, kind, ref, note)
   report(context, at, {
     severity: 'error',
     kind,
     image: formatReference(ref),
     problem: 'no-tag',
-    message: `no tag: "latest" is pulled, a mutable tag; ${NOT_SEEN}`,
+    message: `no tag${note}: "latest" is pulled, a mutable tag; ${NOT_SEEN}`,
     suggestion: PIN_SUGGESTION
   })
 }
@@ -36,20 +37,22 @@ export function checkTagged(
   context: Context,
   at: Node,
   kind: FindingKind,
-  ref: ImageReference
+  ref: ImageReference,
+  note = ''
 ): void {
   const tag = ref.tag!
   const image = formatReference(ref)
-  const pattern = matchingMutablePattern(tag, context.policy)
-  if (pattern !== undefined) {
-    const matched = pattern.toLowerCase() === tag.toLowerCase() ? '' : ` (matches ${pattern})`
+  const match = mutableTagMatch(tag, context.policy)
+  if (match !== undefined) {
     report(context, at, {
       severity: 'error',
       kind,
       image,
       problem: 'mutable-tag',
-      message: `mutable tag ${tag}${matched}: ${NOT_SEEN}`,
-      suggestion: PIN_SUGGESTION
+      message: `mutable tag ${tag}${match.why ? ` (${match.why})` : ''}${note}: ${NOT_SEEN}`,
+      suggestion: match.instead
+        ? `push a tag that names the build, such as ${match.instead[1]} or ${match.instead[0]}, and run promote-image to pin it with its digest`
+        : PIN_SUGGESTION
     })
   } else if (context.policy.allowTags && !context.policy.allowTags.test(tag)) {
     const { source, name = 'allow-tags' } = context.policy.allowTags
@@ -58,7 +61,7 @@ export function checkTagged(
       kind,
       image,
       problem: 'mutable-tag',
-      message: `tag ${tag} does not match ${name} /${source}/`,
+      message: `tag ${tag}${note} does not match ${name} /${source}/`,
       suggestion: `promote a tag that matches ${name}, or widen the pattern`
     })
   } else {
@@ -67,7 +70,7 @@ export function checkTagged(
       kind,
       image,
       problem: 'no-digest',
-      message: `tag ${tag} has no digest: a re-push under the same tag would not be seen`,
+      message: `tag ${tag}${note} has no digest: a re-push under the same tag would not be seen`,
       suggestion: 'run promote-image to pin it'
     })
   }

@@ -3,13 +3,15 @@ import { RenderError } from '../errors.js'
 
 export type ContainerType = 'containers' | 'initContainers' | 'ephemeralContainers'
 
-/** One container of one rendered workload, as Argo CD would apply it. */
+/** One container of one rendered resource, as Argo CD would apply it. */
 export interface RenderedImage {
   readonly kind: string
   readonly name: string
   readonly namespace?: string
   readonly container: string
   readonly containerType: ContainerType
+  /** Where the container list sits in the resource: `spec.template.spec.containers`. */
+  readonly field: string
   readonly image: string
 }
 
@@ -17,16 +19,6 @@ const CONTAINER_TYPES: ReadonlySet<string> = new Set<ContainerType>([
   'containers',
   'initContainers',
   'ephemeralContainers'
-])
-
-/** Kinds whose pod template is at spec.template. */
-const TEMPLATE_KINDS = new Set([
-  'Deployment',
-  'StatefulSet',
-  'DaemonSet',
-  'ReplicaSet',
-  'ReplicationController',
-  'Job'
 ])
 
 type Json = Record<string, unknown>
@@ -85,16 +77,15 @@ function collect(object: unknown, push: (image: RenderedImage, workload: Json) =
     for (const item of object.items) collect(item, push)
     return
   }
-  const podSpec = podSpecOf(kind, object)
-  if (!podSpec) return
+  // kustomize's images transformer skips CRDs: their schemas describe containers, hold none.
+  if (kind === 'CustomResourceDefinition') return
   const metadata = isObject(object.metadata) ? object.metadata : {}
   const name = typeof metadata.name === 'string' ? metadata.name : ''
   const namespace =
     typeof metadata.namespace === 'string' && metadata.namespace !== ''
       ? metadata.namespace
       : undefined
-  for (const [key, list] of Object.entries(podSpec)) {
-    if (!CONTAINER_TYPES.has(key) || !Array.isArray(list)) continue
+  for (const { list, field: at, type } of containerLists(object, [])) {
     for (const container of list) {
       // A container without an image is not valid Kubernetes; nothing to compare.
       if (!isObject(container) || typeof container.image !== 'string') continue
@@ -104,7 +95,8 @@ function collect(object: unknown, push: (image: RenderedImage, workload: Json) =
           name,
           ...(namespace === undefined ? {} : { namespace }),
           container: typeof container.name === 'string' ? container.name : '',
-          containerType: key as ContainerType,
+          containerType: type,
+          field: at,
           image: container.image
         },
         object
@@ -113,24 +105,31 @@ function collect(object: unknown, push: (image: RenderedImage, workload: Json) =
   }
 }
 
-function podSpecOf(kind: string, object: Json): Json | undefined {
-  const spec = field(object, 'spec')
-  if (kind === 'Pod') return spec
-  if (kind === 'PodTemplate') return field(field(object, 'template'), 'spec')
-  if (TEMPLATE_KINDS.has(kind)) return field(field(spec, 'template'), 'spec')
-  if (kind === 'CronJob') {
-    return field(field(field(field(spec, 'jobTemplate'), 'spec'), 'template'), 'spec')
+/**
+ * Every container list of a resource, at any depth and in any kind, the way kustomize's images
+ * transformer finds them (api/filters/imagetag/legacy.go, LegacyFilter: every sequence under a
+ * field named `containers` or `initContainers`): so a Knative Service, a KEDA ScaledJob or any
+ * CRD with a pod template is proved like a Deployment. `ephemeralContainers` (Pods only, which
+ * kustomize leaves alone) are listed too: they run images as well.
+ */
+function* containerLists(
+  value: unknown,
+  path: readonly string[]
+): Generator<{ list: unknown[]; field: string; type: ContainerType }> {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      yield* containerLists(item, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${index}]`])
+    }
+    return
   }
-  // Argo Rollouts; a Rollout with spec.workloadRef borrows a Deployment's template, which
-  // renders on its own (and usually at replicas 0), so it is not followed here.
-  if (kind === 'Rollout' && isArgoproj(object.apiVersion)) {
-    return field(field(spec, 'template'), 'spec')
+  if (!isObject(value)) return
+  for (const [key, child] of Object.entries(value)) {
+    if (CONTAINER_TYPES.has(key) && Array.isArray(child)) {
+      yield { list: child, field: [...path, key].join('.'), type: key as ContainerType }
+    } else {
+      yield* containerLists(child, [...path, key])
+    }
   }
-  return undefined
-}
-
-function isArgoproj(apiVersion: unknown): boolean {
-  return typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/')
 }
 
 function field(object: Json | undefined, key: string): Json | undefined {

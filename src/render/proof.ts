@@ -166,9 +166,7 @@ function pairBefore(
 }
 
 function identity(image: RenderedImage): string {
-  return [image.kind, image.namespace ?? '', image.name, image.containerType, image.container].join(
-    '\0'
-  )
+  return [image.kind, image.namespace ?? '', image.name, image.field, image.container].join('\0')
 }
 
 const CONTAINER_WORDS: Record<RenderedImage['containerType'], string> = {

@@ -297,9 +297,10 @@ async function renderSide(
       `${renderer.name} could not render ${shown} ${SIDE_WORDS[side]}:\n${indent(detail)}`,
       {
         hint:
-          side === 'after'
+          error.hint ??
+          (side === 'after'
             ? `The edited files do not build, so nothing is committed. Check what the edit changed in ${shown} (rendered with ${tool}).`
-            : `${shown} does not build in the config repository as it is; fix that first (run \`${renderer.name} ${shown}\` with ${tool}).`,
+            : `${shown} does not build in the config repository as it is; fix that first (run \`${renderer.name} ${shown}\` with ${tool}).`),
         subject: shown,
         cause: error
       }

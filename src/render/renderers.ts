@@ -31,8 +31,8 @@ export class RenderCommandError extends RenderError {
   readonly renderer: string
   readonly output: string
 
-  constructor(renderer: string, output: string, message: string) {
-    super(message)
+  constructor(renderer: string, output: string, message: string, hint?: string) {
+    super(message, hint === undefined ? {} : { hint })
     this.renderer = renderer
     this.output = output
   }
@@ -88,13 +88,31 @@ export function rendererEnv(env: NodeJS.ProcessEnv): { PATH: string; HOME?: stri
   return { PATH: env.PATH ?? '', ...(env.HOME ? { HOME: env.HOME } : {}) }
 }
 
+/**
+ * `--enable-helm` where kustomize has it (v4.1+): a kustomization with `helmCharts:` renders as
+ * Argo CD renders it with `kustomize.buildOptions: --enable-helm`, and one without is unchanged.
+ */
+function helmFlags(version: string | undefined): string[] {
+  const parsed = version === undefined ? undefined : parseVersion(version)
+  return parsed && (parsed.major > 4 || (parsed.major === 4 && parsed.minor >= 1))
+    ? ['--enable-helm']
+    : []
+}
+
 async function findKustomize(env: ChildEnv): Promise<Renderer | RendererUnavailable> {
   const reasons: string[] = []
   const kustomize = await onPath('kustomize', env.PATH)
   if (kustomize) {
     const checked = await kustomizeVersion(kustomize, env)
     if (checked.ok) {
-      return commandRenderer('kustomize', 'kustomize', checked.version, kustomize, ['build'], env)
+      return commandRenderer(
+        'kustomize',
+        'kustomize',
+        checked.version,
+        kustomize,
+        ['build', ...helmFlags(checked.version)],
+        env
+      )
     }
     reasons.push(checked.reason)
   }
@@ -107,7 +125,7 @@ async function findKustomize(env: ChildEnv): Promise<Renderer | RendererUnavaila
         'kustomize',
         checked.version,
         kubectl,
-        ['kustomize'],
+        ['kustomize', ...helmFlags(checked.version)],
         env
       )
     }
@@ -263,8 +281,21 @@ async function runRenderer(
     return (await run(file, args, env, RENDER_TIMEOUT_MS, RENDER_MAX_BUFFER)).stdout
   } catch (error) {
     const output = failureText(error)
-    throw new RenderCommandError(name, output, `${name} failed: ${output}`)
+    throw new RenderCommandError(name, output, `${name} failed: ${output}`, knownFailure(output))
   }
+}
+
+/** What to do about failures whose cause is known and not in the user's files. */
+function knownFailure(output: string): string | undefined {
+  // Kustomize before v5.8.0 asks `helm version -c` and insists on Helm v3
+  // (kubernetes-sigs/kustomize#6013, fixed in v5.8.1); kubectl 1.35 still embeds v5.7.1.
+  if (/requires helm V3 but got v4|unknown shorthand flag: 'c' in -c/.test(output)) {
+    return 'This Kustomize cannot inflate helmCharts with Helm v4 (kubernetes-sigs/kustomize#6013): put kustomize v5.8.1 or later on PATH (promote-image prefers it to kubectl kustomize), or Helm v3.'
+  }
+  if (/is 'helm' installed\?/.test(output)) {
+    return 'The overlay inflates helmCharts: install helm on the runner.'
+  }
+  return undefined
 }
 
 interface RunFailure {
