@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 import { I as InputError, C as CLI_NAMES, P as PromoteError, d as describeError } from './chunks/errors.js';
-import { resolve as resolve$1, join } from 'node:path';
+import { resolve as resolve$1, dirname, join } from 'node:path';
 import { v as verifyRenderMode, d as downgradePolicy, c as checkConfigFile, a as checkHost, t as tagPolicy, p as pinMode, r as runPromotion, i as imagesOutput, b as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
+import { p as parseReference, f as formatReference } from './chunks/retry.js';
 import { parseArgs } from 'node:util';
 import 'node:child_process';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
 import 'node:os';
 import 'node:timers/promises';
-import { P as PLAN_DEFAULTS, d as distExports, m as matchingMutablePattern, f as firstYamlProblem, D as DEFAULT_TAG_POLICY, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/plan.js';
-import { i as isKustomizationFileName, a as isInsideDirectory } from './chunks/paths.js';
-import { p as parseReference, f as formatReference } from './chunks/retry.js';
-import { D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
+import { P as PLAN_DEFAULTS, d as distExports, m as mutableTagMatch, f as firstYamlProblem, a as matchingMutablePattern, D as DEFAULT_TAG_POLICY, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/plan.js';
+import 'node:fs';
 import 'node:crypto';
+import { s as splitKustomizeImage, k as kustomizeImageMatches, a as applyKustomizeImage } from './chunks/kustomize.js';
+import { i as isKustomizationFileName, a as isInsideDirectory } from './chunks/paths.js';
+import { D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
 import 'process';
 import 'buffer';
 import './chunks/_commonjsHelpers.js';
@@ -215,12 +217,13 @@ function formatFinding(finding) {
     const { file, line, column, severity, message, suggestion } = finding;
     return `${file}:${line}:${column}: ${severity}: ${message}${suggestion ? ` (${suggestion})` : ''}`;
 }
-function summarize(findings, files) {
+function summarize(findings, files, skipped = 0) {
     const errors = findings.filter(f => f.severity === 'error').length;
-    return { errors, warnings: findings.length - errors, files };
+    return { errors, warnings: findings.length - errors, files, skipped };
 }
-function formatSummary({ errors, warnings, files }) {
-    return `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+function formatSummary({ errors, warnings, files, skipped }) {
+    const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')} in ${plural(files, 'file')}`;
+    return skipped > 0 ? `${counts}; ${skipped} skipped (-v lists them)` : counts;
 }
 function plural(count, noun) {
     return `${count} ${noun}${count === 1 ? '' : 's'}`;
@@ -325,31 +328,32 @@ function tryParse(text) {
 const PIN_SUGGESTION = 'push an immutable tag such as v1.4.2 or sha-3f9c2d1 and run promote-image to pin it with its digest';
 const NOT_SEEN = 'a new build pushed under it leaves Git unchanged, so Argo CD reports "Synced, 0 updated" while pods keep the old image';
 /** An unpinned reference: no tag is an error, else judged by its tag. */
-function checkReference(context, at, kind, ref) {
+function checkReference(context, at, kind, ref, note = '') {
     if (ref.tag !== undefined)
-        return checkTagged(context, at, kind, ref);
+        return checkTagged(context, at, kind, ref, note);
     report(context, at, {
         severity: 'error',
         kind,
         image: formatReference(ref),
         problem: 'no-tag',
-        message: `no tag: "latest" is pulled, a mutable tag; ${NOT_SEEN}`,
+        message: `no tag${note}: "latest" is pulled, a mutable tag; ${NOT_SEEN}`,
         suggestion: PIN_SUGGESTION
     });
 }
-function checkTagged(context, at, kind, ref) {
+function checkTagged(context, at, kind, ref, note = '') {
     const tag = ref.tag;
     const image = formatReference(ref);
-    const pattern = matchingMutablePattern(tag, context.policy);
-    if (pattern !== undefined) {
-        const matched = pattern.toLowerCase() === tag.toLowerCase() ? '' : ` (matches ${pattern})`;
+    const match = mutableTagMatch(tag, context.policy);
+    if (match !== undefined) {
         report(context, at, {
             severity: 'error',
             kind,
             image,
             problem: 'mutable-tag',
-            message: `mutable tag ${tag}${matched}: ${NOT_SEEN}`,
-            suggestion: PIN_SUGGESTION
+            message: `mutable tag ${tag}${match.why ? ` (${match.why})` : ''}${note}: ${NOT_SEEN}`,
+            suggestion: match.instead
+                ? `push a tag that names the build, such as ${match.instead[1]} or ${match.instead[0]}, and run promote-image to pin it with its digest`
+                : PIN_SUGGESTION
         });
     }
     else if (context.policy.allowTags && !context.policy.allowTags.test(tag)) {
@@ -359,7 +363,7 @@ function checkTagged(context, at, kind, ref) {
             kind,
             image,
             problem: 'mutable-tag',
-            message: `tag ${tag} does not match ${name} /${source}/`,
+            message: `tag ${tag}${note} does not match ${name} /${source}/`,
             suggestion: `promote a tag that matches ${name}, or widen the pattern`
         });
     }
@@ -369,7 +373,7 @@ function checkTagged(context, at, kind, ref) {
             kind,
             image,
             problem: 'no-digest',
-            message: `tag ${tag} has no digest: a re-push under the same tag would not be seen`,
+            message: `tag ${tag}${note} has no digest: a re-push under the same tag would not be seen`,
             suggestion: 'run promote-image to pin it'
         });
     }
@@ -382,34 +386,6 @@ function checkTagged(context, at, kind, ref) {
  */
 function isKustomizationFile(file) {
     return isKustomizationFileName(file.slice(file.lastIndexOf('/') + 1));
-}
-/**
- * The `name` of every kustomization `images:` entry that sets a tag or
- * digest: Kustomize replaces the image of that name in the bases, so the
- * base's own tag is not what runs. Invalid YAML yields nothing.
- */
-function kustomizeTagOverrides(text, file) {
-    if (!isKustomizationFile(file))
-        return [];
-    const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
-    const names = [];
-    for (const doc of distExports.parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false })) {
-        if (firstYamlProblem(doc))
-            continue;
-        const images = doc.get('images', true);
-        if (!distExports.isSeq(images))
-            continue;
-        for (const item of images.items) {
-            const entry = distExports.isAlias(item) ? item.resolve(doc) : item;
-            if (!distExports.isMap(entry))
-                continue;
-            const field = (key) => nonEmpty(scalarText(entry.get(key, true)));
-            const name = field('name');
-            if (name !== undefined && (field('newTag') ?? field('digest')) !== undefined)
-                names.push(name);
-        }
-    }
-    return names;
 }
 function lintKustomizeImages(context, images) {
     if (!distExports.isSeq(images))
@@ -471,6 +447,213 @@ function lintArgoKustomizeImages(context, images) {
             checkTagged(context, node, 'kustomize', ref);
         }
     }
+}
+
+/**
+ * Which base images the kustomizations above them pin. A base Deployment with
+ * `image: app:latest` is fine when every kustomization that renders it sets
+ * the tag or digest of `app` in its `images:`: what runs is the overlay's
+ * tag, and the overlay's entry is linted instead. When one overlay (or the
+ * base's own kustomization, built alone) leaves the tag as it is, the base's
+ * tag runs there, so it is reported.
+ *
+ * Kustomize's rules, followed here:
+ * - an `images:` entry applies when its `name` matches the container's image
+ *   string by `image.IsImageMatched` (api/image/image.go): the name is a
+ *   regular expression, anchored, followed by an optional `:tag` and
+ *   `@sha256:…`. Literal, not normalized: `docker.io/library/nginx` does not
+ *   match `nginx:1.0`.
+ * - entries apply one after another, each to what the previous left
+ *   (`imageTagUpdater.SetImageValue`, api/filters/imagetag/updater.go): a
+ *   rename (`newName`) then an entry naming the new name is a chain; newTag
+ *   and digest replace both the tag and the digest.
+ * - a kustomization's transformers run on what its resources built (inner
+ *   kustomizations first), after its components, which run on the parent's
+ *   resources (`KustTarget.accumulateComponents`, api/internal/target/kusttarget.go).
+ */
+/** Paths from a base to its roots beyond this are not followed; the base is then reported. */
+const MAX_PATHS = 256;
+/**
+ * Builds the check from every file read (paths as shown, texts as read).
+ * `root` is the repository directory lint was given: Argo CD Applications and
+ * Flux Kustomizations name their kustomization by a path from there, and
+ * their `images` overrides run on top of it.
+ */
+function overlayPins(read, root) {
+    const kustomizations = new Map();
+    const byDir = new Map();
+    const controllers = [];
+    for (const { file, text } of read) {
+        if (!isKustomizationFile(file)) {
+            if (root !== undefined)
+                controllers.push(...controllerOverrides(text, file, root));
+            continue;
+        }
+        const parsed = parseKustomization(text, file);
+        if (parsed === undefined)
+            continue;
+        kustomizations.set(file, parsed);
+        byDir.set(dirname(file), file);
+    }
+    // Who includes whom: a file or a directory's kustomization, by each kustomization.
+    const parents = new Map();
+    const shown = new Map();
+    for (const { key, file, path, images } of controllers) {
+        const child = byDir.get(path);
+        if (child === undefined)
+            continue;
+        // What the controller builds: that kustomization, then its images on top (an approximation
+        // of Argo CD's `kustomize edit set image`, which replaces an entry of the same name).
+        kustomizations.set(key, { isComponent: false, resources: [], components: [], images });
+        shown.set(key, file);
+        parents.set(child, [...(parents.get(child) ?? []), key]);
+    }
+    for (const [file, k] of kustomizations) {
+        for (const path of [...k.resources, ...k.components]) {
+            const child = byDir.get(path) ?? path;
+            if (child === file)
+                continue;
+            parents.set(child, [...(parents.get(child) ?? []), file]);
+        }
+    }
+    const imagesAt = (file) => {
+        const k = kustomizations.get(file);
+        if (k.isComponent)
+            return []; // a component's entries run at the kustomization using it
+        const fromComponents = k.components.flatMap(dir => {
+            const component = kustomizations.get(byDir.get(dir) ?? '');
+            return component?.isComponent ? component.images : [];
+        });
+        return [...fromComponents, ...k.images];
+    };
+    return (file, image) => {
+        let roots = 0;
+        let unpinnedRoot;
+        const climb = (node, value, pinned, path) => {
+            if (unpinnedRoot !== undefined || roots > MAX_PATHS)
+                return;
+            const above = (parents.get(node) ?? []).filter(p => !path.has(p));
+            if (above.length === 0) {
+                if (kustomizations.get(node)?.isComponent || node === file)
+                    return; // never built alone
+                roots++;
+                if (!pinned)
+                    unpinnedRoot = node;
+                return;
+            }
+            for (const parent of above) {
+                let next = value;
+                let nextPinned = pinned;
+                for (const entry of imagesAt(parent)) {
+                    const applied = applyEntry(next, entry);
+                    if (applied === undefined)
+                        continue;
+                    next = applied;
+                    nextPinned ||= entry.newTag !== undefined || entry.digest !== undefined;
+                }
+                climb(parent, next, nextPinned, new Set([...path, parent]));
+            }
+        };
+        climb(file, image, false, new Set([file]));
+        const pinned = roots > 0 && roots <= MAX_PATHS && unpinnedRoot === undefined;
+        return { pinned, keptBy: unpinnedRoot && (shown.get(unpinnedRoot) ?? unpinnedRoot) };
+    };
+}
+/**
+ * The kustomize image overrides of Argo CD Applications (`spec.source(s)`
+ * with `path` and `kustomize.images`, `[name=]newName[:tag][@digest]`
+ * strings) and Flux Kustomizations (`spec.path`, `spec.images` entries).
+ */
+function controllerOverrides(text, file, root) {
+    const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const found = [];
+    for (const doc of distExports.parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false })) {
+        if (firstYamlProblem(doc))
+            continue;
+        const apiVersion = scalarText(doc.get('apiVersion', true));
+        const kind = scalarText(doc.get('kind', true));
+        const add = (path, images) => {
+            const text = nonEmpty(scalarText(path));
+            if (text === undefined || isTemplate(text) || images.length === 0)
+                return;
+            found.push({ key: `${file}#${found.length}`, file, path: join(root, text), images });
+        };
+        if (kind === 'Application' && apiVersion?.startsWith('argoproj.io/')) {
+            const list = doc.getIn(['spec', 'sources'], true);
+            const sources = [doc.getIn(['spec', 'source'], true), ...(distExports.isSeq(list) ? list.items : [])];
+            for (const source of sources) {
+                if (!distExports.isMap(source))
+                    continue;
+                const images = source.getIn(['kustomize', 'images'], true);
+                const entries = (distExports.isSeq(images) ? images.items : []).flatMap(item => {
+                    const text = nonEmpty(scalarText(item));
+                    return text === undefined || isTemplate(text) ? [] : [argoImage(text)];
+                });
+                add(source.get('path', true), entries);
+            }
+        }
+        else if (kind === 'Kustomization' && apiVersion?.startsWith('kustomize.toolkit.fluxcd.io/')) {
+            add(doc.getIn(['spec', 'path'], true), imageEntries(doc.getIn(['spec', 'images'], true), doc));
+        }
+    }
+    return found;
+}
+/** `images:` entries as written: `newTag: 1.20` is the tag "1.20", not the number 1.2. */
+function imageEntries(list, doc) {
+    const images = [];
+    for (const item of distExports.isSeq(list) ? list.items : []) {
+        const entry = distExports.isAlias(item) ? item.resolve(doc) : item;
+        if (!distExports.isMap(entry))
+            continue;
+        const field = (key) => {
+            const text = nonEmpty(scalarText(entry.get(key, true)));
+            return isTemplate(text) ? undefined : text;
+        };
+        const name = field('name');
+        if (name === undefined)
+            continue;
+        images.push({
+            name,
+            newName: field('newName'),
+            newTag: field('newTag'),
+            digest: field('digest')
+        });
+    }
+    return images;
+}
+/** Argo CD's `[name=]newName[:tag][@digest]`, as `kustomize edit set image` reads it. */
+function argoImage(text) {
+    const eq = text.indexOf('=');
+    const { name, tag, digest } = splitKustomizeImage(text.slice(eq + 1));
+    return eq === -1
+        ? { name, newTag: tag, digest }
+        : { name: text.slice(0, eq), newName: name, newTag: tag, digest };
+}
+function parseKustomization(text, file) {
+    const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    const doc = distExports.parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false })[0];
+    if (doc === undefined || firstYamlProblem(doc))
+        return undefined;
+    const json = doc.toJS({ maxAliasCount: 1000 });
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+        return undefined;
+    const top = json;
+    const dir = dirname(file);
+    const paths = (key) => (Array.isArray(top[key]) ? top[key] : [])
+        .filter((p) => typeof p === 'string' && !/^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(p))
+        .map(p => join(dir, p));
+    const images = imageEntries(doc.get('images', true), doc);
+    return {
+        isComponent: top.kind === 'Component',
+        // `bases:` is the deprecated spelling of directory resources.
+        resources: [...paths('resources'), ...paths('bases')],
+        components: paths('components'),
+        images
+    };
+}
+/** The image string after one `images:` entry, or undefined when the entry does not apply. */
+function applyEntry(image, entry) {
+    return kustomizeImageMatches(image, entry.name) ? applyKustomizeImage(image, entry) : undefined;
 }
 
 /**
@@ -549,6 +732,102 @@ function lintHelmImageString(context, node) {
 }
 
 /**
+ * Argo CD Application `spec.source.helm.parameters`: `--set`-style
+ * `{name, value}` pairs. A `…tag` parameter is the tag of the image whose
+ * `…repository` sits beside it (same prefix); an `…image` parameter is a
+ * whole reference. Parameters override the values files (Argo CD passes them
+ * to `helm template` as --set), so they are what runs.
+ */
+function lintArgoHelmParameters(context, list) {
+    if (!distExports.isSeq(list))
+        return;
+    const parameters = [];
+    for (const item of list.items) {
+        const parameter = resolve(context, item);
+        if (!distExports.isMap(parameter))
+            continue;
+        const fields = entries(context, parameter);
+        const name = nonEmpty(scalarText(fields.get('name')?.value));
+        const node = fields.get('value')?.value;
+        const value = nonEmpty(scalarText(node));
+        if (name === undefined || node === undefined || value === undefined || isTemplate(value))
+            continue;
+        // `--set image.enabled=true`-style settings are not references.
+        if (/^(true|false|null|\d+)$/i.test(value) && !name.endsWith('tag'))
+            continue;
+        parameters.push({ name, value, node });
+    }
+    const byName = new Map(parameters.map(p => [p.name, p]));
+    for (const { name, value, node } of parameters) {
+        if (name === 'tag' || name.endsWith('.tag')) {
+            const prefix = name.slice(0, -'tag'.length);
+            const repository = byName.get(`${prefix}repository`)?.value;
+            const registry = byName.get(`${prefix}registry`)?.value;
+            if (byName.has(`${prefix}digest`) || [repository, registry].some(isTemplate))
+                continue;
+            // Without a repository parameter the chart's values name it; the prefix stands in.
+            const repo = repository ?? (prefix.replace(/\.$/, '') || 'image');
+            const ref = tryParse(`${registry ? `${registry}/` : ''}${repo}:${value}`);
+            if (ref)
+                checkTagged(context, node, 'helm', ref);
+        }
+        else if (name === 'image' || name.endsWith('.image') || name.endsWith('Image')) {
+            const ref = tryParse(value);
+            if (ref && ref.digest === undefined)
+                checkReference(context, node, 'helm', ref);
+        }
+    }
+}
+
+/**
+ * Helm values written as a YAML string inside a manifest: Argo CD's
+ * `spec.source.helm.values: |`. Parsed and walked as a values file; each
+ * finding is moved to where its text sits in the manifest. Only literal block
+ * scalars (`|`, `|-`, `|+`) keep lines and columns one to one; other string
+ * styles are not read (their line breaks and escapes are rewritten).
+ */
+function lintEmbeddedValues(context, node) {
+    if (!distExports.isScalar(node) || node.type !== distExports.Scalar.BLOCK_LITERAL || typeof node.value !== 'string')
+        return;
+    if (node.range === undefined || node.range === null)
+        return;
+    // The content starts on the line after the `|` header; its indentation is that of the
+    // first non-blank content line (YAML's own rule for an implicit indentation indicator).
+    const headerEnd = context.source.indexOf('\n', node.range[0]);
+    if (headerEnd === -1)
+        return;
+    const firstLine = context.lines.linePos(headerEnd + 1).line;
+    const indent = /^(?:[ ]*\r?\n)*([ ]*)/.exec(context.source.slice(headerEnd + 1))[1].length;
+    const lines = new distExports.LineCounter();
+    const inner = {
+        ...context,
+        source: node.value,
+        lines,
+        found: new Map(),
+        seen: { plain: new Set(), image: new Set() },
+        entries: new Map()
+    };
+    const docs = distExports.parseAllDocuments(node.value, {
+        lineCounter: lines,
+        prettyErrors: false,
+        uniqueKeys: false
+    });
+    for (const doc of Array.isArray(docs) ? docs : []) {
+        if (firstYamlProblem(doc))
+            continue; // Argo CD would fail to render: not ours to report here
+        inner.doc = doc;
+        inner.seen = { plain: new Set(), image: new Set() };
+        inner.entries = new Map();
+        if (doc.contents)
+            walkHelmValues(inner, doc.contents, false);
+    }
+    for (const finding of inner.found.values()) {
+        const { line, column, file: _file, ...rest } = finding;
+        add(context, firstLine + line - 1, indent + column, rest);
+    }
+}
+
+/**
  * Kubernetes manifests: the containers of every workload kind (Lists
  * included), Argo CD Applications' and Flux Kustomizations' image overrides,
  * and imagePullPolicy: IfNotPresent with a mutable tag.
@@ -585,24 +864,23 @@ function lintManifest(context, top, apiVersion, kind, depth = 0) {
         }
         return;
     }
-    if (kind === 'Application' && apiVersion.startsWith('argoproj.io/')) {
-        const spec = follow(context, top, ['spec']);
-        const sources = [follow(context, spec, ['source'])];
-        const list = spec?.get('sources')?.value;
-        if (distExports.isSeq(list)) {
-            for (const s of list.items) {
-                const source = resolve(context, s);
-                if (distExports.isMap(source))
-                    sources.push(entries(context, source));
-            }
-        }
-        for (const source of sources) {
-            lintArgoKustomizeImages(context, follow(context, source, ['kustomize'])?.get('images')?.value);
-        }
+    if (apiVersion.startsWith('argoproj.io/') &&
+        (kind === 'Application' || kind === 'ApplicationSet')) {
+        // An ApplicationSet's template holds an Application spec.
+        const spec = follow(context, top, kind === 'Application' ? ['spec'] : ['spec', 'template', 'spec']);
+        for (const source of argoSources(context, spec))
+            lintArgoSource(context, source);
         return;
     }
     if (kind === 'Kustomization' && apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) {
         lintKustomizeImages(context, follow(context, top, ['spec'])?.get('images')?.value);
+        return;
+    }
+    if (kind === 'HelmRelease' && apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
+        // Inline values, read as a values file is (Flux helm-controller passes them to the chart).
+        const values = follow(context, top, ['spec'])?.get('values')?.value;
+        if (values !== undefined)
+            walkHelmValues(context, values, false);
         return;
     }
     const path = POD_SPEC_PATHS[kind];
@@ -626,8 +904,13 @@ function lintContainer(context, container) {
     if (node === undefined || typeof text !== 'string' || isTemplate(text))
         return;
     const ref = tryParse(text);
-    if (!ref || ref.digest !== undefined || context.overridden.has(ref.name))
+    if (!ref || ref.digest !== undefined)
         return;
+    const overlays = context.pinnedByOverlays(context.file, text);
+    if (overlays.pinned)
+        return;
+    // Some overlays pin it, but this one renders the base's tag: say which, or the finding puzzles.
+    const keptBy = overlays.keptBy && ` (${overlays.keptBy} keeps this tag)`;
     const pullPolicy = scalarText(container.get('imagePullPolicy')?.value);
     // Kubernetes defaults to Always only for `:latest` and untagged images.
     const defaulted = ref.tag === undefined || ref.tag === 'latest' ? 'Always' : 'IfNotPresent';
@@ -640,12 +923,168 @@ function lintContainer(context, container) {
             kind: 'manifest',
             image: formatReference(ref),
             problem: 'pull-policy',
-            message: `IfNotPresent${how} with mutable tag ${tag}: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated')`,
+            message: `IfNotPresent${how} with mutable tag ${tag}${keptBy ?? ''}: nodes keep the cached image and Argo CD shows Synced while pods run the old digest (incident: 'Synced, 0 updated')`,
             suggestion: `${PIN_SUGGESTION}; imagePullPolicy: Always alone would not restart running pods`
         });
         return;
     }
-    checkReference(context, node, 'manifest', ref);
+    checkReference(context, node, 'manifest', ref, keptBy);
+}
+/** `spec.source` and every entry of `spec.sources` (multi-source Applications). */
+function argoSources(context, spec) {
+    const sources = [];
+    const single = follow(context, spec, ['source']);
+    if (single)
+        sources.push(single);
+    const list = spec?.get('sources')?.value;
+    if (distExports.isSeq(list)) {
+        for (const item of list.items) {
+            const source = resolve(context, item);
+            if (distExports.isMap(source))
+                sources.push(entries(context, source));
+        }
+    }
+    return sources;
+}
+/** What an Argo CD source overrides: kustomize.images, helm.parameters, helm.valuesObject. */
+function lintArgoSource(context, source) {
+    lintArgoKustomizeImages(context, follow(context, source, ['kustomize'])?.get('images')?.value);
+    const helm = follow(context, source, ['helm']);
+    lintArgoHelmParameters(context, helm?.get('parameters')?.value);
+    const valuesObject = helm?.get('valuesObject')?.value;
+    if (valuesObject !== undefined)
+        walkHelmValues(context, valuesObject, false);
+    lintEmbeddedValues(context, helm?.get('values')?.value);
+}
+
+/**
+ * Which YAML lint reads. A document is Kubernetes when it has `apiVersion`
+ * and `kind` strings; a kustomization by its file name or apiVersion; Helm
+ * values by where it lives or how it spells images. Anything else (a
+ * docker-compose file, a CI pipeline, an Ansible playbook, an OpenAPI spec)
+ * holds `image:` keys that no GitOps controller deploys: it is skipped with
+ * a note naming what it looks like, never reported.
+ */
+/** Top-level keys of a Compose file (compose-spec's schema); `x-*` are extensions. */
+const COMPOSE_KEYS = new Set([
+    'version',
+    'name',
+    'include',
+    'services',
+    'networks',
+    'volumes',
+    'configs',
+    'secrets',
+    'models'
+]);
+/**
+ * What a document without apiVersion and kind looks like, by its top-level
+ * keys; undefined when it may be Helm values. Each test names keys only that
+ * format uses together, so a values file is not mistaken for one.
+ */
+const OTHER_FORMATS = [
+    [
+        'docker-compose',
+        top => distExports.isMap(top.get('services')?.value) &&
+            [...top.keys()].every(key => COMPOSE_KEYS.has(key) || key.startsWith('x-'))
+    ],
+    ['GitHub Actions workflow', top => top.has('on') && distExports.isMap(top.get('jobs')?.value)],
+    ['GitHub Action metadata', top => top.has('name') && distExports.isMap(top.get('runs')?.value)],
+    ['GitLab CI', top => distExports.isSeq(top.get('stages')?.value) || hasJob(top, 'script', 'stage')],
+    ['CircleCI config', top => top.has('version') && (top.has('workflows') || top.has('orbs'))],
+    [
+        'Azure Pipelines',
+        top => (top.has('trigger') || top.has('pool') || top.has('pr')) &&
+            ['steps', 'jobs', 'stages'].some(key => distExports.isSeq(top.get(key)?.value))
+    ],
+    ['Bitbucket Pipelines', top => distExports.isMap(top.get('pipelines')?.value)],
+    ['Travis CI', top => top.has('language') && (top.has('script') || top.has('install'))],
+    [
+        'a build pipeline (Cloud Build, Drone, Buildkite…)',
+        top => distExports.isSeq(top.get('steps')?.value) && !top.has('image')
+    ],
+    ['OpenAPI', top => top.has('openapi') || top.has('swagger')],
+    ['AsyncAPI', top => top.has('asyncapi')],
+    ['Taskfile', top => top.has('version') && distExports.isMap(top.get('tasks')?.value)],
+    ['MkDocs', top => top.has('site_name')],
+    [
+        'Helm chart metadata',
+        top => top.has('apiVersion') && top.has('name') && top.has('version') && !top.has('kind')
+    ]
+];
+/** A top-level map entry holding every one of `keys` (a CI job). */
+function hasJob(top, ...keys) {
+    return [...top.values()].some(({ value }) => distExports.isMap(value) && keys.every(key => value.has(key)));
+}
+/** Helm's own files beside values.yaml that are not values. */
+const CHART_FILES = new Set(['Chart.yaml', 'Chart.lock', 'requirements.yaml', 'requirements.lock']);
+/**
+ * How to read one document (`root` with aliases resolved, `top` its entries).
+ * `file` is the path as shown; `inChart` says a Chart.yaml sits beside it.
+ */
+function readingOf(context, root, top, inChart) {
+    const apiVersion = scalarText(top.get('apiVersion')?.value);
+    const kind = scalarText(top.get('kind')?.value);
+    const name = context.file.slice(context.file.lastIndexOf('/') + 1);
+    if (apiVersion?.startsWith('kustomize.config.k8s.io/'))
+        return { as: 'kustomize' };
+    if (typeof apiVersion === 'string' && typeof kind === 'string')
+        return { as: 'manifest' };
+    if (distExports.isScalar(root))
+        return { as: 'skip', reason: 'not Kubernetes YAML (a scalar)' };
+    if (distExports.isSeq(root)) {
+        // Helm values are a map; a list at the top is Ansible tasks, a JSON patch, …
+        const what = isAnsible(context, root) ? 'Ansible' : 'a list at the top';
+        return { as: 'skip', reason: `not Kubernetes YAML (${what})` };
+    }
+    if (CHART_FILES.has(name))
+        return { as: 'skip', reason: 'Helm chart metadata' };
+    if (/^promotion\.ya?ml$/.test(name) && top.has('environments'))
+        return { as: 'skip', reason: "promote-image's own configuration" };
+    const format = OTHER_FORMATS.find(([, test]) => test(top))?.[0];
+    if (format !== undefined)
+        return { as: 'skip', reason: `not Kubernetes YAML (${format})` };
+    if (inChart || looksLikeValuesFile(context.file) || hasImageMap(context, root, false, new Set()))
+        return { as: 'helm' };
+    return {
+        as: 'skip',
+        reason: 'not Kubernetes YAML (no apiVersion and kind) and not Helm values (not named *values*, not beside a Chart.yaml, no image: {repository: …} map)'
+    };
+}
+/** `values.yaml`, `values-prod.yaml`, `prod.values.yml`, `values/prod.yaml`. */
+function looksLikeValuesFile(file) {
+    const parts = file.split('/');
+    return parts.slice(-2).some(part => /values/i.test(part));
+}
+function isAnsible(context, list) {
+    if (!distExports.isSeq(list))
+        return false;
+    const keys = ['hosts', 'tasks', 'roles', 'import_playbook', 'include_tasks', 'ansible.builtin'];
+    return list.items.some(item => {
+        const play = resolve(context, item);
+        if (!distExports.isMap(play))
+            return false;
+        return [...entries(context, play).keys()].some(key => keys.some(k => key === k || key.startsWith(`${k}.`)));
+    });
+}
+/** The Helm chart convention `image: {repository: …}` (any key naming an image) anywhere below. */
+function hasImageMap(context, node, imageKey, seen) {
+    // Each node once (per context is enough: a repository under it is found either way).
+    if (seen.has(node))
+        return false;
+    seen.add(node);
+    if (distExports.isSeq(node)) {
+        return node.items.some(item => {
+            const target = resolve(context, item);
+            return target !== undefined && hasImageMap(context, target, imageKey, seen);
+        });
+    }
+    if (!distExports.isMap(node))
+        return false;
+    const fields = entries(context, node);
+    if (imageKey && fields.has('repository'))
+        return true;
+    return [...fields].some(([key, { value }]) => value !== undefined && hasImageMap(context, value, imageKey || /image/i.test(key), seen));
 }
 
 /**
@@ -653,12 +1092,8 @@ function lintContainer(context, container) {
  * system, no registry; a reference is judged from its text alone. Each
  * document goes to the rules of its kind: kustomize.ts, manifest.ts, helm.ts.
  */
-/**
- * Lints one file. `file` is the path shown in findings; its base name decides
- * whether the file is a kustomization. Malformed YAML becomes an
- * `invalid-yaml` warning for that document, never an exception.
- */
-function lintText(text, file, options = {}) {
+/** lintText, saying also when the file held nothing lint reads (a docker-compose file…). */
+function lintFile(text, file, options = {}) {
     // The parser counts a BOM as a character, which would shift line 1's columns.
     const source = text.startsWith('\uFEFF') ? text.slice(1) : text;
     const lines = new distExports.LineCounter();
@@ -670,14 +1105,18 @@ function lintText(text, file, options = {}) {
     });
     const context = {
         file,
+        source,
         lines,
         policy: options.policy ?? DEFAULT_TAG_POLICY,
-        overridden: options.overriddenImages ?? new Set(),
+        pinnedByOverlays: options.pinnedByOverlays ?? (() => ({ pinned: false })),
         found: new Map(),
         doc: undefined,
         seen: { plain: new Set(), image: new Set() },
         entries: new Map()
     };
+    const inChart = options.chartDirs?.has(dirname(file)) ?? false;
+    const skips = [];
+    let read = 0;
     for (const doc of Array.isArray(docs) ? docs : []) {
         context.doc = doc;
         context.seen = { plain: new Set(), image: new Set() };
@@ -693,27 +1132,39 @@ function lintText(text, file, options = {}) {
                 message: `not valid YAML: ${firstLine(error.message)}`,
                 suggestion: 'fix the syntax; the rest of this document was not checked'
             });
+            read++;
             continue;
         }
-        lintDocument(context, doc.contents);
+        const skip = lintDocument(context, doc.contents, inChart);
+        if (skip === undefined)
+            read++;
+        else
+            skips.push(skip);
     }
-    return [...context.found.values()].sort(compareFindings);
+    const findings = [...context.found.values()].sort(compareFindings);
+    return read === 0 && skips.length > 0 ? { findings, skipped: skips[0] } : { findings };
 }
-function lintDocument(context, contents) {
+/** Lints one document; returns why it was skipped, or undefined when it was read (or empty). */
+function lintDocument(context, contents, inChart) {
     const root = resolve(context, contents);
-    if (root === undefined)
-        return;
+    if (root === undefined || (distExports.isScalar(root) && root.value === null))
+        return undefined;
     const top = distExports.isMap(root) ? entries(context, root) : new Map();
-    const apiVersion = scalarText(top.get('apiVersion')?.value);
-    const kind = scalarText(top.get('kind')?.value);
-    if (isKustomizationFile(context.file) || apiVersion?.startsWith('kustomize.config.k8s.io/')) {
-        lintKustomizeImages(context, top.get('images')?.value);
-    }
-    else if (typeof apiVersion === 'string' && typeof kind === 'string') {
-        lintManifest(context, top, apiVersion, kind);
-    }
-    else {
-        walkHelmValues(context, root, false);
+    const reading = isKustomizationFile(context.file)
+        ? { as: 'kustomize' }
+        : readingOf(context, root, top, inChart);
+    switch (reading.as) {
+        case 'kustomize':
+            lintKustomizeImages(context, top.get('images')?.value);
+            return undefined;
+        case 'manifest':
+            lintManifest(context, top, scalarText(top.get('apiVersion')?.value), scalarText(top.get('kind')?.value));
+            return undefined;
+        case 'helm':
+            walkHelmValues(context, root, false);
+            return undefined;
+        case 'skip':
+            return reading.reason;
     }
 }
 function firstLine(message) {
@@ -854,11 +1305,31 @@ async function lintPath(target, options = {}) {
         }
     }
     // Two passes: the overlays' images: entries decide which base images they replace.
-    const overriddenImages = new Set(read.flatMap(r => kustomizeTagOverrides(r.text, r.file)));
-    const findings = read.flatMap(r => lintText(r.text, r.file, { policy: options.policy, overriddenImages }));
+    const pinnedByOverlays = overlayPins(read, info.isDirectory() ? target : undefined);
+    const chartDirs = await chartDirectories(info.isDirectory() ? read.map(r => r.file) : candidates);
+    const findings = [];
+    const files = [];
+    for (const { file, text } of read) {
+        const result = lintFile(text, file, { policy: options.policy, pinnedByOverlays, chartDirs });
+        findings.push(...result.findings);
+        if (result.skipped === undefined)
+            files.push(file);
+        else
+            skipped.push({ file, reason: result.skipped });
+    }
     findings.sort(compareFindings);
-    const files = read.map(r => r.file);
-    return { findings, files, skipped, summary: summarize(findings, files.length) };
+    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return { findings, files, skipped, summary: summarize(findings, files.length, skipped.length) };
+}
+/** The directories of `files` that hold a Chart.yaml: their other YAML files are Helm values. */
+async function chartDirectories(files) {
+    const dirs = new Set();
+    for (const dir of new Set(files.map(dirname))) {
+        const chart = await stat(join(dir, 'Chart.yaml')).catch(() => undefined);
+        if (chart?.isFile())
+            dirs.add(dir);
+    }
+    return dirs;
 }
 
 const LINT_USAGE = `Usage: promote-image lint [DIR] [options]
@@ -867,18 +1338,21 @@ Reports every image reference in a config repository (default: the current
 directory) that Argo CD would not see change when a new build is pushed:
 mutable tags (latest, main, …), missing tags, tags without a digest, and
 imagePullPolicy: IfNotPresent with a mutable tag. Reads Kustomize images:
-entries, Helm values files and Kubernetes manifests; skips hidden
-directories, node_modules, Helm chart templates/ and links leaving DIR.
+entries, Helm values files and Kubernetes manifests (Argo CD Applications and
+Flux HelmReleases included); skips hidden directories, node_modules, Helm
+chart templates/, links leaving DIR, and YAML that is neither Kubernetes nor
+Helm values (docker-compose, CI pipelines, Ansible, OpenAPI…): those are
+counted in the summary and listed with -v, never reported.
 
 Prints path:line:col: error|warning: message (suggestion), then a summary.
 Exits 1 when there is an error, 0 when only warnings (or nothing) are found.
 A file that is not valid YAML is a warning, so it cannot hide other findings.
 
 Options:
-  --json                     print {findings: [...], summary} instead
+  --json                     print {findings: [...], skipped: [...], summary} instead
   --mutable-tags P,P         tag patterns that are mutable (default: ${['latest', 'main', 'master', '…'].join(', ')})
   --allow-tags REGEX         every tag must match this regular expression
-  -v, --verbose              list skipped files on stderr
+  -v, --verbose              list skipped files, with why, on stderr
 `;
 async function lintCommand(args, context) {
     const { values, positionals } = parseCommandArgs('lint', args, {
@@ -903,8 +1377,8 @@ async function lintCommand(args, context) {
     for (const { file, reason } of result.skipped)
         context.logger.debug(`skipped ${file}: ${reason}`);
     if (values.json) {
-        const { findings, summary } = result;
-        context.stdout(`${JSON.stringify({ findings, summary }, null, 2)}\n`);
+        const { findings, skipped, summary } = result;
+        context.stdout(`${JSON.stringify({ findings, skipped, summary }, null, 2)}\n`);
     }
     else {
         const lines = [...result.findings.map(formatFinding), formatSummary(result.summary)];

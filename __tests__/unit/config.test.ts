@@ -58,6 +58,16 @@ describe('parsePromotionConfig refuses bad configs, naming file:line and the key
       'promotion.yaml:6:9: duplicate key "key" (keys must be unique; a second one would silently replace the first)'
     ],
     [
+      'chart on a kustomize target',
+      `${ENV}    targets:\n      - kustomize: apps/x\n        chart: charts/x\n`,
+      'promotion.yaml:5: environments.dev.targets[0]: "chart" only applies to helm targets'
+    ],
+    [
+      'a values file leaving the repository',
+      `${ENV}    targets:\n      - helm: envs/dev.yaml\n        key: image\n        values: [envs/common.yaml, ../x.yaml]\n`,
+      'promotion.yaml:6: environments.dev.targets[0]: values[1] path "../x.yaml" leaves the repository (..)'
+    ],
+    [
       'tab indentation',
       `${ENV}\ttargets: [{ kustomize: a }]\n`,
       'promotion.yaml:3:1: tab used for indentation; YAML indents with spaces only'
@@ -625,6 +635,27 @@ environments:
     ])
   })
 
+  it('reads chart: and values: of a helm target', () => {
+    const config = parsePromotionConfig(
+      `${ENV}    targets:\n      - helm: envs/{environment}/values.yaml\n        key: image\n        chart: charts/{name}\n        values:\n          - envs/common.yaml\n`,
+      'promotion.yaml'
+    )
+    expect(config.environments.get('dev')?.targets).toEqual([
+      {
+        kind: 'helm',
+        path: 'envs/{environment}/values.yaml',
+        key: 'image',
+        repositoryKey: 'repository',
+        tagKey: 'tag',
+        digestKey: 'digest',
+        addDigestKey: false,
+        chart: 'charts/{name}',
+        values: ['envs/common.yaml'],
+        source: 'promotion.yaml:4'
+      }
+    ])
+  })
+
   it('accepts CRLF line ends and a byte order mark', () => {
     const config = parsePromotionConfig(
       '\ufeff' + DESIGN_EXAMPLE.replace(/\n/g, '\r\n'),
@@ -748,6 +779,14 @@ describe('parseTargetSpec', () => {
       helm({ path: 'values.yaml', key: '{name}.image', addDigestKey: true })
     ],
     [
+      'helm:envs/{environment}/values.yaml#image?chart=charts/{name}&values=envs/common.yaml,envs/{environment}/base.yaml',
+      helm({
+        path: 'envs/{environment}/values.yaml',
+        chart: 'charts/{name}',
+        values: ['envs/common.yaml', 'envs/{environment}/base.yaml']
+      })
+    ],
+    [
       'helm:clusters/prod/api-release.yaml#spec.values.image',
       helm({ path: 'clusters/prod/api-release.yaml', key: 'spec.values.image' })
     ],
@@ -809,7 +848,10 @@ describe('parseTargetSpec', () => {
     ['helm:values.yaml#image?tag-key=a&tag-key=b', 'option "tag-key" is given twice'],
     ['helm:values.yaml#image?add-digest-key=yes', 'add-digest-key=yes: write add-digest-key'],
     ['helm:values.yaml#image?images=Api', 'images lists "Api", which is not an image name'],
-    ['helm:values.yaml#image?', 'empty option']
+    ['helm:values.yaml#image?', 'empty option'],
+    ['helm:values.yaml#image?chart=../charts/api', 'path "../charts/api" leaves the repository'],
+    ['helm:values.yaml#image?values=a.yaml,,b.yaml', 'path "" is empty'],
+    ['kustomize:apps/api?chart=charts/api', 'option "chart" only applies to helm targets']
   ])('refuses %j', (spec, expected) => {
     let error: ConfigError | undefined
     try {
@@ -883,6 +925,31 @@ describe('expandTargets', () => {
           tagKey: 'version',
           digestKey: 'digest',
           addDigestKey: true,
+          source: 'input targets line 1'
+        }
+      ]
+    ],
+    [
+      'fills chart and values files of a helm target',
+      [
+        helm({
+          path: 'envs/{environment}/values.yaml',
+          chart: 'charts/{name}/',
+          values: ['envs/common.yaml', 'envs/{environment}/./base.yaml']
+        })
+      ],
+      { name: 'api', environment: 'prod' },
+      [
+        {
+          kind: 'helm',
+          path: 'envs/prod/values.yaml',
+          key: 'image',
+          repositoryKey: 'repository',
+          tagKey: 'tag',
+          digestKey: 'digest',
+          addDigestKey: false,
+          chart: 'charts/api',
+          values: ['envs/common.yaml', 'envs/prod/base.yaml'],
           source: 'input targets line 1'
         }
       ]

@@ -184,3 +184,53 @@ describe('commit-message input', () => {
     )
   })
 })
+
+// A Helm staging file that sets only the tag and digest: the repository lives in the chart's
+// values.yaml beneath it, and the gate reads it there (as helm coalesces values).
+describe('promote-from gate on tag-only Helm values files', () => {
+  let root: string
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'promote-from-helm-'))
+    const files: Record<string, string> = {
+      'promotion.yaml': `environments:
+  staging:
+    targets:
+      - helm: charts/api/values-staging.yaml
+        key: image
+  prod:
+    promote-from: staging
+    targets:
+      - helm: charts/api/values-prod.yaml
+        key: image
+`,
+      'charts/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n',
+      'charts/api/values.yaml':
+        'image:\n  repository: ghcr.io/acme/api\n  tag: v1.0.0\n  digest: ""\n',
+      'charts/api/values-staging.yaml': `image:\n  tag: v1.2.3\n  digest: ${D1}\n`,
+      'charts/api/values-prod.yaml': 'image:\n  tag: v1.0.0\n'
+    }
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(root, path)), { recursive: true })
+      await writeFile(join(root, path), text)
+    }
+  })
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true })
+  })
+
+  const gate = (images: ResolvedImage[]) =>
+    checkPromoteFrom(
+      { reader: fsTreeReader(root), configFile: 'promotion.yaml', environment: 'prod', images },
+      silentLogger
+    )
+
+  it('passes the digest staging runs', async () => {
+    await expect(gate([image('ghcr.io/acme/api:v1.2.3', D1)])).resolves.toBeUndefined()
+  })
+
+  it('refuses another digest, naming what staging runs', async () => {
+    await expect(gate([image('ghcr.io/acme/api:v1.2.4', D3)])).rejects.toThrow(
+      /staging runs v1\.2\.3 \(sha256:111111111111\) at charts\/api\/values-staging\.yaml:2/
+    )
+  })
+})

@@ -1,5 +1,6 @@
 import { i as info, a as group } from './core.js';
 import { v as verifyDeployment } from './verify.js';
+import './retry.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -36,7 +37,6 @@ import 'child_process';
 import 'timers';
 import 'node:timers/promises';
 import './errors.js';
-import './retry.js';
 
 /**
  * The action's side of the config-repo step: every changed value in the

@@ -75,5 +75,5 @@ function describeError(error) {
     return String(error);
 }
 
-export { ACTION_NAMES as A, CLI_NAMES as C, EditError as E, InputError as I, PromoteError as P, RegistryError as R, PolicyError as a, RenderError as b, ConfigError as c, describeError as d, InvalidReferenceError as e, inputLabel as i };
+export { ACTION_NAMES as A, CLI_NAMES as C, EditError as E, InputError as I, PromoteError as P, RegistryError as R, RenderError as a, PolicyError as b, ConfigError as c, describeError as d, InvalidReferenceError as e, inputLabel as i };
 //# sourceMappingURL=errors.js.map

@@ -1,4 +1,4 @@
-import { a as code, e as escapeText, r as resolveImages, u as uniqueImages, g as checkMutableTagPattern, h as DEFAULT_MUTABLE_TAGS, j as compileAllowTags } from './plan.js';
+import { b as code, e as escapeText, r as resolveImages, u as uniqueImages, h as checkMutableTagPattern, j as DEFAULT_MUTABLE_TAGS, k as compileAllowTags } from './plan.js';
 import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, i as isPinnableDigest, c as registryHost, f as formatReference } from './retry.js';
 import { spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';

@@ -1,6 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import { P as PromoteError, I as InputError } from './errors.js';
-import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, p as parseReference, e as canonicalRepository } from './retry.js';
+import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, p as parseReference, d as canonicalRepository } from './retry.js';
 
 /**
  * Whole-response deadlines. An idle timeout (undici's headersTimeout and bodyTimeout, 300 s

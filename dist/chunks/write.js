@@ -1,15 +1,16 @@
-import { readdir, lstat, readlink, readFile, realpath, mkdtemp, mkdir, rm, writeFile, stat, access, cp, symlink, rename } from 'node:fs/promises';
+import { readdir, lstat, readlink, readFile, realpath, stat, access, mkdir, cp, symlink, writeFile, mkdtemp, rm, rename } from 'node:fs/promises';
 import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
 import { c as changesTouch, s as simpleGit, a as answerStands, b as configRepositoryOf } from './destination.js';
-import { E as EditError, A as ACTION_NAMES, a as PolicyError, b as RenderError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
-import { k as findPair, l as editableScalar, n as replaceScalar, o as lineOf, p as insertAfter, q as removePair, s as applyEdits, t as parseYaml, d as distExports, v as stringAt, w as formatScalar, x as columnOf, y as insertLines, z as parseKeyPath, A as nodeAt, B as mapRepository, C as semver, a as code, i as itemWithSublist, E as nameOf, F as oneLine, G as expandCommitMessage, e as escapeText, H as shortDigest, I as pLimit, J as parseTargetSpec, K as parsePromotionConfig, L as environmentOf, N as expandTargets, O as readHelmPin, Q as readKustomizationPin, b as DEFAULT_BRANCH_TEMPLATE, R as imagesFor } from './plan.js';
-import { M as MAX_LINK_HOPS, l as linkTargetInRepo, i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
-import { d as canonicalRepositoryOf, p as parseReference, f as formatReference, b as backoffDelay, e as canonicalRepository, g as repositoryName, h as repositoryNameOf } from './retry.js';
+import { a as RenderError, E as EditError, A as ACTION_NAMES, b as PolicyError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
+import { d as distExports, p as pLimit, l as findPair, n as editableScalar, o as replaceScalar, q as lineOf, s as insertAfter, t as removePair, v as applyEdits, w as parseYaml, x as stringAt, y as formatScalar, z as columnOf, A as insertLines, B as parseKeyPath, C as nodeAt, E as semver, b as code, i as itemWithSublist, F as nameOf, G as oneLine, H as expandCommitMessage, e as escapeText, I as shortDigest, J as chartPrefixesDigest, K as parseTargetSpec, L as parsePromotionConfig, N as environmentOf, O as expandTargets, Q as locateHelmChart, R as readHelmPin, S as readKustomizationPin, g as DEFAULT_BRANCH_TEMPLATE, T as imagesFor } from './plan.js';
+import { i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, l as linkTargetInRepo, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
+import { p as parseReference, d as canonicalRepository, e as canonicalRepositoryOf, f as formatReference, b as backoffDelay, g as repositoryName, h as repositoryNameOf } from './retry.js';
+import { a as applyKustomizeImage, k as kustomizeImageMatches, s as splitKustomizeImage } from './kustomize.js';
 import { isDeepStrictEqual } from 'node:util';
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir, availableParallelism } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import 'node:http';
@@ -77,6 +78,1624 @@ function fsTreeReader(root) {
         },
         list: async (dir) => (await readdir(path.join(root, dir)).catch(() => [])).map(name => dir ? `${dir.replace(/\/$/, '')}/${name}` : name)
     };
+}
+
+const CONTAINER_TYPES = new Set([
+    'containers',
+    'initContainers',
+    'ephemeralContainers'
+]);
+/**
+ * Every container image of the workloads in renderer output (multi-document
+ * YAML), in document order; inside a pod spec, in the order its container
+ * lists appear. Documents without workloads (Services, ConfigMaps, empty
+ * documents) contribute nothing; `List` kinds contribute their items.
+ */
+function extractImages(renderedYaml) {
+    const images = [];
+    for (const object of renderedObjects(renderedYaml))
+        collect(object, image => images.push(image));
+    return images;
+}
+/**
+ * The images of renderer output that holds several targets at once, grouped by the value of
+ * `annotation` on each workload (in document order within a group). `undefined` when a
+ * workload lacks the annotation, so that no image is ever put down to the wrong target.
+ */
+function extractImagesByAnnotation(renderedYaml, annotation) {
+    const groups = new Map();
+    let unattributed = false;
+    for (const object of renderedObjects(renderedYaml)) {
+        collect(object, (image, workload) => {
+            const value = field(field(workload, 'metadata'), 'annotations')?.[annotation];
+            if (typeof value !== 'string')
+                unattributed = true;
+            else if (groups.has(value))
+                groups.get(value).push(image);
+            else
+                groups.set(value, [image]);
+        });
+    }
+    return unattributed ? undefined : groups;
+}
+function* renderedObjects(renderedYaml) {
+    for (const doc of distExports.parseAllDocuments(renderedYaml)) {
+        const error = doc.errors[0];
+        if (error) {
+            throw new RenderError(`The renderer printed YAML that cannot be parsed: ${error.message}`, {
+                hint: 'This is a bug in the renderer or in a chart template; run it by hand to see the output.'
+            });
+        }
+        // toJS keeps its default alias cap: chart templates may hold anchors, never need many.
+        yield doc.toJS();
+    }
+}
+function collect(object, push) {
+    if (!isObject$3(object))
+        return;
+    const kind = typeof object.kind === 'string' ? object.kind : '';
+    if (Array.isArray(object.items) && (kind === 'List' || kind.endsWith('List'))) {
+        for (const item of object.items)
+            collect(item, push);
+        return;
+    }
+    // kustomize's images transformer skips CRDs: their schemas describe containers, hold none.
+    if (kind === 'CustomResourceDefinition')
+        return;
+    const metadata = isObject$3(object.metadata) ? object.metadata : {};
+    const name = typeof metadata.name === 'string' ? metadata.name : '';
+    const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== ''
+        ? metadata.namespace
+        : undefined;
+    for (const { list, field: at, type } of containerLists(object, [])) {
+        for (const container of list) {
+            // A container without an image is not valid Kubernetes; nothing to compare.
+            if (!isObject$3(container) || typeof container.image !== 'string')
+                continue;
+            push({
+                kind,
+                name,
+                ...(namespace === undefined ? {} : { namespace }),
+                container: typeof container.name === 'string' ? container.name : '',
+                containerType: type,
+                field: at,
+                image: container.image
+            }, object);
+        }
+    }
+}
+/**
+ * Every container list of a resource, at any depth and in any kind, the way kustomize's images
+ * transformer finds them (api/filters/imagetag/legacy.go, LegacyFilter: every sequence under a
+ * field named `containers` or `initContainers`): so a Knative Service, a KEDA ScaledJob or any
+ * CRD with a pod template is proved like a Deployment. `ephemeralContainers` (Pods only, which
+ * kustomize leaves alone) are listed too: they run images as well.
+ */
+function* containerLists(value, path) {
+    if (Array.isArray(value)) {
+        for (const [index, item] of value.entries()) {
+            yield* containerLists(item, [...path.slice(0, -1), `${path.at(-1) ?? ''}[${index}]`]);
+        }
+        return;
+    }
+    if (!isObject$3(value))
+        return;
+    for (const [key, child] of Object.entries(value)) {
+        if (CONTAINER_TYPES.has(key) && Array.isArray(child)) {
+            yield { list: child, field: [...path, key].join('.'), type: key };
+        }
+        else {
+            yield* containerLists(child, [...path, key]);
+        }
+    }
+}
+function field(object, key) {
+    const value = object?.[key];
+    return isObject$3(value) ? value : undefined;
+}
+function isObject$3(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isHelmRenderer(renderer) {
+    return renderer.kind === 'helm' && typeof renderer.template === 'function';
+}
+/** The renderer ran and failed; `output` is the tail of what it printed on stderr. */
+class RenderCommandError extends RenderError {
+    renderer;
+    output;
+    constructor(renderer, output, message, hint) {
+        super(message, hint === undefined ? {} : { hint });
+        this.renderer = renderer;
+        this.output = output;
+    }
+}
+const RENDER_TIMEOUT_MS = 120_000;
+const VERSION_TIMEOUT_MS = 15_000;
+const RENDER_MAX_BUFFER = 64 * 1024 * 1024;
+const VERSION_MAX_BUFFER = 1024 * 1024;
+/** What we keep of a failing renderer's stderr. */
+const OUTPUT_LINES = 20;
+const OUTPUT_CHARS = 4000;
+/** Below v4, kustomize cannot take directories in `resources:` and drops the tag of tag + digest. */
+const MIN_KUSTOMIZE_MAJOR = 4;
+/** kubectl 1.21 is the first to embed kustomize v4 (v4.0.5); 1.14–1.20 embed v2.0.3. */
+const MIN_KUBECTL_MINOR = 21;
+/** The names kustomize looks for, in its order (one list, kept with the config stage). */
+const lookups = new Map();
+/**
+ * Finds a renderer: for kustomize, `kustomize` on PATH, else `kubectl kustomize`, either at
+ * Kustomize v4 or later; for helm, `helm` v3 on PATH. With `target` (the absolute path of a
+ * values file), helm is also unavailable when that file is not inside a local chart. The
+ * lookup runs once per process for each kind and PATH.
+ */
+async function findRenderer(kind, env = process.env, target) {
+    const childEnv = rendererEnv(env);
+    const key = `${kind}\0${childEnv.PATH}\0${childEnv.HOME ?? ''}`;
+    let lookup = lookups.get(key);
+    if (!lookup) {
+        lookup = kind === 'helm' ? findHelm(childEnv) : findKustomize(childEnv);
+        lookups.set(key, lookup);
+    }
+    const found = await lookup;
+    return found;
+}
+/**
+ * Renderers get PATH and HOME only: no tokens, no cloud credentials, and no KUBECONFIG, so
+ * nothing they run can reach a cluster or a registry with the runner's identity.
+ */
+function rendererEnv(env) {
+    return { PATH: env.PATH ?? '', ...(env.HOME ? { HOME: env.HOME } : {}) };
+}
+/**
+ * `--enable-helm` where kustomize has it (v4.1+): a kustomization with `helmCharts:` renders as
+ * Argo CD renders it with `kustomize.buildOptions: --enable-helm`, and one without is unchanged.
+ */
+function helmFlags(version) {
+    const parsed = version === undefined ? undefined : parseVersion(version);
+    return parsed && (parsed.major > 4 || (parsed.major === 4 && parsed.minor >= 1))
+        ? ['--enable-helm']
+        : [];
+}
+async function findKustomize(env) {
+    const reasons = [];
+    const kustomize = await onPath('kustomize', env.PATH);
+    if (kustomize) {
+        const checked = await kustomizeVersion(kustomize, env);
+        if (checked.ok) {
+            return commandRenderer('kustomize', 'kustomize', checked.version, kustomize, ['build', ...helmFlags(checked.version)], env);
+        }
+        reasons.push(checked.reason);
+    }
+    const kubectl = await onPath('kubectl', env.PATH);
+    if (kubectl) {
+        const checked = await kubectlKustomizeVersion(kubectl, env);
+        if (checked.ok) {
+            return commandRenderer('kubectl kustomize', 'kustomize', checked.version, kubectl, ['kustomize', ...helmFlags(checked.version)], env);
+        }
+        reasons.push(checked.reason);
+    }
+    if (!kustomize && !kubectl)
+        reasons.push('neither kustomize nor kubectl is on PATH');
+    else if (!kubectl)
+        reasons.push('kubectl is not on PATH');
+    return {
+        unavailable: `Cannot render Kustomize: ${reasons.join('; ')}. Install kustomize v4+ or kubectl 1.21+.`
+    };
+}
+async function findHelm(env) {
+    const helm = await onPath('helm', env.PATH);
+    if (!helm)
+        return { unavailable: 'Cannot render Helm: helm is not on PATH.' };
+    let printed;
+    try {
+        printed = (await run(helm, ['version', '--short'], env, VERSION_TIMEOUT_MS, VERSION_MAX_BUFFER))
+            .stdout;
+    }
+    catch (error) {
+        return { unavailable: `Cannot render Helm: \`${helm} version\` failed: ${failureText(error)}` };
+    }
+    const version = parseVersion(printed);
+    if (!version || version.major < 3) {
+        return {
+            unavailable: `Cannot render Helm: ${helm} reports ${JSON.stringify(printed.trim())}; helm v3 is needed.`
+        };
+    }
+    const name = 'helm';
+    // A fixed release name: only the images matter, and they must not depend on the run.
+    const template = (chart, values) => runRenderer(name, helm, ['template', 'promote-image', chart, ...values.flatMap(file => ['--values', file])], env);
+    const renderer = {
+        name,
+        kind: 'helm',
+        version: version.text,
+        async render(target) {
+            const chart = await chartDirectory(target);
+            if (!chart.ok)
+                throw new RenderCommandError(name, chart.reason, chart.reason);
+            return template(chart.dir, chart.dir === target ? [] : [target]);
+        },
+        template
+    };
+    return renderer;
+}
+async function kustomizeVersion(file, env) {
+    let printed;
+    try {
+        printed = (await run(file, ['version'], env, VERSION_TIMEOUT_MS, VERSION_MAX_BUFFER)).stdout;
+    }
+    catch (error) {
+        return { ok: false, reason: `\`${file} version\` failed: ${failureText(error)}` };
+    }
+    // v5 prints "v5.4.3"; v3 and v4 print "{Version:kustomize/v4.5.7 GitCommit:…}".
+    const version = parseVersion(printed);
+    if (!version) {
+        return { ok: false, reason: `cannot tell the version of ${file} from ${quoteLine(printed)}` };
+    }
+    if (version.major < MIN_KUSTOMIZE_MAJOR) {
+        return { ok: false, reason: `${file} is Kustomize ${version.text}, older than v4` };
+    }
+    return { ok: true, version: version.text };
+}
+async function kubectlKustomizeVersion(file, env) {
+    let printed;
+    try {
+        printed = (await run(file, ['version', '--client'], env, VERSION_TIMEOUT_MS, VERSION_MAX_BUFFER)).stdout;
+    }
+    catch (error) {
+        return { ok: false, reason: `\`${file} version --client\` failed: ${failureText(error)}` };
+    }
+    const kustomizeLine = /^Kustomize Version:\s*(\S+)/m.exec(printed)?.[1];
+    const kustomize = kustomizeLine === undefined ? undefined : parseVersion(kustomizeLine);
+    if (kustomize) {
+        if (kustomize.major >= MIN_KUSTOMIZE_MAJOR)
+            return { ok: true, version: kustomize.text };
+        return {
+            ok: false,
+            reason: `${file} embeds Kustomize ${kustomize.text}, older than v4: it cannot build \`resources:\` directories and renders tag + digest differently`
+        };
+    }
+    // kubectl 1.21–1.23 print no Kustomize line; their client version tells what they embed.
+    const client = /^Client Version:\s*(v\d+\.\d+\.\d+)/m.exec(printed)?.[1] ??
+        /GitVersion:"(v\d+\.\d+\.\d+)/.exec(printed)?.[1];
+    const version = client === undefined ? undefined : parseVersion(client);
+    if (version && (version.major > 1 || version.minor >= MIN_KUBECTL_MINOR))
+        return { ok: true };
+    return {
+        ok: false,
+        reason: version
+            ? `${file} is kubectl ${version.text}, which embeds Kustomize v2 (older than v4)`
+            : `cannot tell which Kustomize ${file} embeds from ${quoteLine(printed)}`
+    };
+}
+function commandRenderer(name, kind, version, file, command, env) {
+    return {
+        name,
+        kind,
+        ...(version === undefined ? {} : { version }),
+        async render(target) {
+            return runRenderer(name, file, [...command, await kustomizationDir(target)], env);
+        }
+    };
+}
+/** Targets may name the kustomization file; the tools want its directory. */
+async function kustomizationDir(target) {
+    if (!isKustomizationFileName(path.basename(target)))
+        return target;
+    try {
+        return (await stat(target)).isFile() ? path.dirname(target) : target;
+    }
+    catch {
+        return target;
+    }
+}
+async function chartDirectory(target) {
+    let dir = target;
+    try {
+        if (!(await stat(target)).isDirectory())
+            dir = path.dirname(target);
+    }
+    catch {
+        dir = path.dirname(target);
+    }
+    try {
+        await access(path.join(dir, 'Chart.yaml'));
+        return { ok: true, dir };
+    }
+    catch {
+        return {
+            ok: false,
+            reason: `Cannot render Helm: ${dir} holds no Chart.yaml, so ${path.basename(target)} is not the values file of a local chart (charts from a repository are not rendered).`
+        };
+    }
+}
+async function runRenderer(name, file, args, env) {
+    try {
+        return (await run(file, args, env, RENDER_TIMEOUT_MS, RENDER_MAX_BUFFER)).stdout;
+    }
+    catch (error) {
+        const output = failureText(error);
+        throw new RenderCommandError(name, output, `${name} failed: ${output}`, knownFailure(output));
+    }
+}
+/** What to do about failures whose cause is known and not in the user's files. */
+function knownFailure(output) {
+    // Kustomize before v5.8.0 asks `helm version -c` and insists on Helm v3
+    // (kubernetes-sigs/kustomize#6013, fixed in v5.8.1); kubectl 1.35 still embeds v5.7.1.
+    if (/requires helm V3 but got v4|unknown shorthand flag: 'c' in -c/.test(output)) {
+        return 'This Kustomize cannot inflate helmCharts with Helm v4 (kubernetes-sigs/kustomize#6013): put kustomize v5.8.1 or later on PATH (promote-image prefers it to kubectl kustomize), or Helm v3.';
+    }
+    if (/is 'helm' installed\?/.test(output)) {
+        return 'The overlay inflates helmCharts: install helm on the runner.';
+    }
+    return undefined;
+}
+function run(file, args, env, timeoutMs, maxBuffer) {
+    return new Promise((resolve, reject) => {
+        execFile(file, args, { env, timeout: timeoutMs, maxBuffer, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
+            if (!error)
+                return resolve({ stdout, stderr });
+            const failure = {
+                code: error.code ?? null,
+                killed: error.killed,
+                signal: error.signal ?? null,
+                stderr,
+                timeoutMs,
+                message: error.message
+            };
+            reject(failure);
+        });
+    });
+}
+/** A failure in words: the tail of stderr, without kubectl's log-line prefix. */
+function failureText(error) {
+    const failure = error;
+    if (failure.killed && failure.timeoutMs !== undefined) {
+        return `no answer within ${failure.timeoutMs / 1000} s (stopped)`;
+    }
+    if (failure.code === 'ENOENT' || failure.code === 'EACCES') {
+        return `cannot be run (${failure.code})`;
+    }
+    if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
+        return 'printed too much output';
+    const output = tail(cleanStderr(failure.stderr ?? ''));
+    if (output)
+        return output;
+    return failure.signal ? `killed by ${failure.signal}` : `exit code ${String(failure.code)}`;
+}
+/**
+ * kubectl reports through klog: `E1122 20:43:36.407952 22286 run.go:72] "command failed"
+ * err="accumulating resources: …"`; users want the part after err=.
+ */
+function cleanStderr(stderr) {
+    return stderr
+        .split('\n')
+        .map(line => {
+        const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] "command failed" err=(".*")\s*$/.exec(line);
+        if (!klog?.[1])
+            return line.trimEnd();
+        try {
+            return String(JSON.parse(klog[1]));
+        }
+        catch {
+            return klog[1].slice(1, -1);
+        }
+    })
+        .join('\n')
+        .trim();
+}
+function tail(text) {
+    const lines = text.split('\n');
+    let kept = lines.slice(-OUTPUT_LINES).join('\n');
+    if (lines.length > OUTPUT_LINES)
+        kept = `…\n${kept}`;
+    return kept.length > OUTPUT_CHARS ? `…${kept.slice(-OUTPUT_CHARS)}` : kept;
+}
+function parseVersion(text) {
+    const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
+    if (!match)
+        return undefined;
+    const [whole, major, minor, patch] = match;
+    return {
+        major: Number(major),
+        minor: Number(minor),
+        patch: Number(patch),
+        text: whole.startsWith('v') ? whole : `v${whole}`
+    };
+}
+function quoteLine(text) {
+    return JSON.stringify(text.trim().split('\n')[0]?.slice(0, 120) ?? '');
+}
+/** The executable `name` in PATH (empty entries skipped: they would mean the working directory). */
+async function onPath(name, searchPath) {
+    const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
+    for (const dir of searchPath.split(path.delimiter)) {
+        if (!dir || !path.isAbsolute(dir))
+            continue;
+        for (const candidate of names) {
+            const file = path.join(dir, candidate);
+            try {
+                if (!(await stat(file)).isFile())
+                    continue;
+                await access(file, constants.X_OK);
+                return file;
+            }
+            catch {
+                // not here
+            }
+        }
+    }
+    return undefined;
+}
+
+/** Never copied: history and dependencies are not config, and can be huge. */
+const SKIPPED = new Set(['.git', 'node_modules']);
+/**
+ * Checks a repo-relative path (a target or a changed file) and returns it in POSIX form.
+ * Absolute paths, `..` escapes and paths into .git are refused.
+ */
+function repoRelative(text, what) {
+    const normalized = path.posix.normalize(text.replaceAll('\\', '/'));
+    const parts = normalized.split('/');
+    if (text === '' ||
+        path.posix.isAbsolute(normalized) ||
+        path.win32.isAbsolute(text) ||
+        parts[0] === '..' ||
+        parts.some(part => SKIPPED.has(part))) {
+        throw new RenderError(`The ${what} ${JSON.stringify(text)} is not a path inside the config repository.`, {
+            hint: 'Targets and edited files are relative to the repository root, without "..", outside .git and node_modules.',
+            subject: text
+        });
+    }
+    return normalized === '.' ? '' : normalized.replace(/\/$/, '');
+}
+/**
+ * The repo-relative paths a render of `target` reads (files, or directories copied whole),
+ * following kustomizations through resources, components, patches, generators and the other
+ * fields that name files. `undefined` when that cannot be told safely (symlinks on the way,
+ * paths out of the repository, Helm charts inflated by kustomize): copy everything then.
+ */
+async function renderClosure(kind, source, target, changes) {
+    const closure = new Closure(typeof source === 'string' ? fsTreeReader(source) : source, changes);
+    const ok = kind === 'helm' ? await closure.chart(target) : await closure.kustomization(target);
+    return ok ? [...closure.paths] : undefined;
+}
+class Closure {
+    tree;
+    changes;
+    paths = new Set();
+    roots = new Set();
+    constructor(tree, changes) {
+        this.tree = tree;
+        this.changes = changes;
+    }
+    async chart(valuesFile) {
+        const values = await this.resolve(valuesFile);
+        const chart = await this.resolve(values.type === 'dir' ? values.rel : path.posix.dirname(values.rel));
+        if (chart.type !== 'dir')
+            return false;
+        this.paths.add(chart.rel === '.' ? '' : chart.rel);
+        return true;
+    }
+    /** `target` is a kustomization directory or a kustomization file. */
+    async kustomization(target) {
+        if (isKustomizationFileName(path.posix.basename(target))) {
+            const file = await this.resolve(target);
+            if (file.type === 'file')
+                return this.root_(path.posix.dirname(target));
+        }
+        return this.root_((await this.resolve(target)).rel);
+    }
+    async root_(dir) {
+        const key = dir === '.' ? '' : dir;
+        if (this.roots.has(key))
+            return true;
+        this.roots.add(key);
+        let file;
+        for (const name of KUSTOMIZATION_FILE_NAMES) {
+            const candidate = key ? `${key}/${name}` : name;
+            if (this.changes.has(candidate)) {
+                file = candidate;
+                break;
+            }
+            // A kustomization.yaml linked to a shared one: references stay relative to this directory.
+            const found = await this.resolve(candidate);
+            if (found.type === 'file') {
+                file = found.rel;
+                break;
+            }
+        }
+        if (!file)
+            return false;
+        let kustomization;
+        try {
+            kustomization = distExports.parse(this.changes.get(file) ?? (await this.tree.read(file)));
+        }
+        catch {
+            return false;
+        }
+        if (!isObject$2(kustomization))
+            return false;
+        // kustomize inflates Helm charts only with --enable-helm; its chart home is not worth modelling.
+        if ('helmCharts' in kustomization || 'helmChartInflationGenerator' in kustomization) {
+            return false;
+        }
+        this.paths.add(file);
+        const refs = [];
+        const add = (value, root) => {
+            for (const ref of Array.isArray(value) ? value : [value])
+                refs.push({ ref, root });
+        };
+        for (const key of [
+            'resources',
+            'bases',
+            'components',
+            'generators',
+            'transformers',
+            'validators'
+        ]) {
+            add(kustomization[key], true);
+        }
+        for (const key of ['crds', 'configurations'])
+            add(kustomization[key], false);
+        // Strategic-merge patches may be inline YAML rather than file names.
+        for (const patch of list$1(kustomization.patchesStrategicMerge)) {
+            if (typeof patch === 'string' && !patch.includes('\n'))
+                add(patch, false);
+        }
+        for (const key of ['patches', 'patchesJson6902', 'replacements']) {
+            for (const entry of list$1(kustomization[key]))
+                if (isObject$2(entry))
+                    add(entry.path, false);
+        }
+        if (isObject$2(kustomization.openapi))
+            add(kustomization.openapi.path, false);
+        for (const key of ['configMapGenerator', 'secretGenerator']) {
+            for (const generator of list$1(kustomization[key])) {
+                if (!isObject$2(generator))
+                    continue;
+                // files: entries are "path" or "key=path".
+                for (const entry of list$1(generator.files)) {
+                    if (typeof entry === 'string')
+                        add(entry.slice(entry.indexOf('=') + 1), false);
+                }
+                add(generator.envs, false);
+                add(generator.env, false);
+            }
+        }
+        for (const { ref, root } of refs) {
+            if (ref === undefined || ref === null)
+                continue;
+            if (typeof ref !== 'string' || !(await this.reference(key, ref, root)))
+                return false;
+        }
+        return true;
+    }
+    async reference(dir, ref, asRoot) {
+        if (ref === '' || path.isAbsolute(ref))
+            return false;
+        const joined = path.posix.normalize(path.posix.join(dir || '.', ref));
+        if (joined === '..' || joined.startsWith('../'))
+            return false;
+        const rel = joined === '.' ? '' : joined.replace(/\/$/, '');
+        if (this.changes.has(rel)) {
+            this.paths.add(rel);
+            return true;
+        }
+        const found = await this.resolve(rel);
+        // Remote bases (git URLs, https) and missing files: the renderer fetches or fails alike.
+        if (found.type === 'missing')
+            return true;
+        if (found.type === 'other')
+            return false;
+        if (found.type === 'dir' && asRoot)
+            return this.root_(found.rel);
+        this.paths.add(found.rel);
+        return true;
+    }
+    /**
+     * What `rel` is once the symlinks on its way are followed, and its real path: links that
+     * stay in the repository join the closure (the copy holds them as links) with their targets.
+     */
+    async resolve(rel) {
+        for (let hops = 0;; hops++) {
+            const type = await this.tree.type(rel);
+            if (type !== 'other' || !this.tree.linkOn || hops === MAX_LINK_HOPS)
+                return { rel, type };
+            const link = await this.tree.linkOn(rel);
+            const target = link && linkTargetInRepo(link.path, link.target, rel.slice(link.path.length + 1));
+            if (!link || target === undefined)
+                return { rel, type };
+            this.paths.add(link.path);
+            rel = target;
+        }
+    }
+}
+/**
+ * Copies `paths` (all of `root` when undefined) from `root` to `copyRoot`, skipping .git and
+ * node_modules. Symlinks stay symlinks: those pointing inside the repository are re-pointed at
+ * the copy, those pointing outside keep their absolute target, so their content is never copied
+ * and both renders read the same thing.
+ */
+async function copyRepository(root, copyRoot, paths) {
+    // Keyed by destination: closure paths may overlap (a file inside a copied directory).
+    const links = new Map();
+    for (const rel of paths ?? ['']) {
+        const source = path.join(root, rel);
+        const destination = path.join(copyRoot, rel);
+        await mkdir(path.dirname(destination), { recursive: true });
+        await cp(source, destination, {
+            recursive: true,
+            force: true,
+            verbatimSymlinks: true,
+            filter: async (from, to) => {
+                if (from !== source && SKIPPED.has(path.basename(from)))
+                    return false;
+                if (!(await lstat(from)).isSymbolicLink())
+                    return true;
+                links.set(to, from);
+                return false;
+            }
+        });
+    }
+    for (const [destination, source] of links) {
+        const target = path.resolve(path.dirname(source), await readlink(source));
+        const inside = path.relative(root, target);
+        const pointsInside = !inside.startsWith('..') && !path.isAbsolute(inside);
+        const linked = pointsInside
+            ? path.relative(path.dirname(destination), path.join(copyRoot, inside)) || '.'
+            : target;
+        await mkdir(path.dirname(destination), { recursive: true });
+        await symlink(linked, destination);
+    }
+}
+/**
+ * Refuses an edited file that the repository reaches through a symbolic link leading out of
+ * it: the edit stage would write there, and a copy cannot show what that would do.
+ */
+async function assertInsideRepository(root, rel) {
+    // The deepest part of the path that exists decides where a write would land.
+    let existing = path.join(root, rel);
+    for (;;) {
+        try {
+            existing = await realpath(existing);
+            break;
+        }
+        catch {
+            // A dangling link: writing through it would create its target, wherever that is.
+            if (await isLink(existing))
+                throw leavesRepository(rel);
+            const parent = path.dirname(existing);
+            if (parent === existing)
+                return;
+            existing = parent;
+        }
+    }
+    const inside = path.relative(root, existing);
+    if (inside.startsWith('..') || path.isAbsolute(inside))
+        throw leavesRepository(rel);
+}
+async function isLink(file) {
+    try {
+        return (await lstat(file)).isSymbolicLink();
+    }
+    catch {
+        return false;
+    }
+}
+function leavesRepository(rel) {
+    return new RenderError(`Cannot render the edit of ${rel}: it is reached through a symbolic link that leaves the repository or leads nowhere.`, { hint: 'Edit the file the link points to, inside the config repository.', subject: rel });
+}
+/** Writes the edited files into the copy, never through a link that leaves it. */
+async function applyChanges(copyRoot, changes) {
+    for (const [rel, text] of changes) {
+        const destination = path.join(copyRoot, rel);
+        await mkdir(path.dirname(destination), { recursive: true });
+        const parent = await realpath(path.dirname(destination));
+        let real = path.join(parent, path.basename(destination));
+        if (await isLink(real))
+            real = await realpath(real).catch(() => Promise.reject(leavesRepository(rel)));
+        const inside = path.relative(copyRoot, real);
+        if (inside.startsWith('..') || path.isAbsolute(inside))
+            throw leavesRepository(rel);
+        await writeFile(real, text);
+    }
+}
+function list$1(value) {
+    return Array.isArray(value) ? value : [];
+}
+function isObject$2(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * renderBeforeAfter for several targets under one edit, in order. Kustomize builds them all in
+ * one run per side (see renderTogether): a run costs about the same for one overlay as for fifty,
+ * and fifty overlays are what a fleet promotion edits. Targets it cannot build together render
+ * one by one, side by side, and report their own errors.
+ */
+async function renderManyBeforeAfter(renderer, repoRoot, targetDirs, changes) {
+    const root = await realRoot(repoRoot);
+    const targets = targetDirs.map(dir => repoRelative(dir, 'render target'));
+    const edits = new Map();
+    for (const [file, text] of changes) {
+        const rel = repoRelative(file, 'changed file');
+        if (rel === '')
+            throw new RenderError('The repository root is not a file.', { subject: file });
+        await assertInsideRepository(root, rel);
+        edits.set(rel, text);
+    }
+    const kind = kindOf(renderer);
+    let cache = proofs.get(renderer);
+    if (!cache)
+        proofs.set(renderer, (cache = new Map()));
+    const proofsByTarget = new Map();
+    const pending = [];
+    const unique = [...new Set(targets)];
+    const inspected = await Promise.all(unique.map(target => inspect(kind, root, target, edits)));
+    for (const [i, target] of unique.entries()) {
+        const { key, closure } = inspected[i];
+        const cached = key === undefined ? undefined : cache.get(key);
+        if (cached)
+            proofsByTarget.set(target, cached);
+        else
+            pending.push({ target, key, closure });
+    }
+    const together = kind === 'kustomize' && pending.length > 1
+        ? renderTogether(renderer, root, pending, edits).catch(() => undefined)
+        : Promise.resolve(undefined);
+    const limit = pLimit(availableParallelism());
+    for (const { target, key, closure } of pending) {
+        const proof = together.then(rendered => rendered?.get(target) ?? limit(() => renderBoth(renderer, root, target, edits, closure)));
+        proofsByTarget.set(target, proof);
+        if (key) {
+            cache.set(key, proof);
+            proof.catch(() => cache.delete(key));
+        }
+    }
+    // Settled in order, so that the first failure reported does not depend on timing.
+    for (const proof of proofsByTarget.values())
+        proof.catch(() => undefined);
+    const results = [];
+    for (const target of targets)
+        results.push(await proofsByTarget.get(target));
+    return results;
+}
+/**
+ * Proofs by renderer and the exact bytes they read. A promotion that lost a
+ * race re-applies its edit on the new head; when the winning commit touched
+ * nothing this render reads, the proof stands and the renderer is not run again.
+ */
+const proofs = new WeakMap();
+/**
+ * What rendering `target` after the edit reads (its closure; undefined when that cannot be
+ * told), and a digest of the target, the edits and every byte read before and after.
+ */
+async function inspect(kind, root, target, edits) {
+    const [before, after] = await Promise.all([
+        renderClosure(kind, root, target, new Map()),
+        renderClosure(kind, root, target, edits)
+    ]);
+    if (!before || !after)
+        return after ? { closure: after } : {};
+    const hash = createHash('sha256').update(`${kind}\0${target}\0`);
+    for (const [file, text] of [...edits].sort(([a], [b]) => a.localeCompare(b)))
+        hash.update(`edit\0${file}\0${text}\0`);
+    for (const rel of [...new Set([...before, ...after])].sort())
+        await hashPath(hash, root, rel);
+    return { key: hash.digest('hex'), closure: after };
+}
+async function hashPath(hash, root, rel) {
+    const full = path.join(root, rel);
+    const info = await stat(full).catch(() => undefined);
+    if (!info)
+        hash.update(`missing\0${rel}\0`);
+    else if (info.isDirectory()) {
+        for (const name of (await readdir(full)).sort())
+            await hashPath(hash, root, rel ? `${rel}/${name}` : name);
+    }
+    else
+        hash
+            .update(`file\0${rel}\0`)
+            .update(await readFile(full))
+            .update('\0');
+}
+/** Marks what each target renders in a combined build, to tell whose images are whose. */
+const TARGET_ANNOTATION = 'promote-image.dev/render-target';
+/**
+ * Builds all targets in one kustomize run per side: a wrapper kustomization per target takes
+ * the target as its only resource and marks everything it renders with TARGET_ANNOTATION, and
+ * a top kustomization lists the wrappers. Images are then grouped by that mark. Undefined when
+ * the targets cannot be built together (say two of them render a resource of the same kind,
+ * name and namespace, which kustomize refuses): each then renders on its own.
+ */
+async function renderTogether(renderer, root, targets, edits) {
+    const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')));
+    try {
+        const copyRoot = path.join(temp, 'repo');
+        const closures = targets.map(t => t.closure);
+        const union = closures.every(closure => closure !== undefined)
+            ? [...new Set(closures.flat())]
+            : undefined;
+        await copyRepository(root, copyRoot, union);
+        await applyChanges(copyRoot, edits);
+        const dirs = targets.map(t => t.target);
+        const [before, after] = await Promise.all([
+            renderWrapped(renderer, path.join(temp, 'before'), root, dirs),
+            renderWrapped(renderer, path.join(temp, 'after'), copyRoot, dirs)
+        ]);
+        if (!before || !after)
+            return undefined;
+        const copy = union ? 'closure' : 'full';
+        return new Map(dirs.map((dir, i) => [
+            dir,
+            { before: before.get(String(i)) ?? [], after: after.get(String(i)) ?? [], copy }
+        ]));
+    }
+    finally {
+        await rm(temp, { recursive: true, force: true });
+    }
+}
+async function renderWrapped(renderer, wrapRoot, tree, dirs) {
+    const wrappers = [];
+    for (const [i, dir] of dirs.entries()) {
+        const wrapper = path.join(wrapRoot, String(i));
+        let target = path.join(tree, dir);
+        if (isKustomizationFileName(path.basename(target))) {
+            if ((await stat(target).catch(() => undefined))?.isFile())
+                target = path.dirname(target);
+        }
+        await mkdir(wrapper, { recursive: true });
+        // Relative: kustomize refuses absolute resource paths.
+        const kustomization = {
+            resources: [path.relative(wrapper, target)],
+            commonAnnotations: { [TARGET_ANNOTATION]: String(i) }
+        };
+        await writeFile(path.join(wrapper, 'kustomization.yaml'), distExports.stringify(kustomization));
+        wrappers.push(String(i));
+    }
+    await writeFile(path.join(wrapRoot, 'kustomization.yaml'), distExports.stringify({ resources: wrappers }));
+    return extractImagesByAnnotation(await renderer.render(wrapRoot), TARGET_ANNOTATION);
+}
+/** `closure`: what the edited render reads (from inspect); undefined copies the whole repository. */
+async function renderBoth(renderer, root, target, edits, closure) {
+    const before = renderSide(renderer, root, root, target, 'before');
+    // Settled without waiting: the after side decides on a fallback only once before is known.
+    before.catch(() => undefined);
+    let after;
+    try {
+        after = {
+            images: await renderEdited(renderer, root, target, edits, closure),
+            copy: closure ? 'closure' : 'full'
+        };
+    }
+    catch (error) {
+        const beforeRendered = await before.then(() => true, () => false);
+        // A closure that missed a file fails to render: render the whole copy before believing it.
+        if (!closure || !beforeRendered || !(errorCause(error) instanceof RenderCommandError)) {
+            if (!beforeRendered)
+                await before;
+            throw error;
+        }
+        after = { images: await renderEdited(renderer, root, target, edits, undefined), copy: 'full' };
+    }
+    return { before: await before, after: after.images, copy: after.copy };
+}
+async function renderEdited(renderer, root, target, edits, closure) {
+    const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')));
+    try {
+        // One level down, so that a relative path climbing out of the copy stays in our directory.
+        const copyRoot = path.join(temp, 'repo');
+        await copyRepository(root, copyRoot, closure);
+        await applyChanges(copyRoot, edits);
+        return await renderSide(renderer, root, copyRoot, target, 'after');
+    }
+    finally {
+        await rm(temp, { recursive: true, force: true });
+    }
+}
+async function renderSide(renderer, root, tree, target, side) {
+    const shown = target || '.';
+    let output;
+    try {
+        output = await renderer.render(path.join(tree, target));
+    }
+    catch (error) {
+        if (!(error instanceof RenderError))
+            throw error;
+        const detail = relativize(error instanceof RenderCommandError ? error.output : error.message, [
+            tree,
+            root
+        ]);
+        const tool = renderer.version ? `${renderer.name} ${renderer.version}` : renderer.name;
+        throw new RenderError(`${renderer.name} could not render ${shown} ${SIDE_WORDS[side]}:\n${indent(detail)}`, {
+            hint: error.hint ??
+                (side === 'after'
+                    ? `The edited files do not build, so nothing is committed. Check what the edit changed in ${shown} (rendered with ${tool}).`
+                    : `${shown} does not build in the config repository as it is; fix that first (run \`${renderer.name} ${shown}\` with ${tool}).`),
+            subject: shown,
+            cause: error
+        });
+    }
+    return extractImages(output);
+}
+const SIDE_WORDS = {
+    before: 'before the edit',
+    after: 'after the edit',
+    current: 'as the repository has it'
+};
+function errorCause(error) {
+    return error instanceof Error ? error.cause : undefined;
+}
+function kindOf(renderer) {
+    return renderer.kind ?? (renderer.name === 'helm' ? 'helm' : 'kustomize');
+}
+async function realRoot(repoRoot) {
+    try {
+        return await realpath(repoRoot);
+    }
+    catch (error) {
+        throw new RenderError(`The config repository ${repoRoot} cannot be read for rendering.`, {
+            subject: repoRoot,
+            cause: error
+        });
+    }
+}
+/** Renderer messages name absolute paths, some in our temporary copy: show repo paths. */
+function relativize(text, roots) {
+    let shown = text;
+    for (const root of roots)
+        shown = shown.replaceAll(`${root}${path.sep}`, '').replaceAll(root, '.');
+    return shown;
+}
+function indent(text) {
+    return text
+        .split('\n')
+        .map(line => `  ${line}`)
+        .join('\n');
+}
+
+/** How many containers a message names before "and N more". */
+const LISTED$1 = 8;
+/**
+ * Whether Argo CD will see the promotion of `pinned` (a reference of `repository`, given in
+ * canonical form: 'docker.io/library/nginx') in the rendered target: at least one container
+ * renders exactly the pinned reference after the edit, and none that used the repository
+ * renders anything else. References compare normalized (`nginx` = `docker.io/library/nginx`).
+ */
+function verifyRender(before, after, repository, pinned, targetDir) {
+    // The engine writes only references it parsed: an invalid one is a bug, and this says why.
+    const ref = parseReference(pinned);
+    const wanted = {
+        repository: canonicalRepository(ref),
+        tag: ref.tag,
+        digest: ref.digest
+    };
+    const repo = canonical(repository);
+    const target = targetDir || '.';
+    const isPinned = (image) => {
+        const rendered = normalize(image);
+        return (rendered !== undefined &&
+            rendered.repository === wanted.repository &&
+            rendered.tag === wanted.tag &&
+            rendered.digest === wanted.digest);
+    };
+    const usesRepository = (image) => normalize(image)?.repository === repo;
+    const previous = pairBefore(before, after);
+    const entries = after.map((image, index) => {
+        const was = previous[index];
+        return {
+            image,
+            was,
+            changed: was?.image !== image.image,
+            pinned: isPinned(image.image),
+            used: usesRepository(image.image) || (was !== undefined && usesRepository(was.image))
+        };
+    });
+    const changed = entries.filter(entry => entry.changed).map(entry => entry.image);
+    const pinnedEntries = entries.filter(entry => entry.pinned);
+    const staleEntries = entries.filter(entry => entry.used && !entry.pinned);
+    const base = {
+        changed,
+        pinned: pinnedEntries.map(entry => entry.image),
+        stale: staleEntries.map(entry => entry.image)
+    };
+    if (pinnedEntries.length === 0 && staleEntries.length === 0) {
+        const gone = before.filter(image => usesRepository(image.image)).length;
+        return {
+            ...base,
+            ok: false,
+            outcome: gone === 0 ? 'unused' : 'not-updated',
+            message: gone === 0
+                ? `Argo CD would see no change: no container in ${target} renders ${repository} (images used: ${imagesUsed(before, after)}).`
+                : `Argo CD would not see ${pinned}: after the edit, ${target} no longer renders the ${count$1(gone)} that used ${repository}.`
+        };
+    }
+    if (staleEntries.length > 0) {
+        const lines = staleEntries.map(({ image, changed: moved }) => `${describeContainer(image)} ${moved ? 'renders' : 'still renders'} ${image.image}`);
+        const summary = pinnedEntries.length > 0
+            ? `Argo CD would see only part of the promotion: ${count$1(pinnedEntries.length)} in ${target} ${verb(pinnedEntries.length)} ${pinned}, but ${count$1(staleEntries.length)} of ${repository} ${staleEntries.length === 1 ? 'does' : 'do'} not:`
+            : staleEntries.some(entry => entry.changed)
+                ? `Argo CD would not see ${pinned}: no container in ${target} renders it after the edit:`
+                : `Argo CD would see no change: the edit does not reach the containers of ${repository} in ${target}, and none renders ${pinned}:`;
+        return {
+            ...base,
+            ok: false,
+            outcome: 'not-updated',
+            message: [summary, ...listed$1(lines)].join('\n')
+        };
+    }
+    const newlyPinned = pinnedEntries.filter(entry => entry.changed);
+    if (newlyPinned.length === 0) {
+        return {
+            ...base,
+            ok: true,
+            outcome: 'already-pinned',
+            message: `${target} already renders ${pinned} in ${count$1(pinnedEntries.length)}; the promotion changes nothing for Argo CD to sync.`
+        };
+    }
+    const lines = newlyPinned.map(({ image, was }) => was
+        ? `${describeContainer(image)}: ${was.image} → ${image.image}`
+        : `${describeContainer(image)}: new`);
+    return {
+        ...base,
+        ok: true,
+        outcome: 'updated',
+        message: [
+            `Argo CD will see the change: ${count$1(newlyPinned.length)} in ${target} now ${verb(newlyPinned.length)} ${pinned}:`,
+            ...listed$1(lines)
+        ].join('\n')
+    };
+}
+function normalize(image) {
+    try {
+        const ref = parseReference(image);
+        return { repository: canonicalRepository(ref), tag: ref.tag, digest: ref.digest };
+    }
+    catch {
+        // Templated or otherwise unparsable images cannot be the pinned one.
+        return undefined;
+    }
+}
+function canonical(repository) {
+    return normalize(repository)?.repository ?? repository;
+}
+/** For each after-side container, the same container before the edit (by workload and name). */
+function pairBefore(before, after) {
+    const byKey = new Map();
+    for (const image of before) {
+        const key = identity(image);
+        byKey.set(key, [...(byKey.get(key) ?? []), image]);
+    }
+    // Duplicates (two Helm templates emitting the same workload) pair up in order.
+    return after.map(image => byKey.get(identity(image))?.shift());
+}
+function identity(image) {
+    return [image.kind, image.namespace ?? '', image.name, image.field, image.container].join('\0');
+}
+const CONTAINER_WORDS = {
+    containers: 'container',
+    initContainers: 'init container',
+    ephemeralContainers: 'ephemeral container'
+};
+/** "Deployment dev/api, init container migrate" */
+function describeContainer(image) {
+    const workload = image.namespace ? `${image.namespace}/${image.name}` : image.name;
+    return `${image.kind} ${workload}, ${CONTAINER_WORDS[image.containerType]} ${image.container}`;
+}
+function imagesUsed(before, after) {
+    const images = [...new Set([...after, ...before].map(image => image.image))];
+    if (images.length === 0)
+        return 'none';
+    const shown = images.slice(0, LISTED$1).join(', ');
+    return images.length > LISTED$1 ? `${shown} and ${images.length - LISTED$1} more` : shown;
+}
+function listed$1(lines) {
+    const shown = lines.slice(0, LISTED$1).map(line => `  - ${line}`);
+    if (lines.length > LISTED$1)
+        shown.push(`  - and ${lines.length - LISTED$1} more`);
+    return shown;
+}
+function verb(n) {
+    return n === 1 ? 'renders' : 'render';
+}
+function count$1(n) {
+    return n === 1 ? '1 container' : `${n} containers`;
+}
+
+/**
+ * `helm template` of `chart` as the repository has it and as it would be with `changes`
+ * (repository-relative path → new text) applied: the edit goes to a copy of the chart and its
+ * values files in a fresh temporary directory, removed afterwards; the repository is not touched.
+ * Returns the rendered YAML of both sides.
+ */
+async function renderChartBeforeAfter(renderer, repoRoot, chart, changes) {
+    const root = await realpath(repoRoot);
+    const edits = new Map();
+    for (const [file, text] of changes) {
+        const rel = repoRelative(file, 'changed file');
+        await assertInsideRepository(root, rel);
+        edits.set(rel, text);
+    }
+    const before = renderIn(renderer, root, root, chart, 'before');
+    before.catch(() => undefined);
+    const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-helm-')));
+    try {
+        // One level down, so that a relative path climbing out of the copy stays in our directory.
+        const copyRoot = path.join(temp, 'repo');
+        const closure = [chart.dir, ...chart.valueFiles, ...edits.keys()];
+        await copyRepository(root, copyRoot, chart.dir === '' ? undefined : closure);
+        await applyChanges(copyRoot, edits);
+        const after = await renderIn(renderer, root, copyRoot, chart, 'after');
+        return { before: await before, after };
+    }
+    finally {
+        await rm(temp, { recursive: true, force: true });
+    }
+}
+async function renderIn(renderer, root, tree, chart, side) {
+    const shown = chart.dir || '.';
+    try {
+        return await renderer.template(path.join(tree, chart.dir), chart.valueFiles.map(file => path.join(tree, file)));
+    }
+    catch (error) {
+        if (!(error instanceof RenderError))
+            throw error;
+        const detail = (error instanceof RenderCommandError ? error.output : error.message)
+            .replaceAll(`${tree}${path.sep}`, '')
+            .replaceAll(`${root}${path.sep}`, '');
+        const command = `helm template ${shown}${chart.valueFiles.map(f => ` -f ${f}`).join('')}`;
+        throw new RenderError(`helm could not render the chart ${shown} ${side === 'before' ? 'before' : 'after'} the edit:\n${detail
+            .split('\n')
+            .map(line => `  ${line}`)
+            .join('\n')}`, {
+            hint: side === 'after'
+                ? `The edited values do not render, so nothing is committed. Check what the edit changed (rendered with helm ${renderer.version ?? ''}: ${command}).`
+                : `The chart does not render in the config repository as it is; fix that first (run \`${command}\`).`,
+            subject: shown,
+            cause: error
+        });
+    }
+}
+
+/**
+ * The verdict on a Helm edit, over the chart rendered before and after it: Argo CD must get
+ * exactly the pinned reference in every container of the repository, valid labels, and nothing
+ * else changed that the image does not explain. Pure: rendered text in, verdict out.
+ */
+/** How many findings a message lists before "and N more". */
+const LISTED = 8;
+/**
+ * Kubernetes' label value rule, apimachinery pkg/util/validation/validation.go IsValidLabelValue:
+ * at most 63 characters, empty or alphanumerics with '-', '_', '.' between.
+ */
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_VALUE_MAX = 63;
+/** Kinds whose spec.selector the API server refuses to change (immutable after creation). */
+const IMMUTABLE_SELECTOR = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+function isValidLabelValue(value) {
+    return value.length <= LABEL_VALUE_MAX && LABEL_VALUE.test(value);
+}
+function verifyHelmRender(request) {
+    const before = objects(request.before);
+    const after = objects(request.after);
+    const images = verifyRender(extractImages(request.before), extractImages(request.after), request.repository, request.pinned, request.target);
+    const invalidLabels = labelProblems(before, after);
+    const base = { images, invalidLabels };
+    const fail = (problem, message) => ({
+        ...base,
+        ok: false,
+        problem,
+        message
+    });
+    const doubled = images.stale.filter(image => /@sha256:sha256:/.test(image.image));
+    if (doubled.length > 0) {
+        return fail('double-prefix', [
+            `${request.target} renders the digest twice prefixed, which no registry resolves:`,
+            ...listed(doubled.map(image => `${describeContainer(image)}: ${image.image}`))
+        ].join('\n'));
+    }
+    if (invalidLabels.length > 0) {
+        return fail('invalid-label', [
+            `${request.target} renders label values Kubernetes refuses (at most 63 characters: letters, digits, "-", "_", "." inside), so the apply would fail:`,
+            ...listed(invalidLabels)
+        ].join('\n'));
+    }
+    if (!images.ok) {
+        const wanted = parseReference(request.pinned);
+        const unpinned = wanted.digest !== undefined &&
+            images.stale.length > 0 &&
+            images.stale.every(image => rendersTagOnly(image, wanted.tag));
+        return fail(unpinned ? 'unpinned' : 'not-pinned', unpinned
+            ? [
+                `${request.target} renders the tag without the digest, so Argo CD would deploy whatever ${wanted.tag} points to:`,
+                ...listed(images.stale.map(image => `${describeContainer(image)}: ${image.image}`))
+            ].join('\n')
+            : images.message);
+    }
+    const explained = [request.pinned, ...(request.alsoPinned ?? [])].flatMap(imageTokens);
+    const changes = otherChanges(before, after, explained);
+    const selectors = changes.filter(change => change.selector);
+    if (selectors.length > 0) {
+        return fail('selector', [
+            `${request.target} changes a selector, which Kubernetes does not allow on an existing workload:`,
+            ...listed(selectors.map(change => change.text))
+        ].join('\n'));
+    }
+    if (changes.length > 0) {
+        return fail('other-change', [
+            `The edit of ${request.target} changes more than the image of ${request.repository}:`,
+            ...listed(changes.map(change => change.text))
+        ].join('\n'));
+    }
+    return { ...base, ok: true, message: images.message };
+}
+/** The image renders the promoted tag with no digest: the chart ignored the digest key. */
+function rendersTagOnly(image, tag) {
+    try {
+        const ref = parseReference(image.image);
+        return ref.digest === undefined && ref.tag === tag;
+    }
+    catch {
+        return false;
+    }
+}
+/** The pieces of the pinned reference that other rendered values may copy (a version label). */
+function imageTokens(pinned) {
+    const ref = parseReference(pinned);
+    const tokens = [ref.tag, ref.digest, ref.digest?.replace(/^sha256:/, '')];
+    return tokens.filter((token) => token !== undefined && token !== '');
+}
+function objects(rendered) {
+    const out = new Map();
+    for (const doc of distExports.parseAllDocuments(rendered)) {
+        const error = doc.errors[0];
+        if (error) {
+            throw new RenderError(`helm printed YAML that cannot be parsed: ${error.message}`, {
+                hint: 'A chart template renders invalid YAML; run helm template by hand to see it.'
+            });
+        }
+        const object = doc.toJS();
+        if (!isObject$1(object))
+            continue;
+        const kind = typeof object.kind === 'string' ? object.kind : '';
+        const metadata = isObject$1(object.metadata) ? object.metadata : {};
+        const name = typeof metadata.name === 'string' ? metadata.name : '';
+        const namespace = typeof metadata.namespace === 'string' ? `${metadata.namespace}/` : '';
+        let id = `${kind} ${namespace}${name}`;
+        // Two templates rendering one name: keep both, in order.
+        for (let n = 2; out.has(id); n++)
+            id = `${kind} ${namespace}${name} (${n})`;
+        out.set(id, { id, kind, object });
+    }
+    return out;
+}
+/** Label values invalid after the edit that were not already there, invalid, before it. */
+function labelProblems(before, after) {
+    const problems = [];
+    for (const resource of after.values()) {
+        const previous = before.get(resource.id)?.object;
+        walk(resource.object, [], (path, value) => {
+            if (!isLabelPath(resource.kind, path) || typeof value !== 'string')
+                return;
+            if (isValidLabelValue(value))
+                return;
+            if (previous !== undefined && valueAt(previous, path) === value)
+                return;
+            problems.push(`${resource.id}: ${formatPath(path)} = ${JSON.stringify(value)}`);
+        });
+    }
+    return problems;
+}
+/** metadata.labels, pod template labels, matchLabels of any selector, a Service's selector. */
+function isLabelPath(kind, path) {
+    const parent = path[path.length - 2];
+    if (parent === 'labels' || parent === 'matchLabels')
+        return true;
+    return ((kind === 'Service' || kind === 'ReplicationController') &&
+        path.length === 3 &&
+        path[0] === 'spec' &&
+        path[1] === 'selector');
+}
+/**
+ * What changed besides container images: resources added or removed, and values that do not
+ * carry the new tag or digest (a version label copying the tag follows the image; a checksum
+ * annotation follows a rendered file that did).
+ */
+function otherChanges(before, after, explained) {
+    const changes = [];
+    for (const id of before.keys()) {
+        if (!after.has(id))
+            changes.push({ text: `${id}: no longer rendered`, selector: false });
+    }
+    for (const [id, resource] of after) {
+        const previous = before.get(id);
+        if (!previous) {
+            changes.push({ text: `${id}: newly rendered`, selector: false });
+            continue;
+        }
+        for (const path of differences(previous.object, resource.object, [])) {
+            if (isContainerImage(path))
+                continue;
+            const old = valueAt(previous.object, path);
+            const now = valueAt(resource.object, path);
+            const selector = IMMUTABLE_SELECTOR.has(resource.kind) && path[0] === 'spec' && path[1] === 'selector';
+            const follows = typeof now === 'string' && explained.some(token => now.includes(token));
+            const checksum = path.length === 5 &&
+                path[path.length - 2] === 'annotations' &&
+                String(path[path.length - 1]).startsWith('checksum/');
+            if (!selector && (follows || checksum))
+                continue;
+            changes.push({
+                text: `${id}: ${formatPath(path)}: ${show(old)} → ${show(now)}`,
+                selector
+            });
+        }
+    }
+    return changes;
+}
+function isContainerImage(path) {
+    const n = path.length;
+    return (n >= 3 &&
+        path[n - 1] === 'image' &&
+        typeof path[n - 2] === 'number' &&
+        ['containers', 'initContainers', 'ephemeralContainers'].includes(String(path[n - 3])));
+}
+/** Paths of the leaves that differ (a subtree present on one side only is one path). */
+function differences(a, b, path) {
+    if (Array.isArray(a) && Array.isArray(b)) {
+        const out = [];
+        for (let i = 0; i < Math.max(a.length, b.length); i++)
+            out.push(...differences(a[i], b[i], [...path, i]));
+        return out;
+    }
+    if (isObject$1(a) && isObject$1(b)) {
+        const out = [];
+        for (const key of new Set([...Object.keys(a), ...Object.keys(b)]))
+            out.push(...differences(a[key], b[key], [...path, key]));
+        return out;
+    }
+    return a === b ? [] : [path];
+}
+function walk(node, path, visit) {
+    if (Array.isArray(node))
+        node.forEach((item, i) => walk(item, [...path, i], visit));
+    else if (isObject$1(node)) {
+        for (const [key, value] of Object.entries(node))
+            walk(value, [...path, key], visit);
+    }
+    else
+        visit(path, node);
+}
+function valueAt(node, path) {
+    let current = node;
+    for (const segment of path) {
+        if (typeof current !== 'object' || current === null)
+            return undefined;
+        current = current[segment];
+    }
+    return current;
+}
+function formatPath(path) {
+    return path
+        .map((segment, i) => typeof segment === 'number'
+        ? `[${segment}]`
+        : /^[A-Za-z0-9_-]+$/.test(segment)
+            ? `${i === 0 ? '' : '.'}${segment}`
+            : `[${JSON.stringify(segment)}]`)
+        .join('');
+}
+function show(value) {
+    if (value === undefined)
+        return '(absent)';
+    const text = JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+}
+function listed(lines) {
+    const shown = lines.slice(0, LISTED).map(line => `  - ${line}`);
+    if (lines.length > LISTED)
+        shown.push(`  - and ${lines.length - LISTED} more`);
+    return shown;
+}
+function isObject$1(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The container images an overlay's own `images:` entries act on, read from the repository
+ * without a renderer: so promote-image never pins an entry kustomize would not apply, even when
+ * no kustomize runs (no renderer on the runner, or verify-render false).
+ *
+ * It follows kustomize's accumulation (api/internal/target/kusttarget.go, AccumulateTarget):
+ * the resources (files, and directories built with their own `images:` entries applied), then
+ * each component's resources and entries over everything accumulated so far; the overlay's own
+ * entries come last and are what the caller pins. Images set by patches count too (patches run
+ * before the images transformer). What it cannot follow — remote bases, Helm charts inflated by
+ * kustomize, plugins, replacements, links — makes the answer unknown rather than wrong.
+ */
+/** Kustomizations nested deeper than this are not followed (kustomize itself has no limit). */
+const MAX_DEPTH = 20;
+class Unknown extends Error {
+}
+/**
+ * The images `dir`'s own `images:` entries see. `changes` (repo-relative path → text) override
+ * the tree, so an edit under way is read as it will be.
+ */
+async function overlayInputs(tree, dir, changes = new Map()) {
+    const read = async (rel) => changes.get(rel) ?? tree.read(rel);
+    const type = async (rel) => (changes.has(rel) ? 'file' : tree.type(rel));
+    async function kustomizationOf(at) {
+        for (const name of KUSTOMIZATION_FILE_NAMES) {
+            const file = at ? `${at}/${name}` : name;
+            const found = await type(file);
+            if (found === 'missing')
+                continue;
+            if (found !== 'file')
+                throw new Unknown(`${file} is a link or not a plain file`);
+            const parsed = distExports.parse(await read(file));
+            if (!isObject(parsed))
+                throw new Unknown(`${file} is not a kustomization`);
+            return parsed;
+        }
+        throw new Unknown(`${at || '.'} has no kustomization file`);
+    }
+    function resolve(at, ref) {
+        if (typeof ref !== 'string' || ref === '' || path.posix.isAbsolute(ref) || ref.includes('://'))
+            throw new Unknown(`it names ${JSON.stringify(ref)}, which is not a path in the repository`);
+        const joined = path.posix.normalize(path.posix.join(at || '.', ref));
+        if (joined === '..' || joined.startsWith('../'))
+            throw new Unknown(`it names ${ref}, outside the repository`);
+        return joined === '.' ? '' : joined.replace(/\/$/, '');
+    }
+    /** The images of the resources and components of `at`, before its own entries. */
+    async function accumulate(at, depth, into) {
+        if (depth > MAX_DEPTH)
+            throw new Unknown(`kustomizations nest deeper than ${MAX_DEPTH}`);
+        const k = await kustomizationOf(at);
+        if ('helmCharts' in k || 'helmChartInflationGenerator' in k)
+            throw new Unknown(`${at || '.'} inflates Helm charts`);
+        if (list(k.generators).length > 0 || list(k.transformers).length > 0)
+            throw new Unknown(`${at || '.'} runs generator or transformer plugins`);
+        // Replacements may copy an image from another resource (a ConfigMap, a Job).
+        if (list(k.replacements).length > 0)
+            throw new Unknown(`${at || '.'} has replacements`);
+        for (const ref of [...list(k.resources), ...list(k.bases)]) {
+            into.push(...(await built(resolve(at, ref), depth)));
+        }
+        for (const patch of patchesOf(k)) {
+            if (patch.inline !== undefined)
+                into.push(...imagesIn(patch.inline));
+            else
+                into.push(...imagesIn(await read(resolve(at, patch.path))));
+        }
+        for (const ref of list(k.components)) {
+            const component = resolve(at, ref);
+            await accumulate(component, depth + 1, into);
+            applyEntries(into, await entriesOf(component));
+        }
+    }
+    /** A resource: a file's images, or a directory built with its own entries applied. */
+    async function built(rel, depth) {
+        const found = await type(rel);
+        if (found === 'file')
+            return imagesIn(await read(rel));
+        if (found !== 'dir')
+            throw new Unknown(`${rel} is ${found === 'missing' ? 'missing (a remote base?)' : 'a link'}`);
+        const images = [];
+        await accumulate(rel, depth + 1, images);
+        applyEntries(images, await entriesOf(rel));
+        return images;
+    }
+    async function entriesOf(at) {
+        return imageEntries((await kustomizationOf(at)).images);
+    }
+    try {
+        const images = [];
+        await accumulate(dir, 0, images);
+        return { images: [...new Set(images)] };
+    }
+    catch (error) {
+        if (error instanceof Unknown)
+            return { unknown: error.message };
+        // A file that cannot be read or parsed: the renderer (or the edit) will say what is wrong.
+        return { unknown: error instanceof Error ? error.message : String(error) };
+    }
+}
+/** A kustomization's `images:` entries, as kustomize reads them (entries without a name are skipped). */
+function imageEntries(value) {
+    const entries = [];
+    for (const item of list(value)) {
+        if (!isObject(item) || typeof item.name !== 'string')
+            continue;
+        const text = (key) => {
+            const v = item[key];
+            return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+        };
+        entries.push({
+            name: item.name,
+            ...(text('newName') !== undefined && { newName: text('newName') }),
+            ...(text('newTag') !== undefined && { newTag: text('newTag') }),
+            ...(text('digest') !== undefined && { digest: text('digest') })
+        });
+    }
+    return entries;
+}
+function applyEntries(images, entries) {
+    for (const [i, image] of images.entries())
+        images[i] = entries.reduce(applyKustomizeImage, image);
+}
+/** The container images a resource or patch file sets; a JSON 6902 patch's `…/image` values too. */
+function imagesIn(text) {
+    const images = [];
+    for (const doc of distExports.parseAllDocuments(text)) {
+        if (doc.errors.length > 0)
+            throw new Unknown('a resource or patch is not valid YAML');
+        const value = doc.toJS();
+        if (!Array.isArray(value))
+            continue;
+        for (const op of value) {
+            if (!isObject(op) || typeof op.path !== 'string')
+                continue;
+            if (/\/image$/.test(op.path) && typeof op.value === 'string')
+                images.push(op.value);
+            else if (isObject(op.value) && typeof op.value.image === 'string')
+                images.push(op.value.image);
+        }
+    }
+    return [...images, ...extractImages(text).map(image => image.image)];
+}
+function patchesOf(k) {
+    const patches = [];
+    for (const patch of list(k.patchesStrategicMerge)) {
+        if (typeof patch === 'string')
+            patches.push(patch.includes('\n') ? { inline: patch } : { path: patch });
+    }
+    for (const key of ['patches', 'patchesJson6902']) {
+        for (const entry of list(k[key])) {
+            if (!isObject(entry))
+                continue;
+            if (typeof entry.patch === 'string')
+                patches.push({ inline: entry.patch });
+            else if (entry.path !== undefined)
+                patches.push({ path: entry.path });
+        }
+    }
+    return patches;
+}
+function list(value) {
+    return Array.isArray(value) ? value : [];
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/**
+ * The kustomizations of the working tree at `root` that list `component` (a repo-relative
+ * directory holding a kustomize Component) in `components:`: what deploys a Component, since it
+ * renders nothing on its own. Sorted; .git and node_modules are not searched.
+ */
+async function kustomizationsIncluding(root, component) {
+    const found = [];
+    for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile() || !isKustomizationFileName(entry.name))
+            continue;
+        const dir = path.relative(root, entry.parentPath).split(path.sep).join('/');
+        if (dir.split('/').some(part => part === '.git' || part === 'node_modules'))
+            continue;
+        let kustomization;
+        try {
+            kustomization = distExports.parse(await readFile(path.join(entry.parentPath, entry.name), 'utf8'));
+        }
+        catch {
+            continue; // not this search's business: the render of that overlay reports it
+        }
+        if (!isObject(kustomization))
+            continue;
+        const includes = list(kustomization.components).some(ref => typeof ref === 'string' &&
+            path.posix.normalize(path.posix.join(dir || '.', ref)).replace(/\/$/, '') ===
+                (component || '.'));
+        if (includes)
+            found.push(dir);
+    }
+    return [...new Set(found)].sort();
 }
 
 /**
@@ -228,6 +1847,9 @@ class MissingImageEntryError extends EditError {
         this.entries = entries;
     }
 }
+/** An `images:` entry names the repository, but kustomize would apply it to no container. */
+class UnappliedImageEntryError extends EditError {
+}
 function editKustomization(text, file, pin, options = {}) {
     const parsed = parseYaml(text, file);
     const document = parsed.documents.findIndex(doc => distExports.isMap(doc.contents));
@@ -246,29 +1868,110 @@ function editKustomization(text, file, pin, options = {}) {
         throw new EditError(`${file}:${lineOf(parsed, imagesPair.key.range[0])}: images is not a list.`);
     }
     const seq = distExports.isSeq(images) ? images : undefined;
-    const matches = [];
-    const names = [];
+    const entries = [];
     seq?.items.forEach((item, index) => {
         if (!distExports.isMap(item))
             return;
-        const target = stringAt(item, 'newName') ?? stringAt(item, 'name');
-        if (target === undefined)
+        const name = stringAt(item, 'name');
+        if (name === undefined)
             return;
-        names.push(target);
-        if (canonicalRepositoryOf(target) === pin.repository)
-            matches.push({ index, entry: item });
+        const field = (key) => stringAt(item, key);
+        entries.push({
+            index,
+            map: item,
+            image: {
+                name,
+                ...(field('newName') !== undefined && { newName: field('newName') }),
+                ...(field('newTag') !== undefined && { newTag: field('newTag') }),
+                ...(field('digest') !== undefined && { digest: field('digest') })
+            }
+        });
     });
-    if (matches.length > 1) {
-        const lines = matches.map(m => lineOf(parsed, m.entry.range[0]));
-        throw new EditError(`${file}: ${pin.repository} matches ${matches.length} images: entries (lines ${lines.join(' and ')}); kustomize would apply only one of them.`, { subject: `${file}:${lines[0]}`, hint: 'Remove the duplicate entry, then promote again.' });
+    const named = entries.filter(e => canonicalRepositoryOf(e.image.newName || e.image.name) === pin.repository);
+    const listed = entries.map(e => e.image.newName || e.image.name);
+    if (options.inputs === undefined) {
+        if (named.length === 0)
+            throw new MissingImageEntryError(file, pin.repository, listed);
+        return pinEntries(text, file, named, pin);
     }
-    if (matches.length === 0) {
-        if (options.addEntryAs === undefined)
-            throw new MissingImageEntryError(file, pin.repository, names);
-        return addEntry(parsed, document, root, imagesPair, seq, options.addEntryAs, pin);
+    // kustomize applies the entries in list order, each to what the ones before it made.
+    const applied = new Set();
+    const outputs = options.inputs.map(image => entries.reduce((current, entry) => {
+        if (!kustomizeImageMatches(current, entry.image.name))
+            return current;
+        applied.add(entry.index);
+        return applyKustomizeImage(current, entry.image);
+    }, image));
+    const applies = named.filter(e => applied.has(e.index));
+    if (applies.length > 0)
+        return pinEntries(text, file, applies, pin);
+    const spellings = [
+        ...new Set(outputs
+            .map(image => splitKustomizeImage(image).name)
+            .filter(name => canonicalRepositoryOf(name) === pin.repository))
+    ];
+    if (named.length > 0) {
+        const first = named[0];
+        const line = lineOf(parsed, first.map.range[0]);
+        const deployed = spellings.length
+            ? `the overlay's containers spell it ${spellings.join(' and ')}`
+            : `no container the overlay builds uses ${pin.repository} (${describe$1(options.inputs)})`;
+        throw new UnappliedImageEntryError(`${file}:${line}: images[${first.index}] names ${first.image.name}, but kustomize would not apply it: it matches names literally, and ${deployed}.`, {
+            subject: `${file}:${line}`,
+            hint: spellings.length
+                ? `Set the entry's name to ${spellings[0]} (the spelling in the resources), then promote again.`
+                : 'Point the target at the overlay that deploys the image, or fix the entry name.'
+        });
     }
-    const { index, entry } = matches[0];
-    return pinEntry(parsed, document, entry, index, pin);
+    if (spellings.length === 0) {
+        throw new MissingImageEntryError(file, pin.repository, listed, `the overlay deploys ${describe$1(options.inputs)}`);
+    }
+    // `kustomize edit set image`, once per spelling: each entry reaches the containers spelled so.
+    let outcome = { text, changes: [] };
+    for (const spelling of spellings) {
+        const next = addEntry(parseYaml(outcome.text, file), spelling, pin);
+        outcome = { text: next.text, changes: [...outcome.changes, ...next.changes] };
+    }
+    return outcome;
+}
+/** Pins each entry in turn (entries are never added or removed, so their indexes hold). */
+function pinEntries(text, file, entries, pin) {
+    let outcome = { text, changes: [] };
+    for (const { index } of entries) {
+        const parsed = parseYaml(outcome.text, file);
+        const document = parsed.documents.findIndex(doc => distExports.isMap(doc.contents));
+        const seq = findPair(parsed.documents[document].contents, 'images')
+            .value;
+        const next = pinEntry(parsed, document, seq.items[index], index, pin);
+        outcome = { text: next.text, changes: [...outcome.changes, ...next.changes] };
+    }
+    return outcome;
+}
+function describe$1(images) {
+    const unique = [...new Set(images)];
+    if (unique.length === 0)
+        return 'no container images';
+    const shown = unique.slice(0, 8).join(', ');
+    return unique.length > 8 ? `${shown} and ${unique.length - 8} more` : shown;
+}
+/** Whether the kustomization is a kustomize Component (`kind: Component`), which renders nothing alone. */
+function isKustomizeComponent(text) {
+    const document = distExports.parseDocument(text);
+    return distExports.isMap(document.contents) && document.get('kind') === 'Component';
+}
+/**
+ * The kustomization without its `images:` field: rendered (never written) to learn what images
+ * its entries act on when they cannot be read from the files.
+ */
+function withoutImageEntries(text, file) {
+    const document = distExports.parseDocument(text);
+    if (document.errors.length > 0 || !distExports.isMap(document.contents)) {
+        throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
+            subject: file
+        });
+    }
+    document.delete('images');
+    return document.toString();
 }
 function pinEntry(parsed, document, entry, index, pin) {
     const batch = new MapEdits(parsed, document, entry, ['images', index], key => `images[${index}].${key}`);
@@ -292,7 +1995,11 @@ function pinEntry(parsed, document, entry, index, pin) {
     return batch.apply();
 }
 /** `kustomize edit set image` for an overlay that has no entry yet. */
-function addEntry(parsed, document, root, imagesPair, seq, name, pin) {
+function addEntry(parsed, name, pin) {
+    const document = parsed.documents.findIndex(doc => distExports.isMap(doc.contents));
+    const root = parsed.documents[document].contents;
+    const imagesPair = findPair(root, 'images');
+    const seq = distExports.isSeq(imagesPair?.value) ? imagesPair.value : undefined;
     const fields = [
         ['name', name],
         ['newTag', pin.tag],
@@ -354,6 +2061,8 @@ function lineStartOf(text, offset) {
  * a map (`repository`, `tag`, optional `digest`, bitnami's `registry`) and a
  * plain string holding the whole reference.
  */
+/** A digest written bare, the way charts that add `@sha256:` themselves want it. */
+const BARE_DIGEST = /^[a-f0-9]{64}$/;
 function editHelmValues(text, file, pin, keys) {
     const parsed = parseYaml(text, file);
     const path = parseKeyPath(keys.key);
@@ -367,47 +2076,94 @@ function editHelmValues(text, file, pin, keys) {
     }
     const doc = parsed.documents[document];
     const node = nodeAt(doc, path);
-    if (distExports.isMap(node))
-        return editMap(parsed, doc, document, path, node, pin, keys);
+    if (distExports.isMap(node)) {
+        const lower = valuesAt(keys.lower, path);
+        const globalMap = nodeAt(doc, ['global']);
+        const here = distExports.isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined;
+        // This file's value wins even when empty, as Helm's coalescing has it.
+        const globalRegistry = here ?? globalImageRegistry(keys.lower);
+        return editMap(parsed, doc, document, path, node, pin, keys, lower, globalRegistry);
+    }
     return editString(parsed, doc, document, path, node, pin, keys.key);
 }
-function editMap(parsed, doc, document, path, map, pin, keys) {
+function editMap(parsed, doc, document, path, map, pin, keys, lower, globalRegistry) {
     const { file } = parsed;
     const repositoryKey = keys.repositoryKey ?? 'repository';
     const tagKey = keys.tagKey ?? 'tag';
     const digestKey = keys.digestKey ?? 'digest';
-    const repository = stringAt(map, repositoryKey);
+    const lowerString = (key) => typeof lower?.[key] === 'string' ? lower[key] : undefined;
+    // A file that sets only the tag: the repository lives in a lower layer (the chart's values.yaml).
+    const repository = stringAt(map, repositoryKey) ?? lowerString(repositoryKey);
     if (repository === undefined) {
-        throw new EditError(`${file}:${lineOf(parsed, map.range[0])}: ${keys.key} has no ${repositoryKey} string.`, {
+        throw new EditError(`${file}:${lineOf(parsed, map.range[0])}: ${keys.key} has no ${repositoryKey} string${keys.lower === undefined ? '' : ", here or in the chart's values beneath this file"}.`, {
             subject: `${file}:${lineOf(parsed, map.range[0])}`,
-            hint: 'Point the target at the map holding repository and tag, or name the keys (repository-key, tag-key).'
+            hint: 'Point the target at the map holding repository and tag, or name the keys (repository-key, tag-key); for a file that sets only the tag, name the chart (chart=) and the lower values files (values=).'
         });
     }
-    const full = mapRepository(map, repositoryKey);
-    checkRepository(parsed, full, pin, keys.key, findPair(map, repositoryKey).value);
+    const hasRegistryKey = findPair(map, 'registry') !== undefined || lower?.registry !== undefined;
+    // bitnami's common.images.image: global.imageRegistry, when set, wins over image.registry.
+    const registry = (hasRegistryKey ? globalRegistry : undefined) ||
+        stringAt(map, 'registry') ||
+        lowerString('registry');
+    const full = registry ? `${registry}/${repository}` : repository;
+    const repositoryNode = (findPair(map, repositoryKey)?.value ?? map);
+    checkRepository(parsed, full, pin, keys.key, repositoryNode);
     const batch = new MapEdits(parsed, document, map, path, key => `${keys.key}.${key}`);
     const set = (key, value) => batch.set(key, value) !== undefined;
-    const hasDigestKey = findPair(map, digestKey) !== undefined;
+    const here = findPair(map, digestKey) !== undefined;
+    // The chart declares the digest key in a lower layer: it reads it, so this file sets it.
+    const hasDigestKey = here || (lower !== undefined && digestKey in lower);
     const addDigest = pin.digest !== undefined && !hasDigestKey && keys.addDigestKey === true;
+    const current = stringAt(map, digestKey) ?? lowerString(digestKey);
+    const bare = keys.digestForm === 'hex' || (current !== undefined && BARE_DIGEST.test(current));
+    const digest = pin.digest === undefined ? undefined : bare ? pin.digest.replace(/^sha256:/, '') : pin.digest;
     // Standard chart templates render repository:tag, so tag@digest pins the digest.
     const tagValue = pin.digest !== undefined && !hasDigestKey && !addDigest ? `${pin.tag}@${pin.digest}` : pin.tag;
     const inserts = [];
     if (!set(tagKey, tagValue))
         inserts.push([tagKey, tagValue]);
-    if (pin.digest !== undefined && hasDigestKey)
-        set(digestKey, pin.digest);
-    if (addDigest)
-        inserts.push([digestKey, pin.digest]);
-    if (pin.digest === undefined && hasDigestKey) {
-        const current = stringAt(map, digestKey);
+    if (digest !== undefined && (here || hasDigestKey || addDigest)) {
+        if (!set(digestKey, digest))
+            inserts.push([digestKey, digest]);
+    }
+    if (pin.digest === undefined && here) {
         // Keep the key (templates reference it) but empty it: a stale digest would win over the tag.
-        if (current)
+        if (stringAt(map, digestKey))
             set(digestKey, '');
     }
+    if (pin.digest === undefined && !here && current) {
+        // A stale digest beneath this file would win over the tag: empty it here.
+        inserts.push([digestKey, '']);
+    }
     if (inserts.length > 0) {
-        batch.insert(findPair(map, inserts[0][0] === digestKey ? tagKey : repositoryKey), inserts);
+        const anchor = findPair(map, inserts[0][0] === digestKey ? tagKey : repositoryKey) ??
+            map.items[map.items.length - 1];
+        if (!anchor) {
+            throw new EditError(`${file}:${lineOf(parsed, map.range[0])}: ${keys.key} is an empty map.`, {
+                subject: `${file}:${lineOf(parsed, map.range[0])}`,
+                hint: 'Write the image map (repository and tag) in the values file, then promote again.'
+            });
+        }
+        batch.insert(anchor, inserts);
     }
     return batch.apply();
+}
+/** The map at `path` in plain values, if there is one. */
+function valuesAt(values, path) {
+    let node = values;
+    for (const segment of path) {
+        if (typeof node !== 'object' || node === null)
+            return undefined;
+        node = node[segment];
+    }
+    return typeof node === 'object' && node !== null && !Array.isArray(node)
+        ? node
+        : undefined;
+}
+/** `global.imageRegistry` of the values beneath the file. */
+function globalImageRegistry(lower) {
+    const registry = valuesAt(lower, ['global'])?.imageRegistry;
+    return typeof registry === 'string' && registry !== '' ? registry : undefined;
 }
 function editString(parsed, doc, document, path, node, pin, key) {
     const scalar = editableScalar(parsed, doc, node, key);
@@ -654,16 +2410,16 @@ function lead(content, changes, links) {
     const from = content.fromEnvironment
         ? ` — the exact builds that run in ${code(content.fromEnvironment)} —`
         : '';
-    const pins = `Pins ${count$1(content.images.length, 'image')}${where}${from} ${how}`;
+    const pins = `Pins ${count(content.images.length, 'image')}${where}${from} ${how}`;
     const base = code(content.baseBranch);
     if (changes.length === 0) {
         return `${pins}: nothing to change, every target already pins ${content.images.length === 1 ? 'it' : 'them'} on ${base}.`;
     }
-    const files = count$1(new Set(changes.map(c => c.file)).size, 'file');
+    const files = count(new Set(changes.map(c => c.file)).size, 'file');
     const repository = content.configRepository
         ? ` of ${links.config ? `[${code(content.configRepository)}](${destination(links.config)})` : code(content.configRepository)}`
         : '';
-    const what = `${count$1(changes.length, 'value')} in ${files}${repository}`;
+    const what = `${count(changes.length, 'value')} in ${files}${repository}`;
     return content.mode === 'pull-request'
         ? `${pins}: ${what}, base ${base}. Merging this pull request changes what Argo CD deploys.`
         : `${pins}: ${what}, pushed to ${base}. Argo CD deploys the change on its next sync.`;
@@ -681,13 +2437,13 @@ function tableSection(rows, shown) {
     const left = rows.length - shown;
     return [
         ...(shown > 0 ? [table] : []),
-        `_${count$1(left, 'more row')} left out (${number(shown)} of ${number(rows.length)} shown): GitHub limits a pull request body to ${number(PULL_REQUEST_BODY_LIMIT)} characters; Files changed shows every change._`
+        `_${count(left, 'more row')} left out (${number(shown)} of ${number(rows.length)} shown): GitHub limits a pull request body to ${number(PULL_REQUEST_BODY_LIMIT)} characters; Files changed shows every change._`
     ];
 }
 function listSection(items, shown, noun, separator) {
     const list = items.slice(0, shown);
     if (shown < items.length) {
-        list.push(`_${count$1(items.length - shown, `more ${noun}`)} left out to stay within GitHub's pull request body limit._`);
+        list.push(`_${count(items.length - shown, `more ${noun}`)} left out to stay within GitHub's pull request body limit._`);
     }
     return [list.join(separator)];
 }
@@ -818,7 +2574,7 @@ function httpUrl(text) {
 function isRepository(text) {
     return /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(text);
 }
-function count$1(n, noun) {
+function count(n, noun) {
     return `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
 function number(n) {
@@ -2117,1056 +3873,176 @@ function splitLines(text) {
     return result;
 }
 
-const CONTAINER_TYPES = new Set([
-    'containers',
-    'initContainers',
-    'ephemeralContainers'
-]);
-/** Kinds whose pod template is at spec.template. */
-const TEMPLATE_KINDS = new Set([
-    'Deployment',
-    'StatefulSet',
-    'DaemonSet',
-    'ReplicaSet',
-    'ReplicationController',
-    'Job'
-]);
 /**
- * Every container image of the workloads in renderer output (multi-document
- * YAML), in document order; inside a pod spec, in the order its container
- * lists appear. Documents without workloads (Services, ConfigMaps, empty
- * documents) contribute nothing; `List` kinds contribute their items.
+ * Proves every Helm edit that changed a file. Returns the reports and the files, with the
+ * digest rewritten where the chart adds `sha256:` itself. Throws RenderError (nothing written).
  */
-function extractImages(renderedYaml) {
-    const images = [];
-    for (const object of renderedObjects(renderedYaml))
-        collect(object, image => images.push(image));
-    return images;
-}
-/**
- * The images of renderer output that holds several targets at once, grouped by the value of
- * `annotation` on each workload (in document order within a group). `undefined` when a
- * workload lacks the annotation, so that no image is ever put down to the wrong target.
- */
-function extractImagesByAnnotation(renderedYaml, annotation) {
-    const groups = new Map();
-    let unattributed = false;
-    for (const object of renderedObjects(renderedYaml)) {
-        collect(object, (image, workload) => {
-            const value = field(field(workload, 'metadata'), 'annotations')?.[annotation];
-            if (typeof value !== 'string')
-                unattributed = true;
-            else if (groups.has(value))
-                groups.get(value).push(image);
-            else
-                groups.set(value, [image]);
-        });
-    }
-    return unattributed ? undefined : groups;
-}
-function* renderedObjects(renderedYaml) {
-    for (const doc of distExports.parseAllDocuments(renderedYaml)) {
-        const error = doc.errors[0];
-        if (error) {
-            throw new RenderError(`The renderer printed YAML that cannot be parsed: ${error.message}`, {
-                hint: 'This is a bug in the renderer or in a chart template; run it by hand to see the output.'
+async function proveHelmEdits(request, files, proofs, logger) {
+    let edited = [...files];
+    const reports = [];
+    if (request.verifyRender === 'false')
+        return { reports, files: edited };
+    const names = request.names ?? ACTION_NAMES;
+    const pending = proofs.filter(proof => files.some(f => f.file === proof.file && f.changes.some(c => c.image === proof.image.input)));
+    if (pending.length === 0)
+        return { reports, files: edited };
+    const skip = (proof, why) => {
+        if (request.verifyRender === 'true') {
+            throw new RenderError(`${names.name('verify-render')} is true, but the Helm target ${describe(proof)} cannot be rendered: ${why}.`, {
+                subject: proof.file,
+                hint: `Make the chart renderable here (name it with chart=, vendor its dependencies, install helm), or set ${names.set('verify-render', 'auto')}.`
             });
         }
-        // toJS keeps its default alias cap: chart templates may hold anchors, never need many.
-        yield doc.toJS();
-    }
-}
-function collect(object, push) {
-    if (!isObject$1(object))
-        return;
-    const kind = typeof object.kind === 'string' ? object.kind : '';
-    if (Array.isArray(object.items) && (kind === 'List' || kind.endsWith('List'))) {
-        for (const item of object.items)
-            collect(item, push);
-        return;
-    }
-    const podSpec = podSpecOf(kind, object);
-    if (!podSpec)
-        return;
-    const metadata = isObject$1(object.metadata) ? object.metadata : {};
-    const name = typeof metadata.name === 'string' ? metadata.name : '';
-    const namespace = typeof metadata.namespace === 'string' && metadata.namespace !== ''
-        ? metadata.namespace
-        : undefined;
-    for (const [key, list] of Object.entries(podSpec)) {
-        if (!CONTAINER_TYPES.has(key) || !Array.isArray(list))
-            continue;
-        for (const container of list) {
-            // A container without an image is not valid Kubernetes; nothing to compare.
-            if (!isObject$1(container) || typeof container.image !== 'string')
-                continue;
-            push({
-                kind,
-                name,
-                ...(namespace === undefined ? {} : { namespace }),
-                container: typeof container.name === 'string' ? container.name : '',
-                containerType: key,
-                image: container.image
-            }, object);
-        }
-    }
-}
-function podSpecOf(kind, object) {
-    const spec = field(object, 'spec');
-    if (kind === 'Pod')
-        return spec;
-    if (kind === 'PodTemplate')
-        return field(field(object, 'template'), 'spec');
-    if (TEMPLATE_KINDS.has(kind))
-        return field(field(spec, 'template'), 'spec');
-    if (kind === 'CronJob') {
-        return field(field(field(field(spec, 'jobTemplate'), 'spec'), 'template'), 'spec');
-    }
-    // Argo Rollouts; a Rollout with spec.workloadRef borrows a Deployment's template, which
-    // renders on its own (and usually at replicas 0), so it is not followed here.
-    if (kind === 'Rollout' && isArgoproj(object.apiVersion)) {
-        return field(field(spec, 'template'), 'spec');
-    }
-    return undefined;
-}
-function isArgoproj(apiVersion) {
-    return typeof apiVersion === 'string' && apiVersion.startsWith('argoproj.io/');
-}
-function field(object, key) {
-    const value = object?.[key];
-    return isObject$1(value) ? value : undefined;
-}
-function isObject$1(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The renderer ran and failed; `output` is the tail of what it printed on stderr. */
-class RenderCommandError extends RenderError {
-    renderer;
-    output;
-    constructor(renderer, output, message) {
-        super(message);
-        this.renderer = renderer;
-        this.output = output;
-    }
-}
-const RENDER_TIMEOUT_MS = 120_000;
-const VERSION_TIMEOUT_MS = 15_000;
-const RENDER_MAX_BUFFER = 64 * 1024 * 1024;
-const VERSION_MAX_BUFFER = 1024 * 1024;
-/** What we keep of a failing renderer's stderr. */
-const OUTPUT_LINES = 20;
-const OUTPUT_CHARS = 4000;
-/** Below v4, kustomize cannot take directories in `resources:` and drops the tag of tag + digest. */
-const MIN_KUSTOMIZE_MAJOR = 4;
-/** kubectl 1.21 is the first to embed kustomize v4 (v4.0.5); 1.14–1.20 embed v2.0.3. */
-const MIN_KUBECTL_MINOR = 21;
-/** The names kustomize looks for, in its order (one list, kept with the config stage). */
-const lookups = new Map();
-/**
- * Finds a renderer: for kustomize, `kustomize` on PATH, else `kubectl kustomize`, either at
- * Kustomize v4 or later; for helm, `helm` v3 on PATH. With `target` (the absolute path of a
- * values file), helm is also unavailable when that file is not inside a local chart. The
- * lookup runs once per process for each kind and PATH.
- */
-async function findRenderer(kind, env = process.env, target) {
-    const childEnv = rendererEnv(env);
-    const key = `${kind}\0${childEnv.PATH}\0${childEnv.HOME ?? ''}`;
-    let lookup = lookups.get(key);
-    if (!lookup) {
-        lookup = findKustomize(childEnv);
-        lookups.set(key, lookup);
-    }
-    const found = await lookup;
-    return found;
-}
-/**
- * Renderers get PATH and HOME only: no tokens, no cloud credentials, and no KUBECONFIG, so
- * nothing they run can reach a cluster or a registry with the runner's identity.
- */
-function rendererEnv(env) {
-    return { PATH: env.PATH ?? '', ...(env.HOME ? { HOME: env.HOME } : {}) };
-}
-async function findKustomize(env) {
-    const reasons = [];
-    const kustomize = await onPath('kustomize', env.PATH);
-    if (kustomize) {
-        const checked = await kustomizeVersion(kustomize, env);
-        if (checked.ok) {
-            return commandRenderer('kustomize', 'kustomize', checked.version, kustomize, ['build'], env);
-        }
-        reasons.push(checked.reason);
-    }
-    const kubectl = await onPath('kubectl', env.PATH);
-    if (kubectl) {
-        const checked = await kubectlKustomizeVersion(kubectl, env);
-        if (checked.ok) {
-            return commandRenderer('kubectl kustomize', 'kustomize', checked.version, kubectl, ['kustomize'], env);
-        }
-        reasons.push(checked.reason);
-    }
-    if (!kustomize && !kubectl)
-        reasons.push('neither kustomize nor kubectl is on PATH');
-    else if (!kubectl)
-        reasons.push('kubectl is not on PATH');
-    return {
-        unavailable: `Cannot render Kustomize: ${reasons.join('; ')}. Install kustomize v4+ or kubectl 1.21+.`
+        logger.info(`Render proof skipped for ${describe(proof)}: ${why}.`);
     };
-}
-async function kustomizeVersion(file, env) {
-    let printed;
-    try {
-        printed = (await run(file, ['version'], env, VERSION_TIMEOUT_MS, VERSION_MAX_BUFFER)).stdout;
-    }
-    catch (error) {
-        return { ok: false, reason: `\`${file} version\` failed: ${failureText(error)}` };
-    }
-    // v5 prints "v5.4.3"; v3 and v4 print "{Version:kustomize/v4.5.7 GitCommit:…}".
-    const version = parseVersion(printed);
-    if (!version) {
-        return { ok: false, reason: `cannot tell the version of ${file} from ${quoteLine(printed)}` };
-    }
-    if (version.major < MIN_KUSTOMIZE_MAJOR) {
-        return { ok: false, reason: `${file} is Kustomize ${version.text}, older than v4` };
-    }
-    return { ok: true, version: version.text };
-}
-async function kubectlKustomizeVersion(file, env) {
-    let printed;
-    try {
-        printed = (await run(file, ['version', '--client'], env, VERSION_TIMEOUT_MS, VERSION_MAX_BUFFER)).stdout;
-    }
-    catch (error) {
-        return { ok: false, reason: `\`${file} version --client\` failed: ${failureText(error)}` };
-    }
-    const kustomizeLine = /^Kustomize Version:\s*(\S+)/m.exec(printed)?.[1];
-    const kustomize = kustomizeLine === undefined ? undefined : parseVersion(kustomizeLine);
-    if (kustomize) {
-        if (kustomize.major >= MIN_KUSTOMIZE_MAJOR)
-            return { ok: true, version: kustomize.text };
-        return {
-            ok: false,
-            reason: `${file} embeds Kustomize ${kustomize.text}, older than v4: it cannot build \`resources:\` directories and renders tag + digest differently`
-        };
-    }
-    // kubectl 1.21–1.23 print no Kustomize line; their client version tells what they embed.
-    const client = /^Client Version:\s*(v\d+\.\d+\.\d+)/m.exec(printed)?.[1] ??
-        /GitVersion:"(v\d+\.\d+\.\d+)/.exec(printed)?.[1];
-    const version = client === undefined ? undefined : parseVersion(client);
-    if (version && (version.major > 1 || version.minor >= MIN_KUBECTL_MINOR))
-        return { ok: true };
-    return {
-        ok: false,
-        reason: version
-            ? `${file} is kubectl ${version.text}, which embeds Kustomize v2 (older than v4)`
-            : `cannot tell which Kustomize ${file} embeds from ${quoteLine(printed)}`
-    };
-}
-function commandRenderer(name, kind, version, file, command, env) {
-    return {
-        name,
-        kind,
-        ...(version === undefined ? {} : { version }),
-        async render(target) {
-            return runRenderer(name, file, [...command, await kustomizationDir(target)], env);
+    let renderer;
+    const pinned = [...new Set(pending.map(proof => proof.image.pinned))];
+    // One render per chart and edit, however many images it proves.
+    const renders = new Map();
+    const render = (chart, files) => {
+        const key = JSON.stringify([chart.dir, chart.valueFiles, files.map(f => [f.file, f.after])]);
+        let rendered = renders.get(key);
+        if (!rendered) {
+            rendered = renderChartBeforeAfter(renderer, request.repoRoot, chart, new Map(files.map(f => [f.file, f.after])));
+            renders.set(key, rendered);
         }
+        return rendered;
     };
-}
-/** Targets may name the kustomization file; the tools want its directory. */
-async function kustomizationDir(target) {
-    if (!isKustomizationFileName(path.basename(target)))
-        return target;
-    try {
-        return (await stat(target)).isFile() ? path.dirname(target) : target;
-    }
-    catch {
-        return target;
-    }
-}
-async function runRenderer(name, file, args, env) {
-    try {
-        return (await run(file, args, env, RENDER_TIMEOUT_MS, RENDER_MAX_BUFFER)).stdout;
-    }
-    catch (error) {
-        const output = failureText(error);
-        throw new RenderCommandError(name, output, `${name} failed: ${output}`);
-    }
-}
-function run(file, args, env, timeoutMs, maxBuffer) {
-    return new Promise((resolve, reject) => {
-        execFile(file, args, { env, timeout: timeoutMs, maxBuffer, encoding: 'utf8', windowsHide: true }, (error, stdout, stderr) => {
-            if (!error)
-                return resolve({ stdout, stderr });
-            const failure = {
-                code: error.code ?? null,
-                killed: error.killed,
-                signal: error.signal ?? null,
-                stderr,
-                timeoutMs,
-                message: error.message
-            };
-            reject(failure);
-        });
+    const judge = async (chart, files, proof) => verifyHelmRender({
+        ...(await render(chart, files)),
+        repository: proof.pin.repository,
+        pinned: proof.image.pinned,
+        alsoPinned: pinned.filter(p => p !== proof.image.pinned),
+        target: describe(proof)
     });
-}
-/** A failure in words: the tail of stderr, without kubectl's log-line prefix. */
-function failureText(error) {
-    const failure = error;
-    if (failure.killed && failure.timeoutMs !== undefined) {
-        return `no answer within ${failure.timeoutMs / 1000} s (stopped)`;
-    }
-    if (failure.code === 'ENOENT' || failure.code === 'EACCES') {
-        return `cannot be run (${failure.code})`;
-    }
-    if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER')
-        return 'printed too much output';
-    const output = tail(cleanStderr(failure.stderr ?? ''));
-    if (output)
-        return output;
-    return failure.signal ? `killed by ${failure.signal}` : `exit code ${String(failure.code)}`;
-}
-/**
- * kubectl reports through klog: `E1122 20:43:36.407952 22286 run.go:72] "command failed"
- * err="accumulating resources: …"`; users want the part after err=.
- */
-function cleanStderr(stderr) {
-    return stderr
-        .split('\n')
-        .map(line => {
-        const klog = /^[EWIF]\d{4} [\d:.]+\s+\d+ [^\]]+\] "command failed" err=(".*")\s*$/.exec(line);
-        if (!klog?.[1])
-            return line.trimEnd();
-        try {
-            return String(JSON.parse(klog[1]));
-        }
-        catch {
-            return klog[1].slice(1, -1);
-        }
-    })
-        .join('\n')
-        .trim();
-}
-function tail(text) {
-    const lines = text.split('\n');
-    let kept = lines.slice(-OUTPUT_LINES).join('\n');
-    if (lines.length > OUTPUT_LINES)
-        kept = `…\n${kept}`;
-    return kept.length > OUTPUT_CHARS ? `…${kept.slice(-OUTPUT_CHARS)}` : kept;
-}
-function parseVersion(text) {
-    const match = /v?(\d+)\.(\d+)\.(\d+)/.exec(text);
-    if (!match)
-        return undefined;
-    const [whole, major, minor, patch] = match;
-    return {
-        major: Number(major),
-        minor: Number(minor),
-        patch: Number(patch),
-        text: whole.startsWith('v') ? whole : `v${whole}`
-    };
-}
-function quoteLine(text) {
-    return JSON.stringify(text.trim().split('\n')[0]?.slice(0, 120) ?? '');
-}
-/** The executable `name` in PATH (empty entries skipped: they would mean the working directory). */
-async function onPath(name, searchPath) {
-    const names = process.platform === 'win32' ? [`${name}.exe`, `${name}.cmd`, name] : [name];
-    for (const dir of searchPath.split(path.delimiter)) {
-        if (!dir || !path.isAbsolute(dir))
+    for (const proof of pending) {
+        if ('unavailable' in proof.chart) {
+            skip(proof, proof.chart.unavailable);
             continue;
-        for (const candidate of names) {
-            const file = path.join(dir, candidate);
-            try {
-                if (!(await stat(file)).isFile())
-                    continue;
-                await access(file, constants.X_OK);
-                return file;
+        }
+        if (!renderer) {
+            const found = await findRenderer('helm', request.env);
+            if ('unavailable' in found || !isHelmRenderer(found)) {
+                skip(proof, 'unavailable' in found ? found.unavailable : 'helm cannot render charts');
+                continue;
             }
-            catch {
-                // not here
-            }
+            renderer = found;
         }
-    }
-    return undefined;
-}
-
-/** Never copied: history and dependencies are not config, and can be huge. */
-const SKIPPED = new Set(['.git', 'node_modules']);
-/**
- * Checks a repo-relative path (a target or a changed file) and returns it in POSIX form.
- * Absolute paths, `..` escapes and paths into .git are refused.
- */
-function repoRelative(text, what) {
-    const normalized = path.posix.normalize(text.replaceAll('\\', '/'));
-    const parts = normalized.split('/');
-    if (text === '' ||
-        path.posix.isAbsolute(normalized) ||
-        path.win32.isAbsolute(text) ||
-        parts[0] === '..' ||
-        parts.some(part => SKIPPED.has(part))) {
-        throw new RenderError(`The ${what} ${JSON.stringify(text)} is not a path inside the config repository.`, {
-            hint: 'Targets and edited files are relative to the repository root, without "..", outside .git and node_modules.',
-            subject: text
-        });
-    }
-    return normalized === '.' ? '' : normalized.replace(/\/$/, '');
-}
-/**
- * The repo-relative paths a render of `target` reads (files, or directories copied whole),
- * following kustomizations through resources, components, patches, generators and the other
- * fields that name files. `undefined` when that cannot be told safely (symlinks on the way,
- * paths out of the repository, Helm charts inflated by kustomize): copy everything then.
- */
-async function renderClosure(kind, source, target, changes) {
-    const closure = new Closure(typeof source === 'string' ? fsTreeReader(source) : source, changes);
-    const ok = kind === 'helm' ? await closure.chart(target) : await closure.kustomization(target);
-    return ok ? [...closure.paths] : undefined;
-}
-class Closure {
-    tree;
-    changes;
-    paths = new Set();
-    roots = new Set();
-    constructor(tree, changes) {
-        this.tree = tree;
-        this.changes = changes;
-    }
-    async chart(valuesFile) {
-        const values = await this.resolve(valuesFile);
-        const chart = await this.resolve(values.type === 'dir' ? values.rel : path.posix.dirname(values.rel));
-        if (chart.type !== 'dir')
-            return false;
-        this.paths.add(chart.rel === '.' ? '' : chart.rel);
-        return true;
-    }
-    /** `target` is a kustomization directory or a kustomization file. */
-    async kustomization(target) {
-        if (isKustomizationFileName(path.posix.basename(target))) {
-            const file = await this.resolve(target);
-            if (file.type === 'file')
-                return this.root_(path.posix.dirname(target));
-        }
-        return this.root_((await this.resolve(target)).rel);
-    }
-    async root_(dir) {
-        const key = dir === '.' ? '' : dir;
-        if (this.roots.has(key))
-            return true;
-        this.roots.add(key);
-        let file;
-        for (const name of KUSTOMIZATION_FILE_NAMES) {
-            const candidate = key ? `${key}/${name}` : name;
-            if (this.changes.has(candidate)) {
-                file = candidate;
-                break;
-            }
-            // A kustomization.yaml linked to a shared one: references stay relative to this directory.
-            const found = await this.resolve(candidate);
-            if (found.type === 'file') {
-                file = found.rel;
-                break;
-            }
-        }
-        if (!file)
-            return false;
-        let kustomization;
-        try {
-            kustomization = distExports.parse(this.changes.get(file) ?? (await this.tree.read(file)));
-        }
-        catch {
-            return false;
-        }
-        if (!isObject(kustomization))
-            return false;
-        // kustomize inflates Helm charts only with --enable-helm; its chart home is not worth modelling.
-        if ('helmCharts' in kustomization || 'helmChartInflationGenerator' in kustomization) {
-            return false;
-        }
-        this.paths.add(file);
-        const refs = [];
-        const add = (value, root) => {
-            for (const ref of Array.isArray(value) ? value : [value])
-                refs.push({ ref, root });
-        };
-        for (const key of [
-            'resources',
-            'bases',
-            'components',
-            'generators',
-            'transformers',
-            'validators'
-        ]) {
-            add(kustomization[key], true);
-        }
-        for (const key of ['crds', 'configurations'])
-            add(kustomization[key], false);
-        // Strategic-merge patches may be inline YAML rather than file names.
-        for (const patch of list(kustomization.patchesStrategicMerge)) {
-            if (typeof patch === 'string' && !patch.includes('\n'))
-                add(patch, false);
-        }
-        for (const key of ['patches', 'patchesJson6902', 'replacements']) {
-            for (const entry of list(kustomization[key]))
-                if (isObject(entry))
-                    add(entry.path, false);
-        }
-        if (isObject(kustomization.openapi))
-            add(kustomization.openapi.path, false);
-        for (const key of ['configMapGenerator', 'secretGenerator']) {
-            for (const generator of list(kustomization[key])) {
-                if (!isObject(generator))
-                    continue;
-                // files: entries are "path" or "key=path".
-                for (const entry of list(generator.files)) {
-                    if (typeof entry === 'string')
-                        add(entry.slice(entry.indexOf('=') + 1), false);
+        const chart = proof.chart.chart;
+        let verdict = await judge(chart, edited, proof);
+        if (verdict.problem === 'double-prefix' && proof.pin.digest !== undefined) {
+            const retried = withBareDigest(edited, proof, chart);
+            if (retried) {
+                const second = await judge(chart, retried, proof);
+                if (second.ok) {
+                    logger.info(`${describe(proof)}: the chart adds "@sha256:" before ${proof.target.key}.${proof.target.digestKey} itself, so the digest is written without its "sha256:" prefix.`);
+                    edited = retried;
                 }
-                add(generator.envs, false);
-                add(generator.env, false);
+                verdict = second;
             }
         }
-        for (const { ref, root } of refs) {
-            if (ref === undefined || ref === null)
-                continue;
-            if (typeof ref !== 'string' || !(await this.reference(key, ref, root)))
-                return false;
-        }
-        return true;
-    }
-    async reference(dir, ref, asRoot) {
-        if (ref === '' || path.isAbsolute(ref))
-            return false;
-        const joined = path.posix.normalize(path.posix.join(dir || '.', ref));
-        if (joined === '..' || joined.startsWith('../'))
-            return false;
-        const rel = joined === '.' ? '' : joined.replace(/\/$/, '');
-        if (this.changes.has(rel)) {
-            this.paths.add(rel);
-            return true;
-        }
-        const found = await this.resolve(rel);
-        // Remote bases (git URLs, https) and missing files: the renderer fetches or fails alike.
-        if (found.type === 'missing')
-            return true;
-        if (found.type === 'other')
-            return false;
-        if (found.type === 'dir' && asRoot)
-            return this.root_(found.rel);
-        this.paths.add(found.rel);
-        return true;
-    }
-    /**
-     * What `rel` is once the symlinks on its way are followed, and its real path: links that
-     * stay in the repository join the closure (the copy holds them as links) with their targets.
-     */
-    async resolve(rel) {
-        for (let hops = 0;; hops++) {
-            const type = await this.tree.type(rel);
-            if (type !== 'other' || !this.tree.linkOn || hops === MAX_LINK_HOPS)
-                return { rel, type };
-            const link = await this.tree.linkOn(rel);
-            const target = link && linkTargetInRepo(link.path, link.target, rel.slice(link.path.length + 1));
-            if (!link || target === undefined)
-                return { rel, type };
-            this.paths.add(link.path);
-            rel = target;
-        }
-    }
-}
-/**
- * Copies `paths` (all of `root` when undefined) from `root` to `copyRoot`, skipping .git and
- * node_modules. Symlinks stay symlinks: those pointing inside the repository are re-pointed at
- * the copy, those pointing outside keep their absolute target, so their content is never copied
- * and both renders read the same thing.
- */
-async function copyRepository(root, copyRoot, paths) {
-    // Keyed by destination: closure paths may overlap (a file inside a copied directory).
-    const links = new Map();
-    for (const rel of paths ?? ['']) {
-        const source = path.join(root, rel);
-        const destination = path.join(copyRoot, rel);
-        await mkdir(path.dirname(destination), { recursive: true });
-        await cp(source, destination, {
-            recursive: true,
-            force: true,
-            verbatimSymlinks: true,
-            filter: async (from, to) => {
-                if (from !== source && SKIPPED.has(path.basename(from)))
-                    return false;
-                if (!(await lstat(from)).isSymbolicLink())
-                    return true;
-                links.set(to, from);
-                return false;
-            }
+        reports.push({
+            target: describe(proof),
+            image: proof.image.input,
+            ok: verdict.ok,
+            message: verdict.message
         });
-    }
-    for (const [destination, source] of links) {
-        const target = path.resolve(path.dirname(source), await readlink(source));
-        const inside = path.relative(root, target);
-        const pointsInside = !inside.startsWith('..') && !path.isAbsolute(inside);
-        const linked = pointsInside
-            ? path.relative(path.dirname(destination), path.join(copyRoot, inside)) || '.'
-            : target;
-        await mkdir(path.dirname(destination), { recursive: true });
-        await symlink(linked, destination);
-    }
-}
-/**
- * Refuses an edited file that the repository reaches through a symbolic link leading out of
- * it: the edit stage would write there, and a copy cannot show what that would do.
- */
-async function assertInsideRepository(root, rel) {
-    // The deepest part of the path that exists decides where a write would land.
-    let existing = path.join(root, rel);
-    for (;;) {
-        try {
-            existing = await realpath(existing);
-            break;
+        if (!verdict.ok) {
+            throw new RenderError(verdict.message, {
+                subject: proof.file,
+                hint: hintFor(verdict, proof, chart)
+            });
         }
-        catch {
-            // A dangling link: writing through it would create its target, wherever that is.
-            if (await isLink(existing))
-                throw leavesRepository(rel);
-            const parent = path.dirname(existing);
-            if (parent === existing)
-                return;
-            existing = parent;
-        }
+        logger.info(`${describe(proof)}: ${verdict.message}`);
     }
-    const inside = path.relative(root, existing);
-    if (inside.startsWith('..') || path.isAbsolute(inside))
-        throw leavesRepository(rel);
-}
-async function isLink(file) {
-    try {
-        return (await lstat(file)).isSymbolicLink();
-    }
-    catch {
-        return false;
-    }
-}
-function leavesRepository(rel) {
-    return new RenderError(`Cannot render the edit of ${rel}: it is reached through a symbolic link that leaves the repository or leads nowhere.`, { hint: 'Edit the file the link points to, inside the config repository.', subject: rel });
-}
-/** Writes the edited files into the copy, never through a link that leaves it. */
-async function applyChanges(copyRoot, changes) {
-    for (const [rel, text] of changes) {
-        const destination = path.join(copyRoot, rel);
-        await mkdir(path.dirname(destination), { recursive: true });
-        const parent = await realpath(path.dirname(destination));
-        let real = path.join(parent, path.basename(destination));
-        if (await isLink(real))
-            real = await realpath(real).catch(() => Promise.reject(leavesRepository(rel)));
-        const inside = path.relative(copyRoot, real);
-        if (inside.startsWith('..') || path.isAbsolute(inside))
-            throw leavesRepository(rel);
-        await writeFile(real, text);
-    }
-}
-function list(value) {
-    return Array.isArray(value) ? value : [];
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * renderBeforeAfter for several targets under one edit, in order. Kustomize builds them all in
- * one run per side (see renderTogether): a run costs about the same for one overlay as for fifty,
- * and fifty overlays are what a fleet promotion edits. Targets it cannot build together render
- * one by one, side by side, and report their own errors.
- */
-async function renderManyBeforeAfter(renderer, repoRoot, targetDirs, changes) {
-    const root = await realRoot(repoRoot);
-    const targets = targetDirs.map(dir => repoRelative(dir, 'render target'));
-    const edits = new Map();
-    for (const [file, text] of changes) {
-        const rel = repoRelative(file, 'changed file');
-        if (rel === '')
-            throw new RenderError('The repository root is not a file.', { subject: file });
-        await assertInsideRepository(root, rel);
-        edits.set(rel, text);
-    }
-    const kind = kindOf(renderer);
-    let cache = proofs.get(renderer);
-    if (!cache)
-        proofs.set(renderer, (cache = new Map()));
-    const proofsByTarget = new Map();
-    const pending = [];
-    const unique = [...new Set(targets)];
-    const inspected = await Promise.all(unique.map(target => inspect(kind, root, target, edits)));
-    for (const [i, target] of unique.entries()) {
-        const { key, closure } = inspected[i];
-        const cached = key === undefined ? undefined : cache.get(key);
-        if (cached)
-            proofsByTarget.set(target, cached);
-        else
-            pending.push({ target, key, closure });
-    }
-    const together = kind === 'kustomize' && pending.length > 1
-        ? renderTogether(renderer, root, pending, edits).catch(() => undefined)
-        : Promise.resolve(undefined);
-    const limit = pLimit(availableParallelism());
-    for (const { target, key, closure } of pending) {
-        const proof = together.then(rendered => rendered?.get(target) ?? limit(() => renderBoth(renderer, root, target, edits, closure)));
-        proofsByTarget.set(target, proof);
-        if (key) {
-            cache.set(key, proof);
-            proof.catch(() => cache.delete(key));
-        }
-    }
-    // Settled in order, so that the first failure reported does not depend on timing.
-    for (const proof of proofsByTarget.values())
-        proof.catch(() => undefined);
-    const results = [];
-    for (const target of targets)
-        results.push(await proofsByTarget.get(target));
-    return results;
+    return { reports, files: edited };
 }
 /**
- * Proofs by renderer and the exact bytes they read. A promotion that lost a
- * race re-applies its edit on the new head; when the winning commit touched
- * nothing this render reads, the proof stands and the renderer is not run again.
+ * How to write the digest when no render will prove the edit (verify-render false, no helm):
+ * bare when the chart's templates add `@sha256:` before the digest key themselves, so that
+ * `sha256:sha256:` is not written unseen. With a render, the proof decides (proveHelmEdits).
  */
-const proofs = new WeakMap();
-/**
- * What rendering `target` after the edit reads (its closure; undefined when that cannot be
- * told), and a digest of the target, the edits and every byte read before and after.
- */
-async function inspect(kind, root, target, edits) {
-    const [before, after] = await Promise.all([
-        renderClosure(kind, root, target, new Map()),
-        renderClosure(kind, root, target, edits)
-    ]);
-    if (!before || !after)
-        return after ? { closure: after } : {};
-    const hash = createHash('sha256').update(`${kind}\0${target}\0`);
-    for (const [file, text] of [...edits].sort(([a], [b]) => a.localeCompare(b)))
-        hash.update(`edit\0${file}\0${text}\0`);
-    for (const rel of [...new Set([...before, ...after])].sort())
-        await hashPath(hash, root, rel);
-    return { key: hash.digest('hex'), closure: after };
-}
-async function hashPath(hash, root, rel) {
-    const full = path.join(root, rel);
-    const info = await stat(full).catch(() => undefined);
-    if (!info)
-        hash.update(`missing\0${rel}\0`);
-    else if (info.isDirectory()) {
-        for (const name of (await readdir(full)).sort())
-            await hashPath(hash, root, rel ? `${rel}/${name}` : name);
-    }
-    else
-        hash
-            .update(`file\0${rel}\0`)
-            .update(await readFile(full))
-            .update('\0');
-}
-/** Marks what each target renders in a combined build, to tell whose images are whose. */
-const TARGET_ANNOTATION = 'promote-image.dev/render-target';
-/**
- * Builds all targets in one kustomize run per side: a wrapper kustomization per target takes
- * the target as its only resource and marks everything it renders with TARGET_ANNOTATION, and
- * a top kustomization lists the wrappers. Images are then grouped by that mark. Undefined when
- * the targets cannot be built together (say two of them render a resource of the same kind,
- * name and namespace, which kustomize refuses): each then renders on its own.
- */
-async function renderTogether(renderer, root, targets, edits) {
-    const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')));
-    try {
-        const copyRoot = path.join(temp, 'repo');
-        const closures = targets.map(t => t.closure);
-        const union = closures.every(closure => closure !== undefined)
-            ? [...new Set(closures.flat())]
-            : undefined;
-        await copyRepository(root, copyRoot, union);
-        await applyChanges(copyRoot, edits);
-        const dirs = targets.map(t => t.target);
-        const [before, after] = await Promise.all([
-            renderWrapped(renderer, path.join(temp, 'before'), root, dirs),
-            renderWrapped(renderer, path.join(temp, 'after'), copyRoot, dirs)
-        ]);
-        if (!before || !after)
-            return undefined;
-        const copy = union ? 'closure' : 'full';
-        return new Map(dirs.map((dir, i) => [
-            dir,
-            { before: before.get(String(i)) ?? [], after: after.get(String(i)) ?? [], copy }
-        ]));
-    }
-    finally {
-        await rm(temp, { recursive: true, force: true });
-    }
-}
-async function renderWrapped(renderer, wrapRoot, tree, dirs) {
-    const wrappers = [];
-    for (const [i, dir] of dirs.entries()) {
-        const wrapper = path.join(wrapRoot, String(i));
-        let target = path.join(tree, dir);
-        if (isKustomizationFileName(path.basename(target))) {
-            if ((await stat(target).catch(() => undefined))?.isFile())
-                target = path.dirname(target);
-        }
-        await mkdir(wrapper, { recursive: true });
-        // Relative: kustomize refuses absolute resource paths.
-        const kustomization = {
-            resources: [path.relative(wrapper, target)],
-            commonAnnotations: { [TARGET_ANNOTATION]: String(i) }
-        };
-        await writeFile(path.join(wrapper, 'kustomization.yaml'), distExports.stringify(kustomization));
-        wrappers.push(String(i));
-    }
-    await writeFile(path.join(wrapRoot, 'kustomization.yaml'), distExports.stringify({ resources: wrappers }));
-    return extractImagesByAnnotation(await renderer.render(wrapRoot), TARGET_ANNOTATION);
-}
-/** `closure`: what the edited render reads (from inspect); undefined copies the whole repository. */
-async function renderBoth(renderer, root, target, edits, closure) {
-    const before = renderSide(renderer, root, root, target, 'before');
-    // Settled without waiting: the after side decides on a fallback only once before is known.
-    before.catch(() => undefined);
-    let after;
-    try {
-        after = {
-            images: await renderEdited(renderer, root, target, edits, closure),
-            copy: closure ? 'closure' : 'full'
-        };
-    }
-    catch (error) {
-        const beforeRendered = await before.then(() => true, () => false);
-        // A closure that missed a file fails to render: render the whole copy before believing it.
-        if (!closure || !beforeRendered || !(errorCause(error) instanceof RenderCommandError)) {
-            if (!beforeRendered)
-                await before;
-            throw error;
-        }
-        after = { images: await renderEdited(renderer, root, target, edits, undefined), copy: 'full' };
-    }
-    return { before: await before, after: after.images, copy: after.copy };
-}
-/** The images `targetDir` renders in the working tree of `repoRoot`, as it is now. */
-async function renderImages(renderer, repoRoot, targetDir) {
-    const root = await realRoot(repoRoot);
-    return renderSide(renderer, root, root, repoRelative(targetDir, 'render target'), 'current');
-}
-async function renderEdited(renderer, root, target, edits, closure) {
-    const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')));
-    try {
-        // One level down, so that a relative path climbing out of the copy stays in our directory.
-        const copyRoot = path.join(temp, 'repo');
-        await copyRepository(root, copyRoot, closure);
-        await applyChanges(copyRoot, edits);
-        return await renderSide(renderer, root, copyRoot, target, 'after');
-    }
-    finally {
-        await rm(temp, { recursive: true, force: true });
-    }
-}
-async function renderSide(renderer, root, tree, target, side) {
-    const shown = target || '.';
-    let output;
-    try {
-        output = await renderer.render(path.join(tree, target));
-    }
-    catch (error) {
-        if (!(error instanceof RenderError))
-            throw error;
-        const detail = relativize(error instanceof RenderCommandError ? error.output : error.message, [
-            tree,
-            root
-        ]);
-        const tool = renderer.version ? `${renderer.name} ${renderer.version}` : renderer.name;
-        throw new RenderError(`${renderer.name} could not render ${shown} ${SIDE_WORDS[side]}:\n${indent(detail)}`, {
-            hint: side === 'after'
-                ? `The edited files do not build, so nothing is committed. Check what the edit changed in ${shown} (rendered with ${tool}).`
-                : `${shown} does not build in the config repository as it is; fix that first (run \`${renderer.name} ${shown}\` with ${tool}).`,
-            subject: shown,
-            cause: error
-        });
-    }
-    return extractImages(output);
-}
-const SIDE_WORDS = {
-    before: 'before the edit',
-    after: 'after the edit',
-    current: 'as the repository has it'
-};
-function errorCause(error) {
-    return error instanceof Error ? error.cause : undefined;
-}
-function kindOf(renderer) {
-    return renderer.kind ?? (renderer.name === 'helm' ? 'helm' : 'kustomize');
-}
-async function realRoot(repoRoot) {
-    try {
-        return await realpath(repoRoot);
-    }
-    catch (error) {
-        throw new RenderError(`The config repository ${repoRoot} cannot be read for rendering.`, {
-            subject: repoRoot,
-            cause: error
-        });
-    }
-}
-/** Renderer messages name absolute paths, some in our temporary copy: show repo paths. */
-function relativize(text, roots) {
-    let shown = text;
-    for (const root of roots)
-        shown = shown.replaceAll(`${root}${path.sep}`, '').replaceAll(root, '.');
-    return shown;
-}
-function indent(text) {
-    return text
-        .split('\n')
-        .map(line => `  ${line}`)
-        .join('\n');
-}
-
-/** How many containers a message names before "and N more". */
-const LISTED = 8;
-/**
- * Whether Argo CD will see the promotion of `pinned` (a reference of `repository`, given in
- * canonical form: 'docker.io/library/nginx') in the rendered target: at least one container
- * renders exactly the pinned reference after the edit, and none that used the repository
- * renders anything else. References compare normalized (`nginx` = `docker.io/library/nginx`).
- */
-function verifyRender(before, after, repository, pinned, targetDir) {
-    // The engine writes only references it parsed: an invalid one is a bug, and this says why.
-    const ref = parseReference(pinned);
-    const wanted = {
-        repository: canonicalRepository(ref),
-        tag: ref.tag,
-        digest: ref.digest
-    };
-    const repo = canonical(repository);
-    const target = targetDir || '.';
-    const isPinned = (image) => {
-        const rendered = normalize(image);
-        return (rendered !== undefined &&
-            rendered.repository === wanted.repository &&
-            rendered.tag === wanted.tag &&
-            rendered.digest === wanted.digest);
-    };
-    const usesRepository = (image) => normalize(image)?.repository === repo;
-    const previous = pairBefore(before, after);
-    const entries = after.map((image, index) => {
-        const was = previous[index];
-        return {
-            image,
-            was,
-            changed: was?.image !== image.image,
-            pinned: isPinned(image.image),
-            used: usesRepository(image.image) || (was !== undefined && usesRepository(was.image))
-        };
-    });
-    const changed = entries.filter(entry => entry.changed).map(entry => entry.image);
-    const pinnedEntries = entries.filter(entry => entry.pinned);
-    const staleEntries = entries.filter(entry => entry.used && !entry.pinned);
-    const base = {
-        changed,
-        pinned: pinnedEntries.map(entry => entry.image),
-        stale: staleEntries.map(entry => entry.image)
-    };
-    if (pinnedEntries.length === 0 && staleEntries.length === 0) {
-        const gone = before.filter(image => usesRepository(image.image)).length;
-        return {
-            ...base,
-            ok: false,
-            outcome: gone === 0 ? 'unused' : 'not-updated',
-            message: gone === 0
-                ? `Argo CD would see no change: no container in ${target} renders ${repository} (images used: ${imagesUsed(before, after)}).`
-                : `Argo CD would not see ${pinned}: after the edit, ${target} no longer renders the ${count(gone)} that used ${repository}.`
-        };
-    }
-    if (staleEntries.length > 0) {
-        const lines = staleEntries.map(({ image, changed: moved }) => `${describeContainer(image)} ${moved ? 'renders' : 'still renders'} ${image.image}`);
-        const summary = pinnedEntries.length > 0
-            ? `Argo CD would see only part of the promotion: ${count(pinnedEntries.length)} in ${target} ${verb(pinnedEntries.length)} ${pinned}, but ${count(staleEntries.length)} of ${repository} ${staleEntries.length === 1 ? 'does' : 'do'} not:`
-            : staleEntries.some(entry => entry.changed)
-                ? `Argo CD would not see ${pinned}: no container in ${target} renders it after the edit:`
-                : `Argo CD would see no change: the edit does not reach the containers of ${repository} in ${target}, and none renders ${pinned}:`;
-        return {
-            ...base,
-            ok: false,
-            outcome: 'not-updated',
-            message: [summary, ...listed(lines)].join('\n')
-        };
-    }
-    const newlyPinned = pinnedEntries.filter(entry => entry.changed);
-    if (newlyPinned.length === 0) {
-        return {
-            ...base,
-            ok: true,
-            outcome: 'already-pinned',
-            message: `${target} already renders ${pinned} in ${count(pinnedEntries.length)}; the promotion changes nothing for Argo CD to sync.`
-        };
-    }
-    const lines = newlyPinned.map(({ image, was }) => was
-        ? `${describeContainer(image)}: ${was.image} → ${image.image}`
-        : `${describeContainer(image)}: new`);
-    return {
-        ...base,
-        ok: true,
-        outcome: 'updated',
-        message: [
-            `Argo CD will see the change: ${count(newlyPinned.length)} in ${target} now ${verb(newlyPinned.length)} ${pinned}:`,
-            ...listed(lines)
-        ].join('\n')
-    };
-}
-function normalize(image) {
-    try {
-        const ref = parseReference(image);
-        return { repository: canonicalRepository(ref), tag: ref.tag, digest: ref.digest };
-    }
-    catch {
-        // Templated or otherwise unparsable images cannot be the pinned one.
+async function digestFormWithoutProof(request, chart, target, file, logger) {
+    if (!('chart' in chart))
         return undefined;
+    if (request.verifyRender !== 'false') {
+        const found = await findRenderer('helm', request.env);
+        if (!('unavailable' in found))
+            return undefined;
     }
+    if (!(await chartPrefixesDigest(request.repoRoot, chart.chart.dir, target.digestKey)))
+        return undefined;
+    logger.info(`${file}#${target.key}: the chart's templates add "@sha256:" before ${target.key}.${target.digestKey} themselves, so the digest is written without its "sha256:" prefix (read from the templates; no render proves it).`);
+    return 'hex';
 }
-function canonical(repository) {
-    return normalize(repository)?.repository ?? repository;
+/** The files with this target's digest written bare (`<hex>`), or undefined when nothing changes. */
+function withBareDigest(files, proof, chart) {
+    const index = files.findIndex(f => f.file === proof.file);
+    const file = files[index];
+    if (!file)
+        return undefined;
+    const outcome = editHelmValues(file.after, proof.file, proof.pin, {
+        ...proof.target,
+        lower: chart.lower,
+        digestForm: 'hex'
+    });
+    if (outcome.changes.length === 0)
+        return undefined;
+    // The bare digest replaces what the first edit reported for the same key.
+    const rewritten = new Map(outcome.changes.map(c => [c.path, c.new]));
+    const changes = file.changes.map(c => rewritten.has(c.path) && c.image === proof.image.input
+        ? { ...c, new: rewritten.get(c.path) }
+        : c);
+    const copy = [...files];
+    copy[index] = { ...file, after: outcome.text, changes };
+    return copy;
 }
-/** For each after-side container, the same container before the edit (by workload and name). */
-function pairBefore(before, after) {
-    const byKey = new Map();
-    for (const image of before) {
-        const key = identity(image);
-        byKey.set(key, [...(byKey.get(key) ?? []), image]);
+function describe(proof) {
+    return `${proof.file}#${proof.target.key}`;
+}
+/** A target setting as the user writes it: `digest-key=sha` inline, `digest-key: sha` in promotion.yaml. */
+function setting(proof, name, value) {
+    const inConfig = proof.target.source !== undefined && /:\d+$/.test(proof.target.source);
+    if (value === undefined)
+        return inConfig ? `${name}: true` : name;
+    return inConfig ? `${name}: ${value}` : `${name}=${value}`;
+}
+/** Keys of the chart's image map (beneath the file) that name a digest, e.g. `sha`. */
+function digestKeysOf(chart, proof) {
+    let node = chart.lower;
+    for (const segment of parseKeyPath(proof.target.key)) {
+        node =
+            typeof node === 'object' && node !== null
+                ? node[segment]
+                : undefined;
     }
-    // Duplicates (two Helm templates emitting the same workload) pair up in order.
-    return after.map(image => byKey.get(identity(image))?.shift());
+    if (typeof node !== 'object' || node === null)
+        return [];
+    return Object.keys(node).filter(key => key !== proof.target.tagKey && /digest|sha/i.test(key));
 }
-function identity(image) {
-    return [image.kind, image.namespace ?? '', image.name, image.containerType, image.container].join('\0');
-}
-const CONTAINER_WORDS = {
-    containers: 'container',
-    initContainers: 'init container',
-    ephemeralContainers: 'ephemeral container'
-};
-/** "Deployment dev/api, init container migrate" */
-function describeContainer(image) {
-    const workload = image.namespace ? `${image.namespace}/${image.name}` : image.name;
-    return `${image.kind} ${workload}, ${CONTAINER_WORDS[image.containerType]} ${image.container}`;
-}
-function imagesUsed(before, after) {
-    const images = [...new Set([...after, ...before].map(image => image.image))];
-    if (images.length === 0)
-        return 'none';
-    const shown = images.slice(0, LISTED).join(', ');
-    return images.length > LISTED ? `${shown} and ${images.length - LISTED} more` : shown;
-}
-function listed(lines) {
-    const shown = lines.slice(0, LISTED).map(line => `  - ${line}`);
-    if (lines.length > LISTED)
-        shown.push(`  - and ${lines.length - LISTED} more`);
-    return shown;
-}
-function verb(n) {
-    return n === 1 ? 'renders' : 'render';
-}
-function count(n) {
-    return n === 1 ? '1 container' : `${n} containers`;
+function hintFor(verdict, proof, chart) {
+    const { key, digestKey, tagKey } = proof.target;
+    const pinTag = 'pin: tag (--pin tag) to deploy the tag alone';
+    switch (verdict.problem) {
+        case 'double-prefix':
+            return `The chart adds "@sha256:" before ${key}.${digestKey} itself; write the digest there without its "sha256:" prefix, or set ${pinTag}.`;
+        case 'invalid-label':
+        case 'selector': {
+            const candidates = digestKeysOf(chart, proof).filter(k => k !== digestKey);
+            const useKey = candidates.length > 0
+                ? `set ${setting(proof, 'digest-key', candidates[0])} (the chart's ${key}.${candidates[0]})`
+                : `set ${setting(proof, 'add-digest-key')} if the chart's templates read ${key}.${digestKey}`;
+            return `The chart copies ${key}.${tagKey} into ${verdict.problem === 'selector' ? 'a selector' : 'a label'}, so "tag@digest" cannot go there. Pin the digest under its own key: ${useKey}; or set ${pinTag}.`;
+        }
+        case 'unpinned':
+            return proof.target.addDigestKey
+                ? `The chart's templates never read ${key}.${digestKey}: drop ${setting(proof, 'add-digest-key')} (promote-image then writes tag@digest into ${key}.${tagKey}), name the key they read with digest-key, or set ${pinTag}.`
+                : `The chart's templates never read ${key}.${digestKey}: name the key they read with ${setting(proof, 'digest-key', '<key>')}, or set ${pinTag}.`;
+        case 'other-change':
+            return `Check that ${key} is the image of ${proof.pin.name} and nothing else reads it; the values layering used: ${[...chart.layers, proof.file].join(' < ')}.`;
+        default:
+            return `Make the chart ${chart.dir || '.'} render the image from ${key} (check the key, chart= and values= on the target), then promote again.`;
+    }
 }
 
 async function editConfigRepo(request, logger) {
@@ -3174,6 +4050,8 @@ async function editConfigRepo(request, logger) {
     const texts = new Map();
     const changes = new Map();
     const kustomizeDirs = new Map();
+    const helmProofs = [];
+    const charts = new Map();
     for (const builds of oneBuildPerRepository(request.images)) {
         const first = builds[0];
         const targets = targetsOf(templates, first, request.environment);
@@ -3192,16 +4070,35 @@ async function editConfigRepo(request, logger) {
         for (const target of targets) {
             const file = await targetFile(request.repoRoot, target);
             const current = texts.get(file) ?? (await read(request.repoRoot, file));
-            const image = builds.length === 1 ? first : tagFor(builds, target, file, current.after);
+            // Helm: the chart that reads the file, and the values beneath it (the editor reads them).
+            const chart = target.kind === 'helm' ? await locateChartOnce(request, target, file, charts) : undefined;
+            const lower = chart && ('chart' in chart ? chart.chart.lower : chart.lower);
+            const keys = target.kind === 'helm' ? { ...target, lower } : target;
+            const image = builds.length === 1 ? first : tagFor(builds, keys, file, current.after);
             const pin = {
                 repository: canonicalRepository(image.reference),
                 name: image.reference.name,
                 tag: image.reference.tag,
                 digest: image.pin === 'digest' ? image.digest : undefined
             };
-            const outcome = target.kind === 'helm'
-                ? editHelmValues(current.after, file, pin, target)
-                : await editOverlay(request, target, file, current.after, pin);
+            if (target.kind === 'helm' && chart)
+                helmProofs.push({ target, file, image, pin, chart });
+            const digestForm = target.kind === 'helm' && chart && pin.digest
+                ? await digestFormWithoutProof(request, chart, target, file, logger)
+                : undefined;
+            let outcome;
+            /** The kustomizations whose render proves this edit. */
+            let deployers = [];
+            if (keys.kind === 'helm') {
+                outcome = editHelmValues(current.after, file, pin, {
+                    ...keys,
+                    ...(digestForm && { digestForm })
+                });
+            }
+            else {
+                const edited = await editOverlay(request, file, current.after, pin, new Map([...texts].map(([f, t]) => [f, t.after])), logger);
+                ({ outcome, deployers } = edited);
+            }
             for (const change of outcome.changes) {
                 if (!/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
                     !(target.kind === 'helm' && change.path === target.key))
@@ -3221,16 +4118,18 @@ async function editConfigRepo(request, logger) {
                 environment: request.environment
             })));
             changes.set(file, list);
-            if (target.kind === 'kustomize') {
-                const dir = posix.dirname(file);
+            for (const dir of deployers) {
                 kustomizeDirs.set(dir, (kustomizeDirs.get(dir) ?? new Set()).add(image));
             }
         }
     }
-    const files = [...texts]
+    const edited = [...texts]
         .filter(([, t]) => t.before !== t.after)
         .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }));
-    const renders = await proveRenders(request, files, kustomizeDirs, logger);
+    const kustomizeRenders = await proveRenders(request, edited, kustomizeDirs, logger);
+    const helm = await proveHelmEdits(request, edited, helmProofs, logger);
+    const files = helm.files;
+    const renders = [...kustomizeRenders, ...helm.reports];
     const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('');
     if (!request.dryRun) {
         for (const f of files)
@@ -3258,6 +4157,14 @@ function oneBuildPerRepository(images) {
         groups.set(repository, [...group, image]);
     }
     return [...groups.values()];
+}
+/** The chart of a Helm target's file, looked up once per file, chart and values files. */
+function locateChartOnce(request, target, file, cache) {
+    const key = JSON.stringify([file, target.chart, target.values]);
+    let lookup = cache.get(key);
+    if (!lookup)
+        cache.set(key, (lookup = locateHelmChart(request.repoRoot, { ...target, path: file })));
+    return lookup;
 }
 /** Of several tags of one build, the one this target gets: chooseTag, given what it pins now. */
 function tagFor(builds, target, file, text) {
@@ -3315,29 +4222,50 @@ async function read(repoRoot, file) {
     return { before: text, after: text };
 }
 /**
- * An overlay without an entry for the image gets one (as `kustomize edit set
- * image` would) only when its rendered workloads use the repository; the
- * entry's name is spelled as the containers spell it, since kustomize
- * matches names literally.
+ * Pins the overlay's entries for the image, as kustomize reads them: only entries kustomize
+ * applies to the images the overlay's resources spell (render/ overlayInputs, read without a
+ * renderer), and an overlay without one gets an entry per spelling, as `kustomize edit set
+ * image` would. When those images cannot be read statically (remote bases, Helm charts, plugins),
+ * a render tells them; with no renderer either, nothing is written unless verify-render is
+ * false, because an entry kustomize never applies is a deploy that changes nothing.
  */
-async function editOverlay(request, target, file, text, pin) {
-    try {
-        return editKustomization(text, file, pin);
+async function editOverlay(request, file, text, pin, changed, logger) {
+    const dir = posix.dirname(file);
+    // A Component renders nothing alone: the kustomizations that include it deploy its entries,
+    // so they are what its entries act on and what the render proof builds.
+    const component = isKustomizeComponent(text);
+    const deployers = component ? await kustomizationsIncluding(request.repoRoot, dir) : [dir];
+    if (deployers.length === 0) {
+        throw new EditError(`${file} is a kustomize Component, and no kustomization in the repository lists ${dir} in components:, so nothing would deploy the promotion.`, {
+            subject: file,
+            hint: 'Target the overlay that includes the component, or add the component to one.'
+        });
     }
-    catch (error) {
-        if (!(error instanceof MissingImageEntryError))
-            throw error;
-        const renderer = await findRenderer('kustomize', request.env);
-        if ('unavailable' in renderer) {
-            throw new MissingImageEntryError(file, pin.repository, error.entries, `without a renderer (${renderer.unavailable}) promote-image cannot check that the overlay uses it`);
-        }
-        const used = await renderImages(renderer, request.repoRoot, posix.dirname(file));
-        const match = used.find(u => canonicalRepositoryOf(u.image) === pin.repository);
-        if (!match) {
-            throw new MissingImageEntryError(file, pin.repository, error.entries, `the overlay ${target.path} deploys ${describeImages(used)}`);
-        }
-        return editKustomization(text, file, pin, { addEntryAs: repositoryOf(match.image) });
+    const without = new Map([...changed, [file, withoutImageEntries(text, file)]]);
+    const tree = fsTreeReader(request.repoRoot);
+    const read = await Promise.all(deployers.map(d => overlayInputs(tree, d, component ? without : changed)));
+    const unknown = read.find(inputs => 'unknown' in inputs);
+    if (unknown === undefined) {
+        const inputs = read.flatMap(r => ('images' in r ? r.images : []));
+        return { outcome: editKustomization(text, file, pin, { inputs }), deployers };
     }
+    const why = 'unknown' in unknown ? unknown.unknown : '';
+    const renderer = await findRenderer('kustomize', request.env);
+    if ('unavailable' in renderer) {
+        if (request.verifyRender !== 'false') {
+            const names = request.names ?? ACTION_NAMES;
+            throw new RenderError(`${file}: cannot tell which images kustomize's images: entries reach, because ${why}, and no renderer is available (${renderer.unavailable}).`, {
+                subject: file,
+                hint: `Install kustomize or kubectl on the runner so promote-image can render the overlay, or set ${names.set('verify-render', 'false')} to write the entry unchecked.`
+            });
+        }
+        logger.warning(`${file}: writing the images: entry unchecked (verify-render false): ${why}, so promote-image cannot tell whether kustomize applies it.`);
+        return { outcome: editKustomization(text, file, pin), deployers };
+    }
+    // What the entries act on: the deploying overlays rendered without them.
+    const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without);
+    const inputs = rendered.flatMap(r => r.after.map(i => i.image));
+    return { outcome: editKustomization(text, file, pin, { inputs }), deployers };
 }
 async function proveRenders(request, files, dirs, logger) {
     if (request.verifyRender === 'false' || files.length === 0)
@@ -3381,13 +4309,6 @@ function tagOfReference(value) {
     catch {
         return undefined;
     }
-}
-function repositoryOf(image) {
-    return parseReference(image).name;
-}
-function describeImages(images) {
-    const unique = [...new Set(images.map(i => i.image))];
-    return unique.length ? unique.join(', ') : 'no container images';
 }
 /** Write to a temporary sibling, then rename: a crash never leaves half a file. */
 async function writeAtomically(repoRoot, file, text) {
@@ -3573,12 +4494,19 @@ async function fetchWhatIsRead(session, request, images) {
                 overlays.add(target.path);
         }
     }
-    if (request.verifyRender === 'false') {
+    if (request.verifyRender === 'false' && overlays.size === 0) {
         await session.fetch([...paths]);
         return templates;
     }
+    // A kustomize Component is deployed by whatever includes it, anywhere in the repository.
+    if ((await Promise.all([...overlays].map(o => isComponent(session.reader, o)))).some(Boolean)) {
+        await session.fetchAll();
+        return templates;
+    }
     // Every overlay's closure at once (50 images are 50 overlays), read from the commit, then
-    // one fetch for the targets and all closures (for the git method, one sparse-checkout).
+    // one fetch for the targets and all closures (for the git method, one sparse-checkout). With
+    // verify-render false too: the edit reads the overlay's resources to pin only the images:
+    // entries kustomize applies (render/ overlayInputs).
     const closures = await Promise.all([...overlays].map(async (overlay) => {
         const type = await session.reader.type(overlay);
         const dir = type === 'file' ? posix.dirname(overlay) : overlay;
@@ -3589,6 +4517,8 @@ async function fetchWhatIsRead(session, request, images) {
         return templates;
     }
     await session.fetch([...paths]);
+    if (request.verifyRender === 'false')
+        return templates;
     // No closure may just mean a broken target: let the edit say so before giving up on it.
     await editConfigRepo({
         ...editRequest(request, images, session.dir),
@@ -3598,6 +4528,17 @@ async function fetchWhatIsRead(session, request, images) {
     }, silentLogger);
     await session.fetchAll();
     return templates;
+}
+/** Whether a kustomize target (a directory or its kustomization file) is a Component. */
+async function isComponent(reader, target) {
+    const named = isKustomizationFileName(posix.basename(target));
+    const candidates = named ? [target] : KUSTOMIZATION_FILE_NAMES.map(n => posix.join(target, n));
+    for (const file of candidates) {
+        if ((await reader.type(file)) !== 'file')
+            continue;
+        return isKustomizeComponent(await reader.read(file));
+    }
+    return false;
 }
 /** What the edit stage is told: the promotion's own fields, never the token or the repository. */
 function editRequest(request, images, repoRoot) {

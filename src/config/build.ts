@@ -24,6 +24,8 @@ interface RawTarget {
   readonly 'tag-key'?: string
   readonly 'digest-key'?: string
   readonly 'add-digest-key'?: boolean
+  readonly chart?: string
+  readonly values?: string[]
   readonly images?: string[]
 }
 
@@ -69,6 +71,8 @@ export function buildConfig(
           tagKey: target['tag-key'] ?? DEFAULT_TAG_KEY,
           digestKey: target['digest-key'] ?? DEFAULT_DIGEST_KEY,
           addDigestKey: target['add-digest-key'] ?? false,
+          ...(target.chart === undefined ? {} : { chart: target.chart }),
+          ...(target.values === undefined ? {} : { values: target.values }),
           ...images,
           source
         }

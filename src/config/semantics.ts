@@ -64,6 +64,24 @@ function targetProblems(environment: string, targets: readonly unknown[]): DataP
         })
       }
     }
+    const files = [
+      ...(typeof target.chart === 'string' ? [['chart', target.chart] as const] : []),
+      ...(Array.isArray(target.values)
+        ? target.values.map((file, i) => [`values[${i}]`, file] as const)
+        : [])
+    ]
+    for (const [field, path] of files) {
+      if (typeof path !== 'string' || path === '') continue
+      const problem = templatePathProblem(path)
+      if (problem !== undefined) {
+        problems.push({
+          at: targetAt,
+          lineAt: [...targetAt, ...field.replace(/\[(\d+)\]$/, '.$1').split('.')],
+          message: `${field} path ${JSON.stringify(path)} ${problem}`,
+          hint: 'Chart and values paths are relative to the config repository root, with "/" and without "..".'
+        })
+      }
+    }
     const key = target.key
     if (typeof key === 'string' && key !== '') {
       const problem = templateKeyProblem(key)

@@ -35,6 +35,28 @@ function fill(template: string, vars: { name: string; environment: string }): st
   )
 }
 
+/** A Helm template's chart and lower values files, placeholders filled, normalized. */
+function helmFiles(
+  template: { readonly chart?: string; readonly values?: readonly string[] },
+  vars: { name: string; environment: string },
+  fail: (what: string, value: string, why: string) => ConfigError
+): { chart?: string; values?: string[] } {
+  const expand = (what: string, text: string): string => {
+    const problem = placeholderProblem(text)
+    if (problem !== undefined) throw fail(what, text, problem)
+    const path = fill(text, vars)
+    const pathProblem = relativePathProblem(path)
+    if (pathProblem !== undefined) throw fail(what, path, pathProblem)
+    return normalizeRelativePath(path)
+  }
+  return {
+    ...(template.chart === undefined ? {} : { chart: expand('chart', template.chart) }),
+    ...(template.values === undefined
+      ? {}
+      : { values: template.values.map(file => expand('values file', file)) })
+  }
+}
+
 /** Stand-in values to check a template's shape before any image is known. */
 const SAMPLE = { name: 'x', environment: 'x' }
 
@@ -64,6 +86,8 @@ const HELM_OPTIONS = [
   'tag-key',
   'digest-key',
   'add-digest-key',
+  'chart',
+  'values',
   'images'
 ] as const
 const PATH_ONLY_OPTIONS = ['images'] as const
@@ -77,7 +101,8 @@ const PATH_ONLY_OPTIONS = ['images'] as const
  *   argocd:<application-file>[?images=a,b]
  *
  * Helm options: repository-key=K, tag-key=K, digest-key=K, add-digest-key
- * (or add-digest-key=true|false), images=a,b. So "#" and "?" cannot appear
+ * (or add-digest-key=true|false), chart=DIR (the chart that reads the values file),
+ * values=a.yaml,b.yaml (lower values files, in order), images=a,b. So "#" and "?" cannot appear
  * in spec paths (promotion.yaml has no such limit). `{name}` and
  * `{environment}` work as in promotion.yaml.
  */
@@ -170,10 +195,21 @@ export function parseTargetSpec(spec: string, source: string): TargetTemplate {
       )
     }
   }
+  const chart = options.get('chart')
+  const values = options
+    .get('values')
+    ?.split(',')
+    .map(file => file.trim())
+  for (const file of [...(chart === undefined ? [] : [chart]), ...(values ?? [])]) {
+    const problem = file === '' ? 'is empty' : templatePathProblem(file)
+    if (problem !== undefined) throw fail(`path ${JSON.stringify(file)} ${problem}`)
+  }
   return {
     kind,
     path,
     key,
+    ...(chart === undefined ? {} : { chart }),
+    ...(values === undefined ? {} : { values }),
     repositoryKey: options.get('repository-key') ?? DEFAULT_REPOSITORY_KEY,
     tagKey: options.get('tag-key') ?? DEFAULT_TAG_KEY,
     digestKey: options.get('digest-key') ?? DEFAULT_DIGEST_KEY,
@@ -222,7 +258,8 @@ export function expandTargets(
     if (
       vars.environment === '' &&
       (usesEnvironment(template.path) ||
-        (template.kind === 'helm' && usesEnvironment(template.key)))
+        (template.kind === 'helm' &&
+          [template.key, template.chart ?? '', ...(template.values ?? [])].some(usesEnvironment)))
     ) {
       throw new ConfigError(
         `${template.source}: target uses {environment}, but no environment is selected.`,
@@ -253,7 +290,8 @@ export function expandTargets(
         repositoryKey: template.repositoryKey,
         tagKey: template.tagKey,
         digestKey: template.digestKey,
-        addDigestKey: template.addDigestKey
+        addDigestKey: template.addDigestKey,
+        ...helmFiles(template, vars, fail)
       }
     }
     const identity = JSON.stringify([

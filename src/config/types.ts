@@ -21,6 +21,10 @@ export interface HelmTarget {
   readonly digestKey: string
   /** With pin: digest and no digest key in the map: add one rather than writing tag@digest. */
   readonly addDigestKey: boolean
+  /** The chart that reads the values file (repository-relative directory); else found beside or above it. */
+  readonly chart?: string
+  /** Lower values files, in order, passed before the target (like Argo CD's helm.valueFiles). */
+  readonly values?: readonly string[]
   readonly source?: string
 }
 

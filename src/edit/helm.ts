@@ -3,7 +3,7 @@
  * a map (`repository`, `tag`, optional `digest`, bitnami's `registry`) and a
  * plain string holding the whole reference.
  */
-import { isMap, isScalar, type Document, type Scalar, type YAMLMap } from 'yaml'
+import { isMap, isScalar, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml'
 import {
   parseKeyPath,
   editableScalar,
@@ -18,8 +18,8 @@ import {
 import { EditError } from '../errors.js'
 import { canonicalRepositoryOf, formatReference, parseReference } from '../reference/index.js'
 import type { EditOutcome, PinRequest } from './types.js'
-import { mapRepository } from './read.js'
 import { applyVerified, MapEdits } from './guard.js'
+import { mapRepository } from './read.js'
 
 export interface HelmKeys {
   /** The key path, e.g. `image`, `api.image`, `workers[1].image`. */
@@ -29,7 +29,20 @@ export interface HelmKeys {
   readonly digestKey?: string
   /** With pin digest and no digest key: add one, rather than writing `tag@digest` into the tag. */
   readonly addDigestKey?: boolean
+  /**
+   * The values beneath this file as the chart reads them (its values.yaml, lower values files,
+   * coalesced): a file that sets only the tag finds its repository, registry and digest key there.
+   */
+  readonly lower?: unknown
+  /**
+   * `hex`: write the digest without its `sha256:` prefix, for charts whose template adds
+   * `@sha256:` itself (kube-prometheus-stack's `sha`). Default: as the current value is written.
+   */
+  readonly digestForm?: 'prefixed' | 'hex'
 }
+
+/** A digest written bare, the way charts that add `@sha256:` themselves want it. */
+const BARE_DIGEST = /^[a-f0-9]{64}$/
 
 export function editHelmValues(
   text: string,
@@ -70,7 +83,14 @@ export function editHelmValuesAt(
 ): EditOutcome {
   const doc = parsed.documents[document]!
   const node = nodeAt(doc, path)
-  if (isMap(node)) return editMap(parsed, doc, document, path, node, pin, keys)
+  if (isMap(node)) {
+    const lower = valuesAt(keys.lower, path)
+    const globalMap = nodeAt(doc, ['global'])
+    const here = isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined
+    // This file's value wins even when empty, as Helm's coalescing has it.
+    const globalRegistry = here ?? globalImageRegistry(keys.lower)
+    return editMap(parsed, doc, document, path, node, pin, keys, lower, globalRegistry)
+  }
   return editString(parsed, doc, document, path, node, pin, keys.key)
 }
 
@@ -81,46 +101,101 @@ function editMap(
   path: readonly (string | number)[],
   map: YAMLMap,
   pin: PinRequest,
-  keys: HelmKeys
+  keys: HelmKeys,
+  lower: Record<string, unknown> | undefined,
+  globalRegistry: string | undefined
 ): EditOutcome {
   const { file } = parsed
   const repositoryKey = keys.repositoryKey ?? 'repository'
   const tagKey = keys.tagKey ?? 'tag'
   const digestKey = keys.digestKey ?? 'digest'
-  const repository = stringAt(map, repositoryKey)
+  const lowerString = (key: string): string | undefined =>
+    typeof lower?.[key] === 'string' ? lower[key] : undefined
+  // A file that sets only the tag: the repository lives in a lower layer (the chart's values.yaml).
+  const repository = stringAt(map, repositoryKey) ?? lowerString(repositoryKey)
   if (repository === undefined) {
     throw new EditError(
-      `${file}:${lineOf(parsed, map.range![0])}: ${keys.key} has no ${repositoryKey} string.`,
+      `${file}:${lineOf(parsed, map.range![0])}: ${keys.key} has no ${repositoryKey} string${keys.lower === undefined ? '' : ", here or in the chart's values beneath this file"}.`,
       {
         subject: `${file}:${lineOf(parsed, map.range![0])}`,
-        hint: 'Point the target at the map holding repository and tag, or name the keys (repository-key, tag-key).'
+        hint: 'Point the target at the map holding repository and tag, or name the keys (repository-key, tag-key); for a file that sets only the tag, name the chart (chart=) and the lower values files (values=).'
       }
     )
   }
-  const full = mapRepository(map, repositoryKey)!
-  checkRepository(parsed, full, pin, keys.key, findPair(map, repositoryKey)!.value as Scalar)
+  const hasRegistryKey = findPair(map, 'registry') !== undefined || lower?.registry !== undefined
+  // bitnami's common.images.image: global.imageRegistry, when set, wins over image.registry.
+  const registry =
+    (hasRegistryKey ? globalRegistry : undefined) ||
+    stringAt(map, 'registry') ||
+    lowerString('registry')
+  const full = registry ? `${registry}/${repository}` : repository
+  const repositoryNode = (findPair(map, repositoryKey)?.value ?? map) as Scalar
+  checkRepository(parsed, full, pin, keys.key, repositoryNode)
 
   const batch = new MapEdits(parsed, document, map, path, key => `${keys.key}.${key}`)
   const set = (key: string, value: string): boolean => batch.set(key, value) !== undefined
 
-  const hasDigestKey = findPair(map, digestKey) !== undefined
+  const here = findPair(map, digestKey) !== undefined
+  // The chart declares the digest key in a lower layer: it reads it, so this file sets it.
+  const hasDigestKey = here || (lower !== undefined && digestKey in lower)
   const addDigest = pin.digest !== undefined && !hasDigestKey && keys.addDigestKey === true
+  const current = stringAt(map, digestKey) ?? lowerString(digestKey)
+  const bare = keys.digestForm === 'hex' || (current !== undefined && BARE_DIGEST.test(current))
+  const digest =
+    pin.digest === undefined ? undefined : bare ? pin.digest.replace(/^sha256:/, '') : pin.digest
   // Standard chart templates render repository:tag, so tag@digest pins the digest.
   const tagValue =
     pin.digest !== undefined && !hasDigestKey && !addDigest ? `${pin.tag}@${pin.digest}` : pin.tag
   const inserts: [string, string][] = []
   if (!set(tagKey, tagValue)) inserts.push([tagKey, tagValue])
-  if (pin.digest !== undefined && hasDigestKey) set(digestKey, pin.digest)
-  if (addDigest) inserts.push([digestKey, pin.digest!])
-  if (pin.digest === undefined && hasDigestKey) {
-    const current = stringAt(map, digestKey)
+  if (digest !== undefined && (here || hasDigestKey || addDigest)) {
+    if (!set(digestKey, digest)) inserts.push([digestKey, digest])
+  }
+  if (pin.digest === undefined && here) {
     // Keep the key (templates reference it) but empty it: a stale digest would win over the tag.
-    if (current) set(digestKey, '')
+    if (stringAt(map, digestKey)) set(digestKey, '')
+  }
+  if (pin.digest === undefined && !here && current) {
+    // A stale digest beneath this file would win over the tag: empty it here.
+    inserts.push([digestKey, ''])
   }
   if (inserts.length > 0) {
-    batch.insert(findPair(map, inserts[0]![0] === digestKey ? tagKey : repositoryKey)!, inserts)
+    const anchor =
+      findPair(map, inserts[0]![0] === digestKey ? tagKey : repositoryKey) ??
+      (map.items[map.items.length - 1] as Pair<Scalar, unknown> | undefined)
+    if (!anchor) {
+      throw new EditError(
+        `${file}:${lineOf(parsed, map.range![0])}: ${keys.key} is an empty map.`,
+        {
+          subject: `${file}:${lineOf(parsed, map.range![0])}`,
+          hint: 'Write the image map (repository and tag) in the values file, then promote again.'
+        }
+      )
+    }
+    batch.insert(anchor, inserts)
   }
   return batch.apply()
+}
+
+/** The map at `path` in plain values, if there is one. */
+function valuesAt(
+  values: unknown,
+  path: readonly (string | number)[]
+): Record<string, unknown> | undefined {
+  let node = values
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return undefined
+    node = (node as Record<string | number, unknown>)[segment]
+  }
+  return typeof node === 'object' && node !== null && !Array.isArray(node)
+    ? (node as Record<string, unknown>)
+    : undefined
+}
+
+/** `global.imageRegistry` of the values beneath the file. */
+function globalImageRegistry(lower: unknown): string | undefined {
+  const registry = valuesAt(lower, ['global'])?.imageRegistry
+  return typeof registry === 'string' && registry !== '' ? registry : undefined
 }
 
 function editString(

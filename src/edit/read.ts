@@ -80,13 +80,26 @@ function pinAt(
   const node = nodeAt(doc, path)
   if (isMap(node)) {
     const map = node as YAMLMap
-    const repository = mapRepository(map, keys.repositoryKey ?? 'repository')
+    const lower = lowerMap(keys.lower, path)
+    const repositoryKey = keys.repositoryKey ?? 'repository'
+    const digestKey = keys.digestKey ?? 'digest'
+    // A file that sets only the tag: repository (and registry) from the values beneath it.
+    const repository =
+      mapRepository(map, repositoryKey) ??
+      (typeof lower?.[repositoryKey] === 'string'
+        ? [lower.registry, lower[repositoryKey]].filter(v => typeof v === 'string' && v).join('/')
+        : undefined)
     if (repository === undefined) return undefined
     const [tag, inlineDigest] = scalarString(map, keys.tagKey ?? 'tag')?.split('@') ?? []
+    const digest =
+      stringAt(map, digestKey) ??
+      (typeof lower?.[digestKey] === 'string' ? lower[digestKey] : undefined)
     return {
       repository,
       tag,
-      digest: stringAt(map, keys.digestKey ?? 'digest') || inlineDigest,
+      // A digest written bare (a chart that adds `@sha256:` itself) is still a sha256 digest.
+      digest:
+        (digest && /^[a-f0-9]{64}$/.test(digest) ? `sha256:${digest}` : digest) || inlineDigest,
       file,
       line: lineOf(parsed, map.range![0])
     }
@@ -118,6 +131,20 @@ export function readHelmPin(
     if (pin && canonicalRepositoryOf(pin.repository) === repository) return pin
   }
   return undefined
+}
+
+function lowerMap(
+  values: unknown,
+  path: readonly (string | number)[]
+): Record<string, unknown> | undefined {
+  let node = values
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return undefined
+    node = (node as Record<string | number, unknown>)[segment]
+  }
+  return typeof node === 'object' && node !== null && !Array.isArray(node)
+    ? (node as Record<string, unknown>)
+    : undefined
 }
 
 /** A Helm image map's repository, with bitnami's separate `registry` key in front. */

@@ -20,6 +20,7 @@ import {
   expandTargets,
   parsePromotionConfig,
   parseTargetSpec,
+  type HelmTarget,
   type Target,
   type TargetTemplate
 } from '../config/index.js'
@@ -50,18 +51,22 @@ import {
   readKustomizationPin,
   readManifestPin,
   type EditOutcome,
+  type HelmKeys,
   type ManifestFile,
   type PinRequest
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
 import { checkDowngrade, chooseTag } from '../policy/index.js'
 import { canonicalRepository, parseReference, repositoryName } from '../reference/index.js'
+import { digestFormWithoutProof, proveHelmEdits, type HelmProof } from './prove-helm.js'
 import {
   extractImages,
   findRenderer,
   fsTreeReader,
   kustomizationsIncluding,
+  locateHelmChart,
   overlayInputs,
+  type ChartLookup,
   renderManyBeforeAfter,
   verifyRender
 } from '../render/index.js'
@@ -92,6 +97,8 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const changes = new Map<string, ImageValueChange[]>()
   const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
   const manifestTargets = new Map<string, { files: string[]; images: Set<ResolvedImage> }>()
+  const helmProofs: HelmProof[] = []
+  const charts = new Map<string, Promise<ChartLookup>>()
 
   for (const builds of oneBuildPerRepository(request.images)) {
     const first = builds[0]!
@@ -120,14 +127,26 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         if (!texts.has(file)) texts.set(file, await read(request.repoRoot, file))
       }
       const now = targetFiles.map(file => ({ file, text: texts.get(file)!.after }))
-      const image = builds.length === 1 ? first : tagFor(builds, target, now)
+      const file = now[0]!.file
+      // Helm: the chart that reads the file, and the values beneath it (the editor reads them).
+      const chart =
+        target.kind === 'helm' ? await locateChartOnce(request, target, file, charts) : undefined
+      const lower = chart && ('chart' in chart ? chart.chart.lower : chart.lower)
+      const keys = target.kind === 'helm' ? { ...target, lower } : target
+      const image = builds.length === 1 ? first : tagFor(builds, keys, now)
       const pin: PinRequest = {
         repository: canonicalRepository(image.reference),
         name: image.reference.name,
         tag: image.reference.tag!,
         digest: image.pin === 'digest' ? image.digest : undefined
       }
-      const { outcomes, deployers } = await editTarget(request, target, now, pin, texts, logger)
+      if (target.kind === 'helm' && chart) helmProofs.push({ target, file, image, pin, chart })
+      const digestForm =
+        target.kind === 'helm' && chart && pin.digest
+          ? await digestFormWithoutProof(request, chart, target, file, logger)
+          : undefined
+      const edit = keys.kind === 'helm' ? { ...keys, ...(digestForm && { digestForm }) } : keys
+      const { outcomes, deployers } = await editTarget(request, edit, now, pin, texts, logger)
       outcomes.forEach((outcome, i) => {
         const file = now[i]!.file
         for (const change of outcome.changes) {
@@ -168,13 +187,14 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
     }
   }
 
-  const files = [...texts]
+  const edited = [...texts]
     .filter(([, t]) => t.before !== t.after)
     .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }))
-  const renders = [
-    ...(await proveRenders(request, files, kustomizeDirs, logger)),
-    ...proveManifests(request, files, manifestTargets, logger)
-  ]
+  const kustomizeRenders = await proveRenders(request, edited, kustomizeDirs, logger)
+  const manifestRenders = proveManifests(request, edited, manifestTargets, logger)
+  const helm = await proveHelmEdits(request, edited, helmProofs, logger)
+  const files = helm.files
+  const renders = [...kustomizeRenders, ...manifestRenders, ...helm.reports]
   const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('')
 
   if (!request.dryRun) {
@@ -214,7 +234,7 @@ function oneBuildPerRepository(images: readonly ResolvedImage[]): ResolvedImage[
  */
 async function editTarget(
   request: EditRequest,
-  target: Target,
+  target: Target | (HelmTarget & HelmKeys),
   now: readonly ManifestFile[],
   pin: PinRequest,
   texts: ReadonlyMap<string, { after: string }>,
@@ -236,10 +256,24 @@ async function editTarget(
   }
 }
 
+/** The chart of a Helm target's file, looked up once per file, chart and values files. */
+function locateChartOnce(
+  request: EditRequest,
+  target: HelmTarget,
+  file: string,
+  cache: Map<string, Promise<ChartLookup>>
+): Promise<ChartLookup> {
+  const key = JSON.stringify([file, target.chart, target.values])
+  let lookup = cache.get(key)
+  if (!lookup)
+    cache.set(key, (lookup = locateHelmChart(request.repoRoot, { ...target, path: file })))
+  return lookup
+}
+
 /** Of several tags of one build, the one this target gets: chooseTag, given what it pins now. */
 function tagFor(
   builds: readonly ResolvedImage[],
-  target: Target,
+  target: Target | (HelmTarget & HelmKeys),
   now: readonly ManifestFile[]
 ): ResolvedImage {
   const repository = canonicalRepository(builds[0]!.reference)

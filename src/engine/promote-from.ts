@@ -7,8 +7,10 @@ import {
   environmentOf,
   expandTargets,
   parsePromotionConfig,
+  type HelmTarget,
   type TargetTemplate
 } from '../config/index.js'
+import { locateHelmChart } from '../render/index.js'
 import { KUSTOMIZATION_FILE_NAMES, manifestFilesIn, type TreeReader } from '../repo/index.js'
 import {
   argoRepositories,
@@ -154,6 +156,12 @@ export async function imagesFromEnvironment(
   )
 }
 
+/** The values beneath a Helm target's file (its chart's, its lower files): a tag-only file's repository. */
+async function lowerValues(reader: TreeReader, target: HelmTarget): Promise<unknown> {
+  const chart = await locateHelmChart(reader, target)
+  return 'chart' in chart ? chart.chart.lower : chart.lower
+}
+
 /** What an environment's targets pin for one repository, in target order. */
 async function pinsIn(
   reader: TreeReader,
@@ -172,7 +180,10 @@ async function pinsIn(
       const text = await reader.read(target.path)
       pin =
         target.kind === 'helm'
-          ? readHelmPin(text, target.path, repository, target)
+          ? readHelmPin(text, target.path, repository, {
+              ...target,
+              lower: await lowerValues(reader, target)
+            })
           : readArgoPin(text, target.path, repository)
     }
     if (pin) pins.push(pin)
@@ -259,7 +270,10 @@ async function everyRepository(
       for (const target of expandTargets([template], { name, environment })) {
         if (target.kind === 'helm') {
           if ((await reader.type(target.path)) !== 'file') continue
-          const pin = helmPin(await reader.read(target.path), target.path, target)
+          const pin = helmPin(await reader.read(target.path), target.path, {
+            ...target,
+            lower: await lowerValues(reader, target)
+          })
           if (pin) found.add(pin.repository)
           continue
         }

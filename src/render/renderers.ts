@@ -21,6 +21,20 @@ export interface Renderer {
   render(target: string): Promise<string>
 }
 
+/** helm, which also renders a chart with several values files (see renderChart). */
+export interface HelmRenderer extends Renderer {
+  readonly kind: 'helm'
+  /**
+   * `helm template` of the chart directory `chart` (absolute) with `values` (absolute, lowest
+   * first: Helm merges -f files in order, later wins, over the chart's own values.yaml).
+   */
+  template(chart: string, values: readonly string[]): Promise<string>
+}
+
+export function isHelmRenderer(renderer: Renderer): renderer is HelmRenderer {
+  return renderer.kind === 'helm' && typeof (renderer as HelmRenderer).template === 'function'
+}
+
 export interface RendererUnavailable {
   /** Why nothing can render, in plain words for the log. */
   readonly unavailable: string
@@ -155,18 +169,26 @@ async function findHelm(env: ChildEnv): Promise<Renderer | RendererUnavailable> 
     }
   }
   const name = 'helm'
-  return {
+  // A fixed release name: only the images matter, and they must not depend on the run.
+  const template = (chart: string, values: readonly string[]): Promise<string> =>
+    runRenderer(
+      name,
+      helm,
+      ['template', 'promote-image', chart, ...values.flatMap(file => ['--values', file])],
+      env
+    )
+  const renderer: HelmRenderer = {
     name,
     kind: 'helm',
     version: version.text,
     async render(target: string): Promise<string> {
       const chart = await chartDirectory(target)
       if (!chart.ok) throw new RenderCommandError(name, chart.reason, chart.reason)
-      const values = chart.dir === target ? [] : ['--values', target]
-      // A fixed release name: only the images matter, and they must not depend on the run.
-      return runRenderer(name, helm, ['template', 'promote-image', chart.dir, ...values], env)
-    }
+      return template(chart.dir, chart.dir === target ? [] : [target])
+    },
+    template
   }
+  return renderer
 }
 
 type Checked = { ok: true; version?: string } | { ok: false; reason: string }
