@@ -46,7 +46,18 @@ interface Case {
   /** Refused: a part of the message. */
   readonly refused?: string
   readonly allowDowngrade?: 'false'
+  /** Default auto. */
+  readonly verifyRender?: 'true'
 }
+
+const CHART = {
+  'charts/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n',
+  'charts/api/values.yaml': 'image: {repository: nginx, tag: latest}\n',
+  'charts/api/templates/deploy.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"\n'
+}
+const RELEASE = (tag: string) =>
+  `apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata:\n  name: api\nspec:\n  chart:\n    spec:\n      chart: ./charts/api\n      sourceRef: {kind: GitRepository, name: config}\n  values:\n    image:\n      repository: ${API}\n      tag: ${tag}\n`
 
 const CASES: Case[] = [
   {
@@ -115,6 +126,23 @@ const CASES: Case[] = [
     }
   },
   {
+    // A chart beside the file must not be rendered with the whole HelmRelease as its values.
+    case: 'a Flux HelmRelease beside its chart: pinned, the Helm proof skipped (auto)',
+    files: { ...CHART, 'charts/api/release.yaml': RELEASE('v1.3.0') },
+    target: 'helm:charts/api/release.yaml#spec.values.image',
+    images: [`${API}:v1.4.2`],
+    after: { 'charts/api/release.yaml': RELEASE(`v1.4.2@${DIGEST}`) }
+  },
+  {
+    case: 'a Flux HelmRelease with verify-render true',
+    files: { ...CHART, 'charts/api/release.yaml': RELEASE('v1.3.0') },
+    target: 'helm:charts/api/release.yaml#spec.values.image',
+    images: [`${API}:v1.4.2`],
+    verifyRender: 'true',
+    refused:
+      'a Flux HelmRelease, whose chart (spec.chart) the Helm render proof does not render yet'
+  },
+  {
     case: 'a lower semver tag with allow-downgrade false',
     files: { 'deploy/api.yaml': workload('Deployment', 'apps/v1', 'api', `${API}:v1.5.0`) },
     target: 'manifest:deploy/api.yaml',
@@ -177,7 +205,7 @@ describe('manifest: and argocd: targets through the edit stage', () => {
         targets: [c.target],
         configFile: 'promotion.yaml',
         images: c.images.map(built),
-        verifyRender: 'auto',
+        verifyRender: c.verifyRender ?? 'auto',
         dryRun: false,
         allowDowngrade: c.allowDowngrade
       },

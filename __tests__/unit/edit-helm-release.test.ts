@@ -15,6 +15,7 @@ import { parseAllDocuments } from 'yaml'
 import {
   editHelmValues,
   helmReleaseCharts,
+  isHelmReleaseValues,
   readHelmPin,
   type PinRequest
 } from '../../src/edit/index.js'
@@ -130,6 +131,17 @@ describe('helm: targets on Flux HelmRelease files', () => {
         'apps.yaml:24: spec.values.image holds repository ghcr.io/acme/api, not ghcr.io/acme/worker; refusing to point it at another image.'
       )
     )
+  })
+})
+
+describe('isHelmReleaseValues', () => {
+  it.each([
+    ['spec.values of a HelmRelease', CASES[1]!.before, 'spec.values.image', true],
+    ['a key the HelmRelease lacks', CASES[1]!.before, 'spec.values.nope', false],
+    ['a key outside spec.values', CASES[1]!.before, 'spec.chart', false],
+    ['a values file', 'spec:\n  values:\n    image: nginx:1\n', 'spec.values.image', false]
+  ])('%s', (_name, text, key, expected) => {
+    expect(isHelmReleaseValues(text, 'f.yaml', key)).toBe(expected)
   })
 })
 

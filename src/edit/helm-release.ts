@@ -9,7 +9,7 @@
  * `spec.chartRef` (an OCIRepository or HelmChart) names no path, and gives `undefined` here.
  */
 import { isMap, isScalar, isSeq } from 'yaml'
-import { lineOf, nodeAt, parseYaml, stringAt } from '../yaml/index.js'
+import { lineOf, nodeAt, parseKeyPath, parseYaml, stringAt } from '../yaml/index.js'
 
 export interface HelmReleaseChart {
   /** metadata.name of the HelmRelease. */
@@ -56,4 +56,17 @@ export function helmReleaseCharts(text: string, file: string): HelmReleaseChart[
     })
   }
   return charts
+}
+
+/** Whether `key` names values of a Flux HelmRelease in the file (`spec.values.…` of one). */
+export function isHelmReleaseValues(text: string, file: string, key: string): boolean {
+  const path = parseKeyPath(key)
+  if (path[0] !== 'spec' || path[1] !== 'values') return false
+  return parseYaml(text, file).documents.some(
+    doc =>
+      isMap(doc.contents) &&
+      stringAt(doc.contents, 'kind') === 'HelmRelease' &&
+      (stringAt(doc.contents, 'apiVersion') ?? '').startsWith('helm.toolkit.fluxcd.io/') &&
+      nodeAt(doc, path) !== undefined
+  )
 }

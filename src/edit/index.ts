@@ -23,4 +23,4 @@ export {
   type ManifestFile
 } from './manifest.js'
 export { argoRepositories, editArgoApplication, readArgoPin } from './argocd.js'
-export { helmReleaseCharts, type HelmReleaseChart } from './helm-release.js'
+export { helmReleaseCharts, isHelmReleaseValues, type HelmReleaseChart } from './helm-release.js'

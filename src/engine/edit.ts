@@ -44,6 +44,7 @@ import {
   editHelmValues,
   editKustomization,
   editManifests,
+  isHelmReleaseValues,
   isKustomizeComponent,
   readArgoPin,
   withoutImageEntries,
@@ -130,7 +131,11 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
       const file = now[0]!.file
       // Helm: the chart that reads the file, and the values beneath it (the editor reads them).
       const chart =
-        target.kind === 'helm' ? await locateChartOnce(request, target, file, charts) : undefined
+        target.kind !== 'helm'
+          ? undefined
+          : isHelmReleaseValues(now[0]!.text, file, target.key)
+            ? helmReleaseUnrendered(file)
+            : await locateChartOnce(request, target, file, charts)
       const lower = chart && ('chart' in chart ? chart.chart.lower : chart.lower)
       const keys = target.kind === 'helm' ? { ...target, lower } : target
       const image = builds.length === 1 ? first : tagFor(builds, keys, now)
@@ -253,6 +258,19 @@ async function editTarget(
       return { outcomes: editManifests(now, pin, target.path), deployers: [] }
     case 'argocd':
       return { outcomes: [editArgoApplication(text, file, pin)], deployers: [] }
+  }
+}
+
+/**
+ * A Flux HelmRelease's values are not a values file beside a chart: its chart is the one
+ * spec.chart names (helmReleaseCharts reads it), which the Helm render proof does not render
+ * yet. Until it does, the proof is unavailable for it (skipped with verify-render auto, refused
+ * with true), rather than rendering a chart found near the file with the whole manifest as values.
+ */
+function helmReleaseUnrendered(file: string): ChartLookup {
+  return {
+    unavailable: `${file} is a Flux HelmRelease, whose chart (spec.chart) the Helm render proof does not render yet`,
+    lower: {}
   }
 }
 
