@@ -414,6 +414,41 @@ describe('the action against GitHub in a box', () => {
     expect(log[0]!.parents).toEqual([(await box.log('acme/cli-config', 'main'))[0]!.sha])
   })
 
+  // Issue 15, item 4: a manifest directory through the contents API. Argo CD reads a directory
+  // source without its subdirectories, so only the directory's own YAML files are fetched.
+  it('api: a manifest: directory target commits the changed manifest, reading no subdirectory', async () => {
+    const workload = (name: string, image: string) =>
+      `# ${name}, applied as it is\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  template:\n    spec:\n      containers:\n        - name: app\n          image: ${image} # promoted by CI\n`
+    await box.createRepo('acme/manifests', {
+      'README.md': 'config\n',
+      'deploy/dev/api.yaml': workload('api', api('v1.4.2')),
+      'deploy/dev/web.yaml': workload('web', `${reg.host}/team/web:v2.0.0`),
+      'deploy/dev/archive/api.yaml': workload('api-old', api('v1.0.0'))
+    })
+    const ran = await action('acme/manifests', {
+      image: api('v1.4.3'),
+      targets: 'manifest:deploy/dev',
+      mode: 'push'
+    })
+    expect(ran.stdout).not.toMatch(/::error::/)
+    expect(ran.code).toBe(0)
+    const main = await box.log('acme/manifests', 'main')
+    expect(main[0]!.files).toEqual(['deploy/dev/api.yaml'])
+    const pinned = `${api('v1.4.3')}@${images.get('api:v1.4.3')!.digest}`
+    expect(await box.readFile('acme/manifests', 'main', 'deploy/dev/api.yaml')).toBe(
+      workload('api', pinned)
+    )
+    const reads = box.requests
+      .filter(r => r.path.startsWith('/api/v3/repos/acme/manifests/contents/'))
+      .map(r =>
+        decodeURIComponent(
+          r.path.slice('/api/v3/repos/acme/manifests/contents/'.length).split('?')[0]!
+        )
+      )
+    expect(reads).toContain('deploy/dev/web.yaml')
+    expect(reads.filter(r => r.startsWith('deploy/dev/archive'))).toEqual([])
+  })
+
   it('2 images × 2 environments: one commit on dev and one PR on prod, each holding both images', async () => {
     await box.createRepo('acme/multi', files(reg.host), { collaborators: ['octo-sre'] })
     const before = (await box.log('acme/multi', 'main'))[0]!.sha

@@ -352,6 +352,149 @@ describe('edit, lint and write-method none against a real registry and kubectl k
     expect(await snapshot(repo)).toEqual(before)
   })
 
+  // Issue 15, item 4: plain manifests are a target of their own (no kustomization reaches them).
+  it('edit --target manifest:deploy/app.yaml pins the image of a plain Deployment, comments intact', async () => {
+    const plain = `# Applied by Argo CD as a plain directory.
+${deployment(`${reg.host}/team/notification-service:v2.4.0`).replace(
+  'imagePullPolicy: IfNotPresent',
+  'imagePullPolicy: IfNotPresent # pinned by promote-image'
+)}---
+apiVersion: v1
+kind: Service
+metadata:
+  name: notification-service
+spec:
+  ports: [{port: 80}]
+`
+    await write(repo, { 'deploy/app.yaml': plain })
+    const before = await snapshot(repo)
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--image',
+      image,
+      '--target',
+      'manifest:deploy/app.yaml'
+    ])
+    expect(ran.stderr).toContain('Argo CD will see the change: 2 containers')
+    expect(ran.code).toBe(0)
+    const pinned = `${image}@${pushed.digest}`
+    expect(ran.stdout).toBe(
+      [
+        `deploy/app.yaml:16: spec.template.spec.initContainers[0].image: ${reg.host}/team/notification-service:v2.4.0 → ${pinned}`,
+        `deploy/app.yaml:20: spec.template.spec.containers[0].image: ${reg.host}/team/notification-service:v2.4.0 → ${pinned}`,
+        ''
+      ].join('\n')
+    )
+    expect(await readFile(join(repo, 'deploy/app.yaml'), 'utf8')).toBe(
+      plain.replaceAll(`${reg.host}/team/notification-service:v2.4.0`, pinned)
+    )
+    const after = await snapshot(repo)
+    expect(Object.keys(after).filter(f => after[f] !== before[f])).toEqual(['deploy/app.yaml'])
+  })
+
+  it('refuses a manifest target without the image, naming the images it holds, and writes nothing', async () => {
+    await write(repo, { 'deploy/app.yaml': deployment('ghcr.io/acme/other:v1') })
+    const before = await snapshot(repo)
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--image',
+      image,
+      '--target',
+      'manifest:deploy'
+    ])
+    expect(ran.code).toBe(1)
+    expect(ran.stderr).toContain(
+      `deploy: no container or initContainer uses ${reg.host}/team/notification-service; deploy/app.yaml holds ghcr.io/acme/other:v1.`
+    )
+    expect(await snapshot(repo)).toEqual(before)
+  })
+
+  it("edit --target argocd: pins an Application's kustomize.images and helm parameters", async () => {
+    const application = `apiVersion: argoproj.io/v1alpha1
+kind: Application
+metadata:
+  name: notification-service
+spec:
+  sources:
+    - repoURL: https://github.com/acme/config
+      path: apps/notification-service/base
+      kustomize:
+        images:
+          # the build CI pushed
+          - notification-service=${reg.host}/team/notification-service:v2.4.0
+    - repoURL: https://charts.acme.io
+      chart: notifier
+      helm:
+        parameters:
+          - name: image.repository
+            value: ${reg.host}/team/notification-service
+          - name: image.tag
+            value: "v2.4.0"
+`
+    await write(repo, { 'argocd/notification-service.yaml': application })
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--image',
+      image,
+      '--target',
+      'argocd:argocd/{name}.yaml'
+    ])
+    expect(ran.code).toBe(0)
+    expect(await readFile(join(repo, 'argocd/notification-service.yaml'), 'utf8')).toBe(
+      application
+        .replace(
+          `notification-service=${reg.host}/team/notification-service:v2.4.0`,
+          `notification-service=${image}@${pushed.digest}`
+        )
+        .replace('value: "v2.4.0"', `value: "v2.5.0@${pushed.digest}"`)
+    )
+  })
+
+  it('edit --target helm:<HelmRelease>#spec.values.image pins a Flux HelmRelease', async () => {
+    const release = `---
+apiVersion: source.toolkit.fluxcd.io/v1
+kind: GitRepository
+metadata:
+  name: config
+spec:
+  url: https://github.com/acme/config
+---
+apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: notification-service
+spec:
+  chart:
+    spec:
+      chart: ./charts/notifier
+      sourceRef: {kind: GitRepository, name: config}
+  values:
+    image:
+      repository: ${reg.host}/team/notification-service
+      tag: v2.4.0 # the running build
+`
+    await write(repo, { 'clusters/dev/notification-service.yaml': release })
+    const ran = await node('dist/cli.js', [
+      'edit',
+      '--dir',
+      repo,
+      '--image',
+      image,
+      '--target',
+      'helm:clusters/dev/{name}.yaml#spec.values.image'
+    ])
+    expect(ran.code).toBe(0)
+    expect(await readFile(join(repo, 'clusters/dev/notification-service.yaml'), 'utf8')).toBe(
+      release.replace('tag: v2.4.0 #', `tag: v2.5.0@${pushed.digest} #`)
+    )
+  })
+
   it('refuses a target that leaves the repo through a symlink', async () => {
     const outside = join(work, `outside-${Math.random().toString(36).slice(2)}`)
     await write(outside, configRepo(reg.host))

@@ -147,7 +147,7 @@ describe('parsePromotionConfig refuses bad configs, naming file:line and the key
     [
       'environment without targets',
       `${ENV}    mode: push\n`,
-      'promotion.yaml:2: environments.dev: missing required key "targets" (the kustomize or helm files to pin images in)'
+      'promotion.yaml:2: environments.dev: missing required key "targets" (the kustomize, helm, manifest or argocd files to pin images in)'
     ],
     [
       'misspelled targets',
@@ -207,12 +207,12 @@ describe('parsePromotionConfig refuses bad configs, naming file:line and the key
     [
       'target as a string',
       `${ENV}    targets:\n      - apps/x/overlays/dev\n`,
-      'promotion.yaml:4: environments.dev.targets[0]: must be a map: either "kustomize: <directory or kustomization file>" or "helm: <values file>" with "key: <path to the image>"; got "apps/x/overlays/dev"'
+      'promotion.yaml:4: environments.dev.targets[0]: must be a map: one of "kustomize: <directory or kustomization file>", "helm: <values file>" with "key: <path to the image>", "manifest: <YAML file or directory>" or "argocd: <Application file>"; got "apps/x/overlays/dev"'
     ],
     [
       'target with neither kustomize nor helm',
       `${ENV}    targets:\n      - images: [api]\n`,
-      'promotion.yaml:4: environments.dev.targets[0]: a target needs either "kustomize: <directory or kustomization file>" or "helm: <values file>" with "key: <path to the image>"'
+      'promotion.yaml:4: environments.dev.targets[0]: a target needs one of "kustomize: <directory or kustomization file>", "helm: <values file>" with "key: <path to the image>", "manifest: <YAML file or directory>" or "argocd: <Application file>"'
     ],
     [
       'helm without key',
@@ -228,6 +228,36 @@ describe('parsePromotionConfig refuses bad configs, naming file:line and the key
       'helm and kustomize in one target',
       `${ENV}    targets:\n      - helm: values.yaml\n        key: image\n        kustomize: apps/x\n`,
       'promotion.yaml:6: environments.dev.targets[0]: "kustomize" and "helm" cannot be combined: each target is one or the other (add a second target)'
+    ],
+    [
+      'manifest and kustomize in one target',
+      `${ENV}    targets:\n      - manifest: deploy/app.yaml\n        kustomize: apps/x\n`,
+      'promotion.yaml:5: environments.dev.targets[0]: "kustomize" and "manifest" cannot be combined: each target is one or the other (add a second target)'
+    ],
+    [
+      'argocd and kustomize in one target',
+      `${ENV}    targets:\n      - argocd: argocd/api.yaml\n        kustomize: apps/x\n`,
+      'promotion.yaml:5: environments.dev.targets[0]: "kustomize" and "argocd" cannot be combined: each target is one or the other (add a second target)'
+    ],
+    [
+      'manifest and argocd in one target',
+      `${ENV}    targets:\n      - manifest: deploy\n        argocd: argocd/api.yaml\n`,
+      'promotion.yaml:5: environments.dev.targets[0]: "argocd" and "manifest" cannot be combined: each target is one or the other (add a second target)'
+    ],
+    [
+      'helm and manifest in one target',
+      `${ENV}    targets:\n      - helm: values.yaml\n        key: image\n        manifest: deploy\n`,
+      'promotion.yaml:6: environments.dev.targets[0]: "manifest" and "helm" cannot be combined: each target is one or the other (add a second target)'
+    ],
+    [
+      'helm-only key on a manifest target',
+      `${ENV}    targets:\n      - manifest: deploy\n        key: image\n`,
+      'promotion.yaml:5: environments.dev.targets[0]: "key" only applies to helm targets'
+    ],
+    [
+      'manifest path leaving the repository',
+      `${ENV}    targets:\n      - manifest: ../deploy\n`,
+      'promotion.yaml:4: environments.dev.targets[0]: manifest path "../deploy" leaves the repository (..)'
     ],
     [
       'helm-only option on a kustomize target',
@@ -329,7 +359,7 @@ describe('parsePromotionConfig refuses bad configs, naming file:line and the key
       'promotion.yaml:5: environments.dev.targets[0]: unknown key "kustomise" (did you mean "kustomize"?)',
       'promotion.yaml:8: environments.prod.draft: must be true or false, got "no" (YAML 1.2: yes/no/on/off are strings)',
       'promotion.yaml:10: environments.prod.targets[0]: a helm target needs "key": where the image is in the values file, e.g. key: image or key: api.image',
-      'promotion.yaml:11: environments.qa: missing required key "targets" (the kustomize or helm files to pin images in)',
+      'promotion.yaml:11: environments.qa: missing required key "targets" (the kustomize, helm, manifest or argocd files to pin images in)',
       'promotion.yaml:12: environments.qa.promote-from: unknown environment "nope"; environments: dev, prod, qa'
     ])
     expect(error.problems).toHaveLength(6)
@@ -444,6 +474,40 @@ describe('parsePromotionConfig accepts good configs', () => {
       ],
       source: 'promotion.yaml:10'
     })
+  })
+
+  it('reads manifest, argocd and HelmRelease targets', () => {
+    const config = parsePromotionConfig(
+      `environments:
+  dev:
+    targets:
+      - manifest: deploy/{environment}
+        images: [api]
+      - argocd: argocd/{environment}/{name}.yaml
+      - helm: clusters/{environment}/{name}-release.yaml
+        key: spec.values.image
+`,
+      'promotion.yaml'
+    )
+    expect(config.environments.get('dev')?.targets).toEqual([
+      {
+        kind: 'manifest',
+        path: 'deploy/{environment}',
+        images: ['api'],
+        source: 'promotion.yaml:4'
+      },
+      { kind: 'argocd', path: 'argocd/{environment}/{name}.yaml', source: 'promotion.yaml:6' },
+      {
+        kind: 'helm',
+        path: 'clusters/{environment}/{name}-release.yaml',
+        key: 'spec.values.image',
+        repositoryKey: 'repository',
+        tagKey: 'tag',
+        digestKey: 'digest',
+        addDigestKey: false,
+        source: 'promotion.yaml:7'
+      }
+    ])
   })
 
   it('reads every option', () => {
@@ -721,14 +785,44 @@ describe('parseTargetSpec', () => {
         chart: 'charts/{name}',
         values: ['envs/common.yaml', 'envs/{environment}/base.yaml']
       })
+    ],
+    [
+      'helm:clusters/prod/api-release.yaml#spec.values.image',
+      helm({ path: 'clusters/prod/api-release.yaml', key: 'spec.values.image' })
+    ],
+    [
+      'manifest:deploy/app.yaml',
+      { kind: 'manifest', path: 'deploy/app.yaml', source: 'input targets line 1' }
+    ],
+    [
+      'manifest: deploy/{environment}?images=api,worker',
+      {
+        kind: 'manifest',
+        path: 'deploy/{environment}',
+        images: ['api', 'worker'],
+        source: 'input targets line 1'
+      }
+    ],
+    [
+      'argocd:argocd/{environment}/{name}.yaml',
+      { kind: 'argocd', path: 'argocd/{environment}/{name}.yaml', source: 'input targets line 1' }
     ]
   ])('%s', (spec, expected) => {
     expect(parseTargetSpec(spec, 'input targets line 1')).toEqual(expected)
   })
 
   it.each<[string, string]>([
-    ['', 'must start with kustomize: or helm:'],
-    ['apps/api/overlays/prod', 'must start with kustomize: or helm:'],
+    ['', 'must start with kustomize:, helm:, manifest: or argocd:'],
+    ['apps/api/overlays/prod', 'must start with kustomize:, helm:, manifest: or argocd:'],
+    ['manifests:deploy/app.yaml', 'unknown kind "manifests" (did you mean "manifest"?)'],
+    ['argo:apps/api.yaml', 'known kinds: kustomize, helm, manifest, argocd'],
+    ['manifest:', 'missing the YAML file or directory'],
+    ['argocd:', 'missing the Application file'],
+    ['manifest:deploy/app.yaml#image', 'manifest targets take no #key'],
+    ['argocd:apps/api.yaml#spec.source', 'argocd targets take no #key'],
+    ['manifest:deploy?tag-key=v', 'option "tag-key" only applies to helm targets'],
+    ['argocd:apps/api.yaml?digest-key=sha', 'option "digest-key" only applies to helm targets'],
+    ['manifest:../deploy', 'path "../deploy" leaves the repository (..)'],
     ['kustomise:apps/api', 'unknown kind "kustomise" (did you mean "kustomize"?)'],
     ['helmfile:apps/api', 'unknown kind "helmfile"'],
     ['helm:charts/api/values.yaml', 'missing #key: a helm target needs the path to the image'],
@@ -894,6 +988,20 @@ describe('expandTargets', () => {
         { kind: 'kustomize', path: 'apps/api', source: 'promotion.yaml:5' },
         expect.objectContaining({ kind: 'helm', path: 'v.yaml', key: 'image' }),
         expect.objectContaining({ kind: 'helm', path: 'v.yaml', key: 'b' })
+      ]
+    ],
+    [
+      'fills manifest and argocd paths; one path of two kinds is two targets',
+      [
+        kustomize('deploy/{environment}/{name}.yaml', { kind: 'manifest' }),
+        kustomize('./argocd/{name}.yaml', { kind: 'argocd' }),
+        kustomize('argocd/api.yaml', { kind: 'manifest' })
+      ],
+      { name: 'api', environment: 'prod' },
+      [
+        { kind: 'manifest', path: 'deploy/prod/api.yaml', source: 'promotion.yaml:5' },
+        { kind: 'argocd', path: 'argocd/api.yaml', source: 'promotion.yaml:5' },
+        { kind: 'manifest', path: 'argocd/api.yaml', source: 'promotion.yaml:5' }
       ]
     ],
     [

@@ -17,6 +17,8 @@ import {
 interface RawTarget {
   readonly kustomize?: string
   readonly helm?: string
+  readonly manifest?: string
+  readonly argocd?: string
   readonly key?: string
   readonly 'repository-key'?: string
   readonly 'tag-key'?: string
@@ -74,6 +76,12 @@ export function buildConfig(
           ...images,
           source
         }
+      }
+      if (target.manifest !== undefined) {
+        return { kind: 'manifest', path: target.manifest, ...images, source }
+      }
+      if (target.argocd !== undefined) {
+        return { kind: 'argocd', path: target.argocd, ...images, source }
       }
       return { kind: 'kustomize', path: target.kustomize!, ...images, source }
     })

@@ -40,7 +40,18 @@ interface SchemaNode {
 }
 
 const TARGET_FORMS =
-  'either "kustomize: <directory or kustomization file>" or "helm: <values file>" with "key: <path to the image>"'
+  'one of "kustomize: <directory or kustomization file>", "helm: <values file>" with "key: <path to the image>", "manifest: <YAML file or directory>" or "argocd: <Application file>"'
+
+const KIND_KEYS: ReadonlySet<string> = new Set(['kustomize', 'helm', 'manifest', 'argocd'])
+
+/**
+ * The kind whose `then` branch refused a key: the schema tests helm, then (in each
+ * `else`) manifest, then argocd, so the number of `else`s before `then` tells which.
+ */
+function kindOfBranch(schemaPath: string): string {
+  const before = schemaPath.slice(0, schemaPath.indexOf('/then/'))
+  return ['helm', 'manifest', 'argocd'][before.split('/else').length - 1] ?? 'helm'
+}
 
 /** ajv's errors as messages a person can act on; wrapper errors dropped. */
 export function schemaProblems(errors: readonly ErrorObject[]): DataProblem[] {
@@ -98,14 +109,15 @@ export function schemaProblems(errors: readonly ErrorObject[]): DataProblem[] {
           message =
             'a helm target needs "key": where the image is in the values file, e.g. key: image or key: api.image'
         } else if (missing === 'targets') {
-          message = 'missing required key "targets" (the kustomize or helm files to pin images in)'
+          message =
+            'missing required key "targets" (the kustomize, helm, manifest or argocd files to pin images in)'
         }
         problems.push({ at, message, objectAt: error.instancePath, missing, elseBranch })
         break
       }
       case 'false schema': {
         const message = error.schemaPath.includes('/then/')
-          ? `"${last}" and "helm" cannot be combined: each target is one or the other (add a second target)`
+          ? `"${last}" and "${kindOfBranch(error.schemaPath)}" cannot be combined: each target is one or the other (add a second target)`
           : `"${last}" only applies to helm targets`
         problems.push({
           at: parentAt,
@@ -176,13 +188,13 @@ export function schemaProblems(errors: readonly ErrorObject[]): DataProblem[] {
   }
 
   // One typo, one message: `kustomise:` is reported as an unknown key, not
-  // also as a target without kustomize or helm.
+  // also as a target without a kind.
   return problems.filter(problem => {
     if (problem.objectAt === undefined) return true
     const keys = suggested.get(problem.objectAt)
     if (keys === undefined) return true
     if (problem.missing !== undefined && keys.has(problem.missing)) return false
-    if (problem.elseBranch && (keys.has('helm') || keys.has('kustomize'))) return false
+    if (problem.elseBranch && [...keys].some(key => KIND_KEYS.has(key))) return false
     return true
   })
 }

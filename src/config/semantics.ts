@@ -6,7 +6,7 @@
 import { isRecord, type DataProblem } from './locate.js'
 import { suggestion } from './suggest.js'
 import { templateKeyProblem, templatePathProblem } from './targets.js'
-import { ENVIRONMENT_NAME } from './types.js'
+import { ENVIRONMENT_NAME, TARGET_KINDS } from './types.js'
 
 /**
  * Rules JSON Schema cannot express: references between environments, safe paths.
@@ -51,7 +51,7 @@ function targetProblems(environment: string, targets: readonly unknown[]): DataP
   targets.forEach((target, index) => {
     if (!isRecord(target)) return
     const targetAt = ['environments', environment, 'targets', String(index)]
-    for (const kind of ['kustomize', 'helm'] as const) {
+    for (const kind of TARGET_KINDS) {
       const path = target[kind]
       if (typeof path !== 'string' || path === '') continue
       const problem = templatePathProblem(path)

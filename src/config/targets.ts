@@ -8,6 +8,7 @@ import {
   DEFAULT_TAG_KEY,
   ENVIRONMENT_NAME,
   IMAGE_NAME,
+  TARGET_KINDS,
   type Target,
   type TargetTemplate
 } from './types.js'
@@ -70,7 +71,15 @@ export function templateKeyProblem(template: string): string | undefined {
 }
 
 const SPEC_HINT =
-  'Write one target per line: kustomize:<directory or kustomization file> or helm:<values file>#<key>, e.g. kustomize:apps/api/overlays/prod or helm:charts/api/values.yaml#image. Options follow "?": helm:values.yaml#api.image?tag-key=version&add-digest-key, and ?images=api,worker on either kind.'
+  'Write one target per line: kustomize:<directory or kustomization file>, helm:<values file>#<key> (a values file or a Flux HelmRelease), manifest:<YAML file or directory> or argocd:<Application file>, e.g. kustomize:apps/api/overlays/prod, helm:charts/api/values.yaml#image, manifest:deploy/app.yaml or argocd:apps/api.yaml. Options follow "?": helm:values.yaml#api.image?tag-key=version&add-digest-key, and ?images=api,worker on every kind.'
+
+/** What each kind's path names, for messages. */
+const PATH_WORDS: Record<(typeof TARGET_KINDS)[number], string> = {
+  kustomize: 'directory or file',
+  helm: 'values file',
+  manifest: 'YAML file or directory',
+  argocd: 'Application file'
+}
 
 const HELM_OPTIONS = [
   'repository-key',
@@ -81,13 +90,15 @@ const HELM_OPTIONS = [
   'values',
   'images'
 ] as const
-const KUSTOMIZE_OPTIONS = ['images'] as const
+const PATH_ONLY_OPTIONS = ['images'] as const
 
 /**
  * One line of the action's `targets` input or a CLI `--target`:
  *
  *   kustomize:<dir-or-file>[?images=a,b]
  *   helm:<values-file>#<key>[?option&option=value…]
+ *   manifest:<yaml-file-or-dir>[?images=a,b]
+ *   argocd:<application-file>[?images=a,b]
  *
  * Helm options: repository-key=K, tag-key=K, digest-key=K, add-digest-key
  * (or add-digest-key=true|false), chart=DIR (the chart that reads the values file),
@@ -103,10 +114,13 @@ export function parseTargetSpec(spec: string, source: string): TargetTemplate {
       subject: source
     })
   const colon = text.indexOf(':')
-  if (colon === -1) throw fail('must start with kustomize: or helm:')
-  const kind = text.slice(0, colon).trim()
-  if (kind !== 'kustomize' && kind !== 'helm') {
-    throw fail(`unknown kind ${JSON.stringify(kind)}${suggestion(kind, ['kustomize', 'helm'])}`)
+  if (colon === -1) throw fail('must start with kustomize:, helm:, manifest: or argocd:')
+  const written = text.slice(0, colon).trim()
+  const kind = TARGET_KINDS.find(k => k === written)
+  if (kind === undefined) {
+    throw fail(
+      `unknown kind ${JSON.stringify(written)}${suggestion(written, TARGET_KINDS)}; known kinds: ${TARGET_KINDS.join(', ')}`
+    )
   }
   let body = text.slice(colon + 1)
   let query: string | undefined
@@ -116,7 +130,7 @@ export function parseTargetSpec(spec: string, source: string): TargetTemplate {
     body = body.slice(0, question)
   }
 
-  const known: readonly string[] = kind === 'helm' ? HELM_OPTIONS : KUSTOMIZE_OPTIONS
+  const known: readonly string[] = kind === 'helm' ? HELM_OPTIONS : PATH_ONLY_OPTIONS
   const options = new Map<string, string | undefined>()
   for (const part of query === undefined ? [] : query.split('&')) {
     const eq = part.indexOf('=')
@@ -125,7 +139,7 @@ export function parseTargetSpec(spec: string, source: string): TargetTemplate {
     if (name === '') throw fail('empty option after "?" or "&"')
     if (!known.includes(name)) {
       throw fail(
-        kind === 'kustomize' && (HELM_OPTIONS as readonly string[]).includes(name)
+        kind !== 'helm' && (HELM_OPTIONS as readonly string[]).includes(name)
           ? `option ${JSON.stringify(name)} only applies to helm targets`
           : `unknown option ${JSON.stringify(name)}${suggestion(name, known)}; known options: ${known.join(', ')}`
       )
@@ -157,14 +171,12 @@ export function parseTargetSpec(spec: string, source: string): TargetTemplate {
     key = body.slice(hash + 1).trim()
   }
   path = path.trim()
-  if (path === '')
-    throw fail(`missing the ${kind === 'helm' ? 'values file' : 'directory or file'}`)
+  if (path === '') throw fail(`missing the ${PATH_WORDS[kind]}`)
   const pathProblem = templatePathProblem(path)
   if (pathProblem !== undefined) throw fail(`path ${JSON.stringify(path)} ${pathProblem}`)
 
-  if (kind === 'kustomize') {
-    if (key !== undefined)
-      throw fail('kustomize targets take no #key (only helm:<file>#<key> does)')
+  if (kind !== 'helm') {
+    if (key !== undefined) throw fail(`${kind} targets take no #key (only helm:<file>#<key> does)`)
     return { kind, path, ...(images && { images }), source }
   }
   if (key === undefined || key === '') {
@@ -263,8 +275,8 @@ export function expandTargets(
     const base = { path: normalizeRelativePath(path), source: template.source }
 
     let target: Target
-    if (template.kind === 'kustomize') {
-      target = { kind: 'kustomize', ...base }
+    if (template.kind !== 'helm') {
+      target = { kind: template.kind, ...base }
     } else {
       const keyPlaceholders = placeholderProblem(template.key)
       if (keyPlaceholders !== undefined) throw fail('key', template.key, keyPlaceholders)

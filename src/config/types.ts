@@ -28,7 +28,34 @@ export interface HelmTarget {
   readonly source?: string
 }
 
-export type Target = KustomizeTarget | HelmTarget
+/**
+ * Plain Kubernetes YAML as Argo CD applies a directory: one file, or every
+ * `*.yaml` / `*.yml` directly in a directory (not its subdirectories; no
+ * kustomization files). Every container and initContainer of the repository
+ * in any kind gets the pinned reference.
+ */
+export interface ManifestTarget {
+  readonly kind: 'manifest'
+  /** Repository-relative POSIX path (file or directory), placeholders expanded, normalized. */
+  readonly path: string
+  readonly source?: string
+}
+
+/**
+ * An Argo CD Application or ApplicationSet file: the image overrides of its
+ * sources (`kustomize.images`, `helm.parameters`, `helm.valuesObject`).
+ */
+export interface ArgoCDTarget {
+  readonly kind: 'argocd'
+  /** Repository-relative POSIX path of the file, placeholders expanded, normalized. */
+  readonly path: string
+  readonly source?: string
+}
+
+export type Target = KustomizeTarget | HelmTarget | ManifestTarget | ArgoCDTarget
+
+/** The kinds of target, as written in specs and promotion.yaml. */
+export const TARGET_KINDS = ['kustomize', 'helm', 'manifest', 'argocd'] as const
 
 interface TemplateFields {
   /** Only these image names (`{name}` values) use the target; undefined: every image. */
@@ -40,7 +67,10 @@ interface TemplateFields {
 /** A target as written: path (and key) may still hold `{name}` / `{environment}`. */
 export type KustomizeTargetTemplate = KustomizeTarget & TemplateFields
 export type HelmTargetTemplate = HelmTarget & TemplateFields
-export type TargetTemplate = KustomizeTargetTemplate | HelmTargetTemplate
+export type ManifestTargetTemplate = ManifestTarget & TemplateFields
+export type ArgoCDTargetTemplate = ArgoCDTarget & TemplateFields
+export type TargetTemplate =
+  KustomizeTargetTemplate | HelmTargetTemplate | ManifestTargetTemplate | ArgoCDTargetTemplate
 
 export interface EnvironmentConfig {
   readonly name: string

@@ -3,7 +3,7 @@
  * a map (`repository`, `tag`, optional `digest`, bitnami's `registry`) and a
  * plain string holding the whole reference.
  */
-import { isMap, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml'
+import { isMap, isScalar, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml'
 import {
   parseKeyPath,
   editableScalar,
@@ -19,6 +19,7 @@ import { EditError } from '../errors.js'
 import { canonicalRepositoryOf, formatReference, parseReference } from '../reference/index.js'
 import type { EditOutcome, PinRequest } from './types.js'
 import { applyVerified, MapEdits } from './guard.js'
+import { mapRepository } from './read.js'
 
 export interface HelmKeys {
   /** The key path, e.g. `image`, `api.image`, `workers[1].image`. */
@@ -51,14 +52,35 @@ export function editHelmValues(
 ): EditOutcome {
   const parsed = parseYaml(text, file)
   const path = parseKeyPath(keys.key)
-  // The first document that has the key: values files are usually one document.
-  const document = parsed.documents.findIndex(doc => nodeAt(doc, path) !== undefined)
+  // Values files are usually one document; a file of several Flux HelmReleases has the key in
+  // each, and the one whose image is the promoted repository is meant (else the first, refused
+  // by checkRepository with what it holds).
+  const having = parsed.documents.flatMap((doc, i) => (nodeAt(doc, path) === undefined ? [] : [i]))
+  const document =
+    having.find(i => repositoryAt(parsed.documents[i]!, path, keys) === pin.repository) ??
+    having[0] ??
+    -1
   if (document === -1) {
     throw new EditError(`${file}: key ${keys.key} not found.`, {
       subject: file,
       hint: 'Check the key path in the target (dotted, with list indexes such as workers[0].image).'
     })
   }
+  return editHelmValuesAt(parsed, document, path, pin, keys)
+}
+
+/**
+ * The image at `path` of one document (a map or a whole-reference string); `keys.key` only
+ * names it in messages. For editors of files that hold Helm values inside another object
+ * (an Argo CD Application's `helm.valuesObject`).
+ */
+export function editHelmValuesAt(
+  parsed: ParsedYaml,
+  document: number,
+  path: readonly (string | number)[],
+  pin: PinRequest,
+  keys: HelmKeys
+): EditOutcome {
   const doc = parsed.documents[document]!
   const node = nodeAt(doc, path)
   if (isMap(node)) {
@@ -216,6 +238,22 @@ function editString(
     [{ document, path, value }],
     [{ file: parsed.file, line, path: key, old: scalar.value, new: value }]
   )
+}
+
+/** The canonical repository of the image at `path` (map or string form), if any. */
+function repositoryAt(
+  doc: Document.Parsed,
+  path: readonly (string | number)[],
+  keys: HelmKeys
+): string | undefined {
+  const node = nodeAt(doc, path)
+  if (isMap(node)) {
+    const repository = mapRepository(node, keys.repositoryKey ?? 'repository')
+    return repository === undefined ? undefined : canonicalRepositoryOf(repository)
+  }
+  return isScalar(node) && typeof node.value === 'string'
+    ? canonicalRepositoryOf(node.value)
+    : undefined
 }
 
 /** The key must hold the promoted repository; otherwise the wrong key was named. */

@@ -16,3 +16,12 @@ export {
   readKustomizationPin,
   type CurrentPin
 } from './read.js'
+export {
+  containerImages,
+  editManifests,
+  manifestRepositories,
+  readManifestPin,
+  type ManifestFile
+} from './manifest.js'
+export { argoRepositories, editArgoApplication, readArgoPin } from './argocd.js'
+export { helmReleaseCharts, isHelmReleaseValues, type HelmReleaseChart } from './helm-release.js'

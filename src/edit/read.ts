@@ -2,8 +2,16 @@
  * The reading side of the editors: what a target pins now, for promoting
  * one environment's exact builds into the next.
  */
-import { isMap, isScalar, isSeq, type YAMLMap } from 'yaml'
-import { parseKeyPath, findPair, lineOf, nodeAt, parseYaml, stringAt } from '../yaml/index.js'
+import { isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml'
+import {
+  parseKeyPath,
+  findPair,
+  lineOf,
+  nodeAt,
+  parseYaml,
+  stringAt,
+  type ParsedYaml
+} from '../yaml/index.js'
 import { canonicalRepositoryOf, parseReference } from '../reference/index.js'
 import type { HelmKeys } from './helm.js'
 
@@ -56,41 +64,53 @@ export function helmPin(text: string, file: string, keys: HelmKeys): CurrentPin 
   const parsed = parseYaml(text, file)
   const path = parseKeyPath(keys.key)
   for (const doc of parsed.documents) {
-    const node = nodeAt(doc, path)
-    if (isMap(node)) {
-      const map = node as YAMLMap
-      const lower = lowerMap(keys.lower, path)
-      const repositoryKey = keys.repositoryKey ?? 'repository'
-      const digestKey = keys.digestKey ?? 'digest'
-      // A file that sets only the tag: repository (and registry) from the values beneath it.
-      const repository =
-        mapRepository(map, repositoryKey) ??
-        (typeof lower?.[repositoryKey] === 'string'
-          ? [lower.registry, lower[repositoryKey]].filter(v => typeof v === 'string' && v).join('/')
-          : undefined)
-      if (repository === undefined) return undefined
-      const [tag, inlineDigest] = scalarString(map, keys.tagKey ?? 'tag')?.split('@') ?? []
-      const digest =
-        stringAt(map, digestKey) ??
-        (typeof lower?.[digestKey] === 'string' ? lower[digestKey] : undefined)
-      return {
-        repository,
-        tag,
-        // A digest written bare (a chart that adds `@sha256:` itself) is still a sha256 digest.
-        digest:
-          (digest && /^[a-f0-9]{64}$/.test(digest) ? `sha256:${digest}` : digest) || inlineDigest,
-        file,
-        line: lineOf(parsed, map.range![0])
-      }
+    if (nodeAt(doc, path) !== undefined) return pinAt(parsed, doc, path, keys)
+  }
+  return undefined
+}
+
+/** What the image at `path` of one document pins, map form or string form. */
+function pinAt(
+  parsed: ParsedYaml,
+  doc: Document.Parsed,
+  path: readonly (string | number)[],
+  keys: HelmKeys
+): CurrentPin | undefined {
+  const file = parsed.file
+  const node = nodeAt(doc, path)
+  if (isMap(node)) {
+    const map = node as YAMLMap
+    const lower = lowerMap(keys.lower, path)
+    const repositoryKey = keys.repositoryKey ?? 'repository'
+    const digestKey = keys.digestKey ?? 'digest'
+    // A file that sets only the tag: repository (and registry) from the values beneath it.
+    const repository =
+      mapRepository(map, repositoryKey) ??
+      (typeof lower?.[repositoryKey] === 'string'
+        ? [lower.registry, lower[repositoryKey]].filter(v => typeof v === 'string' && v).join('/')
+        : undefined)
+    if (repository === undefined) return undefined
+    const [tag, inlineDigest] = scalarString(map, keys.tagKey ?? 'tag')?.split('@') ?? []
+    const digest =
+      stringAt(map, digestKey) ??
+      (typeof lower?.[digestKey] === 'string' ? lower[digestKey] : undefined)
+    return {
+      repository,
+      tag,
+      // A digest written bare (a chart that adds `@sha256:` itself) is still a sha256 digest.
+      digest:
+        (digest && /^[a-f0-9]{64}$/.test(digest) ? `sha256:${digest}` : digest) || inlineDigest,
+      file,
+      line: lineOf(parsed, map.range![0])
     }
-    if (isScalar(node) && typeof node.value === 'string') {
-      try {
-        const ref = parseReference(node.value)
-        const line = lineOf(parsed, node.range![0])
-        return { repository: ref.name, tag: ref.tag, digest: ref.digest, file, line }
-      } catch {
-        return undefined
-      }
+  }
+  if (isScalar(node) && typeof node.value === 'string') {
+    try {
+      const ref = parseReference(node.value)
+      const line = lineOf(parsed, node.range![0])
+      return { repository: ref.name, tag: ref.tag, digest: ref.digest, file, line }
+    } catch {
+      return undefined
     }
   }
   return undefined
@@ -103,8 +123,14 @@ export function readHelmPin(
   repository: string,
   keys: HelmKeys
 ): CurrentPin | undefined {
-  const pin = helmPin(text, file, keys)
-  return pin && canonicalRepositoryOf(pin.repository) === repository ? pin : undefined
+  // Each document that has the key (a file of several Flux HelmReleases), the first of the repository.
+  const parsed = parseYaml(text, file)
+  const path = parseKeyPath(keys.key)
+  for (const doc of parsed.documents) {
+    const pin = pinAt(parsed, doc, path, keys)
+    if (pin && canonicalRepositoryOf(pin.repository) === repository) return pin
+  }
+  return undefined
 }
 
 function lowerMap(

@@ -26,6 +26,7 @@ import {
 } from '../config/index.js'
 import {
   findKustomization,
+  findManifestFiles,
   MissingPathError,
   realRelativePath,
   resolveInRepo
@@ -39,15 +40,21 @@ import {
   type OptionNames
 } from '../errors.js'
 import {
+  editArgoApplication,
   editHelmValues,
   checkKustomization,
   editKustomization,
+  editManifests,
+  isHelmReleaseValues,
   isKustomizeComponent,
+  readArgoPin,
   withoutImageEntries,
-  type EditOutcome,
   readHelmPin,
   readKustomizationPin,
+  readManifestPin,
+  type EditOutcome,
   type HelmKeys,
+  type ManifestFile,
   type PinRequest
 } from '../edit/index.js'
 import type { Logger } from '../log/logger.js'
@@ -55,6 +62,7 @@ import { checkDowngrade, chooseTag } from '../policy/index.js'
 import { canonicalRepository, parseReference, repositoryName } from '../reference/index.js'
 import { digestFormWithoutProof, proveHelmEdits, type HelmProof } from './prove-helm.js'
 import {
+  extractImages,
   findRenderer,
   fsTreeReader,
   kustomizationsIncluding,
@@ -90,6 +98,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const texts = new Map<string, { before: string; after: string }>()
   const changes = new Map<string, ImageValueChange[]>()
   const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
+  const manifestTargets = new Map<string, { files: string[]; images: Set<ResolvedImage> }>()
   const helmProofs: HelmProof[] = []
   const charts = new Map<string, Promise<ChartLookup>>()
 
@@ -115,14 +124,22 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
       }
     }
     for (const target of targets) {
-      const file = await targetFile(request.repoRoot, target)
-      const current = texts.get(file) ?? (await read(request.repoRoot, file))
+      const targetFiles = await filesOf(request.repoRoot, target)
+      for (const file of targetFiles) {
+        if (!texts.has(file)) texts.set(file, await read(request.repoRoot, file))
+      }
+      const now = targetFiles.map(file => ({ file, text: texts.get(file)!.after }))
+      const file = now[0]!.file
       // Helm: the chart that reads the file, and the values beneath it (the editor reads them).
       const chart =
-        target.kind === 'helm' ? await locateChartOnce(request, target, file, charts) : undefined
+        target.kind !== 'helm'
+          ? undefined
+          : isHelmReleaseValues(now[0]!.text, file, target.key)
+            ? helmReleaseUnrendered(file)
+            : await locateChartOnce(request, target, file, charts)
       const lower = chart && ('chart' in chart ? chart.chart.lower : chart.lower)
       const keys = target.kind === 'helm' ? { ...target, lower } : target
-      const image = builds.length === 1 ? first : tagFor(builds, keys, file, current.after)
+      const image = builds.length === 1 ? first : tagFor(builds, keys, now)
       const pin: PinRequest = {
         repository: canonicalRepository(image.reference),
         name: image.reference.name,
@@ -134,56 +151,44 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
         target.kind === 'helm' && chart && pin.digest
           ? await digestFormWithoutProof(request, chart, target, file, logger)
           : undefined
-      let outcome: EditOutcome
-      /** The kustomizations whose render proves this edit. */
-      let deployers: string[] = []
-      if (keys.kind === 'helm') {
-        outcome = editHelmValues(current.after, file, pin, {
-          ...keys,
-          ...(digestForm && { digestForm })
-        })
-      } else {
-        const edited = await editOverlay(
-          request,
-          file,
-          current.after,
-          pin,
-          new Map([...texts].map(([f, t]) => [f, t.after])),
-          logger
+      const edit = keys.kind === 'helm' ? { ...keys, ...(digestForm && { digestForm }) } : keys
+      const { outcomes, deployers } = await editTarget(request, edit, now, pin, texts, logger)
+      outcomes.forEach((outcome, i) => {
+        const file = now[i]!.file
+        for (const change of outcome.changes) {
+          const tags = downgradeTags(target, change)
+          if (!tags) continue
+          const warning = checkDowngrade(
+            `${change.file}:${change.line}`,
+            tags.old,
+            tags.new,
+            request.allowDowngrade ?? 'warn',
+            request.names
+          )
+          if (warning) logger.warning(warning)
+        }
+        texts.set(file, { before: texts.get(file)!.before, after: outcome.text })
+        const list = changes.get(file) ?? []
+        list.push(
+          ...outcome.changes.map(c => ({
+            ...c,
+            image: image.input,
+            environment: request.environment
+          }))
         )
-        ;({ outcome, deployers } = edited)
-      }
-      for (const change of outcome.changes) {
-        if (
-          !/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
-          !(target.kind === 'helm' && change.path === target.key)
-        )
-          continue
-        const tagOf = (value?: string) =>
-          value && target.kind === 'helm' && change.path === target.key
-            ? tagOfReference(value)
-            : value
-        const warning = checkDowngrade(
-          `${change.file}:${change.line}`,
-          tagOf(change.old),
-          tagOf(change.new),
-          request.allowDowngrade ?? 'warn',
-          request.names
-        )
-        if (warning) logger.warning(warning)
-      }
-      texts.set(file, { before: current.before, after: outcome.text })
-      const list = changes.get(file) ?? []
-      list.push(
-        ...outcome.changes.map(c => ({
-          ...c,
-          image: image.input,
-          environment: request.environment
-        }))
-      )
-      changes.set(file, list)
+        changes.set(file, list)
+      })
       for (const dir of deployers) {
         kustomizeDirs.set(dir, (kustomizeDirs.get(dir) ?? new Set()).add(image))
+      }
+      if (target.kind === 'manifest') {
+        const proof = manifestTargets.get(target.path) ?? { files: targetFiles, images: new Set() }
+        manifestTargets.set(target.path, { ...proof, images: proof.images.add(image) })
+      }
+      if (target.kind === 'argocd' && request.verifyRender !== 'false') {
+        logger.info(
+          `${target.path}: no render proof for Argo CD Application files; Argo CD renders their sources from their repositories.`
+        )
       }
     }
   }
@@ -192,9 +197,10 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
     .filter(([, t]) => t.before !== t.after)
     .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }))
   const kustomizeRenders = await proveRenders(request, edited, kustomizeDirs, logger)
+  const manifestRenders = proveManifests(request, edited, manifestTargets, logger)
   const helm = await proveHelmEdits(request, edited, helmProofs, logger)
   const files = helm.files
-  const renders = [...kustomizeRenders, ...helm.reports]
+  const renders = [...kustomizeRenders, ...manifestRenders, ...helm.reports]
   const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('')
 
   if (!request.dryRun) {
@@ -228,6 +234,47 @@ function oneBuildPerRepository(images: readonly ResolvedImage[]): ResolvedImage[
   return [...groups.values()]
 }
 
+/**
+ * One target's edit, per kind: one outcome per file of the target, in its order, and the
+ * kustomizations whose render proves it (kustomize targets only).
+ */
+async function editTarget(
+  request: EditRequest,
+  target: Target | (HelmTarget & HelmKeys),
+  now: readonly ManifestFile[],
+  pin: PinRequest,
+  texts: ReadonlyMap<string, { after: string }>,
+  logger: Logger
+): Promise<{ outcomes: EditOutcome[]; deployers: string[] }> {
+  const { file, text } = now[0]!
+  switch (target.kind) {
+    case 'helm':
+      return { outcomes: [editHelmValues(text, file, pin, target)], deployers: [] }
+    case 'kustomize': {
+      const changed = new Map([...texts].map(([f, t]) => [f, t.after]))
+      const { outcome, deployers } = await editOverlay(request, file, text, pin, changed, logger)
+      return { outcomes: [outcome], deployers }
+    }
+    case 'manifest':
+      return { outcomes: editManifests(now, pin, target.path), deployers: [] }
+    case 'argocd':
+      return { outcomes: [editArgoApplication(text, file, pin)], deployers: [] }
+  }
+}
+
+/**
+ * A Flux HelmRelease's values are not a values file beside a chart: its chart is the one
+ * spec.chart names (helmReleaseCharts reads it), which the Helm render proof does not render
+ * yet. Until it does, the proof is unavailable for it (skipped with verify-render auto, refused
+ * with true), rather than rendering a chart found near the file with the whole manifest as values.
+ */
+function helmReleaseUnrendered(file: string): ChartLookup {
+  return {
+    unavailable: `${file} is a Flux HelmRelease, whose chart (spec.chart) the Helm render proof does not render yet`,
+    lower: {}
+  }
+}
+
 /** The chart of a Helm target's file, looked up once per file, chart and values files. */
 function locateChartOnce(
   request: EditRequest,
@@ -246,17 +293,19 @@ function locateChartOnce(
 function tagFor(
   builds: readonly ResolvedImage[],
   target: Target | (HelmTarget & HelmKeys),
-  file: string,
-  text: string
+  now: readonly ManifestFile[]
 ): ResolvedImage {
   const repository = canonicalRepository(builds[0]!.reference)
-  const now =
-    target.kind === 'helm'
-      ? readHelmPin(text, file, repository, target)
-      : readKustomizationPin(text, file, repository)
+  const { file, text } = now[0]!
+  const pinned = {
+    helm: () => (target.kind === 'helm' ? readHelmPin(text, file, repository, target) : undefined),
+    kustomize: () => readKustomizationPin(text, file, repository),
+    manifest: () => readManifestPin(now, repository),
+    argocd: () => readArgoPin(text, file, repository)
+  }[target.kind]()
   const tag = chooseTag(
     builds.map(image => image.reference.tag!),
-    now?.tag
+    pinned?.tag
   )
   return builds.find(image => image.reference.tag === tag)!
 }
@@ -309,9 +358,43 @@ export async function loadTargets(
   return [...environmentOf(config, request.environment).targets]
 }
 
-async function targetFile(repoRoot: string, target: Target): Promise<string> {
-  if (target.kind === 'kustomize') return findKustomization(repoRoot, target.path)
-  return realRelativePath(repoRoot, target.path)
+/** The files a target edits: one, or a manifest directory's YAML files. */
+async function filesOf(repoRoot: string, target: Target): Promise<string[]> {
+  if (target.kind === 'kustomize') return [await findKustomization(repoRoot, target.path)]
+  if (target.kind === 'manifest') return findManifestFiles(repoRoot, target.path)
+  return [await realRelativePath(repoRoot, target.path)]
+}
+
+/** The tags a change moves between, for the downgrade check; undefined for other values. */
+function downgradeTags(
+  target: Target,
+  change: { path: string; old?: string; new?: string }
+): { old?: string; new?: string } | undefined {
+  const each = (tagOf: (value: string) => string | undefined) => ({
+    old: change.old && tagOf(change.old),
+    new: change.new && tagOf(change.new)
+  })
+  switch (target.kind) {
+    case 'kustomize':
+      return /(?:^|\.)newTag$/.test(change.path) ? change : undefined
+    case 'helm':
+      if (change.path === target.key) return each(tagOfReference)
+      return /(?:^|\.)tag$/.test(change.path) ? change : undefined
+    case 'manifest':
+      return each(tagOfReference)
+    case 'argocd':
+      return each(tagOfOverride)
+  }
+}
+
+/**
+ * The tag in an Application override's value: a whole reference, a kustomize image
+ * (`name=repo:tag`), or a tag parameter (`1.4.2`, `1.4.2@sha256:…`); none in a digest.
+ */
+function tagOfOverride(value: string): string | undefined {
+  if (value.startsWith('sha256:')) return undefined
+  const tag = tagOfReference(value.slice(value.indexOf('=') + 1))
+  return tag ?? value.split('@')[0]
 }
 
 async function read(repoRoot: string, file: string): Promise<{ before: string; after: string }> {
@@ -432,6 +515,46 @@ async function proveRenders(
       reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message })
       if (!verdict.ok) throw new RenderError(verdict.message, { subject: dir, hint: renderHint })
       logger.info(`${dir}: ${verdict.message}`)
+    }
+  }
+  return reports
+}
+
+/**
+ * The render proof of manifest targets: the files are what Argo CD applies, so their
+ * containers before and after the edit are the rendered ones (extractImages, verifyRender).
+ */
+function proveManifests(
+  request: EditRequest,
+  files: readonly FileEdit[],
+  targets: ReadonlyMap<string, { files: readonly string[]; images: ReadonlySet<ResolvedImage> }>,
+  logger: Logger
+): RenderReport[] {
+  if (request.verifyRender === 'false' || files.length === 0) return []
+  const edited = new Map(files.map(f => [f.file, f]))
+  const reports: RenderReport[] = []
+  for (const [path, target] of targets) {
+    const texts = target.files.map(file => edited.get(file))
+    if (texts.every(t => t === undefined)) continue
+    const before = texts.flatMap(t => (t ? extractImages(t.before) : []))
+    const after = texts.flatMap(t => (t ? extractImages(t.after) : []))
+    for (const image of target.images) {
+      if (!texts.some(t => t?.changes.some(c => c.image === image.input))) continue
+      const verdict = verifyRender(
+        before,
+        after,
+        canonicalRepository(image.reference),
+        image.pinned,
+        path
+      )
+      reports.push({ target: path, image: image.input, ok: verdict.ok, message: verdict.message })
+      if (!verdict.ok) {
+        throw new RenderError(verdict.message, {
+          subject: path,
+          hint: 'The manifests changed in a way that does not deploy the promoted image; check the containers of the repository in them.'
+        })
+      }
+      logger.info(`${path}: ${verdict.message}`)
     }
   }
   return reports

@@ -11,13 +11,18 @@ import {
   type TargetTemplate
 } from '../config/index.js'
 import { locateHelmChart } from '../render/index.js'
-import { KUSTOMIZATION_FILE_NAMES, type TreeReader } from '../repo/index.js'
+import { KUSTOMIZATION_FILE_NAMES, manifestFilesIn, type TreeReader } from '../repo/index.js'
 import {
+  argoRepositories,
   helmPin,
   kustomizationPins,
+  manifestRepositories,
+  readArgoPin,
   readHelmPin,
   readKustomizationPin,
-  type CurrentPin
+  readManifestPin,
+  type CurrentPin,
+  type ManifestFile
 } from '../edit/index.js'
 import { ConfigError, PolicyError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
@@ -167,15 +172,20 @@ async function pinsIn(
   const repository = canonicalRepository(ref)
   const pins: CurrentPin[] = []
   for (const target of expandTargets(templates, { name: repositoryName(ref), environment })) {
-    const pin =
-      target.kind === 'helm'
-        ? (await reader.type(target.path)) === 'file'
-          ? readHelmPin(await reader.read(target.path), target.path, repository, {
+    let pin: CurrentPin | undefined
+    if (target.kind === 'kustomize') pin = await kustomizationPin(reader, target.path, repository)
+    else if (target.kind === 'manifest') {
+      pin = readManifestPin(await manifestsIn(reader, target.path), repository)
+    } else if ((await reader.type(target.path)) === 'file') {
+      const text = await reader.read(target.path)
+      pin =
+        target.kind === 'helm'
+          ? readHelmPin(text, target.path, repository, {
               ...target,
               lower: await lowerValues(reader, target)
             })
-          : undefined
-        : await kustomizationPin(reader, target.path, repository)
+          : readArgoPin(text, target.path, repository)
+    }
     if (pin) pins.push(pin)
   }
   return pins
@@ -267,6 +277,20 @@ async function everyRepository(
           if (pin) found.add(pin.repository)
           continue
         }
+        if (target.kind === 'manifest' || target.kind === 'argocd') {
+          const repositories =
+            target.kind === 'manifest'
+              ? manifestRepositories(await manifestsIn(reader, target.path))
+              : (await reader.type(target.path)) === 'file'
+                ? argoRepositories(await reader.read(target.path), target.path)
+                : []
+          for (const repository of repositories) {
+            // Only repositories that map back to this {name}: the per-image lookup expands by it.
+            if (!template.path.includes('{name}') || repositoryNameOf(repository) === name)
+              found.add(repository)
+          }
+          continue
+        }
         const file = await kustomizationFile(reader, target.path)
         if (!file) continue
         for (const { repository } of kustomizationPins(await reader.read(file), file)) {
@@ -323,4 +347,10 @@ async function kustomizationPin(
       return readKustomizationPin(await reader.read(file), file, repository)
   }
   return undefined
+}
+
+/** The files of a manifest target at the commit, read. */
+async function manifestsIn(reader: TreeReader, path: string): Promise<ManifestFile[]> {
+  const files = await manifestFilesIn(reader, path)
+  return Promise.all(files.map(async file => ({ file, text: await reader.read(file) })))
 }

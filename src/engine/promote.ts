@@ -41,6 +41,7 @@ import { findRenderer, renderClosure } from '../render/index.js'
 import {
   isKustomizationFileName,
   KUSTOMIZATION_FILE_NAMES,
+  manifestFilesIn,
   type TreeReader
 } from '../repo/index.js'
 import { isKustomizeComponent } from '../edit/index.js'
@@ -303,7 +304,12 @@ async function fetchWhatIsRead(
   const overlays = new Set<string>()
   for (const image of images) {
     for (const target of targetsOf(templates, image, request.environment)) {
-      paths.add(target.path)
+      // A manifest directory: only its YAML files, not its subdirectories.
+      const files =
+        target.kind === 'manifest' && (await session.reader.type(target.path)) === 'dir'
+          ? await manifestFilesIn(session.reader, target.path)
+          : []
+      for (const path of files.length > 0 ? files : [target.path]) paths.add(path)
       if (target.kind === 'kustomize') overlays.add(target.path)
     }
   }

@@ -13,3 +13,4 @@ export {
   resolveInRepo
 } from './paths.js'
 export { fsTreeReader, type TreeReader } from './tree.js'
+export { findManifestFiles, isManifestFileName, manifestFilesIn } from './manifests.js'
