@@ -135,8 +135,9 @@ changing only the target values; no git. Prints what changed.
 Options:
   --dir DIR                  the config repository's working tree (default: .)
   --environment ENV          an environment of promotion.yaml
-  --target SPEC              instead of promotion.yaml (repeatable): kustomize:<dir-or-file>
-                             or helm:<values-file>#<key.path>; {name} and {environment} expand
+  --target SPEC              instead of promotion.yaml (repeatable): kustomize:<dir-or-file>,
+                             helm:<values-file>#<key.path>, manifest:<file-or-dir> or
+                             argocd:<application-file>; {name} and {environment} expand
   --image IMAGE              the image as pushed (repeatable)
   --digest D                 the digest the build produced; every image must resolve to it
   --config-file F            promotion config inside DIR (default: promotion.yaml)

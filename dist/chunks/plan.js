@@ -1,15 +1,15 @@
 import { c as ConfigError, E as EditError, I as InputError, i as inputLabel, b as PolicyError, A as ACTION_NAMES, P as PromoteError } from './errors.js';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
-import { r as relativePathProblem, n as normalizeRelativePath, K as KUSTOMIZATION_FILE_NAMES } from './paths.js';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { b as resolveInRepo, d as realRelativePath, n as normalizeRelativePath, i as isKustomizationFileName, r as relativePathProblem, K as KUSTOMIZATION_FILE_NAMES } from './paths.js';
+import { stat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import 'node:child_process';
 import 'node:fs';
 import 'node:crypto';
 import 'node:os';
-import { e as canonicalRepositoryOf, p as parseReference, j as RE2JS, k as RE2JSException, f as formatReference, g as repositoryName, a as assertDigest, c as registryHost, l as pinnedReference, i as isPinnableDigest, h as repositoryNameOf, d as canonicalRepository } from './retry.js';
-import 'node:util';
+import { e as canonicalRepositoryOf, p as parseReference, f as formatReference, d as canonicalRepository, j as RE2JS, k as RE2JSException, g as repositoryName, a as assertDigest, c as registryHost, l as pinnedReference, i as isPinnableDigest, h as repositoryNameOf } from './retry.js';
+import { isDeepStrictEqual } from 'node:util';
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
 
 var ajv = {exports: {}};
@@ -8293,7 +8293,7 @@ var definitions = {
 	},
 	target: {
 		title: "Target",
-		description: "One file to pin images in: either `kustomize: <directory or kustomization file>` or `helm: <values file>` with `key: <path to the image>`.",
+		description: "Where to pin images: one of `kustomize: <directory or kustomization file>`, `helm: <values or HelmRelease file>` with `key: <path to the image>`, `manifest: <YAML file or directory>` or `argocd: <Application file>`.",
 		type: "object",
 		additionalProperties: false,
 		properties: {
@@ -8308,11 +8308,30 @@ var definitions = {
 			},
 			helm: {
 				title: "Helm values file",
-				description: "A values file; the image at `key` is pinned. Relative to the repository root; `{name}` and `{environment}` are replaced.",
+				description: "A values file, or a Flux HelmRelease file (with `key: spec.values.image`); the image at `key` is pinned. Relative to the repository root; `{name}` and `{environment}` are replaced.",
 				type: "string",
 				minLength: 1,
 				examples: [
 					"charts/{name}/values-prod.yaml"
+				]
+			},
+			manifest: {
+				title: "Plain Kubernetes manifests",
+				description: "A YAML file, or a directory whose *.yaml / *.yml files (not subdirectories, not kustomization files) are applied as they are, as Argo CD applies a directory. Every container and initContainer of the image's repository, in any kind and every document, gets `name:tag@digest`. Relative to the repository root; `{name}` and `{environment}` are replaced.",
+				type: "string",
+				minLength: 1,
+				examples: [
+					"deploy/{environment}/{name}.yaml",
+					"deploy/{environment}"
+				]
+			},
+			argocd: {
+				title: "Argo CD Application file",
+				description: "An Application or ApplicationSet manifest (argoproj.io/v1alpha1): the image in its sources' `kustomize.images`, `helm.parameters` (`image.repository` with `image.tag`, `image.digest`) and `helm.valuesObject` is pinned. Relative to the repository root; `{name}` and `{environment}` are replaced.",
+				type: "string",
+				minLength: 1,
+				examples: [
+					"argocd/{environment}/{name}.yaml"
 				]
 			},
 			key: {
@@ -8420,13 +8439,12 @@ var definitions = {
 				"key"
 			],
 			properties: {
-				kustomize: false
+				kustomize: false,
+				manifest: false,
+				argocd: false
 			}
 		},
 		"else": {
-			required: [
-				"kustomize"
-			],
 			properties: {
 				key: false,
 				"repository-key": false,
@@ -8435,6 +8453,34 @@ var definitions = {
 				"add-digest-key": false,
 				chart: false,
 				values: false
+			},
+			"if": {
+				required: [
+					"manifest"
+				]
+			},
+			then: {
+				properties: {
+					kustomize: false,
+					argocd: false
+				}
+			},
+			"else": {
+				"if": {
+					required: [
+						"argocd"
+					]
+				},
+				then: {
+					properties: {
+						kustomize: false
+					}
+				},
+				"else": {
+					required: [
+						"kustomize"
+					]
+				}
 			}
 		},
 		examples: [
@@ -8444,6 +8490,16 @@ var definitions = {
 			{
 				helm: "charts/{name}/values-prod.yaml",
 				key: "image"
+			},
+			{
+				manifest: "deploy/{environment}/{name}.yaml"
+			},
+			{
+				argocd: "argocd/{environment}/{name}.yaml"
+			},
+			{
+				helm: "clusters/{environment}/{name}-release.yaml",
+				key: "spec.values.image"
 			},
 			{
 				helm: "charts/platform/values.yaml",
@@ -8515,6 +8571,8 @@ function environmentOf(config, name, role) {
     throw new ConfigError(`${config.file} has no environment ${JSON.stringify(name)}${role ? ` ${role}` : ''}.`, { hint: `Environments: ${[...config.environments.keys()].join(', ')}.` });
 }
 
+/** The kinds of target, as written in specs and promotion.yaml. */
+const TARGET_KINDS = ['kustomize', 'helm', 'manifest', 'argocd'];
 const DEFAULT_REPOSITORY_KEY = 'repository';
 const DEFAULT_TAG_KEY = 'tag';
 const DEFAULT_DIGEST_KEY = 'digest';
@@ -8545,6 +8603,12 @@ function buildConfig(raw, names, file, locate) {
                     ...images,
                     source
                 };
+            }
+            if (target.manifest !== undefined) {
+                return { kind: 'manifest', path: target.manifest, ...images, source };
+            }
+            if (target.argocd !== undefined) {
+                return { kind: 'argocd', path: target.argocd, ...images, source };
             }
             return { kind: 'kustomize', path: target.kustomize, ...images, source };
         });
@@ -17368,7 +17432,7 @@ function keyText(key) {
     return String(key);
 }
 /** `environments.prod.targets[0].key`; keys with dots in ["…"]. */
-function displayPath(segments, data) {
+function displayPath$1(segments, data) {
     let out = '';
     let node = data;
     for (const segment of segments) {
@@ -17849,7 +17913,16 @@ const TYPE_WORDS = {
     number: 'a number',
     null: 'empty'
 };
-const TARGET_FORMS = 'either "kustomize: <directory or kustomization file>" or "helm: <values file>" with "key: <path to the image>"';
+const TARGET_FORMS = 'one of "kustomize: <directory or kustomization file>", "helm: <values file>" with "key: <path to the image>", "manifest: <YAML file or directory>" or "argocd: <Application file>"';
+const KIND_KEYS = new Set(['kustomize', 'helm', 'manifest', 'argocd']);
+/**
+ * The kind whose `then` branch refused a key: the schema tests helm, then (in each
+ * `else`) manifest, then argocd, so the number of `else`s before `then` tells which.
+ */
+function kindOfBranch(schemaPath) {
+    const before = schemaPath.slice(0, schemaPath.indexOf('/then/'));
+    return ['helm', 'manifest', 'argocd'][before.split('/else').length - 1] ?? 'helm';
+}
 /** ajv's errors as messages a person can act on; wrapper errors dropped. */
 function schemaProblems(errors) {
     const problems = [];
@@ -17902,14 +17975,15 @@ function schemaProblems(errors) {
                         'a helm target needs "key": where the image is in the values file, e.g. key: image or key: api.image';
                 }
                 else if (missing === 'targets') {
-                    message = 'missing required key "targets" (the kustomize or helm files to pin images in)';
+                    message =
+                        'missing required key "targets" (the kustomize, helm, manifest or argocd files to pin images in)';
                 }
                 problems.push({ at, message, objectAt: error.instancePath, missing, elseBranch });
                 break;
             }
             case 'false schema': {
                 const message = error.schemaPath.includes('/then/')
-                    ? `"${last}" and "helm" cannot be combined: each target is one or the other (add a second target)`
+                    ? `"${last}" and "${kindOfBranch(error.schemaPath)}" cannot be combined: each target is one or the other (add a second target)`
                     : `"${last}" only applies to helm targets`;
                 problems.push({
                     at: parentAt,
@@ -17980,7 +18054,7 @@ function schemaProblems(errors) {
         }
     }
     // One typo, one message: `kustomise:` is reported as an unknown key, not
-    // also as a target without kustomize or helm.
+    // also as a target without a kind.
     return problems.filter(problem => {
         if (problem.objectAt === undefined)
             return true;
@@ -17989,7 +18063,7 @@ function schemaProblems(errors) {
             return true;
         if (problem.missing !== undefined && keys.has(problem.missing))
             return false;
-        if (problem.elseBranch && (keys.has('helm') || keys.has('kustomize')))
+        if (problem.elseBranch && [...keys].some(key => KIND_KEYS.has(key)))
             return false;
         return true;
     });
@@ -18120,6 +18194,57 @@ function checkAliases(doc, lineCounter, file) {
         throw new PromotionConfigError(file, problems);
 }
 
+/**
+ * The files of a `manifest:` target: the file itself, or the YAML files
+ * directly in a directory. Argo CD's directory source reads a directory
+ * without its subdirectories unless `directory.recurse` is set (argo-cd
+ * reposerver/repository/repository.go, `findManifests`), so subdirectories
+ * are not followed; `.json` files are not edited; kustomization files are
+ * kustomize's input, not manifests, and are skipped.
+ */
+/** Whether a directory entry is a manifest file of a `manifest:` directory target. */
+function isManifestFileName(name) {
+    return /\.ya?ml$/i.test(name) && !isKustomizationFileName(name);
+}
+function noManifests(dir) {
+    return new ConfigError(`${JSON.stringify(dir)} holds no .yaml or .yml manifests.`, {
+        hint: 'Point the manifest target at a YAML file, or at the directory that holds the workload files (subdirectories are not read).',
+        subject: dir
+    });
+}
+/** The repository-relative real paths of a manifest target's files, sorted (as Argo CD reads them). */
+async function findManifestFiles(repoRoot, targetPath) {
+    const real = await resolveInRepo(repoRoot, targetPath);
+    if (!(await stat(real)).isDirectory())
+        return [await realRelativePath(repoRoot, targetPath)];
+    const dir = normalizeRelativePath(targetPath);
+    const files = [];
+    for (const name of (await readdir(real)).filter(isManifestFileName).sort()) {
+        const file = path.posix.join(dir, name);
+        if ((await stat(await resolveInRepo(repoRoot, file))).isFile()) {
+            files.push(await realRelativePath(repoRoot, file));
+        }
+    }
+    if (files.length === 0)
+        throw noManifests(dir);
+    return files;
+}
+/** The same, read from a commit (promote-from, the API writer): [] when the target is missing. */
+async function manifestFilesIn(reader, targetPath) {
+    const type = await reader.type(targetPath);
+    if (type === 'file')
+        return [targetPath];
+    if (type !== 'dir' || !reader.list)
+        return [];
+    const files = [];
+    for (const entry of (await reader.list(targetPath)).sort()) {
+        if (isManifestFileName(entry.split('/').pop()) && (await reader.type(entry)) === 'file') {
+            files.push(entry);
+        }
+    }
+    return files;
+}
+
 /** The placeholders target paths and keys may use. */
 const PLACEHOLDERS = ['name', 'environment'];
 const PLACEHOLDER$1 = /\{([^{}]*)\}/g;
@@ -18166,7 +18291,14 @@ function templatePathProblem(template) {
 function templateKeyProblem(template) {
     return placeholderProblem(template) ?? keyPathProblem(fill(template, SAMPLE));
 }
-const SPEC_HINT = 'Write one target per line: kustomize:<directory or kustomization file> or helm:<values file>#<key>, e.g. kustomize:apps/api/overlays/prod or helm:charts/api/values.yaml#image. Options follow "?": helm:values.yaml#api.image?tag-key=version&add-digest-key, and ?images=api,worker on either kind.';
+const SPEC_HINT = 'Write one target per line: kustomize:<directory or kustomization file>, helm:<values file>#<key> (a values file or a Flux HelmRelease), manifest:<YAML file or directory> or argocd:<Application file>, e.g. kustomize:apps/api/overlays/prod, helm:charts/api/values.yaml#image, manifest:deploy/app.yaml or argocd:apps/api.yaml. Options follow "?": helm:values.yaml#api.image?tag-key=version&add-digest-key, and ?images=api,worker on every kind.';
+/** What each kind's path names, for messages. */
+const PATH_WORDS = {
+    kustomize: 'directory or file',
+    helm: 'values file',
+    manifest: 'YAML file or directory',
+    argocd: 'Application file'
+};
 const HELM_OPTIONS = [
     'repository-key',
     'tag-key',
@@ -18176,12 +18308,14 @@ const HELM_OPTIONS = [
     'values',
     'images'
 ];
-const KUSTOMIZE_OPTIONS = ['images'];
+const PATH_ONLY_OPTIONS = ['images'];
 /**
  * One line of the action's `targets` input or a CLI `--target`:
  *
  *   kustomize:<dir-or-file>[?images=a,b]
  *   helm:<values-file>#<key>[?option&option=value…]
+ *   manifest:<yaml-file-or-dir>[?images=a,b]
+ *   argocd:<application-file>[?images=a,b]
  *
  * Helm options: repository-key=K, tag-key=K, digest-key=K, add-digest-key
  * (or add-digest-key=true|false), chart=DIR (the chart that reads the values file),
@@ -18197,10 +18331,11 @@ function parseTargetSpec(spec, source) {
     });
     const colon = text.indexOf(':');
     if (colon === -1)
-        throw fail('must start with kustomize: or helm:');
-    const kind = text.slice(0, colon).trim();
-    if (kind !== 'kustomize' && kind !== 'helm') {
-        throw fail(`unknown kind ${JSON.stringify(kind)}${suggestion(kind, ['kustomize', 'helm'])}`);
+        throw fail('must start with kustomize:, helm:, manifest: or argocd:');
+    const written = text.slice(0, colon).trim();
+    const kind = TARGET_KINDS.find(k => k === written);
+    if (kind === undefined) {
+        throw fail(`unknown kind ${JSON.stringify(written)}${suggestion(written, TARGET_KINDS)}; known kinds: ${TARGET_KINDS.join(', ')}`);
     }
     let body = text.slice(colon + 1);
     let query;
@@ -18209,7 +18344,7 @@ function parseTargetSpec(spec, source) {
         query = body.slice(question + 1);
         body = body.slice(0, question);
     }
-    const known = kind === 'helm' ? HELM_OPTIONS : KUSTOMIZE_OPTIONS;
+    const known = kind === 'helm' ? HELM_OPTIONS : PATH_ONLY_OPTIONS;
     const options = new Map();
     for (const part of query === undefined ? [] : query.split('&')) {
         const eq = part.indexOf('=');
@@ -18218,7 +18353,7 @@ function parseTargetSpec(spec, source) {
         if (name === '')
             throw fail('empty option after "?" or "&"');
         if (!known.includes(name)) {
-            throw fail(kind === 'kustomize' && HELM_OPTIONS.includes(name)
+            throw fail(kind !== 'helm' && HELM_OPTIONS.includes(name)
                 ? `option ${JSON.stringify(name)} only applies to helm targets`
                 : `unknown option ${JSON.stringify(name)}${suggestion(name, known)}; known options: ${known.join(', ')}`);
         }
@@ -18247,13 +18382,13 @@ function parseTargetSpec(spec, source) {
     }
     path = path.trim();
     if (path === '')
-        throw fail(`missing the ${kind === 'helm' ? 'values file' : 'directory or file'}`);
+        throw fail(`missing the ${PATH_WORDS[kind]}`);
     const pathProblem = templatePathProblem(path);
     if (pathProblem !== undefined)
         throw fail(`path ${JSON.stringify(path)} ${pathProblem}`);
-    if (kind === 'kustomize') {
+    if (kind !== 'helm') {
         if (key !== undefined)
-            throw fail('kustomize targets take no #key (only helm:<file>#<key> does)');
+            throw fail(`${kind} targets take no #key (only helm:<file>#<key> does)`);
         return { kind, path, ...(images && { images }), source };
     }
     if (key === undefined || key === '') {
@@ -18339,8 +18474,8 @@ function expandTargets(templates, vars) {
             throw fail('target path', path, pathProblem);
         const base = { path: normalizeRelativePath(path), source: template.source };
         let target;
-        if (template.kind === 'kustomize') {
-            target = { kind: 'kustomize', ...base };
+        if (template.kind !== 'helm') {
+            target = { kind: template.kind, ...base };
         }
         else {
             const keyPlaceholders = placeholderProblem(template.key);
@@ -18426,7 +18561,7 @@ function targetProblems(environment, targets) {
         if (!isRecord(target))
             return;
         const targetAt = ['environments', environment, 'targets', String(index)];
-        for (const kind of ['kustomize', 'helm']) {
+        for (const kind of TARGET_KINDS) {
             const path = target[kind];
             if (typeof path !== 'string' || path === '')
                 continue;
@@ -18541,7 +18676,7 @@ function located(found, data, locate, file) {
     const problems = found.map(problem => ({
         line: locate.lineOf(problem.lineAt ?? problem.at),
         column: 0,
-        path: displayPath(problem.at, data),
+        path: displayPath$1(problem.at, data),
         message: problem.message
     }));
     return [...new Map(problems.map(p => [formatProblem(file, p), p])).values()].sort((a, b) => a.line - b.line || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
@@ -19050,6 +19185,137 @@ async function chartPrefixesDigest(repoRoot, chartDir, digestKey) {
 }
 
 /**
+ * Re-parses the edited text and checks that exactly the intended values
+ * changed: every document, every other key and value equal to before. A
+ * failure here means a bug in the surgery, so nothing may be written.
+ */
+function verifyEdit(before, afterText, changes) {
+    const after = parseYaml(afterText, before.file, { checkSize: false });
+    const expected = before.documents.map(doc => plainData(doc, before.file));
+    for (const change of changes) {
+        expected[change.document] = withChange(expected[change.document], change.path, change.value);
+    }
+    const actual = after.documents.map(doc => plainData(doc, before.file));
+    if (!isDeepStrictEqual(actual, expected)) {
+        throw new EditError(`${before.file}: the edit would change more than the target values; nothing was written.`, { hint: 'This is a bug in promote-image: please report it with the file.' });
+    }
+}
+/**
+ * As many aliases as the yaml library allows by default: enough for any
+ * hand-written file, and a "billion laughs" file (nine levels of nine
+ * aliases, 9^9 nodes expanded) is refused in milliseconds instead of hanging.
+ */
+const MAX_ALIAS_COUNT = 100;
+/** The document as plain data, aliases expanded within MAX_ALIAS_COUNT. */
+function plainData(doc, file) {
+    try {
+        return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    }
+    catch (error) {
+        if (!(error instanceof ReferenceError && /excessive alias count/i.test(error.message))) {
+            throw error;
+        }
+        throw new EditError(`${file}: too many aliases (more than ${MAX_ALIAS_COUNT} expansions of its anchors); refusing to edit a file that expands this much (a "billion laughs" file?). Nothing was written.`, {
+            subject: file,
+            hint: 'Write the repeated values out, or use fewer nested aliases (*name) in this file.'
+        });
+    }
+}
+function withChange(root, path, value) {
+    if (path.length === 0)
+        return value;
+    const [head, ...rest] = path;
+    const container = Array.isArray(root)
+        ? [...root]
+        : { ...root };
+    const next = withChange(container[head], rest, value);
+    if (next === undefined && rest.length === 0 && !Array.isArray(container)) {
+        delete container[head];
+    }
+    else {
+        container[head] = next;
+    }
+    return container;
+}
+/** Applies the edits, proves them with verifyEdit, and reports the changes. */
+function applyVerified(parsed, edits, intended, changes) {
+    if (edits.length === 0)
+        return { text: parsed.text, changes: [] };
+    const text = applyEdits(parsed.text, edits);
+    verifyEdit(parsed, text, intended);
+    return { text, changes };
+}
+/**
+ * The edits of one map in one document, with what they mean (for
+ * verifyEdit) and the words for them (for reports): set, insert, remove.
+ */
+class MapEdits {
+    parsed;
+    document;
+    map;
+    path;
+    display;
+    edits = [];
+    intended = [];
+    changes = [];
+    constructor(parsed, document, map, 
+    /** Where the map sits in the document, e.g. ['images', 0]. */
+    path, 
+    /** How a key of the map is named in reports, e.g. `images[0].newTag`. */
+    display) {
+        this.parsed = parsed;
+        this.document = document;
+        this.map = map;
+        this.path = path;
+        this.display = display;
+    }
+    /** Sets an existing key, keeping its quoting; the pair, or undefined when the key is absent. */
+    set(key, value) {
+        const pair = findPair(this.map, key);
+        if (!pair)
+            return undefined;
+        const doc = this.parsed.documents[this.document];
+        const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key));
+        const old = scalar.value === null ? undefined : String(scalar.value);
+        if (old !== value) {
+            this.edits.push(replaceScalar(scalar, value));
+            this.intended.push({ document: this.document, path: [...this.path, key], value });
+            const line = lineOf(this.parsed, scalar.range[0]);
+            this.changes.push({ file: this.parsed.file, line, path: this.display(key), old, new: value });
+        }
+        return pair;
+    }
+    /** Inserts keys after a sibling pair (see insertAfter). */
+    insert(after, entries) {
+        this.edits.push(insertAfter(this.parsed, this.map, after, entries));
+        const line = lineOf(this.parsed, after.key.range[0]) + 1;
+        entries.forEach(([key, value], i) => {
+            this.intended.push({ document: this.document, path: [...this.path, key], value });
+            const at = line + (this.map.flow ? 0 : i);
+            this.changes.push({ file: this.parsed.file, line: at, path: this.display(key), new: value });
+        });
+    }
+    /** Removes a pair whose value is an editable scalar. */
+    remove(pair) {
+        const key = String(pair.key.value);
+        const doc = this.parsed.documents[this.document];
+        const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key));
+        this.edits.push(removePair(this.parsed, this.map, pair));
+        this.intended.push({ document: this.document, path: [...this.path, key], value: undefined });
+        const line = lineOf(this.parsed, pair.key.range[0]);
+        this.changes.push({
+            file: this.parsed.file,
+            line,
+            path: this.display(key),
+            old: String(scalar.value)
+        });
+    }
+    apply() {
+        return applyVerified(this.parsed, this.edits, this.intended, this.changes);
+    }
+}
+
+/**
  * The reading side of the editors: what a target pins now, for promoting
  * one environment's exact builds into the next.
  */
@@ -19089,48 +19355,62 @@ function helmPin(text, file, keys) {
     const parsed = parseYaml(text, file);
     const path = parseKeyPath(keys.key);
     for (const doc of parsed.documents) {
-        const node = nodeAt(doc, path);
-        if (distExports.isMap(node)) {
-            const map = node;
-            const lower = lowerMap(keys.lower, path);
-            const repositoryKey = keys.repositoryKey ?? 'repository';
-            const digestKey = keys.digestKey ?? 'digest';
-            // A file that sets only the tag: repository (and registry) from the values beneath it.
-            const repository = mapRepository(map, repositoryKey) ??
-                (typeof lower?.[repositoryKey] === 'string'
-                    ? [lower.registry, lower[repositoryKey]].filter(v => typeof v === 'string' && v).join('/')
-                    : undefined);
-            if (repository === undefined)
-                return undefined;
-            const [tag, inlineDigest] = scalarString(map, keys.tagKey ?? 'tag')?.split('@') ?? [];
-            const digest = stringAt(map, digestKey) ??
-                (typeof lower?.[digestKey] === 'string' ? lower[digestKey] : undefined);
-            return {
-                repository,
-                tag,
-                // A digest written bare (a chart that adds `@sha256:` itself) is still a sha256 digest.
-                digest: (digest && /^[a-f0-9]{64}$/.test(digest) ? `sha256:${digest}` : digest) || inlineDigest,
-                file,
-                line: lineOf(parsed, map.range[0])
-            };
+        if (nodeAt(doc, path) !== undefined)
+            return pinAt(parsed, doc, path, keys);
+    }
+    return undefined;
+}
+/** What the image at `path` of one document pins, map form or string form. */
+function pinAt(parsed, doc, path, keys) {
+    const file = parsed.file;
+    const node = nodeAt(doc, path);
+    if (distExports.isMap(node)) {
+        const map = node;
+        const lower = lowerMap(keys.lower, path);
+        const repositoryKey = keys.repositoryKey ?? 'repository';
+        const digestKey = keys.digestKey ?? 'digest';
+        // A file that sets only the tag: repository (and registry) from the values beneath it.
+        const repository = mapRepository(map, repositoryKey) ??
+            (typeof lower?.[repositoryKey] === 'string'
+                ? [lower.registry, lower[repositoryKey]].filter(v => typeof v === 'string' && v).join('/')
+                : undefined);
+        if (repository === undefined)
+            return undefined;
+        const [tag, inlineDigest] = scalarString(map, keys.tagKey ?? 'tag')?.split('@') ?? [];
+        const digest = stringAt(map, digestKey) ??
+            (typeof lower?.[digestKey] === 'string' ? lower[digestKey] : undefined);
+        return {
+            repository,
+            tag,
+            // A digest written bare (a chart that adds `@sha256:` itself) is still a sha256 digest.
+            digest: (digest && /^[a-f0-9]{64}$/.test(digest) ? `sha256:${digest}` : digest) || inlineDigest,
+            file,
+            line: lineOf(parsed, map.range[0])
+        };
+    }
+    if (distExports.isScalar(node) && typeof node.value === 'string') {
+        try {
+            const ref = parseReference(node.value);
+            const line = lineOf(parsed, node.range[0]);
+            return { repository: ref.name, tag: ref.tag, digest: ref.digest, file, line };
         }
-        if (distExports.isScalar(node) && typeof node.value === 'string') {
-            try {
-                const ref = parseReference(node.value);
-                const line = lineOf(parsed, node.range[0]);
-                return { repository: ref.name, tag: ref.tag, digest: ref.digest, file, line };
-            }
-            catch {
-                return undefined;
-            }
+        catch {
+            return undefined;
         }
     }
     return undefined;
 }
 /** What a Helm values key pins for `repository` (canonical), if it holds that repository. */
 function readHelmPin(text, file, repository, keys) {
-    const pin = helmPin(text, file, keys);
-    return pin && canonicalRepositoryOf(pin.repository) === repository ? pin : undefined;
+    // Each document that has the key (a file of several Flux HelmReleases), the first of the repository.
+    const parsed = parseYaml(text, file);
+    const path = parseKeyPath(keys.key);
+    for (const doc of parsed.documents) {
+        const pin = pinAt(parsed, doc, path, keys);
+        if (pin && canonicalRepositoryOf(pin.repository) === repository)
+            return pin;
+    }
+    return undefined;
 }
 function lowerMap(values, path) {
     let node = values;
@@ -19155,6 +19435,636 @@ function scalarString(map, key) {
     if (!distExports.isScalar(value) || value.value === null)
         return undefined;
     return value.source ?? String(value.value);
+}
+
+/**
+ * Pins an image in a Helm values file at a key path. Two shapes are common:
+ * a map (`repository`, `tag`, optional `digest`, bitnami's `registry`) and a
+ * plain string holding the whole reference.
+ */
+/** A digest written bare, the way charts that add `@sha256:` themselves want it. */
+const BARE_DIGEST = /^[a-f0-9]{64}$/;
+function editHelmValues(text, file, pin, keys) {
+    const parsed = parseYaml(text, file);
+    const path = parseKeyPath(keys.key);
+    // Values files are usually one document; a file of several Flux HelmReleases has the key in
+    // each, and the one whose image is the promoted repository is meant (else the first, refused
+    // by checkRepository with what it holds).
+    const having = parsed.documents.flatMap((doc, i) => (nodeAt(doc, path) === undefined ? [] : [i]));
+    const document = having.find(i => repositoryAt(parsed.documents[i], path, keys) === pin.repository) ??
+        having[0] ??
+        -1;
+    if (document === -1) {
+        throw new EditError(`${file}: key ${keys.key} not found.`, {
+            subject: file,
+            hint: 'Check the key path in the target (dotted, with list indexes such as workers[0].image).'
+        });
+    }
+    return editHelmValuesAt(parsed, document, path, pin, keys);
+}
+/**
+ * The image at `path` of one document (a map or a whole-reference string); `keys.key` only
+ * names it in messages. For editors of files that hold Helm values inside another object
+ * (an Argo CD Application's `helm.valuesObject`).
+ */
+function editHelmValuesAt(parsed, document, path, pin, keys) {
+    const doc = parsed.documents[document];
+    const node = nodeAt(doc, path);
+    if (distExports.isMap(node)) {
+        const lower = valuesAt(keys.lower, path);
+        const globalMap = nodeAt(doc, ['global']);
+        const here = distExports.isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined;
+        // This file's value wins even when empty, as Helm's coalescing has it.
+        const globalRegistry = here ?? globalImageRegistry(keys.lower);
+        return editMap(parsed, doc, document, path, node, pin, keys, lower, globalRegistry);
+    }
+    return editString(parsed, doc, document, path, node, pin, keys.key);
+}
+function editMap(parsed, doc, document, path, map, pin, keys, lower, globalRegistry) {
+    const { file } = parsed;
+    const repositoryKey = keys.repositoryKey ?? 'repository';
+    const tagKey = keys.tagKey ?? 'tag';
+    const digestKey = keys.digestKey ?? 'digest';
+    const lowerString = (key) => typeof lower?.[key] === 'string' ? lower[key] : undefined;
+    // A file that sets only the tag: the repository lives in a lower layer (the chart's values.yaml).
+    const repository = stringAt(map, repositoryKey) ?? lowerString(repositoryKey);
+    if (repository === undefined) {
+        throw new EditError(`${file}:${lineOf(parsed, map.range[0])}: ${keys.key} has no ${repositoryKey} string${keys.lower === undefined ? '' : ", here or in the chart's values beneath this file"}.`, {
+            subject: `${file}:${lineOf(parsed, map.range[0])}`,
+            hint: 'Point the target at the map holding repository and tag, or name the keys (repository-key, tag-key); for a file that sets only the tag, name the chart (chart=) and the lower values files (values=).'
+        });
+    }
+    const hasRegistryKey = findPair(map, 'registry') !== undefined || lower?.registry !== undefined;
+    // bitnami's common.images.image: global.imageRegistry, when set, wins over image.registry.
+    const registry = (hasRegistryKey ? globalRegistry : undefined) ||
+        stringAt(map, 'registry') ||
+        lowerString('registry');
+    const full = registry ? `${registry}/${repository}` : repository;
+    const repositoryNode = (findPair(map, repositoryKey)?.value ?? map);
+    checkRepository(parsed, full, pin, keys.key, repositoryNode);
+    const batch = new MapEdits(parsed, document, map, path, key => `${keys.key}.${key}`);
+    const set = (key, value) => batch.set(key, value) !== undefined;
+    const here = findPair(map, digestKey) !== undefined;
+    // The chart declares the digest key in a lower layer: it reads it, so this file sets it.
+    const hasDigestKey = here || (lower !== undefined && digestKey in lower);
+    const addDigest = pin.digest !== undefined && !hasDigestKey && keys.addDigestKey === true;
+    const current = stringAt(map, digestKey) ?? lowerString(digestKey);
+    const bare = keys.digestForm === 'hex' || (current !== undefined && BARE_DIGEST.test(current));
+    const digest = pin.digest === undefined ? undefined : bare ? pin.digest.replace(/^sha256:/, '') : pin.digest;
+    // Standard chart templates render repository:tag, so tag@digest pins the digest.
+    const tagValue = pin.digest !== undefined && !hasDigestKey && !addDigest ? `${pin.tag}@${pin.digest}` : pin.tag;
+    const inserts = [];
+    if (!set(tagKey, tagValue))
+        inserts.push([tagKey, tagValue]);
+    if (digest !== undefined && (here || hasDigestKey || addDigest)) {
+        if (!set(digestKey, digest))
+            inserts.push([digestKey, digest]);
+    }
+    if (pin.digest === undefined && here) {
+        // Keep the key (templates reference it) but empty it: a stale digest would win over the tag.
+        if (stringAt(map, digestKey))
+            set(digestKey, '');
+    }
+    if (pin.digest === undefined && !here && current) {
+        // A stale digest beneath this file would win over the tag: empty it here.
+        inserts.push([digestKey, '']);
+    }
+    if (inserts.length > 0) {
+        const anchor = findPair(map, inserts[0][0] === digestKey ? tagKey : repositoryKey) ??
+            map.items[map.items.length - 1];
+        if (!anchor) {
+            throw new EditError(`${file}:${lineOf(parsed, map.range[0])}: ${keys.key} is an empty map.`, {
+                subject: `${file}:${lineOf(parsed, map.range[0])}`,
+                hint: 'Write the image map (repository and tag) in the values file, then promote again.'
+            });
+        }
+        batch.insert(anchor, inserts);
+    }
+    return batch.apply();
+}
+/** The map at `path` in plain values, if there is one. */
+function valuesAt(values, path) {
+    let node = values;
+    for (const segment of path) {
+        if (typeof node !== 'object' || node === null)
+            return undefined;
+        node = node[segment];
+    }
+    return typeof node === 'object' && node !== null && !Array.isArray(node)
+        ? node
+        : undefined;
+}
+/** `global.imageRegistry` of the values beneath the file. */
+function globalImageRegistry(lower) {
+    const registry = valuesAt(lower, ['global'])?.imageRegistry;
+    return typeof registry === 'string' && registry !== '' ? registry : undefined;
+}
+function editString(parsed, doc, document, path, node, pin, key) {
+    const scalar = editableScalar(parsed, doc, node, key);
+    if (typeof scalar.value !== 'string') {
+        throw new EditError(`${parsed.file}:${lineOf(parsed, scalar.range[0])}: ${key} is neither a map nor an image reference string.`, {
+            subject: `${parsed.file}:${lineOf(parsed, scalar.range[0])}`
+        });
+    }
+    let current;
+    try {
+        current = parseReference(scalar.value);
+    }
+    catch {
+        throw new EditError(`${parsed.file}:${lineOf(parsed, scalar.range[0])}: ${key} holds ${JSON.stringify(scalar.value)}, which is not an image reference.`, {
+            subject: `${parsed.file}:${lineOf(parsed, scalar.range[0])}`,
+            hint: 'Point the target at the key holding the image.'
+        });
+    }
+    checkRepository(parsed, current.name, pin, key, scalar);
+    const value = formatReference({ name: current.name, tag: pin.tag, digest: pin.digest });
+    if (value === scalar.value)
+        return { text: parsed.text, changes: [] };
+    const line = lineOf(parsed, scalar.range[0]);
+    return applyVerified(parsed, [replaceScalar(scalar, value)], [{ document, path, value }], [{ file: parsed.file, line, path: key, old: scalar.value, new: value }]);
+}
+/** The canonical repository of the image at `path` (map or string form), if any. */
+function repositoryAt(doc, path, keys) {
+    const node = nodeAt(doc, path);
+    if (distExports.isMap(node)) {
+        const repository = mapRepository(node, keys.repositoryKey ?? 'repository');
+        return repository === undefined ? undefined : canonicalRepositoryOf(repository);
+    }
+    return distExports.isScalar(node) && typeof node.value === 'string'
+        ? canonicalRepositoryOf(node.value)
+        : undefined;
+}
+/** The key must hold the promoted repository; otherwise the wrong key was named. */
+function checkRepository(parsed, written, pin, key, node) {
+    if (canonicalRepositoryOf(written) === pin.repository)
+        return;
+    const line = lineOf(parsed, node.range[0]);
+    throw new EditError(`${parsed.file}:${line}: ${key} holds repository ${written}, not ${pin.name}; refusing to point it at another image.`, {
+        subject: `${parsed.file}:${line}`,
+        hint: 'The target names the wrong key: point it at the key of this image, or restrict the target with images: [name].'
+    });
+}
+
+/**
+ * Pins an image in plain Kubernetes YAML, the files Argo CD applies as they
+ * are: every container and initContainer `image:` of the repository, in any
+ * kind and every document.
+ *
+ * Which containers: kustomize's imagetag LegacyFilter (api/filters/imagetag/
+ * legacy.go, `LegacyFilter.filter` and `findFieldsFilter.walk`) walks the whole
+ * object and takes the `image` of every item of a sequence under a field named
+ * `containers` or `initContainers`, at any depth, skipping only
+ * CustomResourceDefinitions. The same walk here finds Deployments, CronJobs,
+ * Argo Rollouts, Knative Services and any CRD with a pod-spec-like list.
+ */
+/** The fields kustomize's LegacyFilter looks under (findFieldsFilter's `fields`). */
+const CONTAINER_FIELDS = new Set(['containers', 'initContainers']);
+/** Every container and initContainer image of every document, in file order. */
+function containerImages(parsed) {
+    const found = [];
+    parsed.documents.forEach((doc, document) => {
+        const root = doc.contents;
+        const kind = distExports.isMap(root) ? root.get('kind') : undefined;
+        if (kind === 'CustomResourceDefinition')
+            return;
+        walk(parsed, doc, document, root, [], found);
+    });
+    return found;
+}
+function walk(parsed, doc, document, node, path, found) {
+    if (distExports.isSeq(node)) {
+        node.items.forEach((item, i) => walk(parsed, doc, document, item, [...path, i], found));
+        return;
+    }
+    if (!distExports.isMap(node))
+        return;
+    for (const pair of node.items) {
+        if (!distExports.isScalar(pair.key) || typeof pair.key.value !== 'string')
+            continue;
+        const key = pair.key.value;
+        walk(parsed, doc, document, pair.value, [...path, key], found);
+        if (!CONTAINER_FIELDS.has(key) || !distExports.isSeq(pair.value))
+            continue;
+        pair.value.items.forEach((container, i) => {
+            if (!distExports.isMap(container))
+                return;
+            const imagePair = container.items.find(p => distExports.isScalar(p.key) && p.key.value === 'image');
+            if (!imagePair)
+                return;
+            const node = imagePair.value;
+            const scalar = distExports.isAlias(node) ? node.resolve(doc) : node;
+            if (!distExports.isScalar(scalar) || typeof scalar.value !== 'string')
+                return;
+            const at = [...path, key, i, 'image'];
+            found.push({
+                document,
+                path: at,
+                display: displayPath(at),
+                line: lineOf(parsed, (node.range ?? scalar.range)[0]),
+                value: scalar.value,
+                node,
+                reference: tryParse$1(scalar.value)
+            });
+        });
+    }
+}
+function tryParse$1(value) {
+    try {
+        return parseReference(value);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `['spec', 'containers', 0, 'image']` → `spec.containers[0].image`; dotted keys quoted. */
+function displayPath(path) {
+    return path
+        .map((segment, i) => typeof segment === 'number'
+        ? `[${segment}]`
+        : /^[A-Za-z0-9_-]+$/.test(segment)
+            ? `${i === 0 ? '' : '.'}${segment}`
+            : `[${JSON.stringify(segment)}]`)
+        .join('');
+}
+/**
+ * Pins `pin` in every container of its repository across the files of one
+ * manifest target (repositories compare canonically: `nginx` is
+ * `docker.io/library/nginx`). The value written is `name:tag@digest` with the
+ * repository spelled as the file spells it. Values that are no reference
+ * (templates) are left alone. No container of the repository in any of the
+ * files is an error naming the images they hold. Returns one outcome per
+ * file, in the order given.
+ */
+function editManifests(files, pin, target) {
+    const parsed = files.map(f => parseYaml(f.text, f.file));
+    const images = parsed.map(containerImages);
+    const matches = images.map(list => list.filter(image => image.reference && canonicalRepository(image.reference) === pin.repository));
+    if (matches.every(list => list.length === 0)) {
+        throw new EditError(`${target}: no container or initContainer uses ${pin.name}; ${describeHeld(files, images)}.`, {
+            subject: target,
+            hint: `Point the target at the manifests that deploy ${pin.name}, or restrict it with images: [name] to the images it deploys.`
+        });
+    }
+    return parsed.map((file, i) => pinContainers(file, matches[i], pin));
+}
+function pinContainers(parsed, matches, pin) {
+    const edits = [];
+    const intended = [];
+    const changes = [];
+    for (const image of matches) {
+        const value = formatReference({ name: image.reference.name, tag: pin.tag, digest: pin.digest });
+        if (value === image.value)
+            continue;
+        const doc = parsed.documents[image.document];
+        const scalar = editableScalar(parsed, doc, image.node, image.display);
+        edits.push(replaceScalar(scalar, value));
+        intended.push({ document: image.document, path: image.path, value });
+        changes.push({
+            file: parsed.file,
+            line: image.line,
+            path: image.display,
+            old: image.value,
+            new: value
+        });
+    }
+    return applyVerified(parsed, edits, intended, changes);
+}
+function describeHeld(files, images) {
+    const all = images.flat();
+    const where = files.length === 1 ? files[0].file : `its ${files.length} files`;
+    if (all.length === 0)
+        return `${where} hold${files.length === 1 ? 's' : ''} no container images`;
+    const references = [...new Set(all.filter(i => i.reference).map(i => i.value))];
+    const templates = [...new Set(all.filter(i => !i.reference).map(i => i.value))];
+    const parts = [
+        references.length > 0 ? references.join(', ') : '',
+        templates.length > 0
+            ? `${templates.map(t => JSON.stringify(t)).join(', ')} (not image references; left alone)`
+            : ''
+    ].filter(Boolean);
+    return `${where} hold${files.length === 1 ? 's' : ''} ${parts.join('; ')}`;
+}
+/**
+ * What a manifest target pins now for `repository` (canonical): the first
+ * container of it, in file and document order.
+ */
+function readManifestPin(files, repository) {
+    for (const f of files) {
+        const parsed = parseYaml(f.text, f.file);
+        const image = containerImages(parsed).find(i => i.reference && canonicalRepository(i.reference) === repository);
+        if (image) {
+            const { name, tag, digest } = image.reference;
+            return { repository: name, tag, digest, file: f.file, line: image.line };
+        }
+    }
+    return undefined;
+}
+/** Every repository (as written) a manifest target's containers use, for "all images". */
+function manifestRepositories(files) {
+    const found = new Set();
+    for (const f of files) {
+        for (const image of containerImages(parseYaml(f.text, f.file))) {
+            if (image.reference)
+                found.add(image.reference.name);
+        }
+    }
+    return [...found];
+}
+
+/**
+ * Pins an image in an Argo CD Application or ApplicationSet kept in Git: the
+ * image overrides of its sources, which Argo CD hands to the renderer.
+ *
+ * - `kustomize.images`: strings Argo CD passes to `kustomize edit set image`
+ *   (argo-cd util/kustomize/kustomize.go, `Build`; the type is
+ *   pkg/apis/application/v1alpha1 `KustomizeImage`). Kustomize parses each as
+ *   `[name=]newName[:tag][@digest]` (kustomize/commands/edit/set/setimage.go,
+ *   `parse` and `imageArgParse`: split at the first `=`, then the image). The
+ *   repository deployed is the part after `=` when there is one.
+ * - `helm.parameters`: `--set name=value` pairs; an image is a `P.repository`
+ *   (or `P.name`, with an optional `P.registry`) beside `P.tag` and `P.digest`,
+ *   or one parameter holding a whole reference.
+ * - `helm.valuesObject`: values inline; image maps and `image:` strings are
+ *   edited as a values file's are (editHelmValuesAt).
+ *
+ * Sources are `spec.source` and `spec.sources[]` of an Application, and of an
+ * ApplicationSet's `spec.template`. Values Argo CD substitutes (`$ARGOCD_…`,
+ * ApplicationSet `{{…}}` templates) are no references, and are left alone.
+ */
+/** Where an Argo CD kind keeps its source(s). */
+function specPathOf(root) {
+    const apiVersion = stringAt(root, 'apiVersion') ?? '';
+    if (!apiVersion.startsWith('argoproj.io/'))
+        return undefined;
+    const kind = stringAt(root, 'kind');
+    if (kind === 'Application')
+        return ['spec'];
+    if (kind === 'ApplicationSet')
+        return ['spec', 'template', 'spec'];
+    return undefined;
+}
+/** Every image override of every Application / ApplicationSet document, in file order. */
+function overrides(parsed) {
+    const found = [];
+    let applications = 0;
+    parsed.documents.forEach((doc, document) => {
+        if (!distExports.isMap(doc.contents))
+            return;
+        const specPath = specPathOf(doc.contents);
+        if (!specPath)
+            return;
+        applications++;
+        const sources = [];
+        if (distExports.isMap(nodeAt(doc, [...specPath, 'source'])))
+            sources.push([...specPath, 'source']);
+        const list = nodeAt(doc, [...specPath, 'sources']);
+        if (distExports.isSeq(list))
+            list.items.forEach((_, i) => sources.push([...specPath, 'sources', i]));
+        for (const source of sources) {
+            const at = (path, node) => ({
+                document,
+                path,
+                display: displayPath(path),
+                line: lineOf(parsed, node.range[0])
+            });
+            // kustomize.images
+            const images = nodeAt(doc, [...source, 'kustomize', 'images']);
+            if (distExports.isSeq(images)) {
+                images.items.forEach((item, i) => {
+                    if (!distExports.isScalar(item) || typeof item.value !== 'string')
+                        return;
+                    const entry = parseKustomizeImage(item.value);
+                    if (!entry)
+                        return;
+                    found.push({
+                        ...at([...source, 'kustomize', 'images', i], item),
+                        reference: entry.reference,
+                        how: { kind: 'kustomize-image', key: entry.key }
+                    });
+                });
+            }
+            // helm.parameters
+            const parameters = nodeAt(doc, [...source, 'helm', 'parameters']);
+            if (distExports.isSeq(parameters))
+                found.push(...parameterImages(parameters.items, [...source, 'helm', 'parameters'], at));
+            // helm.valuesObject
+            const values = nodeAt(doc, [...source, 'helm', 'valuesObject']);
+            if (distExports.isMap(values)) {
+                valuesImages(values, [...source, 'helm', 'valuesObject'], (path, node, reference) => found.push({ ...at(path, node), reference, how: { kind: 'helm-values' } }));
+            }
+        }
+    });
+    return { found, applications };
+}
+/**
+ * A `kustomize edit set image` argument: `[name=]image`, where image is
+ * `repo[:tag][@digest]`. Undefined for what kustomize would refuse or Argo CD
+ * substitutes first (`$VAR`), and for kustomize's `*` (keep the current value).
+ */
+function parseKustomizeImage(text) {
+    if (text.includes('$') || text.includes('*'))
+        return undefined;
+    const eq = text.indexOf('=');
+    const key = eq === -1 ? undefined : text.slice(0, eq);
+    const value = eq === -1 ? text : text.slice(eq + 1);
+    const reference = tryParse(value);
+    // Without "=", kustomize needs a tag or a digest (setimage.go: `name == arg` is an error).
+    if (!reference || (key === undefined && !reference.tag && !reference.digest))
+        return undefined;
+    return { ...(key !== undefined && { key }), reference };
+}
+const REPOSITORY_PARAMETER = /^(.*)\.(repository|name)$/;
+function parameterImages(items, path, at) {
+    const byName = new Map();
+    items.forEach((item, index) => {
+        if (!distExports.isMap(item))
+            return;
+        const name = stringAt(item, 'name');
+        if (name === undefined)
+            return;
+        const value = findPair(item, 'value')?.value;
+        byName.set(name, {
+            index,
+            value: distExports.isScalar(value) && value.value !== null ? (value.source ?? String(value.value)) : undefined,
+            node: value ?? item
+        });
+    });
+    const found = [];
+    for (const [name, parameter] of byName) {
+        if (parameter.value === undefined)
+            continue;
+        const repositoryOf = REPOSITORY_PARAMETER.exec(name);
+        if (repositoryOf) {
+            const prefix = repositoryOf[1];
+            const registry = byName.get(`${prefix}.registry`)?.value;
+            const reference = tryParse(registry ? `${registry}/${parameter.value}` : parameter.value);
+            if (!reference)
+                continue;
+            const tag = byName.get(`${prefix}.tag`);
+            const digest = byName.get(`${prefix}.digest`);
+            // `P.name` is an image only beside a tag (argocd-image-updater's image.name/image.tag);
+            // alone it is any name (serviceAccount.name), never to be read as a repository.
+            if (repositoryOf[2] === 'name' && !tag)
+                continue;
+            const [pinnedTag, inlineDigest] = tag?.value?.split('@') ?? [];
+            found.push({
+                ...at([...path, parameter.index, 'value'], parameter.node),
+                reference: { ...reference, tag: pinnedTag, digest: digest?.value || inlineDigest },
+                how: {
+                    kind: 'helm-parameter',
+                    ...(tag && { tag: [...path, tag.index, 'value'] }),
+                    ...(digest && { digest: [...path, digest.index, 'value'] })
+                }
+            });
+            continue;
+        }
+        // One parameter holding the whole reference (`image=ghcr.io/acme/api:1.4.2`).
+        const reference = tryParse(parameter.value);
+        if (reference && (reference.tag || reference.digest) && reference.name.includes('/')) {
+            found.push({
+                ...at([...path, parameter.index, 'value'], parameter.node),
+                reference,
+                how: { kind: 'helm-values' }
+            });
+        }
+    }
+    return found;
+}
+/** Image maps (`repository` + `tag`, bitnami's `registry`) and `image:` strings in inline values. */
+function valuesImages(node, path, push) {
+    if (distExports.isSeq(node)) {
+        node.items.forEach((item, i) => valuesImages(item, [...path, i], push));
+        return;
+    }
+    if (!distExports.isMap(node))
+        return;
+    const repository = mapRepository(node, 'repository');
+    const reference = repository === undefined ? undefined : tryParse(repository);
+    if (reference && findPair(node, 'repository')) {
+        const [tag, inlineDigest] = (scalarText(node, 'tag') ?? '').split('@');
+        push(path, node, {
+            ...reference,
+            tag: tag || undefined,
+            digest: stringAt(node, 'digest') || inlineDigest
+        });
+        return;
+    }
+    for (const pair of node.items) {
+        if (!distExports.isScalar(pair.key) || typeof pair.key.value !== 'string')
+            continue;
+        const key = pair.key.value;
+        const value = pair.value;
+        if (key === 'image' && distExports.isScalar(value) && typeof value.value === 'string') {
+            const ref = tryParse(value.value);
+            if (ref)
+                push([...path, key], value, ref);
+            continue;
+        }
+        valuesImages(value, [...path, key], push);
+    }
+}
+function scalarText(map, key) {
+    const value = findPair(map, key)?.value;
+    return distExports.isScalar(value) && value.value !== null ? (value.source ?? String(value.value)) : undefined;
+}
+function tryParse(value) {
+    try {
+        return parseReference(value);
+    }
+    catch {
+        return undefined;
+    }
+}
+const matches = (override, repository) => canonicalRepository(override.reference) === repository;
+/**
+ * Pins `pin` in every source override of its repository in an Application /
+ * ApplicationSet file, keeping the repository as written. No override of the
+ * repository is an error naming the ones there are. The edits are made one
+ * after another (each re-parses the text and is verified on its own), since
+ * one file may hold several Applications and sources.
+ */
+function editArgoApplication(text, file, pin) {
+    const { found, applications } = overrides(parseYaml(text, file));
+    const wanted = found.filter(o => matches(o, pin.repository));
+    if (wanted.length === 0) {
+        const held = [...new Set(found.map(o => `${o.reference.name} (${o.display})`))];
+        throw new EditError(applications === 0
+            ? `${file}: no Argo CD Application or ApplicationSet (apiVersion argoproj.io/…) in it.`
+            : `${file}: no source sets the image ${pin.name}; ${held.length > 0 ? `it sets ${held.join(', ')}` : 'it sets no images (kustomize.images, helm.parameters, helm.valuesObject)'}.`, {
+            subject: file,
+            hint: applications === 0
+                ? 'Point an argocd: target at the Application file; for plain manifests use manifest:, for a kustomization kustomize:.'
+                : `Add the image to the Application's kustomize.images (e.g. ${pin.name}:<tag>), or to its helm parameters or valuesObject, then promote again; helm.values (a string) is not edited.`
+        });
+    }
+    let current = text;
+    const changes = [];
+    for (const override of wanted) {
+        const parsed = parseYaml(current, file, { checkSize: false });
+        const outcome = pinOverride(parsed, override, pin);
+        current = outcome.text;
+        changes.push(...outcome.changes);
+    }
+    return { text: current, changes };
+}
+function pinOverride(parsed, override, pin) {
+    const { document, how } = override;
+    const doc = parsed.documents[document];
+    const name = override.reference.name;
+    // Several scalars of one parse, proven together.
+    const setScalars = (values) => {
+        const edits = [];
+        const intended = [];
+        const changes = [];
+        for (const [path, value] of values) {
+            const display = displayPath(path);
+            const scalar = editableScalar(parsed, doc, nodeAt(doc, path), display);
+            const old = scalar.value === null ? undefined : String(scalar.value);
+            if (old === value)
+                continue;
+            edits.push(replaceScalar(scalar, value));
+            intended.push({ document, path, value });
+            const line = lineOf(parsed, scalar.range[0]);
+            changes.push({ file: parsed.file, line, path: display, old, new: value });
+        }
+        return applyVerified(parsed, edits, intended, changes);
+    };
+    switch (how.kind) {
+        case 'kustomize-image': {
+            const image = formatReference({ name, tag: pin.tag, digest: pin.digest });
+            return setScalars([[override.path, how.key === undefined ? image : `${how.key}=${image}`]]);
+        }
+        case 'helm-values':
+            return editHelmValuesAt(parsed, document, override.path, pin, { key: override.display });
+        case 'helm-parameter': {
+            if (!how.tag) {
+                const prefix = override.display.replace(/\.value$/, '');
+                throw new EditError(`${parsed.file}:${override.line}: the helm parameter ${prefix} sets the repository ${name}, but no ".tag" parameter beside it sets its tag.`, {
+                    subject: `${parsed.file}:${override.line}`,
+                    hint: 'Add the tag parameter (e.g. { name: image.tag, value: "<tag>" }) beside the repository parameter, then promote again.'
+                });
+            }
+            // As in a values map: without a digest parameter the chart renders repository:tag,
+            // so tag@digest pins the digest; with one, a stale digest is emptied for pin: tag.
+            const tag = pin.digest !== undefined && !how.digest ? `${pin.tag}@${pin.digest}` : pin.tag;
+            return setScalars([
+                [how.tag, tag],
+                ...(how.digest ? [[how.digest, pin.digest ?? '']] : [])
+            ]);
+        }
+    }
+}
+/** What an Application file pins now for `repository` (canonical): its first override of it. */
+function readArgoPin(text, file, repository) {
+    const override = overrides(parseYaml(text, file)).found.find(o => matches(o, repository));
+    if (!override)
+        return undefined;
+    const { name, tag, digest } = override.reference;
+    return { repository: name, tag, digest, file, line: override.line };
+}
+/** Every repository (as written) an Application file's sources set, for "all images". */
+function argoRepositories(text, file) {
+    return [...new Set(overrides(parseYaml(text, file)).found.map(o => o.reference.name))];
 }
 
 /**
@@ -23092,14 +24002,22 @@ async function pinsIn(reader, templates, environment, ref) {
     const repository = canonicalRepository(ref);
     const pins = [];
     for (const target of expandTargets(templates, { name: repositoryName(ref), environment })) {
-        const pin = target.kind === 'helm'
-            ? (await reader.type(target.path)) === 'file'
-                ? readHelmPin(await reader.read(target.path), target.path, repository, {
-                    ...target,
-                    lower: await lowerValues(reader, target)
-                })
-                : undefined
-            : await kustomizationPin(reader, target.path, repository);
+        let pin;
+        if (target.kind === 'kustomize')
+            pin = await kustomizationPin(reader, target.path, repository);
+        else if (target.kind === 'manifest') {
+            pin = readManifestPin(await manifestsIn(reader, target.path), repository);
+        }
+        else if ((await reader.type(target.path)) === 'file') {
+            const text = await reader.read(target.path);
+            pin =
+                target.kind === 'helm'
+                    ? readHelmPin(text, target.path, repository, {
+                        ...target,
+                        lower: await lowerValues(reader, target)
+                    })
+                    : readArgoPin(text, target.path, repository);
+        }
         if (pin)
             pins.push(pin);
     }
@@ -23171,6 +24089,19 @@ async function everyRepository(reader, templates, environment) {
                         found.add(pin.repository);
                     continue;
                 }
+                if (target.kind === 'manifest' || target.kind === 'argocd') {
+                    const repositories = target.kind === 'manifest'
+                        ? manifestRepositories(await manifestsIn(reader, target.path))
+                        : (await reader.type(target.path)) === 'file'
+                            ? argoRepositories(await reader.read(target.path), target.path)
+                            : [];
+                    for (const repository of repositories) {
+                        // Only repositories that map back to this {name}: the per-image lookup expands by it.
+                        if (!template.path.includes('{name}') || repositoryNameOf(repository) === name)
+                            found.add(repository);
+                    }
+                    continue;
+                }
                 const file = await kustomizationFile(reader, target.path);
                 if (!file)
                     continue;
@@ -23224,6 +24155,11 @@ async function kustomizationPin(reader, path, repository) {
     }
     return undefined;
 }
+/** The files of a manifest target at the commit, read. */
+async function manifestsIn(reader, path) {
+    const files = await manifestFilesIn(reader, path);
+    return Promise.all(files.map(async (file) => ({ file, text: await reader.read(file) })));
+}
 
 async function imagesFor(request, resolver, logger) {
     const { source, reader, configFile, environment } = request;
@@ -23261,5 +24197,5 @@ const PLAN_DEFAULTS = {
     allowDowngrade: 'warn'
 };
 
-export { insertLines as A, parseKeyPath as B, nodeAt as C, DEFAULT_TAG_POLICY as D, semver as E, nameOf as F, oneLine as G, expandCommitMessage as H, shortDigest as I, chartPrefixesDigest as J, parseTargetSpec as K, parsePromotionConfig as L, MAX_FILE_BYTES as M, environmentOf as N, expandTargets as O, PLAN_DEFAULTS as P, locateHelmChart as Q, readHelmPin as R, readKustomizationPin as S, imagesFor as T, matchingMutablePattern as a, code as b, checkCommitMessageTemplate as c, distExports as d, escapeText as e, firstYamlProblem as f, DEFAULT_BRANCH_TEMPLATE as g, checkMutableTagPattern as h, itemWithSublist as i, DEFAULT_MUTABLE_TAGS as j, compileAllowTags as k, findPair as l, mutableTagMatch as m, editableScalar as n, replaceScalar as o, pLimit as p, lineOf as q, resolveImages as r, insertAfter as s, removePair as t, uniqueImages as u, applyEdits as v, parseYaml as w, stringAt as x, formatScalar as y, columnOf as z };
+export { semver as A, nameOf as B, oneLine as C, DEFAULT_TAG_POLICY as D, expandCommitMessage as E, shortDigest as F, chartPrefixesDigest as G, editHelmValues as H, parseTargetSpec as I, parsePromotionConfig as J, environmentOf as K, expandTargets as L, MAX_FILE_BYTES as M, findManifestFiles as N, locateHelmChart as O, PLAN_DEFAULTS as P, readArgoPin as Q, readManifestPin as R, readKustomizationPin as S, readHelmPin as T, editArgoApplication as U, editManifests as V, manifestFilesIn as W, imagesFor as X, matchingMutablePattern as a, code as b, checkCommitMessageTemplate as c, distExports as d, escapeText as e, firstYamlProblem as f, DEFAULT_BRANCH_TEMPLATE as g, checkMutableTagPattern as h, itemWithSublist as i, DEFAULT_MUTABLE_TAGS as j, compileAllowTags as k, lineOf as l, mutableTagMatch as m, parseYaml as n, findPair as o, pLimit as p, formatScalar as q, resolveImages as r, stringAt as s, columnOf as t, uniqueImages as u, insertLines as v, applyVerified as w, MapEdits as x, parseKeyPath as y, nodeAt as z };
 //# sourceMappingURL=plan.js.map

@@ -1,12 +1,12 @@
 import { readdir, lstat, readlink, readFile, realpath, stat, access, mkdir, cp, symlink, writeFile, mkdtemp, rm, rename } from 'node:fs/promises';
-import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
+import path, { join, isAbsolute, resolve, dirname, posix } from 'node:path';
 import { c as changesTouch, s as simpleGit, a as answerStands, b as configRepositoryOf } from './destination.js';
 import { a as RenderError, E as EditError, A as ACTION_NAMES, b as PolicyError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
-import { d as distExports, p as pLimit, l as findPair, n as editableScalar, o as replaceScalar, q as lineOf, s as insertAfter, t as removePair, v as applyEdits, w as parseYaml, x as stringAt, y as formatScalar, z as columnOf, A as insertLines, B as parseKeyPath, C as nodeAt, E as semver, b as code, i as itemWithSublist, F as nameOf, G as oneLine, H as expandCommitMessage, e as escapeText, I as shortDigest, J as chartPrefixesDigest, K as parseTargetSpec, L as parsePromotionConfig, N as environmentOf, O as expandTargets, Q as locateHelmChart, R as readHelmPin, S as readKustomizationPin, g as DEFAULT_BRANCH_TEMPLATE, T as imagesFor } from './plan.js';
+import { d as distExports, p as pLimit, s as stringAt, l as lineOf, n as parseYaml, o as findPair, q as formatScalar, t as columnOf, v as insertLines, w as applyVerified, x as MapEdits, y as parseKeyPath, z as nodeAt, A as semver, b as code, i as itemWithSublist, B as nameOf, C as oneLine, E as expandCommitMessage, e as escapeText, F as shortDigest, G as chartPrefixesDigest, H as editHelmValues, I as parseTargetSpec, J as parsePromotionConfig, K as environmentOf, L as expandTargets, N as findManifestFiles, O as locateHelmChart, Q as readArgoPin, R as readManifestPin, S as readKustomizationPin, T as readHelmPin, U as editArgoApplication, V as editManifests, W as manifestFilesIn, g as DEFAULT_BRANCH_TEMPLATE, X as imagesFor } from './plan.js';
 import { i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, l as linkTargetInRepo, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
-import { p as parseReference, d as canonicalRepository, e as canonicalRepositoryOf, f as formatReference, b as backoffDelay, g as repositoryName, h as repositoryNameOf } from './retry.js';
+import { p as parseReference, d as canonicalRepository, e as canonicalRepositoryOf, b as backoffDelay, g as repositoryName, h as repositoryNameOf } from './retry.js';
 import { a as applyKustomizeImage, k as kustomizeImageMatches, s as splitKustomizeImage } from './kustomize.js';
-import { isDeepStrictEqual } from 'node:util';
+import 'node:util';
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -1699,137 +1699,6 @@ async function kustomizationsIncluding(root, component) {
 }
 
 /**
- * Re-parses the edited text and checks that exactly the intended values
- * changed: every document, every other key and value equal to before. A
- * failure here means a bug in the surgery, so nothing may be written.
- */
-function verifyEdit(before, afterText, changes) {
-    const after = parseYaml(afterText, before.file, { checkSize: false });
-    const expected = before.documents.map(doc => plainData(doc, before.file));
-    for (const change of changes) {
-        expected[change.document] = withChange(expected[change.document], change.path, change.value);
-    }
-    const actual = after.documents.map(doc => plainData(doc, before.file));
-    if (!isDeepStrictEqual(actual, expected)) {
-        throw new EditError(`${before.file}: the edit would change more than the target values; nothing was written.`, { hint: 'This is a bug in promote-image: please report it with the file.' });
-    }
-}
-/**
- * As many aliases as the yaml library allows by default: enough for any
- * hand-written file, and a "billion laughs" file (nine levels of nine
- * aliases, 9^9 nodes expanded) is refused in milliseconds instead of hanging.
- */
-const MAX_ALIAS_COUNT = 100;
-/** The document as plain data, aliases expanded within MAX_ALIAS_COUNT. */
-function plainData(doc, file) {
-    try {
-        return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-    }
-    catch (error) {
-        if (!(error instanceof ReferenceError && /excessive alias count/i.test(error.message))) {
-            throw error;
-        }
-        throw new EditError(`${file}: too many aliases (more than ${MAX_ALIAS_COUNT} expansions of its anchors); refusing to edit a file that expands this much (a "billion laughs" file?). Nothing was written.`, {
-            subject: file,
-            hint: 'Write the repeated values out, or use fewer nested aliases (*name) in this file.'
-        });
-    }
-}
-function withChange(root, path, value) {
-    if (path.length === 0)
-        return value;
-    const [head, ...rest] = path;
-    const container = Array.isArray(root)
-        ? [...root]
-        : { ...root };
-    const next = withChange(container[head], rest, value);
-    if (next === undefined && rest.length === 0 && !Array.isArray(container)) {
-        delete container[head];
-    }
-    else {
-        container[head] = next;
-    }
-    return container;
-}
-/** Applies the edits, proves them with verifyEdit, and reports the changes. */
-function applyVerified(parsed, edits, intended, changes) {
-    if (edits.length === 0)
-        return { text: parsed.text, changes: [] };
-    const text = applyEdits(parsed.text, edits);
-    verifyEdit(parsed, text, intended);
-    return { text, changes };
-}
-/**
- * The edits of one map in one document, with what they mean (for
- * verifyEdit) and the words for them (for reports): set, insert, remove.
- */
-class MapEdits {
-    parsed;
-    document;
-    map;
-    path;
-    display;
-    edits = [];
-    intended = [];
-    changes = [];
-    constructor(parsed, document, map, 
-    /** Where the map sits in the document, e.g. ['images', 0]. */
-    path, 
-    /** How a key of the map is named in reports, e.g. `images[0].newTag`. */
-    display) {
-        this.parsed = parsed;
-        this.document = document;
-        this.map = map;
-        this.path = path;
-        this.display = display;
-    }
-    /** Sets an existing key, keeping its quoting; the pair, or undefined when the key is absent. */
-    set(key, value) {
-        const pair = findPair(this.map, key);
-        if (!pair)
-            return undefined;
-        const doc = this.parsed.documents[this.document];
-        const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key));
-        const old = scalar.value === null ? undefined : String(scalar.value);
-        if (old !== value) {
-            this.edits.push(replaceScalar(scalar, value));
-            this.intended.push({ document: this.document, path: [...this.path, key], value });
-            const line = lineOf(this.parsed, scalar.range[0]);
-            this.changes.push({ file: this.parsed.file, line, path: this.display(key), old, new: value });
-        }
-        return pair;
-    }
-    /** Inserts keys after a sibling pair (see insertAfter). */
-    insert(after, entries) {
-        this.edits.push(insertAfter(this.parsed, this.map, after, entries));
-        const line = lineOf(this.parsed, after.key.range[0]) + 1;
-        entries.forEach(([key, value], i) => {
-            this.intended.push({ document: this.document, path: [...this.path, key], value });
-            const at = line + (this.map.flow ? 0 : i);
-            this.changes.push({ file: this.parsed.file, line: at, path: this.display(key), new: value });
-        });
-    }
-    /** Removes a pair whose value is an editable scalar. */
-    remove(pair) {
-        const key = String(pair.key.value);
-        const doc = this.parsed.documents[this.document];
-        const scalar = editableScalar(this.parsed, doc, pair.value, this.display(key));
-        this.edits.push(removePair(this.parsed, this.map, pair));
-        this.intended.push({ document: this.document, path: [...this.path, key], value: undefined });
-        const line = lineOf(this.parsed, pair.key.range[0]);
-        this.changes.push({
-            file: this.parsed.file,
-            line,
-            path: this.display(key),
-            old: String(scalar.value)
-        });
-    }
-    apply() {
-        return applyVerified(this.parsed, this.edits, this.intended, this.changes);
-    }
-}
-
-/**
  * Pins an image in a kustomization's `images:` list, the way `kustomize edit
  * set image` would, but touching only the `newTag` and `digest` values.
  */
@@ -2068,147 +1937,24 @@ function lineStartOf(text, offset) {
 }
 
 /**
- * Pins an image in a Helm values file at a key path. Two shapes are common:
- * a map (`repository`, `tag`, optional `digest`, bitnami's `registry`) and a
- * plain string holding the whole reference.
+ * Flux HelmReleases (helm.toolkit.fluxcd.io): a `helm:` target edits their `spec.values`
+ * like any values file (editHelmValues, key `spec.values.image`). This reads where the chart
+ * comes from, for the Helm render proof: helm-controller's HelmChartTemplateSpec
+ * (api/v2/helmrelease_types.go) has `chart`, "the name or path the Helm chart is available at
+ * in the SourceRef", and `valuesFiles` inside that chart; the version is ignored for
+ * GitRepository and Bucket sources, whose `chart` is a path in the source's tree. When that
+ * GitRepository is this config repository, the chart is local: `chart` relative to its root.
+ * `spec.chartRef` (an OCIRepository or HelmChart) names no path, and gives `undefined` here.
  */
-/** A digest written bare, the way charts that add `@sha256:` themselves want it. */
-const BARE_DIGEST = /^[a-f0-9]{64}$/;
-function editHelmValues(text, file, pin, keys) {
-    const parsed = parseYaml(text, file);
-    const path = parseKeyPath(keys.key);
-    // The first document that has the key: values files are usually one document.
-    const document = parsed.documents.findIndex(doc => nodeAt(doc, path) !== undefined);
-    if (document === -1) {
-        throw new EditError(`${file}: key ${keys.key} not found.`, {
-            subject: file,
-            hint: 'Check the key path in the target (dotted, with list indexes such as workers[0].image).'
-        });
-    }
-    const doc = parsed.documents[document];
-    const node = nodeAt(doc, path);
-    if (distExports.isMap(node)) {
-        const lower = valuesAt(keys.lower, path);
-        const globalMap = nodeAt(doc, ['global']);
-        const here = distExports.isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined;
-        // This file's value wins even when empty, as Helm's coalescing has it.
-        const globalRegistry = here ?? globalImageRegistry(keys.lower);
-        return editMap(parsed, doc, document, path, node, pin, keys, lower, globalRegistry);
-    }
-    return editString(parsed, doc, document, path, node, pin, keys.key);
-}
-function editMap(parsed, doc, document, path, map, pin, keys, lower, globalRegistry) {
-    const { file } = parsed;
-    const repositoryKey = keys.repositoryKey ?? 'repository';
-    const tagKey = keys.tagKey ?? 'tag';
-    const digestKey = keys.digestKey ?? 'digest';
-    const lowerString = (key) => typeof lower?.[key] === 'string' ? lower[key] : undefined;
-    // A file that sets only the tag: the repository lives in a lower layer (the chart's values.yaml).
-    const repository = stringAt(map, repositoryKey) ?? lowerString(repositoryKey);
-    if (repository === undefined) {
-        throw new EditError(`${file}:${lineOf(parsed, map.range[0])}: ${keys.key} has no ${repositoryKey} string${keys.lower === undefined ? '' : ", here or in the chart's values beneath this file"}.`, {
-            subject: `${file}:${lineOf(parsed, map.range[0])}`,
-            hint: 'Point the target at the map holding repository and tag, or name the keys (repository-key, tag-key); for a file that sets only the tag, name the chart (chart=) and the lower values files (values=).'
-        });
-    }
-    const hasRegistryKey = findPair(map, 'registry') !== undefined || lower?.registry !== undefined;
-    // bitnami's common.images.image: global.imageRegistry, when set, wins over image.registry.
-    const registry = (hasRegistryKey ? globalRegistry : undefined) ||
-        stringAt(map, 'registry') ||
-        lowerString('registry');
-    const full = registry ? `${registry}/${repository}` : repository;
-    const repositoryNode = (findPair(map, repositoryKey)?.value ?? map);
-    checkRepository(parsed, full, pin, keys.key, repositoryNode);
-    const batch = new MapEdits(parsed, document, map, path, key => `${keys.key}.${key}`);
-    const set = (key, value) => batch.set(key, value) !== undefined;
-    const here = findPair(map, digestKey) !== undefined;
-    // The chart declares the digest key in a lower layer: it reads it, so this file sets it.
-    const hasDigestKey = here || (lower !== undefined && digestKey in lower);
-    const addDigest = pin.digest !== undefined && !hasDigestKey && keys.addDigestKey === true;
-    const current = stringAt(map, digestKey) ?? lowerString(digestKey);
-    const bare = keys.digestForm === 'hex' || (current !== undefined && BARE_DIGEST.test(current));
-    const digest = pin.digest === undefined ? undefined : bare ? pin.digest.replace(/^sha256:/, '') : pin.digest;
-    // Standard chart templates render repository:tag, so tag@digest pins the digest.
-    const tagValue = pin.digest !== undefined && !hasDigestKey && !addDigest ? `${pin.tag}@${pin.digest}` : pin.tag;
-    const inserts = [];
-    if (!set(tagKey, tagValue))
-        inserts.push([tagKey, tagValue]);
-    if (digest !== undefined && (here || hasDigestKey || addDigest)) {
-        if (!set(digestKey, digest))
-            inserts.push([digestKey, digest]);
-    }
-    if (pin.digest === undefined && here) {
-        // Keep the key (templates reference it) but empty it: a stale digest would win over the tag.
-        if (stringAt(map, digestKey))
-            set(digestKey, '');
-    }
-    if (pin.digest === undefined && !here && current) {
-        // A stale digest beneath this file would win over the tag: empty it here.
-        inserts.push([digestKey, '']);
-    }
-    if (inserts.length > 0) {
-        const anchor = findPair(map, inserts[0][0] === digestKey ? tagKey : repositoryKey) ??
-            map.items[map.items.length - 1];
-        if (!anchor) {
-            throw new EditError(`${file}:${lineOf(parsed, map.range[0])}: ${keys.key} is an empty map.`, {
-                subject: `${file}:${lineOf(parsed, map.range[0])}`,
-                hint: 'Write the image map (repository and tag) in the values file, then promote again.'
-            });
-        }
-        batch.insert(anchor, inserts);
-    }
-    return batch.apply();
-}
-/** The map at `path` in plain values, if there is one. */
-function valuesAt(values, path) {
-    let node = values;
-    for (const segment of path) {
-        if (typeof node !== 'object' || node === null)
-            return undefined;
-        node = node[segment];
-    }
-    return typeof node === 'object' && node !== null && !Array.isArray(node)
-        ? node
-        : undefined;
-}
-/** `global.imageRegistry` of the values beneath the file. */
-function globalImageRegistry(lower) {
-    const registry = valuesAt(lower, ['global'])?.imageRegistry;
-    return typeof registry === 'string' && registry !== '' ? registry : undefined;
-}
-function editString(parsed, doc, document, path, node, pin, key) {
-    const scalar = editableScalar(parsed, doc, node, key);
-    if (typeof scalar.value !== 'string') {
-        throw new EditError(`${parsed.file}:${lineOf(parsed, scalar.range[0])}: ${key} is neither a map nor an image reference string.`, {
-            subject: `${parsed.file}:${lineOf(parsed, scalar.range[0])}`
-        });
-    }
-    let current;
-    try {
-        current = parseReference(scalar.value);
-    }
-    catch {
-        throw new EditError(`${parsed.file}:${lineOf(parsed, scalar.range[0])}: ${key} holds ${JSON.stringify(scalar.value)}, which is not an image reference.`, {
-            subject: `${parsed.file}:${lineOf(parsed, scalar.range[0])}`,
-            hint: 'Point the target at the key holding the image.'
-        });
-    }
-    checkRepository(parsed, current.name, pin, key, scalar);
-    const value = formatReference({ name: current.name, tag: pin.tag, digest: pin.digest });
-    if (value === scalar.value)
-        return { text: parsed.text, changes: [] };
-    const line = lineOf(parsed, scalar.range[0]);
-    return applyVerified(parsed, [replaceScalar(scalar, value)], [{ document, path, value }], [{ file: parsed.file, line, path: key, old: scalar.value, new: value }]);
-}
-/** The key must hold the promoted repository; otherwise the wrong key was named. */
-function checkRepository(parsed, written, pin, key, node) {
-    if (canonicalRepositoryOf(written) === pin.repository)
-        return;
-    const line = lineOf(parsed, node.range[0]);
-    throw new EditError(`${parsed.file}:${line}: ${key} holds repository ${written}, not ${pin.name}; refusing to point it at another image.`, {
-        subject: `${parsed.file}:${line}`,
-        hint: 'The target names the wrong key: point it at the key of this image, or restrict the target with images: [name].'
-    });
+/** Whether `key` names values of a Flux HelmRelease in the file (`spec.values.…` of one). */
+function isHelmReleaseValues(text, file, key) {
+    const path = parseKeyPath(key);
+    if (path[0] !== 'spec' || path[1] !== 'values')
+        return false;
+    return parseYaml(text, file).documents.some(doc => distExports.isMap(doc.contents) &&
+        stringAt(doc.contents, 'kind') === 'HelmRelease' &&
+        (stringAt(doc.contents, 'apiVersion') ?? '').startsWith('helm.toolkit.fluxcd.io/') &&
+        nodeAt(doc, path) !== undefined);
 }
 
 /**
@@ -4061,6 +3807,7 @@ async function editConfigRepo(request, logger) {
     const texts = new Map();
     const changes = new Map();
     const kustomizeDirs = new Map();
+    const manifestTargets = new Map();
     const helmProofs = [];
     const charts = new Map();
     for (const builds of oneBuildPerRepository(request.images)) {
@@ -4079,13 +3826,22 @@ async function editConfigRepo(request, logger) {
             }
         }
         for (const target of targets) {
-            const file = await targetFile(request.repoRoot, target);
-            const current = texts.get(file) ?? (await read(request.repoRoot, file));
+            const targetFiles = await filesOf(request.repoRoot, target);
+            for (const file of targetFiles) {
+                if (!texts.has(file))
+                    texts.set(file, await read(request.repoRoot, file));
+            }
+            const now = targetFiles.map(file => ({ file, text: texts.get(file).after }));
+            const file = now[0].file;
             // Helm: the chart that reads the file, and the values beneath it (the editor reads them).
-            const chart = target.kind === 'helm' ? await locateChartOnce(request, target, file, charts) : undefined;
+            const chart = target.kind !== 'helm'
+                ? undefined
+                : isHelmReleaseValues(now[0].text, file, target.key)
+                    ? helmReleaseUnrendered(file)
+                    : await locateChartOnce(request, target, file, charts);
             const lower = chart && ('chart' in chart ? chart.chart.lower : chart.lower);
             const keys = target.kind === 'helm' ? { ...target, lower } : target;
-            const image = builds.length === 1 ? first : tagFor(builds, keys, file, current.after);
+            const image = builds.length === 1 ? first : tagFor(builds, keys, now);
             const pin = {
                 repository: canonicalRepository(image.reference),
                 name: image.reference.name,
@@ -4097,40 +3853,36 @@ async function editConfigRepo(request, logger) {
             const digestForm = target.kind === 'helm' && chart && pin.digest
                 ? await digestFormWithoutProof(request, chart, target, file, logger)
                 : undefined;
-            let outcome;
-            /** The kustomizations whose render proves this edit. */
-            let deployers = [];
-            if (keys.kind === 'helm') {
-                outcome = editHelmValues(current.after, file, pin, {
-                    ...keys,
-                    ...(digestForm && { digestForm })
-                });
-            }
-            else {
-                const edited = await editOverlay(request, file, current.after, pin, new Map([...texts].map(([f, t]) => [f, t.after])), logger);
-                ({ outcome, deployers } = edited);
-            }
-            for (const change of outcome.changes) {
-                if (!/(?:^|\.)(?:newTag|tag)$/.test(change.path) &&
-                    !(target.kind === 'helm' && change.path === target.key))
-                    continue;
-                const tagOf = (value) => value && target.kind === 'helm' && change.path === target.key
-                    ? tagOfReference(value)
-                    : value;
-                const warning = checkDowngrade(`${change.file}:${change.line}`, tagOf(change.old), tagOf(change.new), request.allowDowngrade ?? 'warn', request.names);
-                if (warning)
-                    logger.warning(warning);
-            }
-            texts.set(file, { before: current.before, after: outcome.text });
-            const list = changes.get(file) ?? [];
-            list.push(...outcome.changes.map(c => ({
-                ...c,
-                image: image.input,
-                environment: request.environment
-            })));
-            changes.set(file, list);
+            const edit = keys.kind === 'helm' ? { ...keys, ...(digestForm && { digestForm }) } : keys;
+            const { outcomes, deployers } = await editTarget(request, edit, now, pin, texts, logger);
+            outcomes.forEach((outcome, i) => {
+                const file = now[i].file;
+                for (const change of outcome.changes) {
+                    const tags = downgradeTags(target, change);
+                    if (!tags)
+                        continue;
+                    const warning = checkDowngrade(`${change.file}:${change.line}`, tags.old, tags.new, request.allowDowngrade ?? 'warn', request.names);
+                    if (warning)
+                        logger.warning(warning);
+                }
+                texts.set(file, { before: texts.get(file).before, after: outcome.text });
+                const list = changes.get(file) ?? [];
+                list.push(...outcome.changes.map(c => ({
+                    ...c,
+                    image: image.input,
+                    environment: request.environment
+                })));
+                changes.set(file, list);
+            });
             for (const dir of deployers) {
                 kustomizeDirs.set(dir, (kustomizeDirs.get(dir) ?? new Set()).add(image));
+            }
+            if (target.kind === 'manifest') {
+                const proof = manifestTargets.get(target.path) ?? { files: targetFiles, images: new Set() };
+                manifestTargets.set(target.path, { ...proof, images: proof.images.add(image) });
+            }
+            if (target.kind === 'argocd' && request.verifyRender !== 'false') {
+                logger.info(`${target.path}: no render proof for Argo CD Application files; Argo CD renders their sources from their repositories.`);
             }
         }
     }
@@ -4138,9 +3890,10 @@ async function editConfigRepo(request, logger) {
         .filter(([, t]) => t.before !== t.after)
         .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }));
     const kustomizeRenders = await proveRenders(request, edited, kustomizeDirs, logger);
+    const manifestRenders = proveManifests(request, edited, manifestTargets, logger);
     const helm = await proveHelmEdits(request, edited, helmProofs, logger);
     const files = helm.files;
-    const renders = [...kustomizeRenders, ...helm.reports];
+    const renders = [...kustomizeRenders, ...manifestRenders, ...helm.reports];
     const diff = files.map(f => unifiedDiff(f.file, f.before, f.after)).join('');
     if (!request.dryRun) {
         for (const f of files)
@@ -4169,6 +3922,38 @@ function oneBuildPerRepository(images) {
     }
     return [...groups.values()];
 }
+/**
+ * One target's edit, per kind: one outcome per file of the target, in its order, and the
+ * kustomizations whose render proves it (kustomize targets only).
+ */
+async function editTarget(request, target, now, pin, texts, logger) {
+    const { file, text } = now[0];
+    switch (target.kind) {
+        case 'helm':
+            return { outcomes: [editHelmValues(text, file, pin, target)], deployers: [] };
+        case 'kustomize': {
+            const changed = new Map([...texts].map(([f, t]) => [f, t.after]));
+            const { outcome, deployers } = await editOverlay(request, file, text, pin, changed, logger);
+            return { outcomes: [outcome], deployers };
+        }
+        case 'manifest':
+            return { outcomes: editManifests(now, pin, target.path), deployers: [] };
+        case 'argocd':
+            return { outcomes: [editArgoApplication(text, file, pin)], deployers: [] };
+    }
+}
+/**
+ * A Flux HelmRelease's values are not a values file beside a chart: its chart is the one
+ * spec.chart names (helmReleaseCharts reads it), which the Helm render proof does not render
+ * yet. Until it does, the proof is unavailable for it (skipped with verify-render auto, refused
+ * with true), rather than rendering a chart found near the file with the whole manifest as values.
+ */
+function helmReleaseUnrendered(file) {
+    return {
+        unavailable: `${file} is a Flux HelmRelease, whose chart (spec.chart) the Helm render proof does not render yet`,
+        lower: {}
+    };
+}
 /** The chart of a Helm target's file, looked up once per file, chart and values files. */
 function locateChartOnce(request, target, file, cache) {
     const key = JSON.stringify([file, target.chart, target.values]);
@@ -4178,12 +3963,16 @@ function locateChartOnce(request, target, file, cache) {
     return lookup;
 }
 /** Of several tags of one build, the one this target gets: chooseTag, given what it pins now. */
-function tagFor(builds, target, file, text) {
+function tagFor(builds, target, now) {
     const repository = canonicalRepository(builds[0].reference);
-    const now = target.kind === 'helm'
-        ? readHelmPin(text, file, repository, target)
-        : readKustomizationPin(text, file, repository);
-    const tag = chooseTag(builds.map(image => image.reference.tag), now?.tag);
+    const { file, text } = now[0];
+    const pinned = {
+        helm: () => (target.kind === 'helm' ? readHelmPin(text, file, repository, target) : undefined),
+        kustomize: () => readKustomizationPin(text, file, repository),
+        manifest: () => readManifestPin(now, repository),
+        argocd: () => readArgoPin(text, file, repository)
+    }[target.kind]();
+    const tag = chooseTag(builds.map(image => image.reference.tag), pinned?.tag);
     return builds.find(image => image.reference.tag === tag);
 }
 /** The targets of one image: templates expanded with {name} and {environment}. */
@@ -4223,10 +4012,42 @@ async function loadTargets(request) {
     const config = parsePromotionConfig(await readFile(path, 'utf8'), request.configFile);
     return [...environmentOf(config, request.environment).targets];
 }
-async function targetFile(repoRoot, target) {
+/** The files a target edits: one, or a manifest directory's YAML files. */
+async function filesOf(repoRoot, target) {
     if (target.kind === 'kustomize')
-        return findKustomization(repoRoot, target.path);
-    return realRelativePath(repoRoot, target.path);
+        return [await findKustomization(repoRoot, target.path)];
+    if (target.kind === 'manifest')
+        return findManifestFiles(repoRoot, target.path);
+    return [await realRelativePath(repoRoot, target.path)];
+}
+/** The tags a change moves between, for the downgrade check; undefined for other values. */
+function downgradeTags(target, change) {
+    const each = (tagOf) => ({
+        old: change.old && tagOf(change.old),
+        new: change.new && tagOf(change.new)
+    });
+    switch (target.kind) {
+        case 'kustomize':
+            return /(?:^|\.)newTag$/.test(change.path) ? change : undefined;
+        case 'helm':
+            if (change.path === target.key)
+                return each(tagOfReference);
+            return /(?:^|\.)tag$/.test(change.path) ? change : undefined;
+        case 'manifest':
+            return each(tagOfReference);
+        case 'argocd':
+            return each(tagOfOverride);
+    }
+}
+/**
+ * The tag in an Application override's value: a whole reference, a kustomize image
+ * (`name=repo:tag`), or a tag parameter (`1.4.2`, `1.4.2@sha256:…`); none in a digest.
+ */
+function tagOfOverride(value) {
+    if (value.startsWith('sha256:'))
+        return undefined;
+    const tag = tagOfReference(value.slice(value.indexOf('=') + 1));
+    return tag ?? value.split('@')[0];
 }
 async function read(repoRoot, file) {
     const text = await readFile(await resolveInRepo(repoRoot, file, { mustExist: true }), 'utf8');
@@ -4308,6 +4129,37 @@ async function proveRenders(request, files, dirs, logger) {
             if (!verdict.ok)
                 throw new RenderError(verdict.message, { subject: dir, hint: renderHint });
             logger.info(`${dir}: ${verdict.message}`);
+        }
+    }
+    return reports;
+}
+/**
+ * The render proof of manifest targets: the files are what Argo CD applies, so their
+ * containers before and after the edit are the rendered ones (extractImages, verifyRender).
+ */
+function proveManifests(request, files, targets, logger) {
+    if (request.verifyRender === 'false' || files.length === 0)
+        return [];
+    const edited = new Map(files.map(f => [f.file, f]));
+    const reports = [];
+    for (const [path, target] of targets) {
+        const texts = target.files.map(file => edited.get(file));
+        if (texts.every(t => t === undefined))
+            continue;
+        const before = texts.flatMap(t => (t ? extractImages(t.before) : []));
+        const after = texts.flatMap(t => (t ? extractImages(t.after) : []));
+        for (const image of target.images) {
+            if (!texts.some(t => t?.changes.some(c => c.image === image.input)))
+                continue;
+            const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, path);
+            reports.push({ target: path, image: image.input, ok: verdict.ok, message: verdict.message });
+            if (!verdict.ok) {
+                throw new RenderError(verdict.message, {
+                    subject: path,
+                    hint: 'The manifests changed in a way that does not deploy the promoted image; check the containers of the repository in them.'
+                });
+            }
+            logger.info(`${path}: ${verdict.message}`);
         }
     }
     return reports;
@@ -4501,7 +4353,12 @@ async function fetchWhatIsRead(session, request, images) {
     const overlays = new Set();
     for (const image of images) {
         for (const target of targetsOf(templates, image, request.environment)) {
-            paths.add(target.path);
+            // A manifest directory: only its YAML files, not its subdirectories.
+            const files = target.kind === 'manifest' && (await session.reader.type(target.path)) === 'dir'
+                ? await manifestFilesIn(session.reader, target.path)
+                : [];
+            for (const path of files.length > 0 ? files : [target.path])
+                paths.add(path);
             if (target.kind === 'kustomize')
                 overlays.add(target.path);
         }
