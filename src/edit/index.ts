@@ -2,7 +2,6 @@ export {
   editKustomization,
   MissingImageEntryError,
   UnappliedImageEntryError,
-  checkKustomization,
   isKustomizeComponent,
   withoutImageEntries,
   type KustomizeEditOptions

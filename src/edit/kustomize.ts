@@ -2,7 +2,7 @@
  * Pins an image in a kustomization's `images:` list, the way `kustomize edit
  * set image` would, but touching only the `newTag` and `digest` values.
  */
-import { isMap, isScalar, isSeq, parseDocument, type YAMLMap, type YAMLSeq } from 'yaml'
+import { isMap, isScalar, isSeq, parseDocument, stringify, type YAMLMap, type YAMLSeq } from 'yaml'
 import { EditError } from '../errors.js'
 import {
   applyKustomizeImage,
@@ -183,11 +183,6 @@ function readKustomization(
   return { parsed, ...(isSeq(images) && { seq: images as YAMLSeq<unknown> }) }
 }
 
-/** Throws what editKustomization would about the file itself; nothing when it is a kustomization. */
-export function checkKustomization(text: string, file: string): void {
-  readKustomization(text, file)
-}
-
 /** Pins each entry in turn (entries are never added or removed, so their indexes hold). */
 function pinEntries(
   text: string,
@@ -226,13 +221,16 @@ export function isKustomizeComponent(text: string): boolean {
  */
 export function withoutImageEntries(text: string, file: string): string {
   const document = parseDocument(text)
-  if (document.errors.length > 0 || !isMap(document.contents)) {
+  const value: unknown =
+    document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 1000 })
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
       subject: file
     })
   }
-  document.delete('images')
-  return document.toString()
+  // Through plain values, so that an anchor set inside images: and used elsewhere still resolves.
+  const { images: _images, ...rest } = value as Record<string, unknown>
+  return stringify(rest)
 }
 
 function pinEntry(

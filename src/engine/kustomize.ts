@@ -6,8 +6,8 @@ import { posix } from 'node:path'
 import type { FileEdit, RenderReport, ResolvedImage } from '../model.js'
 import { ACTION_NAMES, EditError, RenderError } from '../errors.js'
 import {
-  checkKustomization,
   editKustomization,
+  MissingImageEntryError,
   isKustomizeComponent,
   withoutImageEntries,
   type EditOutcome,
@@ -41,7 +41,13 @@ export async function editOverlay(
   changed: ReadonlyMap<string, string>,
   logger: Logger
 ): Promise<{ outcome: EditOutcome; deployers: string[] }> {
-  checkKustomization(text, file)
+  // The editor's own refusals (bad YAML, aliases, shared anchors) come before any reading or
+  // rendering; an overlay without an entry yet is fine here.
+  try {
+    editKustomization(text, file, pin)
+  } catch (error) {
+    if (!(error instanceof MissingImageEntryError)) throw error
+  }
   const dir = posix.dirname(file)
   // A Component renders nothing alone: the kustomizations that include it deploy its entries,
   // so they are what its entries act on and what the render proof builds.
