@@ -1,16 +1,16 @@
 import { readdir, lstat, readlink, readFile, realpath, stat, access, mkdir, cp, symlink, writeFile, mkdtemp, rm, rename } from 'node:fs/promises';
-import path, { join, isAbsolute, resolve, dirname, posix } from 'node:path';
+import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
 import { c as changesTouch, s as simpleGit, a as answerStands, b as configRepositoryOf } from './destination.js';
 import { a as RenderError, E as EditError, A as ACTION_NAMES, b as PolicyError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
 import { d as distExports, p as pLimit, s as stringAt, l as lineOf, n as parseYaml, o as findPair, q as formatScalar, t as columnOf, v as insertLines, w as applyVerified, x as MapEdits, y as parseKeyPath, z as nodeAt, A as semver, b as code, i as itemWithSublist, B as nameOf, C as oneLine, E as expandCommitMessage, e as escapeText, F as shortDigest, G as chartPrefixesDigest, H as editHelmValues, I as parseTargetSpec, J as parsePromotionConfig, K as environmentOf, L as expandTargets, N as findManifestFiles, O as locateHelmChart, Q as readArgoPin, R as readManifestPin, S as readKustomizationPin, T as readHelmPin, U as editArgoApplication, V as editManifests, W as manifestFilesIn, g as DEFAULT_BRANCH_TEMPLATE, X as imagesFor } from './plan.js';
 import { i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, l as linkTargetInRepo, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
 import { p as parseReference, d as canonicalRepository, e as canonicalRepositoryOf, b as backoffDelay, g as repositoryName, h as repositoryNameOf } from './retry.js';
-import { a as applyKustomizeImage, k as kustomizeImageMatches, s as splitKustomizeImage } from './kustomize.js';
 import 'node:util';
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { availableParallelism, tmpdir } from 'node:os';
+import { a as applyKustomizeImage, k as kustomizeImageMatches, s as splitKustomizeImage } from './kustomize.js';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import 'node:http';
@@ -1810,10 +1810,6 @@ function readKustomization(text, file) {
     }
     return { parsed, ...(distExports.isSeq(images) && { seq: images }) };
 }
-/** Throws what editKustomization would about the file itself; nothing when it is a kustomization. */
-function checkKustomization(text, file) {
-    readKustomization(text, file);
-}
 /** Pins each entry in turn (entries are never added or removed, so their indexes hold). */
 function pinEntries(text, file, entries, pin) {
     let outcome = { text, changes: [] };
@@ -1845,13 +1841,15 @@ function isKustomizeComponent(text) {
  */
 function withoutImageEntries(text, file) {
     const document = distExports.parseDocument(text);
-    if (document.errors.length > 0 || !distExports.isMap(document.contents)) {
+    const value = document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 1000 });
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         throw new EditError(`${file}: not a kustomization (expected a map of fields).`, {
             subject: file
         });
     }
-    document.delete('images');
-    return document.toString();
+    // Through plain values, so that an anchor set inside images: and used elsewhere still resolves.
+    const { images: _images, ...rest } = value;
+    return distExports.stringify(rest);
 }
 function pinEntry(parsed, document, entry, index, pin) {
     const batch = new MapEdits(parsed, document, entry, ['images', index], key => `images[${index}].${key}`);
@@ -3802,6 +3800,132 @@ function hintFor(verdict, proof, chart) {
     }
 }
 
+/**
+ * Kustomize targets in the edit stage: which images: entries to pin (as kustomize applies them)
+ * and the render proof of the overlays that deploy them.
+ */
+/**
+ * Pins the overlay's entries for the image, as kustomize reads them: only entries kustomize
+ * applies to the images the overlay's resources spell (render/ overlayInputs, read without a
+ * renderer), and an overlay without one gets an entry per spelling, as `kustomize edit set
+ * image` would. When those images cannot be read statically (remote bases, Helm charts, plugins),
+ * a render tells them; with no renderer either, nothing is written unless verify-render is
+ * false, because an entry kustomize never applies is a deploy that changes nothing.
+ */
+async function editOverlay(request, file, text, pin, changed, logger) {
+    // The editor's own refusals (bad YAML, aliases, shared anchors) come before any reading or
+    // rendering; an overlay without an entry yet is fine here.
+    try {
+        editKustomization(text, file, pin);
+    }
+    catch (error) {
+        if (!(error instanceof MissingImageEntryError))
+            throw error;
+    }
+    const dir = posix.dirname(file);
+    // A Component renders nothing alone: the kustomizations that include it deploy its entries,
+    // so they are what its entries act on and what the render proof builds.
+    const component = isKustomizeComponent(text);
+    const deployers = component ? await kustomizationsIncluding(request.repoRoot, dir) : [dir];
+    if (deployers.length === 0) {
+        throw new EditError(`${file} is a kustomize Component, and no kustomization in the repository lists ${dir} in components:, so nothing would deploy the promotion.`, {
+            subject: file,
+            hint: 'Target the overlay that includes the component, or add the component to one.'
+        });
+    }
+    const without = new Map([...changed, [file, withoutImageEntries(text, file)]]);
+    const tree = fsTreeReader(request.repoRoot);
+    const read = await Promise.all(deployers.map(d => overlayInputs(tree, d, component ? without : changed)));
+    const unknown = read.find(inputs => 'unknown' in inputs);
+    if (unknown === undefined) {
+        const inputs = read.flatMap(r => ('images' in r ? r.images : []));
+        return { outcome: editKustomization(text, file, pin, { inputs }), deployers };
+    }
+    const why = 'unknown' in unknown ? unknown.unknown : '';
+    const renderer = await findRenderer('kustomize', request.env);
+    if ('unavailable' in renderer) {
+        if (request.verifyRender !== 'false') {
+            const names = request.names ?? ACTION_NAMES;
+            throw new RenderError(`${file}: cannot tell which images kustomize's images: entries reach, because ${why}, and no renderer is available (${renderer.unavailable}).`, {
+                subject: file,
+                hint: `Install kustomize or kubectl on the runner so promote-image can render the overlay, or set ${names.set('verify-render', 'false')} to write the entry unchecked.`
+            });
+        }
+        logger.warning(`${file}: writing the images: entry unchecked (verify-render false): ${why}, so promote-image cannot tell whether kustomize applies it.`);
+        return { outcome: editKustomization(text, file, pin), deployers };
+    }
+    // What the entries act on: the deploying overlays rendered without them.
+    const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without);
+    const inputs = rendered.flatMap(r => r.after.map(i => i.image));
+    return { outcome: editKustomization(text, file, pin, { inputs }), deployers };
+}
+async function proveOverlays(request, files, dirs, logger) {
+    if (request.verifyRender === 'false' || files.length === 0)
+        return [];
+    const changed = new Map(files.map(f => [f.file, f.after]));
+    const proved = [...dirs].filter(([, images]) => [...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))));
+    if (proved.length === 0)
+        return [];
+    const renderer = await findRenderer('kustomize', request.env);
+    if ('unavailable' in renderer) {
+        if (request.verifyRender === 'true') {
+            const names = request.names ?? ACTION_NAMES;
+            throw new RenderError(`${names.name('verify-render')} is true, but no Kustomize renderer is available: ${renderer.unavailable}.`, {
+                hint: `Install kustomize or kubectl on the runner, or set ${names.set('verify-render', 'auto')}.`
+            });
+        }
+        for (const [dir] of proved)
+            logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`);
+        return [];
+    }
+    const renders = await renderManyBeforeAfter(renderer, request.repoRoot, proved.map(([dir]) => dir), changed);
+    const reports = [];
+    for (const [i, [dir, images]] of proved.entries()) {
+        const { before, after } = renders[i];
+        for (const image of images) {
+            const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, dir);
+            reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message });
+            if (!verdict.ok)
+                throw new RenderError(verdict.message, { subject: dir, hint: renderHint });
+            logger.info(`${dir}: ${verdict.message}`);
+        }
+    }
+    return reports;
+}
+const renderHint = 'Make the overlay deploy the image (its images: name must match the container image name in the base), then promote again.';
+
+/**
+ * The render proof of manifest targets: the files are what Argo CD applies, so their
+ * containers before and after the edit are the rendered ones (extractImages, verifyRender).
+ */
+function proveManifests(request, files, targets, logger) {
+    if (request.verifyRender === 'false' || files.length === 0)
+        return [];
+    const edited = new Map(files.map(f => [f.file, f]));
+    const reports = [];
+    for (const [path, target] of targets) {
+        const texts = target.files.map(file => edited.get(file));
+        if (texts.every(t => t === undefined))
+            continue;
+        const before = texts.flatMap(t => (t ? extractImages(t.before) : []));
+        const after = texts.flatMap(t => (t ? extractImages(t.after) : []));
+        for (const image of target.images) {
+            if (!texts.some(t => t?.changes.some(c => c.image === image.input)))
+                continue;
+            const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, path);
+            reports.push({ target: path, image: image.input, ok: verdict.ok, message: verdict.message });
+            if (!verdict.ok) {
+                throw new RenderError(verdict.message, {
+                    subject: path,
+                    hint: 'The manifests changed in a way that does not deploy the promoted image; check the containers of the repository in them.'
+                });
+            }
+            logger.info(`${path}: ${verdict.message}`);
+        }
+    }
+    return reports;
+}
+
 async function editConfigRepo(request, logger) {
     const templates = request.templates ?? (await loadTargets(request));
     const texts = new Map();
@@ -3889,7 +4013,7 @@ async function editConfigRepo(request, logger) {
     const edited = [...texts]
         .filter(([, t]) => t.before !== t.after)
         .map(([file, t]) => ({ file, ...t, changes: changes.get(file) ?? [] }));
-    const kustomizeRenders = await proveRenders(request, edited, kustomizeDirs, logger);
+    const kustomizeRenders = await proveOverlays(request, edited, kustomizeDirs, logger);
     const manifestRenders = proveManifests(request, edited, manifestTargets, logger);
     const helm = await proveHelmEdits(request, edited, helmProofs, logger);
     const files = helm.files;
@@ -4053,118 +4177,6 @@ async function read(repoRoot, file) {
     const text = await readFile(await resolveInRepo(repoRoot, file, { mustExist: true }), 'utf8');
     return { before: text, after: text };
 }
-/**
- * Pins the overlay's entries for the image, as kustomize reads them: only entries kustomize
- * applies to the images the overlay's resources spell (render/ overlayInputs, read without a
- * renderer), and an overlay without one gets an entry per spelling, as `kustomize edit set
- * image` would. When those images cannot be read statically (remote bases, Helm charts, plugins),
- * a render tells them; with no renderer either, nothing is written unless verify-render is
- * false, because an entry kustomize never applies is a deploy that changes nothing.
- */
-async function editOverlay(request, file, text, pin, changed, logger) {
-    checkKustomization(text, file);
-    const dir = posix.dirname(file);
-    // A Component renders nothing alone: the kustomizations that include it deploy its entries,
-    // so they are what its entries act on and what the render proof builds.
-    const component = isKustomizeComponent(text);
-    const deployers = component ? await kustomizationsIncluding(request.repoRoot, dir) : [dir];
-    if (deployers.length === 0) {
-        throw new EditError(`${file} is a kustomize Component, and no kustomization in the repository lists ${dir} in components:, so nothing would deploy the promotion.`, {
-            subject: file,
-            hint: 'Target the overlay that includes the component, or add the component to one.'
-        });
-    }
-    const without = new Map([...changed, [file, withoutImageEntries(text, file)]]);
-    const tree = fsTreeReader(request.repoRoot);
-    const read = await Promise.all(deployers.map(d => overlayInputs(tree, d, component ? without : changed)));
-    const unknown = read.find(inputs => 'unknown' in inputs);
-    if (unknown === undefined) {
-        const inputs = read.flatMap(r => ('images' in r ? r.images : []));
-        return { outcome: editKustomization(text, file, pin, { inputs }), deployers };
-    }
-    const why = 'unknown' in unknown ? unknown.unknown : '';
-    const renderer = await findRenderer('kustomize', request.env);
-    if ('unavailable' in renderer) {
-        if (request.verifyRender !== 'false') {
-            const names = request.names ?? ACTION_NAMES;
-            throw new RenderError(`${file}: cannot tell which images kustomize's images: entries reach, because ${why}, and no renderer is available (${renderer.unavailable}).`, {
-                subject: file,
-                hint: `Install kustomize or kubectl on the runner so promote-image can render the overlay, or set ${names.set('verify-render', 'false')} to write the entry unchecked.`
-            });
-        }
-        logger.warning(`${file}: writing the images: entry unchecked (verify-render false): ${why}, so promote-image cannot tell whether kustomize applies it.`);
-        return { outcome: editKustomization(text, file, pin), deployers };
-    }
-    // What the entries act on: the deploying overlays rendered without them.
-    const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without);
-    const inputs = rendered.flatMap(r => r.after.map(i => i.image));
-    return { outcome: editKustomization(text, file, pin, { inputs }), deployers };
-}
-async function proveRenders(request, files, dirs, logger) {
-    if (request.verifyRender === 'false' || files.length === 0)
-        return [];
-    const changed = new Map(files.map(f => [f.file, f.after]));
-    const proved = [...dirs].filter(([, images]) => [...images].some(image => files.some(f => f.changes.some(c => c.image === image.input))));
-    if (proved.length === 0)
-        return [];
-    const renderer = await findRenderer('kustomize', request.env);
-    if ('unavailable' in renderer) {
-        if (request.verifyRender === 'true') {
-            const names = request.names ?? ACTION_NAMES;
-            throw new RenderError(`${names.name('verify-render')} is true, but no Kustomize renderer is available: ${renderer.unavailable}.`, {
-                hint: `Install kustomize or kubectl on the runner, or set ${names.set('verify-render', 'auto')}.`
-            });
-        }
-        for (const [dir] of proved)
-            logger.info(`Render proof skipped for ${dir}: ${renderer.unavailable}.`);
-        return [];
-    }
-    const renders = await renderManyBeforeAfter(renderer, request.repoRoot, proved.map(([dir]) => dir), changed);
-    const reports = [];
-    for (const [i, [dir, images]] of proved.entries()) {
-        const { before, after } = renders[i];
-        for (const image of images) {
-            const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, dir);
-            reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message });
-            if (!verdict.ok)
-                throw new RenderError(verdict.message, { subject: dir, hint: renderHint });
-            logger.info(`${dir}: ${verdict.message}`);
-        }
-    }
-    return reports;
-}
-/**
- * The render proof of manifest targets: the files are what Argo CD applies, so their
- * containers before and after the edit are the rendered ones (extractImages, verifyRender).
- */
-function proveManifests(request, files, targets, logger) {
-    if (request.verifyRender === 'false' || files.length === 0)
-        return [];
-    const edited = new Map(files.map(f => [f.file, f]));
-    const reports = [];
-    for (const [path, target] of targets) {
-        const texts = target.files.map(file => edited.get(file));
-        if (texts.every(t => t === undefined))
-            continue;
-        const before = texts.flatMap(t => (t ? extractImages(t.before) : []));
-        const after = texts.flatMap(t => (t ? extractImages(t.after) : []));
-        for (const image of target.images) {
-            if (!texts.some(t => t?.changes.some(c => c.image === image.input)))
-                continue;
-            const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, path);
-            reports.push({ target: path, image: image.input, ok: verdict.ok, message: verdict.message });
-            if (!verdict.ok) {
-                throw new RenderError(verdict.message, {
-                    subject: path,
-                    hint: 'The manifests changed in a way that does not deploy the promoted image; check the containers of the repository in them.'
-                });
-            }
-            logger.info(`${path}: ${verdict.message}`);
-        }
-    }
-    return reports;
-}
-const renderHint = 'Make the overlay deploy the image (its images: name must match the container image name in the base), then promote again.';
 /** The tag of a whole reference (Helm's string form), if it parses. */
 function tagOfReference(value) {
     try {
