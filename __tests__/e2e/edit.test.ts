@@ -321,7 +321,7 @@ describe('edit, lint and write-method none against a real registry and kubectl k
     expect(await snapshot(repo)).toEqual(before)
   })
 
-  it('says plainly when Argo CD would see no change (the images: name matches no container)', async () => {
+  it('says plainly when Argo CD would see no change (the images: name matches no container), before rendering', async () => {
     const before = await snapshot(repo)
     const ran = await node('dist/cli.js', [
       'edit',
@@ -333,7 +333,9 @@ describe('edit, lint and write-method none against a real registry and kubectl k
       image
     ])
     expect(ran.code).toBe(1)
-    expect(ran.stderr).toMatch(/Argo CD would see no change/)
+    expect(ran.stderr).toMatch(
+      /images\[0\] names notification-svc, but kustomize would not apply it[^]*Argo CD would see no change/
+    )
     expect(await snapshot(repo)).toEqual(before)
   })
 
@@ -568,7 +570,7 @@ spec:
     })
     expect(ran.code).toBe(1)
     expect(ran.stdout).toMatch(
-      /::error title=promote-image,file=apps\/notification-service\/overlays\/dev\/kustomization\.yaml,line=4::.*matches 2 images: entries \(lines 4 and 7\)/
+      /::error title=promote-image,file=apps\/notification-service\/overlays\/dev\/kustomization\.yaml,line=4::.*images\[0\] names a, but kustomize would not apply it/
     )
   })
 

@@ -126,7 +126,7 @@ export function editKustomization(
       ? `the overlay's containers spell it ${spellings.join(' and ')}`
       : `no container the overlay builds uses ${pin.repository} (${describe(options.inputs)})`
     throw new UnappliedImageEntryError(
-      `${file}:${line}: images[${first.index}] names ${first.image.name}, but kustomize would not apply it: it matches names literally, and ${deployed}.`,
+      `${file}:${line}: images[${first.index}] names ${first.image.name}, but kustomize would not apply it: it matches names literally, and ${deployed}. Pinned there, Argo CD would see no change.`,
       {
         subject: `${file}:${line}`,
         hint: spellings.length
