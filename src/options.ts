@@ -3,6 +3,7 @@
  * checked by the same rules, and each message names the option the way its
  * shell does (`Input pin`, `--pin`: see inputLabel).
  */
+import { readFileSync } from 'node:fs'
 import { InputError, inputLabel } from './errors.js'
 import {
   MERGE_METHODS,
@@ -20,6 +21,7 @@ import {
   type TagPolicy
 } from './policy/index.js'
 import { relativePathProblem } from './repo/index.js'
+import { parsePublicKey, type SignaturePolicy } from './signature/index.js'
 
 /** How long `verify` waits for Argo CD by default. */
 export const DEFAULT_VERIFY_TIMEOUT_SECONDS = 600
@@ -163,4 +165,56 @@ export function named(name: string, check: () => void): void {
       hint: (error as InputError).hint
     })
   }
+}
+
+/** A key file larger than this is not a public key. */
+const MAX_KEY_BYTES = 64 * 1024
+
+/**
+ * The signature gate's settings, or undefined when none is given (the gate is off).
+ * signature-key is inline PEM, or the path of a file holding it (as cosign's --key).
+ */
+export function signaturePolicy(
+  names: { signatureKey: string },
+  signatureKey: string | undefined
+): SignaturePolicy | undefined {
+  if (signatureKey === undefined) return undefined
+  const label = inputLabel(names.signatureKey)
+  const inline = signatureKey.includes('-----BEGIN')
+  const text = inline ? signatureKey : readKeyFile(label, signatureKey)
+  try {
+    return { key: parsePublicKey(text) }
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    const what = inline ? label : `${label} ${JSON.stringify(signatureKey)}`
+    throw new InputError(`${what} ${error.message}`, { hint: error.hint })
+  }
+}
+
+function readKeyFile(label: string, path: string): string {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : `it cannot be read (${code ?? (error as Error).message})`
+    throw new InputError(
+      `${label} ${JSON.stringify(path)} is not a PEM public key, and as a file path ${why}.`,
+      {
+        hint: 'Pass the path of cosign.pub (relative to the working directory), or the key itself starting with -----BEGIN PUBLIC KEY-----.'
+      }
+    )
+  }
+  if (bytes.length > MAX_KEY_BYTES) {
+    throw new InputError(
+      `${label} ${JSON.stringify(path)} is ${bytes.length} bytes: too large for a public key.`,
+      { hint: 'Pass cosign.pub, the PEM public key (a few hundred bytes).' }
+    )
+  }
+  return bytes.toString('utf8')
 }

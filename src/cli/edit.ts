@@ -31,6 +31,8 @@ Options:
                              repositories without tags
   --dry-run                  print the unified diff and write nothing
   --json                     print a JSON report
+  --signature-key KEY        refuse an image whose digest has no cosign signature by this public
+                             key (PEM file or text), before any edit
   (and the resolve options: --pin, --mutable-tags, --allow-tags, --insecure-registry, …)
 `
 

@@ -1,4 +1,4 @@
-import type { ResolvedImage } from '../model.js'
+import type { ResolvedImage, SignatureVerification } from '../model.js'
 import { code, escapeText } from './markdown.js'
 
 /** One object per image: the `images` output. */
@@ -9,6 +9,8 @@ export interface ImageOutput {
   readonly ref: string
   /** ECR only: `immutable`, `mutable` or `unknown`, and why. */
   readonly tagImmutability?: { readonly verdict: string; readonly reason: string }
+  /** When the signature gate ran: the signature it verified (key fingerprint, where found). */
+  readonly signature?: SignatureVerification
 }
 
 export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
@@ -19,7 +21,8 @@ export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
     ref: i.pinned,
     ...(i.tagImmutability
       ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
-      : {})
+      : {}),
+    ...(i.signature ? { signature: i.signature } : {})
   }))
 }
 

@@ -1,0 +1,8 @@
+export { parsePublicKey, type SignatureKey } from './key.js'
+export { SIGNATURE_ANNOTATION, SIMPLE_SIGNING_MEDIA_TYPE, signatureTag } from './cosign.js'
+export {
+  verifyImageSignature,
+  type ArtifactSource,
+  type GatedImage,
+  type SignaturePolicy
+} from './gate.js'
