@@ -351,6 +351,61 @@ describe('edit and promote --signature-key: a refused image edits and writes not
     }
   })
 
+  it.each([
+    { name: 'unsigned: refused, prod unchanged', signed: false, code: 1 },
+    { name: 'signed: prod gets what staging runs', signed: true, code: 0 }
+  ])('edit --from-environment, $name', async ({ signed, code }) => {
+    const image = await freshImage(`sig/from-env-${signed}`)
+    if (signed) {
+      await pushCosignSignature(reg, image.repository, image.digest, [
+        { payload: simpleSigningPayload(image.image, image.digest), key: signer.privateKey }
+      ])
+    }
+    const root = await mkdtemp(join(dir, 'environments-'))
+    await writeFile(
+      join(root, 'promotion.yaml'),
+      'environments:\n  staging:\n    targets:\n      - kustomize: staging\n  prod:\n    targets:\n      - kustomize: prod\n'
+    )
+    const pins = { staging: `newTag: v1\n    digest: ${image.digest}`, prod: 'newTag: v0' }
+    for (const [environment, pin] of Object.entries(pins)) {
+      const overlay = await configRepo(image)
+      await rm(join(root, environment), { recursive: true, force: true })
+      await mkdir(join(root, environment))
+      await writeFile(
+        join(root, environment, 'deployment.yaml'),
+        await readFile(join(overlay, 'app', 'deployment.yaml'), 'utf8')
+      )
+      await writeFile(
+        join(root, environment, 'kustomization.yaml'),
+        `resources:\n  - deployment.yaml\nimages:\n  - name: ${reg.host}/${image.repository}\n    ${pin}\n`
+      )
+    }
+    const prod = join(root, 'prod', 'kustomization.yaml')
+    const before = await readFile(prod, 'utf8')
+    const ran = await cli([
+      'edit',
+      '--dir',
+      root,
+      '--environment',
+      'prod',
+      '--from-environment',
+      'staging',
+      '--image',
+      `${reg.host}/${image.repository}`,
+      '--verify-render',
+      'false',
+      '--signature-key',
+      keyFile
+    ])
+    expect({ code: ran.code, refused: ran.stderr.includes('has no cosign signature') }).toEqual({
+      code,
+      refused: !signed
+    })
+    const after = await readFile(prod, 'utf8')
+    if (signed) expect(after).toContain(`digest: ${image.digest}`)
+    else expect(after).toBe(before)
+  })
+
   it('promote, unsigned: refused before the config repository is even read', async () => {
     const image = await freshImage('sig/promote')
     const ran = await cli([

@@ -57,7 +57,7 @@ export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<P
   // The signature gate: before anything is edited or written, and before a resolve-only run prints.
   const resolved = plan.signatures
     ? await ports.group('Verify signatures', () =>
-        gateSignatures(unverified, plan, resolver, ports)
+        gateSignatures(unverified, plan.signatures, resolver, ports.names, ports.logger)
       )
     : unverified
   if (!plan.destination) return { images: resolved, edits: [], runs: [] }

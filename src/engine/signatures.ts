@@ -4,22 +4,26 @@
  * commit or write request; an accepted one carries its verification into the outputs.
  */
 import pLimit from 'p-limit'
-import { PromoteError } from '../errors.js'
+import { PromoteError, type OptionNames } from '../errors.js'
+import type { Logger } from '../log/logger.js'
 import type { ResolvedImage } from '../model.js'
 import { registryHost } from '../reference/index.js'
-import { verifyImageSignature, type ArtifactSource } from '../signature/index.js'
-import type { Ports, PromotionPlan } from './plan.js'
+import {
+  verifyImageSignature,
+  type ArtifactSource,
+  type SignaturePolicy
+} from '../signature/index.js'
 import { refusalOf } from './resolve.js'
 
 /** The images, each with its verified signature; throws every refusal at once. */
 export async function gateSignatures(
   images: readonly ResolvedImage[],
-  plan: PromotionPlan,
+  policy: SignaturePolicy | undefined,
   source: ArtifactSource,
-  ports: Ports,
+  names: OptionNames,
+  logger: Logger,
   concurrency = 8
 ): Promise<ResolvedImage[]> {
-  const policy = plan.signatures
   if (!policy || images.length === 0) return [...images]
   const limit = pLimit(concurrency)
   // One check per repository and digest, however many references name it.
@@ -28,7 +32,7 @@ export async function gateSignatures(
     const key = `${registryHost(image.reference)}/${image.reference.path}@${image.digest}`
     let check = checks.get(key)
     if (!check) {
-      check = limit(() => verifyImageSignature(image, policy, source, ports.names))
+      check = limit(() => verifyImageSignature(image, policy, source, names))
       checks.set(key, check)
     }
     return check
@@ -44,7 +48,7 @@ export async function gateSignatures(
   }
   return images.map((image, i) => {
     const signature = (settled[i] as PromiseFulfilledResult<ResolvedImage['signature']>).value
-    ports.logger.info(
+    logger.info(
       `${image.pinned}: signature verified with key ${signature!.key} (${signature!.location})`
     )
     return { ...image, signature }
