@@ -95,7 +95,10 @@ const CASES: readonly {
         { payload: simpleSigningPayload(image.image, image.digest), key: signer.privateKey }
       ]),
     code: 0,
-    shows: image => [`signature verified with key ${fingerprint(signer.publicPem)}`, image.digest]
+    shows: image => [
+      `signature verified, signed by key ${fingerprint(signer.publicPem)}`,
+      image.digest
+    ]
   },
   {
     name: 'a foreign signature beside the key’s: verified',

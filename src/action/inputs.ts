@@ -167,7 +167,22 @@ export function parseInputs(read: InputReader): Inputs {
       false
     ),
     registryCredentials: username === undefined ? undefined : { username, password },
-    signatures: signaturePolicy({ signatureKey: 'signature-key' }, get('signature-key')),
+    signatures: signaturePolicy(
+      {
+        signatureKey: 'signature-key',
+        certificateIdentity: 'certificate-identity',
+        certificateIdentityRegexp: 'certificate-identity-regexp',
+        certificateOidcIssuer: 'certificate-oidc-issuer',
+        trustedRoot: 'trusted-root'
+      },
+      {
+        signatureKey: get('signature-key'),
+        certificateIdentity: get('certificate-identity'),
+        certificateIdentityRegexp: get('certificate-identity-regexp'),
+        certificateOidcIssuer: get('certificate-oidc-issuer'),
+        trustedRoot: get('trusted-root')
+      }
+    ),
     token: read('token'),
     branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,
     commitMessage: checkCommitMessageTemplate('commit-message', get('commit-message')),

@@ -28,6 +28,10 @@ export const COMMON_OPTIONS = {
   'registry-username': { type: 'string' },
   'password-stdin': { type: 'boolean' },
   'signature-key': { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'trusted-root': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' }
@@ -69,6 +73,10 @@ interface ResolveFlags {
   'registry-username'?: string
   'password-stdin'?: boolean
   'signature-key'?: string
+  'certificate-identity'?: string
+  'certificate-identity-regexp'?: string
+  'certificate-oidc-issuer'?: string
+  'trusted-root'?: string
 }
 
 /** The plan's policy and registry settings from the resolve flags, and the pin. */
@@ -85,7 +93,22 @@ export async function resolveSettingsFrom(
     values['allow-tags']
   )
   const pin = pinMode('--pin', values.pin)
-  const signatures = signaturePolicy({ signatureKey: '--signature-key' }, values['signature-key'])
+  const signatures = signaturePolicy(
+    {
+      signatureKey: '--signature-key',
+      certificateIdentity: '--certificate-identity',
+      certificateIdentityRegexp: '--certificate-identity-regexp',
+      certificateOidcIssuer: '--certificate-oidc-issuer',
+      trustedRoot: '--trusted-root'
+    },
+    {
+      signatureKey: values['signature-key'],
+      certificateIdentity: values['certificate-identity'],
+      certificateIdentityRegexp: values['certificate-identity-regexp'],
+      certificateOidcIssuer: values['certificate-oidc-issuer'],
+      trustedRoot: values['trusted-root']
+    }
+  )
   const credentials = await credentialsFrom(values, context)
   return { policy, registry: { insecureRegistries, credentials }, pin, signatures }
 }

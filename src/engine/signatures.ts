@@ -6,7 +6,7 @@
 import pLimit from 'p-limit'
 import { PromoteError, type OptionNames } from '../errors.js'
 import type { Logger } from '../log/logger.js'
-import type { ResolvedImage } from '../model.js'
+import type { ResolvedImage, SignatureVerification } from '../model.js'
 import { registryHost } from '../reference/index.js'
 import {
   verifyImageSignature,
@@ -47,10 +47,12 @@ export async function gateSignatures(
     throw refusalOf(refusals as PromoteError[])
   }
   return images.map((image, i) => {
-    const signature = (settled[i] as PromiseFulfilledResult<ResolvedImage['signature']>).value
-    logger.info(
-      `${image.pinned}: signature verified with key ${signature!.key} (${signature!.location})`
-    )
+    const signature = (settled[i] as PromiseFulfilledResult<SignatureVerification>).value
+    const by =
+      signature.kind === 'cosign-key'
+        ? `key ${signature.key}`
+        : `${signature.identity} (issuer ${signature.issuer})`
+    logger.info(`${image.pinned}: signature verified, signed by ${by} (${signature.location})`)
     return { ...image, signature }
   })
 }

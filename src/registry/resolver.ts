@@ -5,7 +5,7 @@ import { lookupCredentials, type ExplicitCredentials } from './credentials.js'
 import { RegistryClient } from './oci/client.js'
 import { resolveManifest } from './oci/manifest.js'
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, Transport, type RetryPolicy } from './oci/transport.js'
-import { fetchBlob, fetchManifest } from './oci/artifacts.js'
+import { fetchBlob, fetchManifest, fetchReferrers } from './oci/artifacts.js'
 import type { ArtifactReader, DigestResolver, Resolution } from './types.js'
 import { parseEcrHost } from './ecr/host.js'
 import type { EcrDescriber } from './ecr/describe.js'
@@ -66,6 +66,14 @@ export function createResolver(options: ResolverOptions): DigestResolver & Artif
         ref.path,
         reference,
         `${ref.name}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`
+      ),
+    referrers: (ref, digest, artifactType) =>
+      fetchReferrers(
+        clientFor(registryHost(ref)),
+        ref.path,
+        digest,
+        artifactType,
+        `the referrers of ${ref.name}@${digest}`
       ),
     blob: (ref, digest) =>
       fetchBlob(clientFor(registryHost(ref)), ref.path, digest, `${ref.name}@${digest}`),

@@ -42,4 +42,13 @@ export interface ArtifactReader {
   manifest(image: ImageReference, reference: string): Promise<ArtifactManifest | undefined>
   /** A blob of the image's repository, checked against its digest. */
   blob(image: ImageReference, digest: string): Promise<Buffer>
+  /**
+   * The referrers API's index for `digest` (filtered by artifactType); undefined when the
+   * registry does not implement the API.
+   */
+  referrers(
+    image: ImageReference,
+    digest: string,
+    artifactType: string
+  ): Promise<Buffer | undefined>
 }

@@ -8,12 +8,15 @@ import type { SignatureVerification } from '../model.js'
 import type { ImageReference } from '../reference/index.js'
 import { checkLayer, signatureLayers, signatureTag, type LayerVerdict } from './cosign.js'
 import type { SignatureKey } from './key.js'
+import { verifyKeylessBundle } from './bundles.js'
+import type { KeylessPolicy } from './keyless.js'
 
-/** What the gate requires; absent from a plan, nothing is checked. */
-export interface SignaturePolicy {
+/** What the gate requires (one of the two); absent from a plan, nothing is checked. */
+export type SignaturePolicy =
   /** signature-key: a cosign v2 signature by this key. */
-  readonly key: SignatureKey
-}
+  | { readonly key: SignatureKey; readonly keyless?: undefined }
+  /** certificate-identity(-regexp), certificate-oidc-issuer, trusted-root: a keyless bundle. */
+  | { readonly key?: undefined; readonly keyless: KeylessPolicy }
 
 /** The registry, as the gate reads it (registry/'s ArtifactReader). */
 export interface ArtifactSource {
@@ -22,6 +25,11 @@ export interface ArtifactSource {
     reference: string
   ): Promise<{ readonly body: Buffer; readonly digest: string } | undefined>
   blob(image: ImageReference, digest: string): Promise<Buffer>
+  referrers(
+    image: ImageReference,
+    digest: string,
+    artifactType: string
+  ): Promise<Buffer | undefined>
 }
 
 /** The image the gate checks: its reference (the repository) and the digest to be written. */
@@ -38,6 +46,16 @@ const MAX_SIGNATURES = 16
 export async function verifyImageSignature(
   image: GatedImage,
   policy: SignaturePolicy,
+  source: ArtifactSource,
+  names: OptionNames
+): Promise<SignatureVerification> {
+  if (policy.keyless) return verifyKeylessBundle(image, policy.keyless, source, names)
+  return verifyKeySignature(image, policy.key, source, names)
+}
+
+async function verifyKeySignature(
+  image: GatedImage,
+  key: SignatureKey,
   source: ArtifactSource,
   names: OptionNames
 ): Promise<SignatureVerification> {
@@ -68,9 +86,9 @@ export async function verifyImageSignature(
   const verdicts: LayerVerdict[] = []
   for (const layer of found.layers) {
     const payload = await source.blob(reference, layer.digest)
-    const verdict = checkLayer(layer, payload, policy.key, digest)
+    const verdict = checkLayer(layer, payload, key, digest)
     if (verdict.kind === 'verified') {
-      return { verified: true, kind: 'cosign-key', key: policy.key.fingerprint, location }
+      return { verified: true, kind: 'cosign-key', key: key.fingerprint, location }
     }
     verdicts.push(verdict)
   }
@@ -87,7 +105,7 @@ export async function verifyImageSignature(
   }
   if (verdicts.some(v => v.kind === 'foreign')) {
     throw new SignatureError(
-      `Image ${image.input} (${digest}) is signed, but not by this key: none of the ${count} at ${location} verifies with ${option} (${policy.key.description}, ${policy.key.fingerprint}).`,
+      `Image ${image.input} (${digest}) is signed, but not by this key: none of the ${count} at ${location} verifies with ${option} (${key.description}, ${key.fingerprint}).`,
       {
         hint: `Sign with the private key whose public half is ${option}, or pass the public key of the signer you trust; nothing was written.`,
         subject

@@ -6,3 +6,4 @@ export {
   type GatedImage,
   type SignaturePolicy
 } from './gate.js'
+export { BUNDLE_ARTIFACT_TYPE, parseTrustedRoot, type KeylessPolicy } from './keyless.js'

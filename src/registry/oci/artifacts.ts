@@ -11,8 +11,16 @@ import { MEDIA_TYPES } from './manifest.js'
 import type { HttpResponse } from './transport.js'
 import type { ArtifactManifest } from '../types.js'
 
-/** Signature and attestation manifests are image manifests (cosign SIGNATURE_SPEC.md, "Object Types"). */
-const ARTIFACT_ACCEPT = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifest].join(', ')
+/**
+ * Signature and attestation manifests are image manifests (cosign SIGNATURE_SPEC.md, "Object
+ * Types"); the referrers tag schema's `sha256-<hex>` tag holds an OCI index (distribution-spec,
+ * "Referrers Tag Schema").
+ */
+const ARTIFACT_ACCEPT = [
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifest,
+  MEDIA_TYPES.ociIndex
+].join(', ')
 
 /** GET a manifest by tag or digest; undefined when the registry has none (404). */
 export async function fetchManifest(
@@ -85,4 +93,26 @@ async function throwUnlessOk(
 
 function sha256(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
+}
+
+/**
+ * The OCI 1.1 referrers API (distribution-spec, "Listing Referrers"): GET
+ * /v2/<name>/referrers/<digest>, filtered by artifactType. Returns the index body, or undefined
+ * when the registry does not implement the API (404), so the caller falls back to the tag.
+ */
+export async function fetchReferrers(
+  client: RegistryClient,
+  repository: string,
+  digest: string,
+  artifactType: string,
+  display: string
+): Promise<Buffer | undefined> {
+  const query = new URLSearchParams({ artifactType }).toString()
+  const path = `/v2/${repository}/referrers/${digest}?${query}`
+  const response = await client.request(repository, 'GET', path, {
+    accept: MEDIA_TYPES.ociIndex
+  })
+  if (response.status === 404) return undefined
+  await throwUnlessOk(client, repository, response, display)
+  return response.body
 }
