@@ -158,14 +158,14 @@ describe('resolve with a keyless signer: Sigstore bundles under the fallback tag
       sign: (i: Image) => other.sign(i.digest, A, ISSUER),
       flags: () => keyless(A),
       code: 1,
-      shows: ['verifies against --trusted-root']
+      shows: ['does not verify against --trusted-root: Failed to verify certificate chain']
     },
     {
       name: 'a bundle for another digest: refused',
       sign: () => sigstore.sign(`sha256:${'e'.repeat(64)}`, A, ISSUER),
       flags: () => keyless(A),
       code: 1,
-      shows: ['sign other digests']
+      shows: ['signs another digest']
     },
     {
       name: 'unsigned: refused, naming where it looked',

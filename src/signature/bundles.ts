@@ -134,7 +134,7 @@ export async function verifyKeylessBundle(
   const untrusted = verdicts.flatMap(v => (v.kind === 'untrusted' ? [v.why] : []))
   if (untrusted.length > 0) {
     throw new SignatureError(
-      `Image ${image.input} (${digest}) is refused: none of the ${count} in ${found.looked} verifies against ${names.name('trusted-root')}: ${[...new Set(untrusted)].join('; ')}.`,
+      `Image ${image.input} (${digest}) is refused: ${verdicts.length === 1 ? 'the bundle' : `none of the ${count}`} in ${found.looked} ${verdicts.length === 1 ? 'does not verify' : 'verifies'} against ${names.name('trusted-root')}: ${[...new Set(untrusted)].join('; ')}.`,
       {
         hint: 'An untrusted or expired certificate, or a missing transparency-log proof: sign again with the Sigstore instance the trusted root describes; nothing was written.',
         subject
@@ -143,7 +143,7 @@ export async function verifyKeylessBundle(
   }
   if (verdicts.some(v => v.kind === 'other-digest')) {
     throw new SignatureError(
-      `Image ${image.input} (${digest}) is refused: the ${count} in ${found.looked} sign other digests, not ${digest}.`,
+      `Image ${image.input} (${digest}) is refused: the ${count} in ${found.looked} ${verdicts.length === 1 ? 'signs another digest' : 'sign other digests'}, not ${digest}.`,
       {
         hint: `A bundle copied from another image proves nothing about this one: sign ${reference.name}@${digest}; nothing was written.`,
         subject

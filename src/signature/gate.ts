@@ -105,7 +105,7 @@ async function verifyKeySignature(
   }
   if (verdicts.some(v => v.kind === 'foreign')) {
     throw new SignatureError(
-      `Image ${image.input} (${digest}) is signed, but not by this key: none of the ${count} at ${location} verifies with ${option} (${key.description}, ${key.fingerprint}).`,
+      `Image ${image.input} (${digest}) is signed, but not by this key: ${verdicts.length === 1 ? 'the signature' : `none of the ${count}`} at ${location} ${verdicts.length === 1 ? 'does not verify' : 'verifies'} with ${option} (${key.description}, ${key.fingerprint}).`,
       {
         hint: `Sign with the private key whose public half is ${option}, or pass the public key of the signer you trust; nothing was written.`,
         subject
