@@ -17,18 +17,15 @@ import {
 import {
   checkMutableTagPattern,
   compileAllowTags,
-  compileRe2,
-  RE2_SYNTAX_URL,
   DEFAULT_MUTABLE_TAGS,
   type TagPolicy
 } from './policy/index.js'
 import { relativePathProblem } from './repo/index.js'
 import {
-  parsePublicKey,
-  parseTrustedRoot,
-  type KeylessPolicy,
-  type SignatureKey,
-  type SignaturePolicy
+  signaturePolicyOf,
+  type SignaturePolicy,
+  type SignatureSettingNames,
+  type SignatureSettings
 } from './signature/index.js'
 
 /** How long `verify` waits for Argo CD by default. */
@@ -178,111 +175,15 @@ export function named(name: string, check: () => void): void {
 /** A key or trusted-root file larger than this is something else. */
 const MAX_OPTION_FILE_BYTES = 1024 * 1024
 
-/** The signature gate's options, each named as its shell names it. */
-export interface SignatureOptionNames {
-  readonly signatureKey: string
-  readonly certificateIdentity: string
-  readonly certificateIdentityRegexp: string
-  readonly certificateOidcIssuer: string
-  readonly trustedRoot: string
-}
-
-/** The signature gate's options as given (undefined: not given). */
-export interface SignatureOptionValues {
-  readonly signatureKey?: string
-  readonly certificateIdentity?: string
-  readonly certificateIdentityRegexp?: string
-  readonly certificateOidcIssuer?: string
-  readonly trustedRoot?: string
-}
-
 /**
- * The signature gate's settings, or undefined when none is given (the gate is off): a cosign
- * key (signature-key: inline PEM, or the path of a file holding it, as cosign's --key), or a
- * keyless signer (certificate-identity or -regexp, certificate-oidc-issuer and trusted-root, as
- * cosign verify requires them).
+ * The signature gate's settings from the shell's options, or undefined when none is given:
+ * files (signature-key unless inline PEM, trusted-root) are read from the working directory.
  */
 export function signaturePolicy(
-  names: SignatureOptionNames,
-  values: SignatureOptionValues
+  names: SignatureSettingNames,
+  values: SignatureSettings
 ): SignaturePolicy | undefined {
-  const keyless = [
-    values.certificateIdentity,
-    values.certificateIdentityRegexp,
-    values.certificateOidcIssuer,
-    values.trustedRoot
-  ].some(v => v !== undefined)
-  if (values.signatureKey !== undefined && keyless) {
-    throw new InputError(
-      `${inputLabel(names.signatureKey)} and the keyless options (${names.certificateIdentity}, ${names.certificateOidcIssuer}, ${names.trustedRoot}) were both given.`,
-      {
-        hint: 'Give one: the public key the images are signed with, or the identity that signs them keylessly.'
-      }
-    )
-  }
-  if (values.signatureKey !== undefined) {
-    return { key: signatureKey(names.signatureKey, values.signatureKey) }
-  }
-  if (!keyless) return undefined
-  return { keyless: keylessPolicy(names, values) }
-}
-
-function signatureKey(name: string, value: string): SignatureKey {
-  const label = inputLabel(name)
-  const inline = value.includes('-----BEGIN')
-  const text = inline ? value : readOptionFile(label, value, 'a PEM public key')
-  try {
-    return parsePublicKey(text)
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error
-    const what = inline ? label : `${label} ${JSON.stringify(value)}`
-    throw new InputError(`${what} ${error.message}`, { hint: error.hint })
-  }
-}
-
-function keylessPolicy(names: SignatureOptionNames, values: SignatureOptionValues): KeylessPolicy {
-  const identities = [values.certificateIdentity, values.certificateIdentityRegexp]
-  if (identities.every(v => v === undefined) || identities.every(v => v !== undefined)) {
-    throw new InputError(
-      `Keyless verification needs exactly one of ${names.certificateIdentity} and ${names.certificateIdentityRegexp}.`,
-      {
-        hint: 'Name the signer as its certificate does, e.g. https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main, as cosign verify requires.'
-      }
-    )
-  }
-  if (values.certificateOidcIssuer === undefined) {
-    throw new InputError(`Keyless verification needs ${names.certificateOidcIssuer}.`, {
-      hint: 'The OIDC issuer of the signer, e.g. https://token.actions.githubusercontent.com for GitHub Actions, as cosign verify requires.'
-    })
-  }
-  if (values.trustedRoot === undefined) {
-    throw new InputError(`Keyless verification needs ${names.trustedRoot}.`, {
-      hint: 'Pass a Sigstore trusted_root.json file (cosign trusted-root create); the public-good root through TUF is not fetched yet.'
-    })
-  }
-  const label = inputLabel(names.trustedRoot)
-  const text = readOptionFile(label, values.trustedRoot, 'a Sigstore trusted root')
-  let trustedRoot
-  try {
-    trustedRoot = parseTrustedRoot(text)
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error
-    throw new InputError(`${label} ${JSON.stringify(values.trustedRoot)} ${error.message}`, {
-      hint: error.hint
-    })
-  }
-  return {
-    identity: values.certificateIdentity,
-    identityRegexp:
-      values.certificateIdentityRegexp === undefined
-        ? undefined
-        : compileRe2(values.certificateIdentityRegexp, names.certificateIdentityRegexp, {
-            search: true,
-            hint: `${names.certificateIdentityRegexp} is searched in the certificate's identity with RE2 (${RE2_SYNTAX_URL}), in linear time, as cosign's is with Go's regexp: anchor it with ^…$, e.g. ^https://github\\.com/acme/api/\\.github/workflows/release\\.yml@refs/tags/v.*$.`
-          }),
-    issuer: values.certificateOidcIssuer,
-    trustedRoot
-  }
+  return signaturePolicyOf(names, values, (path, label, what) => readOptionFile(label, path, what))
 }
 
 function readOptionFile(label: string, path: string, what: string): string {

@@ -7,3 +7,11 @@ export {
   type SignaturePolicy
 } from './gate.js'
 export { BUNDLE_ARTIFACT_TYPE, parseTrustedRoot, type KeylessPolicy } from './keyless.js'
+export {
+  isInlinePem,
+  settingFiles,
+  signaturePolicyOf,
+  type FileReader,
+  type SignatureSettingNames,
+  type SignatureSettings
+} from './settings.js'
