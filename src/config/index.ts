@@ -1,5 +1,11 @@
 // The door to config/: only what other folders use (grep before adding).
-export type { EnvironmentConfig, PromotionConfig, Target, TargetTemplate } from './types.js'
+export type {
+  EnvironmentConfig,
+  PromotionConfig,
+  Target,
+  TargetTemplate,
+  VerifySettings
+} from './types.js'
 export { PromotionConfigError } from './error.js'
 export { environmentOf } from './environment.js'
 export { parsePromotionConfig } from './load.js'

@@ -14,6 +14,7 @@ import type { ArtifactSource, SignaturePolicy } from '../signature/index.js'
 import type { TreeReader } from '../repo/index.js'
 import type { ImageSource } from './plan.js'
 import { checkPromoteFrom, imagesFromEnvironment } from './promote-from.js'
+import { gateEnvironment } from './environment-gate.js'
 import { gateSignatures } from './signatures.js'
 
 export interface ImagesRequest {
@@ -54,10 +55,28 @@ export async function imagesFor(
       resolver,
       logger
     )
-    return gateSignatures(running, request.signatures, resolver, request.names, logger)
+    const checked = await gateSignatures(
+      running,
+      request.signatures,
+      resolver,
+      request.names,
+      logger
+    )
+    return environment === undefined
+      ? checked
+      : gateEnvironment(
+          { reader, configFile, environment, images: checked, names: request.names },
+          resolver,
+          logger
+        )
   }
   if (environment !== undefined && !request.inlineTargets) {
     await checkPromoteFrom({ reader, configFile, environment, images: request.resolved }, logger)
+    return gateEnvironment(
+      { reader, configFile, environment, images: request.resolved, names: request.names },
+      resolver,
+      logger
+    )
   }
   return request.resolved
 }
