@@ -10,7 +10,11 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { actionPlan } from '../../src/action/plan.js'
+import { parseInputs } from '../../src/action/inputs.js'
 import type { CommandContext } from '../../src/cli/context.js'
+import { runPromotion } from '../../src/engine/index.js'
+import { ACTION_NAMES } from '../../src/errors.js'
 import { main } from '../../src/cli/main.js'
 import {
   ecdsaKeyPair,
@@ -18,6 +22,7 @@ import {
   simpleSigningPayload,
   type KeyPair
 } from '../support/cosign.js'
+import { startGitHubBox, type GitHubBox } from '../support/github.js'
 import { pushImage, startRegistry, type RegistryInstance } from '../support/registry.js'
 
 const git = promisify(execFile)
@@ -241,5 +246,87 @@ describe('promote --environment prod (git, push): an unsigned build commits noth
     expect(ran.code).toBe(1)
     expect(ran.stderr).toContain('has no cosign signature')
     expect(await head()).toBe(before)
+  })
+})
+
+describe('the action, prod with verify:, pull-request mode through the GitHub API', () => {
+  let box: GitHubBox
+  beforeAll(async () => {
+    box = await startGitHubBox()
+  })
+  afterAll(async () => {
+    await box?.stop()
+  })
+
+  /** The action's own path: its inputs parsed, its plan, the engine, against the box. */
+  async function action(fullName: string, image: string) {
+    const env = { ...process.env, GITHUB_API_URL: box.apiUrl, GITHUB_SERVER_URL: box.url }
+    const inputs: Record<string, string> = {
+      image,
+      environment: 'prod',
+      'config-repository': fullName,
+      token: box.token,
+      'verify-render': 'false'
+    }
+    const plan = actionPlan(
+      parseInputs(name => inputs[name] ?? ''),
+      env
+    )
+    const lines: string[] = []
+    const log = (line: string) => lines.push(line)
+    try {
+      await runPromotion(plan, {
+        logger: { debug: () => {}, info: log, warning: log },
+        group: (_name, run) => run(),
+        env: { ...env, DOCKER_CONFIG: '/nonexistent' },
+        token: box.token,
+        tokenSource: 'input token',
+        source: {},
+        names: ACTION_NAMES
+      })
+      return { error: undefined, lines }
+    } catch (error) {
+      return { error: error as Error, lines }
+    }
+  }
+
+  it.each([
+    { name: 'unsigned: refused before any write request, no pull request', signed: false },
+    { name: 'signed with the key: the pull request opens', signed: true }
+  ])('$name', async ({ signed }) => {
+    const repository = `verify/action-${signed}`
+    const root = await configRepo(repository, 'signature-key: keys/cosign.pub')
+    const files: Record<string, string> = {}
+    for (const file of [
+      'promotion.yaml',
+      'keys/cosign.pub',
+      'prod/kustomization.yaml',
+      'prod/deployment.yaml',
+      'dev/kustomization.yaml',
+      'dev/deployment.yaml'
+    ]) {
+      files[file] = await readFile(join(root, file), 'utf8')
+    }
+    const fullName = `acme/config-${signed}`
+    await box.createRepo(fullName, files)
+    const built = await build(repository, signed)
+    box.requests.length = 0
+    const ran = await action(fullName, built.image)
+    const writes = box.requests.filter(
+      r =>
+        (r.kind !== 'git' && r.method !== 'GET' && r.method !== 'HEAD') ||
+        r.path.includes('git-receive-pack')
+    )
+    if (signed) {
+      expect(ran.error).toBeUndefined()
+      expect(box.pulls(fullName)).toHaveLength(1)
+      // The same filter sees the writes a promotion makes: its emptiness below means something.
+      expect(writes.length).toBeGreaterThan(0)
+    } else {
+      expect(ran.error?.message).toContain('has no cosign signature')
+      expect(writes).toEqual([])
+      expect(box.pulls(fullName)).toEqual([])
+    }
+    box.assertNoViolations()
   })
 })
