@@ -5,7 +5,7 @@
  * A block that cannot be used is promotion.yaml's error, named by file and line; nothing has
  * been written when it is found.
  */
-import { environmentOf, parsePromotionConfig, type VerifySettings } from '../config/index.js'
+import { parsePromotionConfig, type VerifySettings } from '../config/index.js'
 import { ConfigError, InputError } from '../errors.js'
 import type { OptionNames } from '../errors.js'
 import type { Logger } from '../log/logger.js'
@@ -31,7 +31,8 @@ export async function gateEnvironment(
   const { reader, configFile, environment } = request
   if ((await reader.type(configFile)) !== 'file') return request.images
   const config = parsePromotionConfig(await reader.read(configFile), configFile)
-  const verify = environmentOf(config, environment).verify
+  // An environment promotion.yaml lacks is refused by the edit, in its own words.
+  const verify = config.environments.get(environment)?.verify
   if (!verify) return request.images
   const policy = await policyOf(verify, environment, reader)
   logger.info(`${environment}: the verify: block of ${verify.source} applies`)
