@@ -20,7 +20,8 @@ const STAGES = [
   'policy',
   'registry',
   'render',
-  'report'
+  'report',
+  'signature'
 ]
 const GROUND = ['log', 'http', 'yaml', 'repo', 'reference']
 const up = depth => (depth === 0 ? '\\./' : '\\.\\./'.repeat(depth))

@@ -85,6 +85,9 @@ export class InvalidReferenceError extends PromoteError {}
 /** The reference is valid but refused by policy (mutable tag, digest mismatch…). */
 export class PolicyError extends PromoteError {}
 
+/** The signature gate refused an image: no signature, a foreign one, or one for another digest. */
+export class SignatureError extends PromoteError {}
+
 /** The registry refused, failed, or does not have the image. */
 export class RegistryError extends PromoteError {}
 

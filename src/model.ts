@@ -35,6 +35,28 @@ export interface TagImmutabilityVerdict {
   readonly reason: string
 }
 
+/** A signature the gate verified for an image's digest, before any edit. */
+export type SignatureVerification =
+  | {
+      readonly verified: true
+      /** A cosign v2 key signature (`sha256-<hex>.sig`). */
+      readonly kind: 'cosign-key'
+      /** The public key's fingerprint: `sha256:` + hex of its DER SubjectPublicKeyInfo. */
+      readonly key: string
+      /** Where the signature was found: `registry/repository:sha256-<hex>.sig`. */
+      readonly location: string
+    }
+  | {
+      readonly verified: true
+      /** A keyless Sigstore bundle (cosign v3: OCI referrer, or the `sha256-<hex>` tag). */
+      readonly kind: 'sigstore-bundle'
+      /** The signer: the certificate's SAN, and its OIDC issuer. */
+      readonly identity: string
+      readonly issuer: string
+      /** Where the bundle was found: its manifest, `registry/repository@sha256:…`. */
+      readonly location: string
+    }
+
 /** An image resolved in its registry and checked by policy: what a promotion writes. */
 export interface ResolvedImage {
   /** The reference as given. */
@@ -51,6 +73,8 @@ export interface ResolvedImage {
   readonly registry: string
   /** ECR only: can the promoted tag be overwritten in its repository? */
   readonly tagImmutability?: TagImmutabilityVerdict
+  /** The signature gate's verdict, when one was asked for (signature-key …). */
+  readonly signature?: SignatureVerification
   /** Promoted from another environment: where it runs, and since when (ISO date), when known. */
   readonly promotedFrom?: {
     readonly environment: string

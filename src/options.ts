@@ -3,6 +3,7 @@
  * checked by the same rules, and each message names the option the way its
  * shell does (`Input pin`, `--pin`: see inputLabel).
  */
+import { readFileSync } from 'node:fs'
 import { InputError, inputLabel } from './errors.js'
 import {
   MERGE_METHODS,
@@ -20,6 +21,12 @@ import {
   type TagPolicy
 } from './policy/index.js'
 import { relativePathProblem } from './repo/index.js'
+import {
+  signaturePolicyOf,
+  type SignaturePolicy,
+  type SignatureSettingNames,
+  type SignatureSettings
+} from './signature/index.js'
 
 /** How long `verify` waits for Argo CD by default. */
 export const DEFAULT_VERIFY_TIMEOUT_SECONDS = 600
@@ -163,4 +170,48 @@ export function named(name: string, check: () => void): void {
       hint: (error as InputError).hint
     })
   }
+}
+
+/** A key or trusted-root file larger than this is something else. */
+const MAX_OPTION_FILE_BYTES = 1024 * 1024
+
+/**
+ * The signature gate's settings from the shell's options, or undefined when none is given:
+ * files (signature-key unless inline PEM, trusted-root) are read from the working directory.
+ */
+export function signaturePolicy(
+  names: SignatureSettingNames,
+  values: SignatureSettings
+): SignaturePolicy | undefined {
+  return signaturePolicyOf(names, values, (path, label, what) => readOptionFile(label, path, what))
+}
+
+function readOptionFile(label: string, path: string, what: string): string {
+  let bytes: Buffer
+  try {
+    bytes = readFileSync(path)
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const why =
+      code === 'ENOENT'
+        ? 'there is no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : `it cannot be read (${code ?? (error as Error).message})`
+    throw new InputError(
+      `${label} ${JSON.stringify(path)} is not ${what}, and as a file path ${why}.`,
+      {
+        hint: 'Pass the path of the file (relative to the working directory), or for a key the PEM text starting with -----BEGIN PUBLIC KEY-----.'
+      }
+    )
+  }
+  if (bytes.length > MAX_OPTION_FILE_BYTES) {
+    throw new InputError(
+      `${label} ${JSON.stringify(path)} is ${bytes.length} bytes: too large for ${what}.`,
+      {
+        hint: 'Pass the file itself (cosign.pub, trusted_root.json), not an archive or a directory of them.'
+      }
+    )
+  }
+  return bytes.toString('utf8')
 }

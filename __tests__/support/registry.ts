@@ -572,6 +572,16 @@ export async function pushManifest(
   return pushTarget(reg, repository).putManifest(reference, body, mediaType)
 }
 
+/** Uploads `blob` (e.g. a signature payload) to `repository`; returns its sha256 digest. */
+export async function pushBlob(
+  reg: RegistryInstance,
+  repository: string,
+  blob: Buffer
+): Promise<string> {
+  await pushTarget(reg, repository).uploadBlob(blob)
+  return sha256(blob)
+}
+
 /** Pushes the config and layer blobs of a one-platform image; returns its manifest (unpushed). */
 async function pushPlatformImage(
   target: PushTarget,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { createHash, generateKeyPairSync } from 'node:crypto'
 import { InputError } from '../../src/errors.js'
 import { parseInputs } from '../../src/action/inputs.js'
 import { checkConfigFile, checkHost } from '../../src/options.js'
@@ -9,6 +10,9 @@ const reader =
     values[name] ?? ''
 
 const D = `sha256:${'0f'.repeat(32)}`
+const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+const PUBLIC_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString()
+const PRIVATE_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 
 describe('parseInputs', () => {
   it('applies the defaults of DESIGN.md', () => {
@@ -47,6 +51,18 @@ describe('parseInputs', () => {
     expect(inputs.labels).toEqual(['promotion', 'prod'])
     expect(inputs.insecureRegistries).toEqual(['registry.internal:5000', 'mirror.local'])
     expect(inputs.tagPolicy.mutableTags).toEqual(['pr-*', '*-snapshot'])
+  })
+
+  it('turns signature-key (inline PEM) into the signature gate, off without it', () => {
+    const der = publicKey.export({ type: 'spki', format: 'der' })
+    const inputs = parseInputs(
+      reader({ image: 'ghcr.io/acme/api:v1', 'signature-key': `\n${PUBLIC_PEM}\n` })
+    )
+    expect(inputs.signatures?.key).toMatchObject({
+      fingerprint: `sha256:${createHash('sha256').update(der).digest('hex')}`,
+      description: 'ecdsa P-256'
+    })
+    expect(parseInputs(reader({ image: 'ghcr.io/acme/api:v1' })).signatures).toBeUndefined()
   })
 
   it('accepts no image when promoting everything another environment runs', () => {
@@ -109,7 +125,19 @@ describe('parseInputs', () => {
       /config-file "\.\.\/promotion\.yaml" leaves the repository/
     ],
     [{ 'config-file': '/etc/promotion.yaml' }, /config-file "\/etc\/promotion\.yaml" is absolute/],
-    [{ 'config-file': 'deploy\\promotion.yaml' }, /config-file .* contains a backslash/]
+    [{ 'config-file': 'deploy\\promotion.yaml' }, /config-file .* contains a backslash/],
+    [
+      { 'signature-key': '/nonexistent/cosign.pub' },
+      /Input signature-key "\/nonexistent\/cosign\.pub" is not a PEM public key, and as a file path there is no such file/
+    ],
+    [
+      { 'signature-key': PRIVATE_PEM },
+      /Input signature-key holds a PEM PRIVATE KEY, not a PUBLIC KEY/
+    ],
+    [
+      { 'signature-key': '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' },
+      /Input signature-key is not a readable PEM public key/
+    ]
   ])('%j → %s', (values, message) => {
     const read = reader({ image: 'ghcr.io/acme/api:v1', ...values })
     expect(() => parseInputs(read)).toThrow(InputError)

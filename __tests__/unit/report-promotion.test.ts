@@ -227,6 +227,39 @@ describe('commit message', () => {
     )
   })
 
+  it('a signed image: an Image-Signature trailer naming the key or the keyless signer; the PR body too', () => {
+    const key = `sha256:${'f'.repeat(64)}`
+    const identity = 'https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main'
+    const issuer = 'https://token.actions.githubusercontent.com'
+    const byKey = {
+      ...api,
+      signature: { verified: true, kind: 'cosign-key', key, location: 'x' } as const
+    }
+    const keyless = {
+      ...web,
+      signature: {
+        verified: true,
+        kind: 'sigstore-bundle',
+        identity,
+        issuer,
+        location: 'y'
+      } as const
+    }
+    const content = { ...one, images: [byKey, keyless] }
+    const trailers = commitMessage(content).trimEnd().split('\n\n').at(-1)!.split('\n')
+    expect(trailers.slice(0, 4)).toEqual([
+      `Promoted-Image: ghcr.io/acme/api:v1.2.3@${D1}`,
+      `Promoted-Image: acme/web:v2@${D2}`,
+      `Image-Signature: ghcr.io/acme/api:v1.2.3@${D1} verified, cosign key ${key}`,
+      `Image-Signature: acme/web:v2@${D2} verified, signed by ${identity} (issuer ${issuer})`
+    ])
+    const body = pullRequestBody(content)
+    expect(body).toContain(`- Signature: verified, cosign key \`${key}\``)
+    expect(body).toContain(
+      `- Signature: verified, signed by \`${identity}\` (issuer \`${issuer}\`)`
+    )
+  })
+
   it('a removed value reads (removed); no source, no Source-* trailers', () => {
     const message = commitMessage({
       ...one,

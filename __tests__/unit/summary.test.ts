@@ -65,6 +65,30 @@ describe('report', () => {
     expect(lines[4]).toMatch(/ \| — \|$/)
     expect(lines[5]).toMatch(/\| single platform \| .* \| mutable: repository tags are MUTABLE \|$/)
   })
+
+  it('signatures: a column naming who signed, and the images output carries the verification', () => {
+    const key = `sha256:${'f'.repeat(64)}`
+    const signedByKey = image('ghcr.io/acme/api:v1', D1, {
+      signature: { verified: true, kind: 'cosign-key', key, location: 'ghcr.io/acme/api:x.sig' }
+    })
+    const keyless = image('ghcr.io/acme/web:v2', D2, {
+      signature: {
+        verified: true,
+        kind: 'sigstore-bundle',
+        identity: 'https://github.com/acme/web/.github/workflows/release.yml@refs/heads/main',
+        issuer: 'https://token.actions.githubusercontent.com',
+        location: `ghcr.io/acme/web@${D1}`
+      }
+    })
+    const lines = resolutionSummary([signedByKey, keyless, ghcr], false).split('\n')
+    expect(lines[2]).toBe('| Image | Tag | Digest | Kind | Pinned reference | Signature |')
+    expect(lines[4]).toMatch(new RegExp(`\\| verified: cosign key \`${key}\` \\|$`))
+    expect(lines[5]).toMatch(
+      /\| verified: `https:\/\/github\.com\/acme\/web\/\.github\/workflows\/release\.yml@refs\/heads\/main` \(issuer `https:\/\/token\.actions\.githubusercontent\.com`\) \|$/
+    )
+    expect(lines[6]).toMatch(/ \| — \|$/)
+    expect(imagesOutput([signedByKey])[0]!.signature).toEqual(signedByKey.signature)
+  })
 })
 
 describe('job summary: render proof', () => {

@@ -24,6 +24,7 @@ import {
   pinMode,
   promotionMode,
   seconds,
+  signaturePolicy,
   tagPolicy,
   trimAscii,
   verifyRenderMode
@@ -31,6 +32,7 @@ import {
 import type { TagPolicy } from '../policy/index.js'
 import { assertDigest } from '../reference/index.js'
 import type { ExplicitCredentials } from '../registry/index.js'
+import type { SignaturePolicy } from '../signature/index.js'
 
 /** Every action input, parsed once and validated (DESIGN.md, "Action inputs"). */
 export interface Inputs {
@@ -49,6 +51,8 @@ export interface Inputs {
   readonly tagPolicy: TagPolicy
   readonly requireImmutableRepository: boolean
   readonly registryCredentials?: ExplicitCredentials
+  /** The signature gate (signature-key); undefined: off. */
+  readonly signatures?: SignaturePolicy
   readonly token: string
   readonly branch: string
   readonly commitMessage?: string
@@ -163,6 +167,22 @@ export function parseInputs(read: InputReader): Inputs {
       false
     ),
     registryCredentials: username === undefined ? undefined : { username, password },
+    signatures: signaturePolicy(
+      {
+        signatureKey: 'signature-key',
+        certificateIdentity: 'certificate-identity',
+        certificateIdentityRegexp: 'certificate-identity-regexp',
+        certificateOidcIssuer: 'certificate-oidc-issuer',
+        trustedRoot: 'trusted-root'
+      },
+      {
+        signatureKey: get('signature-key'),
+        certificateIdentity: get('certificate-identity'),
+        certificateIdentityRegexp: get('certificate-identity-regexp'),
+        certificateOidcIssuer: get('certificate-oidc-issuer'),
+        trustedRoot: get('trusted-root')
+      }
+    ),
     token: read('token'),
     branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,
     commitMessage: checkCommitMessageTemplate('commit-message', get('commit-message')),

@@ -49,7 +49,8 @@ export function actionPlan(inputs: Inputs, env: NodeJS.ProcessEnv): PromotionPla
     },
     verifyRender: inputs.verifyRender,
     dryRun: inputs.dryRun,
-    allowDowngrade: inputs.allowDowngrade
+    allowDowngrade: inputs.allowDowngrade,
+    signatures: inputs.signatures
   }
 }
 

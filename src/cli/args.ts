@@ -12,6 +12,7 @@ import {
   checkHost,
   downgradePolicy,
   pinMode,
+  signaturePolicy,
   tagPolicy,
   verifyRenderMode
 } from '../options.js'
@@ -26,6 +27,11 @@ export const COMMON_OPTIONS = {
   pin: { type: 'string' },
   'registry-username': { type: 'string' },
   'password-stdin': { type: 'boolean' },
+  'signature-key': { type: 'string' },
+  'certificate-identity': { type: 'string' },
+  'certificate-identity-regexp': { type: 'string' },
+  'certificate-oidc-issuer': { type: 'string' },
+  'trusted-root': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' }
@@ -66,13 +72,18 @@ interface ResolveFlags {
   'insecure-registry'?: string[]
   'registry-username'?: string
   'password-stdin'?: boolean
+  'signature-key'?: string
+  'certificate-identity'?: string
+  'certificate-identity-regexp'?: string
+  'certificate-oidc-issuer'?: string
+  'trusted-root'?: string
 }
 
 /** The plan's policy and registry settings from the resolve flags, and the pin. */
 export async function resolveSettingsFrom(
   values: ResolveFlags,
   context: CommandContext
-): Promise<Pick<PromotionPlan, 'policy' | 'registry'> & { pin: PinMode }> {
+): Promise<Pick<PromotionPlan, 'policy' | 'registry' | 'signatures'> & { pin: PinMode }> {
   const insecureRegistries = (values['insecure-registry'] ?? []).map(host =>
     checkHost('--insecure-registry', host)
   )
@@ -82,8 +93,24 @@ export async function resolveSettingsFrom(
     values['allow-tags']
   )
   const pin = pinMode('--pin', values.pin)
+  const signatures = signaturePolicy(
+    {
+      signatureKey: '--signature-key',
+      certificateIdentity: '--certificate-identity',
+      certificateIdentityRegexp: '--certificate-identity-regexp',
+      certificateOidcIssuer: '--certificate-oidc-issuer',
+      trustedRoot: '--trusted-root'
+    },
+    {
+      signatureKey: values['signature-key'],
+      certificateIdentity: values['certificate-identity'],
+      certificateIdentityRegexp: values['certificate-identity-regexp'],
+      certificateOidcIssuer: values['certificate-oidc-issuer'],
+      trustedRoot: values['trusted-root']
+    }
+  )
   const credentials = await credentialsFrom(values, context)
-  return { policy, registry: { insecureRegistries, credentials }, pin }
+  return { policy, registry: { insecureRegistries, credentials }, pin, signatures }
 }
 
 interface EditFlags extends ResolveFlags {

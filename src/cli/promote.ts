@@ -48,6 +48,10 @@ Options:
   --auto-merge METHOD        merge, squash or rebase: enable auto-merge with this method
   --from-environment ENV     promote what ENV runs (its pinned tag + digest); --image then names
                              repositories without tags
+  --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
+  --trusted-root FILE        or a keyless Sigstore bundle by that signer (see resolve --help)
+  --signature-key KEY        refuse an image whose digest has no cosign signature by this public
+                             key (PEM file or text), before any edit or write request
   --digest D, --config-file F, --verify-render MODE, --allow-downgrade MODE, --dry-run, --json,
   and the resolve options
 The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.

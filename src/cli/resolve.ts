@@ -17,6 +17,13 @@ Options:
   --mutable-tags P,P         tag patterns to refuse (default: ${['latest', 'main', 'master', '…'].join(', ')})
   --allow-tags REGEX         every tag must match this regular expression
   --insecure-registry HOST   reach HOST over plain HTTP (repeatable; loopback always is)
+  --signature-key KEY        refuse an image whose digest has no cosign signature by this public
+                             key (cosign.pub, or its PEM text: --signature-key="$(cat cosign.pub)");
+                             checked before anything is printed or written
+  --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
+  --trusted-root FILE        instead: refuse an image whose digest has no keyless Sigstore bundle
+                             (cosign v3: OCI referrers, else the sha256-<hex> tag) by that signer,
+                             verified against the trusted_root.json
   --require-immutable-repository
                              ECR: fail, not warn, when the repository lets the tag be overwritten
   --registry-username U      with --password-stdin or PROMOTE_IMAGE_REGISTRY_PASSWORD

@@ -40,6 +40,7 @@ interface RawEnvironment {
   readonly assignees?: string[]
   readonly draft?: boolean
   readonly 'auto-merge'?: MergeMethod
+  readonly verify?: Readonly<Record<string, string>>
   readonly targets: RawTarget[]
 }
 
@@ -100,6 +101,14 @@ export function buildConfig(
         draft: env.draft,
         autoMerge: env['auto-merge'],
         targets,
+        verify: env.verify && {
+          signatureKey: env.verify['signature-key'],
+          certificateIdentity: env.verify['certificate-identity'],
+          certificateIdentityRegexp: env.verify['certificate-identity-regexp'],
+          certificateOidcIssuer: env.verify['certificate-oidc-issuer'],
+          trustedRoot: env.verify['trusted-root'],
+          source: `${file}:${locate.lineOf([...at, 'verify'])}`
+        },
         source: `${file}:${locate.lineOf(at)}`
       })
     )

@@ -4,7 +4,8 @@ export type {
   HelmTarget,
   PromotionConfig,
   Target,
-  TargetTemplate
+  TargetTemplate,
+  VerifySettings
 } from './types.js'
 export { PromotionConfigError } from './error.js'
 export { environmentOf } from './environment.js'

@@ -85,8 +85,21 @@ export interface EnvironmentConfig {
   readonly draft?: boolean
   readonly autoMerge?: MergeMethod
   readonly targets: readonly TargetTemplate[]
+  /** The `verify:` block: the signature gate's settings, as written (files are repository paths). */
+  readonly verify?: VerifySettings
   /** Where the environment is declared: `promotion.yaml:4`. */
   readonly source?: string
+}
+
+/** An environment's `verify:` block, cosign's flag names camelCased. */
+export interface VerifySettings {
+  readonly signatureKey?: string
+  readonly certificateIdentity?: string
+  readonly certificateIdentityRegexp?: string
+  readonly certificateOidcIssuer?: string
+  readonly trustedRoot?: string
+  /** Where the block is: `promotion.yaml:9`. */
+  readonly source: string
 }
 
 export interface PromotionConfig {

@@ -11,7 +11,7 @@ import { environmentOf, parsePromotionConfig, type EnvironmentConfig } from '../
 import { GitCheckout } from '../deliver/index.js'
 import { ConfigError } from '../errors.js'
 import { repositoryNameOf } from '../reference/index.js'
-import type { DigestResolver } from '../registry/index.js'
+import type { ArtifactReader, DigestResolver } from '../registry/index.js'
 import type { TreeReader } from '../repo/index.js'
 import {
   commitMessage,
@@ -34,7 +34,7 @@ export interface EnvironmentRun {
 export interface Delivery extends ConfigRepository {
   readonly method: CommitMethod
   /** Resolves digests (promoting from another environment: confirms they still exist). */
-  readonly resolver: DigestResolver
+  readonly resolver: DigestResolver & ArtifactReader
   readonly ports: Ports
 }
 
@@ -121,7 +121,9 @@ export async function promoteEnvironments(
                   environment,
                   inlineTargets: plan.targets.length > 0,
                   policy: plan.policy,
-                  since: github ? file => github.lastChanged(file, baseBranch) : undefined
+                  since: github ? file => github.lastChanged(file, baseBranch) : undefined,
+                  signatures: plan.signatures,
+                  names: ports.names
                 },
                 delivery.resolver,
                 ports.logger

@@ -8,10 +8,14 @@
 import type { ResolvedImage } from '../model.js'
 import type { Logger } from '../log/logger.js'
 import type { TagPolicy } from '../policy/index.js'
+import type { OptionNames } from '../errors.js'
 import type { DigestResolver } from '../registry/index.js'
+import type { ArtifactSource, SignaturePolicy } from '../signature/index.js'
 import type { TreeReader } from '../repo/index.js'
 import type { ImageSource } from './plan.js'
 import { checkPromoteFrom, imagesFromEnvironment } from './promote-from.js'
+import { gateEnvironment } from './environment-gate.js'
+import { gateSignatures } from './signatures.js'
 
 export interface ImagesRequest {
   readonly source: ImageSource
@@ -26,16 +30,19 @@ export interface ImagesRequest {
   readonly policy: TagPolicy
   /** When a file last changed (ISO date), where the writer can tell. */
   readonly since?: (file: string) => Promise<string | undefined>
+  /** The signature gate: what another environment runs is checked like a fresh build. */
+  readonly signatures?: SignaturePolicy
+  readonly names: OptionNames
 }
 
 export async function imagesFor(
   request: ImagesRequest,
-  resolver: DigestResolver,
+  resolver: DigestResolver & ArtifactSource,
   logger: Logger
 ): Promise<readonly ResolvedImage[]> {
   const { source, reader, configFile, environment } = request
   if ('fromEnvironment' in source) {
-    return imagesFromEnvironment(
+    const running = await imagesFromEnvironment(
       {
         reader,
         configFile,
@@ -48,9 +55,28 @@ export async function imagesFor(
       resolver,
       logger
     )
+    const checked = await gateSignatures(
+      running,
+      request.signatures,
+      resolver,
+      request.names,
+      logger
+    )
+    return environment === undefined
+      ? checked
+      : gateEnvironment(
+          { reader, configFile, environment, images: checked, names: request.names },
+          resolver,
+          logger
+        )
   }
   if (environment !== undefined && !request.inlineTargets) {
     await checkPromoteFrom({ reader, configFile, environment, images: request.resolved }, logger)
+    return gateEnvironment(
+      { reader, configFile, environment, images: request.resolved, names: request.names },
+      resolver,
+      logger
+    )
   }
   return request.resolved
 }

@@ -43,7 +43,7 @@ export class RefusedImagesError extends PromoteError {
 }
 
 /** One refusal as itself; several as one error listing them all. */
-function refusalOf(errors: PromoteError[]): PromoteError {
+export function refusalOf(errors: PromoteError[]): PromoteError {
   return errors.length === 1 ? errors[0]! : new RefusedImagesError(errors)
 }
 

@@ -10,6 +10,7 @@ import type { EnvironmentRun } from './environments.js'
 import { uniqueImages } from './images.js'
 import type { EnvironmentEdit, Ports, PromotionPlan } from './plan.js'
 import { resolveImages } from './resolve.js'
+import { gateSignatures } from './signatures.js'
 
 export interface PromotionOutcome {
   /** The promoted images: the resolved builds, or what the source environment runs. */
@@ -36,7 +37,7 @@ export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<P
   })
   const build = 'build' in plan.images ? plan.images.build : undefined
   // Promoting from another environment, the images are what it runs: read per environment.
-  const resolved = build
+  const unverified = build
     ? await ports.group('Resolve image digests', () =>
         resolveImages(
           {
@@ -53,6 +54,12 @@ export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<P
         )
       )
     : []
+  // The signature gate: before anything is edited or written, and before a resolve-only run prints.
+  const resolved = plan.signatures
+    ? await ports.group('Verify signatures', () =>
+        gateSignatures(unverified, plan.signatures, resolver, ports.names, ports.logger)
+      )
+    : unverified
   if (!plan.destination) return { images: resolved, edits: [], runs: [] }
   // Loaded only when there is a config repository to write: a resolve-only run starts fast.
   const { writeConfigRepository } = await import('./write.js')

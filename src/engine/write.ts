@@ -4,7 +4,7 @@
  * environment through the GitHub API or git.
  */
 import type { ResolvedImage } from '../model.js'
-import type { DigestResolver } from '../registry/index.js'
+import type { ArtifactReader, DigestResolver } from '../registry/index.js'
 import { fsTreeReader } from '../repo/index.js'
 import { configRepositoryOf } from './destination.js'
 import { editConfigRepo } from './edit.js'
@@ -16,7 +16,7 @@ export async function writeConfigRepository(
   plan: PromotionPlan,
   destination: Destination,
   resolved: readonly ResolvedImage[],
-  resolver: DigestResolver,
+  resolver: DigestResolver & ArtifactReader,
   ports: Ports
 ): Promise<{ edits: EnvironmentEdit[]; runs: EnvironmentRun[] }> {
   if (destination.kind === 'workspace') {
@@ -46,7 +46,7 @@ async function editWorkspace(
   plan: PromotionPlan,
   root: string,
   resolved: readonly ResolvedImage[],
-  resolver: DigestResolver,
+  resolver: DigestResolver & ArtifactReader,
   ports: Ports
 ): Promise<EnvironmentEdit[]> {
   const environments = plan.environments.length > 0 ? plan.environments : [undefined]
@@ -60,7 +60,9 @@ async function editWorkspace(
         configFile: plan.configFile,
         environment,
         inlineTargets: plan.targets.length > 0,
-        policy: plan.policy
+        policy: plan.policy,
+        signatures: plan.signatures,
+        names: ports.names
       },
       resolver,
       ports.logger

@@ -28,7 +28,12 @@ export const RE2_SYNTAX_URL = 'https://github.com/google/re2/wiki/Syntax'
  * not match "dev1-latest". The source is compiled as written (not wrapped in `^(?:…)$`, which
  * would let `a)|(b` compile) and anchored by testExact (RE2 ANCHOR_BOTH).
  */
-export function compileRe2(source: string, inputName: string): TagPattern {
+export function compileRe2(
+  source: string,
+  inputName: string,
+  /** search: match anywhere unless anchored (^…$), as Go's MatchString; hint: for that use. */
+  options: { readonly search?: boolean; readonly hint?: string } = {}
+): TagPattern {
   let compiled: RE2JS
   try {
     compiled = RE2JS.compile(source)
@@ -41,11 +46,17 @@ export function compileRe2(source: string, inputName: string): TagPattern {
     throw new InputError(
       `${inputLabel(inputName)} is not a valid regular expression in RE2 syntax: ${JSON.stringify(source)} (${why}).`,
       {
-        hint: `${inputName} is matched with RE2 (${RE2_SYNTAX_URL}), in time linear in the tag: no lookahead, lookbehind or backreferences. Write e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}; the pattern must match the whole tag.`
+        hint:
+          options.hint ??
+          `${inputName} is matched with RE2 (${RE2_SYNTAX_URL}), in time linear in the tag: no lookahead, lookbehind or backreferences. Write e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}; the pattern must match the whole tag.`
       }
     )
   }
-  return { source, name: inputName, test: tag => compiled.testExact(tag) }
+  return {
+    source,
+    name: inputName,
+    test: options.search ? text => compiled.test(text) : tag => compiled.testExact(tag)
+  }
 }
 
 /** Perl/JavaScript syntax that RE2 leaves out on purpose, named in the user's words. */

@@ -5,7 +5,8 @@ import { lookupCredentials, type ExplicitCredentials } from './credentials.js'
 import { RegistryClient } from './oci/client.js'
 import { resolveManifest } from './oci/manifest.js'
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, Transport, type RetryPolicy } from './oci/transport.js'
-import type { DigestResolver, Resolution } from './types.js'
+import { fetchBlob, fetchManifest, fetchReferrers } from './oci/artifacts.js'
+import type { ArtifactReader, DigestResolver, Resolution } from './types.js'
 import { parseEcrHost } from './ecr/host.js'
 import type { EcrDescriber } from './ecr/describe.js'
 
@@ -27,7 +28,7 @@ export interface ResolverOptions {
  * One resolver per run: it keeps one client per registry host, so challenges
  * and tokens learned for one image serve every other image on that host.
  */
-export function createResolver(options: ResolverOptions): DigestResolver {
+export function createResolver(options: ResolverOptions): DigestResolver & ArtifactReader {
   const transport = new Transport({
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: options.retry ?? DEFAULT_RETRY,
@@ -49,7 +50,33 @@ export function createResolver(options: ResolverOptions): DigestResolver {
   const loadEcr = (): Promise<EcrDescriber> =>
     (ecr ??= import('./ecr/describe.js').then(m => new m.EcrDescriber(options.logger)))
 
+  const clientFor = (host: string): RegistryClient => {
+    let client = clients.get(host)
+    if (!client) {
+      client = new RegistryClient(host, transport, findCredentials, options.logger, options.names)
+      clients.set(host, client)
+    }
+    return client
+  }
+
   return {
+    manifest: (ref, reference) =>
+      fetchManifest(
+        clientFor(registryHost(ref)),
+        ref.path,
+        reference,
+        `${ref.name}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`
+      ),
+    referrers: (ref, digest, artifactType) =>
+      fetchReferrers(
+        clientFor(registryHost(ref)),
+        ref.path,
+        digest,
+        artifactType,
+        `the referrers of ${ref.name}@${digest}`
+      ),
+    blob: (ref, digest) =>
+      fetchBlob(clientFor(registryHost(ref)), ref.path, digest, `${ref.name}@${digest}`),
     async resolve(ref: ImageReference): Promise<Resolution> {
       const host = registryHost(ref)
       const ecrRegistry = parseEcrHost(host)
@@ -63,11 +90,7 @@ export function createResolver(options: ResolverOptions): DigestResolver {
           display: formatReference(ref)
         })
       }
-      let client = clients.get(host)
-      if (!client) {
-        client = new RegistryClient(host, transport, findCredentials, options.logger, options.names)
-        clients.set(host, client)
-      }
+      const client = clientFor(host)
       // A tag wins over a digest: for name:tag@digest the caller checks that
       // the tag still points at the digest it is about to write next to it.
       return resolveManifest(client, {

@@ -24,3 +24,31 @@ export interface Resolution {
 export interface DigestResolver {
   resolve(ref: ImageReference): Promise<Resolution>
 }
+
+/** A manifest as the registry sent it: the exact bytes, their digest and declared type. */
+export interface ArtifactManifest {
+  readonly body: Buffer
+  readonly digest: string
+  readonly mediaType: string
+}
+
+/**
+ * What is attached to an image in its repository (signatures, attestations), read with the
+ * run's challenges and tokens. Every registry is read through the Distribution API here, ECR
+ * included (with the docker config's credentials).
+ */
+export interface ArtifactReader {
+  /** A manifest by tag or digest in the image's repository; undefined when there is none. */
+  manifest(image: ImageReference, reference: string): Promise<ArtifactManifest | undefined>
+  /** A blob of the image's repository, checked against its digest. */
+  blob(image: ImageReference, digest: string): Promise<Buffer>
+  /**
+   * The referrers API's index for `digest` (filtered by artifactType); undefined when the
+   * registry does not implement the API.
+   */
+  referrers(
+    image: ImageReference,
+    digest: string,
+    artifactType: string
+  ): Promise<Buffer | undefined>
+}

@@ -9,6 +9,7 @@ import type {
   ImageValueChange,
   PromotionMode,
   ResolvedImage,
+  SignatureVerification,
   SourceInfo
 } from '../model.js'
 import { code, escapeText, itemWithSublist, oneLine } from './markdown.js'
@@ -46,6 +47,13 @@ const SUBJECT_LIMIT = 72
 const DEFAULT_SERVER_URL = 'https://github.com'
 const MARKER_PREFIX = '<!-- promote-image:environment='
 
+/** Who signed, as the signature gate verified it; `quote` marks values up (markdown or none). */
+function signatureWords(signature: SignatureVerification, quote: (text: string) => string): string {
+  return signature.kind === 'cosign-key'
+    ? `verified, cosign key ${quote(signature.key)}`
+    : `verified, signed by ${quote(signature.identity)} (issuer ${quote(signature.issuer)})`
+}
+
 /**
  * `promote(<env>): <name> <tag> (<short digest>)` (or the commit-message
  * template, with what it holds under its first line), one line per changed
@@ -57,6 +65,11 @@ export function commitMessage(content: PromotionContent): string {
   const { repository, sha, runUrl } = content.source
   const trailers = [
     ...content.images.map(i => `Promoted-Image: ${oneLine(i.pinned)}`),
+    ...content.images.flatMap(i =>
+      i.signature
+        ? [`Image-Signature: ${oneLine(`${i.pinned} ${signatureWords(i.signature, t => t)}`)}`]
+        : []
+    ),
     ...(repository ? [`Source-Repository: ${oneLine(repository)}`] : []),
     ...(sha ? [`Source-Commit: ${oneLine(sha)}`] : []),
     ...(runUrl ? [`Source-Run: ${oneLine(runUrl)}`] : [])
@@ -331,6 +344,7 @@ function imageDetails(image: ResolvedImage, content: PromotionContent, links: Li
           `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
         ]
       : []),
+    ...(image.signature ? [`- Signature: ${signatureWords(image.signature, code)}`] : []),
     ...(image.promotedFrom
       ? [
           `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`

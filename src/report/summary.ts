@@ -1,4 +1,4 @@
-import type { ResolvedImage } from '../model.js'
+import type { ResolvedImage, SignatureVerification } from '../model.js'
 import { code, escapeText } from './markdown.js'
 
 /** One object per image: the `images` output. */
@@ -9,6 +9,8 @@ export interface ImageOutput {
   readonly ref: string
   /** ECR only: `immutable`, `mutable` or `unknown`, and why. */
   readonly tagImmutability?: { readonly verdict: string; readonly reason: string }
+  /** When the signature gate ran: the signature it verified (key fingerprint, where found). */
+  readonly signature?: SignatureVerification
 }
 
 export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
@@ -19,7 +21,8 @@ export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
     ref: i.pinned,
     ...(i.tagImmutability
       ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
-      : {})
+      : {}),
+    ...(i.signature ? { signature: i.signature } : {})
   }))
 }
 
@@ -31,6 +34,7 @@ function verdictWord(image: ResolvedImage): string {
 /** The job summary's resolution table, in GitHub-flavored markdown. */
 export function resolutionSummary(images: readonly ResolvedImage[], dryRun: boolean): string {
   const withImmutability = images.some(i => i.tagImmutability)
+  const withSignature = images.some(i => i.signature)
   const rows = images.map(i => {
     const cells = [
       code(i.reference.name, true),
@@ -44,10 +48,12 @@ export function resolutionSummary(images: readonly ResolvedImage[], dryRun: bool
         i.tagImmutability ? `${verdictWord(i)}: ${escapeText(i.tagImmutability.reason)}` : '—'
       )
     }
+    if (withSignature) cells.push(i.signature ? describeSignature(i.signature) : '—')
     return `| ${cells.join(' | ')} |`
   })
   const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference']
   if (withImmutability) header.push('Tag immutability (ECR)')
+  if (withSignature) header.push('Signature')
   return [
     `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
     '',
@@ -56,6 +62,13 @@ export function resolutionSummary(images: readonly ResolvedImage[], dryRun: bool
     ...rows,
     ''
   ].join('\n')
+}
+
+/** Who signed, as the gate verified it: the key's fingerprint, or the keyless signer. */
+function describeSignature(signature: SignatureVerification): string {
+  return signature.kind === 'cosign-key'
+    ? `verified: cosign key ${code(signature.key, true)}`
+    : `verified: ${code(signature.identity, true)} (issuer ${code(signature.issuer, true)})`
 }
 
 function describeKind(image: ResolvedImage): string {
