@@ -1,22 +1,24 @@
 #!/usr/bin/env node
 import { I as InputError, C as CLI_NAMES, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, dirname, join } from 'node:path';
-import { v as verifyRenderMode, d as downgradePolicy, c as checkConfigFile, a as checkHost, t as tagPolicy, p as pinMode, r as runPromotion, i as imagesOutput, b as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
+import { v as verifyRenderMode, d as downgradePolicy, c as checkConfigFile, a as checkHost, t as tagPolicy, p as pinMode, s as signaturePolicy, r as runPromotion, i as imagesOutput, b as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
 import { p as parseReference, f as formatReference } from './chunks/retry.js';
 import { parseArgs } from 'node:util';
 import 'node:child_process';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
 import 'node:os';
 import 'node:timers/promises';
+import 'node:crypto';
 import { P as PLAN_DEFAULTS, d as distExports, m as mutableTagMatch, f as firstYamlProblem, a as matchingMutablePattern, D as DEFAULT_TAG_POLICY, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/plan.js';
 import 'node:fs';
-import 'node:crypto';
 import { s as splitKustomizeImage, k as kustomizeImageMatches, a as applyKustomizeImage } from './chunks/kustomize.js';
 import { i as isKustomizationFileName, a as isInsideDirectory } from './chunks/paths.js';
 import { D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
 import 'process';
 import 'buffer';
 import './chunks/_commonjsHelpers.js';
+import 'crypto';
+import 'util';
 
 var version = "0.1.0";
 var packageJson = {
@@ -35,6 +37,11 @@ const COMMON_OPTIONS = {
     pin: { type: 'string' },
     'registry-username': { type: 'string' },
     'password-stdin': { type: 'boolean' },
+    'signature-key': { type: 'string' },
+    'certificate-identity': { type: 'string' },
+    'certificate-identity-regexp': { type: 'string' },
+    'certificate-oidc-issuer': { type: 'string' },
+    'trusted-root': { type: 'string' },
     json: { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
     help: { type: 'boolean', short: 'h' }
@@ -67,8 +74,21 @@ async function resolveSettingsFrom(values, context) {
     const insecureRegistries = (values['insecure-registry'] ?? []).map(host => checkHost('--insecure-registry', host));
     const policy = tagPolicy({ mutableTags: '--mutable-tags', allowTags: '--allow-tags' }, values['mutable-tags'], values['allow-tags']);
     const pin = pinMode('--pin', values.pin);
+    const signatures = signaturePolicy({
+        signatureKey: '--signature-key',
+        certificateIdentity: '--certificate-identity',
+        certificateIdentityRegexp: '--certificate-identity-regexp',
+        certificateOidcIssuer: '--certificate-oidc-issuer',
+        trustedRoot: '--trusted-root'
+    }, {
+        signatureKey: values['signature-key'],
+        certificateIdentity: values['certificate-identity'],
+        certificateIdentityRegexp: values['certificate-identity-regexp'],
+        certificateOidcIssuer: values['certificate-oidc-issuer'],
+        trustedRoot: values['trusted-root']
+    });
     const credentials = await credentialsFrom(values, context);
-    return { policy, registry: { insecureRegistries, credentials }, pin };
+    return { policy, registry: { insecureRegistries, credentials }, pin, signatures };
 }
 /**
  * The plan `edit` and `promote` share, from EDIT_OPTIONS and the resolve flags, every one
@@ -147,6 +167,10 @@ Options:
                              repositories without tags
   --dry-run                  print the unified diff and write nothing
   --json                     print a JSON report
+  --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
+  --trusted-root FILE        or a keyless Sigstore bundle by that signer (see resolve --help)
+  --signature-key KEY        refuse an image whose digest has no cosign signature by this public
+                             key (PEM file or text), before any edit
   (and the resolve options: --pin, --mutable-tags, --allow-tags, --insecure-registry, …)
 `;
 async function editCommand(args, context) {
@@ -1425,6 +1449,10 @@ Options:
   --auto-merge METHOD        merge, squash or rebase: enable auto-merge with this method
   --from-environment ENV     promote what ENV runs (its pinned tag + digest); --image then names
                              repositories without tags
+  --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
+  --trusted-root FILE        or a keyless Sigstore bundle by that signer (see resolve --help)
+  --signature-key KEY        refuse an image whose digest has no cosign signature by this public
+                             key (PEM file or text), before any edit or write request
   --digest D, --config-file F, --verify-render MODE, --allow-downgrade MODE, --dry-run, --json,
   and the resolve options
 The token for https remotes comes from GITHUB_TOKEN or PROMOTE_IMAGE_TOKEN, never from a flag.
@@ -1530,6 +1558,13 @@ Options:
   --mutable-tags P,P         tag patterns to refuse (default: ${['latest', 'main', 'master', '…'].join(', ')})
   --allow-tags REGEX         every tag must match this regular expression
   --insecure-registry HOST   reach HOST over plain HTTP (repeatable; loopback always is)
+  --signature-key KEY        refuse an image whose digest has no cosign signature by this public
+                             key (cosign.pub, or its PEM text: --signature-key="$(cat cosign.pub)");
+                             checked before anything is printed or written
+  --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
+  --trusted-root FILE        instead: refuse an image whose digest has no keyless Sigstore bundle
+                             (cosign v3: OCI referrers, else the sha256-<hex> tag) by that signer,
+                             verified against the trusted_root.json
   --require-immutable-repository
                              ECR: fail, not warn, when the repository lets the tag be overwritten
   --registry-username U      with --password-stdin or PROMOTE_IMAGE_REGISTRY_PASSWORD

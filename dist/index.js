@@ -1,5 +1,5 @@
 import { g as getInput, s as setSecret, a as group, b as summary, w as warning, i as info, d as debug, c as setOutput, n as notice, e as error, f as setFailed } from './chunks/core.js';
-import { l as list, n as named, e as checkEnvironmentName, o as oneOf, s as seconds, f as bool, d as downgradePolicy, v as verifyRenderMode, m as mergeMethod, t as tagPolicy, p as pinMode, a as checkHost, b as promotionMode, c as checkConfigFile, g as lines, h as trimAscii, D as DEFAULT_VERIFY_TIMEOUT_SECONDS, r as runPromotion, j as resolutionSummary, i as imagesOutput } from './chunks/options.js';
+import { l as list, n as named, e as checkEnvironmentName, o as oneOf, f as seconds, g as bool, d as downgradePolicy, v as verifyRenderMode, m as mergeMethod, s as signaturePolicy, t as tagPolicy, p as pinMode, a as checkHost, b as promotionMode, c as checkConfigFile, h as lines, j as trimAscii, D as DEFAULT_VERIFY_TIMEOUT_SECONDS, r as runPromotion, k as resolutionSummary, i as imagesOutput } from './chunks/options.js';
 import { I as InputError, A as ACTION_NAMES, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { b as code, i as itemWithSublist, e as escapeText, g as DEFAULT_BRANCH_TEMPLATE, c as checkCommitMessageTemplate } from './chunks/plan.js';
 import { a as assertDigest } from './chunks/retry.js';
@@ -8,8 +8,8 @@ import 'node:fs/promises';
 import 'node:os';
 import { resolve, sep } from 'node:path';
 import 'node:timers/promises';
-import { realpathSync, existsSync } from 'node:fs';
 import 'node:crypto';
+import { realpathSync, existsSync } from 'node:fs';
 import 'node:util';
 import 'os';
 import 'crypto';
@@ -147,6 +147,19 @@ function parseInputs(read) {
         tagPolicy: tagPolicy({ mutableTags: 'mutable-tags', allowTags: 'allow-tags' }, get('mutable-tags'), get('allow-tags')),
         requireImmutableRepository: bool('require-immutable-repository', get('require-immutable-repository'), false),
         registryCredentials: username === undefined ? undefined : { username, password },
+        signatures: signaturePolicy({
+            signatureKey: 'signature-key',
+            certificateIdentity: 'certificate-identity',
+            certificateIdentityRegexp: 'certificate-identity-regexp',
+            certificateOidcIssuer: 'certificate-oidc-issuer',
+            trustedRoot: 'trusted-root'
+        }, {
+            signatureKey: get('signature-key'),
+            certificateIdentity: get('certificate-identity'),
+            certificateIdentityRegexp: get('certificate-identity-regexp'),
+            certificateOidcIssuer: get('certificate-oidc-issuer'),
+            trustedRoot: get('trusted-root')
+        }),
         token: read('token'),
         branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,
         commitMessage: checkCommitMessageTemplate('commit-message', get('commit-message')),
@@ -214,7 +227,8 @@ function actionPlan(inputs, env) {
         },
         verifyRender: inputs.verifyRender,
         dryRun: inputs.dryRun,
-        allowDowngrade: inputs.allowDowngrade
+        allowDowngrade: inputs.allowDowngrade,
+        signatures: inputs.signatures
     };
 }
 function destinationOf(inputs, env) {

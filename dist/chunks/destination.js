@@ -5,7 +5,7 @@ import 'node:os';
 import { normalize, dirname, join, posix } from 'node:path';
 import fs__default, { existsSync, readFileSync } from 'fs';
 import require$$1 from 'tty';
-import require$$6 from 'util';
+import require$$0 from 'util';
 import os__default, { EOL } from 'os';
 import { g as getDefaultExportFromCjs, c as commonjsGlobal } from './_commonjsHelpers.js';
 import { spawn } from 'child_process';
@@ -1000,7 +1000,7 @@ function requireNode () {
 	hasRequiredNode = 1;
 	(function (module, exports) {
 		const tty = require$$1;
-		const util = require$$6;
+		const util = require$$0;
 
 		/**
 		 * This is the Node.js implementation of `debug()`.

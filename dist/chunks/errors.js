@@ -55,6 +55,9 @@ class InvalidReferenceError extends PromoteError {
 /** The reference is valid but refused by policy (mutable tag, digest mismatch…). */
 class PolicyError extends PromoteError {
 }
+/** The signature gate refused an image: no signature, a foreign one, or one for another digest. */
+class SignatureError extends PromoteError {
+}
 /** The registry refused, failed, or does not have the image. */
 class RegistryError extends PromoteError {
 }
@@ -75,5 +78,5 @@ function describeError(error) {
     return String(error);
 }
 
-export { ACTION_NAMES as A, CLI_NAMES as C, EditError as E, InputError as I, PromoteError as P, RegistryError as R, RenderError as a, PolicyError as b, ConfigError as c, describeError as d, InvalidReferenceError as e, inputLabel as i };
+export { ACTION_NAMES as A, CLI_NAMES as C, EditError as E, InputError as I, PromoteError as P, RegistryError as R, SignatureError as S, RenderError as a, PolicyError as b, ConfigError as c, describeError as d, InvalidReferenceError as e, inputLabel as i };
 //# sourceMappingURL=errors.js.map

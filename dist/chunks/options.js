@@ -1,4 +1,4 @@
-import { b as code, e as escapeText, r as resolveImages, u as uniqueImages, h as checkMutableTagPattern, j as DEFAULT_MUTABLE_TAGS, k as compileAllowTags } from './plan.js';
+import { b as code, e as escapeText, r as resolveImages, h as gateSignatures, u as uniqueImages, j as checkMutableTagPattern, k as DEFAULT_MUTABLE_TAGS, l as compileAllowTags, s as signaturePolicyOf } from './plan.js';
 import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, i as isPinnableDigest, c as registryHost, f as formatReference } from './retry.js';
 import { spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { A as ACTION_NAMES, R as RegistryError, I as InputError, i as inputLabel } from './errors.js';
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { r as relativePathProblem } from './paths.js';
 
 const ANONYMOUS = { description: 'no credentials (anonymous)' };
@@ -853,6 +854,82 @@ async function throwIfDenied(client, target, response) {
 }
 
 /**
+ * Reading what is attached to an image — a signature manifest under a tag,
+ * the blobs it references — through the same client (and so the same
+ * challenge and tokens) that resolved the image. Content is addressed: a
+ * blob whose bytes do not hash to its digest is refused.
+ */
+/**
+ * Signature and attestation manifests are image manifests (cosign SIGNATURE_SPEC.md, "Object
+ * Types"); the referrers tag schema's `sha256-<hex>` tag holds an OCI index (distribution-spec,
+ * "Referrers Tag Schema").
+ */
+const ARTIFACT_ACCEPT = [
+    MEDIA_TYPES.ociManifest,
+    MEDIA_TYPES.dockerManifest,
+    MEDIA_TYPES.ociIndex
+].join(', ');
+/** GET a manifest by tag or digest; undefined when the registry has none (404). */
+async function fetchManifest(client, repository, reference, display) {
+    const path = `/v2/${repository}/manifests/${reference}`;
+    const response = await client.request(repository, 'GET', path, { accept: ARTIFACT_ACCEPT });
+    if (response.status === 404)
+        return undefined;
+    await throwUnlessOk(client, repository, response, display);
+    const digest = sha256(response.body);
+    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    return { body: response.body, digest, mediaType };
+}
+/** GET a blob by digest, checked against its digest. */
+async function fetchBlob(client, repository, digest, display) {
+    const path = `/v2/${repository}/blobs/${digest}`;
+    const response = await client.request(repository, 'GET', path, {});
+    if (response.status === 404) {
+        throw new RegistryError(`Registry ${client.host} has no blob ${digest} in ${repository}, which ${display} references.`, { hint: 'The artifact was pushed incompletely; push it again.', subject: display });
+    }
+    await throwUnlessOk(client, repository, response, display);
+    const found = sha256(response.body);
+    if (!digest.startsWith('sha256:') || found !== digest) {
+        throw new RegistryError(`Registry ${client.host} sent blob ${digest} of ${display}, but its bytes hash to ${found}.`, {
+            hint: 'Something between the runner and the registry altered the blob; refusing to guess.',
+            subject: display
+        });
+    }
+    return response.body;
+}
+async function throwUnlessOk(client, repository, response, display) {
+    if (response.status === 401 || response.status === 403) {
+        const tried = await client.credentialDescription();
+        throw new RegistryError(`Registry ${client.host} refused access to ${repository} (HTTP ${response.status}) while reading ${display}; tried ${tried}.`, {
+            hint: `Log in ${client.names.loginStep} or ${client.names.setCredentials}, with pull access to the repository.`,
+            subject: display
+        });
+    }
+    if (response.status !== 200) {
+        throw new RegistryError(`Registry ${client.host} answered HTTP ${response.status} while reading ${display}.`, { hint: 'Re-run the job if the registry outage is transient.', subject: display });
+    }
+}
+function sha256(bytes) {
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+/**
+ * The OCI 1.1 referrers API (distribution-spec, "Listing Referrers"): GET
+ * /v2/<name>/referrers/<digest>, filtered by artifactType. Returns the index body, or undefined
+ * when the registry does not implement the API (404), so the caller falls back to the tag.
+ */
+async function fetchReferrers(client, repository, digest, artifactType, display) {
+    const query = new URLSearchParams({ artifactType }).toString();
+    const path = `/v2/${repository}/referrers/${digest}?${query}`;
+    const response = await client.request(repository, 'GET', path, {
+        accept: MEDIA_TYPES.ociIndex
+    });
+    if (response.status === 404)
+        return undefined;
+    await throwUnlessOk(client, repository, response, display);
+    return response.body;
+}
+
+/**
  * Private ECR registry hosts, every partition: the pattern of
  * awslabs/amazon-ecr-credential-helper (ecr-login/api/client.go), which also
  * covers FIPS (`dkr-ecr-fips` / `dkr.ecr-fips`), China, GovCloud, ISO, the EU
@@ -888,7 +965,18 @@ function createResolver(options) {
     });
     let ecr;
     const loadEcr = () => (ecr ??= import('./describe.js').then(m => new m.EcrDescriber(options.logger)));
+    const clientFor = (host) => {
+        let client = clients.get(host);
+        if (!client) {
+            client = new RegistryClient(host, transport, findCredentials, options.logger, options.names);
+            clients.set(host, client);
+        }
+        return client;
+    };
     return {
+        manifest: (ref, reference) => fetchManifest(clientFor(registryHost(ref)), ref.path, reference, `${ref.name}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`),
+        referrers: (ref, digest, artifactType) => fetchReferrers(clientFor(registryHost(ref)), ref.path, digest, artifactType, `the referrers of ${ref.name}@${digest}`),
+        blob: (ref, digest) => fetchBlob(clientFor(registryHost(ref)), ref.path, digest, `${ref.name}@${digest}`),
         async resolve(ref) {
             const host = registryHost(ref);
             const ecrRegistry = parseEcrHost(host);
@@ -902,11 +990,7 @@ function createResolver(options) {
                     display: formatReference(ref)
                 });
             }
-            let client = clients.get(host);
-            if (!client) {
-                client = new RegistryClient(host, transport, findCredentials, options.logger, options.names);
-                clients.set(host, client);
-            }
+            const client = clientFor(host);
             // A tag wins over a digest: for name:tag@digest the caller checks that
             // the tag still points at the digest it is about to write next to it.
             return resolveManifest(client, {
@@ -926,7 +1010,8 @@ function imagesOutput(images) {
         ref: i.pinned,
         ...(i.tagImmutability
             ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
-            : {})
+            : {}),
+        ...(i.signature ? { signature: i.signature } : {})
     }));
 }
 function verdictWord(image) {
@@ -936,6 +1021,7 @@ function verdictWord(image) {
 /** The job summary's resolution table, in GitHub-flavored markdown. */
 function resolutionSummary(images, dryRun) {
     const withImmutability = images.some(i => i.tagImmutability);
+    const withSignature = images.some(i => i.signature);
     const rows = images.map(i => {
         const cells = [
             code(i.reference.name, true),
@@ -947,11 +1033,15 @@ function resolutionSummary(images, dryRun) {
         if (withImmutability) {
             cells.push(i.tagImmutability ? `${verdictWord(i)}: ${escapeText(i.tagImmutability.reason)}` : '—');
         }
+        if (withSignature)
+            cells.push(i.signature ? describeSignature(i.signature) : '—');
         return `| ${cells.join(' | ')} |`;
     });
     const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference'];
     if (withImmutability)
         header.push('Tag immutability (ECR)');
+    if (withSignature)
+        header.push('Signature');
     return [
         `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
         '',
@@ -960,6 +1050,12 @@ function resolutionSummary(images, dryRun) {
         ...rows,
         ''
     ].join('\n');
+}
+/** Who signed, as the gate verified it: the key's fingerprint, or the keyless signer. */
+function describeSignature(signature) {
+    return signature.kind === 'cosign-key'
+        ? `verified: cosign key ${code(signature.key, true)}`
+        : `verified: ${code(signature.identity, true)} (issuer ${code(signature.issuer, true)})`;
 }
 function describeKind(image) {
     if (image.kind === 'manifest')
@@ -985,7 +1081,7 @@ async function runPromotion(plan, ports) {
     });
     const build = 'build' in plan.images ? plan.images.build : undefined;
     // Promoting from another environment, the images are what it runs: read per environment.
-    const resolved = build
+    const unverified = build
         ? await ports.group('Resolve image digests', () => resolveImages({
             images: build.references,
             buildDigest: build.buildDigest,
@@ -996,6 +1092,10 @@ async function runPromotion(plan, ports) {
             names: ports.names
         }, resolver, ports.logger))
         : [];
+    // The signature gate: before anything is edited or written, and before a resolve-only run prints.
+    const resolved = plan.signatures
+        ? await ports.group('Verify signatures', () => gateSignatures(unverified, plan.signatures, resolver, ports.names, ports.logger))
+        : unverified;
     if (!plan.destination)
         return { images: resolved, edits: [], runs: [] };
     // Loaded only when there is a config repository to write: a resolve-only run starts fast.
@@ -1117,6 +1217,38 @@ function named(name, check) {
         });
     }
 }
+/** A key or trusted-root file larger than this is something else. */
+const MAX_OPTION_FILE_BYTES = 1024 * 1024;
+/**
+ * The signature gate's settings from the shell's options, or undefined when none is given:
+ * files (signature-key unless inline PEM, trusted-root) are read from the working directory.
+ */
+function signaturePolicy(names, values) {
+    return signaturePolicyOf(names, values, (path, label, what) => readOptionFile(label, path, what));
+}
+function readOptionFile(label, path, what) {
+    let bytes;
+    try {
+        bytes = readFileSync(path);
+    }
+    catch (error) {
+        const code = error.code;
+        const why = code === 'ENOENT'
+            ? 'there is no such file'
+            : code === 'EISDIR'
+                ? 'it is a directory'
+                : `it cannot be read (${code ?? error.message})`;
+        throw new InputError(`${label} ${JSON.stringify(path)} is not ${what}, and as a file path ${why}.`, {
+            hint: 'Pass the path of the file (relative to the working directory), or for a key the PEM text starting with -----BEGIN PUBLIC KEY-----.'
+        });
+    }
+    if (bytes.length > MAX_OPTION_FILE_BYTES) {
+        throw new InputError(`${label} ${JSON.stringify(path)} is ${bytes.length} bytes: too large for ${what}.`, {
+            hint: 'Pass the file itself (cosign.pub, trusted_root.json), not an archive or a directory of them.'
+        });
+    }
+    return bytes.toString('utf8');
+}
 
-export { DEFAULT_VERIFY_TIMEOUT_SECONDS as D, checkHost as a, promotionMode as b, checkConfigFile as c, downgradePolicy as d, checkEnvironmentName as e, bool as f, lines as g, trimAscii as h, imagesOutput as i, resolutionSummary as j, list as l, mergeMethod as m, named as n, oneOf as o, pinMode as p, runPromotion as r, seconds as s, tagPolicy as t, verifyRenderMode as v };
+export { DEFAULT_VERIFY_TIMEOUT_SECONDS as D, checkHost as a, promotionMode as b, checkConfigFile as c, downgradePolicy as d, checkEnvironmentName as e, seconds as f, bool as g, lines as h, imagesOutput as i, trimAscii as j, resolutionSummary as k, list as l, mergeMethod as m, named as n, oneOf as o, pinMode as p, runPromotion as r, signaturePolicy as s, tagPolicy as t, verifyRenderMode as v };
 //# sourceMappingURL=options.js.map

@@ -1,4 +1,4 @@
-import { c as ConfigError, E as EditError, I as InputError, i as inputLabel, b as PolicyError, A as ACTION_NAMES, P as PromoteError } from './errors.js';
+import { c as ConfigError, E as EditError, I as InputError, i as inputLabel, b as PolicyError, A as ACTION_NAMES, P as PromoteError, S as SignatureError } from './errors.js';
 import require$$0 from 'process';
 import require$$0$1 from 'buffer';
 import { b as resolveInRepo, d as realRelativePath, n as normalizeRelativePath, i as isKustomizationFileName, r as relativePathProblem, K as KUSTOMIZATION_FILE_NAMES } from './paths.js';
@@ -6,17 +6,19 @@ import { stat, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import 'node:child_process';
 import 'node:fs';
-import 'node:crypto';
+import { createPublicKey, createHash, verify, constants as constants$1 } from 'node:crypto';
 import 'node:os';
 import { e as canonicalRepositoryOf, p as parseReference, f as formatReference, d as canonicalRepository, j as RE2JS, k as RE2JSException, g as repositoryName, a as assertDigest, c as registryHost, l as pinnedReference, i as isPinnableDigest, h as repositoryNameOf } from './retry.js';
 import { isDeepStrictEqual } from 'node:util';
 import { g as getDefaultExportFromCjs } from './_commonjsHelpers.js';
+import require$$0__default from 'crypto';
+import require$$0$2 from 'util';
 
 var ajv = {exports: {}};
 
 var core$1 = {};
 
-var validate = {};
+var validate$1 = {};
 
 var boolSchema = {};
 
@@ -2466,13 +2468,13 @@ function requireResolve () {
 	return resolve;
 }
 
-var hasRequiredValidate;
+var hasRequiredValidate$1;
 
-function requireValidate () {
-	if (hasRequiredValidate) return validate;
-	hasRequiredValidate = 1;
-	Object.defineProperty(validate, "__esModule", { value: true });
-	validate.getData = validate.KeywordCxt = validate.validateFunctionCode = void 0;
+function requireValidate$1 () {
+	if (hasRequiredValidate$1) return validate$1;
+	hasRequiredValidate$1 = 1;
+	Object.defineProperty(validate$1, "__esModule", { value: true });
+	validate$1.getData = validate$1.KeywordCxt = validate$1.validateFunctionCode = void 0;
 	const boolSchema_1 = /*@__PURE__*/ requireBoolSchema();
 	const dataType_1 = /*@__PURE__*/ requireDataType();
 	const applicability_1 = /*@__PURE__*/ requireApplicability();
@@ -2496,7 +2498,7 @@ function requireValidate () {
 	    }
 	    validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
 	}
-	validate.validateFunctionCode = validateFunctionCode;
+	validate$1.validateFunctionCode = validateFunctionCode;
 	function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body) {
 	    if (opts.code.es5) {
 	        gen.func(validateName, (0, codegen_1._) `${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
@@ -2928,7 +2930,7 @@ function requireValidate () {
 	        }
 	    }
 	}
-	validate.KeywordCxt = KeywordCxt;
+	validate$1.KeywordCxt = KeywordCxt;
 	function keywordCode(it, keyword, def, ruleType) {
 	    const cxt = new KeywordCxt(it, def, keyword);
 	    if ("code" in def) {
@@ -2987,9 +2989,9 @@ function requireValidate () {
 	        return `Cannot access ${pointerType} ${up} levels up, current level is ${dataLevel}`;
 	    }
 	}
-	validate.getData = getData;
+	validate$1.getData = getData;
 	
-	return validate;
+	return validate$1;
 }
 
 var validation_error = {};
@@ -3047,7 +3049,7 @@ function requireCompile () {
 	const names_1 = /*@__PURE__*/ requireNames();
 	const resolve_1 = /*@__PURE__*/ requireResolve();
 	const util_1 = /*@__PURE__*/ requireUtil();
-	const validate_1 = /*@__PURE__*/ requireValidate();
+	const validate_1 = /*@__PURE__*/ requireValidate$1();
 	class SchemaEnv {
 	    constructor(env) {
 	        var _a;
@@ -5142,7 +5144,7 @@ function requireCore$1 () {
 	(function (exports) {
 		Object.defineProperty(exports, "__esModule", { value: true });
 		exports.CodeGen = exports.Name = exports.nil = exports.stringify = exports.str = exports._ = exports.KeywordCxt = void 0;
-		var validate_1 = /*@__PURE__*/ requireValidate();
+		var validate_1 = /*@__PURE__*/ requireValidate$1();
 		Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function () { return validate_1.KeywordCxt; } });
 		var codegen_1 = /*@__PURE__*/ requireCodegen();
 		Object.defineProperty(exports, "_", { enumerable: true, get: function () { return codegen_1._; } });
@@ -7047,7 +7049,7 @@ function requireProperties () {
 	if (hasRequiredProperties) return properties$2;
 	hasRequiredProperties = 1;
 	Object.defineProperty(properties$2, "__esModule", { value: true });
-	const validate_1 = /*@__PURE__*/ requireValidate();
+	const validate_1 = /*@__PURE__*/ requireValidate$1();
 	const code_1 = /*@__PURE__*/ requireCode();
 	const util_1 = /*@__PURE__*/ requireUtil();
 	const additionalProperties_1 = /*@__PURE__*/ requireAdditionalProperties();
@@ -8082,7 +8084,7 @@ function requireAjv () {
 		module.exports.Ajv = Ajv;
 		Object.defineProperty(exports, "__esModule", { value: true });
 		exports.default = Ajv;
-		var validate_1 = /*@__PURE__*/ requireValidate();
+		var validate_1 = /*@__PURE__*/ requireValidate$1();
 		Object.defineProperty(exports, "KeywordCxt", { enumerable: true, get: function () { return validate_1.KeywordCxt; } });
 		var codegen_1 = /*@__PURE__*/ requireCodegen();
 		Object.defineProperty(exports, "_", { enumerable: true, get: function () { return codegen_1._; } });
@@ -8268,6 +8270,54 @@ var definitions = {
 				examples: [
 					"squash"
 				]
+			},
+			verify: {
+				title: "Signature gate",
+				description: "Every image digest promoted into this environment must be signed, checked before any edit or write: a cosign key (`signature-key`) or a keyless signer (`certificate-identity` or `certificate-identity-regexp`, with `certificate-oidc-issuer` and `trusted-root`). Files are paths in the config repository, read at the base commit. Checked in addition to the action's and the CLI's signature options.",
+				type: "object",
+				additionalProperties: false,
+				minProperties: 1,
+				properties: {
+					"signature-key": {
+						title: "cosign public key",
+						description: "PEM public key (cosign.pub): its path in the config repository, or the PEM text.",
+						type: "string",
+						minLength: 1,
+						examples: [
+							"keys/cosign.pub"
+						]
+					},
+					"certificate-identity": {
+						title: "Signer identity",
+						description: "The signing certificate's identity (SAN), exactly.",
+						type: "string",
+						minLength: 1,
+						examples: [
+							"https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main"
+						]
+					},
+					"certificate-identity-regexp": {
+						title: "Signer identity pattern",
+						description: "Instead of certificate-identity: an RE2 pattern searched in the identity (anchor it with ^…$).",
+						type: "string",
+						minLength: 1
+					},
+					"certificate-oidc-issuer": {
+						title: "OIDC issuer",
+						description: "The signer's OIDC issuer, e.g. https://token.actions.githubusercontent.com.",
+						type: "string",
+						minLength: 1
+					},
+					"trusted-root": {
+						title: "Sigstore trusted root",
+						description: "Path of a trusted_root.json in the config repository.",
+						type: "string",
+						minLength: 1,
+						examples: [
+							"sigstore/trusted_root.json"
+						]
+					}
+				}
 			},
 			targets: {
 				title: "Targets",
@@ -8625,6 +8675,14 @@ function buildConfig(raw, names, file, locate) {
             draft: env.draft,
             autoMerge: env['auto-merge'],
             targets,
+            verify: env.verify && {
+                signatureKey: env.verify['signature-key'],
+                certificateIdentity: env.verify['certificate-identity'],
+                certificateIdentityRegexp: env.verify['certificate-identity-regexp'],
+                certificateOidcIssuer: env.verify['certificate-oidc-issuer'],
+                trustedRoot: env.verify['trusted-root'],
+                source: `${file}:${locate.lineOf([...at, 'verify'])}`
+            },
             source: `${file}:${locate.lineOf(at)}`
         }));
     }
@@ -8634,7 +8692,7 @@ function withoutUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
-var dist = {};
+var dist$4 = {};
 
 var composer = {};
 
@@ -12153,13 +12211,13 @@ function requireInt () {
 	return int;
 }
 
-var set = {};
+var set$1 = {};
 
-var hasRequiredSet;
+var hasRequiredSet$1;
 
-function requireSet () {
-	if (hasRequiredSet) return set;
-	hasRequiredSet = 1;
+function requireSet$1 () {
+	if (hasRequiredSet$1) return set$1;
+	hasRequiredSet$1 = 1;
 
 	var identity = requireIdentity();
 	var Pair = requirePair();
@@ -12233,7 +12291,7 @@ function requireSet () {
 	    }
 	}
 	YAMLSet.tag = 'tag:yaml.org,2002:set';
-	const set$1 = {
+	const set = {
 	    collection: 'map',
 	    identify: value => value instanceof Set,
 	    nodeClass: YAMLSet,
@@ -12253,18 +12311,18 @@ function requireSet () {
 	    }
 	};
 
-	set.YAMLSet = YAMLSet;
-	set.set = set$1;
-	return set;
+	set$1.YAMLSet = YAMLSet;
+	set$1.set = set;
+	return set$1;
 }
 
-var timestamp = {};
+var timestamp$3 = {};
 
-var hasRequiredTimestamp;
+var hasRequiredTimestamp$3;
 
-function requireTimestamp () {
-	if (hasRequiredTimestamp) return timestamp;
-	hasRequiredTimestamp = 1;
+function requireTimestamp$3 () {
+	if (hasRequiredTimestamp$3) return timestamp$3;
+	hasRequiredTimestamp$3 = 1;
 
 	var stringifyNumber = requireStringifyNumber();
 
@@ -12334,7 +12392,7 @@ function requireTimestamp () {
 	    resolve: str => parseSexagesimal(str, false),
 	    stringify: stringifySexagesimal
 	};
-	const timestamp$1 = {
+	const timestamp = {
 	    identify: value => value instanceof Date,
 	    default: true,
 	    tag: 'tag:yaml.org,2002:timestamp',
@@ -12348,7 +12406,7 @@ function requireTimestamp () {
 	        '(?:[ \\t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?' + // Z | +5 | -03:30
 	        ')?$'),
 	    resolve(str) {
-	        const match = str.match(timestamp$1.test);
+	        const match = str.match(timestamp.test);
 	        if (!match)
 	            throw new Error('!!timestamp expects a date, starting with yyyy-mm-dd');
 	        const [, year, month, day, hour, minute, second] = match.map(Number);
@@ -12366,10 +12424,10 @@ function requireTimestamp () {
 	    stringify: ({ value }) => value?.toISOString().replace(/(T00:00:00)?\.000Z$/, '') ?? ''
 	};
 
-	timestamp.floatTime = floatTime;
-	timestamp.intTime = intTime;
-	timestamp.timestamp = timestamp$1;
-	return timestamp;
+	timestamp$3.floatTime = floatTime;
+	timestamp$3.intTime = intTime;
+	timestamp$3.timestamp = timestamp;
+	return timestamp$3;
 }
 
 var hasRequiredSchema$1;
@@ -12389,8 +12447,8 @@ function requireSchema$1 () {
 	var merge = requireMerge();
 	var omap = requireOmap();
 	var pairs = requirePairs();
-	var set = requireSet();
-	var timestamp = requireTimestamp();
+	var set = requireSet$1();
+	var timestamp = requireTimestamp$3();
 
 	const schema$1 = [
 	    map.map,
@@ -12440,8 +12498,8 @@ function requireTags () {
 	var omap = requireOmap();
 	var pairs = requirePairs();
 	var schema$2 = requireSchema$1();
-	var set = requireSet();
-	var timestamp = requireTimestamp();
+	var set = requireSet$1();
+	var timestamp = requireTimestamp$3();
 
 	const schemas = new Map([
 	    ['core', schema.schema],
@@ -17287,11 +17345,11 @@ function requirePublicApi () {
 	return publicApi;
 }
 
-var hasRequiredDist;
+var hasRequiredDist$4;
 
-function requireDist () {
-	if (hasRequiredDist) return dist;
-	hasRequiredDist = 1;
+function requireDist$4 () {
+	if (hasRequiredDist$4) return dist$4;
+	hasRequiredDist$4 = 1;
 
 	var composer = requireComposer();
 	var Document = requireDocument();
@@ -17312,39 +17370,39 @@ function requireDist () {
 
 
 
-	dist.Composer = composer.Composer;
-	dist.Document = Document.Document;
-	dist.Schema = Schema.Schema;
-	dist.YAMLError = errors.YAMLError;
-	dist.YAMLParseError = errors.YAMLParseError;
-	dist.YAMLWarning = errors.YAMLWarning;
-	dist.Alias = Alias.Alias;
-	dist.isAlias = identity.isAlias;
-	dist.isCollection = identity.isCollection;
-	dist.isDocument = identity.isDocument;
-	dist.isMap = identity.isMap;
-	dist.isNode = identity.isNode;
-	dist.isPair = identity.isPair;
-	dist.isScalar = identity.isScalar;
-	dist.isSeq = identity.isSeq;
-	dist.Pair = Pair.Pair;
-	dist.Scalar = Scalar.Scalar;
-	dist.YAMLMap = YAMLMap.YAMLMap;
-	dist.YAMLSeq = YAMLSeq.YAMLSeq;
-	dist.CST = cst;
-	dist.Lexer = lexer.Lexer;
-	dist.LineCounter = lineCounter.LineCounter;
-	dist.Parser = parser.Parser;
-	dist.parse = publicApi.parse;
-	dist.parseAllDocuments = publicApi.parseAllDocuments;
-	dist.parseDocument = publicApi.parseDocument;
-	dist.stringify = publicApi.stringify;
-	dist.visit = visit.visit;
-	dist.visitAsync = visit.visitAsync;
-	return dist;
+	dist$4.Composer = composer.Composer;
+	dist$4.Document = Document.Document;
+	dist$4.Schema = Schema.Schema;
+	dist$4.YAMLError = errors.YAMLError;
+	dist$4.YAMLParseError = errors.YAMLParseError;
+	dist$4.YAMLWarning = errors.YAMLWarning;
+	dist$4.Alias = Alias.Alias;
+	dist$4.isAlias = identity.isAlias;
+	dist$4.isCollection = identity.isCollection;
+	dist$4.isDocument = identity.isDocument;
+	dist$4.isMap = identity.isMap;
+	dist$4.isNode = identity.isNode;
+	dist$4.isPair = identity.isPair;
+	dist$4.isScalar = identity.isScalar;
+	dist$4.isSeq = identity.isSeq;
+	dist$4.Pair = Pair.Pair;
+	dist$4.Scalar = Scalar.Scalar;
+	dist$4.YAMLMap = YAMLMap.YAMLMap;
+	dist$4.YAMLSeq = YAMLSeq.YAMLSeq;
+	dist$4.CST = cst;
+	dist$4.Lexer = lexer.Lexer;
+	dist$4.LineCounter = lineCounter.LineCounter;
+	dist$4.Parser = parser.Parser;
+	dist$4.parse = publicApi.parse;
+	dist$4.parseAllDocuments = publicApi.parseAllDocuments;
+	dist$4.parseDocument = publicApi.parseDocument;
+	dist$4.stringify = publicApi.stringify;
+	dist$4.visit = visit.visit;
+	dist$4.visitAsync = visit.visitAsync;
+	return dist$4;
 }
 
-var distExports = requireDist();
+var distExports$3 = requireDist$4();
 
 /**
  * From the parsed data back to the text: the checks address what they find by
@@ -17369,14 +17427,14 @@ class Locator {
         let anchor = node;
         for (const segment of segments) {
             node = this.deref(node);
-            if (distExports.isMap(node)) {
+            if (distExports$3.isMap(node)) {
                 const pair = this.findPair(node, segment);
                 if (pair === undefined)
                     break;
                 anchor = pair.key;
                 node = pair.value;
             }
-            else if (distExports.isSeq(node)) {
+            else if (distExports$3.isSeq(node)) {
                 const item = node.items[Number(segment)];
                 if (item === undefined)
                     break;
@@ -17395,10 +17453,10 @@ class Locator {
         let node = this.doc.contents;
         for (const segment of segments) {
             node = this.deref(node);
-            node = distExports.isMap(node) ? this.findPair(node, segment)?.value : undefined;
+            node = distExports$3.isMap(node) ? this.findPair(node, segment)?.value : undefined;
         }
         node = this.deref(node);
-        const inFile = distExports.isMap(node) ? node.items.map(pair => keyText(pair.key)) : [];
+        const inFile = distExports$3.isMap(node) ? node.items.map(pair => keyText(pair.key)) : [];
         const own = Object.keys(value);
         return [...new Set([...inFile.filter(key => own.includes(key)), ...own])];
     }
@@ -17408,12 +17466,12 @@ class Locator {
         if (direct !== undefined || depth > 8)
             return direct;
         for (const pair of map.items) {
-            if (!distExports.isScalar(pair.key) || typeof pair.key.value !== 'symbol')
+            if (!distExports$3.isScalar(pair.key) || typeof pair.key.value !== 'symbol')
                 continue;
-            const sources = distExports.isSeq(pair.value) ? pair.value.items : [pair.value];
+            const sources = distExports$3.isSeq(pair.value) ? pair.value.items : [pair.value];
             for (const source of sources) {
                 const merged = this.deref(source);
-                if (distExports.isMap(merged)) {
+                if (distExports$3.isMap(merged)) {
                     const found = this.findPair(merged, key, depth + 1);
                     if (found !== undefined)
                         return found;
@@ -17423,11 +17481,11 @@ class Locator {
         return undefined;
     }
     deref(node) {
-        return distExports.isAlias(node) ? node.resolve(this.doc) : node;
+        return distExports$3.isAlias(node) ? node.resolve(this.doc) : node;
     }
 }
 function keyText(key) {
-    if (distExports.isScalar(key))
+    if (distExports$3.isScalar(key))
         return String(key.value);
     return String(key);
 }
@@ -17491,10 +17549,10 @@ function assertEditableSize(text, file) {
 function parseYaml(text, file, options = {}) {
     if (options.checkSize ?? true)
         assertEditableSize(text, file);
-    const lines = new distExports.LineCounter();
+    const lines = new distExports$3.LineCounter();
     // uniqueKeys is quadratic per map in the yaml library (20,000 keys take
     // seconds); duplicateKeyOffset finds the same duplicates in linear time.
-    const documents = distExports.parseAllDocuments(text, {
+    const documents = distExports$3.parseAllDocuments(text, {
         lineCounter: lines,
         uniqueKeys: false,
         prettyErrors: false
@@ -17532,15 +17590,15 @@ function firstYamlProblem(doc) {
 function unresolvedAlias(doc) {
     const anchors = new Set();
     let found;
-    distExports.visit(doc, {
+    distExports$3.visit(doc, {
         Node(_key, node) {
-            if (distExports.isAlias(node)) {
+            if (distExports$3.isAlias(node)) {
                 if (!anchors.has(node.source)) {
                     found = {
                         offset: node.range?.[0] ?? 0,
                         message: `Unresolved alias *${node.source} (the anchor must be set before the alias)`
                     };
-                    return distExports.visit.BREAK;
+                    return distExports$3.visit.BREAK;
                 }
             }
             else if (node.anchor) {
@@ -17569,12 +17627,12 @@ function duplicateKeyOffset(doc) {
  */
 function duplicateKeyOffsets(doc) {
     const offsets = [];
-    distExports.visit(doc, {
+    distExports$3.visit(doc, {
         Map(_key, map) {
             const seen = new Set();
             for (const pair of map.items) {
                 const key = pair.key;
-                if (!distExports.isScalar(key))
+                if (!distExports$3.isScalar(key))
                     continue;
                 // NaN never equals itself (as in the library's === comparison).
                 if (typeof key.value === 'number' && Number.isNaN(key.value))
@@ -17608,12 +17666,12 @@ function applyEdits(text, edits) {
 }
 /** A pair of a map whose key is the plain string `key`. */
 function findPair(map, key) {
-    return map.items.find((p) => distExports.isScalar(p.key) && p.key.value === key);
+    return map.items.find((p) => distExports$3.isScalar(p.key) && p.key.value === key);
 }
 /** The string value of a map key, if it is a plain string scalar. */
 function stringAt(map, key) {
     const value = findPair(map, key)?.value;
-    return distExports.isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
+    return distExports$3.isScalar(value) && typeof value.value === 'string' ? value.value : undefined;
 }
 /**
  * The scalar a target key holds, refusing what cannot be edited in place:
@@ -17621,14 +17679,14 @@ function stringAt(map, key) {
  * edit would silently change them too).
  */
 function editableScalar(parsed, doc, node, where) {
-    if (distExports.isAlias(node)) {
+    if (distExports$3.isAlias(node)) {
         const line = lineOf(parsed, node.range[0]);
         throw new EditError(`${parsed.file}:${line}: ${where} is an alias (*${node.source}); editing it would change the anchored value for every key that uses it.`, {
             subject: `${parsed.file}:${line}`,
             hint: `Write the value directly at ${where} instead of *${node.source}.`
         });
     }
-    if (!distExports.isScalar(node) || !node.range) {
+    if (!distExports$3.isScalar(node) || !node.range) {
         throw new EditError(`${parsed.file}: ${where} is not a single value.`, {
             hint: 'Point the target at a key holding a tag, digest or image reference.'
         });
@@ -17650,7 +17708,7 @@ function editableScalar(parsed, doc, node, where) {
 }
 function aliasCount(doc, anchor) {
     let count = 0;
-    distExports.visit(doc, {
+    distExports$3.visit(doc, {
         Alias(_key, node) {
             if (node.source === anchor)
                 count++;
@@ -17753,12 +17811,12 @@ function nodeAt(doc, path) {
     let node = doc.contents;
     for (const segment of path) {
         if (typeof segment === 'number') {
-            if (!distExports.isSeq(node))
+            if (!distExports$3.isSeq(node))
                 return undefined;
             node = node.items[segment];
         }
         else {
-            if (!distExports.isMap(node))
+            if (!distExports$3.isMap(node))
                 return undefined;
             node = findPair(node, segment)?.value;
         }
@@ -18088,9 +18146,9 @@ function parseConfigText(text, file) {
             }
         ], `Point config-file at the promotion config itself; it lists environments and targets, a few KB.`);
     }
-    const lineCounter = new distExports.LineCounter();
+    const lineCounter = new distExports$3.LineCounter();
     // Duplicates are found below in linear time (the library's uniqueKeys is quadratic per map).
-    const doc = distExports.parseDocument(text, {
+    const doc = distExports$3.parseDocument(text, {
         lineCounter,
         prettyErrors: true,
         uniqueKeys: false,
@@ -18099,16 +18157,16 @@ function parseConfigText(text, file) {
     checkSyntax(doc, lineCounter, text, file);
     checkAliases(doc, lineCounter, file);
     const root = doc.contents;
-    if (root === null || (distExports.isScalar(root) && root.value === null)) {
+    if (root === null || (distExports$3.isScalar(root) && root.value === null)) {
         throw new PromotionConfigError(file, [{ line: 1, column: 0, path: '', message: 'is empty; expected a map with "environments:"' }], 'Write at least: environments: → dev: → targets: → - kustomize: apps/{name}/overlays/dev (one level of indentation each).');
     }
-    if (!distExports.isMap(root)) {
+    if (!distExports$3.isMap(root)) {
         throw new PromotionConfigError(file, [
             {
                 line: lineCounter.linePos(root.range?.[0] ?? 0).line,
                 column: 0,
                 path: '',
-                message: `must be a map with "environments:", got ${distExports.isSeq(root) ? 'a list' : distExports.isScalar(root) ? describe(root.value) : 'an alias'}`
+                message: `must be a map with "environments:", got ${distExports$3.isSeq(root) ? 'a list' : distExports$3.isScalar(root) ? describe(root.value) : 'an alias'}`
             }
         ]);
     }
@@ -18174,18 +18232,18 @@ function checkAliases(doc, lineCounter, file) {
         const { line, col } = lineCounter.linePos(node.range?.[0] ?? 0);
         problems.push({ line, column: col, path: '', message });
     };
-    distExports.visit(doc, {
+    distExports$3.visit(doc, {
         Alias(_, alias) {
             if (alias.resolve(doc) === undefined) {
                 at(alias, `alias *${alias.source} has no anchor &${alias.source} before it`);
             }
         },
         Pair(_, pair) {
-            if (!distExports.isScalar(pair.key) || typeof pair.key.value !== 'symbol')
+            if (!distExports$3.isScalar(pair.key) || typeof pair.key.value !== 'symbol')
                 return;
-            const sources = distExports.isSeq(pair.value) ? pair.value.items : [pair.value];
-            const resolve = (node) => (distExports.isAlias(node) ? node.resolve(doc) : node);
-            if (!sources.every(source => distExports.isMap(resolve(source)))) {
+            const sources = distExports$3.isSeq(pair.value) ? pair.value.items : [pair.value];
+            const resolve = (node) => (distExports$3.isAlias(node) ? node.resolve(doc) : node);
+            if (!sources.every(source => distExports$3.isMap(resolve(source)))) {
                 at(pair.key, 'merge key << needs a map, an alias of a map, or a list of them');
             }
         }
@@ -19100,7 +19158,7 @@ async function missingDependencies(tree, dir) {
 }
 function parseValues(text) {
     try {
-        const value = distExports.parse(text);
+        const value = distExports$3.parse(text);
         return isObject(value) ? value : {};
     }
     catch {
@@ -19324,13 +19382,13 @@ function kustomizationPins(text, file) {
     const parsed = parseYaml(text, file);
     const pins = [];
     for (const doc of parsed.documents) {
-        if (!distExports.isMap(doc.contents))
+        if (!distExports$3.isMap(doc.contents))
             continue;
         const images = findPair(doc.contents, 'images')?.value;
-        if (!distExports.isSeq(images))
+        if (!distExports$3.isSeq(images))
             continue;
         for (const item of images.items) {
-            if (!distExports.isMap(item))
+            if (!distExports$3.isMap(item))
                 continue;
             const repository = stringAt(item, 'newName') ?? stringAt(item, 'name');
             if (repository === undefined || canonicalRepositoryOf(repository) === undefined)
@@ -19364,7 +19422,7 @@ function helmPin(text, file, keys) {
 function pinAt(parsed, doc, path, keys) {
     const file = parsed.file;
     const node = nodeAt(doc, path);
-    if (distExports.isMap(node)) {
+    if (distExports$3.isMap(node)) {
         const map = node;
         const lower = lowerMap(keys.lower, path);
         const repositoryKey = keys.repositoryKey ?? 'repository';
@@ -19388,7 +19446,7 @@ function pinAt(parsed, doc, path, keys) {
             line: lineOf(parsed, map.range[0])
         };
     }
-    if (distExports.isScalar(node) && typeof node.value === 'string') {
+    if (distExports$3.isScalar(node) && typeof node.value === 'string') {
         try {
             const ref = parseReference(node.value);
             const line = lineOf(parsed, node.range[0]);
@@ -19432,7 +19490,7 @@ function mapRepository(map, repositoryKey) {
 /** Tags written plain may parse as numbers (`1.10`); read them as written. */
 function scalarString(map, key) {
     const value = findPair(map, key)?.value;
-    if (!distExports.isScalar(value) || value.value === null)
+    if (!distExports$3.isScalar(value) || value.value === null)
         return undefined;
     return value.source ?? String(value.value);
 }
@@ -19470,10 +19528,10 @@ function editHelmValues(text, file, pin, keys) {
 function editHelmValuesAt(parsed, document, path, pin, keys) {
     const doc = parsed.documents[document];
     const node = nodeAt(doc, path);
-    if (distExports.isMap(node)) {
+    if (distExports$3.isMap(node)) {
         const lower = valuesAt(keys.lower, path);
         const globalMap = nodeAt(doc, ['global']);
-        const here = distExports.isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined;
+        const here = distExports$3.isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined;
         // This file's value wins even when empty, as Helm's coalescing has it.
         const globalRegistry = here ?? globalImageRegistry(keys.lower);
         return editMap(parsed, doc, document, path, node, pin, keys, lower, globalRegistry);
@@ -19586,11 +19644,11 @@ function editString(parsed, doc, document, path, node, pin, key) {
 /** The canonical repository of the image at `path` (map or string form), if any. */
 function repositoryAt(doc, path, keys) {
     const node = nodeAt(doc, path);
-    if (distExports.isMap(node)) {
+    if (distExports$3.isMap(node)) {
         const repository = mapRepository(node, keys.repositoryKey ?? 'repository');
         return repository === undefined ? undefined : canonicalRepositoryOf(repository);
     }
-    return distExports.isScalar(node) && typeof node.value === 'string'
+    return distExports$3.isScalar(node) && typeof node.value === 'string'
         ? canonicalRepositoryOf(node.value)
         : undefined;
 }
@@ -19624,7 +19682,7 @@ function containerImages(parsed) {
     const found = [];
     parsed.documents.forEach((doc, document) => {
         const root = doc.contents;
-        const kind = distExports.isMap(root) ? root.get('kind') : undefined;
+        const kind = distExports$3.isMap(root) ? root.get('kind') : undefined;
         if (kind === 'CustomResourceDefinition')
             return;
         walk(parsed, doc, document, root, [], found);
@@ -19632,28 +19690,28 @@ function containerImages(parsed) {
     return found;
 }
 function walk(parsed, doc, document, node, path, found) {
-    if (distExports.isSeq(node)) {
+    if (distExports$3.isSeq(node)) {
         node.items.forEach((item, i) => walk(parsed, doc, document, item, [...path, i], found));
         return;
     }
-    if (!distExports.isMap(node))
+    if (!distExports$3.isMap(node))
         return;
     for (const pair of node.items) {
-        if (!distExports.isScalar(pair.key) || typeof pair.key.value !== 'string')
+        if (!distExports$3.isScalar(pair.key) || typeof pair.key.value !== 'string')
             continue;
         const key = pair.key.value;
         walk(parsed, doc, document, pair.value, [...path, key], found);
-        if (!CONTAINER_FIELDS.has(key) || !distExports.isSeq(pair.value))
+        if (!CONTAINER_FIELDS.has(key) || !distExports$3.isSeq(pair.value))
             continue;
         pair.value.items.forEach((container, i) => {
-            if (!distExports.isMap(container))
+            if (!distExports$3.isMap(container))
                 return;
-            const imagePair = container.items.find(p => distExports.isScalar(p.key) && p.key.value === 'image');
+            const imagePair = container.items.find(p => distExports$3.isScalar(p.key) && p.key.value === 'image');
             if (!imagePair)
                 return;
             const node = imagePair.value;
-            const scalar = distExports.isAlias(node) ? node.resolve(doc) : node;
-            if (!distExports.isScalar(scalar) || typeof scalar.value !== 'string')
+            const scalar = distExports$3.isAlias(node) ? node.resolve(doc) : node;
+            if (!distExports$3.isScalar(scalar) || typeof scalar.value !== 'string')
                 return;
             const at = [...path, key, i, 'image'];
             found.push({
@@ -19808,17 +19866,17 @@ function overrides(parsed) {
     const found = [];
     let applications = 0;
     parsed.documents.forEach((doc, document) => {
-        if (!distExports.isMap(doc.contents))
+        if (!distExports$3.isMap(doc.contents))
             return;
         const specPath = specPathOf(doc.contents);
         if (!specPath)
             return;
         applications++;
         const sources = [];
-        if (distExports.isMap(nodeAt(doc, [...specPath, 'source'])))
+        if (distExports$3.isMap(nodeAt(doc, [...specPath, 'source'])))
             sources.push([...specPath, 'source']);
         const list = nodeAt(doc, [...specPath, 'sources']);
-        if (distExports.isSeq(list))
+        if (distExports$3.isSeq(list))
             list.items.forEach((_, i) => sources.push([...specPath, 'sources', i]));
         for (const source of sources) {
             const at = (path, node) => ({
@@ -19829,9 +19887,9 @@ function overrides(parsed) {
             });
             // kustomize.images
             const images = nodeAt(doc, [...source, 'kustomize', 'images']);
-            if (distExports.isSeq(images)) {
+            if (distExports$3.isSeq(images)) {
                 images.items.forEach((item, i) => {
-                    if (!distExports.isScalar(item) || typeof item.value !== 'string')
+                    if (!distExports$3.isScalar(item) || typeof item.value !== 'string')
                         return;
                     const entry = parseKustomizeImage(item.value);
                     if (!entry)
@@ -19845,11 +19903,11 @@ function overrides(parsed) {
             }
             // helm.parameters
             const parameters = nodeAt(doc, [...source, 'helm', 'parameters']);
-            if (distExports.isSeq(parameters))
+            if (distExports$3.isSeq(parameters))
                 found.push(...parameterImages(parameters.items, [...source, 'helm', 'parameters'], at));
             // helm.valuesObject
             const values = nodeAt(doc, [...source, 'helm', 'valuesObject']);
-            if (distExports.isMap(values)) {
+            if (distExports$3.isMap(values)) {
                 valuesImages(values, [...source, 'helm', 'valuesObject'], (path, node, reference) => found.push({ ...at(path, node), reference, how: { kind: 'helm-values' } }));
             }
         }
@@ -19877,7 +19935,7 @@ const REPOSITORY_PARAMETER = /^(.*)\.(repository|name)$/;
 function parameterImages(items, path, at) {
     const byName = new Map();
     items.forEach((item, index) => {
-        if (!distExports.isMap(item))
+        if (!distExports$3.isMap(item))
             return;
         const name = stringAt(item, 'name');
         if (name === undefined)
@@ -19885,7 +19943,7 @@ function parameterImages(items, path, at) {
         const value = findPair(item, 'value')?.value;
         byName.set(name, {
             index,
-            value: distExports.isScalar(value) && value.value !== null ? (value.source ?? String(value.value)) : undefined,
+            value: distExports$3.isScalar(value) && value.value !== null ? (value.source ?? String(value.value)) : undefined,
             node: value ?? item
         });
     });
@@ -19932,11 +19990,11 @@ function parameterImages(items, path, at) {
 }
 /** Image maps (`repository` + `tag`, bitnami's `registry`) and `image:` strings in inline values. */
 function valuesImages(node, path, push) {
-    if (distExports.isSeq(node)) {
+    if (distExports$3.isSeq(node)) {
         node.items.forEach((item, i) => valuesImages(item, [...path, i], push));
         return;
     }
-    if (!distExports.isMap(node))
+    if (!distExports$3.isMap(node))
         return;
     const repository = mapRepository(node, 'repository');
     const reference = repository === undefined ? undefined : tryParse(repository);
@@ -19950,11 +20008,11 @@ function valuesImages(node, path, push) {
         return;
     }
     for (const pair of node.items) {
-        if (!distExports.isScalar(pair.key) || typeof pair.key.value !== 'string')
+        if (!distExports$3.isScalar(pair.key) || typeof pair.key.value !== 'string')
             continue;
         const key = pair.key.value;
         const value = pair.value;
-        if (key === 'image' && distExports.isScalar(value) && typeof value.value === 'string') {
+        if (key === 'image' && distExports$3.isScalar(value) && typeof value.value === 'string') {
             const ref = tryParse(value.value);
             if (ref)
                 push([...path, key], value, ref);
@@ -19965,7 +20023,7 @@ function valuesImages(node, path, push) {
 }
 function scalarText(map, key) {
     const value = findPair(map, key)?.value;
-    return distExports.isScalar(value) && value.value !== null ? (value.source ?? String(value.value)) : undefined;
+    return distExports$3.isScalar(value) && value.value !== null ? (value.source ?? String(value.value)) : undefined;
 }
 function tryParse(value) {
     try {
@@ -20160,7 +20218,9 @@ const RE2_SYNTAX_URL = 'https://github.com/google/re2/wiki/Syntax';
  * not match "dev1-latest". The source is compiled as written (not wrapped in `^(?:…)$`, which
  * would let `a)|(b` compile) and anchored by testExact (RE2 ANCHOR_BOTH).
  */
-function compileRe2(source, inputName) {
+function compileRe2(source, inputName, 
+/** search: match anywhere unless anchored (^…$), as Go's MatchString; hint: for that use. */
+options = {}) {
     let compiled;
     try {
         compiled = RE2JS.compile(source);
@@ -20173,10 +20233,15 @@ function compileRe2(source, inputName) {
             ? `${unsupported}, which RE2 does not support (it cannot run in linear time)`
             : error.message.replace(/^error parsing regexp: /, '');
         throw new InputError(`${inputLabel(inputName)} is not a valid regular expression in RE2 syntax: ${JSON.stringify(source)} (${why}).`, {
-            hint: `${inputName} is matched with RE2 (${RE2_SYNTAX_URL}), in time linear in the tag: no lookahead, lookbehind or backreferences. Write e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}; the pattern must match the whole tag.`
+            hint: options.hint ??
+                `${inputName} is matched with RE2 (${RE2_SYNTAX_URL}), in time linear in the tag: no lookahead, lookbehind or backreferences. Write e.g. v\\d+\\.\\d+\\.\\d+ or sha-[0-9a-f]{7,40}; the pattern must match the whole tag.`
         });
     }
-    return { source, name: inputName, test: tag => compiled.testExact(tag) };
+    return {
+        source,
+        name: inputName,
+        test: options.search ? text => compiled.test(text) : tag => compiled.testExact(tag)
+    };
 }
 /** Perl/JavaScript syntax that RE2 leaves out on purpose, named in the user's words. */
 function unsupportedSyntax(source) {
@@ -21136,11 +21201,11 @@ function requireSemver$1 () {
 }
 
 var parse_1;
-var hasRequiredParse;
+var hasRequiredParse$1;
 
-function requireParse () {
-	if (hasRequiredParse) return parse_1;
-	hasRequiredParse = 1;
+function requireParse$1 () {
+	if (hasRequiredParse$1) return parse_1;
+	hasRequiredParse$1 = 1;
 
 	const SemVer = requireSemver$1();
 	const parse = (version, options, throwErrors = false) => {
@@ -21168,7 +21233,7 @@ function requireValid$1 () {
 	if (hasRequiredValid$1) return valid_1;
 	hasRequiredValid$1 = 1;
 
-	const parse = requireParse();
+	const parse = requireParse$1();
 	const valid = (version, options) => {
 	  const v = parse(version, options);
 	  return v ? v.version : null
@@ -21184,7 +21249,7 @@ function requireClean () {
 	if (hasRequiredClean) return clean_1;
 	hasRequiredClean = 1;
 
-	const parse = requireParse();
+	const parse = requireParse$1();
 	const clean = (version, options) => {
 	  const s = parse(version.trim().replace(/^[=v]+/, ''), options);
 	  return s ? s.version : null
@@ -21229,7 +21294,7 @@ function requireDiff () {
 	if (hasRequiredDiff) return diff_1;
 	hasRequiredDiff = 1;
 
-	const parse = requireParse();
+	const parse = requireParse$1();
 
 	const diff = (version1, version2) => {
 	  const v1 = parse(version1, null, true);
@@ -21336,7 +21401,7 @@ function requirePrerelease () {
 	if (hasRequiredPrerelease) return prerelease_1;
 	hasRequiredPrerelease = 1;
 
-	const parse = requireParse();
+	const parse = requireParse$1();
 	const prerelease = (version, options) => {
 	  const parsed = parse(version, options);
 	  return (parsed && parsed.prerelease.length) ? parsed.prerelease : null
@@ -21577,7 +21642,7 @@ function requireCoerce () {
 	hasRequiredCoerce = 1;
 
 	const SemVer = requireSemver$1();
-	const parse = requireParse();
+	const parse = requireParse$1();
 	const { safeRe: re, t } = requireRe();
 
 	const coerce = (version, options) => {
@@ -21646,7 +21711,7 @@ function requireTruncate () {
 	if (hasRequiredTruncate) return truncate_1;
 	hasRequiredTruncate = 1;
 
-	const parse = requireParse();
+	const parse = requireParse$1();
 	const constants = requireConstants();
 	const SemVer = requireSemver$1();
 
@@ -23586,7 +23651,7 @@ function requireSemver () {
 	const constants = requireConstants();
 	const SemVer = requireSemver$1();
 	const identifiers = requireIdentifiers();
-	const parse = requireParse();
+	const parse = requireParse$1();
 	const valid = requireValid$1();
 	const clean = requireClean();
 	const inc = requireInc();
@@ -24161,10 +24226,6996 @@ async function manifestsIn(reader, path) {
     return Promise.all(files.map(async (file) => ({ file, text: await reader.read(file) })));
 }
 
+/**
+ * The public key of `signature-key`: a PEM `PUBLIC KEY` block, parsed once, with the rule
+ * cosign verifies by. cosign's LoadPublicKey (pkg/signature/keys.go) hard-codes SHA-256 and
+ * hands the key to sigstore's signature.LoadVerifier, which picks the scheme from the key's
+ * type: ECDSA (any NIST curve, ASN.1 DER signatures), RSA PKCS#1 v1.5, or Ed25519 (no hash).
+ */
+const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----/;
+/** Parses a PEM public key; the error says what the text is instead (no option name: the shells add it). */
+function parsePublicKey(pem) {
+    const label = PEM_BLOCK.exec(pem)?.[1];
+    if (label === undefined) {
+        throw new InputError('is neither a PEM public key nor a file holding one.', {
+            hint: 'Pass the path of cosign.pub (from cosign generate-key-pair), or its text starting with -----BEGIN PUBLIC KEY-----.'
+        });
+    }
+    if (label !== 'PUBLIC KEY') {
+        throw new InputError(`holds a PEM ${label}, not a PUBLIC KEY.`, {
+            hint: label.includes('PRIVATE')
+                ? 'Never hand the private key to the verifier: pass cosign.pub, the public half.'
+                : 'Pass the PEM public key (-----BEGIN PUBLIC KEY-----) the images are signed with, e.g. cosign.pub.'
+        });
+    }
+    let key;
+    try {
+        key = createPublicKey({ key: pem, format: 'pem' });
+    }
+    catch (error) {
+        throw new InputError(`is not a readable PEM public key (${error.message}).`, {
+            hint: 'Pass cosign.pub as cosign generate-key-pair wrote it.'
+        });
+    }
+    const der = key.export({ type: 'spki', format: 'der' });
+    const fingerprint = `sha256:${createHash('sha256').update(der).digest('hex')}`;
+    const type = key.asymmetricKeyType;
+    const details = key.asymmetricKeyDetails ?? {};
+    if (type === 'ec') {
+        return {
+            fingerprint,
+            description: `ecdsa ${curveName(details.namedCurve)}`,
+            verify: (payload, signature) => safely(() => verify('sha256', payload, { key, dsaEncoding: 'der' }, signature))
+        };
+    }
+    if (type === 'rsa') {
+        return {
+            fingerprint,
+            description: `rsa ${details.modulusLength ?? ''}`.trim(),
+            verify: (payload, signature) => safely(() => verify('sha256', payload, { key, padding: constants$1.RSA_PKCS1_PADDING }, signature))
+        };
+    }
+    if (type === 'ed25519') {
+        return {
+            fingerprint,
+            description: 'ed25519',
+            verify: (payload, signature) => safely(() => verify(null, payload, key, signature))
+        };
+    }
+    throw new InputError(`is a ${type ?? 'unknown'} key, which cosign does not sign with.`, {
+        hint: 'Use an ECDSA (cosign generate-key-pair), RSA or Ed25519 public key.'
+    });
+}
+function curveName(oid) {
+    const names = {
+        prime256v1: 'P-256',
+        secp384r1: 'P-384',
+        secp521r1: 'P-521'
+    };
+    return (oid && names[oid]) ?? oid ?? 'unknown curve';
+}
+/** A signature node cannot even parse (wrong length, bad DER) verifies nothing. */
+function safely(check) {
+    try {
+        return check();
+    }
+    catch {
+        return false;
+    }
+}
+
+const SIMPLE_SIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
+/** `sha256:<hex>` → `sha256-<hex>.sig`. */
+function signatureTag(digest) {
+    return `${digest.replace(':', '-')}.sig`;
+}
+/** The simple-signing layers of a signature manifest, or why it is not one. */
+function signatureLayers(manifest) {
+    let parsed;
+    try {
+        parsed = JSON.parse(manifest.toString('utf8'));
+    }
+    catch {
+        return { malformed: 'its manifest is not JSON' };
+    }
+    const layers = parsed?.layers;
+    if (!Array.isArray(layers))
+        return { malformed: 'its manifest has no layers' };
+    const found = [];
+    for (const layer of layers) {
+        const { digest, mediaType, annotations } = (layer ?? {});
+        if (mediaType !== SIMPLE_SIGNING_MEDIA_TYPE || typeof digest !== 'string')
+            continue;
+        const signature = annotations?.[SIGNATURE_ANNOTATION];
+        found.push({
+            digest,
+            mediaType,
+            signature: typeof signature === 'string' ? signature : undefined
+        });
+    }
+    if (found.length === 0) {
+        return { malformed: `its manifest has no ${SIMPLE_SIGNING_MEDIA_TYPE} layer` };
+    }
+    return { layers: found };
+}
+/** Go's base64.StdEncoding, strict: node's decoder skips what it cannot read. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** One layer's verdict: the signature first, then the claim, in cosign's order. */
+function checkLayer(layer, payload, key, digest) {
+    if (layer.signature === undefined) {
+        return { kind: 'malformed', why: `a layer has no ${SIGNATURE_ANNOTATION} annotation` };
+    }
+    if (layer.signature === '' || !BASE64.test(layer.signature)) {
+        return { kind: 'malformed', why: `a layer's ${SIGNATURE_ANNOTATION} is not base64` };
+    }
+    if (!key.verify(payload, Buffer.from(layer.signature, 'base64')))
+        return { kind: 'foreign' };
+    let parsed;
+    try {
+        parsed = JSON.parse(payload.toString('utf8'));
+    }
+    catch {
+        return { kind: 'malformed', why: 'a payload signed with the key is not JSON' };
+    }
+    const signed = field(field(field(parsed, 'critical'), 'image'), 'docker-manifest-digest');
+    if (typeof signed !== 'string' || signed !== digest) {
+        return { kind: 'other-digest', signed: typeof signed === 'string' ? signed : undefined };
+    }
+    return { kind: 'verified' };
+}
+/**
+ * A JSON object's member, its name matched as Go's encoding/json matches struct tags (cosign
+ * decodes the payload into a struct): exactly, else case-insensitively — the spec's own example
+ * writes `Docker-manifest-digest`.
+ */
+function field(value, name) {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        return undefined;
+    const record = value;
+    if (Object.hasOwn(record, name))
+        return record[name];
+    const key = Object.keys(record).find(k => k.toLowerCase() === name.toLowerCase());
+    return key === undefined ? undefined : record[key];
+}
+
+var dist$3 = {};
+
+var build = {};
+
+var dist$2 = {};
+
+var envelope = {};
+
+var hasRequiredEnvelope;
+
+function requireEnvelope () {
+	if (hasRequiredEnvelope) return envelope;
+	hasRequiredEnvelope = 1;
+	(function (exports) {
+		// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+		// versions:
+		//   protoc-gen-ts_proto  v2.12.0
+		//   protoc               v7.35.1
+		// source: envelope.proto
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.Signature = exports.Envelope = void 0;
+		exports.Envelope = {
+		    fromJSON(object) {
+		        return {
+		            payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+		            payloadType: isSet(object.payloadType) ? globalThis.String(object.payloadType) : "",
+		            signatures: globalThis.Array.isArray(object?.signatures)
+		                ? object.signatures.map((e) => exports.Signature.fromJSON(e))
+		                : [],
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.payload.length !== 0) {
+		            obj.payload = base64FromBytes(message.payload);
+		        }
+		        if (message.payloadType !== "") {
+		            obj.payloadType = message.payloadType;
+		        }
+		        if (message.signatures?.length) {
+		            obj.signatures = message.signatures.map((e) => exports.Signature.toJSON(e));
+		        }
+		        return obj;
+		    },
+		};
+		exports.Signature = {
+		    fromJSON(object) {
+		        return {
+		            sig: isSet(object.sig) ? Buffer.from(bytesFromBase64(object.sig)) : Buffer.alloc(0),
+		            keyid: isSet(object.keyid) ? globalThis.String(object.keyid) : "",
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.sig.length !== 0) {
+		            obj.sig = base64FromBytes(message.sig);
+		        }
+		        if (message.keyid !== "") {
+		            obj.keyid = message.keyid;
+		        }
+		        return obj;
+		    },
+		};
+		function bytesFromBase64(b64) {
+		    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+		}
+		function base64FromBytes(arr) {
+		    return globalThis.Buffer.from(arr).toString("base64");
+		}
+		function isSet(value) {
+		    return value !== null && value !== undefined;
+		} 
+	} (envelope));
+	return envelope;
+}
+
+var sigstore_bundle = {};
+
+var sigstore_common = {};
+
+var timestamp$2 = {};
+
+var hasRequiredTimestamp$2;
+
+function requireTimestamp$2 () {
+	if (hasRequiredTimestamp$2) return timestamp$2;
+	hasRequiredTimestamp$2 = 1;
+	// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+	// versions:
+	//   protoc-gen-ts_proto  v2.12.0
+	//   protoc               v7.35.1
+	// source: google/protobuf/timestamp.proto
+	Object.defineProperty(timestamp$2, "__esModule", { value: true });
+	timestamp$2.Timestamp = void 0;
+	timestamp$2.Timestamp = {
+	    fromJSON(object) {
+	        return {
+	            seconds: isSet(object.seconds) ? globalThis.String(object.seconds) : "0",
+	            nanos: isSet(object.nanos) ? globalThis.Number(object.nanos) : 0,
+	        };
+	    },
+	    toJSON(message) {
+	        const obj = {};
+	        if (message.seconds !== "0") {
+	            obj.seconds = message.seconds;
+	        }
+	        if (message.nanos !== 0) {
+	            obj.nanos = Math.round(message.nanos);
+	        }
+	        return obj;
+	    },
+	};
+	function isSet(value) {
+	    return value !== null && value !== undefined;
+	}
+	return timestamp$2;
+}
+
+var hasRequiredSigstore_common;
+
+function requireSigstore_common () {
+	if (hasRequiredSigstore_common) return sigstore_common;
+	hasRequiredSigstore_common = 1;
+	(function (exports) {
+		// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+		// versions:
+		//   protoc-gen-ts_proto  v2.12.0
+		//   protoc               v7.35.1
+		// source: sigstore_common.proto
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.TimeRange = exports.X509CertificateChain = exports.SubjectAlternativeName = exports.X509Certificate = exports.DistinguishedName = exports.ObjectIdentifierValuePair = exports.ObjectIdentifier = exports.PublicKeyIdentifier = exports.PublicKey = exports.RFC3161SignedTimestamp = exports.LogId = exports.MessageSignature = exports.HashOutput = exports.SubjectAlternativeNameType = exports.PublicKeyDetails = exports.HashAlgorithm = void 0;
+		exports.hashAlgorithmFromJSON = hashAlgorithmFromJSON;
+		exports.hashAlgorithmToJSON = hashAlgorithmToJSON;
+		exports.publicKeyDetailsFromJSON = publicKeyDetailsFromJSON;
+		exports.publicKeyDetailsToJSON = publicKeyDetailsToJSON;
+		exports.subjectAlternativeNameTypeFromJSON = subjectAlternativeNameTypeFromJSON;
+		exports.subjectAlternativeNameTypeToJSON = subjectAlternativeNameTypeToJSON;
+		/* eslint-disable */
+		const timestamp_1 = requireTimestamp$2();
+		/**
+		 * Only a subset of the secure hash standard algorithms are supported.
+		 * See <https://nvlpubs.nist.gov/nistpubs/FIPS/NIST.FIPS.180-4.pdf> for more
+		 * details.
+		 * UNSPECIFIED SHOULD not be used, primary reason for inclusion is to force
+		 * any proto JSON serialization to emit the used hash algorithm, as default
+		 * option is to *omit* the default value of an enum (which is the first
+		 * value, represented by '0'.
+		 */
+		var HashAlgorithm;
+		(function (HashAlgorithm) {
+		    HashAlgorithm[HashAlgorithm["HASH_ALGORITHM_UNSPECIFIED"] = 0] = "HASH_ALGORITHM_UNSPECIFIED";
+		    HashAlgorithm[HashAlgorithm["SHA2_256"] = 1] = "SHA2_256";
+		    HashAlgorithm[HashAlgorithm["SHA2_384"] = 2] = "SHA2_384";
+		    HashAlgorithm[HashAlgorithm["SHA2_512"] = 3] = "SHA2_512";
+		    /**
+		     * SHA3_256 - Used for LMS
+		     *
+		     * @deprecated
+		     */
+		    HashAlgorithm[HashAlgorithm["SHA3_256"] = 4] = "SHA3_256";
+		    /**
+		     * SHA3_384 - Used for LMS
+		     *
+		     * @deprecated
+		     */
+		    HashAlgorithm[HashAlgorithm["SHA3_384"] = 5] = "SHA3_384";
+		})(HashAlgorithm || (exports.HashAlgorithm = HashAlgorithm = {}));
+		function hashAlgorithmFromJSON(object) {
+		    switch (object) {
+		        case 0:
+		        case "HASH_ALGORITHM_UNSPECIFIED":
+		            return HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED;
+		        case 1:
+		        case "SHA2_256":
+		            return HashAlgorithm.SHA2_256;
+		        case 2:
+		        case "SHA2_384":
+		            return HashAlgorithm.SHA2_384;
+		        case 3:
+		        case "SHA2_512":
+		            return HashAlgorithm.SHA2_512;
+		        case 4:
+		        case "SHA3_256":
+		            return HashAlgorithm.SHA3_256;
+		        case 5:
+		        case "SHA3_384":
+		            return HashAlgorithm.SHA3_384;
+		        default:
+		            throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+		    }
+		}
+		function hashAlgorithmToJSON(object) {
+		    switch (object) {
+		        case HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED:
+		            return "HASH_ALGORITHM_UNSPECIFIED";
+		        case HashAlgorithm.SHA2_256:
+		            return "SHA2_256";
+		        case HashAlgorithm.SHA2_384:
+		            return "SHA2_384";
+		        case HashAlgorithm.SHA2_512:
+		            return "SHA2_512";
+		        case HashAlgorithm.SHA3_256:
+		            return "SHA3_256";
+		        case HashAlgorithm.SHA3_384:
+		            return "SHA3_384";
+		        default:
+		            throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+		    }
+		}
+		/**
+		 * Details of a specific public key, capturing the the key encoding method,
+		 * and signature algorithm.
+		 *
+		 * PublicKeyDetails captures the public key/hash algorithm combinations
+		 * recommended in the Sigstore ecosystem.
+		 *
+		 * This is modelled as a linear set as we want to provide a small number of
+		 * opinionated options instead of allowing every possible permutation.
+		 *
+		 * Any changes to this enum MUST be reflected in the algorithm registry.
+		 *
+		 * See: <https://github.com/sigstore/architecture-docs/blob/main/algorithm-registry.md>
+		 *
+		 * To avoid the possibility of contradicting formats such as PKCS1 with
+		 * ED25519 the valid permutations are listed as a linear set instead of a
+		 * cartesian set (i.e one combined variable instead of two, one for encoding
+		 * and one for the signature algorithm).
+		 */
+		var PublicKeyDetails;
+		(function (PublicKeyDetails) {
+		    PublicKeyDetails[PublicKeyDetails["PUBLIC_KEY_DETAILS_UNSPECIFIED"] = 0] = "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+		    /**
+		     * PKCS1_RSA_PKCS1V5 - RSA
+		     *
+		     * @deprecated
+		     */
+		    PublicKeyDetails[PublicKeyDetails["PKCS1_RSA_PKCS1V5"] = 1] = "PKCS1_RSA_PKCS1V5";
+		    /**
+		     * PKCS1_RSA_PSS - See RFC8017
+		     *
+		     * @deprecated
+		     */
+		    PublicKeyDetails[PublicKeyDetails["PKCS1_RSA_PSS"] = 2] = "PKCS1_RSA_PSS";
+		    /** @deprecated */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PKCS1V5"] = 3] = "PKIX_RSA_PKCS1V5";
+		    /** @deprecated */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PSS"] = 4] = "PKIX_RSA_PSS";
+		    /** PKIX_RSA_PKCS1V15_2048_SHA256 - RSA public key in PKIX format, PKCS#1v1.5 signature */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PKCS1V15_2048_SHA256"] = 9] = "PKIX_RSA_PKCS1V15_2048_SHA256";
+		    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PKCS1V15_3072_SHA256"] = 10] = "PKIX_RSA_PKCS1V15_3072_SHA256";
+		    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PKCS1V15_4096_SHA256"] = 11] = "PKIX_RSA_PKCS1V15_4096_SHA256";
+		    /** PKIX_RSA_PSS_2048_SHA256 - RSA public key in PKIX format, RSASSA-PSS signature */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PSS_2048_SHA256"] = 16] = "PKIX_RSA_PSS_2048_SHA256";
+		    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PSS_3072_SHA256"] = 17] = "PKIX_RSA_PSS_3072_SHA256";
+		    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PSS_4096_SHA256"] = 18] = "PKIX_RSA_PSS_4096_SHA256";
+		    /**
+		     * PKIX_ECDSA_P256_HMAC_SHA_256 - ECDSA
+		     *
+		     * @deprecated
+		     */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P256_HMAC_SHA_256"] = 6] = "PKIX_ECDSA_P256_HMAC_SHA_256";
+		    /** PKIX_ECDSA_P256_SHA_256 - See NIST FIPS 186-4 */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P256_SHA_256"] = 5] = "PKIX_ECDSA_P256_SHA_256";
+		    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P384_SHA_384"] = 12] = "PKIX_ECDSA_P384_SHA_384";
+		    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P521_SHA_512"] = 13] = "PKIX_ECDSA_P521_SHA_512";
+		    /** PKIX_ED25519 - Ed 25519 */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_ED25519"] = 7] = "PKIX_ED25519";
+		    PublicKeyDetails[PublicKeyDetails["PKIX_ED25519_PH"] = 8] = "PKIX_ED25519_PH";
+		    /**
+		     * PKIX_ECDSA_P384_SHA_256 - These algorithms are deprecated and should not be used, but they
+		     * were/are being used by most Sigstore clients implementations.
+		     *
+		     * @deprecated
+		     */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P384_SHA_256"] = 19] = "PKIX_ECDSA_P384_SHA_256";
+		    /** @deprecated */
+		    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P521_SHA_256"] = 20] = "PKIX_ECDSA_P521_SHA_256";
+		    /**
+		     * LMS_SHA256 - LMS and LM-OTS
+		     *
+		     * These algorithms are deprecated and should not be used.
+		     * There are no plans to support SLH-DSA at this time.
+		     *
+		     * USER WARNING: LMS and LM-OTS are both stateful signature schemes.
+		     * Using them correctly requires discretion and careful consideration
+		     * to ensure that individual secret keys are not used more than once.
+		     * In addition, LM-OTS is a single-use scheme, meaning that it
+		     * MUST NOT be used for more than one signature per LM-OTS key.
+		     * If you cannot maintain these invariants, you MUST NOT use these
+		     * schemes.
+		     *
+		     * @deprecated
+		     */
+		    PublicKeyDetails[PublicKeyDetails["LMS_SHA256"] = 14] = "LMS_SHA256";
+		    /** @deprecated */
+		    PublicKeyDetails[PublicKeyDetails["LMOTS_SHA256"] = 15] = "LMOTS_SHA256";
+		    /**
+		     * ML_DSA_44 - ML-DSA
+		     *
+		     * These ML_DSA_44, ML_DSA_65 and ML-DSA_87 algorithms are the pure variants
+		     * that take data to sign rather than the prehash variants (HashML-DSA), which
+		     * take digests. While considered quantum-resistant, their usage
+		     * involves tradeoffs in that signatures and keys are much larger, and
+		     * this makes deployments more costly.
+		     *
+		     * USER WARNING: ML_DSA_44, ML_DSA_65 and ML_DSA_87 are experimental algorithms.
+		     * In the future they MAY be used by private Sigstore deployments, but
+		     * they are not yet fully functional. This warning will be removed when
+		     * these algorithms are widely supported by Sigstore clients and servers,
+		     * but care should still be taken for production environments.
+		     *
+		     * See NIST FIPS 204, RFC 9881 for algorithm identifiers
+		     */
+		    PublicKeyDetails[PublicKeyDetails["ML_DSA_44"] = 23] = "ML_DSA_44";
+		    PublicKeyDetails[PublicKeyDetails["ML_DSA_65"] = 21] = "ML_DSA_65";
+		    PublicKeyDetails[PublicKeyDetails["ML_DSA_87"] = 22] = "ML_DSA_87";
+		})(PublicKeyDetails || (exports.PublicKeyDetails = PublicKeyDetails = {}));
+		function publicKeyDetailsFromJSON(object) {
+		    switch (object) {
+		        case 0:
+		        case "PUBLIC_KEY_DETAILS_UNSPECIFIED":
+		            return PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED;
+		        case 1:
+		        case "PKCS1_RSA_PKCS1V5":
+		            return PublicKeyDetails.PKCS1_RSA_PKCS1V5;
+		        case 2:
+		        case "PKCS1_RSA_PSS":
+		            return PublicKeyDetails.PKCS1_RSA_PSS;
+		        case 3:
+		        case "PKIX_RSA_PKCS1V5":
+		            return PublicKeyDetails.PKIX_RSA_PKCS1V5;
+		        case 4:
+		        case "PKIX_RSA_PSS":
+		            return PublicKeyDetails.PKIX_RSA_PSS;
+		        case 9:
+		        case "PKIX_RSA_PKCS1V15_2048_SHA256":
+		            return PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256;
+		        case 10:
+		        case "PKIX_RSA_PKCS1V15_3072_SHA256":
+		            return PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256;
+		        case 11:
+		        case "PKIX_RSA_PKCS1V15_4096_SHA256":
+		            return PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256;
+		        case 16:
+		        case "PKIX_RSA_PSS_2048_SHA256":
+		            return PublicKeyDetails.PKIX_RSA_PSS_2048_SHA256;
+		        case 17:
+		        case "PKIX_RSA_PSS_3072_SHA256":
+		            return PublicKeyDetails.PKIX_RSA_PSS_3072_SHA256;
+		        case 18:
+		        case "PKIX_RSA_PSS_4096_SHA256":
+		            return PublicKeyDetails.PKIX_RSA_PSS_4096_SHA256;
+		        case 6:
+		        case "PKIX_ECDSA_P256_HMAC_SHA_256":
+		            return PublicKeyDetails.PKIX_ECDSA_P256_HMAC_SHA_256;
+		        case 5:
+		        case "PKIX_ECDSA_P256_SHA_256":
+		            return PublicKeyDetails.PKIX_ECDSA_P256_SHA_256;
+		        case 12:
+		        case "PKIX_ECDSA_P384_SHA_384":
+		            return PublicKeyDetails.PKIX_ECDSA_P384_SHA_384;
+		        case 13:
+		        case "PKIX_ECDSA_P521_SHA_512":
+		            return PublicKeyDetails.PKIX_ECDSA_P521_SHA_512;
+		        case 7:
+		        case "PKIX_ED25519":
+		            return PublicKeyDetails.PKIX_ED25519;
+		        case 8:
+		        case "PKIX_ED25519_PH":
+		            return PublicKeyDetails.PKIX_ED25519_PH;
+		        case 19:
+		        case "PKIX_ECDSA_P384_SHA_256":
+		            return PublicKeyDetails.PKIX_ECDSA_P384_SHA_256;
+		        case 20:
+		        case "PKIX_ECDSA_P521_SHA_256":
+		            return PublicKeyDetails.PKIX_ECDSA_P521_SHA_256;
+		        case 14:
+		        case "LMS_SHA256":
+		            return PublicKeyDetails.LMS_SHA256;
+		        case 15:
+		        case "LMOTS_SHA256":
+		            return PublicKeyDetails.LMOTS_SHA256;
+		        case 23:
+		        case "ML_DSA_44":
+		            return PublicKeyDetails.ML_DSA_44;
+		        case 21:
+		        case "ML_DSA_65":
+		            return PublicKeyDetails.ML_DSA_65;
+		        case 22:
+		        case "ML_DSA_87":
+		            return PublicKeyDetails.ML_DSA_87;
+		        default:
+		            throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+		    }
+		}
+		function publicKeyDetailsToJSON(object) {
+		    switch (object) {
+		        case PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED:
+		            return "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+		        case PublicKeyDetails.PKCS1_RSA_PKCS1V5:
+		            return "PKCS1_RSA_PKCS1V5";
+		        case PublicKeyDetails.PKCS1_RSA_PSS:
+		            return "PKCS1_RSA_PSS";
+		        case PublicKeyDetails.PKIX_RSA_PKCS1V5:
+		            return "PKIX_RSA_PKCS1V5";
+		        case PublicKeyDetails.PKIX_RSA_PSS:
+		            return "PKIX_RSA_PSS";
+		        case PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256:
+		            return "PKIX_RSA_PKCS1V15_2048_SHA256";
+		        case PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256:
+		            return "PKIX_RSA_PKCS1V15_3072_SHA256";
+		        case PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256:
+		            return "PKIX_RSA_PKCS1V15_4096_SHA256";
+		        case PublicKeyDetails.PKIX_RSA_PSS_2048_SHA256:
+		            return "PKIX_RSA_PSS_2048_SHA256";
+		        case PublicKeyDetails.PKIX_RSA_PSS_3072_SHA256:
+		            return "PKIX_RSA_PSS_3072_SHA256";
+		        case PublicKeyDetails.PKIX_RSA_PSS_4096_SHA256:
+		            return "PKIX_RSA_PSS_4096_SHA256";
+		        case PublicKeyDetails.PKIX_ECDSA_P256_HMAC_SHA_256:
+		            return "PKIX_ECDSA_P256_HMAC_SHA_256";
+		        case PublicKeyDetails.PKIX_ECDSA_P256_SHA_256:
+		            return "PKIX_ECDSA_P256_SHA_256";
+		        case PublicKeyDetails.PKIX_ECDSA_P384_SHA_384:
+		            return "PKIX_ECDSA_P384_SHA_384";
+		        case PublicKeyDetails.PKIX_ECDSA_P521_SHA_512:
+		            return "PKIX_ECDSA_P521_SHA_512";
+		        case PublicKeyDetails.PKIX_ED25519:
+		            return "PKIX_ED25519";
+		        case PublicKeyDetails.PKIX_ED25519_PH:
+		            return "PKIX_ED25519_PH";
+		        case PublicKeyDetails.PKIX_ECDSA_P384_SHA_256:
+		            return "PKIX_ECDSA_P384_SHA_256";
+		        case PublicKeyDetails.PKIX_ECDSA_P521_SHA_256:
+		            return "PKIX_ECDSA_P521_SHA_256";
+		        case PublicKeyDetails.LMS_SHA256:
+		            return "LMS_SHA256";
+		        case PublicKeyDetails.LMOTS_SHA256:
+		            return "LMOTS_SHA256";
+		        case PublicKeyDetails.ML_DSA_44:
+		            return "ML_DSA_44";
+		        case PublicKeyDetails.ML_DSA_65:
+		            return "ML_DSA_65";
+		        case PublicKeyDetails.ML_DSA_87:
+		            return "ML_DSA_87";
+		        default:
+		            throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+		    }
+		}
+		var SubjectAlternativeNameType;
+		(function (SubjectAlternativeNameType) {
+		    SubjectAlternativeNameType[SubjectAlternativeNameType["SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED"] = 0] = "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
+		    SubjectAlternativeNameType[SubjectAlternativeNameType["EMAIL"] = 1] = "EMAIL";
+		    SubjectAlternativeNameType[SubjectAlternativeNameType["URI"] = 2] = "URI";
+		    /**
+		     * OTHER_NAME - OID 1.3.6.1.4.1.57264.1.7
+		     * See https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md#1361415726417--othername-san
+		     * for more details.
+		     */
+		    SubjectAlternativeNameType[SubjectAlternativeNameType["OTHER_NAME"] = 3] = "OTHER_NAME";
+		})(SubjectAlternativeNameType || (exports.SubjectAlternativeNameType = SubjectAlternativeNameType = {}));
+		function subjectAlternativeNameTypeFromJSON(object) {
+		    switch (object) {
+		        case 0:
+		        case "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED":
+		            return SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED;
+		        case 1:
+		        case "EMAIL":
+		            return SubjectAlternativeNameType.EMAIL;
+		        case 2:
+		        case "URI":
+		            return SubjectAlternativeNameType.URI;
+		        case 3:
+		        case "OTHER_NAME":
+		            return SubjectAlternativeNameType.OTHER_NAME;
+		        default:
+		            throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+		    }
+		}
+		function subjectAlternativeNameTypeToJSON(object) {
+		    switch (object) {
+		        case SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED:
+		            return "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
+		        case SubjectAlternativeNameType.EMAIL:
+		            return "EMAIL";
+		        case SubjectAlternativeNameType.URI:
+		            return "URI";
+		        case SubjectAlternativeNameType.OTHER_NAME:
+		            return "OTHER_NAME";
+		        default:
+		            throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+		    }
+		}
+		exports.HashOutput = {
+		    fromJSON(object) {
+		        return {
+		            algorithm: isSet(object.algorithm) ? hashAlgorithmFromJSON(object.algorithm) : 0,
+		            digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0),
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.algorithm !== 0) {
+		            obj.algorithm = hashAlgorithmToJSON(message.algorithm);
+		        }
+		        if (message.digest.length !== 0) {
+		            obj.digest = base64FromBytes(message.digest);
+		        }
+		        return obj;
+		    },
+		};
+		exports.MessageSignature = {
+		    fromJSON(object) {
+		        return {
+		            messageDigest: isSet(object.messageDigest) ? exports.HashOutput.fromJSON(object.messageDigest) : undefined,
+		            signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0),
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.messageDigest !== undefined) {
+		            obj.messageDigest = exports.HashOutput.toJSON(message.messageDigest);
+		        }
+		        if (message.signature.length !== 0) {
+		            obj.signature = base64FromBytes(message.signature);
+		        }
+		        return obj;
+		    },
+		};
+		exports.LogId = {
+		    fromJSON(object) {
+		        return { keyId: isSet(object.keyId) ? Buffer.from(bytesFromBase64(object.keyId)) : Buffer.alloc(0) };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.keyId.length !== 0) {
+		            obj.keyId = base64FromBytes(message.keyId);
+		        }
+		        return obj;
+		    },
+		};
+		exports.RFC3161SignedTimestamp = {
+		    fromJSON(object) {
+		        return {
+		            signedTimestamp: isSet(object.signedTimestamp)
+		                ? Buffer.from(bytesFromBase64(object.signedTimestamp))
+		                : Buffer.alloc(0),
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.signedTimestamp.length !== 0) {
+		            obj.signedTimestamp = base64FromBytes(message.signedTimestamp);
+		        }
+		        return obj;
+		    },
+		};
+		exports.PublicKey = {
+		    fromJSON(object) {
+		        return {
+		            rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : undefined,
+		            keyDetails: isSet(object.keyDetails) ? publicKeyDetailsFromJSON(object.keyDetails) : 0,
+		            validFor: isSet(object.validFor) ? exports.TimeRange.fromJSON(object.validFor) : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.rawBytes !== undefined) {
+		            obj.rawBytes = base64FromBytes(message.rawBytes);
+		        }
+		        if (message.keyDetails !== 0) {
+		            obj.keyDetails = publicKeyDetailsToJSON(message.keyDetails);
+		        }
+		        if (message.validFor !== undefined) {
+		            obj.validFor = exports.TimeRange.toJSON(message.validFor);
+		        }
+		        return obj;
+		    },
+		};
+		exports.PublicKeyIdentifier = {
+		    fromJSON(object) {
+		        return { hint: isSet(object.hint) ? globalThis.String(object.hint) : "" };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.hint !== "") {
+		            obj.hint = message.hint;
+		        }
+		        return obj;
+		    },
+		};
+		exports.ObjectIdentifier = {
+		    fromJSON(object) {
+		        return { id: globalThis.Array.isArray(object?.id) ? object.id.map((e) => globalThis.Number(e)) : [] };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.id?.length) {
+		            obj.id = message.id.map((e) => Math.round(e));
+		        }
+		        return obj;
+		    },
+		};
+		exports.ObjectIdentifierValuePair = {
+		    fromJSON(object) {
+		        return {
+		            oid: isSet(object.oid) ? exports.ObjectIdentifier.fromJSON(object.oid) : undefined,
+		            value: isSet(object.value) ? Buffer.from(bytesFromBase64(object.value)) : Buffer.alloc(0),
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.oid !== undefined) {
+		            obj.oid = exports.ObjectIdentifier.toJSON(message.oid);
+		        }
+		        if (message.value.length !== 0) {
+		            obj.value = base64FromBytes(message.value);
+		        }
+		        return obj;
+		    },
+		};
+		exports.DistinguishedName = {
+		    fromJSON(object) {
+		        return {
+		            organization: isSet(object.organization) ? globalThis.String(object.organization) : "",
+		            commonName: isSet(object.commonName) ? globalThis.String(object.commonName) : "",
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.organization !== "") {
+		            obj.organization = message.organization;
+		        }
+		        if (message.commonName !== "") {
+		            obj.commonName = message.commonName;
+		        }
+		        return obj;
+		    },
+		};
+		exports.X509Certificate = {
+		    fromJSON(object) {
+		        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.rawBytes.length !== 0) {
+		            obj.rawBytes = base64FromBytes(message.rawBytes);
+		        }
+		        return obj;
+		    },
+		};
+		exports.SubjectAlternativeName = {
+		    fromJSON(object) {
+		        return {
+		            type: isSet(object.type) ? subjectAlternativeNameTypeFromJSON(object.type) : 0,
+		            identity: isSet(object.regexp)
+		                ? { $case: "regexp", regexp: globalThis.String(object.regexp) }
+		                : isSet(object.value)
+		                    ? { $case: "value", value: globalThis.String(object.value) }
+		                    : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.type !== 0) {
+		            obj.type = subjectAlternativeNameTypeToJSON(message.type);
+		        }
+		        if (message.identity?.$case === "regexp") {
+		            obj.regexp = message.identity.regexp;
+		        }
+		        else if (message.identity?.$case === "value") {
+		            obj.value = message.identity.value;
+		        }
+		        return obj;
+		    },
+		};
+		exports.X509CertificateChain = {
+		    fromJSON(object) {
+		        return {
+		            certificates: globalThis.Array.isArray(object?.certificates)
+		                ? object.certificates.map((e) => exports.X509Certificate.fromJSON(e))
+		                : [],
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.certificates?.length) {
+		            obj.certificates = message.certificates.map((e) => exports.X509Certificate.toJSON(e));
+		        }
+		        return obj;
+		    },
+		};
+		exports.TimeRange = {
+		    fromJSON(object) {
+		        return {
+		            start: isSet(object.start) ? fromJsonTimestamp(object.start) : undefined,
+		            end: isSet(object.end) ? fromJsonTimestamp(object.end) : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.start !== undefined) {
+		            obj.start = message.start.toISOString();
+		        }
+		        if (message.end !== undefined) {
+		            obj.end = message.end.toISOString();
+		        }
+		        return obj;
+		    },
+		};
+		function bytesFromBase64(b64) {
+		    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+		}
+		function base64FromBytes(arr) {
+		    return globalThis.Buffer.from(arr).toString("base64");
+		}
+		function fromTimestamp(t) {
+		    let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+		    millis += (t.nanos || 0) / 1_000_000;
+		    return new globalThis.Date(millis);
+		}
+		function fromJsonTimestamp(o) {
+		    if (o instanceof globalThis.Date) {
+		        return o;
+		    }
+		    else if (typeof o === "string") {
+		        return new globalThis.Date(o);
+		    }
+		    else {
+		        return fromTimestamp(timestamp_1.Timestamp.fromJSON(o));
+		    }
+		}
+		function isSet(value) {
+		    return value !== null && value !== undefined;
+		} 
+	} (sigstore_common));
+	return sigstore_common;
+}
+
+var sigstore_rekor = {};
+
+var hasRequiredSigstore_rekor;
+
+function requireSigstore_rekor () {
+	if (hasRequiredSigstore_rekor) return sigstore_rekor;
+	hasRequiredSigstore_rekor = 1;
+	(function (exports) {
+		// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+		// versions:
+		//   protoc-gen-ts_proto  v2.12.0
+		//   protoc               v7.35.1
+		// source: sigstore_rekor.proto
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.TransparencyLogEntry = exports.InclusionPromise = exports.InclusionProof = exports.Checkpoint = exports.KindVersion = void 0;
+		/* eslint-disable */
+		const sigstore_common_1 = requireSigstore_common();
+		exports.KindVersion = {
+		    fromJSON(object) {
+		        return {
+		            kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+		            version: isSet(object.version) ? globalThis.String(object.version) : "",
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.kind !== "") {
+		            obj.kind = message.kind;
+		        }
+		        if (message.version !== "") {
+		            obj.version = message.version;
+		        }
+		        return obj;
+		    },
+		};
+		exports.Checkpoint = {
+		    fromJSON(object) {
+		        return { envelope: isSet(object.envelope) ? globalThis.String(object.envelope) : "" };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.envelope !== "") {
+		            obj.envelope = message.envelope;
+		        }
+		        return obj;
+		    },
+		};
+		exports.InclusionProof = {
+		    fromJSON(object) {
+		        return {
+		            logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
+		            rootHash: isSet(object.rootHash) ? Buffer.from(bytesFromBase64(object.rootHash)) : Buffer.alloc(0),
+		            treeSize: isSet(object.treeSize) ? globalThis.String(object.treeSize) : "0",
+		            hashes: globalThis.Array.isArray(object?.hashes)
+		                ? object.hashes.map((e) => Buffer.from(bytesFromBase64(e)))
+		                : [],
+		            checkpoint: isSet(object.checkpoint) ? exports.Checkpoint.fromJSON(object.checkpoint) : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.logIndex !== "0") {
+		            obj.logIndex = message.logIndex;
+		        }
+		        if (message.rootHash.length !== 0) {
+		            obj.rootHash = base64FromBytes(message.rootHash);
+		        }
+		        if (message.treeSize !== "0") {
+		            obj.treeSize = message.treeSize;
+		        }
+		        if (message.hashes?.length) {
+		            obj.hashes = message.hashes.map((e) => base64FromBytes(e));
+		        }
+		        if (message.checkpoint !== undefined) {
+		            obj.checkpoint = exports.Checkpoint.toJSON(message.checkpoint);
+		        }
+		        return obj;
+		    },
+		};
+		exports.InclusionPromise = {
+		    fromJSON(object) {
+		        return {
+		            signedEntryTimestamp: isSet(object.signedEntryTimestamp)
+		                ? Buffer.from(bytesFromBase64(object.signedEntryTimestamp))
+		                : Buffer.alloc(0),
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.signedEntryTimestamp.length !== 0) {
+		            obj.signedEntryTimestamp = base64FromBytes(message.signedEntryTimestamp);
+		        }
+		        return obj;
+		    },
+		};
+		exports.TransparencyLogEntry = {
+		    fromJSON(object) {
+		        return {
+		            logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
+		            logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : undefined,
+		            kindVersion: isSet(object.kindVersion) ? exports.KindVersion.fromJSON(object.kindVersion) : undefined,
+		            integratedTime: isSet(object.integratedTime) ? globalThis.String(object.integratedTime) : "0",
+		            inclusionPromise: isSet(object.inclusionPromise) ? exports.InclusionPromise.fromJSON(object.inclusionPromise) : undefined,
+		            inclusionProof: isSet(object.inclusionProof) ? exports.InclusionProof.fromJSON(object.inclusionProof) : undefined,
+		            canonicalizedBody: isSet(object.canonicalizedBody)
+		                ? Buffer.from(bytesFromBase64(object.canonicalizedBody))
+		                : Buffer.alloc(0),
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.logIndex !== "0") {
+		            obj.logIndex = message.logIndex;
+		        }
+		        if (message.logId !== undefined) {
+		            obj.logId = sigstore_common_1.LogId.toJSON(message.logId);
+		        }
+		        if (message.kindVersion !== undefined) {
+		            obj.kindVersion = exports.KindVersion.toJSON(message.kindVersion);
+		        }
+		        if (message.integratedTime !== "0") {
+		            obj.integratedTime = message.integratedTime;
+		        }
+		        if (message.inclusionPromise !== undefined) {
+		            obj.inclusionPromise = exports.InclusionPromise.toJSON(message.inclusionPromise);
+		        }
+		        if (message.inclusionProof !== undefined) {
+		            obj.inclusionProof = exports.InclusionProof.toJSON(message.inclusionProof);
+		        }
+		        if (message.canonicalizedBody.length !== 0) {
+		            obj.canonicalizedBody = base64FromBytes(message.canonicalizedBody);
+		        }
+		        return obj;
+		    },
+		};
+		function bytesFromBase64(b64) {
+		    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+		}
+		function base64FromBytes(arr) {
+		    return globalThis.Buffer.from(arr).toString("base64");
+		}
+		function isSet(value) {
+		    return value !== null && value !== undefined;
+		} 
+	} (sigstore_rekor));
+	return sigstore_rekor;
+}
+
+var hasRequiredSigstore_bundle;
+
+function requireSigstore_bundle () {
+	if (hasRequiredSigstore_bundle) return sigstore_bundle;
+	hasRequiredSigstore_bundle = 1;
+	(function (exports) {
+		// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+		// versions:
+		//   protoc-gen-ts_proto  v2.12.0
+		//   protoc               v7.35.1
+		// source: sigstore_bundle.proto
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.Bundle = exports.VerificationMaterial = exports.TimestampVerificationData = void 0;
+		/* eslint-disable */
+		const envelope_1 = requireEnvelope();
+		const sigstore_common_1 = requireSigstore_common();
+		const sigstore_rekor_1 = requireSigstore_rekor();
+		exports.TimestampVerificationData = {
+		    fromJSON(object) {
+		        return {
+		            rfc3161Timestamps: globalThis.Array.isArray(object?.rfc3161Timestamps)
+		                ? object.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.fromJSON(e))
+		                : [],
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.rfc3161Timestamps?.length) {
+		            obj.rfc3161Timestamps = message.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.toJSON(e));
+		        }
+		        return obj;
+		    },
+		};
+		exports.VerificationMaterial = {
+		    fromJSON(object) {
+		        return {
+		            content: isSet(object.publicKey)
+		                ? { $case: "publicKey", publicKey: sigstore_common_1.PublicKeyIdentifier.fromJSON(object.publicKey) }
+		                : isSet(object.x509CertificateChain)
+		                    ? {
+		                        $case: "x509CertificateChain",
+		                        x509CertificateChain: sigstore_common_1.X509CertificateChain.fromJSON(object.x509CertificateChain),
+		                    }
+		                    : isSet(object.certificate)
+		                        ? { $case: "certificate", certificate: sigstore_common_1.X509Certificate.fromJSON(object.certificate) }
+		                        : undefined,
+		            tlogEntries: globalThis.Array.isArray(object?.tlogEntries)
+		                ? object.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.fromJSON(e))
+		                : [],
+		            timestampVerificationData: isSet(object.timestampVerificationData)
+		                ? exports.TimestampVerificationData.fromJSON(object.timestampVerificationData)
+		                : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.content?.$case === "publicKey") {
+		            obj.publicKey = sigstore_common_1.PublicKeyIdentifier.toJSON(message.content.publicKey);
+		        }
+		        else if (message.content?.$case === "x509CertificateChain") {
+		            obj.x509CertificateChain = sigstore_common_1.X509CertificateChain.toJSON(message.content.x509CertificateChain);
+		        }
+		        else if (message.content?.$case === "certificate") {
+		            obj.certificate = sigstore_common_1.X509Certificate.toJSON(message.content.certificate);
+		        }
+		        if (message.tlogEntries?.length) {
+		            obj.tlogEntries = message.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.toJSON(e));
+		        }
+		        if (message.timestampVerificationData !== undefined) {
+		            obj.timestampVerificationData = exports.TimestampVerificationData.toJSON(message.timestampVerificationData);
+		        }
+		        return obj;
+		    },
+		};
+		exports.Bundle = {
+		    fromJSON(object) {
+		        return {
+		            mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+		            verificationMaterial: isSet(object.verificationMaterial)
+		                ? exports.VerificationMaterial.fromJSON(object.verificationMaterial)
+		                : undefined,
+		            content: isSet(object.messageSignature)
+		                ? { $case: "messageSignature", messageSignature: sigstore_common_1.MessageSignature.fromJSON(object.messageSignature) }
+		                : isSet(object.dsseEnvelope)
+		                    ? { $case: "dsseEnvelope", dsseEnvelope: envelope_1.Envelope.fromJSON(object.dsseEnvelope) }
+		                    : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.mediaType !== "") {
+		            obj.mediaType = message.mediaType;
+		        }
+		        if (message.verificationMaterial !== undefined) {
+		            obj.verificationMaterial = exports.VerificationMaterial.toJSON(message.verificationMaterial);
+		        }
+		        if (message.content?.$case === "messageSignature") {
+		            obj.messageSignature = sigstore_common_1.MessageSignature.toJSON(message.content.messageSignature);
+		        }
+		        else if (message.content?.$case === "dsseEnvelope") {
+		            obj.dsseEnvelope = envelope_1.Envelope.toJSON(message.content.dsseEnvelope);
+		        }
+		        return obj;
+		    },
+		};
+		function isSet(value) {
+		    return value !== null && value !== undefined;
+		} 
+	} (sigstore_bundle));
+	return sigstore_bundle;
+}
+
+var sigstore_trustroot = {};
+
+var hasRequiredSigstore_trustroot;
+
+function requireSigstore_trustroot () {
+	if (hasRequiredSigstore_trustroot) return sigstore_trustroot;
+	hasRequiredSigstore_trustroot = 1;
+	(function (exports) {
+		// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+		// versions:
+		//   protoc-gen-ts_proto  v2.12.0
+		//   protoc               v7.35.1
+		// source: sigstore_trustroot.proto
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.ClientTrustConfig = exports.ServiceConfiguration = exports.Service = exports.SigningConfig = exports.TrustedRoot = exports.CertificateAuthority = exports.TransparencyLogInstance = exports.ServiceSelector = void 0;
+		exports.serviceSelectorFromJSON = serviceSelectorFromJSON;
+		exports.serviceSelectorToJSON = serviceSelectorToJSON;
+		/* eslint-disable */
+		const sigstore_common_1 = requireSigstore_common();
+		/**
+		 * ServiceSelector specifies how a client SHOULD select a set of
+		 * Services to connect to. A client SHOULD throw an error if
+		 * the value is SERVICE_SELECTOR_UNDEFINED.
+		 */
+		var ServiceSelector;
+		(function (ServiceSelector) {
+		    ServiceSelector[ServiceSelector["SERVICE_SELECTOR_UNDEFINED"] = 0] = "SERVICE_SELECTOR_UNDEFINED";
+		    /**
+		     * ALL - Clients SHOULD select all Services based on supported API version
+		     * and validity window.
+		     */
+		    ServiceSelector[ServiceSelector["ALL"] = 1] = "ALL";
+		    /**
+		     * ANY - Clients SHOULD select one Service based on supported API version
+		     * and validity window. It is up to the client implementation to
+		     * decide how to select the Service, e.g. random or round-robin.
+		     */
+		    ServiceSelector[ServiceSelector["ANY"] = 2] = "ANY";
+		    /**
+		     * EXACT - Clients SHOULD select a specific number of Services based on
+		     * supported API version and validity window, using the provided
+		     * `count`. It is up to the client implementation to decide how to
+		     * select the Service, e.g. random or round-robin.
+		     */
+		    ServiceSelector[ServiceSelector["EXACT"] = 3] = "EXACT";
+		})(ServiceSelector || (exports.ServiceSelector = ServiceSelector = {}));
+		function serviceSelectorFromJSON(object) {
+		    switch (object) {
+		        case 0:
+		        case "SERVICE_SELECTOR_UNDEFINED":
+		            return ServiceSelector.SERVICE_SELECTOR_UNDEFINED;
+		        case 1:
+		        case "ALL":
+		            return ServiceSelector.ALL;
+		        case 2:
+		        case "ANY":
+		            return ServiceSelector.ANY;
+		        case 3:
+		        case "EXACT":
+		            return ServiceSelector.EXACT;
+		        default:
+		            throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+		    }
+		}
+		function serviceSelectorToJSON(object) {
+		    switch (object) {
+		        case ServiceSelector.SERVICE_SELECTOR_UNDEFINED:
+		            return "SERVICE_SELECTOR_UNDEFINED";
+		        case ServiceSelector.ALL:
+		            return "ALL";
+		        case ServiceSelector.ANY:
+		            return "ANY";
+		        case ServiceSelector.EXACT:
+		            return "EXACT";
+		        default:
+		            throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+		    }
+		}
+		exports.TransparencyLogInstance = {
+		    fromJSON(object) {
+		        return {
+		            baseUrl: isSet(object.baseUrl) ? globalThis.String(object.baseUrl) : "",
+		            hashAlgorithm: isSet(object.hashAlgorithm) ? (0, sigstore_common_1.hashAlgorithmFromJSON)(object.hashAlgorithm) : 0,
+		            publicKey: isSet(object.publicKey) ? sigstore_common_1.PublicKey.fromJSON(object.publicKey) : undefined,
+		            logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : undefined,
+		            checkpointKeyId: isSet(object.checkpointKeyId) ? sigstore_common_1.LogId.fromJSON(object.checkpointKeyId) : undefined,
+		            operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.baseUrl !== "") {
+		            obj.baseUrl = message.baseUrl;
+		        }
+		        if (message.hashAlgorithm !== 0) {
+		            obj.hashAlgorithm = (0, sigstore_common_1.hashAlgorithmToJSON)(message.hashAlgorithm);
+		        }
+		        if (message.publicKey !== undefined) {
+		            obj.publicKey = sigstore_common_1.PublicKey.toJSON(message.publicKey);
+		        }
+		        if (message.logId !== undefined) {
+		            obj.logId = sigstore_common_1.LogId.toJSON(message.logId);
+		        }
+		        if (message.checkpointKeyId !== undefined) {
+		            obj.checkpointKeyId = sigstore_common_1.LogId.toJSON(message.checkpointKeyId);
+		        }
+		        if (message.operator !== "") {
+		            obj.operator = message.operator;
+		        }
+		        return obj;
+		    },
+		};
+		exports.CertificateAuthority = {
+		    fromJSON(object) {
+		        return {
+		            subject: isSet(object.subject) ? sigstore_common_1.DistinguishedName.fromJSON(object.subject) : undefined,
+		            uri: isSet(object.uri) ? globalThis.String(object.uri) : "",
+		            certChain: isSet(object.certChain) ? sigstore_common_1.X509CertificateChain.fromJSON(object.certChain) : undefined,
+		            validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : undefined,
+		            operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.subject !== undefined) {
+		            obj.subject = sigstore_common_1.DistinguishedName.toJSON(message.subject);
+		        }
+		        if (message.uri !== "") {
+		            obj.uri = message.uri;
+		        }
+		        if (message.certChain !== undefined) {
+		            obj.certChain = sigstore_common_1.X509CertificateChain.toJSON(message.certChain);
+		        }
+		        if (message.validFor !== undefined) {
+		            obj.validFor = sigstore_common_1.TimeRange.toJSON(message.validFor);
+		        }
+		        if (message.operator !== "") {
+		            obj.operator = message.operator;
+		        }
+		        return obj;
+		    },
+		};
+		exports.TrustedRoot = {
+		    fromJSON(object) {
+		        return {
+		            mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+		            tlogs: globalThis.Array.isArray(object?.tlogs)
+		                ? object.tlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e))
+		                : [],
+		            certificateAuthorities: globalThis.Array.isArray(object?.certificateAuthorities)
+		                ? object.certificateAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e))
+		                : [],
+		            ctlogs: globalThis.Array.isArray(object?.ctlogs)
+		                ? object.ctlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e))
+		                : [],
+		            timestampAuthorities: globalThis.Array.isArray(object?.timestampAuthorities)
+		                ? object.timestampAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e))
+		                : [],
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.mediaType !== "") {
+		            obj.mediaType = message.mediaType;
+		        }
+		        if (message.tlogs?.length) {
+		            obj.tlogs = message.tlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+		        }
+		        if (message.certificateAuthorities?.length) {
+		            obj.certificateAuthorities = message.certificateAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+		        }
+		        if (message.ctlogs?.length) {
+		            obj.ctlogs = message.ctlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+		        }
+		        if (message.timestampAuthorities?.length) {
+		            obj.timestampAuthorities = message.timestampAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+		        }
+		        return obj;
+		    },
+		};
+		exports.SigningConfig = {
+		    fromJSON(object) {
+		        return {
+		            mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+		            caUrls: globalThis.Array.isArray(object?.caUrls) ? object.caUrls.map((e) => exports.Service.fromJSON(e)) : [],
+		            oidcUrls: globalThis.Array.isArray(object?.oidcUrls) ? object.oidcUrls.map((e) => exports.Service.fromJSON(e)) : [],
+		            rekorTlogUrls: globalThis.Array.isArray(object?.rekorTlogUrls)
+		                ? object.rekorTlogUrls.map((e) => exports.Service.fromJSON(e))
+		                : [],
+		            rekorTlogConfig: isSet(object.rekorTlogConfig)
+		                ? exports.ServiceConfiguration.fromJSON(object.rekorTlogConfig)
+		                : undefined,
+		            tsaUrls: globalThis.Array.isArray(object?.tsaUrls) ? object.tsaUrls.map((e) => exports.Service.fromJSON(e)) : [],
+		            tsaConfig: isSet(object.tsaConfig) ? exports.ServiceConfiguration.fromJSON(object.tsaConfig) : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.mediaType !== "") {
+		            obj.mediaType = message.mediaType;
+		        }
+		        if (message.caUrls?.length) {
+		            obj.caUrls = message.caUrls.map((e) => exports.Service.toJSON(e));
+		        }
+		        if (message.oidcUrls?.length) {
+		            obj.oidcUrls = message.oidcUrls.map((e) => exports.Service.toJSON(e));
+		        }
+		        if (message.rekorTlogUrls?.length) {
+		            obj.rekorTlogUrls = message.rekorTlogUrls.map((e) => exports.Service.toJSON(e));
+		        }
+		        if (message.rekorTlogConfig !== undefined) {
+		            obj.rekorTlogConfig = exports.ServiceConfiguration.toJSON(message.rekorTlogConfig);
+		        }
+		        if (message.tsaUrls?.length) {
+		            obj.tsaUrls = message.tsaUrls.map((e) => exports.Service.toJSON(e));
+		        }
+		        if (message.tsaConfig !== undefined) {
+		            obj.tsaConfig = exports.ServiceConfiguration.toJSON(message.tsaConfig);
+		        }
+		        return obj;
+		    },
+		};
+		exports.Service = {
+		    fromJSON(object) {
+		        return {
+		            url: isSet(object.url) ? globalThis.String(object.url) : "",
+		            majorApiVersion: isSet(object.majorApiVersion) ? globalThis.Number(object.majorApiVersion) : 0,
+		            validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : undefined,
+		            operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.url !== "") {
+		            obj.url = message.url;
+		        }
+		        if (message.majorApiVersion !== 0) {
+		            obj.majorApiVersion = Math.round(message.majorApiVersion);
+		        }
+		        if (message.validFor !== undefined) {
+		            obj.validFor = sigstore_common_1.TimeRange.toJSON(message.validFor);
+		        }
+		        if (message.operator !== "") {
+		            obj.operator = message.operator;
+		        }
+		        return obj;
+		    },
+		};
+		exports.ServiceConfiguration = {
+		    fromJSON(object) {
+		        return {
+		            selector: isSet(object.selector) ? serviceSelectorFromJSON(object.selector) : 0,
+		            count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.selector !== 0) {
+		            obj.selector = serviceSelectorToJSON(message.selector);
+		        }
+		        if (message.count !== 0) {
+		            obj.count = Math.round(message.count);
+		        }
+		        return obj;
+		    },
+		};
+		exports.ClientTrustConfig = {
+		    fromJSON(object) {
+		        return {
+		            mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+		            trustedRoot: isSet(object.trustedRoot) ? exports.TrustedRoot.fromJSON(object.trustedRoot) : undefined,
+		            signingConfig: isSet(object.signingConfig) ? exports.SigningConfig.fromJSON(object.signingConfig) : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.mediaType !== "") {
+		            obj.mediaType = message.mediaType;
+		        }
+		        if (message.trustedRoot !== undefined) {
+		            obj.trustedRoot = exports.TrustedRoot.toJSON(message.trustedRoot);
+		        }
+		        if (message.signingConfig !== undefined) {
+		            obj.signingConfig = exports.SigningConfig.toJSON(message.signingConfig);
+		        }
+		        return obj;
+		    },
+		};
+		function isSet(value) {
+		    return value !== null && value !== undefined;
+		} 
+	} (sigstore_trustroot));
+	return sigstore_trustroot;
+}
+
+var sigstore_verification = {};
+
+var hasRequiredSigstore_verification;
+
+function requireSigstore_verification () {
+	if (hasRequiredSigstore_verification) return sigstore_verification;
+	hasRequiredSigstore_verification = 1;
+	(function (exports) {
+		// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+		// versions:
+		//   protoc-gen-ts_proto  v2.12.0
+		//   protoc               v7.35.1
+		// source: sigstore_verification.proto
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.Input = exports.Artifact = exports.ArtifactVerificationOptions_ObserverTimestampOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions = exports.ArtifactVerificationOptions_CtlogOptions = exports.ArtifactVerificationOptions_TlogOptions = exports.ArtifactVerificationOptions = exports.PublicKeyIdentities = exports.CertificateIdentities = exports.CertificateIdentity = void 0;
+		/* eslint-disable */
+		const sigstore_bundle_1 = requireSigstore_bundle();
+		const sigstore_common_1 = requireSigstore_common();
+		const sigstore_trustroot_1 = requireSigstore_trustroot();
+		exports.CertificateIdentity = {
+		    fromJSON(object) {
+		        return {
+		            issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+		            san: isSet(object.san) ? sigstore_common_1.SubjectAlternativeName.fromJSON(object.san) : undefined,
+		            oids: globalThis.Array.isArray(object?.oids)
+		                ? object.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.fromJSON(e))
+		                : [],
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.issuer !== "") {
+		            obj.issuer = message.issuer;
+		        }
+		        if (message.san !== undefined) {
+		            obj.san = sigstore_common_1.SubjectAlternativeName.toJSON(message.san);
+		        }
+		        if (message.oids?.length) {
+		            obj.oids = message.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.toJSON(e));
+		        }
+		        return obj;
+		    },
+		};
+		exports.CertificateIdentities = {
+		    fromJSON(object) {
+		        return {
+		            identities: globalThis.Array.isArray(object?.identities)
+		                ? object.identities.map((e) => exports.CertificateIdentity.fromJSON(e))
+		                : [],
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.identities?.length) {
+		            obj.identities = message.identities.map((e) => exports.CertificateIdentity.toJSON(e));
+		        }
+		        return obj;
+		    },
+		};
+		exports.PublicKeyIdentities = {
+		    fromJSON(object) {
+		        return {
+		            publicKeys: globalThis.Array.isArray(object?.publicKeys)
+		                ? object.publicKeys.map((e) => sigstore_common_1.PublicKey.fromJSON(e))
+		                : [],
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.publicKeys?.length) {
+		            obj.publicKeys = message.publicKeys.map((e) => sigstore_common_1.PublicKey.toJSON(e));
+		        }
+		        return obj;
+		    },
+		};
+		exports.ArtifactVerificationOptions = {
+		    fromJSON(object) {
+		        return {
+		            signers: isSet(object.certificateIdentities)
+		                ? {
+		                    $case: "certificateIdentities",
+		                    certificateIdentities: exports.CertificateIdentities.fromJSON(object.certificateIdentities),
+		                }
+		                : isSet(object.publicKeys)
+		                    ? { $case: "publicKeys", publicKeys: exports.PublicKeyIdentities.fromJSON(object.publicKeys) }
+		                    : undefined,
+		            tlogOptions: isSet(object.tlogOptions)
+		                ? exports.ArtifactVerificationOptions_TlogOptions.fromJSON(object.tlogOptions)
+		                : undefined,
+		            ctlogOptions: isSet(object.ctlogOptions)
+		                ? exports.ArtifactVerificationOptions_CtlogOptions.fromJSON(object.ctlogOptions)
+		                : undefined,
+		            tsaOptions: isSet(object.tsaOptions)
+		                ? exports.ArtifactVerificationOptions_TimestampAuthorityOptions.fromJSON(object.tsaOptions)
+		                : undefined,
+		            integratedTsOptions: isSet(object.integratedTsOptions)
+		                ? exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.fromJSON(object.integratedTsOptions)
+		                : undefined,
+		            observerOptions: isSet(object.observerOptions)
+		                ? exports.ArtifactVerificationOptions_ObserverTimestampOptions.fromJSON(object.observerOptions)
+		                : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.signers?.$case === "certificateIdentities") {
+		            obj.certificateIdentities = exports.CertificateIdentities.toJSON(message.signers.certificateIdentities);
+		        }
+		        else if (message.signers?.$case === "publicKeys") {
+		            obj.publicKeys = exports.PublicKeyIdentities.toJSON(message.signers.publicKeys);
+		        }
+		        if (message.tlogOptions !== undefined) {
+		            obj.tlogOptions = exports.ArtifactVerificationOptions_TlogOptions.toJSON(message.tlogOptions);
+		        }
+		        if (message.ctlogOptions !== undefined) {
+		            obj.ctlogOptions = exports.ArtifactVerificationOptions_CtlogOptions.toJSON(message.ctlogOptions);
+		        }
+		        if (message.tsaOptions !== undefined) {
+		            obj.tsaOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions.toJSON(message.tsaOptions);
+		        }
+		        if (message.integratedTsOptions !== undefined) {
+		            obj.integratedTsOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.toJSON(message.integratedTsOptions);
+		        }
+		        if (message.observerOptions !== undefined) {
+		            obj.observerOptions = exports.ArtifactVerificationOptions_ObserverTimestampOptions.toJSON(message.observerOptions);
+		        }
+		        return obj;
+		    },
+		};
+		exports.ArtifactVerificationOptions_TlogOptions = {
+		    fromJSON(object) {
+		        return {
+		            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+		            performOnlineVerification: isSet(object.performOnlineVerification)
+		                ? globalThis.Boolean(object.performOnlineVerification)
+		                : false,
+		            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.threshold !== 0) {
+		            obj.threshold = Math.round(message.threshold);
+		        }
+		        if (message.performOnlineVerification !== false) {
+		            obj.performOnlineVerification = message.performOnlineVerification;
+		        }
+		        if (message.disable !== false) {
+		            obj.disable = message.disable;
+		        }
+		        return obj;
+		    },
+		};
+		exports.ArtifactVerificationOptions_CtlogOptions = {
+		    fromJSON(object) {
+		        return {
+		            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+		            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.threshold !== 0) {
+		            obj.threshold = Math.round(message.threshold);
+		        }
+		        if (message.disable !== false) {
+		            obj.disable = message.disable;
+		        }
+		        return obj;
+		    },
+		};
+		exports.ArtifactVerificationOptions_TimestampAuthorityOptions = {
+		    fromJSON(object) {
+		        return {
+		            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+		            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.threshold !== 0) {
+		            obj.threshold = Math.round(message.threshold);
+		        }
+		        if (message.disable !== false) {
+		            obj.disable = message.disable;
+		        }
+		        return obj;
+		    },
+		};
+		exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = {
+		    fromJSON(object) {
+		        return {
+		            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+		            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.threshold !== 0) {
+		            obj.threshold = Math.round(message.threshold);
+		        }
+		        if (message.disable !== false) {
+		            obj.disable = message.disable;
+		        }
+		        return obj;
+		    },
+		};
+		exports.ArtifactVerificationOptions_ObserverTimestampOptions = {
+		    fromJSON(object) {
+		        return {
+		            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+		            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.threshold !== 0) {
+		            obj.threshold = Math.round(message.threshold);
+		        }
+		        if (message.disable !== false) {
+		            obj.disable = message.disable;
+		        }
+		        return obj;
+		    },
+		};
+		exports.Artifact = {
+		    fromJSON(object) {
+		        return {
+		            data: isSet(object.artifactUri)
+		                ? { $case: "artifactUri", artifactUri: globalThis.String(object.artifactUri) }
+		                : isSet(object.artifact)
+		                    ? { $case: "artifact", artifact: Buffer.from(bytesFromBase64(object.artifact)) }
+		                    : isSet(object.artifactDigest)
+		                        ? { $case: "artifactDigest", artifactDigest: sigstore_common_1.HashOutput.fromJSON(object.artifactDigest) }
+		                        : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.data?.$case === "artifactUri") {
+		            obj.artifactUri = message.data.artifactUri;
+		        }
+		        else if (message.data?.$case === "artifact") {
+		            obj.artifact = base64FromBytes(message.data.artifact);
+		        }
+		        else if (message.data?.$case === "artifactDigest") {
+		            obj.artifactDigest = sigstore_common_1.HashOutput.toJSON(message.data.artifactDigest);
+		        }
+		        return obj;
+		    },
+		};
+		exports.Input = {
+		    fromJSON(object) {
+		        return {
+		            artifactTrustRoot: isSet(object.artifactTrustRoot) ? sigstore_trustroot_1.TrustedRoot.fromJSON(object.artifactTrustRoot) : undefined,
+		            artifactVerificationOptions: isSet(object.artifactVerificationOptions)
+		                ? exports.ArtifactVerificationOptions.fromJSON(object.artifactVerificationOptions)
+		                : undefined,
+		            bundle: isSet(object.bundle) ? sigstore_bundle_1.Bundle.fromJSON(object.bundle) : undefined,
+		            artifact: isSet(object.artifact) ? exports.Artifact.fromJSON(object.artifact) : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.artifactTrustRoot !== undefined) {
+		            obj.artifactTrustRoot = sigstore_trustroot_1.TrustedRoot.toJSON(message.artifactTrustRoot);
+		        }
+		        if (message.artifactVerificationOptions !== undefined) {
+		            obj.artifactVerificationOptions = exports.ArtifactVerificationOptions.toJSON(message.artifactVerificationOptions);
+		        }
+		        if (message.bundle !== undefined) {
+		            obj.bundle = sigstore_bundle_1.Bundle.toJSON(message.bundle);
+		        }
+		        if (message.artifact !== undefined) {
+		            obj.artifact = exports.Artifact.toJSON(message.artifact);
+		        }
+		        return obj;
+		    },
+		};
+		function bytesFromBase64(b64) {
+		    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+		}
+		function base64FromBytes(arr) {
+		    return globalThis.Buffer.from(arr).toString("base64");
+		}
+		function isSet(value) {
+		    return value !== null && value !== undefined;
+		} 
+	} (sigstore_verification));
+	return sigstore_verification;
+}
+
+var hasRequiredDist$3;
+
+function requireDist$3 () {
+	if (hasRequiredDist$3) return dist$2;
+	hasRequiredDist$3 = 1;
+	(function (exports) {
+		var __createBinding = (dist$2 && dist$2.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+		    if (k2 === undefined) k2 = k;
+		    var desc = Object.getOwnPropertyDescriptor(m, k);
+		    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+		      desc = { enumerable: true, get: function() { return m[k]; } };
+		    }
+		    Object.defineProperty(o, k2, desc);
+		}) : (function(o, m, k, k2) {
+		    if (k2 === undefined) k2 = k;
+		    o[k2] = m[k];
+		}));
+		var __exportStar = (dist$2 && dist$2.__exportStar) || function(m, exports) {
+		    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+		};
+		Object.defineProperty(exports, "__esModule", { value: true });
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		__exportStar(requireEnvelope(), exports);
+		__exportStar(requireSigstore_bundle(), exports);
+		__exportStar(requireSigstore_common(), exports);
+		__exportStar(requireSigstore_rekor(), exports);
+		__exportStar(requireSigstore_trustroot(), exports);
+		__exportStar(requireSigstore_verification(), exports); 
+	} (dist$2));
+	return dist$2;
+}
+
+var bundle$1 = {};
+
+var hasRequiredBundle$1;
+
+function requireBundle$1 () {
+	if (hasRequiredBundle$1) return bundle$1;
+	hasRequiredBundle$1 = 1;
+	Object.defineProperty(bundle$1, "__esModule", { value: true });
+	bundle$1.BUNDLE_V03_MEDIA_TYPE = bundle$1.BUNDLE_V03_LEGACY_MEDIA_TYPE = bundle$1.BUNDLE_V02_MEDIA_TYPE = bundle$1.BUNDLE_V01_MEDIA_TYPE = void 0;
+	bundle$1.isBundleWithCertificateChain = isBundleWithCertificateChain;
+	bundle$1.isBundleWithPublicKey = isBundleWithPublicKey;
+	bundle$1.isBundleWithMessageSignature = isBundleWithMessageSignature;
+	bundle$1.isBundleWithDsseEnvelope = isBundleWithDsseEnvelope;
+	bundle$1.BUNDLE_V01_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+	bundle$1.BUNDLE_V02_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.2';
+	bundle$1.BUNDLE_V03_LEGACY_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.3';
+	bundle$1.BUNDLE_V03_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+	// Type guards for bundle variants.
+	function isBundleWithCertificateChain(b) {
+	    return b.verificationMaterial.content.$case === 'x509CertificateChain';
+	}
+	function isBundleWithPublicKey(b) {
+	    return b.verificationMaterial.content.$case === 'publicKey';
+	}
+	function isBundleWithMessageSignature(b) {
+	    return b.content.$case === 'messageSignature';
+	}
+	function isBundleWithDsseEnvelope(b) {
+	    return b.content.$case === 'dsseEnvelope';
+	}
+	return bundle$1;
+}
+
+var hasRequiredBuild;
+
+function requireBuild () {
+	if (hasRequiredBuild) return build;
+	hasRequiredBuild = 1;
+	Object.defineProperty(build, "__esModule", { value: true });
+	build.toMessageSignatureBundle = toMessageSignatureBundle;
+	build.toDSSEBundle = toDSSEBundle;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const protobuf_specs_1 = requireDist$3();
+	const bundle_1 = requireBundle$1();
+	// Message signature bundle - $case: 'messageSignature'
+	function toMessageSignatureBundle(options) {
+	    return {
+	        mediaType: options.certificateChain
+	            ? bundle_1.BUNDLE_V02_MEDIA_TYPE
+	            : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+	        content: {
+	            $case: 'messageSignature',
+	            messageSignature: {
+	                messageDigest: {
+	                    algorithm: protobuf_specs_1.HashAlgorithm.SHA2_256,
+	                    digest: options.digest,
+	                },
+	                signature: options.signature,
+	            },
+	        },
+	        verificationMaterial: toVerificationMaterial(options),
+	    };
+	}
+	// DSSE envelope bundle - $case: 'dsseEnvelope'
+	function toDSSEBundle(options) {
+	    return {
+	        mediaType: options.certificateChain
+	            ? bundle_1.BUNDLE_V02_MEDIA_TYPE
+	            : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+	        content: {
+	            $case: 'dsseEnvelope',
+	            dsseEnvelope: toEnvelope(options),
+	        },
+	        verificationMaterial: toVerificationMaterial(options),
+	    };
+	}
+	function toEnvelope(options) {
+	    return {
+	        payloadType: options.artifactType,
+	        payload: options.artifact,
+	        signatures: [toSignature(options)],
+	    };
+	}
+	function toSignature(options) {
+	    return {
+	        keyid: options.keyHint || '',
+	        sig: options.signature,
+	    };
+	}
+	// Verification material
+	function toVerificationMaterial(options) {
+	    return {
+	        content: toKeyContent(options),
+	        tlogEntries: [],
+	        timestampVerificationData: { rfc3161Timestamps: [] },
+	    };
+	}
+	function toKeyContent(options) {
+	    if (options.certificate) {
+	        if (options.certificateChain) {
+	            return {
+	                $case: 'x509CertificateChain',
+	                x509CertificateChain: {
+	                    certificates: [{ rawBytes: options.certificate }],
+	                },
+	            };
+	        }
+	        else {
+	            return {
+	                $case: 'certificate',
+	                certificate: { rawBytes: options.certificate },
+	            };
+	        }
+	    }
+	    else {
+	        return {
+	            $case: 'publicKey',
+	            publicKey: {
+	                hint: options.keyHint || '',
+	            },
+	        };
+	    }
+	}
+	return build;
+}
+
+var error$3 = {};
+
+var hasRequiredError$3;
+
+function requireError$3 () {
+	if (hasRequiredError$3) return error$3;
+	hasRequiredError$3 = 1;
+	Object.defineProperty(error$3, "__esModule", { value: true });
+	error$3.ValidationError = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	class ValidationError extends Error {
+	    constructor(message, fields) {
+	        super(message);
+	        this.fields = fields;
+	    }
+	}
+	error$3.ValidationError = ValidationError;
+	return error$3;
+}
+
+var serialized = {};
+
+var validate = {};
+
+var hasRequiredValidate;
+
+function requireValidate () {
+	if (hasRequiredValidate) return validate;
+	hasRequiredValidate = 1;
+	Object.defineProperty(validate, "__esModule", { value: true });
+	validate.assertBundle = assertBundle;
+	validate.assertBundleV01 = assertBundleV01;
+	validate.isBundleV01 = isBundleV01;
+	validate.assertBundleV02 = assertBundleV02;
+	validate.assertBundleLatest = assertBundleLatest;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const error_1 = requireError$3();
+	// Performs basic validation of a Sigstore bundle to ensure that all required
+	// fields are populated. This is not a complete validation of the bundle, but
+	// rather a check that the bundle is in a valid state to be processed by the
+	// rest of the code.
+	function assertBundle(b) {
+	    const invalidValues = validateBundleBase(b);
+	    if (invalidValues.length > 0) {
+	        throw new error_1.ValidationError('invalid bundle', invalidValues);
+	    }
+	}
+	// Asserts that the given bundle conforms to the v0.1 bundle format.
+	function assertBundleV01(b) {
+	    const invalidValues = [];
+	    invalidValues.push(...validateBundleBase(b));
+	    invalidValues.push(...validateInclusionPromise(b));
+	    if (invalidValues.length > 0) {
+	        throw new error_1.ValidationError('invalid v0.1 bundle', invalidValues);
+	    }
+	}
+	// Type guard to determine if Bundle is a v0.1 bundle.
+	function isBundleV01(b) {
+	    try {
+	        assertBundleV01(b);
+	        return true;
+	    }
+	    catch (e) {
+	        return false;
+	    }
+	}
+	// Asserts that the given bundle conforms to the v0.2 bundle format.
+	function assertBundleV02(b) {
+	    const invalidValues = [];
+	    invalidValues.push(...validateBundleBase(b));
+	    invalidValues.push(...validateInclusionProof(b));
+	    if (invalidValues.length > 0) {
+	        throw new error_1.ValidationError('invalid v0.2 bundle', invalidValues);
+	    }
+	}
+	// Asserts that the given bundle conforms to the newest (0.3) bundle format.
+	function assertBundleLatest(b) {
+	    const invalidValues = [];
+	    invalidValues.push(...validateBundleBase(b));
+	    invalidValues.push(...validateInclusionProof(b));
+	    invalidValues.push(...validateNoCertificateChain(b));
+	    if (invalidValues.length > 0) {
+	        throw new error_1.ValidationError('invalid bundle', invalidValues);
+	    }
+	}
+	function validateBundleBase(b) {
+	    const invalidValues = [];
+	    // Media type validation
+	    if (b.mediaType === undefined ||
+	        (!b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\+json;version=\d\.\d/) &&
+	            !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\.v\d\.\d\+json/))) {
+	        invalidValues.push('mediaType');
+	    }
+	    // Content-related validation
+	    if (b.content === undefined) {
+	        invalidValues.push('content');
+	    }
+	    else {
+	        switch (b.content.$case) {
+	            case 'messageSignature':
+	                if (b.content.messageSignature.messageDigest === undefined) {
+	                    invalidValues.push('content.messageSignature.messageDigest');
+	                }
+	                else {
+	                    if (b.content.messageSignature.messageDigest.digest.length === 0) {
+	                        invalidValues.push('content.messageSignature.messageDigest.digest');
+	                    }
+	                }
+	                if (b.content.messageSignature.signature.length === 0) {
+	                    invalidValues.push('content.messageSignature.signature');
+	                }
+	                break;
+	            case 'dsseEnvelope':
+	                if (b.content.dsseEnvelope.payload.length === 0) {
+	                    invalidValues.push('content.dsseEnvelope.payload');
+	                }
+	                if (b.content.dsseEnvelope.signatures.length !== 1) {
+	                    invalidValues.push('content.dsseEnvelope.signatures');
+	                }
+	                else {
+	                    if (b.content.dsseEnvelope.signatures[0].sig.length === 0) {
+	                        invalidValues.push('content.dsseEnvelope.signatures[0].sig');
+	                    }
+	                }
+	                break;
+	        }
+	    }
+	    // Verification material-related validation
+	    if (b.verificationMaterial === undefined) {
+	        invalidValues.push('verificationMaterial');
+	    }
+	    else {
+	        if (b.verificationMaterial.content === undefined) {
+	            invalidValues.push('verificationMaterial.content');
+	        }
+	        else {
+	            switch (b.verificationMaterial.content.$case) {
+	                case 'x509CertificateChain':
+	                    if (b.verificationMaterial.content.x509CertificateChain.certificates
+	                        .length === 0) {
+	                        invalidValues.push('verificationMaterial.content.x509CertificateChain.certificates');
+	                    }
+	                    b.verificationMaterial.content.x509CertificateChain.certificates.forEach((cert, i) => {
+	                        if (cert.rawBytes.length === 0) {
+	                            invalidValues.push(`verificationMaterial.content.x509CertificateChain.certificates[${i}].rawBytes`);
+	                        }
+	                    });
+	                    break;
+	                case 'certificate':
+	                    if (b.verificationMaterial.content.certificate.rawBytes.length === 0) {
+	                        invalidValues.push('verificationMaterial.content.certificate.rawBytes');
+	                    }
+	                    break;
+	            }
+	        }
+	        if (b.verificationMaterial.tlogEntries === undefined) {
+	            invalidValues.push('verificationMaterial.tlogEntries');
+	        }
+	        else {
+	            if (b.verificationMaterial.tlogEntries.length > 0) {
+	                b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+	                    if (entry.logId === undefined) {
+	                        invalidValues.push(`verificationMaterial.tlogEntries[${i}].logId`);
+	                    }
+	                    if (entry.kindVersion === undefined) {
+	                        invalidValues.push(`verificationMaterial.tlogEntries[${i}].kindVersion`);
+	                    }
+	                });
+	            }
+	        }
+	    }
+	    return invalidValues;
+	}
+	// Necessary for V01 bundles
+	function validateInclusionPromise(b) {
+	    const invalidValues = [];
+	    if (b.verificationMaterial &&
+	        b.verificationMaterial.tlogEntries?.length > 0) {
+	        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+	            if (entry.inclusionPromise === undefined) {
+	                invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionPromise`);
+	            }
+	        });
+	    }
+	    return invalidValues;
+	}
+	// Necessary for V02 and later bundles
+	function validateInclusionProof(b) {
+	    const invalidValues = [];
+	    if (b.verificationMaterial &&
+	        b.verificationMaterial.tlogEntries?.length > 0) {
+	        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+	            if (entry.inclusionProof === undefined) {
+	                invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof`);
+	            }
+	            else {
+	                if (entry.inclusionProof.checkpoint === undefined) {
+	                    invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof.checkpoint`);
+	                }
+	            }
+	        });
+	    }
+	    return invalidValues;
+	}
+	// Necessary for V03 and later bundles
+	function validateNoCertificateChain(b) {
+	    const invalidValues = [];
+	    /* istanbul ignore next */
+	    if (b.verificationMaterial?.content?.$case === 'x509CertificateChain') {
+	        invalidValues.push('verificationMaterial.content.$case');
+	    }
+	    return invalidValues;
+	}
+	return validate;
+}
+
+var hasRequiredSerialized;
+
+function requireSerialized () {
+	if (hasRequiredSerialized) return serialized;
+	hasRequiredSerialized = 1;
+	Object.defineProperty(serialized, "__esModule", { value: true });
+	serialized.envelopeToJSON = serialized.envelopeFromJSON = serialized.bundleToJSON = serialized.bundleFromJSON = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const protobuf_specs_1 = requireDist$3();
+	const bundle_1 = requireBundle$1();
+	const validate_1 = requireValidate();
+	const bundleFromJSON = (obj) => {
+	    const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
+	    switch (bundle.mediaType) {
+	        case bundle_1.BUNDLE_V01_MEDIA_TYPE:
+	            (0, validate_1.assertBundleV01)(bundle);
+	            break;
+	        case bundle_1.BUNDLE_V02_MEDIA_TYPE:
+	            (0, validate_1.assertBundleV02)(bundle);
+	            break;
+	        default:
+	            (0, validate_1.assertBundleLatest)(bundle);
+	            break;
+	    }
+	    return bundle;
+	};
+	serialized.bundleFromJSON = bundleFromJSON;
+	const bundleToJSON = (bundle) => {
+	    return protobuf_specs_1.Bundle.toJSON(bundle);
+	};
+	serialized.bundleToJSON = bundleToJSON;
+	const envelopeFromJSON = (obj) => {
+	    return protobuf_specs_1.Envelope.fromJSON(obj);
+	};
+	serialized.envelopeFromJSON = envelopeFromJSON;
+	const envelopeToJSON = (envelope) => {
+	    return protobuf_specs_1.Envelope.toJSON(envelope);
+	};
+	serialized.envelopeToJSON = envelopeToJSON;
+	return serialized;
+}
+
+var hasRequiredDist$2;
+
+function requireDist$2 () {
+	if (hasRequiredDist$2) return dist$3;
+	hasRequiredDist$2 = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.isBundleV01 = exports.assertBundleV02 = exports.assertBundleV01 = exports.assertBundleLatest = exports.assertBundle = exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = exports.ValidationError = exports.isBundleWithPublicKey = exports.isBundleWithMessageSignature = exports.isBundleWithDsseEnvelope = exports.isBundleWithCertificateChain = exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = exports.toMessageSignatureBundle = exports.toDSSEBundle = void 0;
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		var build_1 = requireBuild();
+		Object.defineProperty(exports, "toDSSEBundle", { enumerable: true, get: function () { return build_1.toDSSEBundle; } });
+		Object.defineProperty(exports, "toMessageSignatureBundle", { enumerable: true, get: function () { return build_1.toMessageSignatureBundle; } });
+		var bundle_1 = requireBundle$1();
+		Object.defineProperty(exports, "BUNDLE_V01_MEDIA_TYPE", { enumerable: true, get: function () { return bundle_1.BUNDLE_V01_MEDIA_TYPE; } });
+		Object.defineProperty(exports, "BUNDLE_V02_MEDIA_TYPE", { enumerable: true, get: function () { return bundle_1.BUNDLE_V02_MEDIA_TYPE; } });
+		Object.defineProperty(exports, "BUNDLE_V03_LEGACY_MEDIA_TYPE", { enumerable: true, get: function () { return bundle_1.BUNDLE_V03_LEGACY_MEDIA_TYPE; } });
+		Object.defineProperty(exports, "BUNDLE_V03_MEDIA_TYPE", { enumerable: true, get: function () { return bundle_1.BUNDLE_V03_MEDIA_TYPE; } });
+		Object.defineProperty(exports, "isBundleWithCertificateChain", { enumerable: true, get: function () { return bundle_1.isBundleWithCertificateChain; } });
+		Object.defineProperty(exports, "isBundleWithDsseEnvelope", { enumerable: true, get: function () { return bundle_1.isBundleWithDsseEnvelope; } });
+		Object.defineProperty(exports, "isBundleWithMessageSignature", { enumerable: true, get: function () { return bundle_1.isBundleWithMessageSignature; } });
+		Object.defineProperty(exports, "isBundleWithPublicKey", { enumerable: true, get: function () { return bundle_1.isBundleWithPublicKey; } });
+		var error_1 = requireError$3();
+		Object.defineProperty(exports, "ValidationError", { enumerable: true, get: function () { return error_1.ValidationError; } });
+		var serialized_1 = requireSerialized();
+		Object.defineProperty(exports, "bundleFromJSON", { enumerable: true, get: function () { return serialized_1.bundleFromJSON; } });
+		Object.defineProperty(exports, "bundleToJSON", { enumerable: true, get: function () { return serialized_1.bundleToJSON; } });
+		Object.defineProperty(exports, "envelopeFromJSON", { enumerable: true, get: function () { return serialized_1.envelopeFromJSON; } });
+		Object.defineProperty(exports, "envelopeToJSON", { enumerable: true, get: function () { return serialized_1.envelopeToJSON; } });
+		var validate_1 = requireValidate();
+		Object.defineProperty(exports, "assertBundle", { enumerable: true, get: function () { return validate_1.assertBundle; } });
+		Object.defineProperty(exports, "assertBundleLatest", { enumerable: true, get: function () { return validate_1.assertBundleLatest; } });
+		Object.defineProperty(exports, "assertBundleV01", { enumerable: true, get: function () { return validate_1.assertBundleV01; } });
+		Object.defineProperty(exports, "assertBundleV02", { enumerable: true, get: function () { return validate_1.assertBundleV02; } });
+		Object.defineProperty(exports, "isBundleV01", { enumerable: true, get: function () { return validate_1.isBundleV01; } }); 
+	} (dist$3));
+	return dist$3;
+}
+
+var distExports$2 = requireDist$2();
+
+var distExports$1 = requireDist$3();
+
+var dist$1 = {};
+
+var bundle = {};
+
+var dist = {};
+
+var asn1 = {};
+
+var obj = {};
+
+var stream = {};
+
+var hasRequiredStream;
+
+function requireStream () {
+	if (hasRequiredStream) return stream;
+	hasRequiredStream = 1;
+	Object.defineProperty(stream, "__esModule", { value: true });
+	stream.ByteStream = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	class StreamError extends Error {
+	}
+	class ByteStream {
+	    static BLOCK_SIZE = 1024;
+	    buf;
+	    view;
+	    start = 0;
+	    constructor(buffer) {
+	        if (buffer) {
+	            this.buf = buffer;
+	            this.view = Buffer.from(buffer);
+	        }
+	        else {
+	            this.buf = Buffer.alloc(0);
+	            this.view = Buffer.from(this.buf);
+	        }
+	    }
+	    get buffer() {
+	        return this.view.subarray(0, this.start);
+	    }
+	    get length() {
+	        return this.view.byteLength;
+	    }
+	    get position() {
+	        return this.start;
+	    }
+	    seek(position) {
+	        this.start = position;
+	    }
+	    // Returns a Buffer containing the specified number of bytes starting at the
+	    // given start position.
+	    slice(start, len) {
+	        const end = start + len;
+	        if (end > this.length) {
+	            throw new StreamError('request past end of buffer');
+	        }
+	        return this.view.subarray(start, end);
+	    }
+	    appendChar(char) {
+	        this.ensureCapacity(1);
+	        this.view[this.start] = char;
+	        this.start += 1;
+	    }
+	    appendUint16(num) {
+	        this.ensureCapacity(2);
+	        const value = new Uint16Array([num]);
+	        const view = new Uint8Array(value.buffer);
+	        this.view[this.start] = view[1];
+	        this.view[this.start + 1] = view[0];
+	        this.start += 2;
+	    }
+	    appendUint24(num) {
+	        this.ensureCapacity(3);
+	        const value = new Uint32Array([num]);
+	        const view = new Uint8Array(value.buffer);
+	        this.view[this.start] = view[2];
+	        this.view[this.start + 1] = view[1];
+	        this.view[this.start + 2] = view[0];
+	        this.start += 3;
+	    }
+	    appendView(view) {
+	        this.ensureCapacity(view.length);
+	        this.view.set(view, this.start);
+	        this.start += view.length;
+	    }
+	    getBlock(size) {
+	        if (size <= 0) {
+	            return Buffer.alloc(0);
+	        }
+	        if (this.start + size > this.view.length) {
+	            throw new Error('request past end of buffer');
+	        }
+	        const result = this.view.subarray(this.start, this.start + size);
+	        this.start += size;
+	        return result;
+	    }
+	    getUint8() {
+	        return this.getBlock(1)[0];
+	    }
+	    getUint16() {
+	        const block = this.getBlock(2);
+	        return (block[0] << 8) | block[1];
+	    }
+	    ensureCapacity(size) {
+	        if (this.start + size > this.view.byteLength) {
+	            const blockSize = ByteStream.BLOCK_SIZE + (size > ByteStream.BLOCK_SIZE ? size : 0);
+	            this.realloc(this.view.byteLength + blockSize);
+	        }
+	    }
+	    realloc(size) {
+	        const newArray = Buffer.alloc(size);
+	        const newView = Buffer.from(newArray);
+	        // Copy the old buffer into the new one
+	        newView.set(this.view);
+	        this.buf = newArray;
+	        this.view = newView;
+	    }
+	}
+	stream.ByteStream = ByteStream;
+	return stream;
+}
+
+var error$2 = {};
+
+var hasRequiredError$2;
+
+function requireError$2 () {
+	if (hasRequiredError$2) return error$2;
+	hasRequiredError$2 = 1;
+	Object.defineProperty(error$2, "__esModule", { value: true });
+	error$2.ASN1TypeError = error$2.ASN1ParseError = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	class ASN1ParseError extends Error {
+	}
+	error$2.ASN1ParseError = ASN1ParseError;
+	class ASN1TypeError extends Error {
+	}
+	error$2.ASN1TypeError = ASN1TypeError;
+	return error$2;
+}
+
+var length = {};
+
+var hasRequiredLength;
+
+function requireLength () {
+	if (hasRequiredLength) return length;
+	hasRequiredLength = 1;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	Object.defineProperty(length, "__esModule", { value: true });
+	length.decodeLength = decodeLength;
+	length.encodeLength = encodeLength;
+	const error_1 = requireError$2();
+	// Decodes the length of a DER-encoded ANS.1 element from the supplied stream.
+	// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-encoded-length-and-value-bytes
+	function decodeLength(stream) {
+	    const buf = stream.getUint8();
+	    // If the most significant bit is UNSET the length is just the value of the
+	    // byte.
+	    if ((buf & 0x80) === 0x00) {
+	        return buf;
+	    }
+	    // Otherwise, the lower 7 bits of the first byte indicate the number of bytes
+	    // that follow to encode the length.
+	    const byteCount = buf & 0x7f;
+	    // Ensure the encoded length can safely fit in a JS number.
+	    if (byteCount > 6) {
+	        throw new error_1.ASN1ParseError('length exceeds 6 byte limit');
+	    }
+	    // Iterate over the bytes that encode the length.
+	    let len = 0;
+	    for (let i = 0; i < byteCount; i++) {
+	        len = len * 256 + stream.getUint8();
+	    }
+	    // This is a valid ASN.1 length encoding, but we don't support it.
+	    if (len === 0) {
+	        throw new error_1.ASN1ParseError('indefinite length encoding not supported');
+	    }
+	    return len;
+	}
+	// Translates the supplied value to a DER-encoded length.
+	function encodeLength(len) {
+	    if (len < 128) {
+	        return Buffer.from([len]);
+	    }
+	    // Bitwise operations on large numbers are not supported in JS, so we need to
+	    // use BigInts.
+	    let val = BigInt(len);
+	    const bytes = [];
+	    while (val > 0n) {
+	        bytes.unshift(Number(val & 255n));
+	        val = val >> 8n;
+	    }
+	    return Buffer.from([0x80 | bytes.length, ...bytes]);
+	}
+	return length;
+}
+
+var parse = {};
+
+var hasRequiredParse;
+
+function requireParse () {
+	if (hasRequiredParse) return parse;
+	hasRequiredParse = 1;
+	Object.defineProperty(parse, "__esModule", { value: true });
+	parse.parseInteger = parseInteger;
+	parse.parseStringASCII = parseStringASCII;
+	parse.parseTime = parseTime;
+	parse.parseOID = parseOID;
+	parse.parseBoolean = parseBoolean;
+	parse.parseBitString = parseBitString;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const RE_TIME_SHORT_YEAR = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/;
+	const RE_TIME_LONG_YEAR = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/;
+	// Parse a BigInt from the DER-encoded buffer
+	// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-integer
+	function parseInteger(buf) {
+	    let pos = 0;
+	    const end = buf.length;
+	    let val = buf[pos];
+	    const neg = val > 0x7f;
+	    // Consume any padding bytes
+	    const pad = neg ? 0xff : 0x00;
+	    while (val == pad && ++pos < end) {
+	        val = buf[pos];
+	    }
+	    // Calculate remaining bytes to read
+	    const len = end - pos;
+	    if (len === 0)
+	        return BigInt(neg ? -1 : 0);
+	    // Handle two's complement for negative numbers
+	    val = neg ? val - 256 : val;
+	    // Parse remaining bytes
+	    let n = BigInt(val);
+	    for (let i = pos + 1; i < end; ++i) {
+	        n = n * BigInt(256) + BigInt(buf[i]);
+	    }
+	    return n;
+	}
+	// Parse an ASCII string from the DER-encoded buffer
+	// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-basic-types#boolean
+	function parseStringASCII(buf) {
+	    return buf.toString('ascii');
+	}
+	// Parse a Date from the DER-encoded buffer
+	// https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5.1
+	function parseTime(buf, shortYear) {
+	    const timeStr = parseStringASCII(buf);
+	    // Parse the time string into matches - captured groups start at index 1
+	    const m = shortYear
+	        ? RE_TIME_SHORT_YEAR.exec(timeStr)
+	        : RE_TIME_LONG_YEAR.exec(timeStr);
+	    if (!m) {
+	        throw new Error('invalid time');
+	    }
+	    // Translate dates with a 2-digit year to 4 digits per the spec
+	    if (shortYear) {
+	        let year = Number(m[1]);
+	        year += year >= 50 ? 1900 : 2000;
+	        m[1] = year.toString();
+	    }
+	    // Translate to ISO8601 format and parse
+	    return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+	}
+	// Parse an OID from the DER-encoded buffer
+	// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-object-identifier
+	function parseOID(buf) {
+	    let pos = 0;
+	    const end = buf.length;
+	    // Consume first byte which encodes the first two OID components
+	    let n = buf[pos++];
+	    const first = Math.floor(n / 40);
+	    const second = n % 40;
+	    let oid = `${first}.${second}`;
+	    // Consume remaining bytes
+	    let val = 0;
+	    for (; pos < end; ++pos) {
+	        n = buf[pos];
+	        val = (val << 7) + (n & 0x7f);
+	        // If the left-most bit is NOT set, then this is the last byte in the
+	        // sequence and we can add the value to the OID and reset the accumulator
+	        if ((n & 0x80) === 0) {
+	            oid += `.${val}`;
+	            val = 0;
+	        }
+	    }
+	    return oid;
+	}
+	// Parse a boolean from the DER-encoded buffer
+	// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-basic-types#boolean
+	function parseBoolean(buf) {
+	    return buf[0] !== 0;
+	}
+	// Parse a bit string from the DER-encoded buffer
+	// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-bit-string
+	function parseBitString(buf) {
+	    // First byte tell us how many unused bits are in the last byte
+	    const unused = buf[0];
+	    const start = 1;
+	    const end = buf.length;
+	    const bits = [];
+	    for (let i = start; i < end; ++i) {
+	        const byte = buf[i];
+	        // The skip value is only used for the last byte
+	        const skip = i === end - 1 ? unused : 0;
+	        // Iterate over each bit in the byte (most significant first)
+	        for (let j = 7; j >= skip; --j) {
+	            // Read the bit and add it to the bit string
+	            bits.push((byte >> j) & 0x01);
+	        }
+	    }
+	    return bits;
+	}
+	return parse;
+}
+
+var tag = {};
+
+var hasRequiredTag;
+
+function requireTag () {
+	if (hasRequiredTag) return tag;
+	hasRequiredTag = 1;
+	Object.defineProperty(tag, "__esModule", { value: true });
+	tag.ASN1Tag = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const error_1 = requireError$2();
+	const UNIVERSAL_TAG = {
+	    BOOLEAN: 0x01,
+	    INTEGER: 0x02,
+	    BIT_STRING: 0x03,
+	    OCTET_STRING: 0x04,
+	    OBJECT_IDENTIFIER: 0x06,
+	    UTC_TIME: 0x17,
+	    GENERALIZED_TIME: 0x18,
+	};
+	const TAG_CLASS = {
+	    UNIVERSAL: 0x00,
+	    CONTEXT_SPECIFIC: 0x02};
+	// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-encoded-tag-bytes
+	class ASN1Tag {
+	    number;
+	    constructed;
+	    class;
+	    constructor(enc) {
+	        // Bits 0 through 4 are the tag number
+	        this.number = enc & 0x1f;
+	        // Bit 5 is the constructed bit
+	        this.constructed = (enc & 0x20) === 0x20;
+	        // Bit 6 & 7 are the class
+	        this.class = enc >> 6;
+	        if (this.number === 0x1f) {
+	            throw new error_1.ASN1ParseError('long form tags not supported');
+	        }
+	        if (this.class === TAG_CLASS.UNIVERSAL && this.number === 0x00) {
+	            throw new error_1.ASN1ParseError('unsupported tag 0x00');
+	        }
+	    }
+	    isUniversal() {
+	        return this.class === TAG_CLASS.UNIVERSAL;
+	    }
+	    isContextSpecific(num) {
+	        const res = this.class === TAG_CLASS.CONTEXT_SPECIFIC;
+	        return num !== undefined ? res && this.number === num : res;
+	    }
+	    isBoolean() {
+	        return this.isUniversal() && this.number === UNIVERSAL_TAG.BOOLEAN;
+	    }
+	    isInteger() {
+	        return this.isUniversal() && this.number === UNIVERSAL_TAG.INTEGER;
+	    }
+	    isBitString() {
+	        return this.isUniversal() && this.number === UNIVERSAL_TAG.BIT_STRING;
+	    }
+	    isOctetString() {
+	        return this.isUniversal() && this.number === UNIVERSAL_TAG.OCTET_STRING;
+	    }
+	    isOID() {
+	        return (this.isUniversal() && this.number === UNIVERSAL_TAG.OBJECT_IDENTIFIER);
+	    }
+	    isUTCTime() {
+	        return this.isUniversal() && this.number === UNIVERSAL_TAG.UTC_TIME;
+	    }
+	    isGeneralizedTime() {
+	        return this.isUniversal() && this.number === UNIVERSAL_TAG.GENERALIZED_TIME;
+	    }
+	    toDER() {
+	        return this.number | (this.constructed ? 0x20 : 0x00) | (this.class << 6);
+	    }
+	}
+	tag.ASN1Tag = ASN1Tag;
+	return tag;
+}
+
+var hasRequiredObj;
+
+function requireObj () {
+	if (hasRequiredObj) return obj;
+	hasRequiredObj = 1;
+	Object.defineProperty(obj, "__esModule", { value: true });
+	obj.ASN1Obj = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const stream_1 = requireStream();
+	const error_1 = requireError$2();
+	const length_1 = requireLength();
+	const parse_1 = requireParse();
+	const tag_1 = requireTag();
+	class ASN1Obj {
+	    tag;
+	    subs;
+	    value;
+	    constructor(tag, value, subs) {
+	        this.tag = tag;
+	        this.value = value;
+	        this.subs = subs;
+	    }
+	    // Constructs an ASN.1 object from a Buffer of DER-encoded bytes.
+	    static parseBuffer(buf) {
+	        return parseStream(new stream_1.ByteStream(buf));
+	    }
+	    toDER() {
+	        const valueStream = new stream_1.ByteStream();
+	        if (this.subs.length > 0) {
+	            for (const sub of this.subs) {
+	                valueStream.appendView(sub.toDER());
+	            }
+	        }
+	        else {
+	            valueStream.appendView(this.value);
+	        }
+	        const value = valueStream.buffer;
+	        // Concat tag/length/value
+	        const obj = new stream_1.ByteStream();
+	        obj.appendChar(this.tag.toDER());
+	        obj.appendView((0, length_1.encodeLength)(value.length));
+	        obj.appendView(value);
+	        return obj.buffer;
+	    }
+	    /////////////////////////////////////////////////////////////////////////////
+	    // Convenience methods for parsing ASN.1 primitives into JS types
+	    // Returns the ASN.1 object's value as a boolean. Throws an error if the
+	    // object is not a boolean.
+	    toBoolean() {
+	        if (!this.tag.isBoolean()) {
+	            throw new error_1.ASN1TypeError('not a boolean');
+	        }
+	        return (0, parse_1.parseBoolean)(this.value);
+	    }
+	    // Returns the ASN.1 object's value as a BigInt. Throws an error if the
+	    // object is not an integer.
+	    toInteger() {
+	        if (!this.tag.isInteger()) {
+	            throw new error_1.ASN1TypeError('not an integer');
+	        }
+	        return (0, parse_1.parseInteger)(this.value);
+	    }
+	    // Returns the ASN.1 object's value as an OID string. Throws an error if the
+	    // object is not an OID.
+	    toOID() {
+	        if (!this.tag.isOID()) {
+	            throw new error_1.ASN1TypeError('not an OID');
+	        }
+	        return (0, parse_1.parseOID)(this.value);
+	    }
+	    // Returns the ASN.1 object's value as a Date. Throws an error if the object
+	    // is not either a UTCTime or a GeneralizedTime.
+	    toDate() {
+	        switch (true) {
+	            case this.tag.isUTCTime():
+	                return (0, parse_1.parseTime)(this.value, true);
+	            case this.tag.isGeneralizedTime():
+	                return (0, parse_1.parseTime)(this.value, false);
+	            default:
+	                throw new error_1.ASN1TypeError('not a date');
+	        }
+	    }
+	    // Returns the ASN.1 object's value as a number[] where each number is the
+	    // value of a bit in the bit string. Throws an error if the object is not a
+	    // bit string.
+	    toBitString() {
+	        if (!this.tag.isBitString()) {
+	            throw new error_1.ASN1TypeError('not a bit string');
+	        }
+	        return (0, parse_1.parseBitString)(this.value);
+	    }
+	}
+	obj.ASN1Obj = ASN1Obj;
+	/////////////////////////////////////////////////////////////////////////////
+	// Internal stream parsing functions
+	function parseStream(stream) {
+	    // Parse tag, length, and value from stream
+	    const tag = new tag_1.ASN1Tag(stream.getUint8());
+	    const len = (0, length_1.decodeLength)(stream);
+	    const value = stream.slice(stream.position, len);
+	    const start = stream.position;
+	    let subs = [];
+	    // If the object is constructed, parse its children. Sometimes, children
+	    // are embedded in OCTESTRING objects, so we need to check those
+	    // for children as well.
+	    if (tag.constructed) {
+	        subs = collectSubs(stream, len);
+	    }
+	    else if (tag.isOctetString()) {
+	        // Attempt to parse children of OCTETSTRING objects. If anything fails,
+	        // assume the object is not constructed and treat as primitive.
+	        try {
+	            subs = collectSubs(stream, len);
+	        }
+	        catch (e) {
+	            // Fail silently and treat as primitive
+	        }
+	    }
+	    // If there are no children, move stream cursor to the end of the object
+	    if (subs.length === 0) {
+	        stream.seek(start + len);
+	    }
+	    return new ASN1Obj(tag, value, subs);
+	}
+	function collectSubs(stream, len) {
+	    // Calculate end of object content
+	    const end = stream.position + len;
+	    // Make sure there are enough bytes left in the stream. This should never
+	    // happen, cause it'll get caught when the stream is sliced in parseStream.
+	    // Leaving as an extra check just in case.
+	    /* istanbul ignore if */
+	    if (end > stream.length) {
+	        throw new error_1.ASN1ParseError('invalid length');
+	    }
+	    // Parse all children
+	    const subs = [];
+	    while (stream.position < end) {
+	        subs.push(parseStream(stream));
+	    }
+	    // When we're done parsing children, we should be at the end of the object
+	    if (stream.position !== end) {
+	        throw new error_1.ASN1ParseError('invalid length');
+	    }
+	    return subs;
+	}
+	return obj;
+}
+
+var hasRequiredAsn1;
+
+function requireAsn1 () {
+	if (hasRequiredAsn1) return asn1;
+	hasRequiredAsn1 = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.ASN1Obj = void 0;
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		var obj_1 = requireObj();
+		Object.defineProperty(exports, "ASN1Obj", { enumerable: true, get: function () { return obj_1.ASN1Obj; } }); 
+	} (asn1));
+	return asn1;
+}
+
+var crypto = {};
+
+var hasRequiredCrypto;
+
+function requireCrypto () {
+	if (hasRequiredCrypto) return crypto;
+	hasRequiredCrypto = 1;
+	var __importDefault = (crypto && crypto.__importDefault) || function (mod) {
+	    return (mod && mod.__esModule) ? mod : { "default": mod };
+	};
+	Object.defineProperty(crypto, "__esModule", { value: true });
+	crypto.createPublicKey = createPublicKey;
+	crypto.digest = digest;
+	crypto.verify = verify;
+	crypto.bufferEqual = bufferEqual;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const crypto_1 = __importDefault(require$$0__default);
+	function createPublicKey(key, type = 'spki') {
+	    if (typeof key === 'string') {
+	        if (key.startsWith('-----')) {
+	            return crypto_1.default.createPublicKey(key);
+	        }
+	        else {
+	            return crypto_1.default.createPublicKey({
+	                key: Buffer.from(key, 'base64'),
+	                format: 'der',
+	                type: type,
+	            });
+	        }
+	    }
+	    else {
+	        return crypto_1.default.createPublicKey({ key, format: 'der', type: type });
+	    }
+	}
+	function digest(algorithm, ...data) {
+	    const hash = crypto_1.default.createHash(algorithm);
+	    for (const d of data) {
+	        hash.update(d);
+	    }
+	    return hash.digest();
+	}
+	function verify(data, key, signature, algorithm) {
+	    // The try/catch is to work around an issue in Node 14.x where verify throws
+	    // an error in some scenarios if the signature is invalid.
+	    try {
+	        return crypto_1.default.verify(algorithm, data, key, signature);
+	    }
+	    catch (e) {
+	        /* istanbul ignore next */
+	        return false;
+	    }
+	}
+	function bufferEqual(a, b) {
+	    try {
+	        return crypto_1.default.timingSafeEqual(a, b);
+	    }
+	    catch {
+	        /* istanbul ignore next */
+	        return false;
+	    }
+	}
+	return crypto;
+}
+
+var dsse$3 = {};
+
+var hasRequiredDsse$3;
+
+function requireDsse$3 () {
+	if (hasRequiredDsse$3) return dsse$3;
+	hasRequiredDsse$3 = 1;
+	Object.defineProperty(dsse$3, "__esModule", { value: true });
+	dsse$3.preAuthEncoding = preAuthEncoding;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const PAE_PREFIX = 'DSSEv1';
+	// DSSE Pre-Authentication Encoding
+	function preAuthEncoding(payloadType, payload) {
+	    const typeBytes = Buffer.from(payloadType, 'utf-8');
+	    return Buffer.concat([
+	        Buffer.from(`${PAE_PREFIX} ${typeBytes.length} `, 'ascii'),
+	        typeBytes,
+	        Buffer.from(` ${payload.length} `, 'ascii'),
+	        payload,
+	    ]);
+	}
+	return dsse$3;
+}
+
+var encoding = {};
+
+var hasRequiredEncoding;
+
+function requireEncoding () {
+	if (hasRequiredEncoding) return encoding;
+	hasRequiredEncoding = 1;
+	Object.defineProperty(encoding, "__esModule", { value: true });
+	encoding.base64Encode = base64Encode;
+	encoding.base64Decode = base64Decode;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const BASE64_ENCODING = 'base64';
+	const UTF8_ENCODING = 'utf-8';
+	function base64Encode(str) {
+	    return Buffer.from(str, UTF8_ENCODING).toString(BASE64_ENCODING);
+	}
+	function base64Decode(str) {
+	    return Buffer.from(str, BASE64_ENCODING).toString(UTF8_ENCODING);
+	}
+	return encoding;
+}
+
+var json = {};
+
+var hasRequiredJson;
+
+function requireJson () {
+	if (hasRequiredJson) return json;
+	hasRequiredJson = 1;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	Object.defineProperty(json, "__esModule", { value: true });
+	json.canonicalize = canonicalize;
+	// JSON canonicalization per https://github.com/cyberphone/json-canonicalization
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	function canonicalize(object) {
+	    let buffer = '';
+	    if (object === null || typeof object !== 'object' || object.toJSON != null) {
+	        // Primitives or toJSONable objects
+	        buffer += JSON.stringify(object);
+	    }
+	    else if (Array.isArray(object)) {
+	        // Array - maintain element order
+	        buffer += '[';
+	        let first = true;
+	        object.forEach((element) => {
+	            if (!first) {
+	                buffer += ',';
+	            }
+	            first = false;
+	            // recursive call
+	            buffer += canonicalize(element);
+	        });
+	        buffer += ']';
+	    }
+	    else {
+	        // Object - Sort properties before serializing
+	        buffer += '{';
+	        let first = true;
+	        Object.keys(object)
+	            .sort()
+	            .forEach((property) => {
+	            if (!first) {
+	                buffer += ',';
+	            }
+	            first = false;
+	            buffer += JSON.stringify(property);
+	            buffer += ':';
+	            // recursive call
+	            buffer += canonicalize(object[property]);
+	        });
+	        buffer += '}';
+	    }
+	    return buffer;
+	}
+	return json;
+}
+
+var pem = {};
+
+var hasRequiredPem;
+
+function requirePem () {
+	if (hasRequiredPem) return pem;
+	hasRequiredPem = 1;
+	Object.defineProperty(pem, "__esModule", { value: true });
+	pem.toDER = toDER;
+	pem.fromDER = fromDER;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const PEM_HEADER = /-----BEGIN (.*)-----/;
+	const PEM_FOOTER = /-----END (.*)-----/;
+	function toDER(certificate) {
+	    let der = '';
+	    certificate.split('\n').forEach((line) => {
+	        if (line.match(PEM_HEADER) || line.match(PEM_FOOTER)) {
+	            return;
+	        }
+	        der += line;
+	    });
+	    return Buffer.from(der, 'base64');
+	}
+	// Translates a DER-encoded buffer into a PEM-encoded string. Standard PEM
+	// encoding dictates that each certificate should have a trailing newline after
+	// the footer.
+	function fromDER(certificate, type = 'CERTIFICATE') {
+	    // Base64-encode the certificate.
+	    const der = certificate.toString('base64');
+	    // Split the certificate into lines of 64 characters.
+	    const lines = der.match(/.{1,64}/g) || '';
+	    return [`-----BEGIN ${type}-----`, ...lines, `-----END ${type}-----`]
+	        .join('\n')
+	        .concat('\n');
+	}
+	return pem;
+}
+
+var rfc3161 = {};
+
+var timestamp$1 = {};
+
+var oid = {};
+
+var hasRequiredOid;
+
+function requireOid () {
+	if (hasRequiredOid) return oid;
+	hasRequiredOid = 1;
+	Object.defineProperty(oid, "__esModule", { value: true });
+	oid.SHA2_HASH_ALGOS = oid.RSA_SIGNATURE_ALGOS = oid.ECDSA_SIGNATURE_ALGOS = void 0;
+	oid.ECDSA_SIGNATURE_ALGOS = {
+	    '1.2.840.10045.4.3.1': 'sha224',
+	    '1.2.840.10045.4.3.2': 'sha256',
+	    '1.2.840.10045.4.3.3': 'sha384',
+	    '1.2.840.10045.4.3.4': 'sha512',
+	};
+	oid.RSA_SIGNATURE_ALGOS = {
+	    '1.2.840.113549.1.1.14': 'sha224',
+	    '1.2.840.113549.1.1.11': 'sha256',
+	    '1.2.840.113549.1.1.12': 'sha384',
+	    '1.2.840.113549.1.1.13': 'sha512',
+	};
+	oid.SHA2_HASH_ALGOS = {
+	    '2.16.840.1.101.3.4.2.1': 'sha256',
+	    '2.16.840.1.101.3.4.2.2': 'sha384',
+	    '2.16.840.1.101.3.4.2.3': 'sha512',
+	};
+	return oid;
+}
+
+var error$1 = {};
+
+var hasRequiredError$1;
+
+function requireError$1 () {
+	if (hasRequiredError$1) return error$1;
+	hasRequiredError$1 = 1;
+	Object.defineProperty(error$1, "__esModule", { value: true });
+	error$1.RFC3161TimestampVerificationError = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	class RFC3161TimestampVerificationError extends Error {
+	}
+	error$1.RFC3161TimestampVerificationError = RFC3161TimestampVerificationError;
+	return error$1;
+}
+
+var tstinfo = {};
+
+var hasRequiredTstinfo;
+
+function requireTstinfo () {
+	if (hasRequiredTstinfo) return tstinfo;
+	hasRequiredTstinfo = 1;
+	var __createBinding = (tstinfo && tstinfo.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+	    if (k2 === undefined) k2 = k;
+	    var desc = Object.getOwnPropertyDescriptor(m, k);
+	    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+	      desc = { enumerable: true, get: function() { return m[k]; } };
+	    }
+	    Object.defineProperty(o, k2, desc);
+	}) : (function(o, m, k, k2) {
+	    if (k2 === undefined) k2 = k;
+	    o[k2] = m[k];
+	}));
+	var __setModuleDefault = (tstinfo && tstinfo.__setModuleDefault) || (Object.create ? (function(o, v) {
+	    Object.defineProperty(o, "default", { enumerable: true, value: v });
+	}) : function(o, v) {
+	    o["default"] = v;
+	});
+	var __importStar = (tstinfo && tstinfo.__importStar) || (function () {
+	    var ownKeys = function(o) {
+	        ownKeys = Object.getOwnPropertyNames || function (o) {
+	            var ar = [];
+	            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+	            return ar;
+	        };
+	        return ownKeys(o);
+	    };
+	    return function (mod) {
+	        if (mod && mod.__esModule) return mod;
+	        var result = {};
+	        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+	        __setModuleDefault(result, mod);
+	        return result;
+	    };
+	})();
+	Object.defineProperty(tstinfo, "__esModule", { value: true });
+	tstinfo.TSTInfo = void 0;
+	const crypto = __importStar(requireCrypto());
+	const oid_1 = requireOid();
+	const error_1 = requireError$1();
+	class TSTInfo {
+	    root;
+	    constructor(asn1) {
+	        this.root = asn1;
+	    }
+	    get version() {
+	        return this.root.subs[0].toInteger();
+	    }
+	    get genTime() {
+	        return this.root.subs[4].toDate();
+	    }
+	    get messageImprintHashAlgorithm() {
+	        const oid = this.messageImprintObj.subs[0].subs[0].toOID();
+	        return oid_1.SHA2_HASH_ALGOS[oid];
+	    }
+	    get messageImprintHashedMessage() {
+	        return this.messageImprintObj.subs[1].value;
+	    }
+	    get raw() {
+	        return this.root.toDER();
+	    }
+	    verify(data) {
+	        const digest = crypto.digest(this.messageImprintHashAlgorithm, data);
+	        if (!crypto.bufferEqual(digest, this.messageImprintHashedMessage)) {
+	            throw new error_1.RFC3161TimestampVerificationError('message imprint does not match artifact');
+	        }
+	    }
+	    // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+	    get messageImprintObj() {
+	        return this.root.subs[2];
+	    }
+	}
+	tstinfo.TSTInfo = TSTInfo;
+	return tstinfo;
+}
+
+var hasRequiredTimestamp$1;
+
+function requireTimestamp$1 () {
+	if (hasRequiredTimestamp$1) return timestamp$1;
+	hasRequiredTimestamp$1 = 1;
+	var __createBinding = (timestamp$1 && timestamp$1.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+	    if (k2 === undefined) k2 = k;
+	    var desc = Object.getOwnPropertyDescriptor(m, k);
+	    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+	      desc = { enumerable: true, get: function() { return m[k]; } };
+	    }
+	    Object.defineProperty(o, k2, desc);
+	}) : (function(o, m, k, k2) {
+	    if (k2 === undefined) k2 = k;
+	    o[k2] = m[k];
+	}));
+	var __setModuleDefault = (timestamp$1 && timestamp$1.__setModuleDefault) || (Object.create ? (function(o, v) {
+	    Object.defineProperty(o, "default", { enumerable: true, value: v });
+	}) : function(o, v) {
+	    o["default"] = v;
+	});
+	var __importStar = (timestamp$1 && timestamp$1.__importStar) || (function () {
+	    var ownKeys = function(o) {
+	        ownKeys = Object.getOwnPropertyNames || function (o) {
+	            var ar = [];
+	            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+	            return ar;
+	        };
+	        return ownKeys(o);
+	    };
+	    return function (mod) {
+	        if (mod && mod.__esModule) return mod;
+	        var result = {};
+	        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+	        __setModuleDefault(result, mod);
+	        return result;
+	    };
+	})();
+	Object.defineProperty(timestamp$1, "__esModule", { value: true });
+	timestamp$1.RFC3161Timestamp = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const asn1_1 = requireAsn1();
+	const crypto = __importStar(requireCrypto());
+	const oid_1 = requireOid();
+	const error_1 = requireError$1();
+	const tstinfo_1 = requireTstinfo();
+	const OID_PKCS9_CONTENT_TYPE_SIGNED_DATA = '1.2.840.113549.1.7.2';
+	const OID_PKCS9_CONTENT_TYPE_TSTINFO = '1.2.840.113549.1.9.16.1.4';
+	const OID_PKCS9_MESSAGE_DIGEST_KEY = '1.2.840.113549.1.9.4';
+	class RFC3161Timestamp {
+	    root;
+	    constructor(asn1) {
+	        this.root = asn1;
+	    }
+	    static parse(der) {
+	        const asn1 = asn1_1.ASN1Obj.parseBuffer(der);
+	        return new RFC3161Timestamp(asn1);
+	    }
+	    get status() {
+	        return this.pkiStatusInfoObj.subs[0].toInteger();
+	    }
+	    get contentType() {
+	        return this.contentTypeObj.toOID();
+	    }
+	    get eContentType() {
+	        return this.eContentTypeObj.toOID();
+	    }
+	    get signingTime() {
+	        return this.tstInfo.genTime;
+	    }
+	    get signerIssuer() {
+	        return this.signerSidObj.subs[0].value;
+	    }
+	    get signerSerialNumber() {
+	        return this.signerSidObj.subs[1].value;
+	    }
+	    get signerDigestAlgorithm() {
+	        const oid = this.signerDigestAlgorithmObj.subs[0].toOID();
+	        return oid_1.SHA2_HASH_ALGOS[oid];
+	    }
+	    get signatureAlgorithm() {
+	        const oid = this.signatureAlgorithmObj.subs[0].toOID();
+	        return oid_1.ECDSA_SIGNATURE_ALGOS[oid];
+	    }
+	    get signatureValue() {
+	        return this.signatureValueObj.value;
+	    }
+	    get tstInfo() {
+	        // Need to unpack tstInfo from an OCTET STRING
+	        return new tstinfo_1.TSTInfo(this.eContentObj.subs[0].subs[0]);
+	    }
+	    verify(data, publicKey) {
+	        if (!this.timeStampTokenObj) {
+	            throw new error_1.RFC3161TimestampVerificationError('timeStampToken is missing');
+	        }
+	        // Check for expected ContentInfo content type
+	        if (this.contentType !== OID_PKCS9_CONTENT_TYPE_SIGNED_DATA) {
+	            throw new error_1.RFC3161TimestampVerificationError(`incorrect content type: ${this.contentType}`);
+	        }
+	        // Check for expected encapsulated content type
+	        if (this.eContentType !== OID_PKCS9_CONTENT_TYPE_TSTINFO) {
+	            throw new error_1.RFC3161TimestampVerificationError(`incorrect encapsulated content type: ${this.eContentType}`);
+	        }
+	        // Check that the tstInfo references the correct artifact
+	        this.tstInfo.verify(data);
+	        // Check that the signed message digest matches the tstInfo
+	        this.verifyMessageDigest();
+	        // Check that the signature is valid for the signed attributes
+	        this.verifySignature(publicKey);
+	    }
+	    verifyMessageDigest() {
+	        // Check that the tstInfo matches the signed data
+	        const tstInfoDigest = crypto.digest(this.signerDigestAlgorithm, this.tstInfo.raw);
+	        const expectedDigest = this.messageDigestAttributeObj.subs[1].subs[0].value;
+	        if (!crypto.bufferEqual(tstInfoDigest, expectedDigest)) {
+	            throw new error_1.RFC3161TimestampVerificationError('signed data does not match tstInfo');
+	        }
+	    }
+	    verifySignature(key) {
+	        // Encode the signed attributes for verification
+	        const signedAttrs = this.signedAttrsObj.toDER();
+	        signedAttrs[0] = 0x31; // Change context-specific tag to SET
+	        // Check that the signature is valid for the signed attributes
+	        const verified = crypto.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
+	        if (!verified) {
+	            throw new error_1.RFC3161TimestampVerificationError('signature verification failed');
+	        }
+	    }
+	    // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+	    get pkiStatusInfoObj() {
+	        // pkiStatusInfo is the first element of the timestamp response sequence
+	        return this.root.subs[0];
+	    }
+	    // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+	    get timeStampTokenObj() {
+	        // timeStampToken is the first element of the timestamp response sequence
+	        return this.root.subs[1];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-3
+	    get contentTypeObj() {
+	        return this.timeStampTokenObj.subs[0];
+	    }
+	    // https://www.rfc-editor.org/rfc/rfc5652#section-3
+	    get signedDataObj() {
+	        const obj = this.timeStampTokenObj.subs.find((sub) => sub.tag.isContextSpecific(0x00));
+	        return obj.subs[0];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.1
+	    get encapContentInfoObj() {
+	        return this.signedDataObj.subs[2];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.1
+	    get signerInfosObj() {
+	        // SignerInfos is the last element of the signed data sequence
+	        const sd = this.signedDataObj;
+	        return sd.subs[sd.subs.length - 1];
+	    }
+	    // https://www.rfc-editor.org/rfc/rfc5652#section-5.1
+	    get signerInfoObj() {
+	        // Only supporting one signer
+	        return this.signerInfosObj.subs[0];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.2
+	    get eContentTypeObj() {
+	        return this.encapContentInfoObj.subs[0];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.2
+	    get eContentObj() {
+	        return this.encapContentInfoObj.subs[1];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+	    get signedAttrsObj() {
+	        const signedAttrs = this.signerInfoObj.subs.find((sub) => sub.tag.isContextSpecific(0x00));
+	        return signedAttrs;
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+	    get messageDigestAttributeObj() {
+	        const messageDigest = this.signedAttrsObj.subs.find((sub) => sub.subs[0].tag.isOID() &&
+	            sub.subs[0].toOID() === OID_PKCS9_MESSAGE_DIGEST_KEY);
+	        return messageDigest;
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+	    get signerSidObj() {
+	        return this.signerInfoObj.subs[1];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+	    get signerDigestAlgorithmObj() {
+	        // Signature is the 2nd element of the signerInfoObj object
+	        return this.signerInfoObj.subs[2];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+	    get signatureAlgorithmObj() {
+	        // Signature is the 4th element of the signerInfoObj object
+	        return this.signerInfoObj.subs[4];
+	    }
+	    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+	    get signatureValueObj() {
+	        // Signature is the 6th element of the signerInfoObj object
+	        return this.signerInfoObj.subs[5];
+	    }
+	}
+	timestamp$1.RFC3161Timestamp = RFC3161Timestamp;
+	return timestamp$1;
+}
+
+var hasRequiredRfc3161;
+
+function requireRfc3161 () {
+	if (hasRequiredRfc3161) return rfc3161;
+	hasRequiredRfc3161 = 1;
+	(function (exports) {
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.RFC3161Timestamp = void 0;
+		var timestamp_1 = requireTimestamp$1();
+		Object.defineProperty(exports, "RFC3161Timestamp", { enumerable: true, get: function () { return timestamp_1.RFC3161Timestamp; } }); 
+	} (rfc3161));
+	return rfc3161;
+}
+
+var x509 = {};
+
+var cert = {};
+
+var ext = {};
+
+var sct$1 = {};
+
+var hasRequiredSct$1;
+
+function requireSct$1 () {
+	if (hasRequiredSct$1) return sct$1;
+	hasRequiredSct$1 = 1;
+	var __createBinding = (sct$1 && sct$1.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+	    if (k2 === undefined) k2 = k;
+	    var desc = Object.getOwnPropertyDescriptor(m, k);
+	    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+	      desc = { enumerable: true, get: function() { return m[k]; } };
+	    }
+	    Object.defineProperty(o, k2, desc);
+	}) : (function(o, m, k, k2) {
+	    if (k2 === undefined) k2 = k;
+	    o[k2] = m[k];
+	}));
+	var __setModuleDefault = (sct$1 && sct$1.__setModuleDefault) || (Object.create ? (function(o, v) {
+	    Object.defineProperty(o, "default", { enumerable: true, value: v });
+	}) : function(o, v) {
+	    o["default"] = v;
+	});
+	var __importStar = (sct$1 && sct$1.__importStar) || (function () {
+	    var ownKeys = function(o) {
+	        ownKeys = Object.getOwnPropertyNames || function (o) {
+	            var ar = [];
+	            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+	            return ar;
+	        };
+	        return ownKeys(o);
+	    };
+	    return function (mod) {
+	        if (mod && mod.__esModule) return mod;
+	        var result = {};
+	        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+	        __setModuleDefault(result, mod);
+	        return result;
+	    };
+	})();
+	Object.defineProperty(sct$1, "__esModule", { value: true });
+	sct$1.SignedCertificateTimestamp = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const crypto = __importStar(requireCrypto());
+	const stream_1 = requireStream();
+	class SignedCertificateTimestamp {
+	    version;
+	    logID;
+	    timestamp;
+	    extensions;
+	    hashAlgorithm;
+	    signatureAlgorithm;
+	    signature;
+	    constructor(options) {
+	        this.version = options.version;
+	        this.logID = options.logID;
+	        this.timestamp = options.timestamp;
+	        this.extensions = options.extensions;
+	        this.hashAlgorithm = options.hashAlgorithm;
+	        this.signatureAlgorithm = options.signatureAlgorithm;
+	        this.signature = options.signature;
+	    }
+	    get datetime() {
+	        return new Date(Number(this.timestamp.readBigInt64BE()));
+	    }
+	    // Returns the hash algorithm used to generate the SCT's signature.
+	    // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+	    get algorithm() {
+	        switch (this.hashAlgorithm) {
+	            /* istanbul ignore next */
+	            case 0:
+	                return 'none';
+	            /* istanbul ignore next */
+	            case 1:
+	                return 'md5';
+	            /* istanbul ignore next */
+	            case 2:
+	                return 'sha1';
+	            /* istanbul ignore next */
+	            case 3:
+	                return 'sha224';
+	            case 4:
+	                return 'sha256';
+	            /* istanbul ignore next */
+	            case 5:
+	                return 'sha384';
+	            /* istanbul ignore next */
+	            case 6:
+	                return 'sha512';
+	            /* istanbul ignore next */
+	            default:
+	                return 'unknown';
+	        }
+	    }
+	    verify(preCert, key) {
+	        // Assemble the digitally-signed struct (the data over which the signature
+	        // was generated).
+	        // https://www.rfc-editor.org/rfc/rfc6962#section-3.2
+	        const stream = new stream_1.ByteStream();
+	        stream.appendChar(this.version);
+	        stream.appendChar(0x00); // SignatureType = certificate_timestamp(0)
+	        stream.appendView(this.timestamp);
+	        stream.appendUint16(0x01); // LogEntryType = precert_entry(1)
+	        stream.appendView(preCert);
+	        stream.appendUint16(this.extensions.byteLength);
+	        /* istanbul ignore next - extensions are very uncommon */
+	        if (this.extensions.byteLength > 0) {
+	            stream.appendView(this.extensions);
+	        }
+	        return crypto.verify(stream.buffer, key, this.signature, this.algorithm);
+	    }
+	    // Parses a SignedCertificateTimestamp from a buffer. SCTs are encoded using
+	    // TLS encoding which means the fields and lengths of most fields are
+	    // specified as part of the SCT and TLS specs.
+	    // https://www.rfc-editor.org/rfc/rfc6962#section-3.2
+	    // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+	    static parse(buf) {
+	        const stream = new stream_1.ByteStream(buf);
+	        // Version - enum { v1(0), (255) }
+	        const version = stream.getUint8();
+	        // Log ID  - struct { opaque key_id[32]; }
+	        const logID = stream.getBlock(32);
+	        // Timestamp - uint64
+	        const timestamp = stream.getBlock(8);
+	        // Extensions - opaque extensions<0..2^16-1>;
+	        const extenstionLength = stream.getUint16();
+	        const extensions = stream.getBlock(extenstionLength);
+	        // Hash algo - enum { sha256(4), . . . (255) }
+	        const hashAlgorithm = stream.getUint8();
+	        // Signature algo - enum { anonymous(0), rsa(1), dsa(2), ecdsa(3), (255) }
+	        const signatureAlgorithm = stream.getUint8();
+	        // Signature  - opaque signature<0..2^16-1>;
+	        const sigLength = stream.getUint16();
+	        const signature = stream.getBlock(sigLength);
+	        // Check that we read the entire buffer
+	        if (stream.position !== buf.length) {
+	            throw new Error('SCT buffer length mismatch');
+	        }
+	        return new SignedCertificateTimestamp({
+	            version,
+	            logID,
+	            timestamp,
+	            extensions,
+	            hashAlgorithm,
+	            signatureAlgorithm,
+	            signature,
+	        });
+	    }
+	}
+	sct$1.SignedCertificateTimestamp = SignedCertificateTimestamp;
+	return sct$1;
+}
+
+var hasRequiredExt;
+
+function requireExt () {
+	if (hasRequiredExt) return ext;
+	hasRequiredExt = 1;
+	Object.defineProperty(ext, "__esModule", { value: true });
+	ext.X509SCTExtension = ext.X509SubjectKeyIDExtension = ext.X509AuthorityKeyIDExtension = ext.X509SubjectAlternativeNameExtension = ext.X509KeyUsageExtension = ext.X509BasicConstraintsExtension = ext.X509Extension = void 0;
+	const stream_1 = requireStream();
+	const sct_1 = requireSct$1();
+	// https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+	class X509Extension {
+	    root;
+	    constructor(asn1) {
+	        this.root = asn1;
+	    }
+	    get oid() {
+	        return this.root.subs[0].toOID();
+	    }
+	    get critical() {
+	        // The critical field is optional and will be the second element of the
+	        // extension sequence if present. Default to false if not present.
+	        return this.root.subs.length === 3 ? this.root.subs[1].toBoolean() : false;
+	    }
+	    get value() {
+	        return this.extnValueObj.value;
+	    }
+	    get valueObj() {
+	        return this.extnValueObj;
+	    }
+	    get extnValueObj() {
+	        // The extnValue field will be the last element of the extension sequence
+	        return this.root.subs[this.root.subs.length - 1];
+	    }
+	}
+	ext.X509Extension = X509Extension;
+	// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
+	class X509BasicConstraintsExtension extends X509Extension {
+	    get isCA() {
+	        return this.sequence.subs[0]?.toBoolean() ?? false;
+	    }
+	    get pathLenConstraint() {
+	        return this.sequence.subs.length > 1
+	            ? this.sequence.subs[1].toInteger()
+	            : undefined;
+	    }
+	    // The extnValue field contains a single sequence wrapping the isCA and
+	    // pathLenConstraint.
+	    get sequence() {
+	        return this.extnValueObj.subs[0];
+	    }
+	}
+	ext.X509BasicConstraintsExtension = X509BasicConstraintsExtension;
+	// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.3
+	class X509KeyUsageExtension extends X509Extension {
+	    get digitalSignature() {
+	        return this.bitString[0] === 1;
+	    }
+	    get keyCertSign() {
+	        return this.bitString[5] === 1;
+	    }
+	    get crlSign() {
+	        return this.bitString[6] === 1;
+	    }
+	    // The extnValue field contains a single bit string which is a bit mask
+	    // indicating which key usages are enabled.
+	    get bitString() {
+	        return this.extnValueObj.subs[0].toBitString();
+	    }
+	}
+	ext.X509KeyUsageExtension = X509KeyUsageExtension;
+	// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+	class X509SubjectAlternativeNameExtension extends X509Extension {
+	    get rfc822Name() {
+	        return this.findGeneralName(0x01)?.value.toString('ascii');
+	    }
+	    get uri() {
+	        return this.findGeneralName(0x06)?.value.toString('ascii');
+	    }
+	    // Retrieve the value of an otherName with the given OID.
+	    otherName(oid) {
+	        const otherName = this.findGeneralName(0x00);
+	        if (otherName === undefined) {
+	            return undefined;
+	        }
+	        // The otherName is a sequence containing an OID and a value.
+	        // Need to check that the OID matches the one we're looking for.
+	        const otherNameOID = otherName.subs[0].toOID();
+	        if (otherNameOID !== oid) {
+	            return undefined;
+	        }
+	        // The otherNameValue is a sequence containing the actual value.
+	        const otherNameValue = otherName.subs[1];
+	        return otherNameValue.subs[0].value.toString('ascii');
+	    }
+	    findGeneralName(tag) {
+	        return this.generalNames.find((gn) => gn.tag.isContextSpecific(tag));
+	    }
+	    // The extnValue field contains a sequence of GeneralNames.
+	    get generalNames() {
+	        return this.extnValueObj.subs[0].subs;
+	    }
+	}
+	ext.X509SubjectAlternativeNameExtension = X509SubjectAlternativeNameExtension;
+	// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
+	class X509AuthorityKeyIDExtension extends X509Extension {
+	    get keyIdentifier() {
+	        return this.findSequenceMember(0x00)?.value;
+	    }
+	    findSequenceMember(tag) {
+	        return this.sequence.subs.find((el) => el.tag.isContextSpecific(tag));
+	    }
+	    // The extnValue field contains a single sequence wrapping the keyIdentifier
+	    get sequence() {
+	        return this.extnValueObj.subs[0];
+	    }
+	}
+	ext.X509AuthorityKeyIDExtension = X509AuthorityKeyIDExtension;
+	// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.2
+	class X509SubjectKeyIDExtension extends X509Extension {
+	    get keyIdentifier() {
+	        return this.extnValueObj.subs[0].value;
+	    }
+	}
+	ext.X509SubjectKeyIDExtension = X509SubjectKeyIDExtension;
+	// https://www.rfc-editor.org/rfc/rfc6962#section-3.3
+	class X509SCTExtension extends X509Extension {
+	    constructor(asn1) {
+	        super(asn1);
+	    }
+	    get signedCertificateTimestamps() {
+	        const buf = this.extnValueObj.subs[0].value;
+	        const stream = new stream_1.ByteStream(buf);
+	        // The overall list length is encoded in the first two bytes -- note this
+	        // is the length of the list in bytes, NOT the number of SCTs in the list
+	        const end = stream.getUint16() + 2;
+	        const sctList = [];
+	        while (stream.position < end) {
+	            // Read the length of the next SCT
+	            const sctLength = stream.getUint16();
+	            // Slice out the bytes for the next SCT and parse it
+	            const sct = stream.getBlock(sctLength);
+	            sctList.push(sct_1.SignedCertificateTimestamp.parse(sct));
+	        }
+	        if (stream.position !== end) {
+	            throw new Error('SCT list length does not match actual length');
+	        }
+	        return sctList;
+	    }
+	}
+	ext.X509SCTExtension = X509SCTExtension;
+	return ext;
+}
+
+var hasRequiredCert;
+
+function requireCert () {
+	if (hasRequiredCert) return cert;
+	hasRequiredCert = 1;
+	(function (exports) {
+		var __createBinding = (cert && cert.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+		    if (k2 === undefined) k2 = k;
+		    var desc = Object.getOwnPropertyDescriptor(m, k);
+		    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+		      desc = { enumerable: true, get: function() { return m[k]; } };
+		    }
+		    Object.defineProperty(o, k2, desc);
+		}) : (function(o, m, k, k2) {
+		    if (k2 === undefined) k2 = k;
+		    o[k2] = m[k];
+		}));
+		var __setModuleDefault = (cert && cert.__setModuleDefault) || (Object.create ? (function(o, v) {
+		    Object.defineProperty(o, "default", { enumerable: true, value: v });
+		}) : function(o, v) {
+		    o["default"] = v;
+		});
+		var __importStar = (cert && cert.__importStar) || (function () {
+		    var ownKeys = function(o) {
+		        ownKeys = Object.getOwnPropertyNames || function (o) {
+		            var ar = [];
+		            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+		            return ar;
+		        };
+		        return ownKeys(o);
+		    };
+		    return function (mod) {
+		        if (mod && mod.__esModule) return mod;
+		        var result = {};
+		        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+		        __setModuleDefault(result, mod);
+		        return result;
+		    };
+		})();
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		const asn1_1 = requireAsn1();
+		const crypto = __importStar(requireCrypto());
+		const oid_1 = requireOid();
+		const pem = __importStar(requirePem());
+		const ext_1 = requireExt();
+		const EXTENSION_OID_SUBJECT_KEY_ID = '2.5.29.14';
+		const EXTENSION_OID_KEY_USAGE = '2.5.29.15';
+		const EXTENSION_OID_SUBJECT_ALT_NAME = '2.5.29.17';
+		const EXTENSION_OID_BASIC_CONSTRAINTS = '2.5.29.19';
+		const EXTENSION_OID_AUTHORITY_KEY_ID = '2.5.29.35';
+		exports.EXTENSION_OID_SCT = '1.3.6.1.4.1.11129.2.4.2';
+		class X509Certificate {
+		    root;
+		    constructor(asn1) {
+		        this.root = asn1;
+		    }
+		    static parse(cert) {
+		        const der = typeof cert === 'string' ? pem.toDER(cert) : cert;
+		        const asn1 = asn1_1.ASN1Obj.parseBuffer(der);
+		        return new X509Certificate(asn1);
+		    }
+		    get tbsCertificate() {
+		        return this.tbsCertificateObj;
+		    }
+		    get version() {
+		        // version number is the first element of the version context specific tag
+		        const ver = this.versionObj.subs[0].toInteger();
+		        return `v${(ver + BigInt(1)).toString()}`;
+		    }
+		    get serialNumber() {
+		        return this.serialNumberObj.value;
+		    }
+		    get notBefore() {
+		        // notBefore is the first element of the validity sequence
+		        return this.validityObj.subs[0].toDate();
+		    }
+		    get notAfter() {
+		        // notAfter is the second element of the validity sequence
+		        return this.validityObj.subs[1].toDate();
+		    }
+		    get issuer() {
+		        return this.issuerObj.value;
+		    }
+		    get subject() {
+		        return this.subjectObj.value;
+		    }
+		    get publicKey() {
+		        return this.subjectPublicKeyInfoObj.toDER();
+		    }
+		    get signatureAlgorithm() {
+		        const oid = this.signatureAlgorithmObj.subs[0].toOID();
+		        if (oid_1.RSA_SIGNATURE_ALGOS[oid]) {
+		            return oid_1.RSA_SIGNATURE_ALGOS[oid];
+		        }
+		        return oid_1.ECDSA_SIGNATURE_ALGOS[oid];
+		    }
+		    get signatureValue() {
+		        // Signature value is a bit string, so we need to skip the first byte
+		        return this.signatureValueObj.value.subarray(1);
+		    }
+		    get subjectAltName() {
+		        const ext = this.extSubjectAltName;
+		        return ext?.uri || /* istanbul ignore next */ ext?.rfc822Name;
+		    }
+		    get extensions() {
+		        // The extension list is the first (and only) element of the extensions
+		        // context specific tag
+		        /* istanbul ignore next */
+		        const extSeq = this.extensionsObj?.subs[0];
+		        /* istanbul ignore next */
+		        return extSeq?.subs || [];
+		    }
+		    get extKeyUsage() {
+		        const ext = this.findExtension(EXTENSION_OID_KEY_USAGE);
+		        return ext ? new ext_1.X509KeyUsageExtension(ext) : undefined;
+		    }
+		    get extBasicConstraints() {
+		        const ext = this.findExtension(EXTENSION_OID_BASIC_CONSTRAINTS);
+		        return ext ? new ext_1.X509BasicConstraintsExtension(ext) : undefined;
+		    }
+		    get extSubjectAltName() {
+		        const ext = this.findExtension(EXTENSION_OID_SUBJECT_ALT_NAME);
+		        return ext ? new ext_1.X509SubjectAlternativeNameExtension(ext) : undefined;
+		    }
+		    get extAuthorityKeyID() {
+		        const ext = this.findExtension(EXTENSION_OID_AUTHORITY_KEY_ID);
+		        return ext ? new ext_1.X509AuthorityKeyIDExtension(ext) : undefined;
+		    }
+		    get extSubjectKeyID() {
+		        const ext = this.findExtension(EXTENSION_OID_SUBJECT_KEY_ID);
+		        return ext
+		            ? new ext_1.X509SubjectKeyIDExtension(ext)
+		            : /* istanbul ignore next */ undefined;
+		    }
+		    get extSCT() {
+		        const ext = this.findExtension(exports.EXTENSION_OID_SCT);
+		        return ext ? new ext_1.X509SCTExtension(ext) : undefined;
+		    }
+		    get isCA() {
+		        const ca = this.extBasicConstraints?.isCA || false;
+		        // If the KeyUsage extension is present, keyCertSign must be set
+		        /* istanbul ignore else */
+		        if (this.extKeyUsage) {
+		            return ca && this.extKeyUsage.keyCertSign;
+		        }
+		        // TODO: test coverage for this case
+		        /* istanbul ignore next */
+		        return ca;
+		    }
+		    extension(oid) {
+		        const ext = this.findExtension(oid);
+		        return ext ? new ext_1.X509Extension(ext) : undefined;
+		    }
+		    verify(issuerCertificate) {
+		        // Use the issuer's public key if provided, otherwise use the subject's
+		        const publicKey = issuerCertificate?.publicKey || this.publicKey;
+		        const key = crypto.createPublicKey(publicKey);
+		        return crypto.verify(this.tbsCertificate.toDER(), key, this.signatureValue, this.signatureAlgorithm);
+		    }
+		    validForDate(date) {
+		        return this.notBefore <= date && date <= this.notAfter;
+		    }
+		    equals(other) {
+		        return this.root.toDER().equals(other.root.toDER());
+		    }
+		    // Creates a copy of the certificate with a new buffer
+		    clone() {
+		        const der = this.root.toDER();
+		        const clone = Buffer.alloc(der.length);
+		        der.copy(clone);
+		        return X509Certificate.parse(clone);
+		    }
+		    findExtension(oid) {
+		        // Find the extension with the given OID. The OID will always be the first
+		        // element of the extension sequence
+		        return this.extensions.find((ext) => ext.subs[0].toOID() === oid);
+		    }
+		    /////////////////////////////////////////////////////////////////////////////
+		    // The following properties use the documented x509 structure to locate the
+		    // desired ASN.1 object
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.1
+		    get tbsCertificateObj() {
+		        // tbsCertificate is the first element of the certificate sequence
+		        return this.root.subs[0];
+		    }
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.2
+		    get signatureAlgorithmObj() {
+		        // signatureAlgorithm is the second element of the certificate sequence
+		        return this.root.subs[1];
+		    }
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.3
+		    get signatureValueObj() {
+		        // signatureValue is the third element of the certificate sequence
+		        return this.root.subs[2];
+		    }
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.1
+		    get versionObj() {
+		        // version is the first element of the tbsCertificate sequence
+		        return this.tbsCertificateObj.subs[0];
+		    }
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.2
+		    get serialNumberObj() {
+		        // serialNumber is the second element of the tbsCertificate sequence
+		        return this.tbsCertificateObj.subs[1];
+		    }
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.4
+		    get issuerObj() {
+		        // issuer is the fourth element of the tbsCertificate sequence
+		        return this.tbsCertificateObj.subs[3];
+		    }
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+		    get validityObj() {
+		        // version is the fifth element of the tbsCertificate sequence
+		        return this.tbsCertificateObj.subs[4];
+		    }
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.6
+		    get subjectObj() {
+		        // subject is the sixth element of the tbsCertificate sequence
+		        return this.tbsCertificateObj.subs[5];
+		    }
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.7
+		    get subjectPublicKeyInfoObj() {
+		        // subjectPublicKeyInfo is the seventh element of the tbsCertificate sequence
+		        return this.tbsCertificateObj.subs[6];
+		    }
+		    // Extensions can't be located by index because their position varies. Instead,
+		    // we need to find the extensions context specific tag
+		    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
+		    get extensionsObj() {
+		        return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(0x03));
+		    }
+		}
+		exports.X509Certificate = X509Certificate; 
+	} (cert));
+	return cert;
+}
+
+var hasRequiredX509;
+
+function requireX509 () {
+	if (hasRequiredX509) return x509;
+	hasRequiredX509 = 1;
+	(function (exports) {
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
+		var cert_1 = requireCert();
+		Object.defineProperty(exports, "EXTENSION_OID_SCT", { enumerable: true, get: function () { return cert_1.EXTENSION_OID_SCT; } });
+		Object.defineProperty(exports, "X509Certificate", { enumerable: true, get: function () { return cert_1.X509Certificate; } });
+		var ext_1 = requireExt();
+		Object.defineProperty(exports, "X509SCTExtension", { enumerable: true, get: function () { return ext_1.X509SCTExtension; } }); 
+	} (x509));
+	return x509;
+}
+
+var hasRequiredDist$1;
+
+function requireDist$1 () {
+	if (hasRequiredDist$1) return dist;
+	hasRequiredDist$1 = 1;
+	(function (exports) {
+		var __createBinding = (dist && dist.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+		    if (k2 === undefined) k2 = k;
+		    var desc = Object.getOwnPropertyDescriptor(m, k);
+		    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+		      desc = { enumerable: true, get: function() { return m[k]; } };
+		    }
+		    Object.defineProperty(o, k2, desc);
+		}) : (function(o, m, k, k2) {
+		    if (k2 === undefined) k2 = k;
+		    o[k2] = m[k];
+		}));
+		var __setModuleDefault = (dist && dist.__setModuleDefault) || (Object.create ? (function(o, v) {
+		    Object.defineProperty(o, "default", { enumerable: true, value: v });
+		}) : function(o, v) {
+		    o["default"] = v;
+		});
+		var __importStar = (dist && dist.__importStar) || (function () {
+		    var ownKeys = function(o) {
+		        ownKeys = Object.getOwnPropertyNames || function (o) {
+		            var ar = [];
+		            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+		            return ar;
+		        };
+		        return ownKeys(o);
+		    };
+		    return function (mod) {
+		        if (mod && mod.__esModule) return mod;
+		        var result = {};
+		        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+		        __setModuleDefault(result, mod);
+		        return result;
+		    };
+		})();
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = exports.ByteStream = exports.RFC3161Timestamp = exports.pem = exports.json = exports.encoding = exports.dsse = exports.crypto = exports.ASN1Obj = void 0;
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		var asn1_1 = requireAsn1();
+		Object.defineProperty(exports, "ASN1Obj", { enumerable: true, get: function () { return asn1_1.ASN1Obj; } });
+		exports.crypto = __importStar(requireCrypto());
+		exports.dsse = __importStar(requireDsse$3());
+		exports.encoding = __importStar(requireEncoding());
+		exports.json = __importStar(requireJson());
+		exports.pem = __importStar(requirePem());
+		var rfc3161_1 = requireRfc3161();
+		Object.defineProperty(exports, "RFC3161Timestamp", { enumerable: true, get: function () { return rfc3161_1.RFC3161Timestamp; } });
+		var stream_1 = requireStream();
+		Object.defineProperty(exports, "ByteStream", { enumerable: true, get: function () { return stream_1.ByteStream; } });
+		var x509_1 = requireX509();
+		Object.defineProperty(exports, "EXTENSION_OID_SCT", { enumerable: true, get: function () { return x509_1.EXTENSION_OID_SCT; } });
+		Object.defineProperty(exports, "X509Certificate", { enumerable: true, get: function () { return x509_1.X509Certificate; } });
+		Object.defineProperty(exports, "X509SCTExtension", { enumerable: true, get: function () { return x509_1.X509SCTExtension; } }); 
+	} (dist));
+	return dist;
+}
+
+var dsse$2 = {};
+
+var hasRequiredDsse$2;
+
+function requireDsse$2 () {
+	if (hasRequiredDsse$2) return dsse$2;
+	hasRequiredDsse$2 = 1;
+	Object.defineProperty(dsse$2, "__esModule", { value: true });
+	dsse$2.DSSESignatureContent = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const core_1 = requireDist$1();
+	class DSSESignatureContent {
+	    env;
+	    constructor(env) {
+	        this.env = env;
+	    }
+	    compareDigest(digest) {
+	        return core_1.crypto.bufferEqual(digest, core_1.crypto.digest('sha256', this.env.payload));
+	    }
+	    compareSignature(signature) {
+	        return core_1.crypto.bufferEqual(signature, this.signature);
+	    }
+	    verifySignature(key) {
+	        return core_1.crypto.verify(this.preAuthEncoding, key, this.signature);
+	    }
+	    get signature() {
+	        return this.env.signatures.length > 0
+	            ? this.env.signatures[0].sig
+	            : Buffer.from('');
+	    }
+	    // DSSE Pre-Authentication Encoding
+	    get preAuthEncoding() {
+	        return core_1.dsse.preAuthEncoding(this.env.payloadType, this.env.payload);
+	    }
+	}
+	dsse$2.DSSESignatureContent = DSSESignatureContent;
+	return dsse$2;
+}
+
+var message = {};
+
+var hasRequiredMessage;
+
+function requireMessage () {
+	if (hasRequiredMessage) return message;
+	hasRequiredMessage = 1;
+	Object.defineProperty(message, "__esModule", { value: true });
+	message.MessageSignatureContent = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const core_1 = requireDist$1();
+	const protobuf_specs_1 = requireDist$3();
+	// Map from the Sigstore protobuf HashAlgorithm enum to
+	// the string values used by the Node.js crypto module.
+	const HASH_ALGORITHM_MAP = {
+	    [protobuf_specs_1.HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED]: 'sha256',
+	    [protobuf_specs_1.HashAlgorithm.SHA2_256]: 'sha256',
+	    [protobuf_specs_1.HashAlgorithm.SHA2_384]: 'sha384',
+	    [protobuf_specs_1.HashAlgorithm.SHA2_512]: 'sha512',
+	    [protobuf_specs_1.HashAlgorithm.SHA3_256]: 'sha3-256',
+	    [protobuf_specs_1.HashAlgorithm.SHA3_384]: 'sha3-384',
+	};
+	class MessageSignatureContent {
+	    signature;
+	    messageDigest;
+	    artifact;
+	    hashAlgorithm;
+	    constructor(messageSignature, artifact) {
+	        this.signature = messageSignature.signature;
+	        this.messageDigest = messageSignature.messageDigest.digest;
+	        this.artifact = artifact;
+	        this.hashAlgorithm =
+	            HASH_ALGORITHM_MAP[messageSignature.messageDigest.algorithm] ??
+	                /* istanbul ignore next */ 'sha256';
+	    }
+	    compareSignature(signature) {
+	        return core_1.crypto.bufferEqual(signature, this.signature);
+	    }
+	    compareDigest(digest) {
+	        return core_1.crypto.bufferEqual(digest, this.messageDigest);
+	    }
+	    verifySignature(key) {
+	        return core_1.crypto.verify(this.artifact, key, this.signature, this.hashAlgorithm);
+	    }
+	}
+	message.MessageSignatureContent = MessageSignatureContent;
+	return message;
+}
+
+var hasRequiredBundle;
+
+function requireBundle () {
+	if (hasRequiredBundle) return bundle;
+	hasRequiredBundle = 1;
+	Object.defineProperty(bundle, "__esModule", { value: true });
+	bundle.toSignedEntity = toSignedEntity;
+	bundle.signatureContent = signatureContent;
+	const core_1 = requireDist$1();
+	const dsse_1 = requireDsse$2();
+	const message_1 = requireMessage();
+	function toSignedEntity(bundle, artifact) {
+	    const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
+	    const timestamps = [];
+	    for (const entry of tlogEntries) {
+	        if (entry.integratedTime && entry.integratedTime !== '0') {
+	            timestamps.push({
+	                $case: 'transparency-log',
+	                tlogEntry: entry,
+	            });
+	        }
+	    }
+	    for (const ts of timestampVerificationData?.rfc3161Timestamps ?? []) {
+	        timestamps.push({
+	            $case: 'timestamp-authority',
+	            timestamp: core_1.RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp)),
+	        });
+	    }
+	    return {
+	        signature: signatureContent(bundle, artifact),
+	        key: key(bundle),
+	        tlogEntries,
+	        timestamps,
+	    };
+	}
+	function signatureContent(bundle, artifact) {
+	    switch (bundle.content.$case) {
+	        case 'dsseEnvelope':
+	            return new dsse_1.DSSESignatureContent(bundle.content.dsseEnvelope);
+	        case 'messageSignature':
+	            return new message_1.MessageSignatureContent(bundle.content.messageSignature, artifact);
+	    }
+	}
+	function key(bundle) {
+	    switch (bundle.verificationMaterial.content.$case) {
+	        case 'publicKey':
+	            return {
+	                $case: 'public-key',
+	                hint: bundle.verificationMaterial.content.publicKey.hint,
+	            };
+	        case 'x509CertificateChain':
+	            return {
+	                $case: 'certificate',
+	                certificate: core_1.X509Certificate.parse(Buffer.from(bundle.verificationMaterial.content.x509CertificateChain
+	                    .certificates[0].rawBytes)),
+	            };
+	        case 'certificate':
+	            return {
+	                $case: 'certificate',
+	                certificate: core_1.X509Certificate.parse(Buffer.from(bundle.verificationMaterial.content.certificate.rawBytes)),
+	            };
+	    }
+	}
+	return bundle;
+}
+
+var error = {};
+
+var hasRequiredError;
+
+function requireError () {
+	if (hasRequiredError) return error;
+	hasRequiredError = 1;
+	Object.defineProperty(error, "__esModule", { value: true });
+	error.PolicyError = error.VerificationError = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	class BaseError extends Error {
+	    code;
+	    cause; /* eslint-disable-line @typescript-eslint/no-explicit-any */
+	    constructor({ code, message, cause, }) {
+	        super(message);
+	        this.code = code;
+	        this.cause = cause;
+	        this.name = this.constructor.name;
+	    }
+	}
+	class VerificationError extends BaseError {
+	}
+	error.VerificationError = VerificationError;
+	class PolicyError extends BaseError {
+	}
+	error.PolicyError = PolicyError;
+	return error;
+}
+
+var trust = {};
+
+var filter = {};
+
+var hasRequiredFilter;
+
+function requireFilter () {
+	if (hasRequiredFilter) return filter;
+	hasRequiredFilter = 1;
+	Object.defineProperty(filter, "__esModule", { value: true });
+	filter.filterCertAuthorities = filterCertAuthorities;
+	filter.filterTLogAuthorities = filterTLogAuthorities;
+	function filterCertAuthorities(certAuthorities, timestamp) {
+	    return certAuthorities.filter((ca) => {
+	        return ca.validFor.start <= timestamp && ca.validFor.end >= timestamp;
+	    });
+	}
+	// Filter the list of tlog instances to only those which match the given log
+	// ID and have public keys which are valid for the given integrated time.
+	function filterTLogAuthorities(tlogAuthorities, criteria) {
+	    return tlogAuthorities.filter((tlog) => {
+	        // If we're filtering by log ID and the log IDs don't match, we can't use
+	        // this tlog
+	        if (criteria.logID && !tlog.logID.equals(criteria.logID)) {
+	            return false;
+	        }
+	        // Check that the integrated time is within the validFor range
+	        return (tlog.validFor.start <= criteria.targetDate &&
+	            criteria.targetDate <= tlog.validFor.end);
+	    });
+	}
+	return filter;
+}
+
+var hasRequiredTrust;
+
+function requireTrust () {
+	if (hasRequiredTrust) return trust;
+	hasRequiredTrust = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.filterTLogAuthorities = exports.filterCertAuthorities = void 0;
+		exports.toTrustMaterial = toTrustMaterial;
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		const core_1 = requireDist$1();
+		const protobuf_specs_1 = requireDist$3();
+		const error_1 = requireError();
+		const BEGINNING_OF_TIME = new Date(0);
+		const END_OF_TIME = new Date(8640000000000000);
+		var filter_1 = requireFilter();
+		Object.defineProperty(exports, "filterCertAuthorities", { enumerable: true, get: function () { return filter_1.filterCertAuthorities; } });
+		Object.defineProperty(exports, "filterTLogAuthorities", { enumerable: true, get: function () { return filter_1.filterTLogAuthorities; } });
+		function toTrustMaterial(root, keys) {
+		    const keyFinder = typeof keys === 'function' ? keys : keyLocator(keys);
+		    return {
+		        certificateAuthorities: root.certificateAuthorities.map(createCertAuthority),
+		        timestampAuthorities: root.timestampAuthorities.map(createCertAuthority),
+		        tlogs: root.tlogs.map(createTLogAuthority),
+		        ctlogs: root.ctlogs.map(createTLogAuthority),
+		        publicKey: keyFinder,
+		    };
+		}
+		function createTLogAuthority(tlogInstance) {
+		    const keyDetails = tlogInstance.publicKey.keyDetails;
+		    const keyType = keyDetails === protobuf_specs_1.PublicKeyDetails.PKCS1_RSA_PKCS1V5 ||
+		        keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V5 ||
+		        keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256 ||
+		        keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256 ||
+		        keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256
+		        ? 'pkcs1'
+		        : 'spki';
+		    /* istanbul ignore next */
+		    return {
+		        baseURL: tlogInstance.baseUrl,
+		        logID: tlogInstance.checkpointKeyId
+		            ? tlogInstance.checkpointKeyId.keyId
+		            : tlogInstance.logId.keyId,
+		        publicKey: core_1.crypto.createPublicKey(tlogInstance.publicKey.rawBytes, keyType),
+		        validFor: {
+		            start: tlogInstance.publicKey.validFor?.start || BEGINNING_OF_TIME,
+		            end: tlogInstance.publicKey.validFor?.end || END_OF_TIME,
+		        },
+		    };
+		}
+		function createCertAuthority(ca) {
+		    /* istanbul ignore next */
+		    return {
+		        certChain: ca.certChain.certificates.map((cert) => {
+		            return core_1.X509Certificate.parse(Buffer.from(cert.rawBytes));
+		        }),
+		        validFor: {
+		            start: ca.validFor?.start || BEGINNING_OF_TIME,
+		            end: ca.validFor?.end || END_OF_TIME,
+		        },
+		    };
+		}
+		function keyLocator(keys) {
+		    return (hint) => {
+		        const key = (keys || {})[hint];
+		        if (!key) {
+		            throw new error_1.VerificationError({
+		                code: 'PUBLIC_KEY_ERROR',
+		                message: `key not found: ${hint}`,
+		            });
+		        }
+		        return {
+		            publicKey: core_1.crypto.createPublicKey(key.rawBytes),
+		            validFor: (date) => {
+		                /* istanbul ignore next */
+		                return ((key.validFor?.start || BEGINNING_OF_TIME) <= date &&
+		                    (key.validFor?.end || END_OF_TIME) >= date);
+		            },
+		        };
+		    };
+		} 
+	} (trust));
+	return trust;
+}
+
+var verifier$1 = {};
+
+var key = {};
+
+var certificate = {};
+
+var hasRequiredCertificate;
+
+function requireCertificate () {
+	if (hasRequiredCertificate) return certificate;
+	hasRequiredCertificate = 1;
+	Object.defineProperty(certificate, "__esModule", { value: true });
+	certificate.CertificateChainVerifier = void 0;
+	certificate.verifyCertificateChain = verifyCertificateChain;
+	const error_1 = requireError();
+	const trust_1 = requireTrust();
+	function verifyCertificateChain(timestamp, leaf, certificateAuthorities) {
+	    // Filter list of trusted CAs to those which are valid for the given
+	    // timestamp
+	    const cas = (0, trust_1.filterCertAuthorities)(certificateAuthorities, timestamp);
+	    /* eslint-disable-next-line @typescript-eslint/no-explicit-any */
+	    let error;
+	    for (const ca of cas) {
+	        try {
+	            const verifier = new CertificateChainVerifier({
+	                trustedCerts: ca.certChain,
+	                untrustedCert: leaf,
+	                timestamp,
+	            });
+	            return verifier.verify();
+	        }
+	        catch (err) {
+	            error = err;
+	        }
+	    }
+	    // If we failed to verify the certificate chain for all of the trusted
+	    // CAs, throw the last error we encountered.
+	    throw new error_1.VerificationError({
+	        code: 'CERTIFICATE_ERROR',
+	        message: 'Failed to verify certificate chain',
+	        cause: error,
+	    });
+	}
+	class CertificateChainVerifier {
+	    untrustedCert;
+	    trustedCerts;
+	    localCerts;
+	    timestamp;
+	    constructor(opts) {
+	        this.untrustedCert = opts.untrustedCert;
+	        this.trustedCerts = opts.trustedCerts;
+	        this.localCerts = dedupeCertificates([
+	            ...opts.trustedCerts,
+	            opts.untrustedCert,
+	        ]);
+	        this.timestamp = opts.timestamp;
+	    }
+	    verify() {
+	        // Construct certificate path from leaf to root
+	        const certificatePath = this.sort();
+	        // Perform validation checks on each certificate in the path
+	        this.checkPath(certificatePath);
+	        const validForDate = certificatePath.every((cert) => cert.validForDate(this.timestamp));
+	        if (!validForDate) {
+	            throw new error_1.VerificationError({
+	                code: 'CERTIFICATE_ERROR',
+	                message: 'certificate is not valid or expired at the specified date',
+	            });
+	        }
+	        // Return verified certificate path
+	        return certificatePath;
+	    }
+	    sort() {
+	        const leafCert = this.untrustedCert;
+	        // Construct all possible paths from the leaf
+	        let paths = this.buildPaths(leafCert);
+	        // Filter for paths which contain a trusted certificate
+	        paths = paths.filter((path) => path.some((cert) => this.trustedCerts.includes(cert)));
+	        if (paths.length === 0) {
+	            throw new error_1.VerificationError({
+	                code: 'CERTIFICATE_ERROR',
+	                message: 'no trusted certificate path found',
+	            });
+	        }
+	        // Find the shortest of possible paths
+	        /* istanbul ignore next */
+	        const path = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+	        // Construct chain from shortest path
+	        // Removes the last certificate in the path, which will be a second copy
+	        // of the root certificate given that the root is self-signed.
+	        return [leafCert, ...path].slice(0, -1);
+	    }
+	    // Recursively build all possible paths from the leaf to the root
+	    buildPaths(certificate) {
+	        const paths = [];
+	        const issuers = this.findIssuer(certificate);
+	        if (issuers.length === 0) {
+	            throw new error_1.VerificationError({
+	                code: 'CERTIFICATE_ERROR',
+	                message: 'no valid certificate path found',
+	            });
+	        }
+	        for (let i = 0; i < issuers.length; i++) {
+	            const issuer = issuers[i];
+	            // Base case - issuer is self
+	            if (issuer.equals(certificate)) {
+	                paths.push([certificate]);
+	                continue;
+	            }
+	            // Recursively build path for the issuer
+	            const subPaths = this.buildPaths(issuer);
+	            // Construct paths by appending the issuer to each subpath
+	            for (let j = 0; j < subPaths.length; j++) {
+	                paths.push([issuer, ...subPaths[j]]);
+	            }
+	        }
+	        return paths;
+	    }
+	    // Return all possible issuers for the given certificate
+	    findIssuer(certificate) {
+	        let issuers = [];
+	        let keyIdentifier;
+	        // Exit early if the certificate is self-signed
+	        if (certificate.subject.equals(certificate.issuer)) {
+	            if (certificate.verify()) {
+	                return [certificate];
+	            }
+	        }
+	        // If the certificate has an authority key identifier, use that
+	        // to find the issuer
+	        if (certificate.extAuthorityKeyID) {
+	            keyIdentifier = certificate.extAuthorityKeyID.keyIdentifier;
+	            // TODO: Add support for authorityCertIssuer/authorityCertSerialNumber
+	            // though Fulcio doesn't appear to use these
+	        }
+	        // Find possible issuers by comparing the authorityKeyID/subjectKeyID
+	        // or issuer/subject. Potential issuers are added to the result array.
+	        this.localCerts.forEach((possibleIssuer) => {
+	            if (keyIdentifier) {
+	                /* istanbul ignore else */
+	                if (possibleIssuer.extSubjectKeyID) {
+	                    if (possibleIssuer.extSubjectKeyID.keyIdentifier.equals(keyIdentifier)) {
+	                        issuers.push(possibleIssuer);
+	                    }
+	                    return;
+	                }
+	            }
+	            // Fallback to comparing certificate issuer and subject if
+	            // subjectKey/authorityKey extensions are not present
+	            if (possibleIssuer.subject.equals(certificate.issuer)) {
+	                issuers.push(possibleIssuer);
+	            }
+	        });
+	        // Remove any issuers which fail to verify the certificate
+	        issuers = issuers.filter((issuer) => {
+	            try {
+	                return certificate.verify(issuer);
+	            }
+	            catch (ex) {
+	                /* istanbul ignore next - should never error */
+	                return false;
+	            }
+	        });
+	        return issuers;
+	    }
+	    checkPath(path) {
+	        /* istanbul ignore if */
+	        if (path.length < 1) {
+	            throw new error_1.VerificationError({
+	                code: 'CERTIFICATE_ERROR',
+	                message: 'certificate chain must contain at least one certificate',
+	            });
+	        }
+	        // Ensure that all certificates beyond the leaf are CAs
+	        const validCAs = path.slice(1).every((cert) => cert.isCA);
+	        if (!validCAs) {
+	            throw new error_1.VerificationError({
+	                code: 'CERTIFICATE_ERROR',
+	                message: 'intermediate certificate is not a CA',
+	            });
+	        }
+	        // Certificate's issuer must match the subject of the next certificate
+	        // in the chain
+	        for (let i = path.length - 2; i >= 0; i--) {
+	            /* istanbul ignore if */
+	            if (!path[i].issuer.equals(path[i + 1].subject)) {
+	                throw new error_1.VerificationError({
+	                    code: 'CERTIFICATE_ERROR',
+	                    message: 'incorrect certificate name chaining',
+	                });
+	            }
+	        }
+	        // Check pathlength constraints
+	        for (let i = 0; i < path.length; i++) {
+	            const cert = path[i];
+	            // If the certificate is a CA, check the path length
+	            if (cert.extBasicConstraints?.isCA) {
+	                const pathLength = cert.extBasicConstraints.pathLenConstraint;
+	                // The path length, if set, indicates how many intermediate
+	                // certificates (NOT including the leaf) are allowed to follow. The
+	                // pathLength constraint of any intermediate CA certificate MUST be
+	                // greater than or equal to it's own depth in the chain (with an
+	                // adjustment for the leaf certificate)
+	                if (pathLength !== undefined && pathLength < i - 1) {
+	                    throw new error_1.VerificationError({
+	                        code: 'CERTIFICATE_ERROR',
+	                        message: 'path length constraint exceeded',
+	                    });
+	                }
+	            }
+	        }
+	    }
+	}
+	certificate.CertificateChainVerifier = CertificateChainVerifier;
+	// Remove duplicate certificates from the array
+	function dedupeCertificates(certs) {
+	    for (let i = 0; i < certs.length; i++) {
+	        for (let j = i + 1; j < certs.length; j++) {
+	            if (certs[i].equals(certs[j])) {
+	                certs.splice(j, 1);
+	                j--;
+	            }
+	        }
+	    }
+	    return certs;
+	}
+	return certificate;
+}
+
+var sct = {};
+
+var hasRequiredSct;
+
+function requireSct () {
+	if (hasRequiredSct) return sct;
+	hasRequiredSct = 1;
+	Object.defineProperty(sct, "__esModule", { value: true });
+	sct.verifySCTs = verifySCTs;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const core_1 = requireDist$1();
+	const error_1 = requireError();
+	const trust_1 = requireTrust();
+	function verifySCTs(cert, issuer, ctlogs) {
+	    let extSCT;
+	    // Verifying the SCT requires that we remove the SCT extension and
+	    // re-encode the TBS structure to DER -- this value is part of the data
+	    // over which the signature is calculated. Since this is a destructive action
+	    // we create a copy of the certificate so we can remove the SCT extension
+	    // without affecting the original certificate.
+	    const clone = cert.clone();
+	    // Intentionally not using the findExtension method here because we want to
+	    // remove the the SCT extension from the certificate before calculating the
+	    // PreCert structure
+	    for (let i = 0; i < clone.extensions.length; i++) {
+	        const ext = clone.extensions[i];
+	        if (ext.subs[0].toOID() === core_1.EXTENSION_OID_SCT) {
+	            extSCT = new core_1.X509SCTExtension(ext);
+	            // Remove the extension from the certificate
+	            clone.extensions.splice(i, 1);
+	            break;
+	        }
+	    }
+	    // No SCT extension found to verify
+	    if (!extSCT) {
+	        return [];
+	    }
+	    // Found an SCT extension but it has no SCTs
+	    /* istanbul ignore if -- too difficult to fabricate test case for this */
+	    if (extSCT.signedCertificateTimestamps.length === 0) {
+	        return [];
+	    }
+	    // Construct the PreCert structure
+	    // https://www.rfc-editor.org/rfc/rfc6962#section-3.2
+	    const preCert = new core_1.ByteStream();
+	    // Calculate hash of the issuer's public key
+	    const issuerId = core_1.crypto.digest('sha256', issuer.publicKey);
+	    preCert.appendView(issuerId);
+	    // Re-encodes the certificate to DER after removing the SCT extension
+	    const tbs = clone.tbsCertificate.toDER();
+	    preCert.appendUint24(tbs.length);
+	    preCert.appendView(tbs);
+	    // Calculate and return the verification results for each SCT
+	    return extSCT.signedCertificateTimestamps.map((sct) => {
+	        // Find the ctlog instance that corresponds to the SCT's logID
+	        const validCTLogs = (0, trust_1.filterTLogAuthorities)(ctlogs, {
+	            logID: sct.logID,
+	            targetDate: sct.datetime,
+	        });
+	        // See if the SCT is valid for any of the CT logs
+	        const verified = validCTLogs.some((log) => sct.verify(preCert.buffer, log.publicKey));
+	        if (!verified) {
+	            throw new error_1.VerificationError({
+	                code: 'CERTIFICATE_ERROR',
+	                message: 'SCT verification failed',
+	            });
+	        }
+	        return sct.logID;
+	    });
+	}
+	return sct;
+}
+
+var hasRequiredKey;
+
+function requireKey () {
+	if (hasRequiredKey) return key;
+	hasRequiredKey = 1;
+	Object.defineProperty(key, "__esModule", { value: true });
+	key.verifyPublicKey = verifyPublicKey;
+	key.verifyCertificate = verifyCertificate;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const core_1 = requireDist$1();
+	const error_1 = requireError();
+	const certificate_1 = requireCertificate();
+	const sct_1 = requireSct();
+	const OID_FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+	const OID_FULCIO_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+	function verifyPublicKey(hint, timestamps, trustMaterial) {
+	    const key = trustMaterial.publicKey(hint);
+	    timestamps.forEach((timestamp) => {
+	        if (!key.validFor(timestamp)) {
+	            throw new error_1.VerificationError({
+	                code: 'PUBLIC_KEY_ERROR',
+	                message: `Public key is not valid for timestamp: ${timestamp.toISOString()}`,
+	            });
+	        }
+	    });
+	    return { key: key.publicKey };
+	}
+	function verifyCertificate(leaf, timestamps, trustMaterial) {
+	    // Check that leaf certificate chains to a trusted CA
+	    let path = [];
+	    timestamps.forEach((timestamp) => {
+	        path = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
+	    });
+	    return {
+	        scts: (0, sct_1.verifySCTs)(path[0], path[1], trustMaterial.ctlogs),
+	        signer: getSigner(path[0]),
+	    };
+	}
+	function getSigner(cert) {
+	    let issuer;
+	    const issuerExtension = cert.extension(OID_FULCIO_ISSUER_V2);
+	    /* istanbul ignore next */
+	    if (issuerExtension) {
+	        issuer = issuerExtension.valueObj.subs?.[0]?.value.toString('ascii');
+	    }
+	    else {
+	        issuer = cert.extension(OID_FULCIO_ISSUER_V1)?.value.toString('ascii');
+	    }
+	    const oids = cert.extensions.map((ext) => {
+	        const oid = ext.subs[0].toOID();
+	        return {
+	            oid: { id: oid.split('.').map(Number) },
+	            value: ext.subs[ext.subs.length - 1].value,
+	        };
+	    });
+	    const identity = {
+	        extensions: { issuer },
+	        subjectAlternativeName: cert.subjectAltName,
+	        oids,
+	    };
+	    return {
+	        key: core_1.crypto.createPublicKey(cert.publicKey),
+	        identity,
+	    };
+	}
+	return key;
+}
+
+var policy = {};
+
+var hasRequiredPolicy;
+
+function requirePolicy () {
+	if (hasRequiredPolicy) return policy;
+	hasRequiredPolicy = 1;
+	Object.defineProperty(policy, "__esModule", { value: true });
+	policy.verifySubjectAlternativeName = verifySubjectAlternativeName;
+	policy.verifyExtensions = verifyExtensions;
+	policy.verifyOIDs = verifyOIDs;
+	const error_1 = requireError();
+	// Verifies that the signer's SAN matches the policy identity. The
+	// policyIdentity is treated as a JavaScript regular expression pattern and
+	// tested against the full signerIdentity string. For exact matching, use
+	// anchored patterns (e.g. '^user@example\\.com$').
+	function verifySubjectAlternativeName(policyIdentity, signerIdentity) {
+	    if (signerIdentity === undefined || !signerIdentity.match(policyIdentity)) {
+	        throw new error_1.PolicyError({
+	            code: 'UNTRUSTED_SIGNER_ERROR',
+	            message: `certificate identity error - expected ${policyIdentity}, got ${signerIdentity}`,
+	        });
+	    }
+	}
+	function verifyExtensions(policyExtensions, signerExtensions = {}) {
+	    let key;
+	    for (key in policyExtensions) {
+	        if (signerExtensions[key] !== policyExtensions[key]) {
+	            throw new error_1.PolicyError({
+	                code: 'UNTRUSTED_SIGNER_ERROR',
+	                message: `invalid certificate extension - expected ${key}=${policyExtensions[key]}, got ${key}=${signerExtensions[key]}`,
+	            });
+	        }
+	    }
+	}
+	function verifyOIDs(policyOIDs, signerOIDs = []) {
+	    for (const policyOID of policyOIDs) {
+	        const match = signerOIDs.find((signerOID) => oidEquals(policyOID.oid?.id, signerOID.oid?.id) &&
+	            policyOID.value.equals(signerOID.value));
+	        if (!match) {
+	            /* istanbul ignore next */
+	            const oid = policyOID.oid?.id.join('.') ?? '<unknown>';
+	            throw new error_1.PolicyError({
+	                code: 'UNTRUSTED_SIGNER_ERROR',
+	                message: `invalid certificate extension - missing OID ${oid}`,
+	            });
+	        }
+	    }
+	}
+	function oidEquals(a, b) {
+	    /* istanbul ignore if */
+	    if (a === undefined || b === undefined) {
+	        return false;
+	    }
+	    return a.length === b.length && a.every((v, i) => v === b[i]);
+	}
+	return policy;
+}
+
+var timestamp = {};
+
+var tsa = {};
+
+var hasRequiredTsa;
+
+function requireTsa () {
+	if (hasRequiredTsa) return tsa;
+	hasRequiredTsa = 1;
+	Object.defineProperty(tsa, "__esModule", { value: true });
+	tsa.verifyRFC3161Timestamp = verifyRFC3161Timestamp;
+	const core_1 = requireDist$1();
+	const error_1 = requireError();
+	const certificate_1 = requireCertificate();
+	const trust_1 = requireTrust();
+	function verifyRFC3161Timestamp(timestamp, data, timestampAuthorities) {
+	    const signingTime = timestamp.signingTime;
+	    // Filter for CAs which were valid at the time of signing
+	    timestampAuthorities = (0, trust_1.filterCertAuthorities)(timestampAuthorities, signingTime);
+	    // Filter for CAs which match serial and issuer embedded in the timestamp
+	    timestampAuthorities = filterCAsBySerialAndIssuer(timestampAuthorities, {
+	        serialNumber: timestamp.signerSerialNumber,
+	        issuer: timestamp.signerIssuer,
+	    });
+	    // Check that we can verify the timestamp with AT LEAST ONE of the remaining
+	    // CAs
+	    const verified = timestampAuthorities.some((ca) => {
+	        try {
+	            verifyTimestampForCA(timestamp, data, ca);
+	            return true;
+	        }
+	        catch (e) {
+	            return false;
+	        }
+	    });
+	    if (!verified) {
+	        throw new error_1.VerificationError({
+	            code: 'TIMESTAMP_ERROR',
+	            message: 'timestamp could not be verified',
+	        });
+	    }
+	}
+	function verifyTimestampForCA(timestamp, data, ca) {
+	    const [leaf, ...cas] = ca.certChain;
+	    const signingKey = core_1.crypto.createPublicKey(leaf.publicKey);
+	    const signingTime = timestamp.signingTime;
+	    // Verify the certificate chain for the provided CA
+	    try {
+	        new certificate_1.CertificateChainVerifier({
+	            untrustedCert: leaf,
+	            trustedCerts: cas,
+	            timestamp: signingTime,
+	        }).verify();
+	    }
+	    catch (e) {
+	        throw new error_1.VerificationError({
+	            code: 'TIMESTAMP_ERROR',
+	            message: 'invalid certificate chain',
+	        });
+	    }
+	    // Check that the signing certificate's key can be used to verify the
+	    // timestamp signature.
+	    timestamp.verify(data, signingKey);
+	}
+	// Filters the list of CAs to those which have a leaf signing certificate which
+	// matches the given serial number and issuer.
+	function filterCAsBySerialAndIssuer(timestampAuthorities, criteria) {
+	    return timestampAuthorities.filter((ca) => ca.certChain.length > 0 &&
+	        core_1.crypto.bufferEqual(ca.certChain[0].serialNumber, criteria.serialNumber) &&
+	        core_1.crypto.bufferEqual(ca.certChain[0].issuer, criteria.issuer));
+	}
+	return tsa;
+}
+
+var hasRequiredTimestamp;
+
+function requireTimestamp () {
+	if (hasRequiredTimestamp) return timestamp;
+	hasRequiredTimestamp = 1;
+	Object.defineProperty(timestamp, "__esModule", { value: true });
+	timestamp.getTSATimestamp = getTSATimestamp;
+	timestamp.getTLogTimestamp = getTLogTimestamp;
+	const tsa_1 = requireTsa();
+	function getTSATimestamp(timestamp, data, timestampAuthorities) {
+	    (0, tsa_1.verifyRFC3161Timestamp)(timestamp, data, timestampAuthorities);
+	    return {
+	        type: 'timestamp-authority',
+	        logID: timestamp.signerSerialNumber,
+	        timestamp: timestamp.signingTime,
+	    };
+	}
+	function getTLogTimestamp(entry) {
+	    // Only entries with an inclusion promise provide a verifiable timestamp
+	    if (!entry.inclusionPromise) {
+	        return undefined;
+	    }
+	    return {
+	        type: 'transparency-log',
+	        logID: entry.logId.keyId,
+	        timestamp: new Date(Number(entry.integratedTime) * 1000),
+	    };
+	}
+	return timestamp;
+}
+
+var tlog = {};
+
+var v2 = {};
+
+var dsse$1 = {};
+
+var verifier = {};
+
+var hasRequiredVerifier$1;
+
+function requireVerifier$1 () {
+	if (hasRequiredVerifier$1) return verifier;
+	hasRequiredVerifier$1 = 1;
+	(function (exports) {
+		// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+		// versions:
+		//   protoc-gen-ts_proto  v2.12.0
+		//   protoc               v7.35.1
+		// source: rekor/v2/verifier.proto
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.Signature = exports.Verifier = exports.PublicKey = void 0;
+		/* eslint-disable */
+		const sigstore_common_1 = requireSigstore_common();
+		exports.PublicKey = {
+		    fromJSON(object) {
+		        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.rawBytes.length !== 0) {
+		            obj.rawBytes = base64FromBytes(message.rawBytes);
+		        }
+		        return obj;
+		    },
+		};
+		exports.Verifier = {
+		    fromJSON(object) {
+		        return {
+		            verifier: isSet(object.publicKey)
+		                ? { $case: "publicKey", publicKey: exports.PublicKey.fromJSON(object.publicKey) }
+		                : isSet(object.x509Certificate)
+		                    ? { $case: "x509Certificate", x509Certificate: sigstore_common_1.X509Certificate.fromJSON(object.x509Certificate) }
+		                    : undefined,
+		            keyDetails: isSet(object.keyDetails) ? (0, sigstore_common_1.publicKeyDetailsFromJSON)(object.keyDetails) : 0,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.verifier?.$case === "publicKey") {
+		            obj.publicKey = exports.PublicKey.toJSON(message.verifier.publicKey);
+		        }
+		        else if (message.verifier?.$case === "x509Certificate") {
+		            obj.x509Certificate = sigstore_common_1.X509Certificate.toJSON(message.verifier.x509Certificate);
+		        }
+		        if (message.keyDetails !== 0) {
+		            obj.keyDetails = (0, sigstore_common_1.publicKeyDetailsToJSON)(message.keyDetails);
+		        }
+		        return obj;
+		    },
+		};
+		exports.Signature = {
+		    fromJSON(object) {
+		        return {
+		            content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
+		            verifier: isSet(object.verifier) ? exports.Verifier.fromJSON(object.verifier) : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.content.length !== 0) {
+		            obj.content = base64FromBytes(message.content);
+		        }
+		        if (message.verifier !== undefined) {
+		            obj.verifier = exports.Verifier.toJSON(message.verifier);
+		        }
+		        return obj;
+		    },
+		};
+		function bytesFromBase64(b64) {
+		    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+		}
+		function base64FromBytes(arr) {
+		    return globalThis.Buffer.from(arr).toString("base64");
+		}
+		function isSet(value) {
+		    return value !== null && value !== undefined;
+		} 
+	} (verifier));
+	return verifier;
+}
+
+var hasRequiredDsse$1;
+
+function requireDsse$1 () {
+	if (hasRequiredDsse$1) return dsse$1;
+	hasRequiredDsse$1 = 1;
+	// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+	// versions:
+	//   protoc-gen-ts_proto  v2.12.0
+	//   protoc               v7.35.1
+	// source: rekor/v2/dsse.proto
+	Object.defineProperty(dsse$1, "__esModule", { value: true });
+	dsse$1.DSSELogEntryV002 = dsse$1.DSSERequestV002 = void 0;
+	/* eslint-disable */
+	const envelope_1 = requireEnvelope();
+	const sigstore_common_1 = requireSigstore_common();
+	const verifier_1 = requireVerifier$1();
+	dsse$1.DSSERequestV002 = {
+	    fromJSON(object) {
+	        return {
+	            envelope: isSet(object.envelope) ? envelope_1.Envelope.fromJSON(object.envelope) : undefined,
+	            verifiers: globalThis.Array.isArray(object?.verifiers)
+	                ? object.verifiers.map((e) => verifier_1.Verifier.fromJSON(e))
+	                : [],
+	        };
+	    },
+	    toJSON(message) {
+	        const obj = {};
+	        if (message.envelope !== undefined) {
+	            obj.envelope = envelope_1.Envelope.toJSON(message.envelope);
+	        }
+	        if (message.verifiers?.length) {
+	            obj.verifiers = message.verifiers.map((e) => verifier_1.Verifier.toJSON(e));
+	        }
+	        return obj;
+	    },
+	};
+	dsse$1.DSSELogEntryV002 = {
+	    fromJSON(object) {
+	        return {
+	            payloadHash: isSet(object.payloadHash) ? sigstore_common_1.HashOutput.fromJSON(object.payloadHash) : undefined,
+	            signatures: globalThis.Array.isArray(object?.signatures)
+	                ? object.signatures.map((e) => verifier_1.Signature.fromJSON(e))
+	                : [],
+	        };
+	    },
+	    toJSON(message) {
+	        const obj = {};
+	        if (message.payloadHash !== undefined) {
+	            obj.payloadHash = sigstore_common_1.HashOutput.toJSON(message.payloadHash);
+	        }
+	        if (message.signatures?.length) {
+	            obj.signatures = message.signatures.map((e) => verifier_1.Signature.toJSON(e));
+	        }
+	        return obj;
+	    },
+	};
+	function isSet(value) {
+	    return value !== null && value !== undefined;
+	}
+	return dsse$1;
+}
+
+var entry = {};
+
+var hashedrekord$1 = {};
+
+var hasRequiredHashedrekord$1;
+
+function requireHashedrekord$1 () {
+	if (hasRequiredHashedrekord$1) return hashedrekord$1;
+	hasRequiredHashedrekord$1 = 1;
+	// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+	// versions:
+	//   protoc-gen-ts_proto  v2.12.0
+	//   protoc               v7.35.1
+	// source: rekor/v2/hashedrekord.proto
+	Object.defineProperty(hashedrekord$1, "__esModule", { value: true });
+	hashedrekord$1.HashedRekordLogEntryV002 = hashedrekord$1.HashedRekordRequestV002 = void 0;
+	/* eslint-disable */
+	const sigstore_common_1 = requireSigstore_common();
+	const verifier_1 = requireVerifier$1();
+	hashedrekord$1.HashedRekordRequestV002 = {
+	    fromJSON(object) {
+	        return {
+	            digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0),
+	            signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : undefined,
+	        };
+	    },
+	    toJSON(message) {
+	        const obj = {};
+	        if (message.digest.length !== 0) {
+	            obj.digest = base64FromBytes(message.digest);
+	        }
+	        if (message.signature !== undefined) {
+	            obj.signature = verifier_1.Signature.toJSON(message.signature);
+	        }
+	        return obj;
+	    },
+	};
+	hashedrekord$1.HashedRekordLogEntryV002 = {
+	    fromJSON(object) {
+	        return {
+	            data: isSet(object.data) ? sigstore_common_1.HashOutput.fromJSON(object.data) : undefined,
+	            signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : undefined,
+	        };
+	    },
+	    toJSON(message) {
+	        const obj = {};
+	        if (message.data !== undefined) {
+	            obj.data = sigstore_common_1.HashOutput.toJSON(message.data);
+	        }
+	        if (message.signature !== undefined) {
+	            obj.signature = verifier_1.Signature.toJSON(message.signature);
+	        }
+	        return obj;
+	    },
+	};
+	function bytesFromBase64(b64) {
+	    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+	}
+	function base64FromBytes(arr) {
+	    return globalThis.Buffer.from(arr).toString("base64");
+	}
+	function isSet(value) {
+	    return value !== null && value !== undefined;
+	}
+	return hashedrekord$1;
+}
+
+var hasRequiredEntry;
+
+function requireEntry () {
+	if (hasRequiredEntry) return entry;
+	hasRequiredEntry = 1;
+	(function (exports) {
+		// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+		// versions:
+		//   protoc-gen-ts_proto  v2.12.0
+		//   protoc               v7.35.1
+		// source: rekor/v2/entry.proto
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.CreateEntryRequest = exports.Spec = exports.Entry = void 0;
+		/* eslint-disable */
+		const dsse_1 = requireDsse$1();
+		const hashedrekord_1 = requireHashedrekord$1();
+		exports.Entry = {
+		    fromJSON(object) {
+		        return {
+		            kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+		            apiVersion: isSet(object.apiVersion) ? globalThis.String(object.apiVersion) : "",
+		            spec: isSet(object.spec) ? exports.Spec.fromJSON(object.spec) : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.kind !== "") {
+		            obj.kind = message.kind;
+		        }
+		        if (message.apiVersion !== "") {
+		            obj.apiVersion = message.apiVersion;
+		        }
+		        if (message.spec !== undefined) {
+		            obj.spec = exports.Spec.toJSON(message.spec);
+		        }
+		        return obj;
+		    },
+		};
+		exports.Spec = {
+		    fromJSON(object) {
+		        return {
+		            spec: isSet(object.hashedRekordV002)
+		                ? { $case: "hashedRekordV002", hashedRekordV002: hashedrekord_1.HashedRekordLogEntryV002.fromJSON(object.hashedRekordV002) }
+		                : isSet(object.dsseV002)
+		                    ? { $case: "dsseV002", dsseV002: dsse_1.DSSELogEntryV002.fromJSON(object.dsseV002) }
+		                    : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.spec?.$case === "hashedRekordV002") {
+		            obj.hashedRekordV002 = hashedrekord_1.HashedRekordLogEntryV002.toJSON(message.spec.hashedRekordV002);
+		        }
+		        else if (message.spec?.$case === "dsseV002") {
+		            obj.dsseV002 = dsse_1.DSSELogEntryV002.toJSON(message.spec.dsseV002);
+		        }
+		        return obj;
+		    },
+		};
+		exports.CreateEntryRequest = {
+		    fromJSON(object) {
+		        return {
+		            spec: isSet(object.hashedRekordRequestV002)
+		                ? {
+		                    $case: "hashedRekordRequestV002",
+		                    hashedRekordRequestV002: hashedrekord_1.HashedRekordRequestV002.fromJSON(object.hashedRekordRequestV002),
+		                }
+		                : isSet(object.dsseRequestV002)
+		                    ? { $case: "dsseRequestV002", dsseRequestV002: dsse_1.DSSERequestV002.fromJSON(object.dsseRequestV002) }
+		                    : undefined,
+		        };
+		    },
+		    toJSON(message) {
+		        const obj = {};
+		        if (message.spec?.$case === "hashedRekordRequestV002") {
+		            obj.hashedRekordRequestV002 = hashedrekord_1.HashedRekordRequestV002.toJSON(message.spec.hashedRekordRequestV002);
+		        }
+		        else if (message.spec?.$case === "dsseRequestV002") {
+		            obj.dsseRequestV002 = dsse_1.DSSERequestV002.toJSON(message.spec.dsseRequestV002);
+		        }
+		        return obj;
+		    },
+		};
+		function isSet(value) {
+		    return value !== null && value !== undefined;
+		} 
+	} (entry));
+	return entry;
+}
+
+var hasRequiredV2;
+
+function requireV2 () {
+	if (hasRequiredV2) return v2;
+	hasRequiredV2 = 1;
+	(function (exports) {
+		var __createBinding = (v2 && v2.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+		    if (k2 === undefined) k2 = k;
+		    var desc = Object.getOwnPropertyDescriptor(m, k);
+		    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+		      desc = { enumerable: true, get: function() { return m[k]; } };
+		    }
+		    Object.defineProperty(o, k2, desc);
+		}) : (function(o, m, k, k2) {
+		    if (k2 === undefined) k2 = k;
+		    o[k2] = m[k];
+		}));
+		var __exportStar = (v2 && v2.__exportStar) || function(m, exports) {
+		    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+		};
+		Object.defineProperty(exports, "__esModule", { value: true });
+		/*
+		Copyright 2025 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		__exportStar(requireDsse$1(), exports);
+		__exportStar(requireEntry(), exports);
+		__exportStar(requireHashedrekord$1(), exports);
+		__exportStar(requireVerifier$1(), exports); 
+	} (v2));
+	return v2;
+}
+
+var dsse = {};
+
+var hasRequiredDsse;
+
+function requireDsse () {
+	if (hasRequiredDsse) return dsse;
+	hasRequiredDsse = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.DSSE_API_VERSION_V1 = void 0;
+		exports.verifyDSSETLogBody = verifyDSSETLogBody;
+		exports.verifyDSSETLogBodyV2 = verifyDSSETLogBodyV2;
+		/*
+		Copyright 2025 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		const error_1 = requireError();
+		exports.DSSE_API_VERSION_V1 = '0.0.1';
+		// Compare the given dsse tlog entry to the given bundle
+		function verifyDSSETLogBody(tlogEntry, content) {
+		    switch (tlogEntry.apiVersion) {
+		        case exports.DSSE_API_VERSION_V1:
+		            return verifyDSSE001TLogBody(tlogEntry, content);
+		        default:
+		            throw new error_1.VerificationError({
+		                code: 'TLOG_BODY_ERROR',
+		                message: `unsupported dsse version: ${tlogEntry.apiVersion}`,
+		            });
+		    }
+		}
+		// Compare the given dsse tlog entry to the given bundle. This function is
+		// specifically for Rekor V2 entries.
+		function verifyDSSETLogBodyV2(tlogEntry, content) {
+		    const spec = tlogEntry.spec?.spec;
+		    if (!spec) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: `missing dsse spec`,
+		        });
+		    }
+		    switch (spec.$case) {
+		        case 'dsseV002':
+		            return verifyDSSE002TLogBody(spec.dsseV002, content);
+		        default:
+		            throw new error_1.VerificationError({
+		                code: 'TLOG_BODY_ERROR',
+		                message: `unsupported version: ${spec.$case}`,
+		            });
+		    }
+		}
+		// Compare the given dsse v0.0.1 tlog entry to the given DSSE envelope.
+		function verifyDSSE001TLogBody(tlogEntry, content) {
+		    // Ensure the bundle's DSSE only contains a single signature
+		    if (tlogEntry.spec.signatures?.length !== 1) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'signature count mismatch',
+		        });
+		    }
+		    const tlogSig = tlogEntry.spec.signatures[0].signature;
+		    // Ensure that the signature in the bundle's DSSE matches tlog entry
+		    if (!content.compareSignature(Buffer.from(tlogSig, 'base64')))
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'tlog entry signature mismatch',
+		        });
+		    // Ensure the digest of the bundle's DSSE payload matches the digest in the
+		    // tlog entry
+		    const tlogHash = tlogEntry.spec.payloadHash?.value || '';
+		    if (!content.compareDigest(Buffer.from(tlogHash, 'hex'))) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'DSSE payload hash mismatch',
+		        });
+		    }
+		}
+		// Compare the given dsse v0.0.2 tlog entry to the given DSSE envelope.
+		function verifyDSSE002TLogBody(spec, content) {
+		    // Ensure the bundle's DSSE only contains a single signature
+		    if (spec.signatures?.length !== 1) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'signature count mismatch',
+		        });
+		    }
+		    const tlogSig = spec.signatures[0].content;
+		    // Ensure that the signature in the bundle's DSSE matches tlog entry
+		    if (!content.compareSignature(tlogSig))
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'tlog entry signature mismatch',
+		        });
+		    // Ensure the digest of the bundle's DSSE payload matches the digest in the
+		    // tlog entry
+		    const tlogHash = spec.payloadHash?.digest || Buffer.from('');
+		    if (!content.compareDigest(tlogHash)) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'DSSE payload hash mismatch',
+		        });
+		    }
+		} 
+	} (dsse));
+	return dsse;
+}
+
+var hashedrekord = {};
+
+var hasRequiredHashedrekord;
+
+function requireHashedrekord () {
+	if (hasRequiredHashedrekord) return hashedrekord;
+	hasRequiredHashedrekord = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.HASHEDREKORD_API_VERSION_V1 = void 0;
+		exports.verifyHashedRekordTLogBody = verifyHashedRekordTLogBody;
+		exports.verifyHashedRekordTLogBodyV2 = verifyHashedRekordTLogBodyV2;
+		/*
+		Copyright 2025 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		const error_1 = requireError();
+		exports.HASHEDREKORD_API_VERSION_V1 = '0.0.1';
+		// Compare the given hashedrekord tlog entry to the given bundle
+		function verifyHashedRekordTLogBody(tlogEntry, content) {
+		    switch (tlogEntry.apiVersion) {
+		        case exports.HASHEDREKORD_API_VERSION_V1:
+		            return verifyHashedrekord001TLogBody(tlogEntry, content);
+		        default:
+		            throw new error_1.VerificationError({
+		                code: 'TLOG_BODY_ERROR',
+		                message: `unsupported hashedrekord version: ${tlogEntry.apiVersion}`,
+		            });
+		    }
+		}
+		// Compare the given hashedrekor tlog entry to the given bundle. This function is
+		// specifically for Rekor V2 entries.
+		function verifyHashedRekordTLogBodyV2(tlogEntry, content) {
+		    const spec = tlogEntry.spec?.spec;
+		    if (!spec) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: `missing dsse spec`,
+		        });
+		    }
+		    switch (spec.$case) {
+		        case 'hashedRekordV002':
+		            return verifyHashedrekord002TLogBody(spec.hashedRekordV002, content);
+		        default:
+		            throw new error_1.VerificationError({
+		                code: 'TLOG_BODY_ERROR',
+		                message: `unsupported version: ${spec.$case}`,
+		            });
+		    }
+		}
+		// Compare the given hashedrekord v0.0.1 tlog entry to the given message
+		// signature
+		function verifyHashedrekord001TLogBody(tlogEntry, content) {
+		    // Ensure that the bundles message signature matches the tlog entry
+		    const tlogSig = tlogEntry.spec.signature.content || '';
+		    if (!content.compareSignature(Buffer.from(tlogSig, 'base64'))) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'signature mismatch',
+		        });
+		    }
+		    // Ensure that the bundle's message digest matches the tlog entry
+		    const tlogDigest = tlogEntry.spec.data.hash?.value || '';
+		    if (!content.compareDigest(Buffer.from(tlogDigest, 'hex'))) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'digest mismatch',
+		        });
+		    }
+		}
+		// Compare the given hashedrekord v0.0.2 tlog entry to the given message
+		// signature
+		function verifyHashedrekord002TLogBody(spec, content) {
+		    // Ensure that the bundles message signature matches the tlog entry
+		    const tlogSig = spec.signature?.content || Buffer.from('');
+		    if (!content.compareSignature(tlogSig)) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'signature mismatch',
+		        });
+		    }
+		    // Ensure that the bundle's message digest matches the tlog entry
+		    const tlogHash = spec.data?.digest || Buffer.from('');
+		    if (!content.compareDigest(tlogHash)) {
+		        throw new error_1.VerificationError({
+		            code: 'TLOG_BODY_ERROR',
+		            message: 'digest mismatch',
+		        });
+		    }
+		} 
+	} (hashedrekord));
+	return hashedrekord;
+}
+
+var intoto = {};
+
+var hasRequiredIntoto;
+
+function requireIntoto () {
+	if (hasRequiredIntoto) return intoto;
+	hasRequiredIntoto = 1;
+	Object.defineProperty(intoto, "__esModule", { value: true });
+	intoto.verifyIntotoTLogBody = verifyIntotoTLogBody;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const error_1 = requireError();
+	// Compare the given intoto tlog entry to the given bundle
+	function verifyIntotoTLogBody(tlogEntry, content) {
+	    switch (tlogEntry.apiVersion) {
+	        case '0.0.2':
+	            return verifyIntoto002TLogBody(tlogEntry, content);
+	        default:
+	            throw new error_1.VerificationError({
+	                code: 'TLOG_BODY_ERROR',
+	                message: `unsupported intoto version: ${tlogEntry.apiVersion}`,
+	            });
+	    }
+	}
+	// Compare the given intoto v0.0.2 tlog entry to the given DSSE envelope.
+	function verifyIntoto002TLogBody(tlogEntry, content) {
+	    // Ensure the bundle's DSSE contains a single signature
+	    if (tlogEntry.spec.content.envelope.signatures?.length !== 1) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_BODY_ERROR',
+	            message: 'signature count mismatch',
+	        });
+	    }
+	    // Signature is double-base64-encoded in the tlog entry
+	    const tlogSig = base64Decode(tlogEntry.spec.content.envelope.signatures[0].sig);
+	    // Ensure that the signature in the bundle's DSSE matches tlog entry
+	    if (!content.compareSignature(Buffer.from(tlogSig, 'base64'))) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_BODY_ERROR',
+	            message: 'tlog entry signature mismatch',
+	        });
+	    }
+	    // Ensure the digest of the bundle's DSSE payload matches the digest in the
+	    // tlog entry
+	    const tlogHash = tlogEntry.spec.content.payloadHash?.value || '';
+	    if (!content.compareDigest(Buffer.from(tlogHash, 'hex'))) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_BODY_ERROR',
+	            message: 'DSSE payload hash mismatch',
+	        });
+	    }
+	}
+	function base64Decode(str) {
+	    return Buffer.from(str, 'base64').toString('utf-8');
+	}
+	return intoto;
+}
+
+var checkpoint = {};
+
+var hasRequiredCheckpoint;
+
+function requireCheckpoint () {
+	if (hasRequiredCheckpoint) return checkpoint;
+	hasRequiredCheckpoint = 1;
+	Object.defineProperty(checkpoint, "__esModule", { value: true });
+	checkpoint.LogCheckpoint = void 0;
+	checkpoint.verifyCheckpoint = verifyCheckpoint;
+	/*
+	Copyright 2025 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const core_1 = requireDist$1();
+	const error_1 = requireError();
+	// Separator between the note and the signatures in a checkpoint
+	const CHECKPOINT_SEPARATOR = '\n\n';
+	// Checkpoint signatures are of the following form:
+	// "– <identity> <key_hint+signature_bytes>\n"
+	// where:
+	// - the prefix is an emdash (U+2014).
+	// - <identity> gives a human-readable representation of the signing ID.
+	// - <key_hint+signature_bytes> is the first 4 bytes of the SHA256 hash of the
+	//   associated public key followed by the signature bytes.
+	const SIGNATURE_REGEX = /\u2014 (\S+) (\S+)\n/g;
+	// Verifies the checkpoint value in the given tlog entry. There are two steps
+	// to the verification:
+	// 1. Verify that all signatures in the checkpoint can be verified against a
+	//    trusted public key
+	// 2. Verify that the root hash in the checkpoint matches the root hash in the
+	//    inclusion proof
+	// See: https://github.com/transparency-dev/formats/blob/main/log/README.md
+	function verifyCheckpoint(entry, tlogs) {
+	    const inclusionProof = entry.inclusionProof;
+	    const signedNote = SignedNote.fromString(inclusionProof.checkpoint.envelope);
+	    const checkpoint = LogCheckpoint.fromString(signedNote.note);
+	    // Verify that the signatures in the checkpoint are all valid
+	    if (!verifySignedNote(signedNote, tlogs)) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_INCLUSION_PROOF_ERROR',
+	            message: 'invalid checkpoint signature',
+	        });
+	    }
+	    return checkpoint;
+	}
+	// Verifies the signatures in the SignedNote. For each signature, the
+	// corresponding transparency log is looked up by the key hint and the
+	// signature is verified against the public key in the transparency log.
+	// Throws an error if any of the signatures are invalid.
+	function verifySignedNote(signedNote, tlogs) {
+	    const data = Buffer.from(signedNote.note, 'utf-8');
+	    return signedNote.signatures.some((signature) => {
+	        // Find the transparency log instance with the matching key hint
+	        const tlog = tlogs.find((tlog) => core_1.crypto.bufferEqual(tlog.logID.subarray(0, 4), signature.keyHint) &&
+	            tlog.baseURL.match(signature.name) // Match the name to the base URL of the tlog
+	        );
+	        if (!tlog) {
+	            return false;
+	        }
+	        return core_1.crypto.verify(data, tlog.publicKey, signature.signature);
+	    });
+	}
+	// SignedNote represents a signed note from a transparency log checkpoint. Consists
+	// of a body (or note) and one more signatures calculated over the body. See
+	// https://github.com/transparency-dev/formats/blob/main/log/README.md#signed-envelope
+	class SignedNote {
+	    note;
+	    signatures;
+	    constructor(note, signatures) {
+	        this.note = note;
+	        this.signatures = signatures;
+	    }
+	    // Deserialize a SignedNote from a string
+	    static fromString(envelope) {
+	        if (!envelope.includes(CHECKPOINT_SEPARATOR)) {
+	            throw new error_1.VerificationError({
+	                code: 'TLOG_INCLUSION_PROOF_ERROR',
+	                message: 'missing checkpoint separator',
+	            });
+	        }
+	        // Split the note into the header and the data portions at the separator
+	        const split = envelope.indexOf(CHECKPOINT_SEPARATOR);
+	        const header = envelope.slice(0, split + 1);
+	        const data = envelope.slice(split + CHECKPOINT_SEPARATOR.length);
+	        // Find all the signature lines in the data portion
+	        const matches = data.matchAll(SIGNATURE_REGEX);
+	        // Parse each of the matched signature lines into the name and signature.
+	        // The first four bytes of the signature are the key hint (should match the
+	        // first four bytes of the log ID), and the rest is the signature itself.
+	        const signatures = Array.from(matches, (match) => {
+	            const [, name, signature] = match;
+	            const sigBytes = Buffer.from(signature, 'base64');
+	            if (sigBytes.length < 5) {
+	                throw new error_1.VerificationError({
+	                    code: 'TLOG_INCLUSION_PROOF_ERROR',
+	                    message: 'malformed checkpoint signature',
+	                });
+	            }
+	            return {
+	                name,
+	                keyHint: sigBytes.subarray(0, 4),
+	                signature: sigBytes.subarray(4),
+	            };
+	        });
+	        if (signatures.length === 0) {
+	            throw new error_1.VerificationError({
+	                code: 'TLOG_INCLUSION_PROOF_ERROR',
+	                message: 'no signatures found in checkpoint',
+	            });
+	        }
+	        return new SignedNote(header, signatures);
+	    }
+	}
+	// LogCheckpoint represents a transparency log checkpoint. Consists of the
+	// following:
+	//  - origin: the name of the transparency log
+	//  - logSize: the size of the log at the time of the checkpoint
+	//  - logHash: the root hash of the log at the time of the checkpoint
+	//  - rest: the rest of the checkpoint body, which is a list of log entries
+	// See:
+	// https://github.com/transparency-dev/formats/blob/main/log/README.md#checkpoint-body
+	class LogCheckpoint {
+	    origin;
+	    logSize;
+	    logHash;
+	    rest;
+	    constructor(origin, logSize, logHash, rest) {
+	        this.origin = origin;
+	        this.logSize = logSize;
+	        this.logHash = logHash;
+	        this.rest = rest;
+	    }
+	    static fromString(note) {
+	        const lines = note.trimEnd().split('\n');
+	        if (lines.length < 3) {
+	            throw new error_1.VerificationError({
+	                code: 'TLOG_INCLUSION_PROOF_ERROR',
+	                message: 'too few lines in checkpoint header',
+	            });
+	        }
+	        const origin = lines[0];
+	        const logSize = BigInt(lines[1]);
+	        const rootHash = Buffer.from(lines[2], 'base64');
+	        const rest = lines.slice(3);
+	        return new LogCheckpoint(origin, logSize, rootHash, rest);
+	    }
+	}
+	checkpoint.LogCheckpoint = LogCheckpoint;
+	return checkpoint;
+}
+
+var merkle = {};
+
+var hasRequiredMerkle;
+
+function requireMerkle () {
+	if (hasRequiredMerkle) return merkle;
+	hasRequiredMerkle = 1;
+	Object.defineProperty(merkle, "__esModule", { value: true });
+	merkle.verifyMerkleInclusion = verifyMerkleInclusion;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const core_1 = requireDist$1();
+	const error_1 = requireError();
+	const RFC6962_LEAF_HASH_PREFIX = Buffer.from([0x00]);
+	const RFC6962_NODE_HASH_PREFIX = Buffer.from([0x01]);
+	function verifyMerkleInclusion(entry, checkpoint) {
+	    const inclusionProof = entry.inclusionProof;
+	    const logIndex = BigInt(inclusionProof.logIndex);
+	    const treeSize = BigInt(checkpoint.logSize);
+	    if (logIndex < 0n || logIndex >= treeSize) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_INCLUSION_PROOF_ERROR',
+	            message: `invalid index: ${logIndex}`,
+	        });
+	    }
+	    // Figure out which subset of hashes corresponds to the inner and border
+	    // nodes
+	    const { inner, border } = decompInclProof(logIndex, treeSize);
+	    if (inclusionProof.hashes.length !== inner + border) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_INCLUSION_PROOF_ERROR',
+	            message: 'invalid hash count',
+	        });
+	    }
+	    const innerHashes = inclusionProof.hashes.slice(0, inner);
+	    const borderHashes = inclusionProof.hashes.slice(inner);
+	    // The entry's hash is the leaf hash
+	    const leafHash = hashLeaf(entry.canonicalizedBody);
+	    // Chain the hashes belonging to the inner and border portions
+	    const calculatedHash = chainBorderRight(chainInner(leafHash, innerHashes, logIndex), borderHashes);
+	    // Calculated hash should match the root hash in the inclusion proof
+	    if (!core_1.crypto.bufferEqual(calculatedHash, checkpoint.logHash)) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_INCLUSION_PROOF_ERROR',
+	            message: 'calculated root hash does not match inclusion proof',
+	        });
+	    }
+	}
+	// Breaks down inclusion proof for a leaf at the specified index in a tree of
+	// the specified size. The split point is where paths to the index leaf and
+	// the (size - 1) leaf diverge. Returns lengths of the bottom and upper proof
+	// parts.
+	function decompInclProof(index, size) {
+	    const inner = innerProofSize(index, size);
+	    const border = onesCount(index >> BigInt(inner));
+	    return { inner, border };
+	}
+	// Computes a subtree hash for a node on or below the tree's right border.
+	// Assumes the provided proof hashes are ordered from lower to higher levels
+	// and seed is the initial hash of the node specified by the index.
+	function chainInner(seed, hashes, index) {
+	    return hashes.reduce((acc, h, i) => {
+	        if ((index >> BigInt(i)) & BigInt(1)) {
+	            return hashChildren(h, acc);
+	        }
+	        else {
+	            return hashChildren(acc, h);
+	        }
+	    }, seed);
+	}
+	// Computes a subtree hash for nodes along the tree's right border.
+	function chainBorderRight(seed, hashes) {
+	    return hashes.reduce((acc, h) => hashChildren(h, acc), seed);
+	}
+	function innerProofSize(index, size) {
+	    return bitLength(index ^ (size - BigInt(1)));
+	}
+	// Counts the number of ones in the binary representation of the given number.
+	// https://en.wikipedia.org/wiki/Hamming_weight
+	function onesCount(num) {
+	    return num.toString(2).split('1').length - 1;
+	}
+	// Returns the number of bits necessary to represent an integer in binary.
+	function bitLength(n) {
+	    if (n === 0n) {
+	        return 0;
+	    }
+	    return n.toString(2).length;
+	}
+	// Hashing logic according to RFC6962.
+	// https://datatracker.ietf.org/doc/html/rfc6962#section-2
+	function hashChildren(left, right) {
+	    return core_1.crypto.digest('sha256', RFC6962_NODE_HASH_PREFIX, left, right);
+	}
+	function hashLeaf(leaf) {
+	    return core_1.crypto.digest('sha256', RFC6962_LEAF_HASH_PREFIX, leaf);
+	}
+	return merkle;
+}
+
+var set = {};
+
+var hasRequiredSet;
+
+function requireSet () {
+	if (hasRequiredSet) return set;
+	hasRequiredSet = 1;
+	Object.defineProperty(set, "__esModule", { value: true });
+	set.verifyTLogSET = verifyTLogSET;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const core_1 = requireDist$1();
+	const error_1 = requireError();
+	const trust_1 = requireTrust();
+	// Verifies the SET for the given entry against the list of trusted
+	// transparency logs. Returns true if the SET can be verified against at least
+	// one of the trusted logs; otherwise, returns false.
+	function verifyTLogSET(entry, tlogs) {
+	    // Filter the list of tlog instances to only those which might be able to
+	    // verify the SET
+	    const validTLogs = (0, trust_1.filterTLogAuthorities)(tlogs, {
+	        logID: entry.logId.keyId,
+	        targetDate: new Date(Number(entry.integratedTime) * 1000),
+	    });
+	    // Check to see if we can verify the SET against any of the valid tlogs
+	    const verified = validTLogs.some((tlog) => {
+	        // Re-create the original Rekor verification payload
+	        const payload = toVerificationPayload(entry);
+	        // Canonicalize the payload and turn into a buffer for verification
+	        const data = Buffer.from(core_1.json.canonicalize(payload), 'utf8');
+	        // Extract the SET from the tlog entry
+	        const signature = entry.inclusionPromise.signedEntryTimestamp;
+	        return core_1.crypto.verify(data, tlog.publicKey, signature);
+	    });
+	    if (!verified) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_INCLUSION_PROMISE_ERROR',
+	            message: 'inclusion promise could not be verified',
+	        });
+	    }
+	}
+	// Returns a properly formatted "VerificationPayload" for one of the
+	// transaction log entires in the given bundle which can be used for SET
+	// verification.
+	function toVerificationPayload(entry) {
+	    const { integratedTime, logIndex, logId, canonicalizedBody } = entry;
+	    return {
+	        body: canonicalizedBody.toString('base64'),
+	        integratedTime: Number(integratedTime),
+	        logIndex: Number(logIndex),
+	        logID: logId.keyId.toString('hex'),
+	    };
+	}
+	return set;
+}
+
+var hasRequiredTlog;
+
+function requireTlog () {
+	if (hasRequiredTlog) return tlog;
+	hasRequiredTlog = 1;
+	Object.defineProperty(tlog, "__esModule", { value: true });
+	tlog.verifyTLogBody = verifyTLogBody;
+	tlog.verifyTLogInclusion = verifyTLogInclusion;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const v2_1 = requireV2();
+	const error_1 = requireError();
+	const dsse_1 = requireDsse();
+	const hashedrekord_1 = requireHashedrekord();
+	const intoto_1 = requireIntoto();
+	const checkpoint_1 = requireCheckpoint();
+	const merkle_1 = requireMerkle();
+	const set_1 = requireSet();
+	// Verifies that the given tlog entry matches the supplied signature content.
+	function verifyTLogBody(entry, sigContent) {
+	    const { kind, version } = entry.kindVersion;
+	    const body = JSON.parse(entry.canonicalizedBody.toString('utf8'));
+	    // validate body
+	    if (kind !== body.kind || version !== body.apiVersion) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_BODY_ERROR',
+	            message: `kind/version mismatch - expected: ${kind}/${version}, received: ${body.kind}/${body.apiVersion}`,
+	        });
+	    }
+	    switch (kind) {
+	        case 'dsse':
+	            // Rekor V1 and V2 use incompatible types so we need to branch here based on version
+	            if (version == dsse_1.DSSE_API_VERSION_V1) {
+	                return (0, dsse_1.verifyDSSETLogBody)(body, sigContent);
+	            }
+	            else {
+	                const entryRekorV2 = v2_1.Entry.fromJSON(body);
+	                return (0, dsse_1.verifyDSSETLogBodyV2)(entryRekorV2, sigContent);
+	            }
+	        case 'intoto':
+	            return (0, intoto_1.verifyIntotoTLogBody)(body, sigContent);
+	        case 'hashedrekord':
+	            // Rekor V1 and V2 use incompatible types so we need to branch here based on version
+	            if (version == hashedrekord_1.HASHEDREKORD_API_VERSION_V1) {
+	                return (0, hashedrekord_1.verifyHashedRekordTLogBody)(body, sigContent);
+	            }
+	            else {
+	                const entryRekorV2 = v2_1.Entry.fromJSON(body);
+	                return (0, hashedrekord_1.verifyHashedRekordTLogBodyV2)(entryRekorV2, sigContent);
+	            }
+	        /* istanbul ignore next */
+	        default:
+	            throw new error_1.VerificationError({
+	                code: 'TLOG_BODY_ERROR',
+	                message: `unsupported kind: ${kind}`,
+	            });
+	    }
+	}
+	function verifyTLogInclusion(entry, tlogAuthorities) {
+	    let inclusionVerified = false;
+	    if (isTLogEntryWithInclusionPromise(entry)) {
+	        (0, set_1.verifyTLogSET)(entry, tlogAuthorities);
+	        inclusionVerified = true;
+	    }
+	    if (isTLogEntryWithInclusionProof(entry)) {
+	        const checkpoint = (0, checkpoint_1.verifyCheckpoint)(entry, tlogAuthorities);
+	        (0, merkle_1.verifyMerkleInclusion)(entry, checkpoint);
+	        inclusionVerified = true;
+	    }
+	    if (!inclusionVerified) {
+	        throw new error_1.VerificationError({
+	            code: 'TLOG_MISSING_INCLUSION_ERROR',
+	            message: 'inclusion could not be verified',
+	        });
+	    }
+	    return;
+	}
+	function isTLogEntryWithInclusionPromise(entry) {
+	    return entry.inclusionPromise !== undefined;
+	}
+	function isTLogEntryWithInclusionProof(entry) {
+	    return entry.inclusionProof !== undefined;
+	}
+	return tlog;
+}
+
+var hasRequiredVerifier;
+
+function requireVerifier () {
+	if (hasRequiredVerifier) return verifier$1;
+	hasRequiredVerifier = 1;
+	Object.defineProperty(verifier$1, "__esModule", { value: true });
+	verifier$1.Verifier = void 0;
+	/*
+	Copyright 2023 The Sigstore Authors.
+
+	Licensed under the Apache License, Version 2.0 (the "License");
+	you may not use this file except in compliance with the License.
+	You may obtain a copy of the License at
+
+	    http://www.apache.org/licenses/LICENSE-2.0
+
+	Unless required by applicable law or agreed to in writing, software
+	distributed under the License is distributed on an "AS IS" BASIS,
+	WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+	See the License for the specific language governing permissions and
+	limitations under the License.
+	*/
+	const util_1 = require$$0$2;
+	const error_1 = requireError();
+	const key_1 = requireKey();
+	const policy_1 = requirePolicy();
+	const timestamp_1 = requireTimestamp();
+	const tlog_1 = requireTlog();
+	class Verifier {
+	    trustMaterial;
+	    options;
+	    constructor(trustMaterial, options = {}) {
+	        this.trustMaterial = trustMaterial;
+	        this.options = {
+	            ctlogThreshold: options.ctlogThreshold ?? 1,
+	            tlogThreshold: options.tlogThreshold ?? 1,
+	            timestampThreshold: options.timestampThreshold ?? options.tsaThreshold ?? 1,
+	            tsaThreshold: 0,
+	        };
+	    }
+	    verify(entity, policy) {
+	        const timestamps = this.verifyTimestamps(entity);
+	        const signer = this.verifySigningKey(entity, timestamps);
+	        this.verifyTLogs(entity);
+	        this.verifySignature(entity, signer);
+	        if (policy) {
+	            this.verifyPolicy(policy, signer.identity || {});
+	        }
+	        return signer;
+	    }
+	    // Checks that all of the timestamps in the entity are valid and returns them
+	    verifyTimestamps(entity) {
+	        const timestamps = [];
+	        for (const timestamp of entity.timestamps) {
+	            switch (timestamp.$case) {
+	                case 'timestamp-authority':
+	                    timestamps.push((0, timestamp_1.getTSATimestamp)(timestamp.timestamp, entity.signature.signature, this.trustMaterial.timestampAuthorities));
+	                    break;
+	                case 'transparency-log': {
+	                    const result = (0, timestamp_1.getTLogTimestamp)(timestamp.tlogEntry);
+	                    /* istanbul ignore else */
+	                    if (result) {
+	                        timestamps.push(result);
+	                    }
+	                    break;
+	                }
+	            }
+	        }
+	        // Check for duplicate timestamps
+	        if (containsDupes(timestamps)) {
+	            throw new error_1.VerificationError({
+	                code: 'TIMESTAMP_ERROR',
+	                message: 'duplicate timestamp',
+	            });
+	        }
+	        if (timestamps.length < this.options.timestampThreshold) {
+	            throw new error_1.VerificationError({
+	                code: 'TIMESTAMP_ERROR',
+	                message: `expected ${this.options.timestampThreshold} timestamps, got ${timestamps.length}`,
+	            });
+	        }
+	        return timestamps.map((t) => t.timestamp);
+	    }
+	    // Checks that the signing key is valid for all of the the supplied timestamps
+	    // and returns the signer.
+	    verifySigningKey({ key }, timestamps) {
+	        switch (key.$case) {
+	            case 'public-key': {
+	                return (0, key_1.verifyPublicKey)(key.hint, timestamps, this.trustMaterial);
+	            }
+	            case 'certificate': {
+	                const result = (0, key_1.verifyCertificate)(key.certificate, timestamps, this.trustMaterial);
+	                /* istanbul ignore next - no fixture */
+	                if (containsDupes(result.scts)) {
+	                    throw new error_1.VerificationError({
+	                        code: 'CERTIFICATE_ERROR',
+	                        message: 'duplicate SCT',
+	                    });
+	                }
+	                if (result.scts.length < this.options.ctlogThreshold) {
+	                    throw new error_1.VerificationError({
+	                        code: 'CERTIFICATE_ERROR',
+	                        message: `expected ${this.options.ctlogThreshold} SCTs, got ${result.scts.length}`,
+	                    });
+	                }
+	                return result.signer;
+	            }
+	        }
+	    }
+	    // Checks that the tlog entries are valid for the supplied content
+	    verifyTLogs({ signature: content, tlogEntries }) {
+	        let tlogCount = 0;
+	        tlogEntries.forEach((entry) => {
+	            tlogCount++;
+	            (0, tlog_1.verifyTLogInclusion)(entry, this.trustMaterial.tlogs);
+	            (0, tlog_1.verifyTLogBody)(entry, content);
+	        });
+	        if (tlogCount < this.options.tlogThreshold) {
+	            throw new error_1.VerificationError({
+	                code: 'TLOG_ERROR',
+	                message: `expected ${this.options.tlogThreshold} tlog entries, got ${tlogCount}`,
+	            });
+	        }
+	    }
+	    // Checks that the signature is valid for the supplied content
+	    verifySignature(entity, signer) {
+	        if (!entity.signature.verifySignature(signer.key)) {
+	            throw new error_1.VerificationError({
+	                code: 'SIGNATURE_ERROR',
+	                message: 'signature verification failed',
+	            });
+	        }
+	    }
+	    verifyPolicy(policy, identity) {
+	        // Check the subject alternative name of the signer matches the policy
+	        /* istanbul ignore else */
+	        if (policy.subjectAlternativeName) {
+	            (0, policy_1.verifySubjectAlternativeName)(policy.subjectAlternativeName, identity.subjectAlternativeName);
+	        }
+	        // Check that the extensions of the signer match the policy
+	        /* istanbul ignore else */
+	        if (policy.extensions) {
+	            (0, policy_1.verifyExtensions)(policy.extensions, identity.extensions);
+	        }
+	        // Check that the OIDs of the signer match the policy
+	        /* istanbul ignore if */
+	        if (policy.oids) {
+	            (0, policy_1.verifyOIDs)(policy.oids, identity.oids);
+	        }
+	    }
+	}
+	verifier$1.Verifier = Verifier;
+	// Checks for duplicate items in the array. Objects are compared using
+	// deep equality.
+	function containsDupes(arr) {
+	    for (let i = 0; i < arr.length; i++) {
+	        for (let j = i + 1; j < arr.length; j++) {
+	            if ((0, util_1.isDeepStrictEqual)(arr[i], arr[j])) {
+	                return true;
+	            }
+	        }
+	    }
+	    return false;
+	}
+	return verifier$1;
+}
+
+var hasRequiredDist;
+
+function requireDist () {
+	if (hasRequiredDist) return dist$1;
+	hasRequiredDist = 1;
+	(function (exports) {
+		Object.defineProperty(exports, "__esModule", { value: true });
+		exports.Verifier = exports.toTrustMaterial = exports.VerificationError = exports.PolicyError = exports.toSignedEntity = void 0;
+		/* istanbul ignore file */
+		/*
+		Copyright 2023 The Sigstore Authors.
+
+		Licensed under the Apache License, Version 2.0 (the "License");
+		you may not use this file except in compliance with the License.
+		You may obtain a copy of the License at
+
+		    http://www.apache.org/licenses/LICENSE-2.0
+
+		Unless required by applicable law or agreed to in writing, software
+		distributed under the License is distributed on an "AS IS" BASIS,
+		WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+		See the License for the specific language governing permissions and
+		limitations under the License.
+		*/
+		var bundle_1 = requireBundle();
+		Object.defineProperty(exports, "toSignedEntity", { enumerable: true, get: function () { return bundle_1.toSignedEntity; } });
+		var error_1 = requireError();
+		Object.defineProperty(exports, "PolicyError", { enumerable: true, get: function () { return error_1.PolicyError; } });
+		Object.defineProperty(exports, "VerificationError", { enumerable: true, get: function () { return error_1.VerificationError; } });
+		var trust_1 = requireTrust();
+		Object.defineProperty(exports, "toTrustMaterial", { enumerable: true, get: function () { return trust_1.toTrustMaterial; } });
+		var verifier_1 = requireVerifier();
+		Object.defineProperty(exports, "Verifier", { enumerable: true, get: function () { return verifier_1.Verifier; } }); 
+	} (dist$1));
+	return dist$1;
+}
+
+var distExports = requireDist();
+
+/**
+ * Keyless Sigstore bundles (cosign v3's layout for images), pure: a bundle's JSON in, a verdict
+ * out. The bundle is verified by @sigstore/verify against the trusted root (the Fulcio chain,
+ * the transparency-log entry and its inclusion, the certificate's validity at the logged time);
+ * what it signs and who signed it are then checked here:
+ *
+ * - the bundle's DSSE envelope carries an in-toto statement whose `subject` names the image
+ *   digest (in-toto Statement v1, "subject[].digest"), as cosign v3 signs images;
+ * - the certificate's SAN is the expected identity (exactly, or an RE2 pattern searched as
+ *   cosign's --certificate-identity-regexp is with Go's MatchString) and its OIDC issuer
+ *   extension (1.3.6.1.4.1.57264.1.8, or .1.1) the expected issuer.
+ */
+/** The artifactType of a bundle attached to an image (cosign v3, OCI 1.1 referrers). */
+const BUNDLE_ARTIFACT_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+/** A trusted_root.json (Sigstore's TrustedRoot, protobuf JSON); the error names no option. */
+function parseTrustedRoot(text) {
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch {
+        throw new InputError('is not JSON.', {
+            hint: 'Pass a Sigstore trusted_root.json (cosign trusted-root create, or the TUF repository of your Sigstore instance).'
+        });
+    }
+    try {
+        const root = distExports$1.TrustedRoot.fromJSON(json);
+        if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
+            throw new Error('it lists no certificate authority or no transparency log');
+        }
+        return distExports.toTrustMaterial(root);
+    }
+    catch (error) {
+        throw new InputError(`is not a usable Sigstore trusted root (${error.message}).`, {
+            hint: 'Pass a trusted_root.json with certificateAuthorities and tlogs (cosign trusted-root create writes one).'
+        });
+    }
+}
+function checkBundle(json, digest, policy) {
+    let bundle;
+    try {
+        bundle = distExports$2.bundleFromJSON(json);
+    }
+    catch (error) {
+        return { kind: 'malformed', why: `not a Sigstore bundle (${error.message})` };
+    }
+    if (bundle.content.$case !== 'dsseEnvelope') {
+        return { kind: 'malformed', why: 'a message-signature bundle, not a DSSE in-toto statement' };
+    }
+    const envelope = bundle.content.dsseEnvelope;
+    if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
+        return { kind: 'malformed', why: `a DSSE payload of type ${envelope.payloadType}` };
+    }
+    if (!namesDigest(envelope.payload, digest))
+        return { kind: 'other-digest' };
+    let identity;
+    let issuer;
+    try {
+        const signer = new distExports.Verifier(policy.trustedRoot).verify(distExports.toSignedEntity(bundle));
+        identity = signer.identity?.subjectAlternativeName ?? '';
+        issuer = signer.identity?.extensions?.issuer ?? '';
+    }
+    catch (error) {
+        return { kind: 'untrusted', why: error.message };
+    }
+    const identityOk = policy.identity !== undefined
+        ? identity === policy.identity
+        : (policy.identityRegexp?.test(identity) ?? false);
+    return identityOk && issuer === policy.issuer
+        ? { kind: 'verified', identity, issuer }
+        : { kind: 'identity', identity, issuer };
+}
+function namesDigest(payload, digest) {
+    const [algorithm, hex] = digest.split(':');
+    try {
+        const statement = JSON.parse(payload.toString('utf8'));
+        return (statement.subject ?? []).some(s => s?.digest?.[algorithm] === hex);
+    }
+    catch {
+        return false;
+    }
+}
+
+/**
+ * Where cosign v3 keeps an image's Sigstore bundles, and the gate over them. Each bundle is an
+ * OCI artifact (artifactType application/vnd.dev.sigstore.bundle.v0.3+json) whose `subject` is
+ * the image and whose one layer is the bundle's JSON. They are found as OCI 1.1 prescribes
+ * (distribution-spec, "Listing Referrers"): the referrers API, GET /v2/<name>/referrers/<digest>;
+ * when the registry does not implement it (404), the referrers tag schema's index under the tag
+ * `sha256-<hex>` ("Referrers Tag Schema").
+ */
+/** An image with more bundles than this is refused rather than read on. */
+const MAX_BUNDLES = 16;
+async function findBundles(image, source) {
+    const { reference, digest } = image;
+    const referrers = await source.referrers(reference, digest, BUNDLE_ARTIFACT_TYPE);
+    const api = `the referrers API of ${reference.name}@${digest}`;
+    if (referrers !== undefined)
+        return { looked: api, manifests: bundleManifests(referrers) };
+    const tag = digest.replace(':', '-');
+    const index = await source.manifest(reference, tag);
+    return {
+        looked: `${api} (not implemented by this registry), then the tag ${reference.name}:${tag}`,
+        manifests: index ? bundleManifests(index.body) : []
+    };
+}
+/** The digests of an index's bundle manifests; anything else (other artifacts) is skipped. */
+function bundleManifests(index) {
+    try {
+        const parsed = JSON.parse(index.toString('utf8'));
+        return (parsed.manifests ?? [])
+            .filter(m => m?.artifactType === BUNDLE_ARTIFACT_TYPE && typeof m.digest === 'string')
+            .map(m => m.digest);
+    }
+    catch {
+        return [];
+    }
+}
+/** The bundle JSON an artifact manifest carries in its layer, or why not. */
+async function bundleOf(image, manifestDigest, source) {
+    const manifest = await source.manifest(image.reference, manifestDigest);
+    if (!manifest)
+        return { malformed: `manifest ${manifestDigest} is listed but absent` };
+    let layers;
+    try {
+        layers = JSON.parse(manifest.body.toString('utf8')).layers;
+    }
+    catch {
+        return { malformed: `manifest ${manifestDigest} is not JSON` };
+    }
+    const layer = (layers ?? []).find(l => typeof l?.digest === 'string');
+    if (!layer)
+        return { malformed: `manifest ${manifestDigest} has no layer` };
+    const blob = await source.blob(image.reference, layer.digest);
+    try {
+        return JSON.parse(blob.toString('utf8'));
+    }
+    catch {
+        return { malformed: `the bundle of ${manifestDigest} is not JSON` };
+    }
+}
+async function verifyKeylessBundle(image, policy, source, names) {
+    const { reference, digest } = image;
+    const subject = image.input;
+    const found = await findBundles(image, source);
+    const wanted = describeWanted(policy, names);
+    if (found.manifests.length === 0) {
+        throw new SignatureError(`Image ${image.input} (${digest}) has no Sigstore bundle: none in ${found.looked}.`, {
+            hint: `Sign the digest after pushing it (cosign sign ${reference.name}@${digest} in the workflow ${wanted.who}); nothing was written.`,
+            subject
+        });
+    }
+    if (found.manifests.length > MAX_BUNDLES) {
+        throw new SignatureError(`Image ${image.input} (${digest}) has ${found.manifests.length} Sigstore bundles in ${found.looked}, more than the ${MAX_BUNDLES} promote-image reads.`, { subject });
+    }
+    const verdicts = [];
+    for (const manifest of found.manifests) {
+        const json = await bundleOf(image, manifest, source);
+        const verdict = json !== null && typeof json === 'object' && 'malformed' in json
+            ? { kind: 'malformed', why: String(json.malformed) }
+            : checkBundle(json, digest, policy);
+        if (verdict.kind === 'verified') {
+            return {
+                verified: true,
+                kind: 'sigstore-bundle',
+                identity: verdict.identity,
+                issuer: verdict.issuer,
+                location: `${reference.name}@${manifest}`
+            };
+        }
+        verdicts.push(verdict);
+    }
+    const count = `${verdicts.length} bundle${verdicts.length === 1 ? '' : 's'}`;
+    const signers = verdicts.flatMap(v => (v.kind === 'identity' ? [v] : []));
+    if (signers.length > 0) {
+        const by = [...new Set(signers.map(s => `${s.identity} (issuer ${s.issuer})`))].join(', ');
+        throw new SignatureError(`Image ${image.input} (${digest}) is signed by ${by}, not by ${wanted.what}.`, {
+            hint: `Promote only builds of the expected workflow, or correct ${wanted.names}; nothing was written.`,
+            subject
+        });
+    }
+    const untrusted = verdicts.flatMap(v => (v.kind === 'untrusted' ? [v.why] : []));
+    if (untrusted.length > 0) {
+        throw new SignatureError(`Image ${image.input} (${digest}) is refused: ${verdicts.length === 1 ? 'the bundle' : `none of the ${count}`} in ${found.looked} ${verdicts.length === 1 ? 'does not verify' : 'verifies'} against ${names.name('trusted-root')}: ${[...new Set(untrusted)].join('; ')}.`, {
+            hint: 'An untrusted or expired certificate, or a missing transparency-log proof: sign again with the Sigstore instance the trusted root describes; nothing was written.',
+            subject
+        });
+    }
+    if (verdicts.some(v => v.kind === 'other-digest')) {
+        throw new SignatureError(`Image ${image.input} (${digest}) is refused: the ${count} in ${found.looked} ${verdicts.length === 1 ? 'signs another digest' : 'sign other digests'}, not ${digest}.`, {
+            hint: `A bundle copied from another image proves nothing about this one: sign ${reference.name}@${digest}; nothing was written.`,
+            subject
+        });
+    }
+    const why = verdicts.map(v => (v.kind === 'malformed' ? v.why : v.kind)).join('; ');
+    throw new SignatureError(`Image ${image.input} (${digest}) is refused: no usable Sigstore bundle in ${found.looked} (${why}).`, { hint: 'Sign the digest again with cosign v3; nothing was written.', subject });
+}
+function describeWanted(policy, names) {
+    const identity = policy.identity !== undefined
+        ? policy.identity
+        : `an identity matching ${policy.identityRegexp?.source ?? ''}`;
+    return {
+        what: `${identity} (issuer ${policy.issuer})`,
+        who: `whose identity is ${identity}`,
+        names: `${names.name(policy.identity !== undefined ? 'certificate-identity' : 'certificate-identity-regexp')} / ${names.name('certificate-oidc-issuer')}`
+    };
+}
+
+/**
+ * The signature gate for one image digest: find the signatures where cosign stores them, verify
+ * them against the policy, and either name the signature that passed or refuse the image with
+ * where it looked and why. Reads the registry only through the ArtifactSource it is handed.
+ */
+/** A signature manifest with more signatures than this is refused rather than read on. */
+const MAX_SIGNATURES = 16;
+/** Verifies one image's digest; throws SignatureError naming where it looked and why it refused. */
+async function verifyImageSignature(image, policy, source, names) {
+    if (policy.keyless)
+        return verifyKeylessBundle(image, policy.keyless, source, names);
+    return verifyKeySignature(image, policy.key, source, names);
+}
+async function verifyKeySignature(image, key, source, names) {
+    const { reference, digest } = image;
+    const tag = signatureTag(digest);
+    const location = `${reference.name}:${tag}`;
+    const subject = image.input;
+    const option = names.name('signature-key');
+    const manifest = await source.manifest(reference, tag);
+    if (!manifest) {
+        throw new SignatureError(`Image ${image.input} (${digest}) has no cosign signature: there is no signature manifest at ${location}, where cosign stores the signatures of this digest.`, {
+            hint: `Sign the digest after pushing it (cosign sign --key cosign.key ${reference.name}@${digest}) with the key whose public half is ${option}; nothing was written.`,
+            subject
+        });
+    }
+    const found = signatureLayers(manifest.body);
+    if ('malformed' in found)
+        throw malformed(image, location, found.malformed);
+    if (found.layers.length > MAX_SIGNATURES) {
+        throw malformed(image, location, `it holds ${found.layers.length} signatures, more than the ${MAX_SIGNATURES} promote-image reads`);
+    }
+    const verdicts = [];
+    for (const layer of found.layers) {
+        const payload = await source.blob(reference, layer.digest);
+        const verdict = checkLayer(layer, payload, key, digest);
+        if (verdict.kind === 'verified') {
+            return { verified: true, kind: 'cosign-key', key: key.fingerprint, location };
+        }
+        verdicts.push(verdict);
+    }
+    const count = `${verdicts.length} signature${verdicts.length === 1 ? '' : 's'}`;
+    const otherDigest = verdicts.find(v => v.kind === 'other-digest');
+    if (otherDigest?.kind === 'other-digest') {
+        throw new SignatureError(`Image ${image.input} (${digest}) is refused: the signature at ${location} verifies with ${option}, but its payload signs ${otherDigest.signed ?? 'no digest'} (critical.image.docker-manifest-digest), not ${digest}.`, {
+            hint: `A signature copied from another image proves nothing about this one: sign ${reference.name}@${digest} itself; nothing was written.`,
+            subject
+        });
+    }
+    if (verdicts.some(v => v.kind === 'foreign')) {
+        throw new SignatureError(`Image ${image.input} (${digest}) is signed, but not by this key: ${verdicts.length === 1 ? 'the signature' : `none of the ${count}`} at ${location} ${verdicts.length === 1 ? 'does not verify' : 'verifies'} with ${option} (${key.description}, ${key.fingerprint}).`, {
+            hint: `Sign with the private key whose public half is ${option}, or pass the public key of the signer you trust; nothing was written.`,
+            subject
+        });
+    }
+    const why = verdicts.map(v => (v.kind === 'malformed' ? v.why : v.kind)).join('; ');
+    throw malformed(image, location, why);
+}
+function malformed(image, location, why) {
+    return new SignatureError(`Image ${image.input} (${image.digest}) is refused: the signature manifest at ${location} is not a cosign signature (${why}).`, {
+        hint: `Sign the digest again with cosign sign (which replaces it), then promote; nothing was written.`,
+        subject: image.input
+    });
+}
+
+/**
+ * The signature gate's settings — cosign's flag names, from the action's inputs, the CLI's
+ * flags or an environment's `verify:` block in promotion.yaml — checked and turned into the
+ * policy the gate applies. Files are read by the caller's reader: the shells read the working
+ * directory, the engine the config repository at the base commit.
+ */
+/** signature-key's value is the key itself, not a path. */
+function isInlinePem(value) {
+    return value.includes('-----BEGIN');
+}
+/** The files the settings name, for a caller that must read them ahead (asynchronously). */
+function settingFiles(values) {
+    return [
+        ...(values.signatureKey !== undefined && !isInlinePem(values.signatureKey)
+            ? [values.signatureKey]
+            : []),
+        ...(values.trustedRoot !== undefined ? [values.trustedRoot] : [])
+    ];
+}
+/**
+ * The signature gate's settings, or undefined when none is given (the gate is off): a cosign
+ * key (signature-key: inline PEM, or the path of a file holding it, as cosign's --key), or a
+ * keyless signer (certificate-identity or -regexp, certificate-oidc-issuer and trusted-root, as
+ * cosign verify requires them).
+ */
+function signaturePolicyOf(names, values, 
+/** Reads a file a setting names (throws, saying so, when it cannot). */
+read, 
+/** How a message names a setting: `Input x`, `--x`, or as given. */
+label = inputLabel) {
+    const keyless = [
+        values.certificateIdentity,
+        values.certificateIdentityRegexp,
+        values.certificateOidcIssuer,
+        values.trustedRoot
+    ].some(v => v !== undefined);
+    if (values.signatureKey !== undefined && keyless) {
+        throw new InputError(`${label(names.signatureKey)} and the keyless options (${names.certificateIdentity}, ${names.certificateOidcIssuer}, ${names.trustedRoot}) were both given.`, {
+            hint: 'Give one: the public key the images are signed with, or the identity that signs them keylessly.'
+        });
+    }
+    if (values.signatureKey !== undefined) {
+        return { key: signatureKey(label(names.signatureKey), values.signatureKey, read) };
+    }
+    if (!keyless)
+        return undefined;
+    return { keyless: keylessPolicy(names, values, read, label) };
+}
+function signatureKey(label, value, read) {
+    const inline = isInlinePem(value);
+    const text = inline ? value : read(value, label, 'a PEM public key');
+    try {
+        return parsePublicKey(text);
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        const what = inline ? label : `${label} ${JSON.stringify(value)}`;
+        throw new InputError(`${what} ${error.message}`, { hint: error.hint });
+    }
+}
+function keylessPolicy(names, values, read, labelOf) {
+    const identities = [values.certificateIdentity, values.certificateIdentityRegexp];
+    if (identities.every(v => v === undefined) || identities.every(v => v !== undefined)) {
+        throw new InputError(`Keyless verification needs exactly one of ${names.certificateIdentity} and ${names.certificateIdentityRegexp}.`, {
+            hint: 'Name the signer as its certificate does, e.g. https://github.com/acme/api/.github/workflows/release.yml@refs/heads/main, as cosign verify requires.'
+        });
+    }
+    if (values.certificateOidcIssuer === undefined) {
+        throw new InputError(`Keyless verification needs ${names.certificateOidcIssuer}.`, {
+            hint: 'The OIDC issuer of the signer, e.g. https://token.actions.githubusercontent.com for GitHub Actions, as cosign verify requires.'
+        });
+    }
+    if (values.trustedRoot === undefined) {
+        throw new InputError(`Keyless verification needs ${names.trustedRoot}.`, {
+            hint: 'Pass a Sigstore trusted_root.json file (cosign trusted-root create); the public-good root through TUF is not fetched yet.'
+        });
+    }
+    const label = labelOf(names.trustedRoot);
+    const text = read(values.trustedRoot, label, 'a Sigstore trusted root');
+    let trustedRoot;
+    try {
+        trustedRoot = parseTrustedRoot(text);
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        throw new InputError(`${label} ${JSON.stringify(values.trustedRoot)} ${error.message}`, {
+            hint: error.hint
+        });
+    }
+    return {
+        identity: values.certificateIdentity,
+        identityRegexp: values.certificateIdentityRegexp === undefined
+            ? undefined
+            : compileRe2(values.certificateIdentityRegexp, names.certificateIdentityRegexp, {
+                search: true,
+                hint: `${names.certificateIdentityRegexp} is searched in the certificate's identity with RE2 (${RE2_SYNTAX_URL}), in linear time, as cosign's is with Go's regexp: anchor it with ^…$, e.g. ^https://github\\.com/acme/api/\\.github/workflows/release\\.yml@refs/tags/v.*$.`
+            }),
+        issuer: values.certificateOidcIssuer,
+        trustedRoot
+    };
+}
+
+/**
+ * The signature gate, between resolve and edit: every image digest about to be written must
+ * carry a signature the plan's policy accepts. A refused image stops the run before any edit,
+ * commit or write request; an accepted one carries its verification into the outputs.
+ */
+/** The images, each with its verified signature; throws every refusal at once. */
+async function gateSignatures(images, policy, source, names, logger, concurrency = 8) {
+    if (!policy || images.length === 0)
+        return [...images];
+    const limit = pLimit(concurrency);
+    // One check per repository and digest, however many references name it.
+    const checks = new Map();
+    const checkOf = (image) => {
+        const key = `${registryHost(image.reference)}/${image.reference.path}@${image.digest}`;
+        let check = checks.get(key);
+        if (!check) {
+            check = limit(() => verifyImageSignature(image, policy, source, names));
+            checks.set(key, check);
+        }
+        return check;
+    };
+    const settled = await Promise.allSettled(images.map(checkOf));
+    const refusals = [
+        ...new Set(settled.flatMap(s => (s.status === 'rejected' ? [s.reason] : [])))
+    ];
+    if (refusals.length > 0) {
+        const unexpected = refusals.find(r => !(r instanceof PromoteError));
+        if (unexpected !== undefined)
+            throw unexpected;
+        throw refusalOf(refusals);
+    }
+    return images.map((image, i) => {
+        const signature = settled[i].value;
+        const by = signature.kind === 'cosign-key'
+            ? `key ${signature.key}`
+            : `${signature.identity} (issuer ${signature.issuer})`;
+        logger.info(`${image.pinned}: signature verified, signed by ${by} (${signature.location})`);
+        return { ...image, signature };
+    });
+}
+
+/**
+ * An environment's own signature gate: the `verify:` block of promotion.yaml, read at the commit
+ * the edit is made on, so dev can accept anything while prod requires a signer. Its files (a
+ * cosign key, a trusted root) are paths in the config repository, read from the same commit.
+ * A block that cannot be used is promotion.yaml's error, named by file and line; nothing has
+ * been written when it is found.
+ */
+/** The images, checked against the environment's `verify:` block when it has one. */
+async function gateEnvironment(request, source, logger) {
+    const { reader, configFile, environment } = request;
+    if ((await reader.type(configFile)) !== 'file')
+        return request.images;
+    const config = parsePromotionConfig(await reader.read(configFile), configFile);
+    // An environment promotion.yaml lacks is refused by the edit, in its own words.
+    const verify = config.environments.get(environment)?.verify;
+    if (!verify)
+        return request.images;
+    const policy = await policyOf(verify, environment, reader);
+    logger.info(`${environment}: the verify: block of ${verify.source} applies`);
+    // Refusals name the block's settings, not the shell's options.
+    const names = {
+        ...request.names,
+        name: input => `verify.${input} of ${environment} (${verify.source})`
+    };
+    return gateSignatures(request.images, policy, source, names, logger);
+}
+async function policyOf(verify, environment, reader) {
+    const files = new Map();
+    for (const file of settingFiles(verify)) {
+        const problem = relativePathProblem(file);
+        files.set(file, problem !== undefined
+            ? new Error(problem)
+            : (await reader.type(file)) === 'file'
+                ? await reader.read(file)
+                : new Error('there is no such file in the config repository'));
+    }
+    const name = (key) => `verify.${key} of ${environment} (${verify.source})`;
+    try {
+        return signaturePolicyOf({
+            signatureKey: name('signature-key'),
+            certificateIdentity: name('certificate-identity'),
+            certificateIdentityRegexp: name('certificate-identity-regexp'),
+            certificateOidcIssuer: name('certificate-oidc-issuer'),
+            trustedRoot: name('trusted-root')
+        }, verify, (path, label, what) => {
+            const text = files.get(path);
+            if (typeof text === 'string')
+                return text;
+            throw new InputError(`${label} ${JSON.stringify(path)} is not ${what}: ${text?.message}.`);
+        }, label => label);
+    }
+    catch (error) {
+        if (!(error instanceof InputError))
+            throw error;
+        throw new ConfigError(error.message, {
+            hint: `${error.hint ? `${error.hint} ` : ''}Paths in verify: are relative to the config repository's root.`,
+            subject: verify.source
+        });
+    }
+}
+
 async function imagesFor(request, resolver, logger) {
     const { source, reader, configFile, environment } = request;
     if ('fromEnvironment' in source) {
-        return imagesFromEnvironment({
+        const running = await imagesFromEnvironment({
             reader,
             configFile,
             source: source.fromEnvironment,
@@ -24173,9 +31224,14 @@ async function imagesFor(request, resolver, logger) {
             policy: request.policy,
             since: request.since
         }, resolver, logger);
+        const checked = await gateSignatures(running, request.signatures, resolver, request.names, logger);
+        return environment === undefined
+            ? checked
+            : gateEnvironment({ reader, configFile, environment, images: checked, names: request.names }, resolver, logger);
     }
     if (environment !== undefined && !request.inlineTargets) {
         await checkPromoteFrom({ reader, configFile, environment, images: request.resolved }, logger);
+        return gateEnvironment({ reader, configFile, environment, images: request.resolved, names: request.names }, resolver, logger);
     }
     return request.resolved;
 }
@@ -24197,5 +31253,5 @@ const PLAN_DEFAULTS = {
     allowDowngrade: 'warn'
 };
 
-export { semver as A, nameOf as B, oneLine as C, DEFAULT_TAG_POLICY as D, expandCommitMessage as E, shortDigest as F, chartPrefixesDigest as G, editHelmValues as H, parseTargetSpec as I, parsePromotionConfig as J, environmentOf as K, expandTargets as L, MAX_FILE_BYTES as M, findManifestFiles as N, locateHelmChart as O, PLAN_DEFAULTS as P, readArgoPin as Q, readManifestPin as R, readKustomizationPin as S, readHelmPin as T, editArgoApplication as U, editManifests as V, manifestFilesIn as W, imagesFor as X, matchingMutablePattern as a, code as b, checkCommitMessageTemplate as c, distExports as d, escapeText as e, firstYamlProblem as f, DEFAULT_BRANCH_TEMPLATE as g, checkMutableTagPattern as h, itemWithSublist as i, DEFAULT_MUTABLE_TAGS as j, compileAllowTags as k, lineOf as l, mutableTagMatch as m, parseYaml as n, findPair as o, pLimit as p, formatScalar as q, resolveImages as r, stringAt as s, columnOf as t, uniqueImages as u, insertLines as v, applyVerified as w, MapEdits as x, parseKeyPath as y, nodeAt as z };
+export { parseKeyPath as A, nodeAt as B, semver as C, DEFAULT_TAG_POLICY as D, nameOf as E, oneLine as F, expandCommitMessage as G, shortDigest as H, chartPrefixesDigest as I, editHelmValues as J, parseTargetSpec as K, parsePromotionConfig as L, MAX_FILE_BYTES as M, environmentOf as N, expandTargets as O, PLAN_DEFAULTS as P, findManifestFiles as Q, locateHelmChart as R, readArgoPin as S, readManifestPin as T, readKustomizationPin as U, readHelmPin as V, editArgoApplication as W, editManifests as X, manifestFilesIn as Y, imagesFor as Z, matchingMutablePattern as a, code as b, checkCommitMessageTemplate as c, distExports$3 as d, escapeText as e, firstYamlProblem as f, DEFAULT_BRANCH_TEMPLATE as g, gateSignatures as h, itemWithSublist as i, checkMutableTagPattern as j, DEFAULT_MUTABLE_TAGS as k, compileAllowTags as l, mutableTagMatch as m, stringAt as n, lineOf as o, pLimit as p, parseYaml as q, resolveImages as r, signaturePolicyOf as s, findPair as t, uniqueImages as u, formatScalar as v, columnOf as w, insertLines as x, applyVerified as y, MapEdits as z };
 //# sourceMappingURL=plan.js.map

@@ -2,7 +2,7 @@ import { readdir, lstat, readlink, readFile, realpath, stat, access, mkdir, cp, 
 import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
 import { c as changesTouch, s as simpleGit, a as answerStands, b as configRepositoryOf } from './destination.js';
 import { a as RenderError, E as EditError, A as ACTION_NAMES, b as PolicyError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
-import { d as distExports, p as pLimit, s as stringAt, l as lineOf, n as parseYaml, o as findPair, q as formatScalar, t as columnOf, v as insertLines, w as applyVerified, x as MapEdits, y as parseKeyPath, z as nodeAt, A as semver, b as code, i as itemWithSublist, B as nameOf, C as oneLine, E as expandCommitMessage, e as escapeText, F as shortDigest, G as chartPrefixesDigest, H as editHelmValues, I as parseTargetSpec, J as parsePromotionConfig, K as environmentOf, L as expandTargets, N as findManifestFiles, O as locateHelmChart, Q as readArgoPin, R as readManifestPin, S as readKustomizationPin, T as readHelmPin, U as editArgoApplication, V as editManifests, W as manifestFilesIn, g as DEFAULT_BRANCH_TEMPLATE, X as imagesFor } from './plan.js';
+import { d as distExports, p as pLimit, n as stringAt, o as lineOf, q as parseYaml, t as findPair, v as formatScalar, w as columnOf, x as insertLines, y as applyVerified, z as MapEdits, A as parseKeyPath, B as nodeAt, C as semver, b as code, i as itemWithSublist, E as nameOf, F as oneLine, G as expandCommitMessage, e as escapeText, H as shortDigest, I as chartPrefixesDigest, J as editHelmValues, K as parseTargetSpec, L as parsePromotionConfig, N as environmentOf, O as expandTargets, Q as findManifestFiles, R as locateHelmChart, S as readArgoPin, T as readManifestPin, U as readKustomizationPin, V as readHelmPin, W as editArgoApplication, X as editManifests, Y as manifestFilesIn, g as DEFAULT_BRANCH_TEMPLATE, Z as imagesFor } from './plan.js';
 import { i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, l as linkTargetInRepo, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
 import { p as parseReference, d as canonicalRepository, e as canonicalRepositoryOf, b as backoffDelay, g as repositoryName, h as repositoryNameOf } from './retry.js';
 import 'node:util';
@@ -45,6 +45,7 @@ import 'node:dns';
 import 'string_decoder';
 import 'process';
 import 'buffer';
+import 'crypto';
 
 function fsTreeReader(root) {
     return {
@@ -1769,7 +1770,7 @@ function editKustomization(text, file, pin, options = {}) {
         const deployed = spellings.length
             ? `the overlay's containers spell it ${spellings.join(' and ')}`
             : `no container the overlay builds uses ${pin.repository} (${describe$1(options.inputs)})`;
-        throw new UnappliedImageEntryError(`${file}:${line}: images[${first.index}] names ${first.image.name}, but kustomize would not apply it: it matches names literally, and ${deployed}.`, {
+        throw new UnappliedImageEntryError(`${file}:${line}: images[${first.index}] names ${first.image.name}, but kustomize would not apply it: it matches names literally, and ${deployed}. Pinned there, Argo CD would see no change.`, {
             subject: `${file}:${line}`,
             hint: spellings.length
                 ? `Set the entry's name to ${spellings[0]} (the spelling in the resources), then promote again.`
@@ -2022,6 +2023,12 @@ const PULL_REQUEST_BODY_LIMIT = 65_536;
 const SUBJECT_LIMIT = 72;
 const DEFAULT_SERVER_URL = 'https://github.com';
 const MARKER_PREFIX = '<!-- promote-image:environment=';
+/** Who signed, as the signature gate verified it; `quote` marks values up (markdown or none). */
+function signatureWords(signature, quote) {
+    return signature.kind === 'cosign-key'
+        ? `verified, cosign key ${quote(signature.key)}`
+        : `verified, signed by ${quote(signature.identity)} (issuer ${quote(signature.issuer)})`;
+}
 /**
  * `promote(<env>): <name> <tag> (<short digest>)` (or the commit-message
  * template, with what it holds under its first line), one line per changed
@@ -2033,6 +2040,9 @@ function commitMessage(content) {
     const { repository, sha, runUrl } = content.source;
     const trailers = [
         ...content.images.map(i => `Promoted-Image: ${oneLine(i.pinned)}`),
+        ...content.images.flatMap(i => i.signature
+            ? [`Image-Signature: ${oneLine(`${i.pinned} ${signatureWords(i.signature, t => t)}`)}`]
+            : []),
         ...(repository ? [`Source-Repository: ${oneLine(repository)}`] : []),
         ...(sha ? [`Source-Commit: ${oneLine(sha)}`] : []),
         ...(runUrl ? [`Source-Run: ${oneLine(runUrl)}`] : [])
@@ -2259,6 +2269,7 @@ function imageDetails(image, content, links) {
                 `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
             ]
             : []),
+        ...(image.signature ? [`- Signature: ${signatureWords(image.signature, code)}`] : []),
         ...(image.promotedFrom
             ? [
                 `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`
@@ -4495,7 +4506,9 @@ async function promoteEnvironments(plan, resolved, delivery) {
                 environment,
                 inlineTargets: plan.targets.length > 0,
                 policy: plan.policy,
-                since: github ? file => github.lastChanged(file, baseBranch) : undefined
+                since: github ? file => github.lastChanged(file, baseBranch) : undefined,
+                signatures: plan.signatures,
+                names: ports.names
             }, delivery.resolver, ports.logger),
             verifyRender: plan.verifyRender,
             dryRun: plan.dryRun,
@@ -4627,7 +4640,9 @@ async function editWorkspace(plan, root, resolved, resolver, ports) {
             configFile: plan.configFile,
             environment,
             inlineTargets: plan.targets.length > 0,
-            policy: plan.policy
+            policy: plan.policy,
+            signatures: plan.signatures,
+            names: ports.names
         }, resolver, ports.logger);
         const result = await ports.group(`Edit ${environment ?? 'targets'}`, () => editConfigRepo({
             repoRoot: root,
