@@ -28,6 +28,7 @@ import {
   type ImageReference
 } from '../reference/index.js'
 import {
+  formatKeyPath,
   editableScalar,
   findPair,
   lineOf,
@@ -39,7 +40,6 @@ import {
 } from '../yaml/index.js'
 import { applyVerified } from './guard.js'
 import { editHelmValuesAt } from './helm.js'
-import { displayPath } from './manifest.js'
 import { mapRepository, type CurrentPin } from './read.js'
 import type { EditOutcome, PinRequest } from './types.js'
 
@@ -87,7 +87,7 @@ function overrides(parsed: ParsedYaml): { found: Override[]; applications: numbe
       const at = (path: Path, node: unknown) => ({
         document,
         path,
-        display: displayPath(path),
+        display: formatKeyPath(path),
         line: lineOf(parsed, (node as { range: [number] }).range[0])
       })
       // kustomize.images
@@ -294,7 +294,7 @@ function pinOverride(parsed: ParsedYaml, override: Override, pin: PinRequest): E
     const intended = []
     const changes: ValueChange[] = []
     for (const [path, value] of values) {
-      const display = displayPath(path)
+      const display = formatKeyPath(path)
       const scalar = editableScalar(parsed, doc, nodeAt(doc, path), display)
       const old = scalar.value === null ? undefined : String(scalar.value)
       if (old === value) continue

@@ -5,6 +5,7 @@
  */
 import { isMap, isScalar, type Document, type Pair, type Scalar, type YAMLMap } from 'yaml'
 import {
+  mapAt,
   parseKeyPath,
   editableScalar,
   findPair,
@@ -84,7 +85,7 @@ export function editHelmValuesAt(
   const doc = parsed.documents[document]!
   const node = nodeAt(doc, path)
   if (isMap(node)) {
-    const lower = valuesAt(keys.lower, path)
+    const lower = mapAt(keys.lower, path)
     const globalMap = nodeAt(doc, ['global'])
     const here = isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined
     // This file's value wins even when empty, as Helm's coalescing has it.
@@ -177,24 +178,9 @@ function editMap(
   return batch.apply()
 }
 
-/** The map at `path` in plain values, if there is one. */
-function valuesAt(
-  values: unknown,
-  path: readonly (string | number)[]
-): Record<string, unknown> | undefined {
-  let node = values
-  for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return undefined
-    node = (node as Record<string | number, unknown>)[segment]
-  }
-  return typeof node === 'object' && node !== null && !Array.isArray(node)
-    ? (node as Record<string, unknown>)
-    : undefined
-}
-
 /** `global.imageRegistry` of the values beneath the file. */
 function globalImageRegistry(lower: unknown): string | undefined {
-  const registry = valuesAt(lower, ['global'])?.imageRegistry
+  const registry = mapAt(lower, ['global'])?.imageRegistry
   return typeof registry === 'string' && registry !== '' ? registry : undefined
 }
 

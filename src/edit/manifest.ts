@@ -18,7 +18,14 @@ import {
   parseReference,
   type ImageReference
 } from '../reference/index.js'
-import { editableScalar, lineOf, parseYaml, replaceScalar, type ParsedYaml } from '../yaml/index.js'
+import {
+  formatKeyPath,
+  editableScalar,
+  lineOf,
+  parseYaml,
+  replaceScalar,
+  type ParsedYaml
+} from '../yaml/index.js'
 import { applyVerified, type IntendedChange } from './guard.js'
 import type { CurrentPin } from './read.js'
 import type { EditOutcome, PinRequest } from './types.js'
@@ -89,7 +96,7 @@ function walk(
       found.push({
         document,
         path: at,
-        display: displayPath(at),
+        display: formatKeyPath(at),
         line: lineOf(parsed, ((node as Scalar).range ?? scalar.range)![0]),
         value: scalar.value,
         node,
@@ -105,19 +112,6 @@ function tryParse(value: string): ImageReference | undefined {
   } catch {
     return undefined
   }
-}
-
-/** `['spec', 'containers', 0, 'image']` → `spec.containers[0].image`; dotted keys quoted. */
-export function displayPath(path: readonly (string | number)[]): string {
-  return path
-    .map((segment, i) =>
-      typeof segment === 'number'
-        ? `[${segment}]`
-        : /^[A-Za-z0-9_-]+$/.test(segment)
-          ? `${i === 0 ? '' : '.'}${segment}`
-          : `[${JSON.stringify(segment)}]`
-    )
-    .join('')
 }
 
 /**

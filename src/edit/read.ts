@@ -4,6 +4,7 @@
  */
 import { isMap, isScalar, isSeq, type Document, type YAMLMap } from 'yaml'
 import {
+  mapAt,
   parseKeyPath,
   findPair,
   lineOf,
@@ -80,7 +81,7 @@ function pinAt(
   const node = nodeAt(doc, path)
   if (isMap(node)) {
     const map = node as YAMLMap
-    const lower = lowerMap(keys.lower, path)
+    const lower = mapAt(keys.lower, path)
     const repositoryKey = keys.repositoryKey ?? 'repository'
     const digestKey = keys.digestKey ?? 'digest'
     // A file that sets only the tag: repository (and registry) from the values beneath it.
@@ -131,20 +132,6 @@ export function readHelmPin(
     if (pin && canonicalRepositoryOf(pin.repository) === repository) return pin
   }
   return undefined
-}
-
-function lowerMap(
-  values: unknown,
-  path: readonly (string | number)[]
-): Record<string, unknown> | undefined {
-  let node = values
-  for (const segment of path) {
-    if (typeof node !== 'object' || node === null) return undefined
-    node = (node as Record<string | number, unknown>)[segment]
-  }
-  return typeof node === 'object' && node !== null && !Array.isArray(node)
-    ? (node as Record<string, unknown>)
-    : undefined
 }
 
 /** A Helm image map's repository, with bitnami's separate `registry` key in front. */

@@ -3,6 +3,7 @@
  * exactly the pinned reference in every container of the repository, valid labels, and nothing
  * else changed that the image does not explain. Pure: rendered text in, verdict out.
  */
+import { formatKeyPath } from '../yaml/index.js'
 import { parseAllDocuments } from 'yaml'
 import { RenderError } from '../errors.js'
 import { parseReference } from '../reference/index.js'
@@ -199,7 +200,7 @@ function labelProblems(before: Map<string, Resource>, after: Map<string, Resourc
       if (!isLabelPath(resource.kind, path) || typeof value !== 'string') return
       if (isValidLabelValue(value)) return
       if (previous !== undefined && valueAt(previous, path) === value) return
-      problems.push(`${resource.id}: ${formatPath(path)} = ${JSON.stringify(value)}`)
+      problems.push(`${resource.id}: ${formatKeyPath(path)} = ${JSON.stringify(value)}`)
     })
   }
   return problems
@@ -255,7 +256,7 @@ function otherChanges(
         String(path[path.length - 1]).startsWith('checksum/')
       if (!selector && (follows || checksum)) continue
       changes.push({
-        text: `${id}: ${formatPath(path)}: ${show(old)} → ${show(now)}`,
+        text: `${id}: ${formatKeyPath(path)}: ${show(old)} → ${show(now)}`,
         selector
       })
     }
@@ -312,18 +313,6 @@ function valueAt(node: unknown, path: readonly (string | number)[]): unknown {
     current = (current as Record<string | number, unknown>)[segment]
   }
   return current
-}
-
-function formatPath(path: readonly (string | number)[]): string {
-  return path
-    .map((segment, i) =>
-      typeof segment === 'number'
-        ? `[${segment}]`
-        : /^[A-Za-z0-9_-]+$/.test(segment)
-          ? `${i === 0 ? '' : '.'}${segment}`
-          : `[${JSON.stringify(segment)}]`
-    )
-    .join('')
 }
 
 function show(value: unknown): string {

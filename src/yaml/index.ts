@@ -1,2 +1,2 @@
 export * from './text.js'
-export { keyPathProblem, parseKeyPath } from './key-path.js'
+export { formatKeyPath, keyPathProblem, mapAt, parseKeyPath } from './key-path.js'

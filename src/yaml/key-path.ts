@@ -67,3 +67,31 @@ export function parseKeyPath(key: string): (string | number)[] {
   }
   return result
 }
+
+/** `['spec', 'containers', 0, 'image']` → `spec.containers[0].image`; other keys quoted. */
+export function formatKeyPath(path: readonly (string | number)[]): string {
+  return path
+    .map((segment, i) =>
+      typeof segment === 'number'
+        ? `[${segment}]`
+        : /^[A-Za-z0-9_-]+$/.test(segment)
+          ? `${i === 0 ? '' : '.'}${segment}`
+          : `[${JSON.stringify(segment)}]`
+    )
+    .join('')
+}
+
+/** The map at `path` in plain (parsed) values, if there is one. */
+export function mapAt(
+  values: unknown,
+  path: readonly (string | number)[]
+): Record<string, unknown> | undefined {
+  let node = values
+  for (const segment of path) {
+    if (typeof node !== 'object' || node === null) return undefined
+    node = (node as Record<string | number, unknown>)[segment]
+  }
+  return typeof node === 'object' && node !== null && !Array.isArray(node)
+    ? (node as Record<string, unknown>)
+    : undefined
+}
