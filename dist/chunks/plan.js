@@ -17490,7 +17490,7 @@ function keyText(key) {
     return String(key);
 }
 /** `environments.prod.targets[0].key`; keys with dots in ["…"]. */
-function displayPath$1(segments, data) {
+function displayPath(segments, data) {
     let out = '';
     let node = data;
     for (const segment of segments) {
@@ -17892,6 +17892,28 @@ function parseKeyPath(key) {
         throw new ConfigError(`Key ${JSON.stringify(key)} ${result}.`, { hint: KEY_HINT, subject: key });
     }
     return result;
+}
+/** `['spec', 'containers', 0, 'image']` → `spec.containers[0].image`; other keys quoted. */
+function formatKeyPath(path) {
+    return path
+        .map((segment, i) => typeof segment === 'number'
+        ? `[${segment}]`
+        : /^[A-Za-z0-9_-]+$/.test(segment)
+            ? `${i === 0 ? '' : '.'}${segment}`
+            : `[${JSON.stringify(segment)}]`)
+        .join('');
+}
+/** The map at `path` in plain (parsed) values, if there is one. */
+function mapAt(values, path) {
+    let node = values;
+    for (const segment of path) {
+        if (typeof node !== 'object' || node === null)
+            return undefined;
+        node = node[segment];
+    }
+    return typeof node === 'object' && node !== null && !Array.isArray(node)
+        ? node
+        : undefined;
 }
 
 /**
@@ -18734,7 +18756,7 @@ function located(found, data, locate, file) {
     const problems = found.map(problem => ({
         line: locate.lineOf(problem.lineAt ?? problem.at),
         column: 0,
-        path: displayPath$1(problem.at, data),
+        path: displayPath(problem.at, data),
         message: problem.message
     }));
     return [...new Map(problems.map(p => [formatProblem(file, p), p])).values()].sort((a, b) => a.line - b.line || a.path.localeCompare(b.path) || a.message.localeCompare(b.message));
@@ -19424,7 +19446,7 @@ function pinAt(parsed, doc, path, keys) {
     const node = nodeAt(doc, path);
     if (distExports$3.isMap(node)) {
         const map = node;
-        const lower = lowerMap(keys.lower, path);
+        const lower = mapAt(keys.lower, path);
         const repositoryKey = keys.repositoryKey ?? 'repository';
         const digestKey = keys.digestKey ?? 'digest';
         // A file that sets only the tag: repository (and registry) from the values beneath it.
@@ -19469,17 +19491,6 @@ function readHelmPin(text, file, repository, keys) {
             return pin;
     }
     return undefined;
-}
-function lowerMap(values, path) {
-    let node = values;
-    for (const segment of path) {
-        if (typeof node !== 'object' || node === null)
-            return undefined;
-        node = node[segment];
-    }
-    return typeof node === 'object' && node !== null && !Array.isArray(node)
-        ? node
-        : undefined;
 }
 /** A Helm image map's repository, with bitnami's separate `registry` key in front. */
 function mapRepository(map, repositoryKey) {
@@ -19529,7 +19540,7 @@ function editHelmValuesAt(parsed, document, path, pin, keys) {
     const doc = parsed.documents[document];
     const node = nodeAt(doc, path);
     if (distExports$3.isMap(node)) {
-        const lower = valuesAt(keys.lower, path);
+        const lower = mapAt(keys.lower, path);
         const globalMap = nodeAt(doc, ['global']);
         const here = distExports$3.isMap(globalMap) ? stringAt(globalMap, 'imageRegistry') : undefined;
         // This file's value wins even when empty, as Helm's coalescing has it.
@@ -19600,21 +19611,9 @@ function editMap(parsed, doc, document, path, map, pin, keys, lower, globalRegis
     }
     return batch.apply();
 }
-/** The map at `path` in plain values, if there is one. */
-function valuesAt(values, path) {
-    let node = values;
-    for (const segment of path) {
-        if (typeof node !== 'object' || node === null)
-            return undefined;
-        node = node[segment];
-    }
-    return typeof node === 'object' && node !== null && !Array.isArray(node)
-        ? node
-        : undefined;
-}
 /** `global.imageRegistry` of the values beneath the file. */
 function globalImageRegistry(lower) {
-    const registry = valuesAt(lower, ['global'])?.imageRegistry;
+    const registry = mapAt(lower, ['global'])?.imageRegistry;
     return typeof registry === 'string' && registry !== '' ? registry : undefined;
 }
 function editString(parsed, doc, document, path, node, pin, key) {
@@ -19717,7 +19716,7 @@ function walk(parsed, doc, document, node, path, found) {
             found.push({
                 document,
                 path: at,
-                display: displayPath(at),
+                display: formatKeyPath(at),
                 line: lineOf(parsed, (node.range ?? scalar.range)[0]),
                 value: scalar.value,
                 node,
@@ -19733,16 +19732,6 @@ function tryParse$1(value) {
     catch {
         return undefined;
     }
-}
-/** `['spec', 'containers', 0, 'image']` → `spec.containers[0].image`; dotted keys quoted. */
-function displayPath(path) {
-    return path
-        .map((segment, i) => typeof segment === 'number'
-        ? `[${segment}]`
-        : /^[A-Za-z0-9_-]+$/.test(segment)
-            ? `${i === 0 ? '' : '.'}${segment}`
-            : `[${JSON.stringify(segment)}]`)
-        .join('');
 }
 /**
  * Pins `pin` in every container of its repository across the files of one
@@ -19882,7 +19871,7 @@ function overrides(parsed) {
             const at = (path, node) => ({
                 document,
                 path,
-                display: displayPath(path),
+                display: formatKeyPath(path),
                 line: lineOf(parsed, node.range[0])
             });
             // kustomize.images
@@ -20075,7 +20064,7 @@ function pinOverride(parsed, override, pin) {
         const intended = [];
         const changes = [];
         for (const [path, value] of values) {
-            const display = displayPath(path);
+            const display = formatKeyPath(path);
             const scalar = editableScalar(parsed, doc, nodeAt(doc, path), display);
             const old = scalar.value === null ? undefined : String(scalar.value);
             if (old === value)
@@ -31253,5 +31242,5 @@ const PLAN_DEFAULTS = {
     allowDowngrade: 'warn'
 };
 
-export { parseKeyPath as A, nodeAt as B, semver as C, DEFAULT_TAG_POLICY as D, nameOf as E, oneLine as F, expandCommitMessage as G, shortDigest as H, chartPrefixesDigest as I, editHelmValues as J, parseTargetSpec as K, parsePromotionConfig as L, MAX_FILE_BYTES as M, environmentOf as N, expandTargets as O, PLAN_DEFAULTS as P, findManifestFiles as Q, locateHelmChart as R, readArgoPin as S, readManifestPin as T, readKustomizationPin as U, readHelmPin as V, editArgoApplication as W, editManifests as X, manifestFilesIn as Y, imagesFor as Z, matchingMutablePattern as a, code as b, checkCommitMessageTemplate as c, distExports$3 as d, escapeText as e, firstYamlProblem as f, DEFAULT_BRANCH_TEMPLATE as g, gateSignatures as h, itemWithSublist as i, checkMutableTagPattern as j, DEFAULT_MUTABLE_TAGS as k, compileAllowTags as l, mutableTagMatch as m, stringAt as n, lineOf as o, pLimit as p, parseYaml as q, resolveImages as r, signaturePolicyOf as s, findPair as t, uniqueImages as u, formatScalar as v, columnOf as w, insertLines as x, applyVerified as y, MapEdits as z };
+export { MapEdits as A, parseKeyPath as B, nodeAt as C, DEFAULT_TAG_POLICY as D, semver as E, nameOf as F, oneLine as G, expandCommitMessage as H, shortDigest as I, chartPrefixesDigest as J, editHelmValues as K, parseTargetSpec as L, MAX_FILE_BYTES as M, parsePromotionConfig as N, environmentOf as O, PLAN_DEFAULTS as P, expandTargets as Q, findManifestFiles as R, locateHelmChart as S, readArgoPin as T, readManifestPin as U, readKustomizationPin as V, readHelmPin as W, editArgoApplication as X, editManifests as Y, manifestFilesIn as Z, imagesFor as _, matchingMutablePattern as a, code as b, checkCommitMessageTemplate as c, distExports$3 as d, escapeText as e, firstYamlProblem as f, DEFAULT_BRANCH_TEMPLATE as g, gateSignatures as h, itemWithSublist as i, checkMutableTagPattern as j, DEFAULT_MUTABLE_TAGS as k, compileAllowTags as l, mutableTagMatch as m, formatKeyPath as n, stringAt as o, pLimit as p, lineOf as q, resolveImages as r, signaturePolicyOf as s, parseYaml as t, uniqueImages as u, findPair as v, formatScalar as w, columnOf as x, insertLines as y, applyVerified as z };
 //# sourceMappingURL=plan.js.map

@@ -2,7 +2,7 @@ import { readdir, lstat, readlink, readFile, realpath, stat, access, mkdir, cp, 
 import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
 import { c as changesTouch, s as simpleGit, a as answerStands, b as configRepositoryOf } from './destination.js';
 import { a as RenderError, E as EditError, A as ACTION_NAMES, b as PolicyError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
-import { d as distExports, p as pLimit, n as stringAt, o as lineOf, q as parseYaml, t as findPair, v as formatScalar, w as columnOf, x as insertLines, y as applyVerified, z as MapEdits, A as parseKeyPath, B as nodeAt, C as semver, b as code, i as itemWithSublist, E as nameOf, F as oneLine, G as expandCommitMessage, e as escapeText, H as shortDigest, I as chartPrefixesDigest, J as editHelmValues, K as parseTargetSpec, L as parsePromotionConfig, N as environmentOf, O as expandTargets, Q as findManifestFiles, R as locateHelmChart, S as readArgoPin, T as readManifestPin, U as readKustomizationPin, V as readHelmPin, W as editArgoApplication, X as editManifests, Y as manifestFilesIn, g as DEFAULT_BRANCH_TEMPLATE, Z as imagesFor } from './plan.js';
+import { d as distExports, p as pLimit, n as formatKeyPath, o as stringAt, q as lineOf, t as parseYaml, v as findPair, w as formatScalar, x as columnOf, y as insertLines, z as applyVerified, A as MapEdits, B as parseKeyPath, C as nodeAt, E as semver, b as code, i as itemWithSublist, F as nameOf, G as oneLine, H as expandCommitMessage, e as escapeText, I as shortDigest, J as chartPrefixesDigest, K as editHelmValues, L as parseTargetSpec, N as parsePromotionConfig, O as environmentOf, Q as expandTargets, R as findManifestFiles, S as locateHelmChart, T as readArgoPin, U as readManifestPin, V as readKustomizationPin, W as readHelmPin, X as editArgoApplication, Y as editManifests, Z as manifestFilesIn, g as DEFAULT_BRANCH_TEMPLATE, _ as imagesFor } from './plan.js';
 import { i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, l as linkTargetInRepo, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
 import { p as parseReference, d as canonicalRepository, e as canonicalRepositoryOf, b as backoffDelay, g as repositoryName, h as repositoryNameOf } from './retry.js';
 import 'node:util';
@@ -1382,7 +1382,7 @@ function labelProblems(before, after) {
                 return;
             if (previous !== undefined && valueAt(previous, path) === value)
                 return;
-            problems.push(`${resource.id}: ${formatPath(path)} = ${JSON.stringify(value)}`);
+            problems.push(`${resource.id}: ${formatKeyPath(path)} = ${JSON.stringify(value)}`);
         });
     }
     return problems;
@@ -1427,7 +1427,7 @@ function otherChanges(before, after, explained) {
             if (!selector && (follows || checksum))
                 continue;
             changes.push({
-                text: `${id}: ${formatPath(path)}: ${show(old)} → ${show(now)}`,
+                text: `${id}: ${formatKeyPath(path)}: ${show(old)} → ${show(now)}`,
                 selector
             });
         }
@@ -1475,15 +1475,6 @@ function valueAt(node, path) {
         current = current[segment];
     }
     return current;
-}
-function formatPath(path) {
-    return path
-        .map((segment, i) => typeof segment === 'number'
-        ? `[${segment}]`
-        : /^[A-Za-z0-9_-]+$/.test(segment)
-            ? `${i === 0 ? '' : '.'}${segment}`
-            : `[${JSON.stringify(segment)}]`)
-        .join('');
 }
 function show(value) {
     if (value === undefined)
