@@ -1515,7 +1515,14 @@ class Unknown extends Error {
 async function overlayInputs(tree, dir, changes = new Map()) {
     const read = async (rel) => changes.get(rel) ?? tree.read(rel);
     const type = async (rel) => (changes.has(rel) ? 'file' : tree.type(rel));
-    async function kustomizationOf(at) {
+    // Each kustomization is read and parsed once, however many overlays share it as a base.
+    const parsed = new Map();
+    function kustomizationOf(at) {
+        if (!parsed.has(at))
+            parsed.set(at, readKustomization(at));
+        return parsed.get(at);
+    }
+    async function readKustomization(at) {
         for (const name of KUSTOMIZATION_FILE_NAMES) {
             const file = at ? `${at}/${name}` : name;
             const found = await type(file);
@@ -3835,9 +3842,11 @@ async function editOverlay(request, file, text, pin, changed, logger) {
             hint: 'Target the overlay that includes the component, or add the component to one.'
         });
     }
-    const without = new Map([...changed, [file, withoutImageEntries(text, file)]]);
+    // What the deployers build with this file's entries taken out: rendered, never written.
+    let withoutEntries;
+    const without = () => (withoutEntries ??= new Map([...changed, [file, withoutImageEntries(text, file)]]));
     const tree = fsTreeReader(request.repoRoot);
-    const read = await Promise.all(deployers.map(d => overlayInputs(tree, d, component ? without : changed)));
+    const read = await Promise.all(deployers.map(d => overlayInputs(tree, d, component ? without() : changed)));
     const unknown = read.find(inputs => 'unknown' in inputs);
     if (unknown === undefined) {
         const inputs = read.flatMap(r => ('images' in r ? r.images : []));
@@ -3857,7 +3866,7 @@ async function editOverlay(request, file, text, pin, changed, logger) {
         return { outcome: editKustomization(text, file, pin), deployers };
     }
     // What the entries act on: the deploying overlays rendered without them.
-    const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without);
+    const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without());
     const inputs = rendered.flatMap(r => r.after.map(i => i.image));
     return { outcome: editKustomization(text, file, pin, { inputs }), deployers };
 }

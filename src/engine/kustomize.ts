@@ -62,10 +62,13 @@ export async function editOverlay(
       }
     )
   }
-  const without = new Map([...changed, [file, withoutImageEntries(text, file)]])
+  // What the deployers build with this file's entries taken out: rendered, never written.
+  let withoutEntries: Map<string, string> | undefined
+  const without = (): Map<string, string> =>
+    (withoutEntries ??= new Map([...changed, [file, withoutImageEntries(text, file)]]))
   const tree = fsTreeReader(request.repoRoot)
   const read = await Promise.all(
-    deployers.map(d => overlayInputs(tree, d, component ? without : changed))
+    deployers.map(d => overlayInputs(tree, d, component ? without() : changed))
   )
   const unknown = read.find(inputs => 'unknown' in inputs)
   if (unknown === undefined) {
@@ -92,7 +95,7 @@ export async function editOverlay(
     return { outcome: editKustomization(text, file, pin), deployers }
   }
   // What the entries act on: the deploying overlays rendered without them.
-  const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without)
+  const rendered = await renderManyBeforeAfter(renderer, request.repoRoot, deployers, without())
   const inputs = rendered.flatMap(r => r.after.map(i => i.image))
   return { outcome: editKustomization(text, file, pin, { inputs }), deployers }
 }

@@ -32,14 +32,12 @@ import { firstYamlProblem } from '../yaml/index.js'
 import { isTemplate, nonEmpty, scalarText } from './context.js'
 import { isKustomizationFile } from './kustomize.js'
 
-type ImageEntry = KustomizeImageEntry
-
 interface Kustomization {
   readonly isComponent: boolean
   /** Files and directories, joined to the kustomization's directory. */
   readonly resources: readonly string[]
   readonly components: readonly string[]
-  readonly images: readonly ImageEntry[]
+  readonly images: readonly KustomizeImageEntry[]
 }
 
 /**
@@ -67,7 +65,8 @@ export function overlayPins(
 ): PinnedByOverlays {
   const kustomizations = new Map<string, Kustomization>()
   const byDir = new Map<string, string>()
-  const controllers: { key: string; file: string; path: string; images: ImageEntry[] }[] = []
+  const controllers: { key: string; file: string; path: string; images: KustomizeImageEntry[] }[] =
+    []
   for (const { file, text } of read) {
     if (!isKustomizationFile(file)) {
       if (root !== undefined) controllers.push(...controllerOverrides(text, file, root))
@@ -97,7 +96,7 @@ export function overlayPins(
       parents.set(child, [...(parents.get(child) ?? []), file])
     }
   }
-  const imagesAt = (file: string): ImageEntry[] => {
+  const imagesAt = (file: string): KustomizeImageEntry[] => {
     const k = kustomizations.get(file)!
     if (k.isComponent) return [] // a component's entries run at the kustomization using it
     const fromComponents = k.components.flatMap(dir => {
@@ -146,14 +145,14 @@ function controllerOverrides(
   text: string,
   file: string,
   root: string
-): { key: string; file: string; path: string; images: ImageEntry[] }[] {
+): { key: string; file: string; path: string; images: KustomizeImageEntry[] }[] {
   const source = text.startsWith('\uFEFF') ? text.slice(1) : text
-  const found: { key: string; file: string; path: string; images: ImageEntry[] }[] = []
+  const found: { key: string; file: string; path: string; images: KustomizeImageEntry[] }[] = []
   for (const doc of parseAllDocuments(source, { prettyErrors: false, uniqueKeys: false })) {
     if (firstYamlProblem(doc)) continue
     const apiVersion = scalarText(doc.get('apiVersion', true))
     const kind = scalarText(doc.get('kind', true))
-    const add = (path: unknown, images: ImageEntry[]) => {
+    const add = (path: unknown, images: KustomizeImageEntry[]) => {
       const text = nonEmpty(scalarText(path))
       if (text === undefined || isTemplate(text) || images.length === 0) return
       found.push({ key: `${file}#${found.length}`, file, path: join(root, text), images })
@@ -178,8 +177,8 @@ function controllerOverrides(
 }
 
 /** `images:` entries as written: `newTag: 1.20` is the tag "1.20", not the number 1.2. */
-function imageEntries(list: unknown, doc: Document): ImageEntry[] {
-  const images: ImageEntry[] = []
+function imageEntries(list: unknown, doc: Document): KustomizeImageEntry[] {
+  const images: KustomizeImageEntry[] = []
   for (const item of isSeq(list) ? list.items : []) {
     const entry = isAlias(item) ? item.resolve(doc) : item
     if (!isMap(entry)) continue
@@ -200,7 +199,7 @@ function imageEntries(list: unknown, doc: Document): ImageEntry[] {
 }
 
 /** Argo CD's `[name=]newName[:tag][@digest]`, as `kustomize edit set image` reads it. */
-function argoImage(text: string): ImageEntry {
+function argoImage(text: string): KustomizeImageEntry {
   const eq = text.indexOf('=')
   const { name, tag, digest } = splitKustomizeImage(text.slice(eq + 1))
   return eq === -1

@@ -7,9 +7,4 @@ export * from './helm-render.js'
 export * from './helm-verdict.js'
 export { renderClosure } from './workspace.js'
 export { fsTreeReader, type TreeReader } from '../repo/index.js'
-export {
-  imageEntries,
-  kustomizationsIncluding,
-  overlayInputs,
-  type OverlayInputs
-} from './inputs.js'
+export { kustomizationsIncluding, overlayInputs, type OverlayInputs } from './inputs.js'

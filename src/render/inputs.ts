@@ -43,7 +43,14 @@ export async function overlayInputs(
   const read = async (rel: string): Promise<string> => changes.get(rel) ?? tree.read(rel)
   const type = async (rel: string) => (changes.has(rel) ? 'file' : tree.type(rel))
 
-  async function kustomizationOf(at: string): Promise<Record<string, unknown>> {
+  // Each kustomization is read and parsed once, however many overlays share it as a base.
+  const parsed = new Map<string, Promise<Record<string, unknown>>>()
+  function kustomizationOf(at: string): Promise<Record<string, unknown>> {
+    if (!parsed.has(at)) parsed.set(at, readKustomization(at))
+    return parsed.get(at)!
+  }
+
+  async function readKustomization(at: string): Promise<Record<string, unknown>> {
     for (const name of KUSTOMIZATION_FILE_NAMES) {
       const file = at ? `${at}/${name}` : name
       const found = await type(file)
@@ -117,7 +124,7 @@ export async function overlayInputs(
 }
 
 /** A kustomization's `images:` entries, as kustomize reads them (entries without a name are skipped). */
-export function imageEntries(value: unknown): KustomizeImageEntry[] {
+function imageEntries(value: unknown): KustomizeImageEntry[] {
   const entries: KustomizeImageEntry[] = []
   for (const item of list(value)) {
     if (!isObject(item) || typeof item.name !== 'string') continue
