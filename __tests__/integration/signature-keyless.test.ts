@@ -262,6 +262,22 @@ describe('resolve with a keyless signer: bundles found through the OCI referrers
   })
 })
 
+describe('several images on one registry without the referrers API', () => {
+  it('asks the referrers API once (404), then reads every image from its fallback tag', async () => {
+    const images = [await freshImage('keyless/many-a'), await freshImage('keyless/many-b')]
+    for (const image of images) await attach(image, await sigstore.sign(image.digest, A, ISSUER))
+    reg.requests.reset()
+    expect((await cli(['resolve', ...images.map(i => i.image), ...keyless(A)])).code).toBe(0)
+    const gets = reg.requests.entries.filter(e => e.server === 'registry' && e.method === 'GET')
+    const referrers = gets.filter(e => e.path.includes('/referrers/'))
+    expect(referrers.map(e => e.status)).toEqual([404])
+    // Per image: the fallback index, the bundle's manifest and its blob.
+    expect(gets.filter(e => !e.path.includes('/referrers/')).map(e => e.status)).toEqual(
+      Array<number>(6).fill(200)
+    )
+  })
+})
+
 describe('keyless options: what cannot be used is an input error, before any request', () => {
   it.each([
     {

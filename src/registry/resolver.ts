@@ -59,6 +59,12 @@ export function createResolver(options: ResolverOptions): DigestResolver & Artif
     return client
   }
 
+  // A registry that answers the referrers API with 404 does not implement it (distribution-spec,
+  // "Listing Referrers": one that does MUST NOT answer 404), so it is asked once per run: the
+  // first image's request is the probe the others on that host wait for, and after a 404 they
+  // go straight to the referrers tag schema's fallback tag. (A probe that fails says nothing.)
+  const referrersApi = new Map<string, Promise<boolean | undefined>>()
+
   return {
     manifest: (ref, reference) =>
       fetchManifest(
@@ -67,14 +73,30 @@ export function createResolver(options: ResolverOptions): DigestResolver & Artif
         reference,
         `${ref.name}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`
       ),
-    referrers: (ref, digest, artifactType) =>
-      fetchReferrers(
-        clientFor(registryHost(ref)),
-        ref.path,
-        digest,
-        artifactType,
-        `the referrers of ${ref.name}@${digest}`
-      ),
+    async referrers(ref, digest, artifactType) {
+      const host = registryHost(ref)
+      const fetch = () =>
+        fetchReferrers(
+          clientFor(host),
+          ref.path,
+          digest,
+          artifactType,
+          `the referrers of ${ref.name}@${digest}`
+        )
+      const probe = referrersApi.get(host)
+      if (probe === undefined) {
+        const index = fetch()
+        referrersApi.set(
+          host,
+          index.then(
+            found => found !== undefined,
+            () => undefined
+          )
+        )
+        return index
+      }
+      return (await probe) === false ? undefined : fetch()
+    },
     blob: (ref, digest) =>
       fetchBlob(clientFor(registryHost(ref)), ref.path, digest, `${ref.name}@${digest}`),
     async resolve(ref: ImageReference): Promise<Resolution> {

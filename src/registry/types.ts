@@ -44,7 +44,7 @@ export interface ArtifactReader {
   blob(image: ImageReference, digest: string): Promise<Buffer>
   /**
    * The referrers API's index for `digest` (filtered by artifactType); undefined when the
-   * registry does not implement the API.
+   * registry does not implement the API (asked once per registry and run).
    */
   referrers(
     image: ImageReference,
