@@ -128,6 +128,24 @@ describe('token-auth registry (anonymous pull)', () => {
     expect(reg.requests.count('token')).toBe(1)
   })
 
+  it('three concurrent references, two repositories: 3 + 2 + 1 = 6 requests, one challenge', async () => {
+    reg.requests.reset()
+    await resolveImages(
+      request([`${reg.host}/team/app:v1`, `${reg.host}/team/multi:v1`, `${reg.host}/team/app:v2`]),
+      resolver(),
+      silentLogger
+    )
+    // One 401 teaches the challenge; one token per repository; one HEAD per reference.
+    expect(reg.requests.entries.map(e => `${e.server} ${e.method} ${e.status}`).sort()).toEqual([
+      'registry HEAD 200',
+      'registry HEAD 200',
+      'registry HEAD 200',
+      'registry HEAD 401',
+      'token GET 200',
+      'token GET 200'
+    ])
+  })
+
   it('says a missing tag does not exist, naming image and registry', async () => {
     const missing = resolveOne(`${reg.host}/team/app:v9`)
     await expect(missing).rejects.toThrow(RegistryError)

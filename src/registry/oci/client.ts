@@ -26,6 +26,8 @@ export class RegistryClient {
   private challenge?: Challenge
   private credentials?: Promise<CredentialSource>
   private readonly tokens = new Map<string, Promise<CachedToken>>()
+  /** The first request to the host, while it learns whether and how the host challenges. */
+  private probe?: Promise<unknown>
 
   constructor(
     readonly host: string,
@@ -44,6 +46,23 @@ export class RegistryClient {
   }
 
   async request(
+    repository: string,
+    method: 'GET' | 'HEAD',
+    path: string,
+    headers: Record<string, string>
+  ): Promise<HttpResponse> {
+    // Concurrent first requests would each meet the 401 and each fetch a token: the first one
+    // learns the challenge alone, and the others then go straight to their repository's token.
+    if (!this.challenge && this.probe) await this.probe.catch(() => undefined)
+    if (!this.challenge && !this.probe) {
+      const first = this.send(repository, method, path, headers)
+      this.probe = first
+      return first
+    }
+    return this.send(repository, method, path, headers)
+  }
+
+  private async send(
     repository: string,
     method: 'GET' | 'HEAD',
     path: string,
