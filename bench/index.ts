@@ -4,7 +4,7 @@
  * printed as a markdown table; a run of every section writes
  * bench/RESULTS.md, bench/promotion-time.svg and the README's table.
  *
- * Sections: registry, size, fleet, contention, startup, bundle.
+ * Sections: registry, signature, size, fleet, contention, startup, bundle.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -20,10 +20,19 @@ import { ROOT } from './lib/action.js'
 import { formatMs } from './lib/stats.js'
 import { METHODS, promotionBySize } from './promotion-size.js'
 import { registryRequests } from './registry-requests.js'
+import { signatureGate } from './signature-gate.js'
 import { resultsMarkdown, sizeTable, table, type Results } from './report.js'
 import { startupTimes } from './startup.js'
 
-const SECTIONS = ['registry', 'size', 'fleet', 'contention', 'startup', 'bundle'] as const
+const SECTIONS = [
+  'registry',
+  'signature',
+  'size',
+  'fleet',
+  'contention',
+  'startup',
+  'bundle'
+] as const
 
 const { values } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } }
@@ -38,7 +47,8 @@ const runs = {
   fleet: quick ? 1 : 3,
   sequential: quick ? 0 : 50,
   contentionSingles: quick ? 3 : 5,
-  startup: quick ? 11 : 31
+  startup: quick ? 11 : 31,
+  signature: quick ? 5 : 21
 }
 
 // Work trees, clones and GitHub in a box's repositories in memory when the machine has a
@@ -63,6 +73,7 @@ try {
   const partial = {
     quick,
     registry: await step('registry', registryRequests),
+    signature: await step('signature', () => signatureGate(runs.signature)),
     startup: await step('startup', () => startupTimes(runs.startup)),
     bundle: await step('bundle', bundleSizes),
     sizes: await step('size', () => promotionBySize(box, registry, runs.size)),

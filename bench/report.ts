@@ -10,12 +10,14 @@ import type { ContentionResult } from './contention.js'
 import type { FleetResult } from './fleet.js'
 import type { Method, SizeResult } from './promotion-size.js'
 import type { RegistryResult } from './registry-requests.js'
+import type { GateCost } from './signature-gate.js'
 import type { StartupResult } from './startup.js'
 import { formatBytes, formatMs, ratio } from './lib/stats.js'
 
 export interface Results {
   quick: boolean
   registry: RegistryResult
+  signature: GateCost[]
   sizes: SizeResult[]
   fleet: FleetResult
   contention: ContentionResult[]
@@ -45,6 +47,16 @@ export function rows(r: Results): Row[] {
   requests('cold', 'registry requests, cold resolution (anonymous bearer)', 3)
   requests('furtherRepository', 'registry requests, a further repository', 2)
   requests('furtherTag', 'registry requests, a further tag in the same repository', 1)
+
+  for (const g of r.signature) {
+    out.push({
+      what: `signature gate, ${g.layout}: added per image`,
+      target: '≤ 2 registry requests, no token request',
+      measured: `${g.requests} requests (${g.tokens} token), +${formatMs(g.addedMs)}`,
+      baseline: `resolution alone: ${formatMs(g.resolveMs)}`,
+      met: g.requests <= 2 && g.tokens === 0
+    })
+  }
 
   const small = r.sizes[0]!
   const large = r.sizes.at(-1)!
