@@ -15,6 +15,17 @@ const PUBLIC_PEM = publicKey.export({ type: 'spki', format: 'pem' }).toString()
 const PRIVATE_PEM = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 
 describe('parseInputs', () => {
+  it.each([
+    { given: undefined, draft: undefined },
+    { given: '', draft: undefined },
+    { given: 'true', draft: true },
+    { given: 'false', draft: false }
+  ])("draft $given: $draft (unset lets promotion.yaml's draft: decide)", ({ given, draft }) => {
+    const values: Record<string, string> = { image: 'ghcr.io/acme/api:v1' }
+    if (given !== undefined) values.draft = given
+    expect(parseInputs(reader(values)).draft).toBe(draft)
+  })
+
   it('applies the defaults of DESIGN.md', () => {
     const inputs = parseInputs(reader({ image: 'ghcr.io/acme/api:v1' }))
     expect(inputs).toMatchObject({
@@ -24,7 +35,7 @@ describe('parseInputs', () => {
       pin: 'digest',
       branch: 'promote/{environment}/{name}',
       dryRun: false,
-      draft: false,
+      draft: undefined,
       verify: false,
       verifyRender: 'auto',
       allowDowngrade: 'warn',

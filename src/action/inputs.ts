@@ -61,7 +61,8 @@ export interface Inputs {
   readonly reviewers: readonly string[]
   readonly teamReviewers: readonly string[]
   readonly assignees: readonly string[]
-  readonly draft: boolean
+  /** Undefined when not given: promotion.yaml's `draft:` then decides. */
+  readonly draft?: boolean
   readonly autoMerge?: MergeMethod
   readonly verifyRender: VerifyRenderMode
   readonly dryRun: boolean
@@ -191,7 +192,7 @@ export function parseInputs(read: InputReader): Inputs {
     reviewers: list(get('reviewers')),
     teamReviewers: list(get('team-reviewers')),
     assignees: list(get('assignees')),
-    draft: bool('draft', get('draft'), false),
+    draft: get('draft') === undefined ? undefined : bool('draft', get('draft'), false),
     autoMerge: mergeMethod('auto-merge', get('auto-merge')),
     verifyRender: verifyRenderMode('verify-render', get('verify-render')),
     dryRun: bool('dry-run', get('dry-run'), false),

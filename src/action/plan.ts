@@ -43,8 +43,7 @@ export function actionPlan(inputs: Inputs, env: NodeJS.ProcessEnv): PromotionPla
       reviewers: inputs.reviewers,
       teamReviewers: inputs.teamReviewers,
       assignees: inputs.assignees,
-      // draft defaults to false, so only true is explicit: promotion.yaml's draft: true stands.
-      draft: inputs.draft || undefined,
+      draft: inputs.draft,
       autoMerge: inputs.autoMerge
     },
     verifyRender: inputs.verifyRender,
