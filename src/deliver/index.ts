@@ -5,7 +5,7 @@
  */
 export { proposeChange, promotionBranch, refuseBaseAsBranch } from './branch.js'
 export type { Proposal, ProposedChange } from './branch.js'
-export { GitCheckout, type GitCheckoutOptions } from './git/checkout.js'
+export { GitCheckout, type GitCheckoutOptions, type SparseMode } from './git/checkout.js'
 export type { RepoInfo } from './github/client.js'
 export type { PullRequestResult, PullRequestSpec } from './github/pulls.js'
 export { connectGitHub, type GitHubConnection, type GitHubRepo } from './github/repo.js'

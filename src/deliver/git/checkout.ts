@@ -4,6 +4,14 @@
  * files the promotion reads) keeps the cost flat in the size of the config
  * repo; blobs outside the sparse set are never fetched. The token only goes
  * into the clone's private git environment (env.ts).
+ *
+ * The sparse checkout is in cone mode with a sparse index when the layout allows it: git then
+ * keeps every directory outside the cone as one index entry, so checkout, add and commit cost
+ * what the promotion touches, not what the repository holds (git-sparse-checkout(1),
+ * "INTERNALS — SPARSE INDEX"). A cone takes whole directories and the files directly in their
+ * parents; when that would bring in many files the promotion does not read (the target's
+ * siblings in a flat directory, a crowded root), the checkout uses non-cone patterns, which name
+ * exactly the files read.
  */
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -40,8 +48,18 @@ export interface GitCheckoutOptions {
   readonly onSecret?: (secret: string) => void
 }
 
+/**
+ * At most this many files beyond those the promotion reads may come with a cone (the rest of a
+ * target's directory, the files of its parents); more, and the checkout names files instead.
+ */
+const CONE_EXTRA_FILES = 256
+
+export type SparseMode = 'cone' | 'patterns'
+
 export class GitCheckout {
   private tree?: Map<string, string>
+  /** What the promotion has checked out so far (repo-relative paths). */
+  private readonly included = new Set<string>()
   /** Every path the promotion read or checked out: what a racing commit must not touch (moveToNewHead). */
   private readonly readPaths = new Set<string>()
   /** The promotion's commit as moveToNewHead() put it onto a new head: commitIfChanged() gives it. */
@@ -55,8 +73,15 @@ export class GitCheckout {
     private readonly logger: Logger,
     /** The repository for messages, credentials redacted. */
     private readonly remote: string,
-    private readonly env: Record<string, string>
+    private readonly env: Record<string, string>,
+    /** Cone mode with a sparse index, or non-cone patterns (see the top of this file). */
+    private sparse: SparseMode
   ) {}
+
+  /** How the sparse checkout is kept: cone mode with a sparse index, or non-cone patterns. */
+  get sparseMode(): SparseMode {
+    return this.sparse
+  }
 
   /** Clones the base branch: history depth 1, no blobs, nothing checked out but what `include` asks for. */
   static async open(options: GitCheckoutOptions): Promise<GitCheckout> {
@@ -83,10 +108,29 @@ export class GitCheckout {
       // .git/shallow, and git fails the loser with "shallow file has changed since we read it".
       const git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 1 }).env(env)
       const baseBranch = options.baseBranch ?? (await git.revparse(['--abbrev-ref', 'HEAD'])).trim()
-      await git.raw(['sparse-checkout', 'init', '--no-cone'])
-      await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing'])
+      // A cone always holds the root's files: with a crowded root, patterns from the start.
+      const root = await git.raw(['ls-tree', '--full-tree', '-z', 'HEAD'])
+      const rootFiles = splitZ(root).filter(entry => !entry.startsWith('040000 ')).length
+      const sparse: SparseMode = rootFiles <= CONE_EXTRA_FILES ? 'cone' : 'patterns'
+      if (sparse === 'cone') {
+        await git.raw(['sparse-checkout', 'set', '--cone', '--sparse-index'])
+      } else {
+        await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing'])
+      }
       await git.raw(['checkout', '--quiet', baseBranch])
-      return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url), env)
+      options.logger.debug(
+        `sparse checkout of ${redact(options.url)}: ${sparse === 'cone' ? 'cone mode, sparse index' : `non-cone patterns (${rootFiles} files at the root)`}`
+      )
+      return new GitCheckout(
+        dir,
+        baseBranch,
+        git,
+        temp,
+        options.logger,
+        redact(options.url),
+        env,
+        sparse
+      )
     } catch (error) {
       await rm(temp, { recursive: true, force: true })
       throw new GitError(
@@ -189,11 +233,27 @@ export class GitCheckout {
       }
     }
     for (const path of wanted) this.readPaths.add(path)
-    const patterns = [...wanted].map(p =>
-      tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`
-    )
-    if (patterns.length === 0) return
-    await this.git.raw(['sparse-checkout', 'add', ...patterns])
+    const fresh = [...wanted].filter(path => !this.included.has(path))
+    if (fresh.length === 0) return
+    for (const path of fresh) this.included.add(path)
+    if (this.sparse === 'cone') {
+      const cones = conesOf(tree, this.included)
+      if (extraFiles(tree, cones, this.included) <= CONE_EXTRA_FILES) {
+        await this.git.raw(['sparse-checkout', 'add', '--', ...conesOf(tree, fresh)])
+        return
+      }
+      // The cone would bring in too much: name the files instead, from here on.
+      this.sparse = 'patterns'
+      this.logger.debug('sparse checkout: non-cone patterns (a cone would hold too many files)')
+      await this.git.raw([
+        'sparse-checkout',
+        'set',
+        '--no-cone',
+        ...patternsOf(tree, this.included)
+      ])
+      return
+    }
+    await this.git.raw(['sparse-checkout', 'add', ...patternsOf(tree, fresh)])
   }
 
   /** A symlink's stored target (its blob), fetched on demand like any blob of the partial clone. */
@@ -388,6 +448,52 @@ function linkOnPath(tree: ReadonlyMap<string, string>, rel: string): string | un
     if (mode !== '040000') return undefined
   }
   return undefined
+}
+
+/** Non-cone patterns naming exactly `paths` (a directory with everything under it). */
+function patternsOf(tree: ReadonlyMap<string, string>, paths: Iterable<string>): string[] {
+  return [...paths].map(p =>
+    tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`
+  )
+}
+
+/** The cone directories holding `paths`: a directory itself, a file (or link) its parent. */
+function conesOf(tree: ReadonlyMap<string, string>, paths: Iterable<string>): string[] {
+  const cones = new Set<string>()
+  for (const path of paths) {
+    const dir =
+      tree.get(path) === '040000' ? path : path.slice(0, Math.max(0, path.lastIndexOf('/')))
+    if (dir !== '') cones.add(dir)
+  }
+  return [...cones]
+}
+
+/**
+ * How many files the cones check out beyond `wanted` (files, and everything under wanted
+ * directories): all under each cone, and those directly in each cone's parents and the root
+ * (git-sparse-checkout(1), "INTERNALS — CONE PATTERN SET").
+ */
+function extraFiles(
+  tree: ReadonlyMap<string, string>,
+  cones: readonly string[],
+  wanted: ReadonlySet<string>
+): number {
+  const parents = new Set([''])
+  for (const cone of cones) {
+    for (let i = cone.indexOf('/'); i >= 0; i = cone.indexOf('/', i + 1)) {
+      parents.add(cone.slice(0, i))
+    }
+  }
+  const parentOf = (path: string) => path.slice(0, Math.max(0, path.lastIndexOf('/')))
+  const under = (path: string, dir: string) => path.startsWith(`${dir}/`)
+  const wantedDirs = [...wanted].filter(p => tree.get(p) === '040000')
+  let extra = 0
+  for (const [path, mode] of tree) {
+    if (mode === '040000' || wanted.has(path)) continue
+    if (wantedDirs.some(dir => under(path, dir))) continue
+    if (cones.some(cone => under(path, cone)) || parents.has(parentOf(path))) extra++
+  }
+  return extra
 }
 
 function escapePattern(path: string): string {
