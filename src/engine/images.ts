@@ -10,11 +10,7 @@ import type { Logger } from '../log/logger.js'
 import type { TagPolicy } from '../policy/index.js'
 import type { OptionNames } from '../errors.js'
 import type { DigestResolver } from '../registry/index.js'
-import type {
-  ArtifactSource,
-  AttestationPolicy,
-  SignaturePolicy
-} from '../signature/index.js'
+import type { ArtifactSource, AttestationPolicy, SignaturePolicy } from '../signature/index.js'
 import type { TreeReader } from '../repo/index.js'
 import type { ImageSource } from './plan.js'
 import { checkPromoteFrom, imagesFromEnvironment } from './promote-from.js'

@@ -91,7 +91,8 @@ export function verificationPoliciesOf(
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/
 // gh's format: [host/]owner/repo/path/to/workflow.yml, optionally @ref.
-const WORKFLOW = /^(?:[A-Za-z0-9-]+\.[A-Za-z0-9.-]+(?::\d+)?\/)?[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[^@\s]+\.ya?ml(?:@\S+)?$/
+const WORKFLOW =
+  /^(?:[A-Za-z0-9-]+\.[A-Za-z0-9.-]+(?::\d+)?\/)?[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[^@\s]+\.ya?ml(?:@\S+)?$/
 
 function attestationPolicy(
   names: AttestationSettingNames,

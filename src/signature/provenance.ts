@@ -63,7 +63,8 @@ export type AttestationVerdict =
   | { readonly kind: 'malformed'; readonly why: string }
 
 export interface Mismatch {
-  readonly setting: 'attestation-predicate-type' | 'source-repository' | 'source-ref' | 'signer-workflow'
+  readonly setting:
+    'attestation-predicate-type' | 'source-repository' | 'source-ref' | 'signer-workflow'
   readonly wanted: string
   readonly found: string
 }
@@ -138,9 +139,7 @@ export function checkAttestation(
       wrong.push({ setting: 'signer-workflow', wanted, found: claims.signerWorkflow })
     }
   }
-  return wrong.length === 0
-    ? { kind: 'verified', ...claims }
-    : { kind: 'claims', wrong, ...claims }
+  return wrong.length === 0 ? { kind: 'verified', ...claims } : { kind: 'claims', wrong, ...claims }
 }
 
 function predicateTypeOf(bundle: ReturnType<typeof bundleFromJSON>): string {
