@@ -2648,13 +2648,13 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       })
       return
     }
-    const org = /^\/orgs\/([^/]+)\/attestations\/(sha256:[0-9a-f]{64})$/.exec(apiPath)
+    const org = /^\/orgs\/([^/]+)\/attestations\/(sha256(?::|%3A)[0-9a-f]{64})$/i.exec(apiPath)
     if (ctx.req.method === 'GET' && org) {
       const owner = decodeURIComponent(org[1] ?? '').toLowerCase()
       sendAttestations(
         ctx,
         attestations.filter(a => a.repo.owner.toLowerCase() === owner),
-        org[2] ?? ''
+        decodeURIComponent(org[2] ?? '')
       )
       return
     }
@@ -2712,7 +2712,8 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       }))
     })
   }
-  route('GET', /^\/attestations\/(sha256:[0-9a-f]{64})$/, async (ctx, repo, [digest = '']) =>
+  // Octokit percent-encodes the digest's colon; GitHub takes both forms.
+  route('GET', /^\/attestations\/(sha256(?::|%3A)[0-9a-f]{64})$/i, async (ctx, repo, [digest = '']) =>
     sendAttestations(
       ctx,
       attestations.filter(a => a.repo === repo),
