@@ -2713,12 +2713,15 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     })
   }
   // Octokit percent-encodes the digest's colon; GitHub takes both forms.
-  route('GET', /^\/attestations\/(sha256(?::|%3A)[0-9a-f]{64})$/i, async (ctx, repo, [digest = '']) =>
-    sendAttestations(
-      ctx,
-      attestations.filter(a => a.repo === repo),
-      digest
-    )
+  route(
+    'GET',
+    /^\/attestations\/(sha256(?::|%3A)[0-9a-f]{64})$/i,
+    async (ctx, repo, [digest = '']) =>
+      sendAttestations(
+        ctx,
+        attestations.filter(a => a.repo === repo),
+        digest
+      )
   )
 
   // --- GraphQL --------------------------------------------------------------------------------
