@@ -157,6 +157,57 @@ describe('resolve with attestation options: attestations pushed to the registry'
     expect(box.requests).toEqual([])
   })
 
+  it('--attestation-predicate-type with --source-repository alone: any workflow of the repository', async () => {
+    const image = await freshImage()
+    const sbom = await sigstore.attest(image.digest, {
+      ...BUILD,
+      predicateType: SPDX,
+      workflow: 'acme/api/.github/workflows/sbom.yml@refs/heads/main'
+    })
+    await push(image, sbom, SPDX)
+    const ran = await cli([
+      'resolve',
+      image.image,
+      '--attestation-predicate-type',
+      SPDX,
+      '--source-repository',
+      'acme/api',
+      '--trusted-root',
+      rootFile
+    ])
+    expect(ran.code).toBe(0)
+    expect(ran.stderr).toContain(`attestation verified, ${SPDX} from https://github.com/acme/api`)
+    // The same attestation from a fork's workflow is refused: the identity is the repository's.
+    const fork = await freshImage()
+    await push(
+      fork,
+      await sigstore.attest(fork.digest, {
+        ...BUILD,
+        repository: 'mallory/api',
+        predicateType: SPDX,
+        workflow: 'mallory/api/.github/workflows/sbom.yml@refs/heads/main'
+      }),
+      SPDX
+    )
+    box.requests.length = 0
+    const refused = await cli([
+      'resolve',
+      fork.image,
+      '--attestation-predicate-type',
+      SPDX,
+      '--source-repository',
+      'acme/api',
+      '--trusted-root',
+      rootFile
+    ])
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain(
+      'is attested by https://github.com/mallory/api/.github/workflows/sbom.yml@refs/heads/main'
+    )
+    expect(refused.stdout).toBe('')
+    expect(boxWrites()).toEqual([])
+  })
+
   it('--json carries the predicate type, source repository, commit, ref and signer', async () => {
     const image = await freshImage()
     const { manifestDigest } = await push(image, await sigstore.attest(image.digest, BUILD))
