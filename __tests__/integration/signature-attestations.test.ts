@@ -8,7 +8,7 @@
  * API. Every refusal asserts that nothing was written.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseInputs } from '../../src/action/inputs.js'
@@ -137,6 +137,23 @@ const gate = (...extra: string[]) => [
   rootFile,
   ...extra
 ]
+
+/** A Deployment running `image`, for kustomize overlays. */
+const deploymentOf = (image: string) =>
+  [
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata: {name: app}',
+    'spec:',
+    '  selector: {matchLabels: {app: app}}',
+    '  template:',
+    '    metadata: {labels: {app: app}}',
+    '    spec:',
+    '      containers:',
+    '        - name: app',
+    `          image: ${image}`,
+    ''
+  ].join('\n')
 
 /** Requests that reached the box's attestations endpoints, and any write at all. */
 const attestationGets = () => box.requests.filter(r => r.path.includes('/attestations/'))
@@ -481,24 +498,65 @@ describe('attestation options that cannot be used: an input error before any req
   })
 })
 
+describe('edit --from-environment: what staging runs is checked like a fresh build', () => {
+  it.each([
+    { name: 'attested by the release workflow: prod gets it', attested: true, code: 0 },
+    { name: 'not attested: refused, prod unchanged', attested: false, code: 1 }
+  ])('$name', async ({ attested, code }) => {
+    const image = await freshImage()
+    if (attested) await push(image, await sigstore.attest(image.digest, BUILD))
+    const root = await mkdtemp(join(dir, 'environments-'))
+    await writeFile(
+      join(root, 'promotion.yaml'),
+      'environments:\n  staging:\n    targets:\n      - kustomize: staging\n  prod:\n    targets:\n      - kustomize: prod\n'
+    )
+    const pins = { staging: `newTag: v1\n    digest: ${image.digest}`, prod: 'newTag: v0' }
+    for (const [environment, pin] of Object.entries(pins)) {
+      await mkdir(join(root, environment))
+      await writeFile(
+        join(root, environment, 'kustomization.yaml'),
+        `resources:\n  - deployment.yaml\nimages:\n  - name: ${reg.host}/${image.repository}\n    ${pin}\n`
+      )
+      await writeFile(
+        join(root, environment, 'deployment.yaml'),
+        deploymentOf(`${reg.host}/${image.repository}:v0`)
+      )
+    }
+    const prod = join(root, 'prod', 'kustomization.yaml')
+    const before = await readFile(prod, 'utf8')
+    box.requests.length = 0
+    const ran = await cli([
+      'edit',
+      '--dir',
+      root,
+      '--environment',
+      'prod',
+      '--from-environment',
+      'staging',
+      '--image',
+      `${reg.host}/${image.repository}`,
+      '--verify-render',
+      'false',
+      ...gate()
+    ])
+    expect(ran.code).toBe(code)
+    const after = await readFile(prod, 'utf8')
+    if (attested) {
+      expect(after).toContain(`digest: ${image.digest}`)
+      expect(ran.stderr).toContain('attestation verified')
+    } else {
+      expect(ran.stderr).toContain(`has no attestation of ${SLSA}`)
+      expect(after).toBe(before)
+    }
+    expect(boxWrites()).toEqual([])
+  })
+})
+
 describe('the action, prod requiring provenance from the release workflow, pull-request mode', () => {
   /** promotion.yaml: dev takes anything, prod requires an attestation by the release workflow. */
   async function configFiles(repository: string): Promise<Record<string, string>> {
     const kustomization = `resources:\n  - deployment.yaml\nimages:\n  - name: ${reg.host}/${repository}\n    newTag: v0\n`
-    const deployment = [
-      'apiVersion: apps/v1',
-      'kind: Deployment',
-      'metadata: {name: app}',
-      'spec:',
-      '  selector: {matchLabels: {app: app}}',
-      '  template:',
-      '    metadata: {labels: {app: app}}',
-      '    spec:',
-      '      containers:',
-      '        - name: app',
-      `          image: ${reg.host}/${repository}:v0`,
-      ''
-    ].join('\n')
+    const deployment = deploymentOf(`${reg.host}/${repository}:v0`)
     return {
       'promotion.yaml': [
         'environments:',
