@@ -1,7 +1,8 @@
 /**
  * A verified attestation in words, for the summary, the PR body and the `Image-Provenance:`
  * trailer: the predicate type, then where the build came from (repository, commit, ref) and
- * the workflow that signed.
+ * the workflow that signed. A certificate without GitHub's extensions (an attestation signed
+ * outside GitHub Actions, accepted by certificate-identity) leaves out what it does not say.
  */
 import type { ProvenanceVerification } from '../model.js'
 
@@ -9,6 +10,10 @@ export function provenanceWords(
   provenance: ProvenanceVerification,
   quote: (text: string) => string
 ): string {
+  const { sourceRepository, sourceCommit, sourceRef } = provenance
+  const source = sourceRepository
+    ? `, built from ${quote(sourceRepository)}${sourceCommit ? ` at ${quote(sourceCommit)}` : ''}${sourceRef ? ` (${quote(sourceRef)})` : ''}`
+    : ''
   const signer = provenance.signerWorkflow || provenance.identity
-  return `verified ${quote(provenance.predicateType)}, built from ${quote(provenance.sourceRepository)} at ${quote(provenance.sourceCommit)} (${quote(provenance.sourceRef)}), signed by ${quote(signer)}`
+  return `verified ${quote(provenance.predicateType)}${source}, signed by ${quote(signer)}`
 }
