@@ -409,6 +409,38 @@ describe("attestations kept by GitHub's attestations API", () => {
   })
 })
 
+describe("GitHub's attestations API refusing the token", () => {
+  it('403: the run fails saying which permission the token lacks; nothing written', async () => {
+    const image = await freshImage()
+    box.inject(req =>
+      req.path.includes('/attestations/')
+        ? {
+            status: 403,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              message: 'Resource not accessible by integration',
+              documentation_url:
+                'https://docs.github.com/rest/repos/attestations#list-attestations',
+              status: '403'
+            })
+          }
+        : 'pass'
+    )
+    try {
+      box.requests.length = 0
+      const ran = await cli(['resolve', image.image, ...gate()])
+      expect(ran.code).toBe(1)
+      expect(ran.stderr).toContain('Reading the attestations of the image from GitHub failed')
+      expect(ran.stderr).toContain('attestations: read')
+      expect(ran.stdout).toBe('')
+      expect(attestationGets()).toHaveLength(1)
+      expect(boxWrites()).toEqual([])
+    } finally {
+      box.inject(undefined)
+    }
+  })
+})
+
 describe('the referrers API: annotations choose what is downloaded', () => {
   it('a cosign signature bundle beside the attestation is not read (its annotation says so)', async () => {
     const image = await freshImage()
