@@ -17,6 +17,7 @@ import type { CommandContext } from '../../src/cli/context.js'
 import { main } from '../../src/cli/main.js'
 import { runPromotion } from '../../src/engine/index.js'
 import { ACTION_NAMES } from '../../src/errors.js'
+import { ecdsaKeyPair, pushCosignSignature, simpleSigningPayload } from '../support/cosign.js'
 import { startGitHubBox, type GitHubBox } from '../support/github.js'
 import { pushImage, startRegistry, type RegistryInstance } from '../support/registry.js'
 import {
@@ -351,6 +352,37 @@ describe('resolve with attestation options: attestations pushed to the registry'
     // At most one request to GitHub's attestations API, only when the registry had none; no write.
     expect(attestationGets().map(r => r.status)).toEqual(asksGitHub ? [404] : [])
     expect(boxWrites()).toEqual([])
+  })
+})
+
+describe('--signature-key with attestation options: both gates apply', () => {
+  it.each([
+    { name: 'signed and attested: verified by both', signed: true, attested: true, code: 0 },
+    { name: 'attested, not signed: refused', signed: false, attested: true, code: 1 },
+    { name: 'signed, not attested: refused', signed: true, attested: false, code: 1 }
+  ])('$name', async ({ signed, attested, code }) => {
+    const image = await freshImage()
+    const signer = ecdsaKeyPair()
+    if (signed) {
+      await pushCosignSignature(reg, image.repository, image.digest, [
+        { payload: simpleSigningPayload(image.image, image.digest), key: signer.privateKey }
+      ])
+    }
+    if (attested) await push(image, await sigstore.attest(image.digest, BUILD))
+    const ran = await cli([
+      'resolve',
+      image.image,
+      `--signature-key=${signer.publicPem}`,
+      ...gate()
+    ])
+    expect(ran.code).toBe(code)
+    if (code === 0) {
+      expect(ran.stderr).toContain('signature verified')
+      expect(ran.stderr).toContain('attestation verified')
+    } else {
+      expect(ran.stderr).toContain(signed ? 'has no attestation of' : 'has no cosign signature')
+      expect(ran.stdout).toBe('')
+    }
   })
 })
 
