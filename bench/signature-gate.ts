@@ -76,23 +76,52 @@ export async function signatureGate(runs: number): Promise<GateCost[]> {
     const { index } = await attachBundle(registry, bundled.repository, bundled.descriptor, bundle)
     await pushReferrersTag(registry, bundled.repository, bundled.digest, index)
 
-    const referrersPath = `/v2/${bundled.repository}/referrers/${bundled.digest}`
-    const withReferrersApi = async <T>(fn: () => Promise<T>): Promise<T> => {
-      registry.inject(req =>
-        req.method === 'GET' && req.path.startsWith(referrersPath)
-          ? {
-              status: 200,
-              headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
-              body: index
-            }
-          : 'pass'
-      )
-      try {
-        return await fn()
-      } finally {
-        registry.inject(undefined)
+    // A GitHub artifact attestation pushed as actions/attest does (annotated referrer).
+    const attested = await image('bench/attested')
+    const attestation = await sigstore.attest(attested.digest, {
+      repository: 'acme/api',
+      sha: 'a'.repeat(40),
+      ref: 'refs/heads/main',
+      workflow: 'acme/api/.github/workflows/release.yml@refs/heads/main'
+    })
+    const pushedAttestation = await attachBundle(
+      registry,
+      attested.repository,
+      attested.descriptor,
+      attestation,
+      [],
+      { 'dev.sigstore.bundle.predicateType': 'https://slsa.dev/provenance/v1' }
+    )
+    await pushReferrersTag(registry, attested.repository, attested.digest, pushedAttestation.index)
+    const attestationFlags = [
+      '--source-repository',
+      'acme/api',
+      '--signer-workflow',
+      'acme/api/.github/workflows/release.yml',
+      '--trusted-root',
+      rootFile
+    ]
+
+    const referrersApi =
+      (repository: string, digest: string, body: Buffer) =>
+      async <T>(fn: () => Promise<T>): Promise<T> => {
+        const referrersPath = `/v2/${repository}/referrers/${digest}`
+        registry.inject(req =>
+          req.method === 'GET' && req.path.startsWith(referrersPath)
+            ? {
+                status: 200,
+                headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+                body
+              }
+            : 'pass'
+        )
+        try {
+          return await fn()
+        } finally {
+          registry.inject(undefined)
+        }
       }
-    }
+    const withReferrersApi = referrersApi(bundled.repository, bundled.digest, index)
 
     const measure = async (
       layout: string,
@@ -144,6 +173,17 @@ export async function signatureGate(runs: number): Promise<GateCost[]> {
         'cosign v3 bundle, distribution 2.8 (no referrers API, fallback tag)',
         bundled.reference,
         [...keyless, '--trusted-root', rootFile]
+      ),
+      await measure(
+        'GitHub attestation (actions/attest, push-to-registry), registry with the referrers API',
+        attested.reference,
+        attestationFlags,
+        referrersApi(attested.repository, attested.digest, pushedAttestation.index)
+      ),
+      await measure(
+        'GitHub attestation (actions/attest, push-to-registry), distribution 2.8 (fallback tag)',
+        attested.reference,
+        attestationFlags
       )
     ]
   } finally {

@@ -57,6 +57,30 @@ export type SignatureVerification =
       readonly location: string
     }
 
+/**
+ * A GitHub artifact attestation (actions/attest: an in-toto statement in a Sigstore bundle) the
+ * gate verified for the digest: its predicate type, and where the build came from as the
+ * signing certificate's GitHub extensions say (Fulcio's OID 1.3.6.1.4.1.57264.1.x).
+ */
+export interface ProvenanceVerification {
+  readonly verified: true
+  /** The statement's predicateType, e.g. https://slsa.dev/provenance/v1. */
+  readonly predicateType: string
+  /** Source Repository URI (.1.12), e.g. https://github.com/acme/api. */
+  readonly sourceRepository: string
+  /** Source Repository Digest (.1.13): the commit the build ran on. */
+  readonly sourceCommit: string
+  /** Source Repository Ref (.1.14), e.g. refs/heads/main or refs/tags/v1.2.3. */
+  readonly sourceRef: string
+  /** Build Signer URI (.1.9): the workflow that signed, with its ref. */
+  readonly signerWorkflow: string
+  /** The certificate's SAN and OIDC issuer. */
+  readonly identity: string
+  readonly issuer: string
+  /** Where it was found: the referrer manifest `registry/repository@sha256:…`, or the GitHub API URL. */
+  readonly location: string
+}
+
 /** An image resolved in its registry and checked by policy: what a promotion writes. */
 export interface ResolvedImage {
   /** The reference as given. */
@@ -75,6 +99,8 @@ export interface ResolvedImage {
   readonly tagImmutability?: TagImmutabilityVerdict
   /** The signature gate's verdict, when one was asked for (signature-key …). */
   readonly signature?: SignatureVerification
+  /** When the attestation gate ran: the attestation it verified. */
+  readonly provenance?: ProvenanceVerification
   /** Promoted from another environment: where it runs, and since when (ISO date), when known. */
   readonly promotedFrom?: {
     readonly environment: string

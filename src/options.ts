@@ -22,10 +22,10 @@ import {
 } from './policy/index.js'
 import { relativePathProblem } from './repo/index.js'
 import {
-  signaturePolicyOf,
-  type SignaturePolicy,
-  type SignatureSettingNames,
-  type SignatureSettings
+  verificationPoliciesOf,
+  type AttestationSettingNames,
+  type AttestationSettings,
+  type VerificationPolicies
 } from './signature/index.js'
 
 /** How long `verify` waits for Argo CD by default. */
@@ -176,14 +176,23 @@ export function named(name: string, check: () => void): void {
 const MAX_OPTION_FILE_BYTES = 1024 * 1024
 
 /**
- * The signature gate's settings from the shell's options, or undefined when none is given:
- * files (signature-key unless inline PEM, trusted-root) are read from the working directory.
+ * The signature and attestation gates' settings from the shell's options, each policy
+ * undefined when its settings are not given: files (signature-key unless inline PEM,
+ * trusted-root) are read from the working directory; short repository and workflow names expand
+ * on `serverUrl` (GITHUB_SERVER_URL, else github.com).
  */
-export function signaturePolicy(
-  names: SignatureSettingNames,
-  values: SignatureSettings
-): SignaturePolicy | undefined {
-  return signaturePolicyOf(names, values, (path, label, what) => readOptionFile(label, path, what))
+export function verificationPolicies(
+  names: AttestationSettingNames,
+  values: AttestationSettings,
+  serverUrl?: string
+): VerificationPolicies {
+  return verificationPoliciesOf(
+    names,
+    values,
+    (path, label, what) => readOptionFile(label, path, what),
+    undefined,
+    serverUrl
+  )
 }
 
 function readOptionFile(label: string, path: string, what: string): string {

@@ -342,6 +342,14 @@ describe('well-formed GraphQL requests pass', () => {
   })
 })
 
+/** A subject digest and a Sigstore bundle's JSON shape (its content is not verified here). */
+const ATTESTED = `sha256:${'a'.repeat(64)}`
+const ATTESTATION = {
+  mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+  verificationMaterial: { certificate: { rawBytes: 'AA==' }, tlogEntries: [] },
+  dsseEnvelope: { payload: 'e30=', payloadType: 'application/vnd.in-toto+json', signatures: [] }
+}
+
 describe("the box answers with GitHub's shapes", () => {
   // Where GitHub's own description is wrong and the box answers what GitHub really sends; each
   // entry cites the report of the inaccuracy.
@@ -736,6 +744,25 @@ describe("the box answers with GitHub's shapes", () => {
         { reviewers: ['octocat'], team_reviewers: ['platform'] }
       ],
       status: 201
+    },
+    {
+      name: 'GET the attestations of a subject digest',
+      request: f => {
+        box.addAttestation(f.repo, ATTESTED, 'https://slsa.dev/provenance/v1', ATTESTATION)
+        return [
+          'GET',
+          `${r(f)}/attestations/${ATTESTED}?predicate_type=${encodeURIComponent('https://slsa.dev/provenance/v1')}`
+        ]
+      },
+      status: 200
+    },
+    {
+      name: 'GET the attestations of an organization for a subject digest',
+      request: f => {
+        box.addAttestation(f.repo, ATTESTED, 'https://slsa.dev/provenance/v1', ATTESTATION)
+        return ['GET', `/orgs/acme/attestations/${ATTESTED}?predicate_type=provenance`]
+      },
+      status: 200
     },
     {
       name: 'POST requested reviewers who are no collaborators',

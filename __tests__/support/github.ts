@@ -252,6 +252,12 @@ export interface GitHubBox {
    * that head stop being 'blocked'; those with auto-merge armed merge, as on GitHub.
    */
   passChecks(fullName: string, sha: string): Promise<void>
+  /**
+   * Keeps an artifact attestation (a Sigstore bundle's JSON) for `digest` in the repository, as
+   * actions/attest stores it on GitHub: served by GET /repos/{o}/{r}/attestations/{digest} and
+   * GET /orgs/{org}/attestations/{digest}, filtered by predicate_type, 404 when there are none.
+   */
+  addAttestation(fullName: string, digest: string, predicateType: string, bundle: object): void
   /** Stops the box; then throws if violations were left unclaimed (no assertNoViolations/take). */
   stop(): Promise<void>
 }
@@ -2642,6 +2648,16 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       })
       return
     }
+    const org = /^\/orgs\/([^/]+)\/attestations\/(sha256(?::|%3A)[0-9a-f]{64})$/i.exec(apiPath)
+    if (ctx.req.method === 'GET' && org) {
+      const owner = decodeURIComponent(org[1] ?? '').toLowerCase()
+      sendAttestations(
+        ctx,
+        attestations.filter(a => a.repo.owner.toLowerCase() === owner),
+        decodeURIComponent(org[2] ?? '')
+      )
+      return
+    }
     const m = /^\/repos\/([^/]+)\/([^/]+)(\/.*)?$/.exec(apiPath)
     if (!m) notFound()
     const repo = findRepo(`${decodeURIComponent(m[1] ?? '')}/${decodeURIComponent(m[2] ?? '')}`)
@@ -2658,6 +2674,55 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     }
     notFound()
   }
+
+  // --- Artifact attestations ------------------------------------------------------------------
+  //
+  // https://docs.github.com/rest/repos/attestations#list-attestations and the org endpoint: the
+  // bundles kept for a subject digest, `predicate_type` matching exactly or by GitHub's short
+  // names (provenance, sbom); GitHub answers 404 when none is kept (gh attestation verify's
+  // ErrNoAttestationsFound path). Only the first page: the box never holds more than 30.
+
+  interface KeptAttestation {
+    repo: Repo
+    digest: string
+    predicateType: string
+    bundle: object
+    id: number
+  }
+  const attestations: KeptAttestation[] = []
+  const SHORT_PREDICATES: Record<string, RegExp> = {
+    provenance: /^https:\/\/slsa\.dev\/provenance\//,
+    sbom: /^https:\/\/(spdx\.dev\/Document|cyclonedx\.org\/bom)/
+  }
+  const sendAttestations = (ctx: Context, kept: KeptAttestation[], digest: string): void => {
+    const wanted = ctx.url.searchParams.get('predicate_type')
+    const found = kept.filter(
+      a =>
+        a.digest === digest &&
+        (wanted === null ||
+          a.predicateType === wanted ||
+          (SHORT_PREDICATES[wanted]?.test(a.predicateType) ?? false))
+    )
+    if (found.length === 0) notFound()
+    sendJson(ctx, 200, {
+      attestations: found.map(a => ({
+        bundle: a.bundle,
+        repository_id: a.repo.id,
+        bundle_url: `${apiUrl}/repos/${a.repo.fullName}/attestations/${a.id}/bundle`
+      }))
+    })
+  }
+  // Octokit percent-encodes the digest's colon; GitHub takes both forms.
+  route(
+    'GET',
+    /^\/attestations\/(sha256(?::|%3A)[0-9a-f]{64})$/i,
+    async (ctx, repo, [digest = '']) =>
+      sendAttestations(
+        ctx,
+        attestations.filter(a => a.repo === repo),
+        digest
+      )
+  )
 
   // --- GraphQL --------------------------------------------------------------------------------
   //
@@ -3745,6 +3810,15 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       const repo = mustRepo(fullName)
       repo.passedChecks.add(sha)
       await sweepAutoMerges(repo)
+    },
+    addAttestation: (fullName, digest, predicateType, bundle) => {
+      attestations.push({
+        repo: mustRepo(fullName),
+        digest,
+        predicateType,
+        bundle: structuredClone(bundle),
+        id: attestations.length + 1
+      })
     },
     stop: async () => {
       if (stopped) return

@@ -25,7 +25,30 @@ export interface Sigstore {
   readonly trustedRoot: string
   /** A DSSE bundle (in-toto statement naming `digest`) signed as `identity` of `issuer`. */
   sign(digest: string, identity: string, issuer: string): Promise<object>
+  /**
+   * A GitHub artifact attestation of `digest` as actions/attest makes one: an in-toto statement
+   * of `predicateType` (default SLSA provenance v1), signed with a certificate whose GitHub
+   * extensions come from the workflow's OIDC claims — @sigstore/mock's Fulcio copies them as
+   * real Fulcio does (fulcio/handler.js extensionFromClaims: repository → Source Repository URI
+   * .1.12 as https://github.com/<repository>, sha → .1.13, ref → .1.14, job_workflow_ref →
+   * Build Signer URI .1.9), and the SAN is the token's `sub`.
+   */
+  attest(digest: string, options: AttestOptions): Promise<object>
   stop(): Promise<void>
+}
+
+/** What a GitHub Actions job's OIDC token says, as Fulcio turns it into a certificate. */
+export interface AttestOptions {
+  /** owner/repo: the workflow's repository. */
+  readonly repository: string
+  /** The commit the workflow ran on. */
+  readonly sha: string
+  /** refs/heads/main, refs/tags/v1.2.3 … */
+  readonly ref: string
+  /** The signing workflow: owner/repo/.github/workflows/file.yml@ref. */
+  readonly workflow: string
+  readonly issuer?: string
+  readonly predicateType?: string
 }
 
 const der = (key: KeyObject) => key.export({ type: 'spki', format: 'der' })
@@ -115,35 +138,57 @@ export async function startSigstore(): Promise<Sigstore> {
 
   return {
     trustedRoot,
-    async sign(digest, identity, issuer) {
-      const token = [
-        { alg: 'none', typ: 'JWT' },
-        { iss: issuer, sub: identity, aud: 'sigstore' }
-      ]
-        .map(part => Buffer.from(JSON.stringify(part)).toString('base64url'))
-        .join('.')
-      const builder = new DSSEBundleBuilder({
-        signer: new FulcioSigner({
-          fulcioBaseURL: url,
-          identityProvider: { getToken: async () => `${token}.c2ln` }
-        }),
-        // intoto entries: the mock logs the proposed entry as its body, which for a dsse entry
-        // lacks the signatures real Rekor canonicalizes into it (verify/tlog/dsse.js refuses it).
-        witnesses: [new RekorWitness({ rekorBaseURL: url, entryType: 'intoto' })]
-      })
-      const statement = {
-        _type: 'https://in-toto.io/Statement/v1',
-        subject: [{ name: 'image', digest: { sha256: digest.split(':')[1] } }],
-        predicateType: 'https://sigstore.dev/cosign/sign/v1',
-        predicate: {}
-      }
-      const bundle = await builder.create({
-        data: Buffer.from(JSON.stringify(statement)),
-        type: 'application/vnd.in-toto+json'
-      })
-      return bundleToJSON(bundle) as object
-    },
+    sign: (digest, identity, issuer) =>
+      signStatement(digest, 'https://sigstore.dev/cosign/sign/v1', {
+        iss: issuer,
+        sub: identity
+      }),
+    attest: (digest, options) =>
+      signStatement(digest, options.predicateType ?? 'https://slsa.dev/provenance/v1', {
+        iss: options.issuer ?? 'https://token.actions.githubusercontent.com',
+        // GitHub's Fulcio SAN for a workflow is https://github.com/<job_workflow_ref>.
+        sub: `https://github.com/${options.workflow}`,
+        repository: options.repository,
+        repository_owner: options.repository.split('/')[0] ?? '',
+        sha: options.sha,
+        ref: options.ref,
+        job_workflow_ref: options.workflow,
+        workflow_ref: options.workflow
+      }),
     stop: () => new Promise<void>(resolve => server.close(() => resolve()))
+  }
+
+  async function signStatement(
+    digest: string,
+    predicateType: string,
+    claims: Record<string, string>
+  ): Promise<object> {
+    const token = [
+      { alg: 'none', typ: 'JWT' },
+      { ...claims, aud: 'sigstore' }
+    ]
+      .map(part => Buffer.from(JSON.stringify(part)).toString('base64url'))
+      .join('.')
+    const builder = new DSSEBundleBuilder({
+      signer: new FulcioSigner({
+        fulcioBaseURL: url,
+        identityProvider: { getToken: async () => `${token}.c2ln` }
+      }),
+      // intoto entries: the mock logs the proposed entry as its body, which for a dsse entry
+      // lacks the signatures real Rekor canonicalizes into it (verify/tlog/dsse.js refuses it).
+      witnesses: [new RekorWitness({ rekorBaseURL: url, entryType: 'intoto' })]
+    })
+    const statement = {
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: 'image', digest: { sha256: digest.split(':')[1] } }],
+      predicateType,
+      predicate: {}
+    }
+    const bundle = await builder.create({
+      data: Buffer.from(JSON.stringify(statement)),
+      type: 'application/vnd.in-toto+json'
+    })
+    return bundleToJSON(bundle) as object
   }
 }
 
@@ -157,7 +202,9 @@ export async function attachBundle(
   repository: string,
   image: { digest: string; size: number; mediaType: string },
   bundle: object,
-  listed: object[] = []
+  listed: object[] = [],
+  /** On the manifest and its index entry, as actions/attest's push-to-registry writes them. */
+  annotations?: Record<string, string>
 ): Promise<{ manifestDigest: string; entry: object; index: Buffer }> {
   const body = Buffer.from(JSON.stringify(bundle))
   const bundleDigest = await pushBlob(reg, repository, body)
@@ -170,7 +217,8 @@ export async function attachBundle(
       artifactType: BUNDLE_TYPE,
       config: { mediaType: EMPTY, digest: configDigest, size: config.length },
       layers: [{ mediaType: BUNDLE_TYPE, digest: bundleDigest, size: body.length }],
-      subject: { mediaType: image.mediaType, digest: image.digest, size: image.size }
+      subject: { mediaType: image.mediaType, digest: image.digest, size: image.size },
+      ...(annotations ? { annotations } : {})
     })
   )
   const manifestDigest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`
@@ -179,7 +227,8 @@ export async function attachBundle(
     mediaType: OCI_MANIFEST,
     digest: manifestDigest,
     size: manifest.length,
-    artifactType: BUNDLE_TYPE
+    artifactType: BUNDLE_TYPE,
+    ...(annotations ? { annotations } : {})
   }
   const index = Buffer.from(
     JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...listed, entry] })

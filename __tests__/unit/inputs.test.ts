@@ -76,6 +76,25 @@ describe('parseInputs', () => {
     expect(parseInputs(reader({ image: 'ghcr.io/acme/api:v1' })).signatures).toBeUndefined()
   })
 
+  it('refuses attestation inputs that cannot be used, naming the input, before any request', () => {
+    const refused = (values: Record<string, string>) => {
+      try {
+        parseInputs(reader({ image: 'ghcr.io/acme/api:v1', ...values }), {})
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputError)
+        return (error as InputError).message
+      }
+      throw new Error('accepted')
+    }
+    expect(refused({ 'source-repository': 'acme/api', 'source-ref': 'v1.2.3' })).toContain(
+      'Input source-ref "v1.2.3" is not a full git ref'
+    )
+    expect(refused({ 'signer-workflow': 'acme/api/.github/workflows/release.yml' })).toContain(
+      'Attestation verification needs Input trusted-root'
+    )
+    expect(parseInputs(reader({ image: 'ghcr.io/acme/api:v1' }), {}).attestations).toBeUndefined()
+  })
+
   it('accepts no image when promoting everything another environment runs', () => {
     const inputs = parseInputs(reader({ environment: 'prod', 'from-environment': 'staging' }))
     expect(inputs).toMatchObject({ images: [], environments: ['prod'], fromEnvironment: 'staging' })

@@ -89,6 +89,28 @@ describe('report', () => {
     expect(lines[6]).toMatch(/ \| — \|$/)
     expect(imagesOutput([signedByKey])[0]!.signature).toEqual(signedByKey.signature)
   })
+
+  it('attestations: a column naming the source and signer; the images output carries them', () => {
+    const provenance = {
+      verified: true as const,
+      predicateType: 'https://slsa.dev/provenance/v1',
+      sourceRepository: 'https://github.com/acme/api',
+      sourceCommit: 'c'.repeat(40),
+      sourceRef: 'refs/tags/v1.2.3',
+      signerWorkflow: 'https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v1.2.3',
+      identity: 'https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v1.2.3',
+      issuer: 'https://token.actions.githubusercontent.com',
+      location: `ghcr.io/acme/api@${D2}`
+    }
+    const attested = image('ghcr.io/acme/api:v1', D1, { provenance })
+    const lines = resolutionSummary([attested, ghcr], false).split('\n')
+    expect(lines[2]).toBe('| Image | Tag | Digest | Kind | Pinned reference | Provenance |')
+    expect(lines[4]).toContain(
+      `| verified \`https://slsa.dev/provenance/v1\`, built from \`https://github.com/acme/api\` at \`${'c'.repeat(40)}\` (\`refs/tags/v1.2.3\`), signed by \`${provenance.signerWorkflow}\` |`
+    )
+    expect(lines[5]).toMatch(/ \| — \|$/)
+    expect(imagesOutput([attested])[0]!.provenance).toEqual(provenance)
+  })
 })
 
 describe('job summary: render proof', () => {

@@ -24,7 +24,7 @@ import {
   pinMode,
   promotionMode,
   seconds,
-  signaturePolicy,
+  verificationPolicies,
   tagPolicy,
   trimAscii,
   verifyRenderMode
@@ -32,7 +32,7 @@ import {
 import type { TagPolicy } from '../policy/index.js'
 import { assertDigest } from '../reference/index.js'
 import type { ExplicitCredentials } from '../registry/index.js'
-import type { SignaturePolicy } from '../signature/index.js'
+import type { AttestationPolicy, SignaturePolicy } from '../signature/index.js'
 
 /** Every action input, parsed once and validated (DESIGN.md, "Action inputs"). */
 export interface Inputs {
@@ -53,6 +53,7 @@ export interface Inputs {
   readonly registryCredentials?: ExplicitCredentials
   /** The signature gate (signature-key); undefined: off. */
   readonly signatures?: SignaturePolicy
+  readonly attestations?: AttestationPolicy
   readonly token: string
   readonly branch: string
   readonly commitMessage?: string
@@ -82,7 +83,11 @@ export type InputReader = (name: string) => string
  * Parses the inputs. `read` is core.getInput in the action and a map in
  * tests, so validation is tested without the runner.
  */
-export function parseInputs(read: InputReader): Inputs {
+export function parseInputs(
+  read: InputReader,
+  /** GITHUB_SERVER_URL: where short repository and workflow names point (GHES). */
+  env: NodeJS.ProcessEnv = process.env
+): Inputs {
   const get = (name: string): string | undefined => {
     const value = trimAscii(read(name))
     return value === '' ? undefined : value
@@ -168,21 +173,30 @@ export function parseInputs(read: InputReader): Inputs {
       false
     ),
     registryCredentials: username === undefined ? undefined : { username, password },
-    signatures: signaturePolicy(
+    ...verificationPolicies(
       {
         signatureKey: 'signature-key',
         certificateIdentity: 'certificate-identity',
         certificateIdentityRegexp: 'certificate-identity-regexp',
         certificateOidcIssuer: 'certificate-oidc-issuer',
-        trustedRoot: 'trusted-root'
+        trustedRoot: 'trusted-root',
+        attestationPredicateType: 'attestation-predicate-type',
+        sourceRepository: 'source-repository',
+        sourceRef: 'source-ref',
+        signerWorkflow: 'signer-workflow'
       },
       {
         signatureKey: get('signature-key'),
         certificateIdentity: get('certificate-identity'),
         certificateIdentityRegexp: get('certificate-identity-regexp'),
         certificateOidcIssuer: get('certificate-oidc-issuer'),
-        trustedRoot: get('trusted-root')
-      }
+        trustedRoot: get('trusted-root'),
+        attestationPredicateType: get('attestation-predicate-type'),
+        sourceRepository: get('source-repository'),
+        sourceRef: get('source-ref'),
+        signerWorkflow: get('signer-workflow')
+      },
+      env.GITHUB_SERVER_URL
     ),
     token: read('token'),
     branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,

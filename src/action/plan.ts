@@ -49,7 +49,8 @@ export function actionPlan(inputs: Inputs, env: NodeJS.ProcessEnv): PromotionPla
     verifyRender: inputs.verifyRender,
     dryRun: inputs.dryRun,
     allowDowngrade: inputs.allowDowngrade,
-    signatures: inputs.signatures
+    signatures: inputs.signatures,
+    attestations: inputs.attestations
   }
 }
 

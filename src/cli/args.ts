@@ -12,7 +12,7 @@ import {
   checkHost,
   downgradePolicy,
   pinMode,
-  signaturePolicy,
+  verificationPolicies,
   tagPolicy,
   verifyRenderMode
 } from '../options.js'
@@ -32,6 +32,10 @@ export const COMMON_OPTIONS = {
   'certificate-identity-regexp': { type: 'string' },
   'certificate-oidc-issuer': { type: 'string' },
   'trusted-root': { type: 'string' },
+  'attestation-predicate-type': { type: 'string' },
+  'source-repository': { type: 'string' },
+  'source-ref': { type: 'string' },
+  'signer-workflow': { type: 'string' },
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' }
@@ -77,13 +81,19 @@ interface ResolveFlags {
   'certificate-identity-regexp'?: string
   'certificate-oidc-issuer'?: string
   'trusted-root'?: string
+  'attestation-predicate-type'?: string
+  'source-repository'?: string
+  'source-ref'?: string
+  'signer-workflow'?: string
 }
 
 /** The plan's policy and registry settings from the resolve flags, and the pin. */
 export async function resolveSettingsFrom(
   values: ResolveFlags,
   context: CommandContext
-): Promise<Pick<PromotionPlan, 'policy' | 'registry' | 'signatures'> & { pin: PinMode }> {
+): Promise<
+  Pick<PromotionPlan, 'policy' | 'registry' | 'signatures' | 'attestations'> & { pin: PinMode }
+> {
   const insecureRegistries = (values['insecure-registry'] ?? []).map(host =>
     checkHost('--insecure-registry', host)
   )
@@ -93,24 +103,33 @@ export async function resolveSettingsFrom(
     values['allow-tags']
   )
   const pin = pinMode('--pin', values.pin)
-  const signatures = signaturePolicy(
+  const { signatures, attestations } = verificationPolicies(
     {
       signatureKey: '--signature-key',
       certificateIdentity: '--certificate-identity',
       certificateIdentityRegexp: '--certificate-identity-regexp',
       certificateOidcIssuer: '--certificate-oidc-issuer',
-      trustedRoot: '--trusted-root'
+      trustedRoot: '--trusted-root',
+      attestationPredicateType: '--attestation-predicate-type',
+      sourceRepository: '--source-repository',
+      sourceRef: '--source-ref',
+      signerWorkflow: '--signer-workflow'
     },
     {
       signatureKey: values['signature-key'],
       certificateIdentity: values['certificate-identity'],
       certificateIdentityRegexp: values['certificate-identity-regexp'],
       certificateOidcIssuer: values['certificate-oidc-issuer'],
-      trustedRoot: values['trusted-root']
-    }
+      trustedRoot: values['trusted-root'],
+      attestationPredicateType: values['attestation-predicate-type'],
+      sourceRepository: values['source-repository'],
+      sourceRef: values['source-ref'],
+      signerWorkflow: values['signer-workflow']
+    },
+    context.env.GITHUB_SERVER_URL
   )
   const credentials = await credentialsFrom(values, context)
-  return { policy, registry: { insecureRegistries, credentials }, pin, signatures }
+  return { policy, registry: { insecureRegistries, credentials }, pin, signatures, attestations }
 }
 
 interface EditFlags extends ResolveFlags {

@@ -34,6 +34,8 @@ Options:
   --json                     print a JSON report
   --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
   --trusted-root FILE        or a keyless Sigstore bundle by that signer (see resolve --help)
+  --attestation-predicate-type URI, --source-repository R, --source-ref REF, --signer-workflow W
+                             and a GitHub artifact attestation from that source (see resolve --help)
   --signature-key KEY        refuse an image whose digest has no cosign signature by this public
                              key (PEM file or text), before any edit
   (and the resolve options: --pin, --mutable-tags, --allow-tags, --insecure-registry, …)

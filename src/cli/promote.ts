@@ -50,6 +50,8 @@ Options:
                              repositories without tags
   --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
   --trusted-root FILE        or a keyless Sigstore bundle by that signer (see resolve --help)
+  --attestation-predicate-type URI, --source-repository R, --source-ref REF, --signer-workflow W
+                             and a GitHub artifact attestation from that source (see resolve --help)
   --signature-key KEY        refuse an image whose digest has no cosign signature by this public
                              key (PEM file or text), before any edit or write request
   --digest D, --config-file F, --verify-render MODE, --allow-downgrade MODE, --dry-run, --json,

@@ -24,6 +24,14 @@ Options:
   --trusted-root FILE        instead: refuse an image whose digest has no keyless Sigstore bundle
                              (cosign v3: OCI referrers, else the sha256-<hex> tag) by that signer,
                              verified against the trusted_root.json
+  --attestation-predicate-type URI, --source-repository OWNER/REPO, --source-ref REF,
+  --signer-workflow OWNER/REPO/.github/workflows/F.yml
+                             refuse an image whose digest has no GitHub artifact attestation
+                             (actions/attest: OCI referrer, else GitHub's attestations API of
+                             --source-repository with GITHUB_TOKEN) of that predicate type (default
+                             https://slsa.dev/provenance/v1) from that source, signed by
+                             --certificate-identity(-regexp), else that workflow, else any workflow
+                             of that repository; with --trusted-root
   --require-immutable-repository
                              ECR: fail, not warn, when the repository lets the tag be overwritten
   --registry-username U      with --password-stdin or PROMOTE_IMAGE_REGISTRY_PASSWORD

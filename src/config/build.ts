@@ -107,6 +107,10 @@ export function buildConfig(
           certificateIdentityRegexp: env.verify['certificate-identity-regexp'],
           certificateOidcIssuer: env.verify['certificate-oidc-issuer'],
           trustedRoot: env.verify['trusted-root'],
+          attestationPredicateType: env.verify['attestation-predicate-type'],
+          sourceRepository: env.verify['source-repository'],
+          sourceRef: env.verify['source-ref'],
+          signerWorkflow: env.verify['signer-workflow'],
           source: `${file}:${locate.lineOf([...at, 'verify'])}`
         },
         source: `${file}:${locate.lineOf(at)}`

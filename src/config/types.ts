@@ -98,6 +98,11 @@ export interface VerifySettings {
   readonly certificateIdentityRegexp?: string
   readonly certificateOidcIssuer?: string
   readonly trustedRoot?: string
+  /** The attestation gate's settings (gh attestation verify's names); any of them requires one. */
+  readonly attestationPredicateType?: string
+  readonly sourceRepository?: string
+  readonly sourceRef?: string
+  readonly signerWorkflow?: string
   /** Where the block is: `promotion.yaml:9`. */
   readonly source: string
 }

@@ -11,3 +11,8 @@ export type { PullRequestResult, PullRequestSpec } from './github/pulls.js'
 export { connectGitHub, type GitHubConnection, type GitHubRepo } from './github/repo.js'
 export { LostRaceError, openSession } from './session.js'
 export type { CommitInfo, Session, SessionOptions } from './session.js'
+export {
+  createAttestationReader,
+  type AttestationReaderOptions,
+  type GitHubAttestations
+} from './github/attestations.js'

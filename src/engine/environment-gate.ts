@@ -11,7 +11,8 @@ import type { OptionNames } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import type { ResolvedImage } from '../model.js'
 import { relativePathProblem, type TreeReader } from '../repo/index.js'
-import { settingFiles, signaturePolicyOf, type ArtifactSource } from '../signature/index.js'
+import { settingFiles, verificationPoliciesOf, type ArtifactSource } from '../signature/index.js'
+import { gateAttestations, type AttestationContext } from './attestations.js'
 import { gateSignatures } from './signatures.js'
 
 export interface EnvironmentGateRequest {
@@ -20,6 +21,8 @@ export interface EnvironmentGateRequest {
   readonly environment: string
   readonly images: readonly ResolvedImage[]
   readonly names: OptionNames
+  /** GitHub's attestations API and the server short names expand on, for attestation keys. */
+  readonly attestations?: AttestationContext
 }
 
 /** The images, checked against the environment's `verify:` block when it has one. */
@@ -34,17 +37,24 @@ export async function gateEnvironment(
   // An environment promotion.yaml lacks is refused by the edit, in its own words.
   const verify = config.environments.get(environment)?.verify
   if (!verify) return request.images
-  const policy = await policyOf(verify, environment, reader)
+  const context = request.attestations ?? {}
+  const policies = await policyOf(verify, environment, reader, context.serverUrl)
   logger.info(`${environment}: the verify: block of ${verify.source} applies`)
   // Refusals name the block's settings, not the shell's options.
   const names: OptionNames = {
     ...request.names,
     name: input => `verify.${input} of ${environment} (${verify.source})`
   }
-  return gateSignatures(request.images, policy, source, names, logger)
+  const signed = await gateSignatures(request.images, policies.signatures, source, names, logger)
+  return gateAttestations(signed, policies.attestations, source, context.reader, names, logger)
 }
 
-async function policyOf(verify: VerifySettings, environment: string, reader: TreeReader) {
+async function policyOf(
+  verify: VerifySettings,
+  environment: string,
+  reader: TreeReader,
+  serverUrl: string | undefined
+) {
   const files = new Map<string, string | Error>()
   for (const file of settingFiles(verify)) {
     const problem = relativePathProblem(file)
@@ -59,13 +69,17 @@ async function policyOf(verify: VerifySettings, environment: string, reader: Tre
   }
   const name = (key: string) => `verify.${key} of ${environment} (${verify.source})`
   try {
-    return signaturePolicyOf(
+    return verificationPoliciesOf(
       {
         signatureKey: name('signature-key'),
         certificateIdentity: name('certificate-identity'),
         certificateIdentityRegexp: name('certificate-identity-regexp'),
         certificateOidcIssuer: name('certificate-oidc-issuer'),
-        trustedRoot: name('trusted-root')
+        trustedRoot: name('trusted-root'),
+        attestationPredicateType: name('attestation-predicate-type'),
+        sourceRepository: name('source-repository'),
+        sourceRef: name('source-ref'),
+        signerWorkflow: name('signer-workflow')
       },
       verify,
       (path, label, what) => {
@@ -73,8 +87,9 @@ async function policyOf(verify: VerifySettings, environment: string, reader: Tre
         if (typeof text === 'string') return text
         throw new InputError(`${label} ${JSON.stringify(path)} is not ${what}: ${text?.message}.`)
       },
-      label => label
-    )!
+      label => label,
+      serverUrl
+    )
   } catch (error) {
     if (!(error instanceof InputError)) throw error
     throw new ConfigError(error.message, {

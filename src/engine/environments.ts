@@ -20,6 +20,7 @@ import {
   type PromotionContent
 } from '../report/index.js'
 import type { ConfigRepository } from './destination.js'
+import { attestationContextOf } from './attestations.js'
 import { imagesFor } from './images.js'
 import { DEFAULT_BRANCH_TEMPLATE, type Ports, type PromotionPlan } from './plan.js'
 import { promote, type PromotionResult } from './promote.js'
@@ -123,6 +124,8 @@ export async function promoteEnvironments(
                   policy: plan.policy,
                   since: github ? file => github.lastChanged(file, baseBranch) : undefined,
                   signatures: plan.signatures,
+                  attestations: plan.attestations,
+                  attestationContext: attestationContextOf(ports),
                   names: ports.names
                 },
                 delivery.resolver,

@@ -10,10 +10,11 @@ import type { Logger } from '../log/logger.js'
 import type { TagPolicy } from '../policy/index.js'
 import type { OptionNames } from '../errors.js'
 import type { DigestResolver } from '../registry/index.js'
-import type { ArtifactSource, SignaturePolicy } from '../signature/index.js'
+import type { ArtifactSource, AttestationPolicy, SignaturePolicy } from '../signature/index.js'
 import type { TreeReader } from '../repo/index.js'
 import type { ImageSource } from './plan.js'
 import { checkPromoteFrom, imagesFromEnvironment } from './promote-from.js'
+import { gateAttestations, type AttestationContext } from './attestations.js'
 import { gateEnvironment } from './environment-gate.js'
 import { gateSignatures } from './signatures.js'
 
@@ -32,6 +33,9 @@ export interface ImagesRequest {
   readonly since?: (file: string) => Promise<string | undefined>
   /** The signature gate: what another environment runs is checked like a fresh build. */
   readonly signatures?: SignaturePolicy
+  /** The attestation gate, likewise; and GitHub's attestations API for it and verify: blocks. */
+  readonly attestations?: AttestationPolicy
+  readonly attestationContext?: AttestationContext
   readonly names: OptionNames
 }
 
@@ -55,17 +59,32 @@ export async function imagesFor(
       resolver,
       logger
     )
-    const checked = await gateSignatures(
+    const signed = await gateSignatures(
       running,
       request.signatures,
       resolver,
       request.names,
       logger
     )
+    const checked = await gateAttestations(
+      signed,
+      request.attestations,
+      resolver,
+      request.attestationContext?.reader,
+      request.names,
+      logger
+    )
     return environment === undefined
       ? checked
       : gateEnvironment(
-          { reader, configFile, environment, images: checked, names: request.names },
+          {
+            reader,
+            configFile,
+            environment,
+            images: checked,
+            names: request.names,
+            attestations: request.attestationContext
+          },
           resolver,
           logger
         )
@@ -73,7 +92,14 @@ export async function imagesFor(
   if (environment !== undefined && !request.inlineTargets) {
     await checkPromoteFrom({ reader, configFile, environment, images: request.resolved }, logger)
     return gateEnvironment(
-      { reader, configFile, environment, images: request.resolved, names: request.names },
+      {
+        reader,
+        configFile,
+        environment,
+        images: request.resolved,
+        names: request.names,
+        attestations: request.attestationContext
+      },
       resolver,
       logger
     )

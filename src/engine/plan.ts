@@ -18,7 +18,7 @@ import type { OptionNames } from '../errors.js'
 import type { Logger } from '../log/logger.js'
 import type { TagPolicy } from '../policy/index.js'
 import type { ExplicitCredentials } from '../registry/index.js'
-import type { SignaturePolicy } from '../signature/index.js'
+import type { AttestationPolicy, SignaturePolicy } from '../signature/index.js'
 
 /** Fresh builds, resolved in their registries. */
 export interface BuildImages {
@@ -92,6 +92,8 @@ export interface PromotionPlan {
   readonly allowDowngrade: DowngradePolicy
   /** The signature gate (signature-key …), checked per image digest before any edit; none: off. */
   readonly signatures?: SignaturePolicy
+  /** The attestation gate (source-repository, signer-workflow …), likewise; none: off. */
+  readonly attestations?: AttestationPolicy
 }
 
 /** The shell's world, as the engine needs it. */

@@ -10,6 +10,7 @@ import type { EnvironmentRun } from './environments.js'
 import { uniqueImages } from './images.js'
 import type { EnvironmentEdit, Ports, PromotionPlan } from './plan.js'
 import { resolveImages } from './resolve.js'
+import { attestationContextOf, gateAttestations } from './attestations.js'
 import { gateSignatures } from './signatures.js'
 
 export interface PromotionOutcome {
@@ -55,11 +56,23 @@ export async function runPromotion(plan: PromotionPlan, ports: Ports): Promise<P
       )
     : []
   // The signature gate: before anything is edited or written, and before a resolve-only run prints.
-  const resolved = plan.signatures
+  const signed = plan.signatures
     ? await ports.group('Verify signatures', () =>
         gateSignatures(unverified, plan.signatures, resolver, ports.names, ports.logger)
       )
     : unverified
+  const resolved = plan.attestations
+    ? await ports.group('Verify attestations', () =>
+        gateAttestations(
+          signed,
+          plan.attestations,
+          resolver,
+          attestationContextOf(ports).reader,
+          ports.names,
+          ports.logger
+        )
+      )
+    : signed
   if (!plan.destination) return { images: resolved, edits: [], runs: [] }
   // Loaded only when there is a config repository to write: a resolve-only run starts fast.
   const { writeConfigRepository } = await import('./write.js')

@@ -9,6 +9,7 @@ import { fsTreeReader } from '../repo/index.js'
 import { configRepositoryOf } from './destination.js'
 import { editConfigRepo } from './edit.js'
 import { promoteEnvironments, type EnvironmentRun } from './environments.js'
+import { attestationContextOf } from './attestations.js'
 import { imagesFor } from './images.js'
 import type { Destination, EnvironmentEdit, Ports, PromotionPlan } from './plan.js'
 
@@ -62,6 +63,8 @@ async function editWorkspace(
         inlineTargets: plan.targets.length > 0,
         policy: plan.policy,
         signatures: plan.signatures,
+        attestations: plan.attestations,
+        attestationContext: attestationContextOf(ports),
         names: ports.names
       },
       resolver,

@@ -14,6 +14,7 @@ import type {
 } from '../model.js'
 import { code, escapeText, itemWithSublist, oneLine } from './markdown.js'
 import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
+import { provenanceWords } from './provenance.js'
 
 export interface PromotionContent {
   readonly environment?: string
@@ -68,6 +69,11 @@ export function commitMessage(content: PromotionContent): string {
     ...content.images.flatMap(i =>
       i.signature
         ? [`Image-Signature: ${oneLine(`${i.pinned} ${signatureWords(i.signature, t => t)}`)}`]
+        : []
+    ),
+    ...content.images.flatMap(i =>
+      i.provenance
+        ? [`Image-Provenance: ${oneLine(`${i.pinned} ${provenanceWords(i.provenance, t => t)}`)}`]
         : []
     ),
     ...(repository ? [`Source-Repository: ${oneLine(repository)}`] : []),
@@ -345,6 +351,7 @@ function imageDetails(image: ResolvedImage, content: PromotionContent, links: Li
         ]
       : []),
     ...(image.signature ? [`- Signature: ${signatureWords(image.signature, code)}`] : []),
+    ...(image.provenance ? [`- Provenance: ${provenanceWords(image.provenance, code)}`] : []),
     ...(image.promotedFrom
       ? [
           `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`

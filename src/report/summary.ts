@@ -1,5 +1,6 @@
-import type { ResolvedImage, SignatureVerification } from '../model.js'
+import type { ProvenanceVerification, ResolvedImage, SignatureVerification } from '../model.js'
 import { code, escapeText } from './markdown.js'
+import { provenanceWords } from './provenance.js'
 
 /** One object per image: the `images` output. */
 export interface ImageOutput {
@@ -11,6 +12,8 @@ export interface ImageOutput {
   readonly tagImmutability?: { readonly verdict: string; readonly reason: string }
   /** When the signature gate ran: the signature it verified (key fingerprint, where found). */
   readonly signature?: SignatureVerification
+  /** When the attestation gate ran: the attestation it verified (source repository, commit …). */
+  readonly provenance?: ProvenanceVerification
 }
 
 export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
@@ -22,7 +25,8 @@ export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
     ...(i.tagImmutability
       ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
       : {}),
-    ...(i.signature ? { signature: i.signature } : {})
+    ...(i.signature ? { signature: i.signature } : {}),
+    ...(i.provenance ? { provenance: i.provenance } : {})
   }))
 }
 
@@ -35,6 +39,7 @@ function verdictWord(image: ResolvedImage): string {
 export function resolutionSummary(images: readonly ResolvedImage[], dryRun: boolean): string {
   const withImmutability = images.some(i => i.tagImmutability)
   const withSignature = images.some(i => i.signature)
+  const withProvenance = images.some(i => i.provenance)
   const rows = images.map(i => {
     const cells = [
       code(i.reference.name, true),
@@ -49,11 +54,13 @@ export function resolutionSummary(images: readonly ResolvedImage[], dryRun: bool
       )
     }
     if (withSignature) cells.push(i.signature ? describeSignature(i.signature) : '—')
+    if (withProvenance) cells.push(i.provenance ? provenanceWords(i.provenance, code) : '—')
     return `| ${cells.join(' | ')} |`
   })
   const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference']
   if (withImmutability) header.push('Tag immutability (ECR)')
   if (withSignature) header.push('Signature')
+  if (withProvenance) header.push('Provenance')
   return [
     `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
     '',

@@ -17,7 +17,15 @@ import {
 } from './keyless.js'
 
 /** An image with more bundles than this is refused rather than read on. */
-const MAX_BUNDLES = 16
+export const MAX_BUNDLES = 16
+
+/**
+ * The annotation naming a bundle's predicate type on its referrer manifest: actions/attest writes
+ * it with push-to-registry (src/attest.ts createAttestation: @sigstore/oci attachArtifactToImage,
+ * annotations 'dev.sigstore.bundle.predicateType': predicate.type, after @actions/attest signs),
+ * and cosign v3 does too; the referrers API copies it onto the descriptor.
+ */
+export const PREDICATE_TYPE_ANNOTATION = 'dev.sigstore.bundle.predicateType'
 
 interface Found {
   /** Where it looked, in words, for messages. */
@@ -25,35 +33,58 @@ interface Found {
   readonly manifests: readonly string[]
 }
 
+/** A bundle manifest an index lists, with the predicate type its annotation names (actions/attest, cosign v3). */
+export interface BundleEntry {
+  readonly digest: string
+  /** `dev.sigstore.bundle.predicateType`; absent where the writer dropped it (cosign's fallback tag). */
+  readonly predicateType?: string
+}
+
 async function findBundles(image: GatedImage, source: ArtifactSource): Promise<Found> {
+  const found = await findBundleEntries(image, source)
+  return { looked: found.looked, manifests: found.entries.map(e => e.digest) }
+}
+
+/** The bundle manifests attached to the digest: the referrers API, else the fallback tag. */
+export async function findBundleEntries(
+  image: GatedImage,
+  source: ArtifactSource
+): Promise<{ readonly looked: string; readonly entries: readonly BundleEntry[] }> {
   const { reference, digest } = image
   const referrers = await source.referrers(reference, digest, BUNDLE_ARTIFACT_TYPE)
   const api = `the referrers API of ${reference.name}@${digest}`
-  if (referrers !== undefined) return { looked: api, manifests: bundleManifests(referrers) }
+  if (referrers !== undefined) return { looked: api, entries: bundleManifests(referrers) }
   const tag = digest.replace(':', '-')
   const index = await source.manifest(reference, tag)
   return {
     looked: `${api} (not implemented by this registry), then the tag ${reference.name}:${tag}`,
-    manifests: index ? bundleManifests(index.body) : []
+    entries: index ? bundleManifests(index.body) : []
   }
 }
 
-/** The digests of an index's bundle manifests; anything else (other artifacts) is skipped. */
-function bundleManifests(index: Buffer): string[] {
+/** The index's bundle manifests; anything else (other artifacts) is skipped. */
+function bundleManifests(index: Buffer): BundleEntry[] {
   try {
     const parsed = JSON.parse(index.toString('utf8')) as {
-      manifests?: { digest?: unknown; artifactType?: unknown }[]
+      manifests?: { digest?: unknown; artifactType?: unknown; annotations?: unknown }[]
     }
     return (parsed.manifests ?? [])
       .filter(m => m?.artifactType === BUNDLE_ARTIFACT_TYPE && typeof m.digest === 'string')
-      .map(m => m.digest as string)
+      .map(m => {
+        const annotations = (m.annotations ?? {}) as Record<string, unknown>
+        const predicateType = annotations[PREDICATE_TYPE_ANNOTATION]
+        return {
+          digest: m.digest as string,
+          ...(typeof predicateType === 'string' ? { predicateType } : {})
+        }
+      })
   } catch {
     return []
   }
 }
 
 /** The bundle JSON an artifact manifest carries in its layer, or why not. */
-async function bundleOf(
+export async function bundleOf(
   image: GatedImage,
   manifestDigest: string,
   source: ArtifactSource

@@ -15,3 +15,17 @@ export {
   type SignatureSettingNames,
   type SignatureSettings
 } from './settings.js'
+export {
+  ATTESTATION_SETTINGS,
+  attestationRequested,
+  verificationPoliciesOf,
+  type AttestationSettingNames,
+  type AttestationSettings,
+  type VerificationPolicies
+} from './attestation-settings.js'
+export {
+  verifyImageAttestation,
+  type AttestationReader,
+  type AttestationScope
+} from './attestations.js'
+export { SLSA_PROVENANCE_V1, type AttestationPolicy } from './provenance.js'
