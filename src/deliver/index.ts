@@ -11,3 +11,10 @@ export type { PullRequestResult, PullRequestSpec } from './github/pulls.js'
 export { connectGitHub, type GitHubConnection, type GitHubRepo } from './github/repo.js'
 export { LostRaceError, openSession } from './session.js'
 export type { CommitInfo, Session, SessionOptions } from './session.js'
+export {
+  githubSourceOf,
+  pullRequestOf,
+  readCommitRange,
+  type CompareRequest,
+  type GitHubSource
+} from './github/compare.js'

@@ -1,4 +1,4 @@
-import type { ResolvedImage, SignatureVerification } from '../model.js'
+import type { CodeChange, ResolvedImage, SignatureVerification } from '../model.js'
 import { code, escapeText } from './markdown.js'
 
 /** One object per image: the `images` output. */
@@ -11,9 +11,17 @@ export interface ImageOutput {
   readonly tagImmutability?: { readonly verdict: string; readonly reason: string }
   /** When the signature gate ran: the signature it verified (key fingerprint, where found). */
   readonly signature?: SignatureVerification
+  /** When the promotion read them: the build's source, its revision, the replaced build's. */
+  readonly source?: string | null
+  readonly revision?: string | null
+  readonly previousRevision?: string | null
 }
 
-export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
+/** `codeChanges`: what the promotion read per environment; the first one of an image counts. */
+export function imagesOutput(
+  images: readonly ResolvedImage[],
+  codeChanges: readonly CodeChange[] = []
+): ImageOutput[] {
   return images.map(i => ({
     image: i.reference.name,
     tag: i.reference.tag ?? null,
@@ -22,8 +30,20 @@ export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
     ...(i.tagImmutability
       ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
       : {}),
-    ...(i.signature ? { signature: i.signature } : {})
+    ...(i.signature ? { signature: i.signature } : {}),
+    ...originOutput(codeChanges.find(c => c.image === i.input && c.digest === i.digest))
   }))
+}
+
+function originOutput(
+  change: CodeChange | undefined
+): Pick<ImageOutput, 'source' | 'revision' | 'previousRevision'> {
+  if (!change) return {}
+  return {
+    source: change.origin.source ?? null,
+    revision: change.origin.revision ?? null,
+    previousRevision: change.previous.origin?.revision ?? null
+  }
 }
 
 function verdictWord(image: ResolvedImage): string {
