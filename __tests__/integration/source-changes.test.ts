@@ -254,4 +254,175 @@ describe('what changes in the code, in the promotion pull request', () => {
     },
     TEST_TIMEOUT_MS
   )
+
+  /** One environment, one image: the promotion's section and requests. */
+  async function promoteOne(
+    v1: PushOptions,
+    v2: PushOptions,
+    pin: (old: string) => { tag: string; digest?: string } = old => ({ tag: 'v1', digest: old })
+  ) {
+    const repository = `team/api-${counter++}`
+    const digests = await builds(repository, v1, v2)
+    const image = `${reg.host}/${repository}`
+    const config = `acme/config-${counter++}`
+    await configRepository(config, image, ['prod'], pin(digests.old))
+    box.requests.length = 0
+    reg.requests.reset()
+    const { outcome, bodies, lines } = await promote(config, `${image}:v2`, ['prod'])
+    const body = bodies.get(`promote/prod/${repository.split('/')[1]}`) ?? ''
+    return { repository, image, digests, outcome, body, code: section(body), lines }
+  }
+
+  const origin = (source: string, revision: string) => ({
+    annotations: { [SOURCE_KEY]: source, [REVISION_KEY]: revision }
+  })
+
+  it(
+    'a first promotion: the target pinned a tag without digest (latest): said, no compare',
+    async () => {
+      const sourceUrl = `${box.url}/acme/first-${counter++}`
+      const { code, repository, outcome } = await promoteOne(
+        origin(sourceUrl, 'a'.repeat(40)),
+        origin(sourceUrl, 'b'.repeat(40)),
+        () => ({ tag: 'latest' })
+      )
+      expect(code).toContain('First promotion: the target pinned no digest before')
+      expect(code).toContain('revision `bbbbbbb`')
+      expect(code).not.toContain('[compare]')
+      expect(box.requests.filter(r => r.path.includes('/compare/'))).toEqual([])
+      // Only the new digest is read.
+      expect(registryGets(repository, 'manifests')).toHaveLength(1)
+      expect(outcome.edits[0]!.codeChanges).toEqual([
+        expect.objectContaining({
+          previous: {},
+          origin: { source: sourceUrl, revision: 'b'.repeat(40) }
+        })
+      ])
+    },
+    TEST_TIMEOUT_MS
+  )
+
+  it(
+    'a non-GitHub source: the source and both revisions, no compare request',
+    async () => {
+      const sourceUrl = 'https://gitlab.example.com/acme/api'
+      const { code } = await promoteOne(
+        origin(sourceUrl, 'a'.repeat(40)),
+        origin(sourceUrl, 'b'.repeat(40))
+      )
+      expect(code).toContain(
+        `\`aaaaaaa\` → \`bbbbbbb\` of [\`gitlab.example.com/acme/api\`](${sourceUrl}).`
+      )
+      expect(code).not.toContain('[compare]')
+      expect(box.requests.filter(r => r.path.includes('/compare/'))).toEqual([])
+    },
+    TEST_TIMEOUT_MS
+  )
+
+  it(
+    'an unreadable repository (404): the compare link alone, one compare request, the promotion goes on',
+    async () => {
+      const hidden = `acme/hidden-${counter++}`
+      const sourceUrl = `${box.url}/${hidden}`
+      const { code, outcome } = await promoteOne(
+        origin(sourceUrl, 'a'.repeat(40)),
+        origin(sourceUrl, 'b'.repeat(40))
+      )
+      const compare = `${sourceUrl}/compare/${'a'.repeat(40)}...${'b'.repeat(40)}`
+      expect(code).toContain(
+        `[compare](${compare}) (the commits could not be listed: GitHub answered HTTP 404 for ${hidden}).`
+      )
+      expect(code).not.toMatch(/^- /m)
+      expect(compares(hidden).map(r => r.status)).toEqual([404])
+      expect(outcome.runs[0]!.result.pullRequest?.number).toBeGreaterThan(0)
+    },
+    TEST_TIMEOUT_MS
+  )
+
+  it(
+    'more than 50 commits: the newest 50, then "and N more" with the compare link',
+    async () => {
+      const source = `acme/busy-${counter++}`
+      await box.createRepo(
+        source,
+        { 'README.md': 'busy\n' },
+        {
+          afterwards: { commits: 60, files: i => ({ 'counter.txt': `${i}\n` }) }
+        }
+      )
+      const now = await head(source)
+      const old = (await box.git(source, ['rev-parse', 'main~60'])).trim()
+      const sourceUrl = `${box.url}/${source}`
+      const { code } = await promoteOne(origin(sourceUrl, old), origin(sourceUrl, now))
+      const items = code.split('\n').filter(l => l.startsWith('- '))
+      expect(code).toContain('60 commits ([compare]')
+      expect(items).toHaveLength(51)
+      // Newest first: the first item is the head commit.
+      expect(items[0]).toContain(`[\`${now.slice(0, 7)}\`]`)
+      expect(items[50]).toBe(
+        `- _and 10 more commits: [compare ${now.slice(0, 7)}](${sourceUrl}/compare/${old}...${now})_`
+      )
+      expect(compares(source)).toHaveLength(1)
+    },
+    TEST_TIMEOUT_MS
+  )
+
+  it.each([
+    {
+      name: 'annotations on the index: the index alone is read',
+      push: (source: string, revision: string): PushOptions => ({
+        platforms: ['linux/amd64', 'linux/arm64'],
+        indexAnnotations: { [SOURCE_KEY]: source, [REVISION_KEY]: revision }
+      }),
+      manifests: 1,
+      blobs: 0
+    },
+    {
+      name: 'annotations on the platform manifests (buildx default): the index and the first platform',
+      push: (source: string, revision: string): PushOptions => ({
+        platforms: ['linux/amd64', 'linux/arm64'],
+        annotations: { [SOURCE_KEY]: source, [REVISION_KEY]: revision }
+      }),
+      manifests: 2,
+      blobs: 0
+    },
+    {
+      name: 'labels only: the index, the first platform and its config',
+      push: (source: string, revision: string): PushOptions => ({
+        platforms: ['linux/amd64', 'linux/arm64'],
+        labels: { [SOURCE_KEY]: source, [REVISION_KEY]: revision }
+      }),
+      manifests: 2,
+      blobs: 1
+    }
+  ])(
+    'a multi-arch index, $name',
+    async ({ push, manifests, blobs }) => {
+      const sourceUrl = 'https://gitlab.example.com/acme/multi'
+      const { code, repository } = await promoteOne(
+        push(sourceUrl, 'a'.repeat(40)),
+        push(sourceUrl, 'b'.repeat(40))
+      )
+      expect(code).toContain('`aaaaaaa` → `bbbbbbb`')
+      // Per digest (old and new).
+      expect(registryGets(repository, 'manifests')).toHaveLength(2 * manifests)
+      expect(registryGets(repository, 'blobs')).toHaveLength(2 * blobs)
+    },
+    TEST_TIMEOUT_MS
+  )
+
+  it(
+    'no revision on either build: said, and the promotion goes on',
+    async () => {
+      const { code, outcome } = await promoteOne({}, {})
+      expect(code).toContain('the new build carries no `org.opencontainers.image.revision`')
+      expect(outcome.runs[0]!.result.pullRequest?.number).toBeGreaterThan(0)
+      expect(imagesOutput(outcome.images, outcome.edits[0]!.codeChanges)[0]).toMatchObject({
+        source: null,
+        revision: null,
+        previousRevision: null
+      })
+    },
+    TEST_TIMEOUT_MS
+  )
 })
