@@ -13,6 +13,7 @@ import {
   COMMITS_SHOWN,
   imagesOutput,
   pullRequestBody,
+  sameSource,
   type PromotionContent
 } from '../../src/report/index.js'
 
@@ -156,6 +157,20 @@ describe('codeChangesSection', () => {
     const section = codeChangesSection([change])
     for (const w of words) expect(section).toContain(w)
     expect(section).not.toContain('[compare]')
+  })
+
+  it.each([
+    { a: SOURCE, b: `${SOURCE}.git`, same: true },
+    { a: SOURCE, b: `${SOURCE}/`, same: true },
+    { a: SOURCE, b: `git+${SOURCE.toUpperCase()}.git`, same: true },
+    { a: SOURCE, b: 'https://github.com/acme/web', same: false }
+  ])('sameSource($a, $b) is $same', ({ a, b, same }) => {
+    expect(sameSource(a, b)).toBe(same)
+    // A spelling of the same source is no move.
+    const section = codeChangesSection([
+      change({ previous: { digest: D_OLD, origin: { source: b, revision: OLD } } })
+    ])
+    expect(section.includes('the source moved')).toBe(!same)
   })
 
   it('no changed image: no section', () => {

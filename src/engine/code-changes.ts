@@ -7,6 +7,7 @@
 import { githubSourceOf, readCommitRange } from '../deliver/index.js'
 import type { CodeChange, CommitRange, EditResult, ImageOrigin, ResolvedImage } from '../model.js'
 import type { OriginReader } from '../registry/index.js'
+import { sameSource } from '../report/index.js'
 import type { Ports } from './plan.js'
 
 export type CodeChangeReader = (
@@ -26,7 +27,8 @@ export function codeChangeReader(reader: OriginReader, ports: Ports): CodeChange
   ): Promise<CommitRange> | undefined => {
     if (!origin.source || !origin.revision || !previous.revision) return undefined
     if (origin.revision === previous.revision) return undefined
-    if (previous.source !== undefined && previous.source !== origin.source) return undefined
+    if (previous.source !== undefined && !sameSource(previous.source, origin.source))
+      return undefined
     const source = githubSourceOf(origin.source, env.GITHUB_SERVER_URL)
     if (!source) return undefined
     const key = `${source.server}/${source.repository}@${previous.revision}...${origin.revision}`

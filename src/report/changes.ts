@@ -40,7 +40,7 @@ function imageChanges(change: CodeChange): string {
   if (was.revision === now.revision) {
     return `${head}: same revision ${code(short(now.revision))}${source} as before: a rebuild, no code changes.`
   }
-  if (was.source !== undefined && now.source !== undefined && was.source !== now.source) {
+  if (was.source !== undefined && now.source !== undefined && !sameSource(was.source, now.source)) {
     return `${head}: the source moved from ${sourceLink(was.source)} (${code(short(was.revision))}) to ${sourceLink(now.source)} (${code(short(now.revision))}).`
   }
   if (!change.range) return `${head}: ${from}${source}.`
@@ -82,6 +82,18 @@ function commitList(range: CommitRange, origin: ImageOrigin): string[] {
     )
   }
   return [lines.join('\n')]
+}
+
+/** One repository however spelled: `https://github.com/acme/API.git/` is `https://github.com/acme/api`. */
+export function sameSource(a: string, b: string): boolean {
+  const norm = (s: string) =>
+    s
+      .trim()
+      .replace(/^git\+/, '')
+      .replace(/\/+$/, '')
+      .replace(/\.git$/, '')
+      .toLowerCase()
+  return norm(a) === norm(b)
 }
 
 /** A source as a link when it is an http(s) URL, else as code. */

@@ -7,4 +7,4 @@ export {
   type PromotionContent
 } from './promotion.js'
 export { imagesOutput, resolutionSummary, type ImageOutput } from './summary.js'
-export { codeChangesSection, codeChangesSummary, COMMITS_SHOWN } from './changes.js'
+export { codeChangesSection, codeChangesSummary, COMMITS_SHOWN, sameSource } from './changes.js'
