@@ -43,7 +43,7 @@ const edit = (changes: Omit<ImageValueChange, 'file' | 'line'>[]): EditResult =>
 
 function fixture(origins: Record<string, ImageOrigin | Error>, env: NodeJS.ProcessEnv = {}) {
   const asked: string[] = []
-  const warnings: string[] = []
+  const notes: string[] = []
   const reader: OriginReader = {
     async origin(ref, digest) {
       asked.push(`${ref.name}@${digest}`)
@@ -53,14 +53,14 @@ function fixture(origins: Record<string, ImageOrigin | Error>, env: NodeJS.Proce
     }
   }
   const ports: Ports = {
-    logger: { debug: () => {}, info: () => {}, warning: w => warnings.push(w) },
+    logger: { debug: () => {}, info: w => notes.push(w), warning: w => notes.push(w) },
     group: (_name, run) => run(),
     env,
     tokenSource: 'input token',
     source: {},
     names: ACTION_NAMES
   }
-  return { read: codeChangeReader(reader, ports), asked, warnings }
+  return { read: codeChangeReader(reader, ports), asked, notes }
 }
 
 const GITLAB = 'https://gitlab.example.com/acme/api'
@@ -112,8 +112,8 @@ describe('codeChangeReader', () => {
     expect(asked).toEqual([`ghcr.io/acme/web@${D_NEW}`])
   })
 
-  it('a registry failure is recorded and warned, never thrown', async () => {
-    const { read, warnings } = fixture({
+  it('a registry failure is recorded and logged, never thrown', async () => {
+    const { read, notes } = fixture({
       [D_NEW]: { revision: 'new' },
       [D_OLD]: new Error('Registry ghcr.io refused access')
     })
@@ -127,7 +127,7 @@ describe('codeChangeReader', () => {
       error: 'Registry ghcr.io refused access'
     })
     expect(change?.range).toBeUndefined()
-    expect(warnings).toEqual([expect.stringContaining('Registry ghcr.io refused access')])
+    expect(notes).toEqual([expect.stringContaining('Registry ghcr.io refused access')])
   })
 
   it.each([

@@ -53,9 +53,9 @@ export function codeChangeReader(reader: OriginReader, ports: Ports): CodeChange
       return await reader.origin(image.reference, digest)
     } catch (error) {
       const why = error instanceof Error ? error.message : String(error)
-      logger.warning(
-        `Could not read the source revision of ${image.reference.name}@${digest}: ${why}`
-      )
+      // Said in the section too; a registry that only the describe API reaches (ECR without
+      // docker login) is no reason to warn on every run.
+      logger.info(`Could not read the source revision of ${image.reference.name}@${digest}: ${why}`)
       return why
     }
   }
