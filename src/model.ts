@@ -163,3 +163,50 @@ export interface SourceInfo {
   readonly serverUrl?: string
   readonly actor?: string
 }
+
+/**
+ * Where a build's code came from: `org.opencontainers.image.source` and
+ * `org.opencontainers.image.revision` (image-spec annotations.md), read from the
+ * image's annotations or its config labels.
+ */
+export interface ImageOrigin {
+  readonly source?: string
+  readonly revision?: string
+}
+
+/** One source commit between two revisions, as the pull request lists it. */
+export interface SourceCommit {
+  readonly sha: string
+  /** The message's first line. */
+  readonly subject: string
+  /** The GitHub login, else the git author name. */
+  readonly author?: string
+  /** The pull request a squash or merge commit names: `… (#123)`, `Merge pull request #123 …`. */
+  readonly pullRequest?: number
+}
+
+/** The source commits between the previous and the new revision (GitHub's compare). */
+export interface CommitRange {
+  /** The compare page on the source repository's server. */
+  readonly compareUrl: string
+  /** Newest first; undefined when the repository could not be read. */
+  readonly commits?: readonly SourceCommit[]
+  /** How many commits GitHub counts in the range (it lists 250 at most). */
+  readonly total?: number
+  /** Why the commits are missing (HTTP 404, no token for that server …). */
+  readonly unreadable?: string
+}
+
+/** What changes in the code for one promoted image in one environment. */
+export interface CodeChange {
+  /** The image as given (ImageValueChange.image). */
+  readonly image: string
+  readonly digest: string
+  readonly origin: ImageOrigin
+  /** The digest the target pinned before (undefined: it pinned none) and its origin. */
+  readonly previous: { readonly digest?: string; readonly origin?: ImageOrigin }
+  /** Set when both revisions are known and the source is a GitHub repository. */
+  readonly range?: CommitRange
+  /** Why the origins could not be read (a registry refusal), when they could not. */
+  readonly error?: string
+}

@@ -1966,7 +1966,11 @@ export async function startGitHubBox(): Promise<GitHubBox> {
         ...(previous !== undefined ? { previous_filename: previous } : {})
       })
     }
-    const shas = (await repo.text(['rev-list', '--reverse', `${mergeBase}..${head}`]))
+    // Oldest first, as GitHub lists them; --date-order keeps every parent before its children
+    // when commits share a timestamp (the box makes many in one second).
+    const shas = (
+      await repo.text(['rev-list', '--reverse', '--date-order', `${mergeBase}..${head}`])
+    )
       .split('\n')
       .filter(Boolean)
     const html = `${url}/${repo.fullName}/compare/${baseRev}...${headRev}`

@@ -497,6 +497,12 @@ export interface PushOptions {
    * the same digests, in any repository.
    */
   seed?: string
+  /** The image config's `config.Labels` (each platform's), as `docker build --label` sets them. */
+  labels?: Record<string, string>
+  /** Annotations on the image manifest (each platform's), buildx's default `manifest:` level. */
+  annotations?: Record<string, string>
+  /** Annotations on the index (multi-platform pushes), buildx's `index:` level. */
+  indexAnnotations?: Record<string, string>
 }
 
 export interface PushedImage {
@@ -538,7 +544,7 @@ export async function pushImage(
   const seed = opts.seed ?? ''
 
   if (!opts.platforms) {
-    const manifest = await pushPlatformImage(target, types, DEFAULT_PLATFORM, seed)
+    const manifest = await pushPlatformImage(target, types, DEFAULT_PLATFORM, seed, opts)
     const digest = await target.putManifest(tag, manifest, types.manifest)
     return { digest, manifest, mediaType: types.manifest }
   }
@@ -546,7 +552,7 @@ export async function pushImage(
   const platformDigests: Record<string, string> = {}
   const manifests = []
   for (const platform of opts.platforms) {
-    const manifest = await pushPlatformImage(target, types, platform, seed)
+    const manifest = await pushPlatformImage(target, types, platform, seed, opts)
     const digest = await target.putManifest(sha256(manifest), manifest, types.manifest)
     platformDigests[platform] = digest
     manifests.push({
@@ -556,7 +562,12 @@ export async function pushImage(
       platform: parsePlatform(platform)
     })
   }
-  const index = serialize({ schemaVersion: 2, mediaType: types.index, manifests })
+  const index = serialize({
+    schemaVersion: 2,
+    mediaType: types.index,
+    manifests,
+    ...(opts.indexAnnotations && { annotations: opts.indexAnnotations })
+  })
   const digest = await target.putManifest(tag, index, types.index)
   return { digest, manifest: index, mediaType: types.index, platformDigests }
 }
@@ -587,13 +598,14 @@ async function pushPlatformImage(
   target: PushTarget,
   types: MediaTypes,
   platform: string,
-  seed: string
+  seed: string,
+  extra: Pick<PushOptions, 'labels' | 'annotations'> = {}
 ): Promise<Buffer> {
   const tar = tarWithOneFile('seed.txt', `seed=${seed} platform=${platform}\n`)
   const layer = gzipSync(tar)
   const config = serialize({
     ...parsePlatform(platform),
-    config: {},
+    config: extra.labels ? { Labels: extra.labels } : {},
     rootfs: { type: 'layers', diff_ids: [sha256(tar)] }
   })
   await target.uploadBlob(config)
@@ -602,7 +614,8 @@ async function pushPlatformImage(
     schemaVersion: 2,
     mediaType: types.manifest,
     config: { mediaType: types.config, digest: sha256(config), size: config.length },
-    layers: [{ mediaType: types.layer, digest: sha256(layer), size: layer.length }]
+    layers: [{ mediaType: types.layer, digest: sha256(layer), size: layer.length }],
+    ...(extra.annotations && { annotations: extra.annotations })
   })
 }
 

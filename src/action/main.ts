@@ -5,7 +5,12 @@ import * as core from '@actions/core'
 import { runPromotion, type PromotionOutcome } from '../engine/index.js'
 import { ACTION_NAMES, describeError, PromoteError } from '../errors.js'
 import type { Logger } from '../log/logger.js'
-import { editSummary, imagesOutput, resolutionSummary } from '../report/index.js'
+import {
+  codeChangesSummary,
+  editSummary,
+  imagesOutput,
+  resolutionSummary
+} from '../report/index.js'
 import { parseInputs } from './inputs.js'
 import { actionPlan } from './plan.js'
 
@@ -42,6 +47,7 @@ export async function run(): Promise<void> {
     if (process.env.GITHUB_STEP_SUMMARY) {
       core.summary.addRaw(resolutionSummary(outcome.images, inputs.dryRun))
       if (plan.destination) core.summary.addRaw(editSummary(outcome.edits, inputs.dryRun))
+      if (plan.destination) core.summary.addRaw(codeChangesSummary(outcome.edits))
       await core.summary.write()
     }
   } catch (error) {
@@ -67,7 +73,15 @@ function setOutputs({ images, edits, runs }: PromotionOutcome): void {
   const files = [...new Set(edits.flatMap(e => e.result.files.map(f => f.file)))]
   core.setOutput('digest', images.map(i => i.digest).join('\n'))
   core.setOutput('image-ref', images.map(i => i.pinned).join('\n'))
-  core.setOutput('images', JSON.stringify(imagesOutput(images)))
+  core.setOutput(
+    'images',
+    JSON.stringify(
+      imagesOutput(
+        images,
+        edits.flatMap(e => e.codeChanges ?? [])
+      )
+    )
+  )
   core.setOutput('changed', String(files.length > 0))
   core.setOutput('files', JSON.stringify(files))
   // One line per environment, in order.

@@ -75,7 +75,9 @@ export async function editCommand(args: string[], context: CommandContext): Prom
   )
   const result = outcome.edits[0]!.result
   if (values.json) {
-    context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(outcome.images)), null, 2)}\n`)
+    context.stdout(
+      `${JSON.stringify(jsonReport(result, imagesOutput(outcome.images, outcome.edits[0]?.codeChanges)), null, 2)}\n`
+    )
   } else if (values['dry-run']) {
     context.stdout(result.diff)
   } else {

@@ -129,7 +129,7 @@ export async function promoteCommand(args: string[], context: CommandContext): P
     context.stdout(
       `${JSON.stringify(
         {
-          images: imagesOutput(result.images),
+          images: imagesOutput(result.images, outcome.edits[0]?.codeChanges),
           changed: result.edit.files.length > 0,
           commit: result.commit ?? null,
           branch: result.baseBranch,

@@ -21,8 +21,10 @@ export interface ProposedChange {
    * Title, body and the rest of the pull request into the session's base branch, given the
    * commit its branch points at (the body links the changed files there).
    */
-  readonly pullRequest: (head: string) => Omit<PullRequestSpec, 'branch' | 'base' | 'headSha'>
+  readonly pullRequest: (head: string) => PullRequestContent | Promise<PullRequestContent>
 }
+
+type PullRequestContent = Omit<PullRequestSpec, 'branch' | 'base' | 'headSha'>
 
 /** Where the change went: nothing when the edit changed nothing in the working tree. */
 export interface Proposal {
@@ -82,7 +84,7 @@ export async function proposeChange(
     same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false)
   }
   const headSha = same ? previous!.sha : commit.sha
-  const spec = { ...change.pullRequest(headSha), branch, base: session.baseBranch, headSha }
+  const spec = { ...(await change.pullRequest(headSha)), branch, base: session.baseBranch, headSha }
   let pullRequest: PullRequestResult
   try {
     pullRequest = await github.upsertPullRequest(spec)

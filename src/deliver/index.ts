@@ -16,3 +16,10 @@ export {
   type AttestationReaderOptions,
   type GitHubAttestations
 } from './github/attestations.js'
+export {
+  githubSourceOf,
+  pullRequestOf,
+  readCommitRange,
+  type CompareRequest,
+  type GitHubSource
+} from './github/compare.js'

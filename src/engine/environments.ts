@@ -19,6 +19,7 @@ import {
   pullRequestTitle,
   type PromotionContent
 } from '../report/index.js'
+import type { CodeChangeReader } from './code-changes.js'
 import type { ConfigRepository } from './destination.js'
 import { attestationContextOf } from './attestations.js'
 import { imagesFor } from './images.js'
@@ -36,6 +37,8 @@ export interface Delivery extends ConfigRepository {
   readonly method: CommitMethod
   /** Resolves digests (promoting from another environment: confirms they still exist). */
   readonly resolver: DigestResolver & ArtifactReader
+  /** What changes in the code, for the pull request body (cached per run). */
+  readonly codeChanges?: CodeChangeReader
   readonly ports: Ports
 }
 
@@ -138,9 +141,12 @@ export async function promoteEnvironments(
             branch,
             onSecret: ports.onSecret,
             message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),
-            pullRequest: (edit, base, promoted, head) => ({
+            pullRequest: async (edit, base, promoted, head) => ({
               title: pullRequestTitle(content(edit, base, promoted), options.title),
-              body: pullRequestBody(content(edit, base, promoted, head)),
+              body: pullRequestBody({
+                ...content(edit, base, promoted, head),
+                codeChanges: await delivery.codeChanges?.(promoted, edit)
+              }),
               draft: options.draft ?? config?.draft ?? false,
               labels: union(config?.labels, options.labels),
               reviewers: union(config?.reviewers, options.reviewers),

@@ -4,6 +4,7 @@
  * both hand it to runPromotion with the ports of their world.
  */
 import type {
+  CodeChange,
   CommitMethod,
   DowngradePolicy,
   EditResult,
@@ -119,6 +120,8 @@ export interface EnvironmentEdit {
   readonly environment?: string
   readonly result: EditResult
   readonly images: readonly ResolvedImage[]
+  /** What changes in the code per changed image (engine/code-changes.ts). */
+  readonly codeChanges?: readonly CodeChange[]
 }
 
 export const DEFAULT_BRANCH_TEMPLATE = 'promote/{environment}/{name}'

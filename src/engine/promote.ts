@@ -78,7 +78,9 @@ export interface PromotionRequest {
     images: readonly ResolvedImage[],
     /** The commit the pull request's branch points at, for links to the changed files. */
     head: string
-  ) => Omit<PullRequestSpec, 'branch' | 'base' | 'headSha'>
+  ) =>
+    | Omit<PullRequestSpec, 'branch' | 'base' | 'headSha'>
+    | Promise<Omit<PullRequestSpec, 'branch' | 'base' | 'headSha'>>
   readonly onSecret?: (secret: string) => void
   /** Attempts before giving up; each lost race costs one. */
   readonly attempts?: number

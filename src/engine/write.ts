@@ -4,8 +4,9 @@
  * environment through the GitHub API or git.
  */
 import type { ResolvedImage } from '../model.js'
-import type { ArtifactReader, DigestResolver } from '../registry/index.js'
+import type { ArtifactReader, DigestResolver, OriginReader } from '../registry/index.js'
 import { fsTreeReader } from '../repo/index.js'
+import { codeChangeReader, type CodeChangeReader } from './code-changes.js'
 import { configRepositoryOf } from './destination.js'
 import { editConfigRepo } from './edit.js'
 import { promoteEnvironments, type EnvironmentRun } from './environments.js'
@@ -17,29 +18,35 @@ export async function writeConfigRepository(
   plan: PromotionPlan,
   destination: Destination,
   resolved: readonly ResolvedImage[],
-  resolver: DigestResolver & ArtifactReader,
+  resolver: DigestResolver & ArtifactReader & OriginReader,
   ports: Ports
 ): Promise<{ edits: EnvironmentEdit[]; runs: EnvironmentRun[] }> {
+  const codeChanges = codeChangeReader(resolver, ports)
   if (destination.kind === 'workspace') {
-    return {
-      edits: await editWorkspace(plan, destination.root, resolved, resolver, ports),
-      runs: []
-    }
+    const edits = await editWorkspace(plan, destination.root, resolved, resolver, ports)
+    return { edits: await withCodeChanges(edits, codeChanges), runs: [] }
   }
   const runs = await promoteEnvironments(plan, resolved, {
     ...configRepositoryOf(destination, ports),
     method: destination.kind === 'github' ? destination.method : 'git',
     resolver,
+    codeChanges,
     ports
   })
-  return {
-    edits: runs.map(r => ({
-      environment: r.environment,
-      result: r.result.edit,
-      images: r.result.images
-    })),
-    runs
-  }
+  const edits = runs.map(r => ({
+    environment: r.environment,
+    result: r.result.edit,
+    images: r.result.images
+  }))
+  return { edits: await withCodeChanges(edits, codeChanges), runs }
+}
+
+/** Each environment's code changes (a pull request body has read them already: cached). */
+async function withCodeChanges(
+  edits: readonly EnvironmentEdit[],
+  read: CodeChangeReader
+): Promise<EnvironmentEdit[]> {
+  return Promise.all(edits.map(async e => ({ ...e, codeChanges: await read(e.images, e.result) })))
 }
 
 /** Edits the working tree in place, environment by environment; commits nothing. */

@@ -6,7 +6,9 @@ import { RegistryClient } from './oci/client.js'
 import { resolveManifest } from './oci/manifest.js'
 import { DEFAULT_RETRY, DEFAULT_TIMEOUT_MS, Transport, type RetryPolicy } from './oci/transport.js'
 import { fetchBlob, fetchManifest, fetchReferrers } from './oci/artifacts.js'
-import type { ArtifactReader, DigestResolver, Resolution } from './types.js'
+import type { ArtifactReader, DigestResolver, OriginReader, Resolution } from './types.js'
+import { readOrigin } from './oci/origin.js'
+import type { ImageOrigin } from '../model.js'
 import { parseEcrHost } from './ecr/host.js'
 import type { EcrDescriber } from './ecr/describe.js'
 
@@ -28,7 +30,9 @@ export interface ResolverOptions {
  * One resolver per run: it keeps one client per registry host, so challenges
  * and tokens learned for one image serve every other image on that host.
  */
-export function createResolver(options: ResolverOptions): DigestResolver & ArtifactReader {
+export function createResolver(
+  options: ResolverOptions
+): DigestResolver & ArtifactReader & OriginReader {
   const transport = new Transport({
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     retry: options.retry ?? DEFAULT_RETRY,
@@ -64,8 +68,20 @@ export function createResolver(options: ResolverOptions): DigestResolver & Artif
   // first image's request is the probe the others on that host wait for, and after a 404 they
   // go straight to the referrers tag schema's fallback tag. (A probe that fails says nothing.)
   const referrersApi = new Map<string, Promise<boolean | undefined>>()
+  // A digest's content never changes: its origin is read once per repository and run.
+  const origins = new Map<string, Promise<ImageOrigin>>()
 
   return {
+    origin(ref, digest) {
+      const host = registryHost(ref)
+      const key = `${host}/${ref.path}@${digest}`
+      let origin = origins.get(key)
+      if (!origin) {
+        origin = readOrigin(clientFor(host), ref.path, digest, `${ref.name}@${digest}`)
+        origins.set(key, origin)
+      }
+      return origin
+    },
     manifest: (ref, reference) =>
       fetchManifest(
         clientFor(registryHost(ref)),

@@ -1,3 +1,4 @@
+import type { ImageOrigin } from '../model.js'
 import type { ImageReference } from '../reference/index.js'
 
 /** A repository's tag-mutability settings (ECR), or why they are unknown. */
@@ -51,4 +52,9 @@ export interface ArtifactReader {
     digest: string,
     artifactType: string
   ): Promise<Buffer | undefined>
+}
+
+/** A build's source repository and revision (see origin.ts), read once per digest and run. */
+export interface OriginReader {
+  origin(image: ImageReference, digest: string): Promise<ImageOrigin>
 }

@@ -7,3 +7,4 @@ export {
   type PromotionContent
 } from './promotion.js'
 export { imagesOutput, resolutionSummary, type ImageOutput } from './summary.js'
+export { codeChangesSection, codeChangesSummary, COMMITS_SHOWN, sameSource } from './changes.js'

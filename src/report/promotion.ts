@@ -5,6 +5,7 @@
  * through one of the escapes at the bottom, so none can break the layout.
  */
 import type {
+  CodeChange,
   EditResult,
   ImageValueChange,
   PromotionMode,
@@ -12,6 +13,7 @@ import type {
   SignatureVerification,
   SourceInfo
 } from '../model.js'
+import { codeChangesSection } from './changes.js'
 import { code, escapeText, itemWithSublist, oneLine } from './markdown.js'
 import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
 import { provenanceWords } from './provenance.js'
@@ -38,6 +40,8 @@ export interface PromotionContent {
   readonly fromEnvironment?: string
   /** The commit-message template (checked by checkCommitMessageTemplate); default subject without. */
   readonly messageTemplate?: string
+  /** What changes in the code per image (source commits between the revisions), when read. */
+  readonly codeChanges?: readonly CodeChange[]
 }
 
 /** GitHub refuses a pull request body longer than this. */
@@ -131,6 +135,7 @@ export function pullRequestBody(content: PromotionContent): string {
     [
       lead(content, changes, links),
       ...tableSection(rows, shown[0]),
+      ...[codeChangesSection(content.codeChanges ?? [])].filter(s => s !== ''),
       ...(images.length > 0
         ? ['### Images', ...listSection(images, shown[1], 'image', '\n\n')]
         : []),

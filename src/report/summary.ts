@@ -1,4 +1,9 @@
-import type { ProvenanceVerification, ResolvedImage, SignatureVerification } from '../model.js'
+import type {
+  CodeChange,
+  ProvenanceVerification,
+  ResolvedImage,
+  SignatureVerification
+} from '../model.js'
 import { code, escapeText } from './markdown.js'
 import { provenanceWords } from './provenance.js'
 
@@ -14,9 +19,17 @@ export interface ImageOutput {
   readonly signature?: SignatureVerification
   /** When the attestation gate ran: the attestation it verified (source repository, commit …). */
   readonly provenance?: ProvenanceVerification
+  /** When the promotion read them: the build's source, its revision, the replaced build's. */
+  readonly source?: string | null
+  readonly revision?: string | null
+  readonly previousRevision?: string | null
 }
 
-export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
+/** `codeChanges`: what the promotion read per environment; the first one of an image counts. */
+export function imagesOutput(
+  images: readonly ResolvedImage[],
+  codeChanges: readonly CodeChange[] = []
+): ImageOutput[] {
   return images.map(i => ({
     image: i.reference.name,
     tag: i.reference.tag ?? null,
@@ -26,8 +39,20 @@ export function imagesOutput(images: readonly ResolvedImage[]): ImageOutput[] {
       ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
       : {}),
     ...(i.signature ? { signature: i.signature } : {}),
-    ...(i.provenance ? { provenance: i.provenance } : {})
+    ...(i.provenance ? { provenance: i.provenance } : {}),
+    ...originOutput(codeChanges.find(c => c.image === i.input && c.digest === i.digest))
   }))
+}
+
+function originOutput(
+  change: CodeChange | undefined
+): Pick<ImageOutput, 'source' | 'revision' | 'previousRevision'> {
+  if (!change) return {}
+  return {
+    source: change.origin.source ?? null,
+    revision: change.origin.revision ?? null,
+    previousRevision: change.previous.origin?.revision ?? null
+  }
 }
 
 function verdictWord(image: ResolvedImage): string {
