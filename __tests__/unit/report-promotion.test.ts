@@ -254,9 +254,9 @@ describe('commit message', () => {
       `Image-Signature: acme/web:v2@${D2} verified, signed by ${identity} (issuer ${issuer})`
     ])
     const body = pullRequestBody(content)
-    expect(body).toContain(`- Signature: verified, cosign key \`${key}\``)
+    expect(body).toContain(`- \`api v1.2.3\`: signature verified, cosign key \`${key}\``)
     expect(body).toContain(
-      `- Signature: verified, signed by \`${identity}\` (issuer \`${issuer}\`)`
+      `- \`web v2\`: signature verified, signed by \`${identity}\` (issuer \`${issuer}\`)`
     )
   })
 
@@ -625,6 +625,10 @@ describe('pull request body', () => {
         `| \`acme/web:v2\` | staging | \`${h}:4\` | \`${D0}\` | \`${D2}\` |`,
         `| \`${ECR}:2024.05.1\` | staging | \`${w}:2\` | \`${ECR}:2024.04.9@${D0}\` | \`${ECR}:2024.05.1@${D3}\` |`,
         '',
+        '### Trust',
+        '',
+        '- `worker 2024.05.1`: tag immutability (ECR) immutable, repository tags are IMMUTABLE',
+        '',
         '### Images',
         '',
         '<details>',
@@ -655,7 +659,6 @@ describe('pull request body', () => {
         `- Digest: \`${D3}\``,
         '- Kind: single manifest, `application/vnd.docker.distribution.manifest.v2+json`',
         `- Pinned reference: \`${ECR}:2024.05.1@${D3}\``,
-        '- Tag immutability (ECR): immutable, repository tags are IMMUTABLE',
         `- Source commit: ${commit}`,
         `- Workflow run: ${run}`,
         '',
@@ -933,7 +936,7 @@ describe('pull request body', () => {
       ).toHaveLength(3000)
     })
 
-    it('images and render results are cut too when the table alone is not enough', () => {
+    it('the next longest section (render results) is cut too when the table alone is not enough', () => {
       const many = Array.from({ length: 1000 }, (_, i) => image(`ghcr.io/acme/svc-${i}:v${i}`, D2))
       const renders = many.map(i => ({ ...renderOk, image: i.input }))
       const huge = pullRequestBody({ ...big, images: many, result: result(changes, renders) })
@@ -941,9 +944,11 @@ describe('pull request body', () => {
       expect(huge).not.toContain('| Image |')
       expect(huge).toContain('_3,000 more rows left out (0 of 3,000 shown)')
       expect(huge).toMatch(
-        /_\d+ more images left out to stay within GitHub's pull request body limit\._/
+        /_[\d,]+ more render results left out to stay within GitHub's pull request body limit\._/
       )
-      expect(huge).toContain('_1,000 more render results left out')
+      // The longest section goes first: after the table, the render results; the rest stays.
+      expect(huge).toContain('### Images')
+      expect(huge).toContain('### Rolling back')
       expect(huge.endsWith('<!-- promote-image:environment=prod -->\n')).toBe(true)
     })
   })
