@@ -13,6 +13,9 @@ export interface RenderedDiff {
   readonly beyondImages: ReadonlyArray<{ readonly target: string; readonly line: string }>
 }
 
+/** Past this many changed lines, the diff is not computed (Myers' cost grows with it). */
+const MAX_EDIT_LENGTH = 2000
+
 /** A container's image field as renderers print it: `image: ref`, `- image: ref`, quoted or not. */
 const IMAGE_LINE = /^\s*(?:-\s+)?["']?image["']?\s*:\s*\S/
 
@@ -26,9 +29,18 @@ export function renderedDiff(renders: readonly RenderReport[]): RenderedDiff {
     seen.add(report.target)
     const { before, after } = report.rendered
     if (before === after) continue
+    // Bounded work: a render changed in thousands of places is named, not diffed line by line.
     const patch = structuredPatch(report.target, report.target, before, after, '', '', {
-      context: 3
+      context: 3,
+      maxEditLength: MAX_EDIT_LENGTH
     })
+    if (!patch) {
+      lines.push(`--- a/${report.target} (before)`, `+++ b/${report.target} (after)`)
+      const note = `more than ${MAX_EDIT_LENGTH} rendered lines change: too many to show here`
+      lines.push(`@@ ${note} @@`)
+      beyondImages.push({ target: report.target, line: note })
+      continue
+    }
     if (patch.hunks.length === 0) continue
     lines.push(`--- a/${report.target} (before)`, `+++ b/${report.target} (after)`)
     for (const hunk of patch.hunks) {
