@@ -15,6 +15,7 @@ import type { ArtifactReader, DigestResolver } from '../registry/index.js'
 import type { TreeReader } from '../repo/index.js'
 import {
   commitMessage,
+  movedComment,
   pullRequestBody,
   pullRequestTitle,
   type PromotionContent
@@ -138,6 +139,7 @@ export async function promoteEnvironments(
             pullRequest: (edit, base, promoted, head) => ({
               title: pullRequestTitle(content(edit, base, promoted), options.title),
               body: pullRequestBody(content(edit, base, promoted, head)),
+              updateComment: previous => movedComment(previous, promoted),
               draft: options.draft ?? config?.draft ?? false,
               labels: union(config?.labels, options.labels),
               reviewers: union(config?.reviewers, options.reviewers),

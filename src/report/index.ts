@@ -10,3 +10,4 @@ export {
 export { imagesOutput, resolutionSummary, type ImageOutput } from './summary.js'
 export { composeSections, fixedSection, type Section } from './sections.js'
 export { renderedDiff, type RenderedDiff } from './rendered-diff.js'
+export { movedComment, pinsMarker } from './moved.js'

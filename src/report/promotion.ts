@@ -14,6 +14,7 @@ import type {
 } from '../model.js'
 import { code, escapeText, itemWithSublist, oneLine } from './markdown.js'
 import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
+import { pinsMarker } from './moved.js'
 import { renderedDiff, type RenderedDiff } from './rendered-diff.js'
 import { composeSections, fixedSection, type Section } from './sections.js'
 
@@ -172,7 +173,7 @@ export function bodySections(content: PromotionContent): Section[] {
         ].join('\n\n')
     },
     fixedSection('rolling back', ['### Rolling back', rollback(content)].join('\n\n')),
-    fixedSection('marker', promotionMarker(content.environment))
+    fixedSection('marker', `${pinsMarker(content.images)}\n${promotionMarker(content.environment)}`)
   ]
 }
 
