@@ -7,6 +7,7 @@ import type { EditResult, RenderReport, ResolvedImage } from '../../src/model.js
 import { parseReference } from '../../src/reference/index.js'
 import {
   bodySections,
+  movedComment,
   pullRequestBody,
   renderedDiff,
   type PromotionContent
@@ -210,5 +211,38 @@ describe("GitHub's body limit", () => {
       '@@ more than 2000 rendered lines change: too many to show here @@'
     ])
     expect(wide.beyondImages).toHaveLength(1)
+  })
+})
+
+describe('the living pull request: what moved', () => {
+  const older: ResolvedImage = {
+    ...api,
+    input: 'ghcr.io/acme/api:v1.2.2',
+    reference: parseReference('ghcr.io/acme/api:v1.2.2'),
+    digest: D0,
+    pinned: OLD
+  }
+  const previous = pullRequestBody({ ...content([]), images: [older] })
+
+  it.each([
+    [
+      'a newer build: old → new tag and digest',
+      [api],
+      [
+        'A newer build updated this pull request; the description is regenerated.',
+        '',
+        '- `api`: `v1.2.2 (000000000000)` → `v1.2.3 (111111111111)`'
+      ]
+    ],
+    ['the same build again: no comment', [older], undefined]
+  ])('%s', (_name, images, expected) => {
+    const comment = movedComment(previous, images)
+    expect(comment?.trimEnd().split('\n')).toEqual(expected)
+  })
+
+  it('a body without the pins marker (an older promote-image): the new pins, no "from"', () => {
+    expect(movedComment('hand-written body', [api])).toContain(
+      '- `api`: now `v1.2.3 (111111111111)`'
+    )
   })
 })

@@ -17,6 +17,7 @@ import {
   readPromotionMarker,
   type PromotionContent
 } from '../../src/report/promotion.js'
+import { pinsMarker } from '../../src/report/moved.js'
 import {
   checkCommitMessageTemplate,
   COMMIT_MESSAGE_PLACEHOLDERS
@@ -603,6 +604,7 @@ describe('pull request body', () => {
         '',
         "Revert this commit (`git revert <sha>` once merged, or GitHub's Revert button); Argo CD then syncs the previous digest. A rollback is a revert, not a re-promotion of an older tag.",
         '',
+        pinsMarker(one.images),
         '<!-- promote-image:environment=prod -->',
         ''
       ].join('\n')
@@ -672,6 +674,7 @@ describe('pull request body', () => {
         '',
         'Revert this commit (`git revert <sha>`); Argo CD then syncs the previous digest. A rollback is a revert, not a re-promotion of an older tag.',
         '',
+        pinsMarker(three.images),
         '<!-- promote-image:environment=staging -->',
         ''
       ].join('\n')
@@ -730,7 +733,8 @@ describe('pull request body', () => {
     })
 
     it('the marker survives an environment that tries to close it', () => {
-      expect(outsideCode(body).match(/-->/g)).toHaveLength(1)
+      // Two markers (the pins, the environment), each closed once.
+      expect(outsideCode(body).match(/-->/g)).toHaveLength(2)
       expect(body.endsWith(`${promotionMarker(environment)}\n`)).toBe(true)
       expect(promotionMarker(environment)).toBe(
         '<!-- promote-image:environment=prod%7C%3C!--%20x%20--%3E*bold* -->'
@@ -925,7 +929,7 @@ describe('pull request body', () => {
       expect(body).toContain('<summary>api v1.2.3 (111111111111)</summary>')
       expect(body).toContain('- ✅ `apps/api/overlays/prod`: Argo CD will see the change')
       expect(body).toContain('### Rolling back')
-      expect(body.endsWith('\n\n<!-- promote-image:environment=prod -->\n')).toBe(true)
+      expect(body.endsWith('\n<!-- promote-image:environment=prod -->\n')).toBe(true)
     })
 
     it('the commit message still lists all 3,000', () => {
