@@ -211,8 +211,8 @@ describe('the action against GitHub in a box', () => {
       .split('\n')
       .filter(l => /^[+-](?![+-]{2} )/.test(l))
     expect(changed).toEqual([
-      `-        image: ${reg.host}/team/api:latest`,
-      `+        image: ${reg.host}/team/api:v1.4.2@${images.get('api:v1.4.2')!.digest}`
+      `-      - image: ${reg.host}/team/api:latest`,
+      `+      - image: ${reg.host}/team/api:v1.4.2@${images.get('api:v1.4.2')!.digest}`
     ])
     expect(body).not.toContain('[!WARNING]')
     expect(box.pulls(repo)[0]!.comments).toEqual([])
