@@ -140,6 +140,8 @@ export interface RenderReport {
   readonly image: string
   readonly ok: boolean
   readonly message: string
+  /** What the target renders before and after the edit (the manifests Argo CD applies), when known. */
+  readonly rendered?: { readonly before: string; readonly after: string }
 }
 
 /** What a promotion's edit did to the config repository. */
@@ -149,6 +151,8 @@ export interface EditResult {
   /** Unified diff of every changed file. */
   readonly diff: string
   readonly written: boolean
+  /** Warnings a reviewer should see (a downgrade), one sentence each. */
+  readonly warnings?: readonly string[]
 }
 
 /** Where the promoted build came from (GITHUB_* of the build's workflow run). */

@@ -202,6 +202,20 @@ describe('the action against GitHub in a box', () => {
     const first = await action(repo, { image: api('v1.4.2'), environment: 'prod' })
     expect(first.stdout).not.toMatch(/::error::/)
     expect(first.outputs['pull-request-operation']).toBe('created')
+    // What changes in the cluster: the real render's diff, only the container's image line.
+    const body = box.pulls(repo)[0]!.body!
+    const cluster = body.slice(body.indexOf('### What changes in the cluster'))
+    expect(cluster).toContain('Only image fields change in what Argo CD applies.')
+    const changed = cluster
+      .slice(0, cluster.indexOf('</details>'))
+      .split('\n')
+      .filter(l => /^[+-](?![+-]{2} )/.test(l))
+    expect(changed).toEqual([
+      `-      - image: ${reg.host}/team/api:latest`,
+      `+      - image: ${reg.host}/team/api:v1.4.2@${images.get('api:v1.4.2')!.digest}`
+    ])
+    expect(body).not.toContain('[!WARNING]')
+    expect(box.pulls(repo)[0]!.comments).toEqual([])
     return repo
   }
 
@@ -213,6 +227,7 @@ describe('the action against GitHub in a box', () => {
     expect(ran.outputs['pull-request-operation']).toBe('none')
     expect((await box.log(REPO, 'promote/prod/api'))[0]!.sha).toBe(before)
     expect(box.pulls(REPO)).toHaveLength(1)
+    expect(box.pulls(REPO)[0]!.comments).toEqual([])
   })
 
   it('a newer image updates the same pull request: one commit on base, the new digest', async () => {
@@ -232,6 +247,16 @@ describe('the action against GitHub in a box', () => {
     ).toContain(`digest: ${images.get('api:v1.4.3')!.digest}`)
     expect(box.pulls(REPO)[0]!.body).toContain(images.get('api:v1.4.3')!.digest)
     expect(box.pulls(REPO)[0]!.body).toContain(`/${REPO}/blob/${log[0]!.sha}/apps/api/`)
+    // One comment says what moved; the body was regenerated.
+    const short = (d: string): string => d.replace(/^sha256:/, '').slice(0, 12)
+    expect(box.pulls(REPO)[0]!.comments).toEqual([
+      [
+        'A newer build updated this pull request; the description is regenerated.',
+        '',
+        `- \`api\`: \`v1.4.2 (${short(images.get('api:v1.4.2')!.digest)})\` → \`v1.4.3 (${short(images.get('api:v1.4.3')!.digest)})\``,
+        ''
+      ].join('\n')
+    ])
   })
 
   it('dev (push, from promotion.yaml): one verified commit on main', async () => {

@@ -111,6 +111,8 @@ export interface PullRecord {
   merged: boolean
   mergedAt: string | null
   mergeCommitSha: string | null
+  /** The bodies of its issue comments, oldest first. */
+  comments: string[]
 }
 
 export interface LogEntry {
@@ -649,6 +651,8 @@ interface Pull {
   merged: boolean
   mergedAt: string | null
   mergeCommitSha: string | null
+  /** Issue comments, oldest first. */
+  comments: { id: number; body: string; createdAt: string }[]
 }
 
 interface MergeState {
@@ -1124,6 +1128,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
 
   // GitHub's simple-user (https://docs.github.com/rest/users/users#get-a-user): every *_url,
   // templates included, hangs off the API's /users/{login}, organizations too.
+  let nextCommentId = 1_000_001
   const userShape = (login: string, type: 'User' | 'Bot' | 'Organization' = 'User'): object => {
     const id =
       login === BOT_LOGIN
@@ -1564,7 +1569,8 @@ export async function startGitHubBox(): Promise<GitHubBox> {
     closedAt: pull.closedAt,
     merged: pull.merged,
     mergedAt: pull.mergedAt,
-    mergeCommitSha: pull.mergeCommitSha
+    mergeCommitSha: pull.mergeCommitSha,
+    comments: pull.comments.map(c => c.body)
   })
 
   // --- merging --------------------------------------------------------------------------------
@@ -2352,6 +2358,7 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       requestedReviewers: [],
       requestedTeams: [],
       assignees: [],
+      comments: [],
       autoMerge: null,
       createdAt: now,
       updatedAt: now,
@@ -2522,6 +2529,45 @@ export async function startGitHubBox(): Promise<GitHubBox> {
       200,
       pull.labels.map(l => labelShape(repo, l))
     )
+  })
+
+  // https://docs.github.com/rest/issues/comments#create-an-issue-comment: a pull request's
+  // conversation comments are its issue's; 201 with the comment.
+  route('POST', /^\/issues\/(\d+)\/comments$/, async (ctx, repo, [n = '']) => {
+    const pull = findPull(repo, n)
+    const body = await readJson(ctx.req)
+    if (typeof body.body !== 'string' || body.body.length === 0) {
+      fail(422, 'Validation Failed', {
+        errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }]
+      })
+    }
+    if (body.body.length > 65_536) {
+      fail(422, 'Validation Failed', {
+        errors: [
+          {
+            resource: 'IssueComment',
+            code: 'custom',
+            field: 'body',
+            message: 'body is too long (maximum is 65536 characters)'
+          }
+        ]
+      })
+    }
+    const comment = { id: nextCommentId++, body: body.body, createdAt: nowIso() }
+    pull.comments.push(comment)
+    const issueUrl = `${repoApi(repo)}/issues/${pull.number}`
+    sendJson(ctx, 201, {
+      id: comment.id,
+      node_id: Buffer.from(`IC_${comment.id}`).toString('base64'),
+      url: `${repoApi(repo)}/issues/comments/${comment.id}`,
+      html_url: `${url}/${repo.fullName}/pull/${pull.number}#issuecomment-${comment.id}`,
+      body: comment.body,
+      user: userShape(BOT_LOGIN, 'Bot'),
+      created_at: comment.createdAt,
+      updated_at: comment.createdAt,
+      issue_url: issueUrl,
+      author_association: 'CONTRIBUTOR'
+    })
   })
 
   route('POST', /^\/issues\/(\d+)\/assignees$/, async (ctx, repo, [n = '']) => {

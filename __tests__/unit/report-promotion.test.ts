@@ -17,6 +17,7 @@ import {
   readPromotionMarker,
   type PromotionContent
 } from '../../src/report/promotion.js'
+import { pinsMarker } from '../../src/report/moved.js'
 import {
   checkCommitMessageTemplate,
   COMMIT_MESSAGE_PLACEHOLDERS
@@ -254,9 +255,9 @@ describe('commit message', () => {
       `Image-Signature: acme/web:v2@${D2} verified, signed by ${identity} (issuer ${issuer})`
     ])
     const body = pullRequestBody(content)
-    expect(body).toContain(`- Signature: verified, cosign key \`${key}\``)
+    expect(body).toContain(`- \`api v1.2.3\`: signature verified, cosign key \`${key}\``)
     expect(body).toContain(
-      `- Signature: verified, signed by \`${identity}\` (issuer \`${issuer}\`)`
+      `- \`web v2\`: signature verified, signed by \`${identity}\` (issuer \`${issuer}\`)`
     )
   })
 
@@ -603,6 +604,7 @@ describe('pull request body', () => {
         '',
         "Revert this commit (`git revert <sha>` once merged, or GitHub's Revert button); Argo CD then syncs the previous digest. A rollback is a revert, not a re-promotion of an older tag.",
         '',
+        pinsMarker(one.images),
         '<!-- promote-image:environment=prod -->',
         ''
       ].join('\n')
@@ -624,6 +626,10 @@ describe('pull request body', () => {
         `| \`acme/web:v2\` | staging | \`${h}:3\` | \`v1\` | \`v2\` |`,
         `| \`acme/web:v2\` | staging | \`${h}:4\` | \`${D0}\` | \`${D2}\` |`,
         `| \`${ECR}:2024.05.1\` | staging | \`${w}:2\` | \`${ECR}:2024.04.9@${D0}\` | \`${ECR}:2024.05.1@${D3}\` |`,
+        '',
+        '### Trust',
+        '',
+        '- `worker 2024.05.1`: tag immutability (ECR) immutable, repository tags are IMMUTABLE',
         '',
         '### Images',
         '',
@@ -655,7 +661,6 @@ describe('pull request body', () => {
         `- Digest: \`${D3}\``,
         '- Kind: single manifest, `application/vnd.docker.distribution.manifest.v2+json`',
         `- Pinned reference: \`${ECR}:2024.05.1@${D3}\``,
-        '- Tag immutability (ECR): immutable, repository tags are IMMUTABLE',
         `- Source commit: ${commit}`,
         `- Workflow run: ${run}`,
         '',
@@ -669,6 +674,7 @@ describe('pull request body', () => {
         '',
         'Revert this commit (`git revert <sha>`); Argo CD then syncs the previous digest. A rollback is a revert, not a re-promotion of an older tag.',
         '',
+        pinsMarker(three.images),
         '<!-- promote-image:environment=staging -->',
         ''
       ].join('\n')
@@ -727,7 +733,8 @@ describe('pull request body', () => {
     })
 
     it('the marker survives an environment that tries to close it', () => {
-      expect(outsideCode(body).match(/-->/g)).toHaveLength(1)
+      // Two markers (the pins, the environment), each closed once.
+      expect(outsideCode(body).match(/-->/g)).toHaveLength(2)
       expect(body.endsWith(`${promotionMarker(environment)}\n`)).toBe(true)
       expect(promotionMarker(environment)).toBe(
         '<!-- promote-image:environment=prod%7C%3C!--%20x%20--%3E*bold* -->'
@@ -922,7 +929,7 @@ describe('pull request body', () => {
       expect(body).toContain('<summary>api v1.2.3 (111111111111)</summary>')
       expect(body).toContain('- ✅ `apps/api/overlays/prod`: Argo CD will see the change')
       expect(body).toContain('### Rolling back')
-      expect(body.endsWith('\n\n<!-- promote-image:environment=prod -->\n')).toBe(true)
+      expect(body.endsWith('\n<!-- promote-image:environment=prod -->\n')).toBe(true)
     })
 
     it('the commit message still lists all 3,000', () => {
@@ -933,7 +940,7 @@ describe('pull request body', () => {
       ).toHaveLength(3000)
     })
 
-    it('images and render results are cut too when the table alone is not enough', () => {
+    it('the next longest section (render results) is cut too when the table alone is not enough', () => {
       const many = Array.from({ length: 1000 }, (_, i) => image(`ghcr.io/acme/svc-${i}:v${i}`, D2))
       const renders = many.map(i => ({ ...renderOk, image: i.input }))
       const huge = pullRequestBody({ ...big, images: many, result: result(changes, renders) })
@@ -941,9 +948,11 @@ describe('pull request body', () => {
       expect(huge).not.toContain('| Image |')
       expect(huge).toContain('_3,000 more rows left out (0 of 3,000 shown)')
       expect(huge).toMatch(
-        /_\d+ more images left out to stay within GitHub's pull request body limit\._/
+        /_[\d,]+ more render results left out to stay within GitHub's pull request body limit\._/
       )
-      expect(huge).toContain('_1,000 more render results left out')
+      // The longest section goes first: after the table, the render results; the rest stays.
+      expect(huge).toContain('### Images')
+      expect(huge).toContain('### Rolling back')
       expect(huge.endsWith('<!-- promote-image:environment=prod -->\n')).toBe(true)
     })
   })

@@ -76,6 +76,7 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   const templates = request.templates ?? (await loadTargets(request))
   const texts = new Map<string, { before: string; after: string }>()
   const changes = new Map<string, ImageValueChange[]>()
+  const warnings: string[] = []
   const kustomizeDirs = new Map<string, Set<ResolvedImage>>()
   const manifestTargets = new Map<string, { files: string[]; images: Set<ResolvedImage> }>()
   const helmProofs: HelmProof[] = []
@@ -144,7 +145,10 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
             request.allowDowngrade ?? 'warn',
             request.names
           )
-          if (warning) logger.warning(warning)
+          if (warning) {
+            logger.warning(warning)
+            warnings.push(warning)
+          }
         }
         texts.set(file, { before: texts.get(file)!.before, after: outcome.text })
         const list = changes.get(file) ?? []
@@ -185,7 +189,13 @@ export async function editConfigRepo(request: EditRequest, logger: Logger): Prom
   if (!request.dryRun) {
     for (const f of files) await writeAtomically(request.repoRoot, f.file, f.after)
   }
-  return { files, renders, diff, written: !request.dryRun && files.length > 0 }
+  return {
+    files,
+    renders,
+    diff,
+    written: !request.dryRun && files.length > 0,
+    ...(warnings.length > 0 && { warnings })
+  }
 }
 
 /**

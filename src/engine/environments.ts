@@ -15,6 +15,7 @@ import type { ArtifactReader, DigestResolver } from '../registry/index.js'
 import type { TreeReader } from '../repo/index.js'
 import {
   commitMessage,
+  movedComment,
   pullRequestBody,
   pullRequestTitle,
   type PromotionContent
@@ -147,6 +148,7 @@ export async function promoteEnvironments(
                 ...content(edit, base, promoted, head),
                 codeChanges: await delivery.codeChanges?.(promoted, edit)
               }),
+              updateComment: previous => movedComment(previous, promoted),
               draft: options.draft ?? config?.draft ?? false,
               labels: union(config?.labels, options.labels),
               reviewers: union(config?.reviewers, options.reviewers),

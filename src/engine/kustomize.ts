@@ -135,7 +135,7 @@ export async function proveOverlays(
   )
   const reports: RenderReport[] = []
   for (const [i, [dir, images]] of proved.entries()) {
-    const { before, after } = renders[i]!
+    const { before, after, text } = renders[i]!
     for (const image of images) {
       const verdict = verifyRender(
         before,
@@ -144,7 +144,13 @@ export async function proveOverlays(
         image.pinned,
         dir
       )
-      reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message })
+      reports.push({
+        target: dir,
+        image: image.input,
+        ok: verdict.ok,
+        message: verdict.message,
+        ...(text && { rendered: text })
+      })
       if (!verdict.ok) throw new RenderError(verdict.message, { subject: dir, hint: renderHint })
       logger.info(`${dir}: ${verdict.message}`)
     }

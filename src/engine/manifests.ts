@@ -33,7 +33,18 @@ export function proveManifests(
         image.pinned,
         path
       )
-      reports.push({ target: path, image: image.input, ok: verdict.ok, message: verdict.message })
+      // The files are what Argo CD applies: their text is the rendered text.
+      const rendered = {
+        before: texts.flatMap(t => (t ? [t.before] : [])).join('\n---\n'),
+        after: texts.flatMap(t => (t ? [t.after] : [])).join('\n---\n')
+      }
+      reports.push({
+        target: path,
+        image: image.input,
+        ok: verdict.ok,
+        message: verdict.message,
+        rendered
+      })
       if (!verdict.ok) {
         throw new RenderError(verdict.message, {
           subject: path,

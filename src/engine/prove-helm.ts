@@ -140,7 +140,8 @@ export async function proveHelmEdits(
       target: describe(proof),
       image: proof.image.input,
       ok: verdict.ok,
-      message: verdict.message
+      message: verdict.message,
+      rendered: await render(chart, edited)
     })
     if (!verdict.ok) {
       throw new RenderError(verdict.message, {

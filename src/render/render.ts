@@ -24,6 +24,11 @@ export interface BeforeAfter {
    * whole repository (when the closure could not be told, or rendering it failed).
    */
   readonly copy: 'closure' | 'full'
+  /**
+   * The rendered manifests as text, before and after, for the pull request's rendered diff;
+   * absent when the targets were built together in one run (their output is shared).
+   */
+  readonly text?: { readonly before: string; readonly after: string }
 }
 
 type Side = 'before' | 'after' | 'current'
@@ -222,13 +227,13 @@ async function renderBoth(
   edits: ReadonlyMap<string, string>,
   closure: readonly string[] | undefined
 ): Promise<BeforeAfter> {
-  const before = renderSide(renderer, root, root, target, 'before')
+  const before = renderSideText(renderer, root, root, target, 'before')
   // Settled without waiting: the after side decides on a fallback only once before is known.
   before.catch(() => undefined)
-  let after: { images: RenderedImage[]; copy: BeforeAfter['copy'] }
+  let after: { rendered: RenderedSide; copy: BeforeAfter['copy'] }
   try {
     after = {
-      images: await renderEdited(renderer, root, target, edits, closure),
+      rendered: await renderEdited(renderer, root, target, edits, closure),
       copy: closure ? 'closure' : 'full'
     }
   } catch (error) {
@@ -241,9 +246,15 @@ async function renderBoth(
       if (!beforeRendered) await before
       throw error
     }
-    after = { images: await renderEdited(renderer, root, target, edits, undefined), copy: 'full' }
+    after = { rendered: await renderEdited(renderer, root, target, edits, undefined), copy: 'full' }
   }
-  return { before: await before, after: after.images, copy: after.copy }
+  const was = await before
+  return {
+    before: was.images,
+    after: after.rendered.images,
+    copy: after.copy,
+    text: { before: was.text, after: after.rendered.text }
+  }
 }
 
 /** The images `targetDir` renders in the working tree of `repoRoot`, as it is now. */
@@ -253,7 +264,14 @@ export async function renderImages(
   targetDir: string
 ): Promise<RenderedImage[]> {
   const root = await realRoot(repoRoot)
-  return renderSide(renderer, root, root, repoRelative(targetDir, 'render target'), 'current')
+  const side = await renderSideText(
+    renderer,
+    root,
+    root,
+    repoRelative(targetDir, 'render target'),
+    'current'
+  )
+  return side.images
 }
 
 async function renderEdited(
@@ -262,26 +280,32 @@ async function renderEdited(
   target: string,
   edits: ReadonlyMap<string, string>,
   closure: readonly string[] | undefined
-): Promise<RenderedImage[]> {
+): Promise<RenderedSide> {
   const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')))
   try {
     // One level down, so that a relative path climbing out of the copy stays in our directory.
     const copyRoot = path.join(temp, 'repo')
     await copyRepository(root, copyRoot, closure)
     await applyChanges(copyRoot, edits)
-    return await renderSide(renderer, root, copyRoot, target, 'after')
+    return await renderSideText(renderer, root, copyRoot, target, 'after')
   } finally {
     await rm(temp, { recursive: true, force: true })
   }
 }
 
-async function renderSide(
+/** One side's render: its images, and its text (paths in it as the repository names them). */
+interface RenderedSide {
+  readonly images: RenderedImage[]
+  readonly text: string
+}
+
+async function renderSideText(
   renderer: Renderer,
   root: string,
   tree: string,
   target: string,
   side: Side
-): Promise<RenderedImage[]> {
+): Promise<RenderedSide> {
   const shown = target || '.'
   let output: string
   try {
@@ -306,7 +330,7 @@ async function renderSide(
       }
     )
   }
-  return extractImages(output)
+  return { images: extractImages(output), text: output }
 }
 
 const SIDE_WORDS: Record<Side, string> = {

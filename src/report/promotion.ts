@@ -17,6 +17,9 @@ import { codeChangesSection } from './changes.js'
 import { code, escapeText, itemWithSublist, oneLine } from './markdown.js'
 import { expandCommitMessage, nameOf, shortDigest } from './message-template.js'
 import { provenanceWords } from './provenance.js'
+import { pinsMarker } from './moved.js'
+import { renderedDiff, type RenderedDiff } from './rendered-diff.js'
+import { composeSections, fixedSection, type Section } from './sections.js'
 
 export interface PromotionContent {
   readonly environment?: string
@@ -124,38 +127,7 @@ export function pullRequestTitle(content: PromotionContent, template?: string): 
  * finds the living pull request again. Cut to GitHub's limit, change table first.
  */
 export function pullRequestBody(content: PromotionContent): string {
-  const links = linksOf(content)
-  const changes = content.result.files.flatMap(f => f.changes)
-  const rows = changes.map(c => tableRow(c, content, links))
-  const images = content.images.map(i => imageDetails(i, content, links))
-  const renders = content.result.renders.map(
-    r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${itemWithSublist(r.message)}`
-  )
-  const compose = (shown: readonly [number, number, number]): string =>
-    [
-      lead(content, changes, links),
-      ...tableSection(rows, shown[0]),
-      ...[codeChangesSection(content.codeChanges ?? [])].filter(s => s !== ''),
-      ...(images.length > 0
-        ? ['### Images', ...listSection(images, shown[1], 'image', '\n\n')]
-        : []),
-      '### Render proof',
-      ...(renders.length > 0
-        ? listSection(renders, shown[2], 'render result', '\n')
-        : [`Not run: ${escapeText(renderSkipped(content))}.`]),
-      '### Rolling back',
-      rollback(content),
-      promotionMarker(content.environment)
-    ].join('\n\n') + '\n'
-
-  let shown: [number, number, number] = [rows.length, images.length, renders.length]
-  let body = compose(shown)
-  // The change table is the long part and the commit message repeats it; then renders, then images.
-  for (const section of [0, 2, 1] as const) {
-    if (body.length <= PULL_REQUEST_BODY_LIMIT) return body
-    shown = fitSection(compose, shown, section)
-    body = compose(shown)
-  }
+  const body = composeSections(bodySections(content), PULL_REQUEST_BODY_LIMIT)
   if (body.length <= PULL_REQUEST_BODY_LIMIT) return body
   // Only absurd input gets here (a base branch or environment of ~64k characters): cut hard,
   // keeping the marker when it is of sane length.
@@ -164,6 +136,153 @@ export function pullRequestBody(content: PromotionContent): string {
   let cut = body.slice(0, PULL_REQUEST_BODY_LIMIT - tail.length)
   if (/[\uD800-\uDBFF]$/.test(cut)) cut = cut.slice(0, -1)
   return cut + tail
+}
+
+/**
+ * The body's sections in order, each a pure function of the promotion: lead, what a reviewer
+ * must notice, the change table, what changes in the cluster, trust, images, render proof,
+ * rolling back, and the marker. A new section is one more line here.
+ */
+export function bodySections(content: PromotionContent): Section[] {
+  const links = linksOf(content)
+  const changes = content.result.files.flatMap(f => f.changes)
+  const rows = changes.map(c => tableRow(c, content, links))
+  const images = content.images.map(i => imageDetails(i, content, links))
+  const renders = content.result.renders.map(
+    r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${itemWithSublist(r.message)}`
+  )
+  const cluster = renderedDiff(content.result.renders)
+  const more = moreLink(content, links)
+  return [
+    fixedSection('lead', lead(content, changes, links)),
+    fixedSection('notice', noticeSection(content, cluster)),
+    {
+      name: 'changes',
+      size: rows.length,
+      render: shown => tableSection(rows, shown).join('\n\n')
+    },
+    fixedSection('code', codeChangesSection(content.codeChanges ?? [])),
+    clusterSection(cluster, more),
+    fixedSection('trust', trustSection(content)),
+    {
+      name: 'images',
+      size: images.length,
+      render: shown =>
+        images.length > 0
+          ? ['### Images', ...listSection(images, shown, 'image', '\n\n')].join('\n\n')
+          : ''
+    },
+    {
+      name: 'render proof',
+      size: renders.length,
+      render: shown =>
+        [
+          '### Render proof',
+          ...(renders.length > 0
+            ? listSection(renders, shown, 'render result', '\n')
+            : [`Not run: ${escapeText(renderSkipped(content))}.`])
+        ].join('\n\n')
+    },
+    fixedSection('rolling back', ['### Rolling back', rollback(content)].join('\n\n')),
+    fixedSection('marker', `${pinsMarker(content.images)}\n${promotionMarker(content.environment)}`)
+  ]
+}
+
+/** Where a reader sees what a cut section left out: the workflow run, else the compare view. */
+function moreLink(content: PromotionContent, links: Links): string {
+  if (links.run) return `[the workflow run](${destination(links.run)})`
+  const head = content.headSha
+  if (links.config && head && /^[0-9a-f]{7,64}$/i.test(head)) {
+    const compare = `${links.config}/compare/${urlPath(content.baseBranch)}...${head}`
+    return `[the compare view](${destination(compare)})`
+  }
+  return "the pull request's Files changed"
+}
+
+/**
+ * What a reviewer must not miss, at the top: a render that changes more than image fields, and
+ * a downgrade. Empty when there is nothing of the kind.
+ */
+function noticeSection(content: PromotionContent, cluster: RenderedDiff): string {
+  const lines: string[] = []
+  if (cluster.beyondImages.length > 0) {
+    const targets = [...new Set(cluster.beyondImages.map(b => b.target))]
+    lines.push(
+      `**The render changes more than image fields**: ${count(cluster.beyondImages.length, 'line')} in ${targets.map(t => code(t)).join(', ')}, for example ${code(cluster.beyondImages[0]!.line)}. See What changes in the cluster.`
+    )
+  }
+  for (const warning of content.result.warnings ?? [])
+    lines.push(`**Downgrade**: ${escapeText(warning)}`)
+  if (lines.length === 0) return ''
+  return ['> [!WARNING]', ...lines.map(line => `> ${line}`)].join('\n>\n')
+}
+
+/** The rendered diff, folded; its lines are the part cut to fit. */
+function clusterSection(cluster: RenderedDiff, more: string): Section {
+  const { lines } = cluster
+  return {
+    name: 'cluster',
+    size: lines.length,
+    render: shown => {
+      if (lines.length === 0) return ''
+      const kept = lines.slice(0, shown)
+      const longest = Math.max(
+        2,
+        ...kept.map(l => (l.match(/`+/g) ?? []).reduce((m, r) => Math.max(m, r.length), 0))
+      )
+      const fence = '`'.repeat(longest + 1)
+      const what =
+        cluster.beyondImages.length === 0
+          ? 'Only image fields change in what Argo CD applies.'
+          : `Beyond image fields, ${count(cluster.beyondImages.length, 'rendered line')} change${cluster.beyondImages.length === 1 ? 's' : ''}: read the diff.`
+      const left =
+        shown < lines.length
+          ? [
+              `_${count(lines.length - shown, 'more diff line')} left out to stay within GitHub's pull request body limit; see ${more}._`
+            ]
+          : []
+      return [
+        '### What changes in the cluster',
+        what,
+        [
+          '<details>',
+          '<summary>Rendered manifests, before → after</summary>',
+          '',
+          `${fence}diff`,
+          ...kept,
+          fence,
+          '',
+          '</details>'
+        ].join('\n'),
+        ...left
+      ].join('\n\n')
+    }
+  }
+}
+
+/** Signatures, provenance and ECR tag mutability, per image; empty when no gate said anything. */
+function trustSection(content: PromotionContent): string {
+  const lines = content.images.flatMap(image => {
+    const name = code(nameAndTag(image))
+    const out: string[] = []
+    if (image.signature) out.push(`- ${name}: signature ${signatureWords(image.signature, code)}`)
+    if (image.provenance) {
+      out.push(`- ${name}: provenance ${provenanceWords(image.provenance, code)}`)
+    }
+    const immutability = image.tagImmutability
+    if (immutability) {
+      const verdict =
+        immutability.immutable === undefined
+          ? 'unknown'
+          : immutability.immutable
+            ? 'immutable'
+            : '**mutable**'
+      out.push(`- ${name}: tag immutability (ECR) ${verdict}, ${escapeText(immutability.reason)}`)
+    }
+    return out
+  })
+  if (lines.length === 0) return ''
+  return ['### Trust', lines.join('\n')].join('\n\n')
 }
 
 /** The hidden comment that marks a promote-image pull request for an environment. */
@@ -293,27 +412,6 @@ function listSection(
   return [list.join(separator)]
 }
 
-/** The largest count for one section that fits, the others as they are. */
-function fitSection(
-  compose: (shown: readonly [number, number, number]) => string,
-  shown: readonly [number, number, number],
-  section: 0 | 1 | 2
-): [number, number, number] {
-  const at = (n: number): [number, number, number] => {
-    const next: [number, number, number] = [...shown]
-    next[section] = n
-    return next
-  }
-  let low = 0
-  let high = shown[section]
-  while (low < high) {
-    const middle = Math.ceil((low + high) / 2)
-    if (compose(at(middle)).length <= PULL_REQUEST_BODY_LIMIT) low = middle
-    else high = middle - 1
-  }
-  return at(low)
-}
-
 function tableRow(c: ImageValueChange, content: PromotionContent, links: Links): string {
   const environment = c.environment ?? content.environment
   const place = code(`${c.file}:${c.line}`, true)
@@ -339,7 +437,6 @@ function imageDetails(image: ResolvedImage, content: PromotionContent, links: Li
       ? `image index${image.platforms && image.platforms.length > 0 ? ` (${escapeText(image.platforms.join(', '))})` : ''}`
       : 'single manifest'
   const pinned = image.pin === 'digest' ? '' : ' (tag only: pin is `tag`)'
-  const immutability = image.tagImmutability
   const commit = links.commit
     ? `[${code(`${repository}@${sha!.slice(0, 7)}`)}](${destination(links.commit)})`
     : sha
@@ -350,13 +447,6 @@ function imageDetails(image: ResolvedImage, content: PromotionContent, links: Li
     `- Digest: ${code(image.digest)}`,
     `- Kind: ${kind}, ${code(image.mediaType)}`,
     `- Pinned reference: ${code(image.pinned)}${pinned}`,
-    ...(immutability
-      ? [
-          `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
-        ]
-      : []),
-    ...(image.signature ? [`- Signature: ${signatureWords(image.signature, code)}`] : []),
-    ...(image.provenance ? [`- Provenance: ${provenanceWords(image.provenance, code)}`] : []),
     ...(image.promotedFrom
       ? [
           `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`

@@ -20,6 +20,11 @@ export interface PullRequestSpec {
   readonly autoMerge?: MergeMethod
   /** The commit the run put on `branch`: merging now merges exactly it. */
   readonly headSha?: string
+  /**
+   * When an open pull request is updated: the comment that says what moved since its previous
+   * body (undefined posts none).
+   */
+  readonly updateComment?: (previousBody: string) => string | undefined
 }
 
 /** What this file reads of a pull request answer. */
@@ -120,6 +125,7 @@ export class Pulls {
           })
         )
       ).data
+    if (!created && existing) await this.comment(pull.number, spec, existing.body ?? '')
     await this.decorate(pull, spec)
     return { number: pull.number, url: pull.html_url, operation: created ? 'created' : 'updated' }
   }
@@ -155,6 +161,24 @@ export class Pulls {
       })
     )
     return data[0]
+  }
+
+  /** Says on the pull request what the update moved; GitHub refusing it is a warning. */
+  private async comment(
+    number: number,
+    spec: PullRequestSpec,
+    previousBody: string
+  ): Promise<void> {
+    const body = spec.updateComment?.(previousBody)
+    if (!body) return
+    await this.client.octokit.rest.issues
+      .createComment({
+        owner: this.client.owner,
+        repo: this.client.repo,
+        issue_number: number,
+        body
+      })
+      .catch((error: unknown) => this.refused('comment on what the update moved', error))
   }
 
   private async decorate(pull: PullRequestData, spec: PullRequestSpec): Promise<void> {
