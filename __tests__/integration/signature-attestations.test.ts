@@ -751,8 +751,10 @@ describe('the action, prod requiring provenance from the release workflow, pull-
     const error = await action(fullName, image.image, 'prod')
     expect(error).toBeUndefined()
     const [pull] = box.pulls(fullName)
+    // In the Trust section, one line per image.
+    expect(pull?.body).toContain('### Trust')
     expect(pull?.body).toContain(
-      `- Provenance: verified \`${SLSA}\`, built from \`https://github.com/acme/api\` at \`${SHA}\` (\`refs/heads/main\`)`
+      `: provenance verified \`${SLSA}\`, built from \`https://github.com/acme/api\` at \`${SHA}\` (\`refs/heads/main\`)`
     )
     const [commit] = await box.log(fullName, pull!.head.ref)
     expect(commit?.message).toContain(
