@@ -12,7 +12,13 @@
  */
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle'
 import { TrustedRoot } from '@sigstore/protobuf-specs'
-import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify'
+import {
+  toSignedEntity,
+  toTrustMaterial,
+  Verifier,
+  type Signer,
+  type TrustMaterial
+} from '@sigstore/verify'
 import { InputError } from '../errors.js'
 import type { TagPattern } from '../policy/index.js'
 
@@ -81,7 +87,7 @@ export function checkBundle(json: unknown, digest: string, policy: KeylessPolicy
   let identity: string
   let issuer: string
   try {
-    const signer = new Verifier(policy.trustedRoot).verify(toSignedEntity(bundle))
+    const signer = verifyBundleWithTrust(bundle, policy.trustedRoot)
     identity = signer.identity?.subjectAlternativeName ?? ''
     issuer = signer.identity?.extensions?.issuer ?? ''
   } catch (error) {
@@ -94,6 +100,16 @@ export function checkBundle(json: unknown, digest: string, policy: KeylessPolicy
   return identityOk && issuer === policy.issuer
     ? { kind: 'verified', identity, issuer }
     : { kind: 'identity', identity, issuer }
+}
+
+/**
+ * Verifies a parsed bundle against trust material with @sigstore/verify (certificate chain,
+ * transparency-log or timestamp proof, signature); throws on refusal. The one Verifier call,
+ * shared with the attestation checks. Thresholds stay at @sigstore/verify's defaults (one
+ * tlog, one CT log, no timestamp authority) until GitHub's root is wired in (trust.ts).
+ */
+export function verifyBundleWithTrust(bundle: Bundle, trust: TrustMaterial): Signer {
+  return new Verifier(trust).verify(toSignedEntity(bundle))
 }
 
 function namesDigest(payload: Buffer, digest: string): boolean {
