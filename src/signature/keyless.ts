@@ -34,7 +34,8 @@ export interface KeylessPolicy {
   readonly identityRegexp?: TagPattern
   /** certificate-oidc-issuer: the certificate's issuer extension, exactly. */
   readonly issuer: string
-  readonly trustedRoot: TrustMaterial
+  /** The trusted-root file; absent: Sigstore's public-good root through TUF (trust.ts). */
+  readonly trustedRoot?: TrustMaterial
 }
 
 /** A trusted_root.json (Sigstore's TrustedRoot, protobuf JSON); the error names no option. */
@@ -69,7 +70,14 @@ export type BundleVerdict =
   | { readonly kind: 'other-digest' }
   | { readonly kind: 'malformed'; readonly why: string }
 
-export function checkBundle(json: unknown, digest: string, policy: KeylessPolicy): BundleVerdict {
+/** `trust`: the resolved root (the policy's file, or the TUF-served one: trust.ts). */
+export function checkBundle(
+  json: unknown,
+  digest: string,
+  policy: KeylessPolicy,
+  trust: TrustMaterial | undefined = policy.trustedRoot
+): BundleVerdict {
+  if (trust === undefined) return { kind: 'untrusted', why: 'no trusted root was resolved' }
   let bundle: Bundle
   try {
     bundle = bundleFromJSON(json)
@@ -87,7 +95,7 @@ export function checkBundle(json: unknown, digest: string, policy: KeylessPolicy
   let identity: string
   let issuer: string
   try {
-    const signer = verifyBundleWithTrust(bundle, policy.trustedRoot)
+    const signer = verifyBundleWithTrust(bundle, trust)
     identity = signer.identity?.subjectAlternativeName ?? ''
     issuer = signer.identity?.extensions?.issuer ?? ''
   } catch (error) {
