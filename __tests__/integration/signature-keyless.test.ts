@@ -286,11 +286,6 @@ describe('keyless options: what cannot be used is an input error, before any req
       shows: 'Keyless verification needs --certificate-oidc-issuer'
     },
     {
-      name: 'no trusted root',
-      flags: () => ['--certificate-identity', A, '--certificate-oidc-issuer', ISSUER],
-      shows: 'Keyless verification needs --trusted-root'
-    },
-    {
       name: 'an identity and a pattern',
       flags: () => [...keyless(A), '--certificate-identity-regexp', 'acme'],
       shows: 'exactly one of --certificate-identity and --certificate-identity-regexp'

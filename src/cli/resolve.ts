@@ -23,7 +23,8 @@ Options:
   --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
   --trusted-root FILE        instead: refuse an image whose digest has no keyless Sigstore bundle
                              (cosign v3: OCI referrers, else the sha256-<hex> tag) by that signer,
-                             verified against the trusted_root.json
+                             verified against the trusted_root.json (default: Sigstore's
+                             public-good root, fetched through TUF)
   --attestation-predicate-type URI, --source-repository OWNER/REPO, --source-ref REF,
   --signer-workflow OWNER/REPO/.github/workflows/F.yml
                              refuse an image whose digest has no GitHub artifact attestation

@@ -9,6 +9,7 @@
 import { SignatureError, type OptionNames } from '../errors.js'
 import type { SignatureVerification } from '../model.js'
 import type { ArtifactSource, GatedImage } from './gate.js'
+import { tufTrustMaterial } from './trust.js'
 import {
   BUNDLE_ARTIFACT_TYPE,
   checkBundle,
@@ -133,12 +134,14 @@ export async function verifyKeylessBundle(
     )
   }
   const verdicts: BundleVerdict[] = []
+  // Fetched only once a bundle exists, and at most once per run (trust.ts caches it).
+  const trust = policy.trustedRoot ?? (await tufTrustMaterial())
   for (const manifest of found.manifests) {
     const json = await bundleOf(image, manifest, source)
     const verdict =
       json !== null && typeof json === 'object' && 'malformed' in json
         ? ({ kind: 'malformed', why: String(json.malformed) } as const)
-        : checkBundle(json, digest, policy)
+        : checkBundle(json, digest, policy, trust)
     if (verdict.kind === 'verified') {
       return {
         verified: true,

@@ -12,7 +12,13 @@
  */
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle'
 import { TrustedRoot } from '@sigstore/protobuf-specs'
-import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify'
+import {
+  toSignedEntity,
+  toTrustMaterial,
+  Verifier,
+  type Signer,
+  type TrustMaterial
+} from '@sigstore/verify'
 import { InputError } from '../errors.js'
 import type { TagPattern } from '../policy/index.js'
 
@@ -28,7 +34,8 @@ export interface KeylessPolicy {
   readonly identityRegexp?: TagPattern
   /** certificate-oidc-issuer: the certificate's issuer extension, exactly. */
   readonly issuer: string
-  readonly trustedRoot: TrustMaterial
+  /** The trusted-root file; absent: Sigstore's public-good root through TUF (trust.ts). */
+  readonly trustedRoot?: TrustMaterial
 }
 
 /** A trusted_root.json (Sigstore's TrustedRoot, protobuf JSON); the error names no option. */
@@ -63,7 +70,14 @@ export type BundleVerdict =
   | { readonly kind: 'other-digest' }
   | { readonly kind: 'malformed'; readonly why: string }
 
-export function checkBundle(json: unknown, digest: string, policy: KeylessPolicy): BundleVerdict {
+/** `trust`: the resolved root (the policy's file, or the TUF-served one: trust.ts). */
+export function checkBundle(
+  json: unknown,
+  digest: string,
+  policy: KeylessPolicy,
+  trust: TrustMaterial | undefined = policy.trustedRoot
+): BundleVerdict {
+  if (trust === undefined) return { kind: 'untrusted', why: 'no trusted root was resolved' }
   let bundle: Bundle
   try {
     bundle = bundleFromJSON(json)
@@ -81,7 +95,7 @@ export function checkBundle(json: unknown, digest: string, policy: KeylessPolicy
   let identity: string
   let issuer: string
   try {
-    const signer = new Verifier(policy.trustedRoot).verify(toSignedEntity(bundle))
+    const signer = verifyBundleWithTrust(bundle, trust)
     identity = signer.identity?.subjectAlternativeName ?? ''
     issuer = signer.identity?.extensions?.issuer ?? ''
   } catch (error) {
@@ -94,6 +108,16 @@ export function checkBundle(json: unknown, digest: string, policy: KeylessPolicy
   return identityOk && issuer === policy.issuer
     ? { kind: 'verified', identity, issuer }
     : { kind: 'identity', identity, issuer }
+}
+
+/**
+ * Verifies a parsed bundle against trust material with @sigstore/verify (certificate chain,
+ * transparency-log or timestamp proof, signature); throws on refusal. The one Verifier call,
+ * shared with the attestation checks. Thresholds stay at @sigstore/verify's defaults (one
+ * tlog, one CT log, no timestamp authority) until GitHub's root is wired in (trust.ts).
+ */
+export function verifyBundleWithTrust(bundle: Bundle, trust: TrustMaterial): Signer {
+  return new Verifier(trust).verify(toSignedEntity(bundle))
 }
 
 function namesDigest(payload: Buffer, digest: string): boolean {

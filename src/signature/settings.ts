@@ -8,6 +8,7 @@ import { InputError, inputLabel } from '../errors.js'
 import { compileRe2, RE2_SYNTAX_URL } from '../policy/index.js'
 import type { SignaturePolicy } from './gate.js'
 import { parsePublicKey, type SignatureKey } from './key.js'
+import type { TrustMaterial } from '@sigstore/verify'
 import { parseTrustedRoot, type KeylessPolicy } from './keyless.js'
 
 /** Reads the file `path` that the setting `label` names, expected to hold `what`. */
@@ -113,22 +114,11 @@ function keylessPolicy(
       hint: 'The OIDC issuer of the signer, e.g. https://token.actions.githubusercontent.com for GitHub Actions, as cosign verify requires.'
     })
   }
-  if (values.trustedRoot === undefined) {
-    throw new InputError(`Keyless verification needs ${names.trustedRoot}.`, {
-      hint: 'Pass a Sigstore trusted_root.json file (cosign trusted-root create); the public-good root through TUF is not fetched yet.'
-    })
-  }
-  const label = labelOf(names.trustedRoot)
-  const text = read(values.trustedRoot, label, 'a Sigstore trusted root')
-  let trustedRoot
-  try {
-    trustedRoot = parseTrustedRoot(text)
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error
-    throw new InputError(`${label} ${JSON.stringify(values.trustedRoot)} ${error.message}`, {
-      hint: error.hint
-    })
-  }
+  // Without trusted-root: Sigstore's public-good root through TUF, fetched when a bundle is read.
+  const trustedRoot =
+    values.trustedRoot === undefined
+      ? undefined
+      : readTrustedRoot(values.trustedRoot, names, read, labelOf)
   return {
     identity: values.certificateIdentity,
     identityRegexp:
@@ -140,5 +130,21 @@ function keylessPolicy(
           }),
     issuer: values.certificateOidcIssuer,
     trustedRoot
+  }
+}
+
+function readTrustedRoot(
+  path: string,
+  names: SignatureSettingNames,
+  read: FileReader,
+  labelOf: (name: string) => string
+): TrustMaterial {
+  const label = labelOf(names.trustedRoot)
+  const text = read(path, label, 'a Sigstore trusted root')
+  try {
+    return parseTrustedRoot(text)
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    throw new InputError(`${label} ${JSON.stringify(path)} ${error.message}`, { hint: error.hint })
   }
 }
