@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { I as InputError, C as CLI_NAMES, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { resolve as resolve$1, dirname, join } from 'node:path';
-import { v as verifyRenderMode, d as downgradePolicy, c as checkConfigFile, a as checkHost, t as tagPolicy, p as pinMode, s as signaturePolicy, r as runPromotion, i as imagesOutput, b as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
-import { p as parseReference, f as formatReference } from './chunks/retry.js';
+import { v as verifyRenderMode, d as downgradePolicy, c as checkConfigFile, a as checkHost, t as tagPolicy, p as pinMode, b as verificationPolicies, r as runPromotion, i as imagesOutput, e as promotionMode, m as mergeMethod, l as list, D as DEFAULT_VERIFY_TIMEOUT_SECONDS } from './chunks/options.js';
+import { p as parseReference, f as formatReference } from './chunks/deadline.js';
 import { parseArgs } from 'node:util';
 import 'node:child_process';
 import { realpath, readdir, stat, lstat, readFile } from 'node:fs/promises';
@@ -11,14 +11,50 @@ import 'node:timers/promises';
 import 'node:crypto';
 import { P as PLAN_DEFAULTS, d as distExports, m as mutableTagMatch, f as firstYamlProblem, a as matchingMutablePattern, D as DEFAULT_TAG_POLICY, M as MAX_FILE_BYTES, c as checkCommitMessageTemplate } from './chunks/plan.js';
 import 'node:fs';
+import { i as isKustomizationFileName, a as isInsideDirectory } from './chunks/client.js';
+import 'node:url';
+import 'node:http';
 import { s as splitKustomizeImage, k as kustomizeImageMatches, a as applyKustomizeImage } from './chunks/kustomize.js';
-import { i as isKustomizationFileName, a as isInsideDirectory } from './chunks/paths.js';
 import { D as DEFAULT_POLL_SECONDS, v as verifyDeployment } from './chunks/verify.js';
 import 'process';
 import 'buffer';
-import './chunks/_commonjsHelpers.js';
-import 'crypto';
+import './chunks/index.js';
+import 'net';
+import 'tls';
+import 'http';
+import 'https';
+import 'events';
+import 'assert';
 import 'util';
+import 'node:assert';
+import 'node:net';
+import 'node:stream';
+import 'node:buffer';
+import 'node:querystring';
+import 'node:events';
+import 'node:diagnostics_channel';
+import 'node:tls';
+import 'node:zlib';
+import 'node:perf_hooks';
+import 'node:util/types';
+import 'node:worker_threads';
+import 'node:async_hooks';
+import 'node:console';
+import 'node:dns';
+import 'string_decoder';
+import 'os';
+import 'path';
+import 'fs';
+import 'crypto';
+import 'url';
+import 'node:string_decoder';
+import 'zlib';
+import 'dns';
+import 'stream';
+import 'fs/promises';
+import 'timers/promises';
+import 'tty';
+import 'child_process';
 
 var version = "0.1.0";
 var packageJson = {
@@ -42,6 +78,10 @@ const COMMON_OPTIONS = {
     'certificate-identity-regexp': { type: 'string' },
     'certificate-oidc-issuer': { type: 'string' },
     'trusted-root': { type: 'string' },
+    'attestation-predicate-type': { type: 'string' },
+    'source-repository': { type: 'string' },
+    'source-ref': { type: 'string' },
+    'signer-workflow': { type: 'string' },
     json: { type: 'boolean' },
     verbose: { type: 'boolean', short: 'v' },
     help: { type: 'boolean', short: 'h' }
@@ -74,21 +114,29 @@ async function resolveSettingsFrom(values, context) {
     const insecureRegistries = (values['insecure-registry'] ?? []).map(host => checkHost('--insecure-registry', host));
     const policy = tagPolicy({ mutableTags: '--mutable-tags', allowTags: '--allow-tags' }, values['mutable-tags'], values['allow-tags']);
     const pin = pinMode('--pin', values.pin);
-    const signatures = signaturePolicy({
+    const { signatures, attestations } = verificationPolicies({
         signatureKey: '--signature-key',
         certificateIdentity: '--certificate-identity',
         certificateIdentityRegexp: '--certificate-identity-regexp',
         certificateOidcIssuer: '--certificate-oidc-issuer',
-        trustedRoot: '--trusted-root'
+        trustedRoot: '--trusted-root',
+        attestationPredicateType: '--attestation-predicate-type',
+        sourceRepository: '--source-repository',
+        sourceRef: '--source-ref',
+        signerWorkflow: '--signer-workflow'
     }, {
         signatureKey: values['signature-key'],
         certificateIdentity: values['certificate-identity'],
         certificateIdentityRegexp: values['certificate-identity-regexp'],
         certificateOidcIssuer: values['certificate-oidc-issuer'],
-        trustedRoot: values['trusted-root']
-    });
+        trustedRoot: values['trusted-root'],
+        attestationPredicateType: values['attestation-predicate-type'],
+        sourceRepository: values['source-repository'],
+        sourceRef: values['source-ref'],
+        signerWorkflow: values['signer-workflow']
+    }, context.env.GITHUB_SERVER_URL);
     const credentials = await credentialsFrom(values, context);
-    return { policy, registry: { insecureRegistries, credentials }, pin, signatures };
+    return { policy, registry: { insecureRegistries, credentials }, pin, signatures, attestations };
 }
 /**
  * The plan `edit` and `promote` share, from EDIT_OPTIONS and the resolve flags, every one
@@ -169,6 +217,8 @@ Options:
   --json                     print a JSON report
   --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
   --trusted-root FILE        or a keyless Sigstore bundle by that signer (see resolve --help)
+  --attestation-predicate-type URI, --source-repository R, --source-ref REF, --signer-workflow W
+                             and a GitHub artifact attestation from that source (see resolve --help)
   --signature-key KEY        refuse an image whose digest has no cosign signature by this public
                              key (PEM file or text), before any edit
   (and the resolve options: --pin, --mutable-tags, --allow-tags, --insecure-registry, …)
@@ -204,7 +254,7 @@ async function editCommand(args, context) {
     }, terminalPorts(context));
     const result = outcome.edits[0].result;
     if (values.json) {
-        context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(outcome.images)), null, 2)}\n`);
+        context.stdout(`${JSON.stringify(jsonReport(result, imagesOutput(outcome.images, outcome.edits[0]?.codeChanges)), null, 2)}\n`);
     }
     else if (values['dry-run']) {
         context.stdout(result.diff);
@@ -1451,6 +1501,8 @@ Options:
                              repositories without tags
   --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
   --trusted-root FILE        or a keyless Sigstore bundle by that signer (see resolve --help)
+  --attestation-predicate-type URI, --source-repository R, --source-ref REF, --signer-workflow W
+                             and a GitHub artifact attestation from that source (see resolve --help)
   --signature-key KEY        refuse an image whose digest has no cosign signature by this public
                              key (PEM file or text), before any edit or write request
   --digest D, --config-file F, --verify-render MODE, --allow-downgrade MODE, --dry-run, --json,
@@ -1522,7 +1574,7 @@ async function promoteCommand(args, context) {
     const result = outcome.runs[0].result;
     if (values.json) {
         context.stdout(`${JSON.stringify({
-            images: imagesOutput(result.images),
+            images: imagesOutput(result.images, outcome.edits[0]?.codeChanges),
             changed: result.edit.files.length > 0,
             commit: result.commit ?? null,
             branch: result.baseBranch,
@@ -1564,7 +1616,16 @@ Options:
   --certificate-identity ID, --certificate-identity-regexp RE2, --certificate-oidc-issuer URL,
   --trusted-root FILE        instead: refuse an image whose digest has no keyless Sigstore bundle
                              (cosign v3: OCI referrers, else the sha256-<hex> tag) by that signer,
-                             verified against the trusted_root.json
+                             verified against the trusted_root.json (default: Sigstore's
+                             public-good root, fetched through TUF)
+  --attestation-predicate-type URI, --source-repository OWNER/REPO, --source-ref REF,
+  --signer-workflow OWNER/REPO/.github/workflows/F.yml
+                             refuse an image whose digest has no GitHub artifact attestation
+                             (actions/attest: OCI referrer, else GitHub's attestations API of
+                             --source-repository with GITHUB_TOKEN) of that predicate type (default
+                             https://slsa.dev/provenance/v1) from that source, signed by
+                             --certificate-identity(-regexp), else that workflow, else any workflow
+                             of that repository; with --trusted-root
   --require-immutable-repository
                              ECR: fail, not warn, when the repository lets the tag be overwritten
   --registry-username U      with --password-stdin or PROMOTE_IMAGE_REGISTRY_PASSWORD

@@ -1,8 +1,9 @@
 import { g as getInput, s as setSecret, a as group, b as summary, w as warning, i as info, d as debug, c as setOutput, n as notice, e as error, f as setFailed } from './chunks/core.js';
-import { l as list, n as named, e as checkEnvironmentName, o as oneOf, f as seconds, g as bool, d as downgradePolicy, v as verifyRenderMode, m as mergeMethod, s as signaturePolicy, t as tagPolicy, p as pinMode, a as checkHost, b as promotionMode, c as checkConfigFile, h as lines, j as trimAscii, D as DEFAULT_VERIFY_TIMEOUT_SECONDS, r as runPromotion, k as resolutionSummary, i as imagesOutput } from './chunks/options.js';
+import { l as list, n as named, f as checkEnvironmentName, o as oneOf, s as seconds, g as bool, d as downgradePolicy, v as verifyRenderMode, m as mergeMethod, b as verificationPolicies, t as tagPolicy, p as pinMode, a as checkHost, e as promotionMode, c as checkConfigFile, h as lines, j as trimAscii, D as DEFAULT_VERIFY_TIMEOUT_SECONDS, r as runPromotion, k as resolutionSummary, i as imagesOutput } from './chunks/options.js';
 import { I as InputError, A as ACTION_NAMES, P as PromoteError, d as describeError } from './chunks/errors.js';
 import { b as code, i as itemWithSublist, e as escapeText, g as DEFAULT_BRANCH_TEMPLATE, c as checkCommitMessageTemplate } from './chunks/plan.js';
-import { a as assertDigest } from './chunks/retry.js';
+import { a as assertDigest } from './chunks/deadline.js';
+import { c as codeChangesSummary } from './chunks/changes.js';
 import 'node:child_process';
 import 'node:fs/promises';
 import 'node:os';
@@ -11,6 +12,9 @@ import 'node:timers/promises';
 import 'node:crypto';
 import { realpathSync, existsSync } from 'node:fs';
 import 'node:util';
+import './chunks/client.js';
+import 'node:url';
+import 'node:http';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -25,28 +29,32 @@ import 'assert';
 import 'util';
 import 'node:assert';
 import 'node:net';
-import 'node:http';
 import 'node:stream';
 import 'node:buffer';
 import 'node:querystring';
 import 'node:events';
 import 'node:diagnostics_channel';
-import './chunks/_commonjsHelpers.js';
 import 'node:tls';
 import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
-import 'node:url';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import './chunks/paths.js';
 import 'process';
 import 'buffer';
+import 'url';
+import 'node:string_decoder';
+import 'zlib';
+import 'dns';
+import 'stream';
+import 'fs/promises';
+import 'timers/promises';
+import 'tty';
 
 /** The job summary's table of what changed in the config repo. */
 function editSummary(results, dryRun) {
@@ -84,7 +92,9 @@ function cell(text) {
  * Parses the inputs. `read` is core.getInput in the action and a map in
  * tests, so validation is tested without the runner.
  */
-function parseInputs(read) {
+function parseInputs(read, 
+/** GITHUB_SERVER_URL: where short repository and workflow names point (GHES). */
+env = process.env) {
     const get = (name) => {
         const value = trimAscii(read(name));
         return value === '' ? undefined : value;
@@ -147,19 +157,27 @@ function parseInputs(read) {
         tagPolicy: tagPolicy({ mutableTags: 'mutable-tags', allowTags: 'allow-tags' }, get('mutable-tags'), get('allow-tags')),
         requireImmutableRepository: bool('require-immutable-repository', get('require-immutable-repository'), false),
         registryCredentials: username === undefined ? undefined : { username, password },
-        signatures: signaturePolicy({
+        ...verificationPolicies({
             signatureKey: 'signature-key',
             certificateIdentity: 'certificate-identity',
             certificateIdentityRegexp: 'certificate-identity-regexp',
             certificateOidcIssuer: 'certificate-oidc-issuer',
-            trustedRoot: 'trusted-root'
+            trustedRoot: 'trusted-root',
+            attestationPredicateType: 'attestation-predicate-type',
+            sourceRepository: 'source-repository',
+            sourceRef: 'source-ref',
+            signerWorkflow: 'signer-workflow'
         }, {
             signatureKey: get('signature-key'),
             certificateIdentity: get('certificate-identity'),
             certificateIdentityRegexp: get('certificate-identity-regexp'),
             certificateOidcIssuer: get('certificate-oidc-issuer'),
-            trustedRoot: get('trusted-root')
-        }),
+            trustedRoot: get('trusted-root'),
+            attestationPredicateType: get('attestation-predicate-type'),
+            sourceRepository: get('source-repository'),
+            sourceRef: get('source-ref'),
+            signerWorkflow: get('signer-workflow')
+        }, env.GITHUB_SERVER_URL),
         token: read('token'),
         branch: get('branch') ?? DEFAULT_BRANCH_TEMPLATE,
         commitMessage: checkCommitMessageTemplate('commit-message', get('commit-message')),
@@ -168,7 +186,7 @@ function parseInputs(read) {
         reviewers: list(get('reviewers')),
         teamReviewers: list(get('team-reviewers')),
         assignees: list(get('assignees')),
-        draft: bool('draft', get('draft'), false),
+        draft: get('draft') === undefined ? undefined : bool('draft', get('draft'), false),
         autoMerge: mergeMethod('auto-merge', get('auto-merge')),
         verifyRender: verifyRenderMode('verify-render', get('verify-render')),
         dryRun: bool('dry-run', get('dry-run'), false),
@@ -221,14 +239,14 @@ function actionPlan(inputs, env) {
             reviewers: inputs.reviewers,
             teamReviewers: inputs.teamReviewers,
             assignees: inputs.assignees,
-            // draft defaults to false, so only true is explicit: promotion.yaml's draft: true stands.
-            draft: inputs.draft || undefined,
+            draft: inputs.draft,
             autoMerge: inputs.autoMerge
         },
         verifyRender: inputs.verifyRender,
         dryRun: inputs.dryRun,
         allowDowngrade: inputs.allowDowngrade,
-        signatures: inputs.signatures
+        signatures: inputs.signatures,
+        attestations: inputs.attestations
     };
 }
 function destinationOf(inputs, env) {
@@ -311,6 +329,8 @@ async function run() {
             summary.addRaw(resolutionSummary(outcome.images, inputs.dryRun));
             if (plan.destination)
                 summary.addRaw(editSummary(outcome.edits, inputs.dryRun));
+            if (plan.destination)
+                summary.addRaw(codeChangesSummary(outcome.edits));
             await summary.write();
         }
     }
@@ -335,7 +355,7 @@ function setOutputs({ images, edits, runs }) {
     const files = [...new Set(edits.flatMap(e => e.result.files.map(f => f.file)))];
     setOutput('digest', images.map(i => i.digest).join('\n'));
     setOutput('image-ref', images.map(i => i.pinned).join('\n'));
-    setOutput('images', JSON.stringify(imagesOutput(images)));
+    setOutput('images', JSON.stringify(imagesOutput(images, edits.flatMap(e => e.codeChanges ?? []))));
     setOutput('changed', String(files.length > 0));
     setOutput('files', JSON.stringify(files));
     // One line per environment, in order.

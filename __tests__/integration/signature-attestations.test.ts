@@ -542,11 +542,6 @@ describe('attestation options that cannot be used: an input error before any req
       shows: 'An attestation by anyone proves nothing'
     },
     {
-      name: 'no trusted root',
-      flags: () => ['--source-repository', 'acme/api'],
-      shows: 'Attestation verification needs --trusted-root'
-    },
-    {
       name: 'an identity pattern RE2 cannot run in linear time',
       flags: () => gate('--certificate-identity-regexp', '^(?=https)'),
       shows: '--certificate-identity-regexp is not a valid regular expression in RE2 syntax'

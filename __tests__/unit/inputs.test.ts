@@ -89,8 +89,8 @@ describe('parseInputs', () => {
     expect(refused({ 'source-repository': 'acme/api', 'source-ref': 'v1.2.3' })).toContain(
       'Input source-ref "v1.2.3" is not a full git ref'
     )
-    expect(refused({ 'signer-workflow': 'acme/api/.github/workflows/release.yml' })).toContain(
-      'Attestation verification needs Input trusted-root'
+    expect(refused({ 'signer-workflow': 'acme/api' })).toContain(
+      'Input signer-workflow "acme/api" is not a workflow'
     )
     expect(parseInputs(reader({ image: 'ghcr.io/acme/api:v1' }), {}).attestations).toBeUndefined()
   })

@@ -100,6 +100,11 @@ describe('verificationPoliciesOf: when an attestation is required', () => {
     expect(verificationPoliciesOf(names, {}, unread)).toEqual({ signatures: undefined })
   })
 
+  it('no trusted-root: the attestation gate trusts the public-good root (TUF), reading no file', () => {
+    const policies = verificationPoliciesOf(names, { sourceRepository: 'acme/api' }, unread)
+    expect(policies.attestations?.keyless.trustedRoot).toBeUndefined()
+  })
+
   it.each([
     [
       { sourceRef: 'main', sourceRepository: 'acme/api' },
@@ -109,7 +114,6 @@ describe('verificationPoliciesOf: when an attestation is required', () => {
     [{ signerWorkflow: 'acme/api' }, 'Input signer-workflow "acme/api" is not a workflow'],
     [{ attestationPredicateType: 'a b', sourceRepository: 'acme/api' }, 'is not a predicate type'],
     [{ sourceRef: 'refs/heads/main' }, 'An attestation by anyone proves nothing'],
-    [{ sourceRepository: 'acme/api' }, 'Attestation verification needs Input trusted-root'],
     [
       { sourceRepository: 'acme/api', certificateIdentity: 'x', certificateIdentityRegexp: 'y' },
       'were both given'

@@ -5,7 +5,7 @@ import 'node:http2';
 import { ReadStream, lstatSync, fstatSync, promises, readFileSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import require$$2 from 'node:http';
-import fs, { readFile as readFile$1 } from 'node:fs/promises';
+import require$$7, { readFile as readFile$1 } from 'node:fs/promises';
 import { exec } from 'node:child_process';
 import { promisify } from 'node:util';
 import { sep, join, dirname } from 'node:path';
@@ -13764,7 +13764,7 @@ Set AWS_CONTAINER_CREDENTIALS_FULL_URI or AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
     const provider = retryWrapper(async () => {
         const request = createGetRequest(url);
         if (tokenFile) {
-            request.headers.Authorization = validateToken((await fs.readFile(tokenFile)).toString());
+            request.headers.Authorization = validateToken((await require$$7.readFile(tokenFile)).toString());
         }
         else if (token) {
             request.headers.Authorization = validateToken(token);

@@ -1,6 +1,6 @@
 import { i as info, a as group } from './core.js';
 import { v as verifyDeployment } from './verify.js';
-import './retry.js';
+import './deadline.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -22,7 +22,6 @@ import 'node:util';
 import 'node:querystring';
 import 'node:events';
 import 'node:diagnostics_channel';
-import './_commonjsHelpers.js';
 import 'node:tls';
 import 'node:zlib';
 import 'node:perf_hooks';

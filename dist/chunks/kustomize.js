@@ -1,4 +1,4 @@
-import { j as RE2JS } from './retry.js';
+import { j as RE2JS } from './deadline.js';
 
 /**
  * How kustomize reads image strings, as its images transformer does (Kustomize v5):

@@ -1,5 +1,5 @@
-import { b as code, e as escapeText, r as resolveImages, h as gateSignatures, u as uniqueImages, j as checkMutableTagPattern, k as DEFAULT_MUTABLE_TAGS, l as compileAllowTags, s as signaturePolicyOf } from './plan.js';
-import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, i as isPinnableDigest, c as registryHost, f as formatReference } from './retry.js';
+import { b as code, e as escapeText, p as provenanceWords, r as resolveImages, h as gateSignatures, j as gateAttestations, k as attestationContextOf, u as uniqueImages, l as checkMutableTagPattern, n as DEFAULT_MUTABLE_TAGS, o as compileAllowTags, v as verificationPoliciesOf } from './plan.js';
+import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, i as isPinnableDigest, c as registryHost, f as formatReference } from './deadline.js';
 import { spawn } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -8,7 +8,7 @@ import { A as ACTION_NAMES, R as RegistryError, I as InputError, i as inputLabel
 import { setTimeout as setTimeout$1 } from 'node:timers/promises';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { r as relativePathProblem } from './paths.js';
+import { r as relativePathProblem } from './client.js';
 
 const ANONYMOUS = { description: 'no credentials (anonymous)' };
 /**
@@ -551,6 +551,8 @@ class RegistryClient {
     challenge;
     credentials;
     tokens = new Map();
+    /** The first request to the host, while it learns whether and how the host challenges. */
+    probe;
     constructor(host, transport, findCredentials, logger, 
     /** How messages name settings (the CLI passes its flags). */
     names = ACTION_NAMES) {
@@ -566,6 +568,18 @@ class RegistryClient {
         return (await this.credentialSource()).description;
     }
     async request(repository, method, path, headers) {
+        // Concurrent first requests would each meet the 401 and each fetch a token: the first one
+        // learns the challenge alone, and the others then go straight to their repository's token.
+        if (!this.challenge && this.probe)
+            await this.probe.catch(() => undefined);
+        if (!this.challenge && !this.probe) {
+            const first = this.send(repository, method, path, headers);
+            this.probe = first;
+            return first;
+        }
+        return this.send(repository, method, path, headers);
+    }
+    async send(repository, method, path, headers) {
         const url = `${this.baseUrl}${path}`;
         const describe = `${method} ${url}`;
         const known = await this.authorization(repository);
@@ -929,6 +943,120 @@ async function fetchReferrers(client, repository, digest, artifactType, display)
     return response.body;
 }
 
+const SOURCE_KEY = 'org.opencontainers.image.source';
+const REVISION_KEY = 'org.opencontainers.image.revision';
+/** The two keys from a manifest's or index's `annotations`. */
+function originFromAnnotations(manifest) {
+    return originFrom(field(manifest, 'annotations'));
+}
+/** The two keys from an image config's `config.Labels` (image-spec config.md). */
+function originFromLabels(config) {
+    return originFrom(field(field(config, 'config'), 'Labels'));
+}
+/** Each key from `first` when it has it, else from `then`. */
+function mergeOrigins(first, then) {
+    const source = first.source ?? then.source;
+    const revision = first.revision ?? then.revision;
+    return { ...(source !== undefined && { source }), ...(revision !== undefined && { revision }) };
+}
+function isComplete(origin) {
+    return origin.source !== undefined && origin.revision !== undefined;
+}
+/**
+ * The first platform manifest of an index: buildx adds its attestations as entries for
+ * `unknown/unknown` (and marks them `vnd.docker.reference.type`), which are skipped.
+ */
+function firstPlatformDigest(index) {
+    const entries = field(index, 'manifests');
+    if (!Array.isArray(entries))
+        return undefined;
+    for (const entry of entries) {
+        const platform = field(entry, 'platform');
+        const annotations = field(entry, 'annotations');
+        if (field(platform, 'os') === 'unknown')
+            continue;
+        if (typeof field(annotations, 'vnd.docker.reference.type') === 'string')
+            continue;
+        const digest = field(entry, 'digest');
+        if (typeof digest === 'string')
+            return digest;
+    }
+    return undefined;
+}
+/** The config blob's digest of an image manifest. */
+function configDigest(manifest) {
+    const digest = field(field(manifest, 'config'), 'digest');
+    return typeof digest === 'string' ? digest : undefined;
+}
+function isIndex(manifest) {
+    return Array.isArray(field(manifest, 'manifests'));
+}
+function originFrom(map) {
+    const source = text(field(map, SOURCE_KEY));
+    const revision = text(field(map, REVISION_KEY));
+    return { ...(source !== undefined && { source }), ...(revision !== undefined && { revision }) };
+}
+/** A non-empty string, trimmed; anything else is absent. */
+function text(value) {
+    return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+function field(value, key) {
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? value[key]
+        : undefined;
+}
+
+/**
+ * Reading a build's source and revision from the registry (see ../origin.ts for where builders
+ * put them). The resolver only HEADs a tag (free of Docker Hub's pull quota), so there is no
+ * manifest body to reuse: this GETs the manifest by digest (content-addressed, so one read
+ * serves every run step), an index's first platform manifest when the index has no annotations,
+ * and the config blob only when the annotations miss a key.
+ */
+async function readOrigin(client, repository, digest, display) {
+    let manifest = await manifestJson(client, repository, digest, display);
+    let origin = originFromAnnotations(manifest);
+    if (isComplete(origin))
+        return origin;
+    if (isIndex(manifest)) {
+        const platform = firstPlatformDigest(manifest);
+        if (platform === undefined)
+            return origin;
+        manifest = await manifestJson(client, repository, platform, display);
+        origin = mergeOrigins(origin, originFromAnnotations(manifest));
+        if (isComplete(origin))
+            return origin;
+    }
+    const config = configDigest(manifest);
+    if (config === undefined)
+        return origin;
+    const blob = await fetchBlob(client, repository, config, display);
+    return mergeOrigins(origin, originFromLabels(parse(blob, client.host, display)));
+}
+/** GET a manifest by digest, checked against it. */
+async function manifestJson(client, repository, digest, display) {
+    const path = `/v2/${repository}/manifests/${digest}`;
+    const response = await client.request(repository, 'GET', path, { accept: MANIFEST_ACCEPT });
+    if (response.status !== 200) {
+        throw new RegistryError(`Registry ${client.host} answered HTTP ${response.status} for the manifest ${digest} of ${display}.`, { subject: display });
+    }
+    const found = `sha256:${createHash('sha256').update(response.body).digest('hex')}`;
+    if (found !== digest) {
+        throw new RegistryError(`Registry ${client.host} sent manifest bytes for ${display} that hash to ${found}, not ${digest}.`, { subject: display });
+    }
+    return parse(response.body, client.host, display);
+}
+function parse(body, host, display) {
+    try {
+        return JSON.parse(body.toString('utf8'));
+    }
+    catch {
+        throw new RegistryError(`Registry ${host} sent a manifest or config of ${display} that is not JSON.`, {
+            subject: display
+        });
+    }
+}
+
 /**
  * Private ECR registry hosts, every partition: the pattern of
  * awslabs/amazon-ecr-credential-helper (ecr-login/api/client.go), which also
@@ -973,9 +1101,36 @@ function createResolver(options) {
         }
         return client;
     };
+    // A registry that answers the referrers API with 404 does not implement it (distribution-spec,
+    // "Listing Referrers": one that does MUST NOT answer 404), so it is asked once per run: the
+    // first image's request is the probe the others on that host wait for, and after a 404 they
+    // go straight to the referrers tag schema's fallback tag. (A probe that fails says nothing.)
+    const referrersApi = new Map();
+    // A digest's content never changes: its origin is read once per repository and run.
+    const origins = new Map();
     return {
+        origin(ref, digest) {
+            const host = registryHost(ref);
+            const key = `${host}/${ref.path}@${digest}`;
+            let origin = origins.get(key);
+            if (!origin) {
+                origin = readOrigin(clientFor(host), ref.path, digest, `${ref.name}@${digest}`);
+                origins.set(key, origin);
+            }
+            return origin;
+        },
         manifest: (ref, reference) => fetchManifest(clientFor(registryHost(ref)), ref.path, reference, `${ref.name}${reference.startsWith('sha256:') ? '@' : ':'}${reference}`),
-        referrers: (ref, digest, artifactType) => fetchReferrers(clientFor(registryHost(ref)), ref.path, digest, artifactType, `the referrers of ${ref.name}@${digest}`),
+        async referrers(ref, digest, artifactType) {
+            const host = registryHost(ref);
+            const fetch = () => fetchReferrers(clientFor(host), ref.path, digest, artifactType, `the referrers of ${ref.name}@${digest}`);
+            const probe = referrersApi.get(host);
+            if (probe === undefined) {
+                const index = fetch();
+                referrersApi.set(host, index.then(found => found !== undefined, () => undefined));
+                return index;
+            }
+            return (await probe) === false ? undefined : fetch();
+        },
         blob: (ref, digest) => fetchBlob(clientFor(registryHost(ref)), ref.path, digest, `${ref.name}@${digest}`),
         async resolve(ref) {
             const host = registryHost(ref);
@@ -1002,7 +1157,8 @@ function createResolver(options) {
     };
 }
 
-function imagesOutput(images) {
+/** `codeChanges`: what the promotion read per environment; the first one of an image counts. */
+function imagesOutput(images, codeChanges = []) {
     return images.map(i => ({
         image: i.reference.name,
         tag: i.reference.tag ?? null,
@@ -1011,8 +1167,19 @@ function imagesOutput(images) {
         ...(i.tagImmutability
             ? { tagImmutability: { verdict: verdictWord(i), reason: i.tagImmutability.reason } }
             : {}),
-        ...(i.signature ? { signature: i.signature } : {})
+        ...(i.signature ? { signature: i.signature } : {}),
+        ...(i.provenance ? { provenance: i.provenance } : {}),
+        ...originOutput(codeChanges.find(c => c.image === i.input && c.digest === i.digest))
     }));
+}
+function originOutput(change) {
+    if (!change)
+        return {};
+    return {
+        source: change.origin.source ?? null,
+        revision: change.origin.revision ?? null,
+        previousRevision: change.previous.origin?.revision ?? null
+    };
 }
 function verdictWord(image) {
     const immutable = image.tagImmutability?.immutable;
@@ -1022,6 +1189,7 @@ function verdictWord(image) {
 function resolutionSummary(images, dryRun) {
     const withImmutability = images.some(i => i.tagImmutability);
     const withSignature = images.some(i => i.signature);
+    const withProvenance = images.some(i => i.provenance);
     const rows = images.map(i => {
         const cells = [
             code(i.reference.name, true),
@@ -1035,6 +1203,8 @@ function resolutionSummary(images, dryRun) {
         }
         if (withSignature)
             cells.push(i.signature ? describeSignature(i.signature) : '—');
+        if (withProvenance)
+            cells.push(i.provenance ? provenanceWords(i.provenance, code) : '—');
         return `| ${cells.join(' | ')} |`;
     });
     const header = ['Image', 'Tag', 'Digest', 'Kind', 'Pinned reference'];
@@ -1042,6 +1212,8 @@ function resolutionSummary(images, dryRun) {
         header.push('Tag immutability (ECR)');
     if (withSignature)
         header.push('Signature');
+    if (withProvenance)
+        header.push('Provenance');
     return [
         `### promote-image: ${images.length === 1 ? '1 image' : `${images.length} images`} resolved${dryRun ? ' (dry run)' : ''}`,
         '',
@@ -1093,9 +1265,12 @@ async function runPromotion(plan, ports) {
         }, resolver, ports.logger))
         : [];
     // The signature gate: before anything is edited or written, and before a resolve-only run prints.
-    const resolved = plan.signatures
+    const signed = plan.signatures
         ? await ports.group('Verify signatures', () => gateSignatures(unverified, plan.signatures, resolver, ports.names, ports.logger))
         : unverified;
+    const resolved = plan.attestations
+        ? await ports.group('Verify attestations', () => gateAttestations(signed, plan.attestations, resolver, attestationContextOf(ports).reader, ports.names, ports.logger))
+        : signed;
     if (!plan.destination)
         return { images: resolved, edits: [], runs: [] };
     // Loaded only when there is a config repository to write: a resolve-only run starts fast.
@@ -1220,11 +1395,13 @@ function named(name, check) {
 /** A key or trusted-root file larger than this is something else. */
 const MAX_OPTION_FILE_BYTES = 1024 * 1024;
 /**
- * The signature gate's settings from the shell's options, or undefined when none is given:
- * files (signature-key unless inline PEM, trusted-root) are read from the working directory.
+ * The signature and attestation gates' settings from the shell's options, each policy
+ * undefined when its settings are not given: files (signature-key unless inline PEM,
+ * trusted-root) are read from the working directory; short repository and workflow names expand
+ * on `serverUrl` (GITHUB_SERVER_URL, else github.com).
  */
-function signaturePolicy(names, values) {
-    return signaturePolicyOf(names, values, (path, label, what) => readOptionFile(label, path, what));
+function verificationPolicies(names, values, serverUrl) {
+    return verificationPoliciesOf(names, values, (path, label, what) => readOptionFile(label, path, what), undefined, serverUrl);
 }
 function readOptionFile(label, path, what) {
     let bytes;
@@ -1250,5 +1427,5 @@ function readOptionFile(label, path, what) {
     return bytes.toString('utf8');
 }
 
-export { DEFAULT_VERIFY_TIMEOUT_SECONDS as D, checkHost as a, promotionMode as b, checkConfigFile as c, downgradePolicy as d, checkEnvironmentName as e, seconds as f, bool as g, lines as h, imagesOutput as i, trimAscii as j, resolutionSummary as k, list as l, mergeMethod as m, named as n, oneOf as o, pinMode as p, runPromotion as r, signaturePolicy as s, tagPolicy as t, verifyRenderMode as v };
+export { DEFAULT_VERIFY_TIMEOUT_SECONDS as D, checkHost as a, verificationPolicies as b, checkConfigFile as c, downgradePolicy as d, promotionMode as e, checkEnvironmentName as f, bool as g, lines as h, imagesOutput as i, trimAscii as j, resolutionSummary as k, list as l, mergeMethod as m, named as n, oneOf as o, pinMode as p, runPromotion as r, seconds as s, tagPolicy as t, verifyRenderMode as v };
 //# sourceMappingURL=options.js.map

@@ -1,26 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import { P as PromoteError, I as InputError } from './errors.js';
-import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, p as parseReference, d as canonicalRepository } from './retry.js';
-
-/**
- * Whole-response deadlines. An idle timeout (undici's headersTimeout and bodyTimeout, 300 s
- * each, reset by every byte) never fires on a server that drips a byte a second; an
- * AbortSignal given to fetch does: undici aborts the connection at any stage, and a body
- * being read errors with the signal's reason (undici lib/web/fetch/index.js, abortFetch). So
- * each request gets one signal for connecting, the headers, redirects and the whole body.
- */
-/**
- * How long one request may take: its own limit, or what is left of an overall deadline
- * (epoch ms), whichever is smaller. Zero or less: no time is left.
- */
-function requestBudget(ownMs, deadline, now = Date.now()) {
-    return deadline === undefined ? ownMs : Math.min(ownMs, deadline - now);
-}
-/** "20 s", "2.5 s", "0.15 s": a limit in words, to a tenth of a second above 1 s. */
-function formatSeconds(ms) {
-    const seconds = ms / 1000;
-    return `${seconds >= 1 ? Math.round(seconds * 10) / 10 : Math.round(seconds * 100) / 100} s`;
-}
+import { n as networkProblem, R as RETRYABLE_STATUS, b as backoffDelay, r as readCapped, o as requestBudget, m as formatSeconds, p as parseReference, d as canonicalRepository } from './deadline.js';
 
 /** Argo CD does not confirm the promotion: it runs something else, fails, or cannot be asked. */
 class VerifyError extends PromoteError {

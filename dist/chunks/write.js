@@ -1,31 +1,29 @@
 import { readdir, lstat, readlink, readFile, realpath, stat, access, mkdir, cp, symlink, writeFile, mkdtemp, rm, rename } from 'node:fs/promises';
 import path, { join, isAbsolute, resolve, posix, dirname } from 'node:path';
-import { c as changesTouch, s as simpleGit, a as answerStands, b as configRepositoryOf } from './destination.js';
+import { setTimeout as setTimeout$1 } from 'node:timers/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, l as linkTargetInRepo, s as simpleGit, c as createOctokit, b as status, d as resolveInRepo, e as MissingPathError, f as findKustomization, g as realRelativePath } from './client.js';
+import { pathToFileURL } from 'node:url';
+import 'node:http';
+import { p as parseReference, d as canonicalRepository, e as canonicalRepositoryOf, b as backoffDelay, g as repositoryName, h as repositoryNameOf } from './deadline.js';
+import { a as codeChangesSection, s as sameSource } from './changes.js';
+import { c as changesTouch, a as answerStands, b as configRepositoryOf } from './destination.js';
 import { a as RenderError, E as EditError, A as ACTION_NAMES, b as PolicyError, P as PromoteError, I as InputError, c as ConfigError } from './errors.js';
-import { d as distExports, p as pLimit, n as formatKeyPath, o as stringAt, q as lineOf, t as parseYaml, v as findPair, w as formatScalar, x as columnOf, y as insertLines, z as applyVerified, A as MapEdits, B as parseKeyPath, C as nodeAt, E as semver, b as code, i as itemWithSublist, F as nameOf, G as oneLine, H as expandCommitMessage, e as escapeText, I as shortDigest, J as chartPrefixesDigest, K as editHelmValues, L as parseTargetSpec, N as parsePromotionConfig, O as environmentOf, Q as expandTargets, R as findManifestFiles, S as locateHelmChart, T as readArgoPin, U as readManifestPin, V as readKustomizationPin, W as readHelmPin, X as editArgoApplication, Y as editManifests, Z as manifestFilesIn, g as DEFAULT_BRANCH_TEMPLATE, _ as imagesFor } from './plan.js';
-import { i as isKustomizationFileName, K as KUSTOMIZATION_FILE_NAMES, M as MAX_LINK_HOPS, l as linkTargetInRepo, b as resolveInRepo, c as MissingPathError, f as findKustomization, d as realRelativePath } from './paths.js';
-import { p as parseReference, d as canonicalRepository, e as canonicalRepositoryOf, b as backoffDelay, g as repositoryName, h as repositoryNameOf } from './retry.js';
+import { d as distExports, q as pLimit, s as formatKeyPath, t as stringAt, w as lineOf, x as parseYaml, y as findPair, z as formatScalar, A as columnOf, B as insertLines, C as applyVerified, E as MapEdits, F as parseKeyPath, G as nodeAt, H as semver, b as code, I as nameOf, J as shortDigest, K as oneLine, p as provenanceWords, L as expandCommitMessage, i as itemWithSublist, e as escapeText, N as chartPrefixesDigest, O as editHelmValues, Q as parseTargetSpec, R as parsePromotionConfig, S as environmentOf, T as expandTargets, U as findManifestFiles, V as locateHelmChart, W as readArgoPin, X as readManifestPin, Y as readKustomizationPin, Z as readHelmPin, _ as editArgoApplication, $ as editManifests, a0 as manifestFilesIn, g as DEFAULT_BRANCH_TEMPLATE, a1 as imagesFor, k as attestationContextOf } from './plan.js';
 import 'node:util';
 import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { availableParallelism, tmpdir } from 'node:os';
 import { a as applyKustomizeImage, k as kustomizeImageMatches, s as splitKustomizeImage } from './kustomize.js';
-import { setTimeout as setTimeout$1 } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
-import 'node:http';
 import 'fs';
 import 'tty';
 import 'util';
 import 'os';
-import './_commonjsHelpers.js';
-import 'child_process';
-import 'node:events';
-import 'http';
-import 'https';
 import './index.js';
 import 'net';
 import 'tls';
+import 'http';
+import 'https';
 import 'events';
 import 'assert';
 import 'node:assert';
@@ -33,6 +31,7 @@ import 'node:net';
 import 'node:stream';
 import 'node:buffer';
 import 'node:querystring';
+import 'node:events';
 import 'node:diagnostics_channel';
 import 'node:tls';
 import 'node:zlib';
@@ -43,9 +42,18 @@ import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
 import 'string_decoder';
+import 'child_process';
 import 'process';
 import 'buffer';
+import 'path';
 import 'crypto';
+import 'url';
+import 'node:string_decoder';
+import 'zlib';
+import 'dns';
+import 'stream';
+import 'fs/promises';
+import 'timers/promises';
 
 function fsTreeReader(root) {
     return {
@@ -959,13 +967,13 @@ async function renderWrapped(renderer, wrapRoot, tree, dirs) {
 }
 /** `closure`: what the edited render reads (from inspect); undefined copies the whole repository. */
 async function renderBoth(renderer, root, target, edits, closure) {
-    const before = renderSide(renderer, root, root, target, 'before');
+    const before = renderSideText(renderer, root, root, target, 'before');
     // Settled without waiting: the after side decides on a fallback only once before is known.
     before.catch(() => undefined);
     let after;
     try {
         after = {
-            images: await renderEdited(renderer, root, target, edits, closure),
+            rendered: await renderEdited(renderer, root, target, edits, closure),
             copy: closure ? 'closure' : 'full'
         };
     }
@@ -977,9 +985,15 @@ async function renderBoth(renderer, root, target, edits, closure) {
                 await before;
             throw error;
         }
-        after = { images: await renderEdited(renderer, root, target, edits, undefined), copy: 'full' };
+        after = { rendered: await renderEdited(renderer, root, target, edits, undefined), copy: 'full' };
     }
-    return { before: await before, after: after.images, copy: after.copy };
+    const was = await before;
+    return {
+        before: was.images,
+        after: after.rendered.images,
+        copy: after.copy,
+        text: { before: was.text, after: after.rendered.text }
+    };
 }
 async function renderEdited(renderer, root, target, edits, closure) {
     const temp = await realpath(await mkdtemp(path.join(tmpdir(), 'promote-image-render-')));
@@ -988,13 +1002,13 @@ async function renderEdited(renderer, root, target, edits, closure) {
         const copyRoot = path.join(temp, 'repo');
         await copyRepository(root, copyRoot, closure);
         await applyChanges(copyRoot, edits);
-        return await renderSide(renderer, root, copyRoot, target, 'after');
+        return await renderSideText(renderer, root, copyRoot, target, 'after');
     }
     finally {
         await rm(temp, { recursive: true, force: true });
     }
 }
-async function renderSide(renderer, root, tree, target, side) {
+async function renderSideText(renderer, root, tree, target, side) {
     const shown = target || '.';
     let output;
     try {
@@ -1017,7 +1031,7 @@ async function renderSide(renderer, root, tree, target, side) {
             cause: error
         });
     }
-    return extractImages(output);
+    return { images: extractImages(output), text: output };
 }
 const SIDE_WORDS = {
     before: 'before the edit',
@@ -2015,6 +2029,664 @@ function versionOf(tag) {
     return semver.valid(tag.replace(/^v(?=\d)/, '')) ?? undefined;
 }
 
+const PINS_PREFIX = '<!-- promote-image:pins=';
+/** The hidden comment that records each image's pin (encoded: no text can close it). */
+function pinsMarker(images) {
+    const pins = images.map(i => ({
+        name: i.reference.name,
+        ...(i.reference.tag !== undefined && { tag: i.reference.tag }),
+        digest: i.digest
+    }));
+    return `${PINS_PREFIX}${encodeURIComponent(JSON.stringify(pins))} -->`;
+}
+function readPins(body) {
+    const at = body.lastIndexOf(PINS_PREFIX);
+    if (at === -1)
+        return undefined;
+    const match = /^(\S*) -->/.exec(body.slice(at + PINS_PREFIX.length));
+    try {
+        const pins = JSON.parse(decodeURIComponent(match?.[1] ?? ''));
+        return Array.isArray(pins)
+            ? pins.filter(p => typeof p?.name === 'string')
+            : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * What an update moved, as a short comment: one line per image whose pin changed
+ * (`old tag (digest) → new tag (digest)`); undefined when nothing moved.
+ */
+function movedComment(previousBody, images) {
+    const before = new Map((readPins(previousBody) ?? []).map(p => [p.name, p]));
+    const pinOf = (tag, digest) => code(`${tag ?? '(no tag)'} (${shortDigest(digest)})`);
+    const lines = images.flatMap(image => {
+        const was = before.get(image.reference.name);
+        const now = pinOf(image.reference.tag, image.digest);
+        if (was && was.digest === image.digest && was.tag === image.reference.tag)
+            return [];
+        return [
+            `- ${code(nameOf(image))}: ${was ? `${pinOf(was.tag, was.digest)} → ${now}` : `now ${now}`}`
+        ];
+    });
+    if (lines.length === 0)
+        return undefined;
+    return (['A newer build updated this pull request; the description is regenerated.', '', ...lines].join('\n') + '\n');
+}
+
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an array of them (as returned by `parsePatch`)
+ */
+function formatPatch(patch, headerOptions) {
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
+        ret.push('Index: ' + patch.oldFileName);
+    }
+    if (headerOptions.includeUnderline) {
+        ret.push('===================================================================');
+    }
+    if (headerOptions.includeFileHeaders) {
+        ret.push('--- ' + patch.oldFileName + (typeof patch.oldHeader === 'undefined' ? '' : '\t' + patch.oldHeader));
+        ret.push('+++ ' + patch.newFileName + (typeof patch.newHeader === 'undefined' ? '' : '\t' + patch.newHeader));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        if (hunk.oldLines === 0) {
+            hunk.oldStart -= 1;
+        }
+        if (hunk.newLines === 0) {
+            hunk.newStart -= 1;
+        }
+        ret.push('@@ -' + hunk.oldStart + ',' + hunk.oldLines
+            + ' +' + hunk.newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, void 0 );
+    }
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+/**
+ * "What changes in the cluster": a unified diff of what the render proof rendered before and
+ * after the edit, per target, and the changed lines that are not image fields (called out at the
+ * top of the body, since a plain image bump changes only those). Pure: text in, text out.
+ */
+/** Past this many changed lines, the diff is not computed (Myers' cost grows with it). */
+const MAX_EDIT_LENGTH = 2000;
+/** A container's image field as renderers print it: `image: ref`, `- image: ref`, quoted or not. */
+const IMAGE_LINE = /^\s*(?:-\s+)?["']?image["']?\s*:\s*\S/;
+/** The rendered diff of every report that carries its render, once per target. */
+function renderedDiff(renders) {
+    const lines = [];
+    const beyondImages = [];
+    const seen = new Set();
+    for (const report of renders) {
+        if (!report.rendered || seen.has(report.target))
+            continue;
+        seen.add(report.target);
+        const { before, after } = report.rendered;
+        if (before === after)
+            continue;
+        // Bounded work: a render changed in thousands of places is named, not diffed line by line.
+        const patch = structuredPatch(report.target, report.target, before, after, '', '', {
+            context: 3,
+            maxEditLength: MAX_EDIT_LENGTH
+        });
+        if (!patch) {
+            lines.push(`--- a/${report.target} (before)`, `+++ b/${report.target} (after)`);
+            const note = `more than ${MAX_EDIT_LENGTH} rendered lines change: too many to show here`;
+            lines.push(`@@ ${note} @@`);
+            beyondImages.push({ target: report.target, line: note });
+            continue;
+        }
+        if (patch.hunks.length === 0)
+            continue;
+        lines.push(`--- a/${report.target} (before)`, `+++ b/${report.target} (after)`);
+        for (const hunk of patch.hunks) {
+            lines.push(`@@ -${hunk.oldStart},${hunk.oldLines} +${hunk.newStart},${hunk.newLines} @@`);
+            for (const line of hunk.lines) {
+                lines.push(line);
+                if ((line.startsWith('+') || line.startsWith('-')) && !IMAGE_LINE.test(line.slice(1)))
+                    beyondImages.push({ target: report.target, line });
+            }
+        }
+    }
+    return { lines, beyondImages };
+}
+
+/**
+ * A pull request body as a list of sections, each a pure function of the promotion, and the
+ * one rule that keeps the body within GitHub's limit: cut the longest section first.
+ */
+/** A section that is never cut (the lead, the marker). */
+function fixedSection(name, text) {
+    return { name, size: 0, render: () => text };
+}
+/**
+ * The sections joined, cutting the longest section (then the next…) to the most parts that fit
+ * in `limit`; undefined when even every section cut to nothing does not fit.
+ */
+function composeSections(sections, limit) {
+    const shown = sections.map(s => s.size);
+    const compose = () => sections
+        .map((s, i) => s.render(shown[i]))
+        .filter(text => text.length > 0)
+        .join('\n\n') + '\n';
+    let body = compose();
+    const cut = new Set();
+    while (body.length > limit) {
+        let longest = -1;
+        let length = -1;
+        for (const [i, s] of sections.entries()) {
+            if (cut.has(i) || s.size === 0)
+                continue;
+            const own = s.render(shown[i]).length;
+            if (own > length)
+                [longest, length] = [i, own];
+        }
+        if (longest === -1)
+            break;
+        cut.add(longest);
+        let low = 0;
+        let high = shown[longest];
+        while (low < high) {
+            const middle = Math.ceil((low + high) / 2);
+            shown[longest] = middle;
+            if (compose().length <= limit)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        shown[longest] = low;
+        body = compose();
+    }
+    return body;
+}
+
 /** GitHub refuses a pull request body longer than this. */
 const PULL_REQUEST_BODY_LIMIT = 65_536;
 /** Longer subjects get cut in `git log --oneline`, GitHub's commit list and mail. */
@@ -2040,6 +2712,9 @@ function commitMessage(content) {
         ...content.images.map(i => `Promoted-Image: ${oneLine(i.pinned)}`),
         ...content.images.flatMap(i => i.signature
             ? [`Image-Signature: ${oneLine(`${i.pinned} ${signatureWords(i.signature, t => t)}`)}`]
+            : []),
+        ...content.images.flatMap(i => i.provenance
+            ? [`Image-Provenance: ${oneLine(`${i.pinned} ${provenanceWords(i.provenance, t => t)}`)}`]
             : []),
         ...(repository ? [`Source-Repository: ${oneLine(repository)}`] : []),
         ...(sha ? [`Source-Commit: ${oneLine(sha)}`] : []),
@@ -2082,34 +2757,7 @@ function pullRequestTitle(content, template) {
  * finds the living pull request again. Cut to GitHub's limit, change table first.
  */
 function pullRequestBody(content) {
-    const links = linksOf(content);
-    const changes = content.result.files.flatMap(f => f.changes);
-    const rows = changes.map(c => tableRow(c, content, links));
-    const images = content.images.map(i => imageDetails(i, content, links));
-    const renders = content.result.renders.map(r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${itemWithSublist(r.message)}`);
-    const compose = (shown) => [
-        lead(content, changes, links),
-        ...tableSection(rows, shown[0]),
-        ...(images.length > 0
-            ? ['### Images', ...listSection(images, shown[1], 'image', '\n\n')]
-            : []),
-        '### Render proof',
-        ...(renders.length > 0
-            ? listSection(renders, shown[2], 'render result', '\n')
-            : [`Not run: ${escapeText(renderSkipped(content))}.`]),
-        '### Rolling back',
-        rollback(content),
-        promotionMarker(content.environment)
-    ].join('\n\n') + '\n';
-    let shown = [rows.length, images.length, renders.length];
-    let body = compose(shown);
-    // The change table is the long part and the commit message repeats it; then renders, then images.
-    for (const section of [0, 2, 1]) {
-        if (body.length <= PULL_REQUEST_BODY_LIMIT)
-            return body;
-        shown = fitSection(compose, shown, section);
-        body = compose(shown);
-    }
+    const body = composeSections(bodySections(content), PULL_REQUEST_BODY_LIMIT);
     if (body.length <= PULL_REQUEST_BODY_LIMIT)
         return body;
     // Only absurd input gets here (a base branch or environment of ~64k characters): cut hard,
@@ -2120,6 +2768,141 @@ function pullRequestBody(content) {
     if (/[\uD800-\uDBFF]$/.test(cut))
         cut = cut.slice(0, -1);
     return cut + tail;
+}
+/**
+ * The body's sections in order, each a pure function of the promotion: lead, what a reviewer
+ * must notice, the change table, what changes in the cluster, trust, images, render proof,
+ * rolling back, and the marker. A new section is one more line here.
+ */
+function bodySections(content) {
+    const links = linksOf(content);
+    const changes = content.result.files.flatMap(f => f.changes);
+    const rows = changes.map(c => tableRow(c, content, links));
+    const images = content.images.map(i => imageDetails(i, content, links));
+    const renders = content.result.renders.map(r => `- ${r.ok ? '✅' : '❌'} ${code(r.target)}: ${itemWithSublist(r.message)}`);
+    const cluster = renderedDiff(content.result.renders);
+    const more = moreLink(content, links);
+    return [
+        fixedSection('lead', lead(content, changes, links)),
+        fixedSection('notice', noticeSection(content, cluster)),
+        {
+            name: 'changes',
+            size: rows.length,
+            render: shown => tableSection(rows, shown).join('\n\n')
+        },
+        fixedSection('code', codeChangesSection(content.codeChanges ?? [])),
+        clusterSection(cluster, more),
+        fixedSection('trust', trustSection(content)),
+        {
+            name: 'images',
+            size: images.length,
+            render: shown => images.length > 0
+                ? ['### Images', ...listSection(images, shown, 'image', '\n\n')].join('\n\n')
+                : ''
+        },
+        {
+            name: 'render proof',
+            size: renders.length,
+            render: shown => [
+                '### Render proof',
+                ...(renders.length > 0
+                    ? listSection(renders, shown, 'render result', '\n')
+                    : [`Not run: ${escapeText(renderSkipped(content))}.`])
+            ].join('\n\n')
+        },
+        fixedSection('rolling back', ['### Rolling back', rollback(content)].join('\n\n')),
+        fixedSection('marker', `${pinsMarker(content.images)}\n${promotionMarker(content.environment)}`)
+    ];
+}
+/** Where a reader sees what a cut section left out: the workflow run, else the compare view. */
+function moreLink(content, links) {
+    if (links.run)
+        return `[the workflow run](${destination(links.run)})`;
+    const head = content.headSha;
+    if (links.config && head && /^[0-9a-f]{7,64}$/i.test(head)) {
+        const compare = `${links.config}/compare/${urlPath(content.baseBranch)}...${head}`;
+        return `[the compare view](${destination(compare)})`;
+    }
+    return "the pull request's Files changed";
+}
+/**
+ * What a reviewer must not miss, at the top: a render that changes more than image fields, and
+ * a downgrade. Empty when there is nothing of the kind.
+ */
+function noticeSection(content, cluster) {
+    const lines = [];
+    if (cluster.beyondImages.length > 0) {
+        const targets = [...new Set(cluster.beyondImages.map(b => b.target))];
+        lines.push(`**The render changes more than image fields**: ${count(cluster.beyondImages.length, 'line')} in ${targets.map(t => code(t)).join(', ')}, for example ${code(cluster.beyondImages[0].line)}. See What changes in the cluster.`);
+    }
+    for (const warning of content.result.warnings ?? [])
+        lines.push(`**Downgrade**: ${escapeText(warning)}`);
+    if (lines.length === 0)
+        return '';
+    return ['> [!WARNING]', ...lines.map(line => `> ${line}`)].join('\n>\n');
+}
+/** The rendered diff, folded; its lines are the part cut to fit. */
+function clusterSection(cluster, more) {
+    const { lines } = cluster;
+    return {
+        name: 'cluster',
+        size: lines.length,
+        render: shown => {
+            if (lines.length === 0)
+                return '';
+            const kept = lines.slice(0, shown);
+            const longest = Math.max(2, ...kept.map(l => (l.match(/`+/g) ?? []).reduce((m, r) => Math.max(m, r.length), 0)));
+            const fence = '`'.repeat(longest + 1);
+            const what = cluster.beyondImages.length === 0
+                ? 'Only image fields change in what Argo CD applies.'
+                : `Beyond image fields, ${count(cluster.beyondImages.length, 'rendered line')} change${cluster.beyondImages.length === 1 ? 's' : ''}: read the diff.`;
+            const left = shown < lines.length
+                ? [
+                    `_${count(lines.length - shown, 'more diff line')} left out to stay within GitHub's pull request body limit; see ${more}._`
+                ]
+                : [];
+            return [
+                '### What changes in the cluster',
+                what,
+                [
+                    '<details>',
+                    '<summary>Rendered manifests, before → after</summary>',
+                    '',
+                    `${fence}diff`,
+                    ...kept,
+                    fence,
+                    '',
+                    '</details>'
+                ].join('\n'),
+                ...left
+            ].join('\n\n');
+        }
+    };
+}
+/** Signatures, provenance and ECR tag mutability, per image; empty when no gate said anything. */
+function trustSection(content) {
+    const lines = content.images.flatMap(image => {
+        const name = code(nameAndTag(image));
+        const out = [];
+        if (image.signature)
+            out.push(`- ${name}: signature ${signatureWords(image.signature, code)}`);
+        if (image.provenance) {
+            out.push(`- ${name}: provenance ${provenanceWords(image.provenance, code)}`);
+        }
+        const immutability = image.tagImmutability;
+        if (immutability) {
+            const verdict = immutability.immutable === undefined
+                ? 'unknown'
+                : immutability.immutable
+                    ? 'immutable'
+                    : '**mutable**';
+            out.push(`- ${name}: tag immutability (ECR) ${verdict}, ${escapeText(immutability.reason)}`);
+        }
+        return out;
+    });
+    if (lines.length === 0)
+        return '';
+    return ['### Trust', lines.join('\n')].join('\n\n');
 }
 /** The hidden comment that marks a promote-image pull request for an environment. */
 function promotionMarker(environment) {
@@ -2210,24 +2993,6 @@ function listSection(items, shown, noun, separator) {
     }
     return [list.join(separator)];
 }
-/** The largest count for one section that fits, the others as they are. */
-function fitSection(compose, shown, section) {
-    const at = (n) => {
-        const next = [...shown];
-        next[section] = n;
-        return next;
-    };
-    let low = 0;
-    let high = shown[section];
-    while (low < high) {
-        const middle = Math.ceil((low + high) / 2);
-        if (compose(at(middle)).length <= PULL_REQUEST_BODY_LIMIT)
-            low = middle;
-        else
-            high = middle - 1;
-    }
-    return at(low);
-}
 function tableRow(c, content, links) {
     const environment = c.environment ?? content.environment;
     const place = code(`${c.file}:${c.line}`, true);
@@ -2251,7 +3016,6 @@ function imageDetails(image, content, links) {
         ? `image index${image.platforms && image.platforms.length > 0 ? ` (${escapeText(image.platforms.join(', '))})` : ''}`
         : 'single manifest';
     const pinned = image.pin === 'digest' ? '' : ' (tag only: pin is `tag`)';
-    const immutability = image.tagImmutability;
     const commit = links.commit
         ? `[${code(`${repository}@${sha.slice(0, 7)}`)}](${destination(links.commit)})`
         : sha
@@ -2262,12 +3026,6 @@ function imageDetails(image, content, links) {
         `- Digest: ${code(image.digest)}`,
         `- Kind: ${kind}, ${code(image.mediaType)}`,
         `- Pinned reference: ${code(image.pinned)}${pinned}`,
-        ...(immutability
-            ? [
-                `- Tag immutability (ECR): ${immutability.immutable === undefined ? 'unknown' : immutability.immutable ? 'immutable' : 'mutable'}, ${escapeText(immutability.reason)}`
-            ]
-            : []),
-        ...(image.signature ? [`- Signature: ${signatureWords(image.signature, code)}`] : []),
         ...(image.promotedFrom
             ? [
                 `- Runs in ${code(image.promotedFrom.environment)}${image.promotedFrom.since ? ` since ${code(image.promotedFrom.since)}` : ''}, pinned at ${code(`${image.promotedFrom.file}:${image.promotedFrom.line}`)}`
@@ -2627,7 +3385,20 @@ function redact(url) {
  * files the promotion reads) keeps the cost flat in the size of the config
  * repo; blobs outside the sparse set are never fetched. The token only goes
  * into the clone's private git environment (env.ts).
+ *
+ * The sparse checkout is in cone mode with a sparse index when the layout allows it: git then
+ * keeps every directory outside the cone as one index entry, so checkout, add and commit cost
+ * what the promotion touches, not what the repository holds (git-sparse-checkout(1),
+ * "INTERNALS — SPARSE INDEX"). A cone takes whole directories and the files directly in their
+ * parents; when that would bring in many files the promotion does not read (the target's
+ * siblings in a flat directory, a crowded root), the checkout uses non-cone patterns, which name
+ * exactly the files read.
  */
+/**
+ * At most this many files beyond those the promotion reads may come with a cone (the rest of a
+ * target's directory, the files of its parents); more, and the checkout names files instead.
+ */
+const CONE_EXTRA_FILES = 256;
 class GitCheckout {
     dir;
     baseBranch;
@@ -2636,14 +3407,19 @@ class GitCheckout {
     logger;
     remote;
     env;
+    sparse;
     tree;
+    /** What the promotion has checked out so far (repo-relative paths). */
+    included = new Set();
     /** Every path the promotion read or checked out: what a racing commit must not touch (moveToNewHead). */
     readPaths = new Set();
     /** The promotion's commit as moveToNewHead() put it onto a new head: commitIfChanged() gives it. */
     carried;
     constructor(dir, baseBranch, git, temp, logger, 
     /** The repository for messages, credentials redacted. */
-    remote, env) {
+    remote, env, 
+    /** Cone mode with a sparse index, or non-cone patterns (see the top of this file). */
+    sparse) {
         this.dir = dir;
         this.baseBranch = baseBranch;
         this.git = git;
@@ -2651,6 +3427,11 @@ class GitCheckout {
         this.logger = logger;
         this.remote = remote;
         this.env = env;
+        this.sparse = sparse;
+    }
+    /** How the sparse checkout is kept: cone mode with a sparse index, or non-cone patterns. */
+    get sparseMode() {
+        return this.sparse;
     }
     /** Clones the base branch: history depth 1, no blobs, nothing checked out but what `include` asks for. */
     static async open(options) {
@@ -2678,10 +3459,19 @@ class GitCheckout {
             // .git/shallow, and git fails the loser with "shallow file has changed since we read it".
             const git = simpleGit({ baseDir: dir, maxConcurrentProcesses: 1 }).env(env);
             const baseBranch = options.baseBranch ?? (await git.revparse(['--abbrev-ref', 'HEAD'])).trim();
-            await git.raw(['sparse-checkout', 'init', '--no-cone']);
-            await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing']);
+            // A cone always holds the root's files: with a crowded root, patterns from the start.
+            const root = await git.raw(['ls-tree', '--full-tree', '-z', 'HEAD']);
+            const rootFiles = splitZ(root).filter(entry => !entry.startsWith('040000 ')).length;
+            const sparse = rootFiles <= CONE_EXTRA_FILES ? 'cone' : 'patterns';
+            if (sparse === 'cone') {
+                await git.raw(['sparse-checkout', 'set', '--cone', '--sparse-index']);
+            }
+            else {
+                await git.raw(['sparse-checkout', 'set', '--no-cone', '/.promote-image-nothing']);
+            }
             await git.raw(['checkout', '--quiet', baseBranch]);
-            return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url), env);
+            options.logger.debug(`sparse checkout of ${redact(options.url)}: ${sparse === 'cone' ? 'cone mode, sparse index' : `non-cone patterns (${rootFiles} files at the root)`}`);
+            return new GitCheckout(dir, baseBranch, git, temp, options.logger, redact(options.url), env, sparse);
         }
         catch (error) {
             await rm(temp, { recursive: true, force: true });
@@ -2781,10 +3571,29 @@ class GitCheckout {
         }
         for (const path of wanted)
             this.readPaths.add(path);
-        const patterns = [...wanted].map(p => tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`);
-        if (patterns.length === 0)
+        const fresh = [...wanted].filter(path => !this.included.has(path));
+        if (fresh.length === 0)
             return;
-        await this.git.raw(['sparse-checkout', 'add', ...patterns]);
+        for (const path of fresh)
+            this.included.add(path);
+        if (this.sparse === 'cone') {
+            const cones = conesOf(tree, this.included);
+            if (extraFiles(tree, cones, this.included) <= CONE_EXTRA_FILES) {
+                await this.git.raw(['sparse-checkout', 'add', '--', ...conesOf(tree, fresh)]);
+                return;
+            }
+            // The cone would bring in too much: name the files instead, from here on.
+            this.sparse = 'patterns';
+            this.logger.debug('sparse checkout: non-cone patterns (a cone would hold too many files)');
+            await this.git.raw([
+                'sparse-checkout',
+                'set',
+                '--no-cone',
+                ...patternsOf(tree, this.included)
+            ]);
+            return;
+        }
+        await this.git.raw(['sparse-checkout', 'add', ...patternsOf(tree, fresh)]);
     }
     /** A symlink's stored target (its blob), fetched on demand like any blob of the partial clone. */
     async linkTarget(link) {
@@ -2956,6 +3765,46 @@ function linkOnPath(tree, rel) {
     }
     return undefined;
 }
+/** Non-cone patterns naming exactly `paths` (a directory with everything under it). */
+function patternsOf(tree, paths) {
+    return [...paths].map(p => tree.get(p) === '040000' ? `/${escapePattern(p)}/` : `/${escapePattern(p)}`);
+}
+/** The cone directories holding `paths`: a directory itself, a file (or link) its parent. */
+function conesOf(tree, paths) {
+    const cones = new Set();
+    for (const path of paths) {
+        const dir = tree.get(path) === '040000' ? path : path.slice(0, Math.max(0, path.lastIndexOf('/')));
+        if (dir !== '')
+            cones.add(dir);
+    }
+    return [...cones];
+}
+/**
+ * How many files the cones check out beyond `wanted` (files, and everything under wanted
+ * directories): all under each cone, and those directly in each cone's parents and the root
+ * (git-sparse-checkout(1), "INTERNALS — CONE PATTERN SET").
+ */
+function extraFiles(tree, cones, wanted) {
+    const parents = new Set(['']);
+    for (const cone of cones) {
+        for (let i = cone.indexOf('/'); i >= 0; i = cone.indexOf('/', i + 1)) {
+            parents.add(cone.slice(0, i));
+        }
+    }
+    const parentOf = (path) => path.slice(0, Math.max(0, path.lastIndexOf('/')));
+    const under = (path, dir) => path.startsWith(`${dir}/`);
+    const wantedDirs = [...wanted].filter(p => tree.get(p) === '040000');
+    let extra = 0;
+    for (const [path, mode] of tree) {
+        if (mode === '040000' || wanted.has(path))
+            continue;
+        if (wantedDirs.some(dir => under(path, dir)))
+            continue;
+        if (cones.some(cone => under(path, cone)) || parents.has(parentOf(path)))
+            extra++;
+    }
+    return extra;
+}
 function escapePattern(path) {
     return path.replace(/[*?[\]\\!#]/g, c => `\\${c}`);
 }
@@ -3047,7 +3896,7 @@ async function proposeChange(github, session, change, options) {
         same = previous !== undefined && (session.unchanged?.(previous, commit) ?? false);
     }
     const headSha = same ? previous.sha : commit.sha;
-    const spec = { ...change.pullRequest(headSha), branch, base: session.baseBranch, headSha };
+    const spec = { ...(await change.pullRequest(headSha)), branch, base: session.baseBranch, headSha };
     let pullRequest;
     try {
         pullRequest = await github.upsertPullRequest(spec);
@@ -3128,513 +3977,162 @@ async function rollbackBranch(github, branch, ours, previous, logger) {
     }
 }
 
-class Diff {
-    diff(oldStr, newStr, 
-    // Type below is not accurate/complete - see above for full possibilities - but it compiles
-    options = {}) {
-        let callback;
-        if (typeof options === 'function') {
-            callback = options;
-            options = {};
-        }
-        else if ('callback' in options) {
-            callback = options.callback;
-        }
-        // Allow subclasses to massage the input prior to running
-        const oldString = this.castInput(oldStr, options);
-        const newString = this.castInput(newStr, options);
-        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-        const newTokens = this.removeEmpty(this.tokenize(newString, options));
-        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+/**
+ * The GitHub repository a source URL names, when it is on github.com or on the run's server
+ * (GITHUB_SERVER_URL: GHES); undefined for any other host.
+ */
+function githubSourceOf(source, serverUrl) {
+    let url;
+    try {
+        url = new URL(source.replace(/^git\+/, ''));
     }
-    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-        var _a;
-        const done = (value) => {
-            value = this.postProcess(value, options);
-            if (callback) {
-                setTimeout(function () { callback(value); }, 0);
-                return undefined;
-            }
-            else {
-                return value;
-            }
-        };
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let editLength = 1;
-        let maxEditLength = newLen + oldLen;
-        if (options.maxEditLength != null) {
-            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-        }
-        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-        const abortAfterTimestamp = Date.now() + maxExecutionTime;
-        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
-        // Seed editLength = 0, i.e. the content starts with the same values
-        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-            // Identity per the equality and tokenizer
-            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-        }
-        // Once we hit the right edge of the edit graph on some diagonal k, we can
-        // definitely reach the end of the edit graph in no more than k edits, so
-        // there's no point in considering any moves to diagonal k+1 any more (from
-        // which we're guaranteed to need at least k+1 more edits).
-        // Similarly, once we've reached the bottom of the edit graph, there's no
-        // point considering moves to lower diagonals.
-        // We record this fact by setting minDiagonalToConsider and
-        // maxDiagonalToConsider to some finite value once we've hit the edge of
-        // the edit graph.
-        // This optimization is not faithful to the original algorithm presented in
-        // Myers's paper, which instead pointlessly extends D-paths off the end of
-        // the edit graph - see page 7 of Myers's paper which notes this point
-        // explicitly and illustrates it with a diagram. This has major performance
-        // implications for some common scenarios. For instance, to compute a diff
-        // where the new text simply appends d characters on the end of the
-        // original text of length n, the true Myers algorithm will take O(n+d^2)
-        // time while this optimization needs only O(n+d) time.
-        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-        // Main worker method. checks all permutations of a given edit length for acceptance.
-        const execEditLength = () => {
-            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-                let basePath;
-                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-                if (removePath) {
-                    // No one else is going to attempt to use this value, clear it
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath - 1] = undefined;
-                }
-                let canAdd = false;
-                if (addPath) {
-                    // what newPos will be after we do an insertion:
-                    const addPathNewPos = addPath.oldPos - diagonalPath;
-                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-                }
-                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-                if (!canAdd && !canRemove) {
-                    // If this path is a terminal then prune
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath] = undefined;
-                    continue;
-                }
-                // Select the diagonal that we want to branch from. We select the prior
-                // path whose position in the old string is the farthest from the origin
-                // and does not pass the bounds of the diff graph
-                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
-                    basePath = this.addToPath(addPath, true, false, 0, options);
-                }
-                else {
-                    basePath = this.addToPath(removePath, false, true, 1, options);
-                }
-                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-                    // If we have hit the end of both strings, then we are done
-                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-                }
-                else {
-                    bestPath[diagonalPath] = basePath;
-                    if (basePath.oldPos + 1 >= oldLen) {
-                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-                    }
-                    if (newPos + 1 >= newLen) {
-                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-                    }
-                }
-            }
-            editLength++;
-        };
-        // Performs the length of edit iteration. Is a bit fugly as this has to support the
-        // sync and async mode which is never fun. Loops over execEditLength until a value
-        // is produced, or until the edit length exceeds options.maxEditLength (if given),
-        // in which case it will return undefined.
-        if (callback) {
-            (function exec() {
-                setTimeout(function () {
-                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-                        return callback(undefined);
-                    }
-                    if (!execEditLength()) {
-                        exec();
-                    }
-                }, 0);
-            }());
-        }
-        else {
-            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-                const ret = execEditLength();
-                if (ret) {
-                    return ret;
-                }
-            }
-        }
+    catch {
+        return undefined;
     }
-    addToPath(path, added, removed, oldPosInc, options) {
-        const last = path.lastComponent;
-        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+        return undefined;
+    const match = /^\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(url.pathname);
+    if (!match || url.search || url.hash)
+        return undefined;
+    const servers = [serverUrl, 'https://github.com'].flatMap(s => (s ? [originOf(s)] : []));
+    if (!servers.includes(url.origin))
+        return undefined;
+    return { server: url.origin, repository: `${match[1]}/${match[2]}` };
+}
+function originOf(url) {
+    try {
+        return new URL(url).origin;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The pull request a squash (`subject (#123)`) or merge (`Merge pull request #123 …`) names. */
+function pullRequestOf(subject) {
+    const match = /^Merge pull request #(\d+)\b/.exec(subject) ?? /\(#(\d+)\)\s*$/.exec(subject) ?? undefined;
+    return match ? Number(match[1]) : undefined;
+}
+/** The range, or the compare link alone when GitHub will not list it. Never throws. */
+async function readCommitRange(request) {
+    const { source, base, head } = request;
+    const compareUrl = `${source.server}/${source.repository}/compare/${base}...${head}`;
+    const runServer = originOf(request.serverUrl ?? 'https://github.com');
+    if (source.server !== runServer) {
+        return { compareUrl, unreadable: `the run's token is for ${runServer}, not ${source.server}` };
+    }
+    if (!request.token)
+        return { compareUrl, unreadable: 'no GitHub token' };
+    const apiUrl = request.apiUrl ??
+        (source.server === 'https://github.com' ? undefined : `${source.server}/api/v3`);
+    const octokit = createOctokit(request.token, request.logger, apiUrl);
+    const [owner = '', repo = ''] = source.repository.split('/');
+    try {
+        const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+            owner,
+            repo,
+            basehead: `${base}...${head}`,
+            per_page: 250
+        });
+        const commits = data.commits.map(c => {
+            const subject = c.commit.message.split('\n', 1)[0].trim();
+            const author = c.author?.login ?? c.commit.author?.name ?? undefined;
+            const pullRequest = pullRequestOf(subject);
             return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+                sha: c.sha,
+                subject,
+                ...(author ? { author } : {}),
+                ...(pullRequest !== undefined ? { pullRequest } : {})
             };
-        }
-        else {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
-            };
-        }
+        });
+        return { compareUrl, commits: commits.reverse(), total: data.total_commits };
     }
-    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-            newPos++;
-            oldPos++;
-            commonCount++;
-            if (options.oneChangePerToken) {
-                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-            }
-        }
-        if (commonCount && !options.oneChangePerToken) {
-            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-        }
-        basePath.oldPos = oldPos;
-        return newPos;
-    }
-    equals(left, right, options) {
-        if (options.comparator) {
-            return options.comparator(left, right);
-        }
-        else {
-            return left === right
-                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
-        }
-    }
-    removeEmpty(array) {
-        const ret = [];
-        for (let i = 0; i < array.length; i++) {
-            if (array[i]) {
-                ret.push(array[i]);
-            }
-        }
-        return ret;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    castInput(value, options) {
-        return value;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    tokenize(value, options) {
-        return Array.from(value);
-    }
-    join(chars) {
-        // Assumes ValueT is string, which is the case for most subclasses.
-        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
-        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
-        // assume tokens and values are strings, but not completely - is weird and janky.
-        return chars.join('');
-    }
-    postProcess(changeObjects, 
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    options) {
-        return changeObjects;
-    }
-    get useLongestToken() {
-        return false;
-    }
-    buildValues(lastComponent, newTokens, oldTokens) {
-        // First we convert our linked list of components in reverse order to an
-        // array in the right order:
-        const components = [];
-        let nextComponent;
-        while (lastComponent) {
-            components.push(lastComponent);
-            nextComponent = lastComponent.previousComponent;
-            delete lastComponent.previousComponent;
-            lastComponent = nextComponent;
-        }
-        components.reverse();
-        const componentLen = components.length;
-        let componentPos = 0, newPos = 0, oldPos = 0;
-        for (; componentPos < componentLen; componentPos++) {
-            const component = components[componentPos];
-            if (!component.removed) {
-                if (!component.added && this.useLongestToken) {
-                    let value = newTokens.slice(newPos, newPos + component.count);
-                    value = value.map(function (value, i) {
-                        const oldValue = oldTokens[oldPos + i];
-                        return oldValue.length > value.length ? oldValue : value;
-                    });
-                    component.value = this.join(value);
-                }
-                else {
-                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-                }
-                newPos += component.count;
-                // Common case
-                if (!component.added) {
-                    oldPos += component.count;
-                }
-            }
-            else {
-                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-                oldPos += component.count;
-            }
-        }
-        return components;
+    catch (error) {
+        const code = status(error);
+        const why = code
+            ? `GitHub answered HTTP ${code} for ${source.repository}`
+            : error instanceof Error
+                ? error.message
+                : String(error);
+        request.logger.info(`Could not list the commits ${base}...${head} of ${source.repository}: ${why}.`);
+        return { compareUrl, unreadable: why };
     }
 }
 
-class LineDiff extends Diff {
-    constructor() {
-        super(...arguments);
-        this.tokenize = tokenize;
-    }
-    equals(left, right, options) {
-        // If we're ignoring whitespace, we need to normalise lines by stripping
-        // whitespace before checking equality. (This has an annoying interaction
-        // with newlineIsToken that requires special handling: if newlines get their
-        // own token, then we DON'T want to trim the *newline* tokens down to empty
-        // strings, since this would cause us to treat whitespace-only line content
-        // as equal to a separator between lines, which would be weird and
-        // inconsistent with the documented behavior of the options.)
-        if (options.ignoreWhitespace) {
-            if (!options.newlineIsToken || !left.includes('\n')) {
-                left = left.trim();
-            }
-            if (!options.newlineIsToken || !right.includes('\n')) {
-                right = right.trim();
-            }
-        }
-        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-            if (left.endsWith('\n')) {
-                left = left.slice(0, -1);
-            }
-            if (right.endsWith('\n')) {
-                right = right.slice(0, -1);
-            }
-        }
-        return super.equals(left, right, options);
-    }
-}
-const lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-    return lineDiff.diff(oldStr, newStr, options);
-}
-// Exported standalone so it can be used from jsonDiff too.
-function tokenize(value, options) {
-    if (options.stripTrailingCr) {
-        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
-        value = value.replace(/\r\n/g, '\n');
-    }
-    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-    // Ignore the final empty token that occurs if the string ends with a new line
-    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-        linesAndNewlines.pop();
-    }
-    // Merge the content and line separators into single tokens
-    for (let i = 0; i < linesAndNewlines.length; i++) {
-        const line = linesAndNewlines[i];
-        if (i % 2 && !options.newlineIsToken) {
-            retLines[retLines.length - 1] += line;
-        }
-        else {
-            retLines.push(line);
-        }
-    }
-    return retLines;
-}
-
-const INCLUDE_HEADERS = {
-    includeIndex: true,
-    includeUnderline: true,
-    includeFileHeaders: true
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    let optionsObj;
-    {
-        optionsObj = {};
-    }
-    if (typeof optionsObj.context === 'undefined') {
-        optionsObj.context = 4;
-    }
-    // We copy this into its own variable to placate TypeScript, which thinks
-    // optionsObj.context might be undefined in the callbacks below.
-    const context = optionsObj.context;
-    // @ts-expect-error (runtime check for something that is correctly a static type error)
-    if (optionsObj.newlineIsToken) {
-        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
-    }
-    if (!optionsObj.callback) {
-        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-    }
-    else {
-        const { callback } = optionsObj;
-        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-                const patch = diffLinesResultToPatch(diff);
-                // TypeScript is unhappy without the cast because it does not understand that `patch` may
-                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
-                callback(patch);
-            } }));
-    }
-    function diffLinesResultToPatch(diff) {
-        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
-        //         of lines containing trailing newline characters. We'll tidy up later...
-        if (!diff) {
-            return;
-        }
-        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
-        function contextLines(lines) {
-            return lines.map(function (entry) { return ' ' + entry; });
-        }
-        const hunks = [];
-        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-        for (let i = 0; i < diff.length; i++) {
-            const current = diff[i], lines = current.lines || splitLines(current.value);
-            current.lines = lines;
-            if (current.added || current.removed) {
-                // If we have previous context, start with that
-                if (!oldRangeStart) {
-                    const prev = diff[i - 1];
-                    oldRangeStart = oldLine;
-                    newRangeStart = newLine;
-                    if (prev) {
-                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-                        oldRangeStart -= curRange.length;
-                        newRangeStart -= curRange.length;
-                    }
-                }
-                // Output our changes
-                for (const line of lines) {
-                    curRange.push((current.added ? '+' : '-') + line);
-                }
-                // Track the updated file position
-                if (current.added) {
-                    newLine += lines.length;
-                }
-                else {
-                    oldLine += lines.length;
-                }
-            }
-            else {
-                // Identical context lines. Track line changes
-                if (oldRangeStart) {
-                    // Close out any changes that have been output (or join overlapping)
-                    if (lines.length <= context * 2 && i < diff.length - 2) {
-                        // Overlapping
-                        for (const line of contextLines(lines)) {
-                            curRange.push(line);
-                        }
-                    }
-                    else {
-                        // end the range and output
-                        const contextSize = Math.min(lines.length, context);
-                        for (const line of contextLines(lines.slice(0, contextSize))) {
-                            curRange.push(line);
-                        }
-                        const hunk = {
-                            oldStart: oldRangeStart,
-                            oldLines: (oldLine - oldRangeStart + contextSize),
-                            newStart: newRangeStart,
-                            newLines: (newLine - newRangeStart + contextSize),
-                            lines: curRange
-                        };
-                        hunks.push(hunk);
-                        oldRangeStart = 0;
-                        newRangeStart = 0;
-                        curRange = [];
-                    }
-                }
-                oldLine += lines.length;
-                newLine += lines.length;
-            }
-        }
-        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
-        //         "\ No newline at end of file".
-        for (const hunk of hunks) {
-            for (let i = 0; i < hunk.lines.length; i++) {
-                if (hunk.lines[i].endsWith('\n')) {
-                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
-                }
-                else {
-                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
-                    i++; // Skip the line we just added, then continue iterating
-                }
-            }
-        }
-        return {
-            oldFileName: oldFileName, newFileName: newFileName,
-            oldHeader: oldHeader, newHeader: newHeader,
-            hunks: hunks
-        };
-    }
-}
 /**
- * creates a unified diff patch.
- * @param patch either a single structured patch object (as returned by `structuredPatch`) or an array of them (as returned by `parsePatch`)
+ * What changes in the code (issue 18): for each image an environment's edit changed, the source
+ * and revision of the new digest and of the digest the target pinned before (the edit's old
+ * value), and, when the source is a GitHub repository, the commits between them. One read per
+ * digest (the registry caches), one compare per range and run; never fails the promotion.
  */
-function formatPatch(patch, headerOptions) {
-    if (!headerOptions) {
-        headerOptions = INCLUDE_HEADERS;
-    }
-    if (Array.isArray(patch)) {
-        if (patch.length > 1 && !headerOptions.includeFileHeaders) {
-            throw new Error('Cannot omit file headers on a multi-file patch. '
-                + '(The result would be unparseable; how would a tool trying to apply '
-                + 'the patch know which changes are to which file?)');
+const DIGEST = /sha256:[0-9a-f]{64}/;
+function codeChangeReader(reader, ports) {
+    const ranges = new Map();
+    const { env, logger } = ports;
+    const rangeOf = (origin, previous) => {
+        if (!origin.source || !origin.revision || !previous.revision)
+            return undefined;
+        if (origin.revision === previous.revision)
+            return undefined;
+        if (previous.source !== undefined && !sameSource(previous.source, origin.source))
+            return undefined;
+        const source = githubSourceOf(origin.source, env.GITHUB_SERVER_URL);
+        if (!source)
+            return undefined;
+        const key = `${source.server}/${source.repository}@${previous.revision}...${origin.revision}`;
+        let range = ranges.get(key);
+        if (!range) {
+            range = readCommitRange({
+                source,
+                base: previous.revision,
+                head: origin.revision,
+                token: ports.token,
+                serverUrl: env.GITHUB_SERVER_URL,
+                apiUrl: env.GITHUB_API_URL,
+                logger
+            });
+            ranges.set(key, range);
         }
-        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
-    }
-    const ret = [];
-    if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName) {
-        ret.push('Index: ' + patch.oldFileName);
-    }
-    if (headerOptions.includeUnderline) {
-        ret.push('===================================================================');
-    }
-    if (headerOptions.includeFileHeaders) {
-        ret.push('--- ' + patch.oldFileName + (typeof patch.oldHeader === 'undefined' ? '' : '\t' + patch.oldHeader));
-        ret.push('+++ ' + patch.newFileName + (typeof patch.newHeader === 'undefined' ? '' : '\t' + patch.newHeader));
-    }
-    for (let i = 0; i < patch.hunks.length; i++) {
-        const hunk = patch.hunks[i];
-        // Unified Diff Format quirk: If the chunk size is 0,
-        // the first number is one lower than one would expect.
-        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
-        if (hunk.oldLines === 0) {
-            hunk.oldStart -= 1;
+        return range;
+    };
+    const read = async (image, digest) => {
+        try {
+            return await reader.origin(image.reference, digest);
         }
-        if (hunk.newLines === 0) {
-            hunk.newStart -= 1;
+        catch (error) {
+            const why = error instanceof Error ? error.message : String(error);
+            // Said in the section too; a registry that only the describe API reaches (ECR without
+            // docker login) is no reason to warn on every run.
+            logger.info(`Could not read the source revision of ${image.reference.name}@${digest}: ${why}`);
+            return why;
         }
-        ret.push('@@ -' + hunk.oldStart + ',' + hunk.oldLines
-            + ' +' + hunk.newStart + ',' + hunk.newLines
-            + ' @@');
-        for (const line of hunk.lines) {
-            ret.push(line);
-        }
-    }
-    return ret.join('\n') + '\n';
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    {
-        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader);
-        if (!patchObj) {
-            return;
-        }
-        return formatPatch(patchObj, void 0 );
-    }
-}
-/**
- * Split `text` into an array of lines, including the trailing newline character (where present)
- */
-function splitLines(text) {
-    const hasTrailingNl = text.endsWith('\n');
-    const result = text.split('\n').map(line => line + '\n');
-    if (hasTrailingNl) {
-        result.pop();
-    }
-    else {
-        result.push(result.pop().slice(0, -1));
-    }
-    return result;
+    };
+    return async (images, edit) => {
+        const changes = edit.files.flatMap(f => f.changes);
+        const changed = images.filter(i => changes.some(c => c.image === i.input));
+        return Promise.all(changed.map(async (image) => {
+            // The old value of any of the image's fields that held a digest: what the target ran.
+            const before = changes
+                .filter(c => c.image === image.input)
+                .map(c => DIGEST.exec(c.old ?? '')?.[0])
+                .find(d => d !== undefined);
+            const [origin, previous] = await Promise.all([
+                read(image, image.digest),
+                before === undefined ? undefined : read(image, before)
+            ]);
+            const errors = [origin, previous].filter((o) => typeof o === 'string');
+            const now = typeof origin === 'string' ? {} : origin;
+            const was = typeof previous === 'string' ? undefined : previous;
+            const range = was ? await rangeOf(now, was) : undefined;
+            return {
+                image: image.input,
+                digest: image.digest,
+                origin: now,
+                previous: { ...(before && { digest: before }), ...(was && { origin: was }) },
+                ...(range && { range }),
+                ...(errors.length > 0 && { error: errors.join(' ') })
+            };
+        }));
+    };
 }
 
 /**
@@ -3709,7 +4207,8 @@ async function proveHelmEdits(request, files, proofs, logger) {
             target: describe(proof),
             image: proof.image.input,
             ok: verdict.ok,
-            message: verdict.message
+            message: verdict.message,
+            rendered: await render(chart, edited)
         });
         if (!verdict.ok) {
             throw new RenderError(verdict.message, {
@@ -3892,10 +4391,16 @@ async function proveOverlays(request, files, dirs, logger) {
     const renders = await renderManyBeforeAfter(renderer, request.repoRoot, proved.map(([dir]) => dir), changed);
     const reports = [];
     for (const [i, [dir, images]] of proved.entries()) {
-        const { before, after } = renders[i];
+        const { before, after, text } = renders[i];
         for (const image of images) {
             const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, dir);
-            reports.push({ target: dir, image: image.input, ok: verdict.ok, message: verdict.message });
+            reports.push({
+                target: dir,
+                image: image.input,
+                ok: verdict.ok,
+                message: verdict.message,
+                ...(text && { rendered: text })
+            });
             if (!verdict.ok)
                 throw new RenderError(verdict.message, { subject: dir, hint: renderHint });
             logger.info(`${dir}: ${verdict.message}`);
@@ -3924,7 +4429,18 @@ function proveManifests(request, files, targets, logger) {
             if (!texts.some(t => t?.changes.some(c => c.image === image.input)))
                 continue;
             const verdict = verifyRender(before, after, canonicalRepository(image.reference), image.pinned, path);
-            reports.push({ target: path, image: image.input, ok: verdict.ok, message: verdict.message });
+            // The files are what Argo CD applies: their text is the rendered text.
+            const rendered = {
+                before: texts.flatMap(t => (t ? [t.before] : [])).join('\n---\n'),
+                after: texts.flatMap(t => (t ? [t.after] : [])).join('\n---\n')
+            };
+            reports.push({
+                target: path,
+                image: image.input,
+                ok: verdict.ok,
+                message: verdict.message,
+                rendered
+            });
             if (!verdict.ok) {
                 throw new RenderError(verdict.message, {
                     subject: path,
@@ -3941,6 +4457,7 @@ async function editConfigRepo(request, logger) {
     const templates = request.templates ?? (await loadTargets(request));
     const texts = new Map();
     const changes = new Map();
+    const warnings = [];
     const kustomizeDirs = new Map();
     const manifestTargets = new Map();
     const helmProofs = [];
@@ -3997,8 +4514,10 @@ async function editConfigRepo(request, logger) {
                     if (!tags)
                         continue;
                     const warning = checkDowngrade(`${change.file}:${change.line}`, tags.old, tags.new, request.allowDowngrade ?? 'warn', request.names);
-                    if (warning)
+                    if (warning) {
                         logger.warning(warning);
+                        warnings.push(warning);
+                    }
                 }
                 texts.set(file, { before: texts.get(file).before, after: outcome.text });
                 const list = changes.get(file) ?? [];
@@ -4034,7 +4553,13 @@ async function editConfigRepo(request, logger) {
         for (const f of files)
             await writeAtomically(request.repoRoot, f.file, f.after);
     }
-    return { files, renders, diff, written: !request.dryRun && files.length > 0 };
+    return {
+        files,
+        renders,
+        diff,
+        written: !request.dryRun && files.length > 0,
+        ...(warnings.length > 0 && { warnings })
+    };
 }
 /**
  * The images grouped by repository. Several tags of one build (docker/metadata-action's
@@ -4508,6 +5033,8 @@ async function promoteEnvironments(plan, resolved, delivery) {
                 policy: plan.policy,
                 since: github ? file => github.lastChanged(file, baseBranch) : undefined,
                 signatures: plan.signatures,
+                attestations: plan.attestations,
+                attestationContext: attestationContextOf(ports),
                 names: ports.names
             }, delivery.resolver, ports.logger),
             verifyRender: plan.verifyRender,
@@ -4517,9 +5044,13 @@ async function promoteEnvironments(plan, resolved, delivery) {
             branch,
             onSecret: ports.onSecret,
             message: (edit, promoted) => commitMessage(content(edit, baseBranch ?? '', promoted)),
-            pullRequest: (edit, base, promoted, head) => ({
+            pullRequest: async (edit, base, promoted, head) => ({
                 title: pullRequestTitle(content(edit, base, promoted), options.title),
-                body: pullRequestBody(content(edit, base, promoted, head)),
+                body: pullRequestBody({
+                    ...content(edit, base, promoted, head),
+                    codeChanges: await delivery.codeChanges?.(promoted, edit)
+                }),
+                updateComment: previous => movedComment(previous, promoted),
                 draft: options.draft ?? config?.draft ?? false,
                 labels: union(config?.labels, options.labels),
                 reviewers: union(config?.reviewers, options.reviewers),
@@ -4607,26 +5138,28 @@ async function readSettings(plan, delivery) {
 }
 
 async function writeConfigRepository(plan, destination, resolved, resolver, ports) {
+    const codeChanges = codeChangeReader(resolver, ports);
     if (destination.kind === 'workspace') {
-        return {
-            edits: await editWorkspace(plan, destination.root, resolved, resolver, ports),
-            runs: []
-        };
+        const edits = await editWorkspace(plan, destination.root, resolved, resolver, ports);
+        return { edits: await withCodeChanges(edits, codeChanges), runs: [] };
     }
     const runs = await promoteEnvironments(plan, resolved, {
         ...configRepositoryOf(destination, ports),
         method: destination.kind === 'github' ? destination.method : 'git',
         resolver,
+        codeChanges,
         ports
     });
-    return {
-        edits: runs.map(r => ({
-            environment: r.environment,
-            result: r.result.edit,
-            images: r.result.images
-        })),
-        runs
-    };
+    const edits = runs.map(r => ({
+        environment: r.environment,
+        result: r.result.edit,
+        images: r.result.images
+    }));
+    return { edits: await withCodeChanges(edits, codeChanges), runs };
+}
+/** Each environment's code changes (a pull request body has read them already: cached). */
+async function withCodeChanges(edits, read) {
+    return Promise.all(edits.map(async (e) => ({ ...e, codeChanges: await read(e.images, e.result) })));
 }
 /** Edits the working tree in place, environment by environment; commits nothing. */
 async function editWorkspace(plan, root, resolved, resolver, ports) {
@@ -4642,6 +5175,8 @@ async function editWorkspace(plan, root, resolved, resolver, ports) {
             inlineTargets: plan.targets.length > 0,
             policy: plan.policy,
             signatures: plan.signatures,
+            attestations: plan.attestations,
+            attestationContext: attestationContextOf(ports),
             names: ports.names
         }, resolver, ports.logger);
         const result = await ports.group(`Edit ${environment ?? 'targets'}`, () => editConfigRepo({

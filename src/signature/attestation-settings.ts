@@ -160,21 +160,20 @@ function attestationPolicy(
       }
     )
   }
-  if (values.trustedRoot === undefined) {
-    throw new InputError(`Attestation verification needs ${labelOf(names.trustedRoot)}.`, {
-      hint: 'Pass a Sigstore trusted_root.json file (gh attestation trusted-root writes one); the public-good and GitHub roots through TUF are not fetched yet.'
-    })
-  }
-  const label = labelOf(names.trustedRoot)
-  const text = read(values.trustedRoot, label, 'a Sigstore trusted root')
+  // Without trusted-root: Sigstore's public-good root through TUF (trust.ts), which public
+  // repositories' attestations are signed under.
   let trustedRoot
-  try {
-    trustedRoot = parseTrustedRoot(text)
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error
-    throw new InputError(`${label} ${JSON.stringify(values.trustedRoot)} ${error.message}`, {
-      hint: error.hint
-    })
+  if (values.trustedRoot !== undefined) {
+    const label = labelOf(names.trustedRoot)
+    const text = read(values.trustedRoot, label, 'a Sigstore trusted root')
+    try {
+      trustedRoot = parseTrustedRoot(text)
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      throw new InputError(`${label} ${JSON.stringify(values.trustedRoot)} ${error.message}`, {
+        hint: error.hint
+      })
+    }
   }
   return {
     predicateType,

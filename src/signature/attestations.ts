@@ -15,6 +15,7 @@ import { SignatureError, type OptionNames } from '../errors.js'
 import type { ProvenanceVerification } from '../model.js'
 import { bundleOf, findBundleEntries, MAX_BUNDLES } from './bundles.js'
 import type { ArtifactSource, GatedImage } from './gate.js'
+import { tufTrustMaterial } from './trust.js'
 import {
   checkAttestation,
   githubUrl,
@@ -75,13 +76,24 @@ export async function verifyImageAttestation(
       { subject: image.input }
     )
   }
+  // Without trusted-root, the public-good root through TUF: fetched only once a bundle is to be
+  // verified, and at most once per run (trust.ts caches it).
+  let trusted: AttestationPolicy | undefined
+  const withTrust = async (): Promise<AttestationPolicy> =>
+    (trusted ??= {
+      ...policy,
+      keyless: {
+        ...policy.keyless,
+        trustedRoot: policy.keyless.trustedRoot ?? (await tufTrustMaterial())
+      }
+    })
   const checked: Checked[] = []
   for (const entry of candidates) {
     const json = await bundleOf(image, entry.digest, source)
     const verdict: AttestationVerdict =
       json !== null && typeof json === 'object' && 'malformed' in json
         ? { kind: 'malformed', why: String(json.malformed) }
-        : checkAttestation(json, digest, policy)
+        : checkAttestation(json, digest, await withTrust())
     const location = `${reference.name}@${entry.digest}`
     if (verdict.kind === 'verified') return verified(verdict, location)
     checked.push({ verdict, location })
@@ -96,7 +108,7 @@ export async function verifyImageAttestation(
     const answer = await github.list(scope, digest, policy.predicateType)
     looked += `, then GitHub's attestations API (GET ${answer.url})`
     for (const bundle of answer.bundles.slice(0, MAX_BUNDLES)) {
-      const verdict = checkAttestation(bundle, digest, policy)
+      const verdict = checkAttestation(bundle, digest, await withTrust())
       if (verdict.kind === 'verified') return verified(verdict, answer.url)
       checked.push({ verdict, location: answer.url })
     }
