@@ -6,7 +6,7 @@ import { promises, constants } from 'fs';
 import 'path';
 import 'http';
 import 'https';
-import { r as requireTunnel } from './index.js';
+import { r as requireTunnel } from './index3.js';
 import 'string_decoder';
 import 'events';
 import 'child_process';

@@ -3,7 +3,7 @@ import { I as InputError } from './errors.js';
 import { mkdir, writeFile, symlink } from 'node:fs/promises';
 import 'node:os';
 import { dirname, join, posix } from 'node:path';
-import { G as GitHubError, b as status, M as MAX_LINK_HOPS, l as linkTargetInRepo, P as PROTECTION, p as protectedBranch, m as message, c as createOctokit, k as GitHubClient } from './client.js';
+import { G as GitHubError, b as status, M as MAX_LINK_HOPS, l as linkTargetInRepo, P as PROTECTION, p as protectedBranch, m as message, c as createOctokit, h as GitHubClient } from './client.js';
 import 'node:url';
 import 'node:http';
 

@@ -11,7 +11,6 @@
  * authority, as cli/cli's pkg/cmd/attestation/verification/sigstore.go chooses per bundle);
  * it needs GitHub's initial root.json shipped as a trust anchor.
  */
-import { getTrustedRoot, DEFAULT_MIRROR_URL } from '@sigstore/tuf'
 import { toTrustMaterial, type TrustMaterial } from '@sigstore/verify'
 import { formatSeconds } from '../http/deadline.js'
 import { SignatureError } from '../errors.js'
@@ -21,6 +20,8 @@ export const MIRROR_ENV = 'PROMOTE_IMAGE_SIGSTORE_TUF_MIRROR'
 /** Seed root.json for the overridden mirror (test-only, like MIRROR_ENV). */
 export const ROOT_ENV = 'PROMOTE_IMAGE_SIGSTORE_TUF_ROOT'
 const DEFAULT_DEADLINE_MS = 30_000
+/** @sigstore/tuf's DEFAULT_MIRROR_URL, named here so that the library loads only when used. */
+const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev'
 
 export interface TrustSource {
   readonly mirrorURL: string
@@ -32,7 +33,7 @@ export interface TrustSource {
 export function publicGoodSource(env: NodeJS.ProcessEnv = process.env): TrustSource {
   const mirror = env[MIRROR_ENV]
   return {
-    mirrorURL: mirror !== undefined && mirror !== '' ? mirror : DEFAULT_MIRROR_URL,
+    mirrorURL: mirror !== undefined && mirror !== '' ? mirror : PUBLIC_GOOD_MIRROR,
     ...(env[ROOT_ENV] ? { rootPath: env[ROOT_ENV] } : {}),
     deadlineMs: DEFAULT_DEADLINE_MS
   }
@@ -66,6 +67,8 @@ async function fetchRoot(source: TrustSource): Promise<TrustMaterial> {
     timer.unref()
   })
   try {
+    // Loaded here, not at startup: TUF and its HTTP stack are needed only for keyless bundles.
+    const { getTrustedRoot } = await import('@sigstore/tuf')
     const root = await Promise.race([
       getTrustedRoot({
         mirrorURL: source.mirrorURL,
